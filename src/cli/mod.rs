@@ -1,0 +1,199 @@
+//! Command-line entry: argument parsing (clap), the database path, logging, and one module per subcommand.
+
+mod admin;
+mod demo;
+mod estate;
+mod password;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::store::{Actor, Store};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "warden",
+    version,
+    about = "Prison register, classification, allocation and rosters"
+)]
+pub struct Cli {
+    /// Database file (default: the platform data directory, warden/warden.db)
+    #[arg(long, global = true, env = "WARDEN_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Monochrome display with ASCII borders (also chosen by NO_COLOR or TERM=vt100/linux)
+    #[arg(long, global = true)]
+    pub mono: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create a new database and its first administrator
+    Init {
+        #[arg(long, value_name = "NAME")]
+        admin: String,
+        /// Read the password from the first line of standard input
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Staff accounts
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Build a synthetic demonstration database and open it
+    Demo(demo::DemoArgs),
+    /// The prisoner register
+    #[command(subcommand)]
+    Prisoner(PrisonerCommand),
+    /// Integrity check, foreign keys and the audit chain; exit 0 only if all pass
+    Check,
+    /// The audit trail
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Facilities, units and cells
+    #[command(subcommand)]
+    Estate(EstateCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Add a staff account
+    Add {
+        name: String,
+        #[arg(long, value_parser = parse_role)]
+        role: crate::domain::auth::Role,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List staff accounts
+    List,
+    /// Lock an account until it is unlocked
+    Lock { name: String },
+    /// Unlock an account (also clears a failed-login lock)
+    Unlock { name: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PrisonerCommand {
+    /// Find prisoners by number, name or alias
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Check the audit hash chain
+    Verify,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EstateCommand {
+    /// Load facilities, units and cells from a TOML or CSV file (a dry run unless --apply)
+    Load {
+        file: PathBuf,
+        /// Write the changes (all or nothing); without it, only check and report
+        #[arg(long)]
+        apply: bool,
+    },
+}
+
+fn parse_role(s: &str) -> Result<crate::domain::auth::Role, String> {
+    s.parse()
+}
+
+/// Where the database lives when neither --db nor WARDEN_DB says.
+pub fn default_db_path() -> PathBuf {
+    data_dir().join("warden.db")
+}
+
+/// The platform data directory for warden (e.g. ~/.local/share/warden).
+pub fn data_dir() -> PathBuf {
+    directories::BaseDirs::new()
+        .map(|d| d.data_dir().join("warden"))
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Who the CLI writes as in the audit trail: the operating-system account that ran it.
+pub(crate) fn cli_actor() -> Actor {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    Actor::now(format!("cli:{user}"))
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let db = cli.db.clone().unwrap_or_else(default_db_path);
+    let _log = init_logging(&db);
+    match run(cli, &db) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("warden: {e:#}");
+            tracing::error!("{e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli, db: &Path) -> Result<ExitCode> {
+    let display = crate::tui::DisplayOptions::from_env(cli.mono);
+    match cli.command {
+        None => {
+            let store = Store::open(db)?;
+            crate::tui::run(store, display)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Init {
+            admin,
+            password_stdin,
+        }) => admin::init(db, &admin, password_stdin),
+        Some(Command::User(cmd)) => admin::user(db, cmd),
+        Some(Command::Demo(args)) => demo::run(cli.db.as_deref(), args, display),
+        Some(Command::Prisoner(PrisonerCommand::Search { query, limit })) => {
+            admin::search(db, &query, limit)
+        }
+        Some(Command::Check) => admin::check(db),
+        Some(Command::Audit(AuditCommand::Verify)) => admin::audit_verify(db),
+        Some(Command::Estate(EstateCommand::Load { file, apply })) => {
+            estate::load(db, &file, apply)
+        }
+    }
+}
+
+/// Logs go to a file beside the data, never to the terminal the TUI draws on.
+fn init_logging(db: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let dir = std::env::var_os("WARDEN_LOG_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            db.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map(Path::to_path_buf)
+                .unwrap_or_else(data_dir)
+        });
+    std::fs::create_dir_all(&dir).ok()?;
+    let probe = dir.join("warden.log");
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&probe)
+        .ok()?;
+    let appender = tracing_appender::rolling::never(&dir, "warden.log");
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}
+
+/// Opens the database for a subcommand, with the path in any error.
+pub(crate) fn open(db: &Path) -> Result<Store> {
+    Store::open(db).with_context(|| format!("cannot open {}", db.display()))
+}

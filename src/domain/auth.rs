@@ -1,0 +1,294 @@
+//! Roles, what each may do, and the login lockout policy. The TUI and CLI ask here; they never decide themselves.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Officer,
+    Assessor,
+    Programme,
+    Supervisor,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Officer,
+        Role::Assessor,
+        Role::Programme,
+        Role::Supervisor,
+        Role::Admin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Officer => "officer",
+            Role::Assessor => "assessor",
+            Role::Programme => "programme",
+            Role::Supervisor => "supervisor",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s.trim().to_lowercase())
+            .ok_or_else(|| {
+                format!(
+                    "unknown role '{s}': expected officer, assessor, programme, supervisor or admin"
+                )
+            })
+    }
+}
+
+/// Things a signed-in person may try to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// Search the register and open records.
+    ViewRegister,
+    /// Change the particulars of a prisoner already in custody.
+    EditPrisoner,
+    /// Admit a new prisoner.
+    Admit,
+    /// Move a prisoner between facilities.
+    Transfer,
+    /// End custody.
+    Release,
+    /// See the violent-extremist flag (Mandela Rule 9: only those whose duties need it).
+    ViewVepFlag,
+    /// Set or clear the violent-extremist flag.
+    SetVepFlag,
+    /// Create and change facilities, units and cells.
+    EditEstate,
+    /// Create, lock and unlock staff accounts.
+    ManageUsers,
+    /// Read the audit trail.
+    ViewAudit,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 10] = [
+        Permission::ViewRegister,
+        Permission::EditPrisoner,
+        Permission::Admit,
+        Permission::Transfer,
+        Permission::Release,
+        Permission::ViewVepFlag,
+        Permission::SetVepFlag,
+        Permission::EditEstate,
+        Permission::ManageUsers,
+        Permission::ViewAudit,
+    ];
+}
+
+/// The whole access policy in one table, so it can be read (and reviewed) at a glance.
+pub fn may(role: Role, permission: Permission) -> bool {
+    use Permission::*;
+    use Role::*;
+    match permission {
+        ViewRegister => true,
+        EditPrisoner | Admit | Transfer | Release => matches!(role, Officer | Supervisor | Admin),
+        ViewVepFlag => matches!(role, Assessor | Supervisor | Admin),
+        SetVepFlag => matches!(role, Assessor | Supervisor),
+        EditEstate | ManageUsers => role == Admin,
+        ViewAudit => matches!(role, Supervisor | Admin),
+    }
+}
+
+/// Why an action was refused, in words an officer can act on.
+pub fn refusal(role: Role, permission: Permission) -> Option<String> {
+    if may(role, permission) {
+        None
+    } else {
+        Some(format!("a {role} may not {}", describe(permission)))
+    }
+}
+
+fn describe(p: Permission) -> &'static str {
+    match p {
+        Permission::ViewRegister => "view the register",
+        Permission::EditPrisoner => "edit prisoner records",
+        Permission::Admit => "admit prisoners",
+        Permission::Transfer => "transfer prisoners",
+        Permission::Release => "release prisoners",
+        Permission::ViewVepFlag => "see the violent-extremist flag",
+        Permission::SetVepFlag => "set the violent-extremist flag",
+        Permission::EditEstate => "change the estate",
+        Permission::ManageUsers => "manage staff accounts",
+        Permission::ViewAudit => "read the audit trail",
+    }
+}
+
+pub const MAX_FAILED_LOGINS: u32 = 5;
+pub const LOCKOUT_MINUTES: i64 = 15;
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// What the register knows about an account when someone tries to sign in as it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountState {
+    pub failed_logins: u32,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub disabled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginGate {
+    /// Check the password.
+    Open,
+    /// Locked by an administrator until unlocked.
+    Disabled,
+    /// Locked after too many failures, until this moment.
+    LockedUntil(DateTime<Utc>),
+}
+
+pub fn login_gate(state: &AccountState, now: DateTime<Utc>) -> LoginGate {
+    if state.disabled {
+        return LoginGate::Disabled;
+    }
+    match state.locked_until {
+        Some(until) if until > now => LoginGate::LockedUntil(until),
+        _ => LoginGate::Open,
+    }
+}
+
+/// After a wrong password: the new failure count and, on the fifth, the lock's end.
+pub fn after_failure(state: &AccountState, now: DateTime<Utc>) -> (u32, Option<DateTime<Utc>>) {
+    // A lock that has run out starts the count again.
+    let previous = match state.locked_until {
+        Some(until) if until <= now => 0,
+        _ => state.failed_logins,
+    };
+    let failures = previous + 1;
+    if failures >= MAX_FAILED_LOGINS {
+        (failures, Some(now + Duration::minutes(LOCKOUT_MINUTES)))
+    } else {
+        (failures, None)
+    }
+}
+
+pub fn check_new_password(password: &str) -> Result<(), String> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(format!(
+            "password: must be at least {MIN_PASSWORD_CHARS} characters"
+        ));
+    }
+    if password.chars().any(char::is_control) {
+        return Err("password: must not contain control characters".into());
+    }
+    Ok(())
+}
+
+pub fn check_user_name(name: &str) -> Result<(), String> {
+    let ok = !name.is_empty()
+        && name.len() <= 32
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "user name '{}': use 1-32 letters, digits, '.', '_' or '-'",
+            super::text::display(name)
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn t(min: i64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 1, 1, 8, 0, 0).unwrap() + Duration::minutes(min)
+    }
+
+    #[test]
+    fn only_admins_manage_users_and_estate() {
+        for role in Role::ALL {
+            assert_eq!(may(role, Permission::ManageUsers), role == Role::Admin);
+            assert_eq!(may(role, Permission::EditEstate), role == Role::Admin);
+        }
+    }
+
+    #[test]
+    fn officers_do_not_see_the_vep_flag_but_assessors_do() {
+        assert!(!may(Role::Officer, Permission::ViewVepFlag));
+        assert!(!may(Role::Programme, Permission::ViewVepFlag));
+        assert!(may(Role::Assessor, Permission::ViewVepFlag));
+        assert!(may(Role::Supervisor, Permission::ViewVepFlag));
+    }
+
+    #[test]
+    fn programme_staff_cannot_move_people() {
+        assert!(!may(Role::Programme, Permission::Transfer));
+        assert!(!may(Role::Assessor, Permission::Admit));
+        assert!(may(Role::Officer, Permission::Release));
+        assert_eq!(
+            refusal(Role::Programme, Permission::Release).as_deref(),
+            Some("a programme may not release prisoners")
+        );
+    }
+
+    #[test]
+    fn fifth_failure_locks_for_fifteen_minutes() {
+        let mut s = AccountState {
+            failed_logins: 0,
+            locked_until: None,
+            disabled: false,
+        };
+        for i in 1..=4 {
+            let (n, lock) = after_failure(&s, t(0));
+            assert_eq!((n, lock), (i, None));
+            s.failed_logins = n;
+        }
+        let (n, lock) = after_failure(&s, t(0));
+        assert_eq!(n, 5);
+        assert_eq!(lock, Some(t(15)));
+        s.failed_logins = n;
+        s.locked_until = lock;
+        assert_eq!(login_gate(&s, t(14)), LoginGate::LockedUntil(t(15)));
+        assert_eq!(login_gate(&s, t(15)), LoginGate::Open);
+        // After the lock runs out the count starts again rather than re-locking at once.
+        assert_eq!(after_failure(&s, t(16)), (1, None));
+    }
+
+    #[test]
+    fn disabled_accounts_stay_closed() {
+        let s = AccountState {
+            failed_logins: 0,
+            locked_until: None,
+            disabled: true,
+        };
+        assert_eq!(login_gate(&s, t(0)), LoginGate::Disabled);
+    }
+
+    #[test]
+    fn roles_parse_from_cli_words() {
+        assert_eq!("Supervisor".parse::<Role>(), Ok(Role::Supervisor));
+        assert!("warden".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn names_and_passwords_are_checked() {
+        assert!(check_user_name("a.okello").is_ok());
+        assert!(check_user_name("bad name").is_err());
+        assert!(check_user_name("").is_err());
+        assert!(check_new_password("short").is_err());
+        assert!(check_new_password("long enough").is_ok());
+    }
+}

@@ -1,0 +1,6 @@
+//! Pure rules of the prison service: no SQL, no terminal, no clock (time is always passed in).
+
+pub mod auth;
+pub mod estate;
+pub mod prisoner;
+pub mod text;

@@ -1,0 +1,940 @@
+//! The prisoner register record (Mandela Rules 7-8, Bangkok Rules 2-3), its fields as data, and custody events.
+
+use super::auth::{Permission, Role, may};
+use super::estate::{AgeGroup, Facility, FacilityKind, LegalStatus, Sex, word_enum};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+/// Date of birth: exact when documents exist, year only when not (common on admission without papers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BirthDate {
+    Exact(NaiveDate),
+    YearOnly(i32),
+}
+
+impl BirthDate {
+    pub fn parse(s: &str, today: NaiveDate) -> Result<BirthDate, String> {
+        let s = s.trim();
+        let value = if s.len() == 4 && s.chars().all(|c| c.is_ascii_digit()) {
+            let year: i32 = s.parse().map_err(|_| format!("'{s}' is not a year"))?;
+            BirthDate::YearOnly(year)
+        } else {
+            BirthDate::Exact(parse_date(s)?)
+        };
+        if value.year() > today.year() || matches!(value, BirthDate::Exact(d) if d > today) {
+            return Err(format!("{s} is in the future"));
+        }
+        if today.year() - value.year() > 120 {
+            return Err(format!("{s} is more than 120 years ago"));
+        }
+        Ok(value)
+    }
+
+    pub fn year(&self) -> i32 {
+        match self {
+            BirthDate::Exact(d) => d.year(),
+            BirthDate::YearOnly(y) => *y,
+        }
+    }
+
+    /// Age in whole years; with a year only, the age reached at the end of this year is not yet assumed.
+    pub fn age_on(&self, day: NaiveDate) -> i32 {
+        match self {
+            BirthDate::Exact(d) => {
+                let mut age = day.year() - d.year();
+                if (day.month(), day.day()) < (d.month(), d.day()) {
+                    age -= 1;
+                }
+                age
+            }
+            BirthDate::YearOnly(y) => day.year() - y - 1,
+        }
+    }
+
+    pub fn to_text(&self) -> String {
+        match self {
+            BirthDate::Exact(d) => d.format("%Y-%m-%d").to_string(),
+            BirthDate::YearOnly(y) => format!("{y:04}"),
+        }
+    }
+}
+
+/// Under this age a prisoner belongs in a unit for young prisoners (Rule 11d).
+pub const ADULT_AGE: i32 = 18;
+
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        format!(
+            "'{}' is not a date (use YYYY-MM-DD)",
+            super::text::display(s.trim())
+        )
+    })
+}
+
+pub fn parse_date_time(s: &str) -> Result<NaiveDateTime, String> {
+    let s = s.trim();
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M"))
+        .map_err(|_| {
+            format!(
+                "'{}' is not a date and time (use YYYY-MM-DD HH:MM)",
+                super::text::display(s)
+            )
+        })
+}
+
+/// Everything the register holds about one person. Nothing is deleted: custody ends with a release event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Prisoner {
+    pub id: i64,
+    pub number: String,
+    pub family_name: String,
+    pub given_names: String,
+    pub aliases: Vec<String>,
+    pub birth: BirthDate,
+    pub sex: Sex,
+    /// As the person states it (Rule 7a: respecting self-perceived gender).
+    pub gender: String,
+    pub nationality: String,
+    pub languages: Vec<String>,
+    pub id_document: String,
+    pub legal_status: LegalStatus,
+    pub offences: String,
+    pub committing_authority: String,
+    pub warrant_ref: String,
+    pub admitted_at: NaiveDateTime,
+    pub sentence_start: Option<NaiveDate>,
+    pub sentence_months: Option<u32>,
+    pub expected_release: Option<NaiveDate>,
+    pub court_dates: Vec<NaiveDate>,
+    pub next_of_kin: String,
+    /// Children and caring responsibilities (Bangkok Rule 3).
+    pub children: String,
+    /// Visible injuries and complaints of prior ill-treatment noted at admission (Rule 7d).
+    pub admission_injuries: String,
+    pub property: String,
+    /// For allocation close to home (Rule 59).
+    pub home_district: String,
+    pub vep: bool,
+    pub vulnerable: bool,
+    pub medical_alert: bool,
+    pub facility_id: Option<i64>,
+    pub cell_id: Option<i64>,
+    pub in_custody: bool,
+}
+
+impl Prisoner {
+    /// A blank record for the admission form.
+    pub fn blank(now: NaiveDateTime) -> Prisoner {
+        Prisoner {
+            id: 0,
+            number: String::new(),
+            family_name: String::new(),
+            given_names: String::new(),
+            aliases: Vec::new(),
+            birth: BirthDate::YearOnly(now.year() - 30),
+            sex: Sex::Male,
+            gender: String::new(),
+            nationality: String::new(),
+            languages: Vec::new(),
+            id_document: String::new(),
+            legal_status: LegalStatus::Remand,
+            offences: String::new(),
+            committing_authority: String::new(),
+            warrant_ref: String::new(),
+            admitted_at: now,
+            sentence_start: None,
+            sentence_months: None,
+            expected_release: None,
+            court_dates: Vec::new(),
+            next_of_kin: String::new(),
+            children: String::new(),
+            admission_injuries: String::new(),
+            property: String::new(),
+            home_district: String::new(),
+            vep: false,
+            vulnerable: false,
+            medical_alert: false,
+            facility_id: None,
+            cell_id: None,
+            in_custody: true,
+        }
+    }
+
+    pub fn full_name(&self) -> String {
+        if self.given_names.is_empty() {
+            self.family_name.clone()
+        } else {
+            format!("{}, {}", self.family_name, self.given_names)
+        }
+    }
+
+    pub fn age_group(&self, today: NaiveDate) -> AgeGroup {
+        if self.birth.age_on(today) < ADULT_AGE {
+            AgeGroup::Young
+        } else {
+            AgeGroup::Adult
+        }
+    }
+
+    /// Every name a person may be found by: family, given, aliases.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        [self.family_name.as_str(), self.given_names.as_str()]
+            .into_iter()
+            .chain(self.aliases.iter().map(String::as_str))
+    }
+
+    /// Checks the whole record, naming the first field that is wrong.
+    pub fn validate(&self, pattern: &NumberPattern, today: NaiveDate) -> Result<(), FieldError> {
+        for spec in FIELDS {
+            let value = self.get(spec.key);
+            check_value(spec, &value, today).map_err(|m| FieldError::new(spec, m))?;
+        }
+        pattern
+            .check(&self.number)
+            .map_err(|m| FieldError::new(field("number"), m))?;
+        if let (Some(start), Some(release)) = (self.sentence_start, self.expected_release)
+            && release < start
+        {
+            return Err(FieldError::new(
+                field("expected_release"),
+                "is before the sentence start".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The value of a field as the form shows it.
+    pub fn get(&self, key: &str) -> String {
+        let date = |d: &Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        let flag = |b: bool| if b { "yes" } else { "no" }.to_string();
+        match key {
+            "number" => self.number.clone(),
+            "family_name" => self.family_name.clone(),
+            "given_names" => self.given_names.clone(),
+            "aliases" => self.aliases.join("; "),
+            "birth" => self.birth.to_text(),
+            "sex" => self.sex.as_str().into(),
+            "gender" => self.gender.clone(),
+            "nationality" => self.nationality.clone(),
+            "languages" => self.languages.join("; "),
+            "id_document" => self.id_document.clone(),
+            "legal_status" => self.legal_status.as_str().into(),
+            "offences" => self.offences.clone(),
+            "committing_authority" => self.committing_authority.clone(),
+            "warrant_ref" => self.warrant_ref.clone(),
+            "admitted_at" => self.admitted_at.format("%Y-%m-%d %H:%M").to_string(),
+            "sentence_start" => date(&self.sentence_start),
+            "sentence_months" => self
+                .sentence_months
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
+            "expected_release" => date(&self.expected_release),
+            "court_dates" => self
+                .court_dates
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
+            "next_of_kin" => self.next_of_kin.clone(),
+            "children" => self.children.clone(),
+            "admission_injuries" => self.admission_injuries.clone(),
+            "property" => self.property.clone(),
+            "home_district" => self.home_district.clone(),
+            "vep" => flag(self.vep),
+            "vulnerable" => flag(self.vulnerable),
+            "medical_alert" => flag(self.medical_alert),
+            _ => String::new(),
+        }
+    }
+
+    /// Sets a field from what was typed, or says what is wrong with it. The record is unchanged on error.
+    pub fn set(&mut self, key: &str, value: &str, today: NaiveDate) -> Result<(), FieldError> {
+        let spec = FIELDS
+            .iter()
+            .find(|f| f.key == key)
+            .ok_or_else(|| FieldError {
+                key: "?",
+                label: "?",
+                message: format!("no field called '{key}'"),
+            })?;
+        check_value(spec, value, today).map_err(|m| FieldError::new(spec, m))?;
+        let text = value.trim().to_string();
+        let list = |v: &str| -> Vec<String> {
+            v.split(';')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        };
+        let opt_date = |v: &str| -> Option<NaiveDate> {
+            if v.trim().is_empty() {
+                None
+            } else {
+                parse_date(v).ok()
+            }
+        };
+        let yes = |v: &str| matches!(v.trim().to_lowercase().as_str(), "yes" | "y" | "true" | "1");
+        match key {
+            "number" => self.number = text,
+            "family_name" => self.family_name = text,
+            "given_names" => self.given_names = text,
+            "aliases" => self.aliases = list(value),
+            "birth" => {
+                self.birth = BirthDate::parse(value, today).map_err(|m| FieldError::new(spec, m))?
+            }
+            "sex" => self.sex = Sex::parse(value).unwrap_or(self.sex),
+            "gender" => self.gender = text,
+            "nationality" => self.nationality = text,
+            "languages" => self.languages = list(value),
+            "id_document" => self.id_document = text,
+            "legal_status" => {
+                self.legal_status = LegalStatus::parse(value).unwrap_or(self.legal_status)
+            }
+            "offences" => self.offences = text,
+            "committing_authority" => self.committing_authority = text,
+            "warrant_ref" => self.warrant_ref = text,
+            "admitted_at" => {
+                self.admitted_at = parse_date_time(value).map_err(|m| FieldError::new(spec, m))?
+            }
+            "sentence_start" => self.sentence_start = opt_date(value),
+            "sentence_months" => self.sentence_months = value.trim().parse().ok(),
+            "expected_release" => self.expected_release = opt_date(value),
+            "court_dates" => {
+                self.court_dates = list(value)
+                    .iter()
+                    .filter_map(|d| parse_date(d).ok())
+                    .collect()
+            }
+            "next_of_kin" => self.next_of_kin = text,
+            "children" => self.children = text,
+            "admission_injuries" => self.admission_injuries = text,
+            "property" => self.property = text,
+            "home_district" => self.home_district = text,
+            "vep" => self.vep = yes(value),
+            "vulnerable" => self.vulnerable = yes(value),
+            "medical_alert" => self.medical_alert = yes(value),
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    Text {
+        max: usize,
+        required: bool,
+    },
+    /// Several values separated by ';'.
+    List {
+        max: usize,
+    },
+    Date {
+        required: bool,
+    },
+    DateTime,
+    BirthDate,
+    Choice(&'static [&'static str]),
+    Months,
+    YesNo,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Identity,
+    Legal,
+    Family,
+    Admission,
+    Flags,
+}
+
+impl Section {
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::Identity => "Identity",
+            Section::Legal => "Legal status and sentence",
+            Section::Family => "Family and home",
+            Section::Admission => "Admission",
+            Section::Flags => "Flags",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldSpec {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub kind: FieldKind,
+    pub section: Section,
+    /// Some fields are seen and changed only by roles whose duties need them (Rule 9).
+    pub view: Option<Permission>,
+    pub edit: Option<Permission>,
+}
+
+const SEXES: &[&str] = &["male", "female"];
+const STATUSES: &[&str] = &["remand", "convicted", "civil", "immigration"];
+const YES_NO: &[&str] = &["yes", "no"];
+
+macro_rules! f {
+    ($key:literal, $label:literal, $kind:expr, $section:ident) => {
+        FieldSpec {
+            key: $key,
+            label: $label,
+            kind: $kind,
+            section: Section::$section,
+            view: None,
+            edit: None,
+        }
+    };
+    ($key:literal, $label:literal, $kind:expr, $section:ident, $view:ident, $edit:ident) => {
+        FieldSpec {
+            key: $key,
+            label: $label,
+            kind: $kind,
+            section: Section::$section,
+            view: Some(Permission::$view),
+            edit: Some(Permission::$edit),
+        }
+    };
+}
+
+const fn text(max: usize) -> FieldKind {
+    FieldKind::Text {
+        max,
+        required: false,
+    }
+}
+
+/// The register's fields in form order. The record view and the edit and admission forms are drawn from this table.
+pub const FIELDS: &[FieldSpec] = &[
+    f!(
+        "number",
+        "Prison number",
+        FieldKind::Text {
+            max: 24,
+            required: true
+        },
+        Identity
+    ),
+    f!(
+        "family_name",
+        "Family name",
+        FieldKind::Text {
+            max: 80,
+            required: true
+        },
+        Identity
+    ),
+    f!("given_names", "Given names", text(120), Identity),
+    f!(
+        "aliases",
+        "Aliases (; between)",
+        FieldKind::List { max: 300 },
+        Identity
+    ),
+    f!(
+        "birth",
+        "Born (date or year)",
+        FieldKind::BirthDate,
+        Identity
+    ),
+    f!("sex", "Sex", FieldKind::Choice(SEXES), Identity),
+    f!("gender", "Gender (as stated)", text(40), Identity),
+    f!("nationality", "Nationality", text(60), Identity),
+    f!(
+        "languages",
+        "Languages (; between)",
+        FieldKind::List { max: 200 },
+        Identity
+    ),
+    f!("id_document", "Identity document", text(80), Identity),
+    f!(
+        "legal_status",
+        "Legal status",
+        FieldKind::Choice(STATUSES),
+        Legal
+    ),
+    f!("offences", "Offences", text(500), Legal),
+    f!(
+        "committing_authority",
+        "Committing authority",
+        text(120),
+        Legal
+    ),
+    f!("warrant_ref", "Warrant reference", text(60), Legal),
+    f!(
+        "sentence_start",
+        "Sentence start",
+        FieldKind::Date { required: false },
+        Legal
+    ),
+    f!(
+        "sentence_months",
+        "Sentence (months)",
+        FieldKind::Months,
+        Legal
+    ),
+    f!(
+        "expected_release",
+        "Expected release",
+        FieldKind::Date { required: false },
+        Legal
+    ),
+    f!(
+        "court_dates",
+        "Court dates (; between)",
+        FieldKind::List { max: 200 },
+        Legal
+    ),
+    f!("next_of_kin", "Next of kin", text(200), Family),
+    f!("children", "Children and caring", text(300), Family),
+    f!("home_district", "Home district", text(60), Family),
+    f!(
+        "admitted_at",
+        "Admitted (UTC)",
+        FieldKind::DateTime,
+        Admission
+    ),
+    f!(
+        "admission_injuries",
+        "Injuries/complaints",
+        text(500),
+        Admission
+    ),
+    f!("property", "Property", text(500), Admission),
+    f!(
+        "vep",
+        "Violent extremist",
+        FieldKind::YesNo,
+        Flags,
+        ViewVepFlag,
+        SetVepFlag
+    ),
+    f!("vulnerable", "Vulnerable", FieldKind::YesNo, Flags),
+    f!("medical_alert", "Medical alert", FieldKind::YesNo, Flags),
+];
+
+pub fn field(key: &str) -> &'static FieldSpec {
+    // Every caller names a key from FIELDS; an unknown key is a programming error caught by the tests below.
+    FIELDS.iter().find(|f| f.key == key).unwrap_or(&FIELDS[0])
+}
+
+/// The fields a role may see, in order.
+pub fn visible_fields(role: Role) -> impl Iterator<Item = &'static FieldSpec> {
+    FIELDS
+        .iter()
+        .filter(move |f| f.view.is_none_or(|p| may(role, p)))
+}
+
+pub fn may_edit_field(role: Role, spec: &FieldSpec) -> bool {
+    may(role, Permission::EditPrisoner) && spec.edit.is_none_or(|p| may(role, p))
+        || spec.edit.is_some_and(|p| may(role, p))
+}
+
+pub fn choices(kind: FieldKind) -> &'static [&'static str] {
+    match kind {
+        FieldKind::Choice(c) => c,
+        FieldKind::YesNo => YES_NO,
+        _ => &[],
+    }
+}
+
+fn check_value(spec: &FieldSpec, value: &str, today: NaiveDate) -> Result<(), String> {
+    let v = value.trim();
+    let count = value.chars().count();
+    match spec.kind {
+        FieldKind::Text { max, required } => {
+            if required && v.is_empty() {
+                return Err("required".into());
+            }
+            if count > max {
+                return Err(format!("at most {max} characters (this has {count})"));
+            }
+        }
+        FieldKind::List { max } => {
+            if count > max {
+                return Err(format!("at most {max} characters (this has {count})"));
+            }
+            if spec.key == "court_dates" {
+                for d in v.split(';').map(str::trim).filter(|d| !d.is_empty()) {
+                    parse_date(d)?;
+                }
+            }
+        }
+        FieldKind::Date { required } => {
+            if v.is_empty() {
+                if required {
+                    return Err("required".into());
+                }
+            } else {
+                parse_date(v)?;
+            }
+        }
+        FieldKind::DateTime => {
+            parse_date_time(v)?;
+        }
+        FieldKind::BirthDate => {
+            BirthDate::parse(v, today)?;
+        }
+        FieldKind::Choice(options) => {
+            if !options.contains(&v.to_lowercase().as_str()) {
+                return Err(format!("choose one of: {}", options.join(", ")));
+            }
+        }
+        FieldKind::Months => {
+            if !v.is_empty() {
+                match v.parse::<u32>() {
+                    Ok(m) if m <= 1200 => {}
+                    _ => return Err("a whole number of months from 0 to 1200".into()),
+                }
+            }
+        }
+        FieldKind::YesNo => {
+            if !matches!(
+                v.to_lowercase().as_str(),
+                "yes" | "no" | "y" | "n" | "true" | "false" | "1" | "0"
+            ) {
+                return Err("yes or no".into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A refusal that names the field, so the form can put the message beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    fn new(spec: &'static FieldSpec, message: String) -> FieldError {
+        FieldError {
+            key: spec.key,
+            label: spec.label,
+            message,
+        }
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.label, self.message)
+    }
+}
+
+impl std::error::Error for FieldError {}
+
+/// A service's prison-number shape, e.g. `UG/{YYYY}/{SEQ:6}`: literal text, `{YYYY}` the admission year,
+/// `{FAC}` the facility code, `{SEQ:n}` an n-digit running number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NumberPattern {
+    parts: Vec<PatternPart>,
+    source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum PatternPart {
+    Literal(String),
+    Year,
+    Facility,
+    Seq(usize),
+}
+
+impl NumberPattern {
+    pub fn parse(source: &str) -> Result<NumberPattern, String> {
+        let mut parts = Vec::new();
+        let mut rest = source;
+        while let Some(open) = rest.find('{') {
+            if open > 0 {
+                parts.push(PatternPart::Literal(rest[..open].to_string()));
+            }
+            let close = rest[open..]
+                .find('}')
+                .ok_or_else(|| format!("number pattern '{source}': '{{' without '}}'"))?
+                + open;
+            let token = &rest[open + 1..close];
+            parts.push(match token {
+                "YYYY" => PatternPart::Year,
+                "FAC" => PatternPart::Facility,
+                t if t.starts_with("SEQ:") => match t[4..].parse::<usize>() {
+                    Ok(n) if (1..=12).contains(&n) => PatternPart::Seq(n),
+                    _ => {
+                        return Err(format!(
+                            "number pattern '{source}': {{{t}}} needs 1 to 12 digits"
+                        ));
+                    }
+                },
+                t => return Err(format!("number pattern '{source}': unknown part {{{t}}}")),
+            });
+            rest = &rest[close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(PatternPart::Literal(rest.to_string()));
+        }
+        if !parts.iter().any(|p| matches!(p, PatternPart::Seq(_))) {
+            return Err(format!("number pattern '{source}': needs a {{SEQ:n}} part"));
+        }
+        Ok(NumberPattern {
+            parts,
+            source: source.to_string(),
+        })
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    pub fn format(&self, year: i32, facility_code: &str, seq: u64) -> String {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                PatternPart::Literal(s) => s.clone(),
+                PatternPart::Year => format!("{year:04}"),
+                PatternPart::Facility => facility_code.to_string(),
+                PatternPart::Seq(n) => format!("{seq:0n$}", n = *n),
+            })
+            .collect()
+    }
+
+    /// Checks a number against the shape; facility codes may be any run of letters, digits and '-'.
+    pub fn check(&self, number: &str) -> Result<(), String> {
+        if matches(&self.parts, number) {
+            Ok(())
+        } else {
+            Err(format!(
+                "'{}' does not fit the pattern {}",
+                super::text::display(number),
+                self.example()
+            ))
+        }
+    }
+
+    fn example(&self) -> String {
+        format!("{} (e.g. {})", self.source, self.format(2026, "FAC", 1))
+    }
+}
+
+fn matches(parts: &[PatternPart], s: &str) -> bool {
+    let Some((first, rest)) = parts.split_first() else {
+        return s.is_empty();
+    };
+    match first {
+        PatternPart::Literal(l) => s.strip_prefix(l.as_str()).is_some_and(|r| matches(rest, r)),
+        PatternPart::Year => {
+            s.len() >= 4
+                && s.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+                && matches(rest, &s[4..])
+        }
+        PatternPart::Seq(n) => {
+            s.len() >= *n
+                && s.as_bytes()[..*n].iter().all(u8::is_ascii_digit)
+                && matches(rest, &s[*n..])
+        }
+        PatternPart::Facility => (1..=s.len()).any(|i| {
+            s.is_char_boundary(i)
+                && s[..i]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && matches(rest, &s[i..])
+        }),
+    }
+}
+
+word_enum!(
+    /// What happened to a person's custody. Events are appended, never changed.
+    EventKind { Admission = "admission", TransferOut = "transfer-out", TransferIn = "transfer-in", Release = "release" }
+);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustodyEvent {
+    pub id: i64,
+    pub prisoner_id: i64,
+    pub kind: EventKind,
+    pub at: NaiveDateTime,
+    pub facility_id: i64,
+    pub authority: String,
+    pub reason: String,
+    pub recorded_by: String,
+}
+
+/// Whether a facility may take this person at all (Rule 11a and 11d at facility level).
+pub fn facility_accepts(
+    facility: &Facility,
+    prisoner: &Prisoner,
+    today: NaiveDate,
+) -> Result<(), String> {
+    let young = prisoner.age_group(today) == AgeGroup::Young;
+    match (facility.kind, prisoner.sex) {
+        (FacilityKind::Men, Sex::Female) => Err(format!("{} holds men only", facility.name)),
+        (FacilityKind::Women, Sex::Male) => Err(format!("{} holds women only", facility.name)),
+        (FacilityKind::Juvenile, _) if !young => {
+            Err(format!("{} holds young prisoners only", facility.name))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Checks a transfer or release before it is written.
+pub fn check_movement(prisoner: &Prisoner, authority: &str, reason: &str) -> Result<(), String> {
+    if !prisoner.in_custody {
+        return Err(format!("{} is not in custody", prisoner.number));
+    }
+    if authority.trim().is_empty() {
+        return Err("authority: required".into());
+    }
+    if reason.trim().is_empty() {
+        return Err("reason: required".into());
+    }
+    if authority.chars().count() > 120 || reason.chars().count() > 300 {
+        return Err("authority or reason: too long (120 and 300 characters at most)".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
+    }
+
+    fn sample() -> Prisoner {
+        let mut p = Prisoner::blank(today().and_hms_opt(9, 30, 0).unwrap());
+        p.number = "UG/2026/000001".into();
+        p.family_name = "Okello".into();
+        p
+    }
+
+    #[test]
+    fn every_field_key_round_trips_through_get_and_set() {
+        let mut p = sample();
+        for spec in FIELDS {
+            let v = p.get(spec.key);
+            p.set(spec.key, &v, today())
+                .unwrap_or_else(|e| panic!("{}: {e}", spec.key));
+            assert_eq!(p.get(spec.key), v, "{}", spec.key);
+            assert_eq!(field(spec.key).key, spec.key);
+        }
+    }
+
+    #[test]
+    fn invalid_dates_name_the_field_and_leave_the_record_alone() {
+        let mut p = sample();
+        let before = p.clone();
+        let e = p.set("birth", "2025-02-30", today()).unwrap_err();
+        assert_eq!(e.key, "birth");
+        assert!(e.to_string().contains("is not a date"), "{e}");
+        let e = p.set("birth", "2030", today()).unwrap_err();
+        assert!(e.message.contains("future"));
+        let e = p
+            .set("court_dates", "2026-12-01; 2026-13-01", today())
+            .unwrap_err();
+        assert_eq!(e.key, "court_dates");
+        assert_eq!(p, before);
+    }
+
+    #[test]
+    fn over_long_text_is_refused_with_the_count() {
+        let mut p = sample();
+        let e = p.set("family_name", &"x".repeat(81), today()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Family name: at most 80 characters (this has 81)"
+        );
+    }
+
+    #[test]
+    fn control_characters_are_stored_as_typed() {
+        let mut p = sample();
+        p.set("property", "watch\u{1b}[31m", today()).unwrap();
+        assert_eq!(p.property, "watch\u{1b}[31m");
+    }
+
+    #[test]
+    fn age_from_year_only_does_not_assume_the_birthday_has_passed() {
+        assert_eq!(BirthDate::YearOnly(2008).age_on(today()), 17);
+        let exact = BirthDate::Exact(NaiveDate::from_ymd_opt(2008, 11, 25).unwrap());
+        assert_eq!(exact.age_on(today()), 18);
+        let mut p = sample();
+        p.birth = BirthDate::YearOnly(2009);
+        assert_eq!(p.age_group(today()), AgeGroup::Young);
+    }
+
+    #[test]
+    fn number_patterns_format_and_check() {
+        let p = NumberPattern::parse("UG/{YYYY}/{SEQ:6}").unwrap();
+        assert_eq!(p.format(2026, "LUZ", 42), "UG/2026/000042");
+        assert!(p.check("UG/2026/000042").is_ok());
+        assert!(p.check("UG/2026/42").is_err());
+        assert!(p.check("UG/2026/000042x").is_err());
+        let f = NumberPattern::parse("{FAC}-{SEQ:5}").unwrap();
+        assert!(f.check("ALM-01-00001").is_ok());
+        assert!(NumberPattern::parse("{FOO}").is_err());
+        assert!(NumberPattern::parse("UG").is_err());
+        assert!(NumberPattern::parse("{SEQ:6").is_err());
+    }
+
+    #[test]
+    fn validate_reports_the_first_bad_field() {
+        let pattern = NumberPattern::parse("UG/{YYYY}/{SEQ:6}").unwrap();
+        let mut p = sample();
+        assert!(p.validate(&pattern, today()).is_ok());
+        p.family_name.clear();
+        assert_eq!(
+            p.validate(&pattern, today()).unwrap_err().key,
+            "family_name"
+        );
+        p.family_name = "Okello".into();
+        p.number = "X1".into();
+        assert_eq!(p.validate(&pattern, today()).unwrap_err().key, "number");
+        p.number = "UG/2026/000001".into();
+        p.sentence_start = NaiveDate::from_ymd_opt(2026, 1, 1);
+        p.expected_release = NaiveDate::from_ymd_opt(2025, 1, 1);
+        assert_eq!(
+            p.validate(&pattern, today()).unwrap_err().key,
+            "expected_release"
+        );
+    }
+
+    #[test]
+    fn only_vep_roles_see_the_vep_field() {
+        assert!(!visible_fields(Role::Officer).any(|f| f.key == "vep"));
+        assert!(visible_fields(Role::Assessor).any(|f| f.key == "vep"));
+        assert!(may_edit_field(Role::Officer, field("family_name")));
+        assert!(!may_edit_field(Role::Officer, field("vep")));
+        assert!(may_edit_field(Role::Assessor, field("vep")));
+        assert!(!may_edit_field(Role::Assessor, field("family_name")));
+    }
+
+    #[test]
+    fn women_are_not_sent_to_a_mens_facility() {
+        let f = Facility {
+            id: 1,
+            code: "M".into(),
+            name: "Murchison Bay".into(),
+            region: "Central".into(),
+            kind: FacilityKind::Men,
+            security: super::super::estate::SecurityLevel::Medium,
+        };
+        let mut p = sample();
+        assert!(facility_accepts(&f, &p, today()).is_ok());
+        p.sex = Sex::Female;
+        assert!(facility_accepts(&f, &p, today()).is_err());
+    }
+
+    #[test]
+    fn movements_need_authority_reason_and_custody() {
+        let mut p = sample();
+        assert!(check_movement(&p, "Court", "bail").is_ok());
+        assert_eq!(
+            check_movement(&p, " ", "bail").unwrap_err(),
+            "authority: required"
+        );
+        p.in_custody = false;
+        assert!(check_movement(&p, "Court", "bail").is_err());
+    }
+}

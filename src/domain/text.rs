@@ -1,0 +1,87 @@
+//! Text rules shared by every layer: display sanitising, search folding, length limits.
+
+use std::borrow::Cow;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+use unicode_width::UnicodeWidthStr;
+
+/// Replaces control characters (C0, DEL, C1, and bidi overrides that could reorder a line) so user text can never
+/// move the cursor, change colours or send escape sequences to a terminal or printer.
+pub fn display(s: &str) -> Cow<'_, str> {
+    if s.chars().any(is_unsafe) {
+        Cow::Owned(
+            s.chars()
+                .map(|c| if is_unsafe(c) { '?' } else { c })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+fn is_unsafe(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The form every name is compared in: compatibility-decomposed, combining marks dropped, lower-cased.
+/// "Müller", "MULLER" and "muller" fold the same; so do Arabic letters with and without harakat.
+pub fn fold(s: &str) -> String {
+    s.nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Cuts `s` so it takes at most `width` terminal columns, adding `~` when something was cut.
+pub fn fit(s: &str, width: usize) -> String {
+    if UnicodeWidthStr::width(s) <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('~');
+    }
+    out
+}
+
+/// Display width in terminal columns.
+pub fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_replaced_for_display() {
+        assert_eq!(display("a\u{1b}[2Jb\n"), "a?[2Jb?");
+        assert_eq!(display("plain"), "plain");
+        assert_eq!(display("x\u{202E}y"), "x?y");
+    }
+
+    #[test]
+    fn folding_ignores_case_and_diacritics_in_any_script() {
+        assert_eq!(fold("Müller"), fold("MULLER"));
+        assert_eq!(fold("Ænima"), "ænima");
+        assert_eq!(fold("НУРЛАН"), "нурлан");
+        assert_eq!(fold("مُحَمَّد"), "محمد");
+        assert_eq!(fold("Çağrı"), "cagrı");
+    }
+
+    #[test]
+    fn fit_respects_wide_characters() {
+        assert_eq!(fit("abcdef", 4), "abc~");
+        assert_eq!(fit("ab", 4), "ab");
+        assert!(width(&fit("日本語テキスト", 5)) <= 5);
+    }
+}

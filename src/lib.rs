@@ -1,0 +1,6 @@
+//! warden: prison register, classification, allocation and rosters for low-resource prison services.
+
+pub mod cli;
+pub mod domain;
+pub mod store;
+pub mod tui;

@@ -1,0 +1,191 @@
+//! The audit trail: one row per change, each carrying the SHA-256 of itself and its predecessor (a hash chain).
+
+use super::{Result, Store, Tx, time_text, to_json};
+use rusqlite::OptionalExtension;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// The hash before the first row.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub action: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// Where the chain stops being trustworthy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainBreak {
+    pub id: i64,
+    pub reason: String,
+}
+
+impl std::fmt::Display for ChainBreak {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "audit record {}: {}", self.id, self.reason)
+    }
+}
+
+/// Each field is length-prefixed so no two different rows can hash the same text.
+fn row_hash(r: &AuditRecord) -> String {
+    let mut h = Sha256::new();
+    let fields: [&str; 8] = [
+        &r.prev_hash,
+        &r.at,
+        &r.actor,
+        &r.entity,
+        &r.entity_id,
+        &r.action,
+        r.before.as_deref().unwrap_or("\u{0}null"),
+        r.after.as_deref().unwrap_or("\u{0}null"),
+    ];
+    h.update(r.id.to_le_bytes());
+    for f in fields {
+        h.update((f.len() as u64).to_le_bytes());
+        h.update(f.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+impl Tx<'_> {
+    /// Appends one audit row inside this transaction.
+    pub fn audit<B: Serialize + ?Sized, A: Serialize + ?Sized>(
+        &self,
+        entity: &str,
+        entity_id: impl ToString,
+        action: &str,
+        before: Option<&B>,
+        after: Option<&A>,
+    ) -> Result<()> {
+        let last: Option<(i64, String)> = self
+            .query_row(
+                "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let (prev_id, prev_hash) = last.unwrap_or((0, GENESIS.to_string()));
+        let mut record = AuditRecord {
+            id: prev_id + 1,
+            at: time_text(self.actor.at),
+            actor: self.actor.name.clone(),
+            entity: entity.to_string(),
+            entity_id: entity_id.to_string(),
+            action: action.to_string(),
+            before: before.map(to_json),
+            after: after.map(to_json),
+            prev_hash,
+            hash: String::new(),
+        };
+        record.hash = row_hash(&record);
+        self.prepare_cached(
+            "INSERT INTO audit(id, at, actor, entity, entity_id, action, before, after, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?
+        .execute(rusqlite::params![
+            record.id,
+            record.at,
+            record.actor,
+            record.entity,
+            record.entity_id,
+            record.action,
+            record.before,
+            record.after,
+            record.prev_hash,
+            record.hash
+        ])?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Appends an audit row that records a read, not a change (opening a VEP record: Mandela Rule 9).
+    pub fn audit_read(&mut self, actor: &super::Actor, entity: &str, entity_id: i64) -> Result<()> {
+        self.write(actor, |tx| {
+            tx.audit::<(), ()>(entity, entity_id, "read", None, None)
+        })
+    }
+
+    /// Walks the whole chain; `Ok(None)` when every row is intact and linked.
+    pub fn verify_audit(&self) -> Result<Option<ChainBreak>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT id, at, actor, entity, entity_id, action, before, after, prev_hash, hash
+             FROM audit ORDER BY id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut expected_prev = GENESIS.to_string();
+        let mut expected_id = 1;
+        while let Some(r) = rows.next()? {
+            let rec = AuditRecord {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                actor: r.get(2)?,
+                entity: r.get(3)?,
+                entity_id: r.get(4)?,
+                action: r.get(5)?,
+                before: r.get(6)?,
+                after: r.get(7)?,
+                prev_hash: r.get(8)?,
+                hash: r.get(9)?,
+            };
+            if rec.id != expected_id {
+                return Ok(Some(ChainBreak {
+                    id: rec.id,
+                    reason: format!("expected record {expected_id} here; records are missing"),
+                }));
+            }
+            if rec.prev_hash != expected_prev {
+                return Ok(Some(ChainBreak {
+                    id: rec.id,
+                    reason:
+                        "does not link to the record before it (a record was removed or replaced)"
+                            .into(),
+                }));
+            }
+            if row_hash(&rec) != rec.hash {
+                return Ok(Some(ChainBreak {
+                    id: rec.id,
+                    reason: format!(
+                        "its content does not match its hash (changed after it was written: {} {} {} by {})",
+                        rec.action, rec.entity, rec.entity_id, rec.actor
+                    ),
+                }));
+            }
+            expected_prev = rec.hash;
+            expected_id += 1;
+        }
+        Ok(None)
+    }
+
+    /// The newest audit rows, newest first.
+    pub fn recent_audit(&self, limit: usize) -> Result<Vec<AuditRecord>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT id, at, actor, entity, entity_id, action, before, after, prev_hash, hash
+             FROM audit ORDER BY id DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok(AuditRecord {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                actor: r.get(2)?,
+                entity: r.get(3)?,
+                entity_id: r.get(4)?,
+                action: r.get(5)?,
+                before: r.get(6)?,
+                after: r.get(7)?,
+                prev_hash: r.get(8)?,
+                hash: r.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

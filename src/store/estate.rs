@@ -1,0 +1,379 @@
+//! Estate queries and writes: facilities, units, cells, with their occupancy.
+
+use super::{Actor, Result, Store, StoreError, Tx};
+use crate::domain::estate::{
+    AgeGroup, Cell, Facility, FacilityKind, SecurityLevel, Unit, UnitSex, UnitUse,
+};
+use rusqlite::OptionalExtension;
+use serde::Serialize;
+
+/// Capacity and head-count totals for one level of the estate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct EstateCounts {
+    pub certified: u64,
+    pub operational: u64,
+    pub occupants: u64,
+    pub cells: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FacilityRow {
+    pub facility: Facility,
+    pub counts: EstateCounts,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitRow {
+    pub unit: Unit,
+    pub counts: EstateCounts,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CellRow {
+    pub cell: Cell,
+    pub occupants: u64,
+}
+
+fn word<T>(parse: fn(&str) -> Option<T>, idx: usize, r: &rusqlite::Row) -> rusqlite::Result<T> {
+    let s: String = r.get(idx)?;
+    parse(&s).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            idx,
+            rusqlite::types::Type::Text,
+            format!("unexpected '{s}'").into(),
+        )
+    })
+}
+
+pub(crate) fn read_facility(r: &rusqlite::Row) -> rusqlite::Result<Facility> {
+    Ok(Facility {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        name: r.get(2)?,
+        region: r.get(3)?,
+        kind: word(FacilityKind::parse, 4, r)?,
+        security: word(SecurityLevel::parse, 5, r)?,
+    })
+}
+
+fn read_unit(r: &rusqlite::Row) -> rusqlite::Result<Unit> {
+    Ok(Unit {
+        id: r.get(0)?,
+        facility_id: r.get(1)?,
+        code: r.get(2)?,
+        name: r.get(3)?,
+        sex: word(UnitSex::parse, 4, r)?,
+        age_group: word(AgeGroup::parse, 5, r)?,
+        legal_use: word(UnitUse::parse, 6, r)?,
+        security: word(SecurityLevel::parse, 7, r)?,
+    })
+}
+
+fn read_cell(r: &rusqlite::Row) -> rusqlite::Result<Cell> {
+    Ok(Cell {
+        id: r.get(0)?,
+        unit_id: r.get(1)?,
+        code: r.get(2)?,
+        certified: r.get(3)?,
+        operational: r.get(4)?,
+        maximum: r.get(5)?,
+        out_of_use: r.get(6)?,
+    })
+}
+
+const FACILITY_COLUMNS: &str = "f.id, f.code, f.name, f.region, f.kind, f.security";
+const UNIT_COLUMNS: &str =
+    "u.id, u.facility_id, u.code, u.name, u.sex, u.age_group, u.legal_use, u.security";
+const CELL_COLUMNS: &str =
+    "c.id, c.unit_id, c.code, c.certified, c.operational, c.maximum, c.out_of_use";
+
+fn duplicate(e: rusqlite::Error, what: &str) -> StoreError {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            StoreError::Invalid(format!("{what}: already exists"))
+        }
+        _ => e.into(),
+    }
+}
+
+impl Tx<'_> {
+    pub fn insert_facility(&self, f: &Facility) -> Result<i64> {
+        f.validate().map_err(StoreError::Invalid)?;
+        self.prepare_cached(
+            "INSERT INTO facility(code, name, region, kind, security) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(rusqlite::params![
+            f.code,
+            f.name,
+            f.region,
+            f.kind.as_str(),
+            f.security.as_str()
+        ])
+        .map_err(|e| duplicate(e, &format!("facility {}", f.code)))?;
+        let id = self.last_insert_rowid();
+        self.audit::<(), _>(
+            "facility",
+            id,
+            "create",
+            None,
+            Some(&Facility { id, ..f.clone() }),
+        )?;
+        Ok(id)
+    }
+
+    pub fn insert_unit(&self, u: &Unit) -> Result<i64> {
+        u.validate().map_err(StoreError::Invalid)?;
+        let facility = self
+            .query_row(
+                &format!("SELECT {FACILITY_COLUMNS} FROM facility f WHERE f.id = ?1"),
+                [u.facility_id],
+                read_facility,
+            )
+            .optional()?
+            .ok_or_else(|| {
+                StoreError::Invalid(format!("unit {}: no facility {}", u.code, u.facility_id))
+            })?;
+        facility.admits_unit(u).map_err(StoreError::Invalid)?;
+        self.prepare_cached(
+            "INSERT INTO unit(facility_id, code, name, sex, age_group, legal_use, security)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(rusqlite::params![
+            u.facility_id,
+            u.code,
+            u.name,
+            u.sex.as_str(),
+            u.age_group.as_str(),
+            u.legal_use.as_str(),
+            u.security.as_str()
+        ])
+        .map_err(|e| duplicate(e, &format!("unit {} in {}", u.code, facility.code)))?;
+        let id = self.last_insert_rowid();
+        self.audit::<(), _>("unit", id, "create", None, Some(&Unit { id, ..u.clone() }))?;
+        Ok(id)
+    }
+
+    pub fn insert_cell(&self, c: &Cell) -> Result<i64> {
+        c.validate()
+            .map_err(|e| StoreError::Invalid(format!("cell {}: {e}", c.code)))?;
+        self.prepare_cached(
+            "INSERT INTO cell(unit_id, code, certified, operational, maximum, out_of_use)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(rusqlite::params![
+            c.unit_id,
+            c.code,
+            c.certified,
+            c.operational,
+            c.maximum,
+            c.out_of_use
+        ])
+        .map_err(|e| duplicate(e, &format!("cell {}", c.code)))?;
+        let id = self.last_insert_rowid();
+        self.audit::<(), _>("cell", id, "create", None, Some(&Cell { id, ..c.clone() }))?;
+        Ok(id)
+    }
+}
+
+impl Store {
+    pub fn add_facility(&mut self, actor: &Actor, f: &Facility) -> Result<i64> {
+        self.write(actor, |tx| tx.insert_facility(f))
+    }
+
+    pub fn add_unit(&mut self, actor: &Actor, u: &Unit) -> Result<i64> {
+        self.write(actor, |tx| tx.insert_unit(u))
+    }
+
+    pub fn add_cell(&mut self, actor: &Actor, c: &Cell) -> Result<i64> {
+        self.write(actor, |tx| tx.insert_cell(c))
+    }
+
+    pub fn update_facility(&mut self, actor: &Actor, f: &Facility) -> Result<()> {
+        f.validate().map_err(StoreError::Invalid)?;
+        let before = self
+            .facility(f.id)?
+            .ok_or_else(|| StoreError::Invalid(format!("facility {}: no longer exists", f.id)))?;
+        self.write(actor, |tx| {
+            tx.execute(
+                "UPDATE facility SET code = ?2, name = ?3, region = ?4, kind = ?5, security = ?6 WHERE id = ?1",
+                rusqlite::params![f.id, f.code, f.name, f.region, f.kind.as_str(), f.security.as_str()],
+            )
+            .map_err(|e| duplicate(e, &format!("facility {}", f.code)))?;
+            tx.audit("facility", f.id, "update", Some(&before), Some(f))
+        })
+    }
+
+    pub fn update_unit(&mut self, actor: &Actor, u: &Unit) -> Result<()> {
+        u.validate().map_err(StoreError::Invalid)?;
+        let before = self
+            .unit(u.id)?
+            .ok_or_else(|| StoreError::Invalid(format!("unit {}: no longer exists", u.id)))?;
+        let facility = self.facility(u.facility_id)?.ok_or_else(|| {
+            StoreError::Invalid(format!("unit {}: no facility {}", u.code, u.facility_id))
+        })?;
+        facility.admits_unit(u).map_err(StoreError::Invalid)?;
+        self.write(actor, |tx| {
+            tx.execute(
+                "UPDATE unit SET code = ?2, name = ?3, sex = ?4, age_group = ?5, legal_use = ?6, security = ?7
+                 WHERE id = ?1",
+                rusqlite::params![
+                    u.id,
+                    u.code,
+                    u.name,
+                    u.sex.as_str(),
+                    u.age_group.as_str(),
+                    u.legal_use.as_str(),
+                    u.security.as_str()
+                ],
+            )
+            .map_err(|e| duplicate(e, &format!("unit {}", u.code)))?;
+            tx.audit("unit", u.id, "update", Some(&before), Some(u))
+        })
+    }
+
+    pub fn update_cell(&mut self, actor: &Actor, c: &Cell) -> Result<()> {
+        c.validate()
+            .map_err(|e| StoreError::Invalid(format!("cell {}: {e}", c.code)))?;
+        let before = self
+            .cell(c.id)?
+            .ok_or_else(|| StoreError::Invalid(format!("cell {}: no longer exists", c.id)))?;
+        self.write(actor, |tx| {
+            tx.execute(
+                "UPDATE cell SET code = ?2, certified = ?3, operational = ?4, maximum = ?5, out_of_use = ?6
+                 WHERE id = ?1",
+                rusqlite::params![c.id, c.code, c.certified, c.operational, c.maximum, c.out_of_use],
+            )
+            .map_err(|e| duplicate(e, &format!("cell {}", c.code)))?;
+            tx.audit("cell", c.id, "update", Some(&before), Some(c))
+        })
+    }
+
+    pub fn facility(&self, id: i64) -> Result<Option<Facility>> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!("SELECT {FACILITY_COLUMNS} FROM facility f WHERE f.id = ?1"),
+                [id],
+                read_facility,
+            )
+            .optional()?)
+    }
+
+    pub fn facility_by_code(&self, code: &str) -> Result<Option<Facility>> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!("SELECT {FACILITY_COLUMNS} FROM facility f WHERE f.code = ?1"),
+                [code],
+                read_facility,
+            )
+            .optional()?)
+    }
+
+    pub fn unit(&self, id: i64) -> Result<Option<Unit>> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!("SELECT {UNIT_COLUMNS} FROM unit u WHERE u.id = ?1"),
+                [id],
+                read_unit,
+            )
+            .optional()?)
+    }
+
+    pub fn unit_by_code(&self, facility_id: i64, code: &str) -> Result<Option<Unit>> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!(
+                    "SELECT {UNIT_COLUMNS} FROM unit u WHERE u.facility_id = ?1 AND u.code = ?2"
+                ),
+                rusqlite::params![facility_id, code],
+                read_unit,
+            )
+            .optional()?)
+    }
+
+    pub fn cell(&self, id: i64) -> Result<Option<Cell>> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!("SELECT {CELL_COLUMNS} FROM cell c WHERE c.id = ?1"),
+                [id],
+                read_cell,
+            )
+            .optional()?)
+    }
+
+    /// Every facility with its capacity (cells in use only) and head count, in code order.
+    pub fn facilities(&self) -> Result<Vec<FacilityRow>> {
+        let sql = format!(
+            "SELECT {FACILITY_COLUMNS},
+                    coalesce(cap.certified, 0), coalesce(cap.operational, 0),
+                    (SELECT count(*) FROM prisoner p WHERE p.facility_id = f.id AND p.in_custody = 1),
+                    coalesce(cap.cells, 0)
+             FROM facility f
+             LEFT JOIN (SELECT u.facility_id AS fid, sum(c.certified) AS certified,
+                               sum(c.operational) AS operational, count(*) AS cells
+                        FROM cell c JOIN unit u ON u.id = c.unit_id
+                        WHERE c.out_of_use IS NULL GROUP BY u.facility_id) cap ON cap.fid = f.id
+             ORDER BY f.code"
+        );
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt.query_map([], |r| {
+            Ok(FacilityRow {
+                facility: read_facility(r)?,
+                counts: EstateCounts {
+                    certified: r.get::<_, i64>(6)? as u64,
+                    operational: r.get::<_, i64>(7)? as u64,
+                    occupants: r.get::<_, i64>(8)? as u64,
+                    cells: r.get::<_, i64>(9)? as u64,
+                },
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn units(&self, facility_id: i64) -> Result<Vec<UnitRow>> {
+        let sql = format!(
+            "SELECT {UNIT_COLUMNS},
+                    coalesce((SELECT sum(certified) FROM cell c WHERE c.unit_id = u.id AND c.out_of_use IS NULL), 0),
+                    coalesce((SELECT sum(operational) FROM cell c WHERE c.unit_id = u.id AND c.out_of_use IS NULL), 0),
+                    (SELECT count(*) FROM prisoner p JOIN cell c ON c.id = p.cell_id
+                      WHERE c.unit_id = u.id AND p.in_custody = 1),
+                    (SELECT count(*) FROM cell c WHERE c.unit_id = u.id AND c.out_of_use IS NULL)
+             FROM unit u WHERE u.facility_id = ?1 ORDER BY u.code"
+        );
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt.query_map([facility_id], |r| {
+            Ok(UnitRow {
+                unit: read_unit(r)?,
+                counts: EstateCounts {
+                    certified: r.get::<_, i64>(8)? as u64,
+                    operational: r.get::<_, i64>(9)? as u64,
+                    occupants: r.get::<_, i64>(10)? as u64,
+                    cells: r.get::<_, i64>(11)? as u64,
+                },
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn cells(&self, unit_id: i64) -> Result<Vec<CellRow>> {
+        let sql = format!(
+            "SELECT {CELL_COLUMNS},
+                    (SELECT count(*) FROM prisoner p WHERE p.cell_id = c.id AND p.in_custody = 1)
+             FROM cell c WHERE c.unit_id = ?1 ORDER BY c.code"
+        );
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt.query_map([unit_id], |r| {
+            Ok(CellRow {
+                cell: read_cell(r)?,
+                occupants: r.get::<_, i64>(7)? as u64,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

@@ -1,0 +1,377 @@
+//! All SQL lives here: opening and migrating the file, audited write transactions, and the queries.
+
+mod audit;
+mod estate;
+mod prisoners;
+pub mod schema;
+mod stats;
+mod users;
+
+pub use audit::{AuditRecord, ChainBreak};
+pub use estate::{CellRow, EstateCounts, FacilityRow, UnitRow};
+pub use prisoners::{DEFAULT_NUMBER_PATTERN, PrisonerRow, SearchHit, describe_event};
+pub use stats::Headline;
+pub use users::{LoginOutcome, StaffRow};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "{path}: no database here (create one with `warden init --admin NAME` or `warden demo`)"
+    )]
+    Missing { path: PathBuf },
+    #[error("{path}: the directory {dir} does not exist or cannot be written ({reason})")]
+    Directory {
+        path: PathBuf,
+        dir: PathBuf,
+        reason: String,
+    },
+    #[error("{path}: not a SQLite database; refusing to touch it")]
+    NotSqlite { path: PathBuf },
+    #[error("{path}: a SQLite database, but not a warden one; refusing to touch it")]
+    NotWarden { path: PathBuf },
+    #[error(
+        "{path}: made by a newer warden (schema {found}, this program knows up to {known}); install the newer warden"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("{path}: already holds a warden database; refusing to overwrite it")]
+    NotEmpty { path: PathBuf },
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{path}: {reason}")]
+    Io { path: PathBuf, reason: String },
+    #[error("database: {0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+impl StoreError {
+    /// A refusal because of what someone typed, as opposed to a broken file or disk.
+    pub fn is_invalid(&self) -> bool {
+        matches!(self, StoreError::Invalid(_))
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Who is writing and when: every write carries both into the audit trail.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub name: String,
+    pub at: DateTime<Utc>,
+}
+
+impl Actor {
+    pub fn new(name: impl Into<String>, at: DateTime<Utc>) -> Actor {
+        Actor {
+            name: name.into(),
+            at,
+        }
+    }
+
+    pub fn now(name: impl Into<String>) -> Actor {
+        Actor::new(name, Utc::now())
+    }
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// A write in progress: the SQL transaction plus who is making it. Dropping it without `commit` rolls back.
+pub struct Tx<'a> {
+    tx: rusqlite::Transaction<'a>,
+    pub actor: &'a Actor,
+}
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+const BUSY_TIMEOUT: Duration = Duration::from_secs(8);
+
+impl Store {
+    /// Opens an existing warden database, migrating it forward if it is older than this program.
+    pub fn open(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            return Err(StoreError::Missing { path: path.into() });
+        }
+        Self::open_inner(path, false)
+    }
+
+    /// Creates a new database at `path`; an existing empty file is accepted, anything else is refused.
+    pub fn create(path: &Path) -> Result<Store> {
+        ensure_directory(path)?;
+        if file_len(path) > 0 {
+            // Refuse non-SQLite files untouched, and warden files that already hold data.
+            let store = Self::open_inner(path, false)?;
+            if store.is_empty()? {
+                return Ok(store);
+            }
+            return Err(StoreError::NotEmpty { path: path.into() });
+        }
+        Self::open_inner(path, true)
+    }
+
+    fn open_inner(path: &Path, creating: bool) -> Result<Store> {
+        check_header(path)?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )
+        .map_err(|e| io_error(path, e))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Read-only checks first: nothing may be written to a file that is not ours.
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|_| StoreError::NotSqlite { path: path.into() })?;
+        let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+        if !creating || tables > 0 || version > 0 {
+            if version == 0 && tables > 0 {
+                return Err(StoreError::NotWarden { path: path.into() });
+            }
+            if version > 0 && app_id != schema::APPLICATION_ID {
+                return Err(StoreError::NotWarden { path: path.into() });
+            }
+            if version > schema::LATEST {
+                return Err(StoreError::TooNew {
+                    path: path.into(),
+                    found: version,
+                    known: schema::LATEST,
+                });
+            }
+        }
+        // WAL survives power loss with synchronous=FULL; the pragmas below are the durability contract.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "trusted_schema", "OFF")?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.migrate()?;
+        restrict_permissions(path);
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let current: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        for (index, sql) in schema::MIGRATIONS.iter().enumerate() {
+            let version = index as i64 + 1;
+            if version <= current {
+                continue;
+            }
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Exclusive)?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
+            tx.pragma_update(None, "user_version", version)?;
+            tx.commit()?;
+            tracing::info!(version, "schema migrated");
+        }
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// True when no staff account exists yet (a freshly created file).
+    pub fn is_empty(&self) -> Result<bool> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM staff", [], |r| r.get(0))?;
+        Ok(n == 0)
+    }
+
+    /// Runs `work` in one IMMEDIATE transaction; every audit row it appends commits with it or not at all.
+    pub fn write<T>(&mut self, actor: &Actor, work: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let wrapped = Tx { tx, actor };
+        let value = work(&wrapped)?;
+        wrapped.tx.commit()?;
+        Ok(value)
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn set_setting(&mut self, actor: &Actor, key: &str, value: &str) -> Result<()> {
+        self.write(actor, |tx| {
+            let before = tx
+                .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+                    r.get::<_, String>(0)
+                })
+                .optional()?;
+            tx.execute(
+                "INSERT INTO setting(key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )?;
+            tx.audit("setting", key, "set", before.as_ref(), Some(&value))
+        })
+    }
+
+    /// PRAGMA integrity_check and foreign_key_check; returns the problems found (empty when sound).
+    pub fn integrity_problems(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let line = row?;
+            if line != "ok" {
+                problems.push(format!("integrity: {line}"));
+            }
+        }
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(format!(
+                "foreign key: {} row {} points to a missing {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<i64>>(1)?.unwrap_or(0),
+                r.get::<_, String>(2)?
+            ))
+        })?;
+        for row in rows {
+            problems.push(row?);
+        }
+        Ok(problems)
+    }
+}
+
+impl<'a> std::ops::Deref for Tx<'a> {
+    type Target = rusqlite::Transaction<'a>;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+/// Serialises a value for the audit trail; types used here are plain data, so failure cannot happen.
+pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|e| format!("{{\"unserialisable\":\"{e}\"}}"))
+}
+
+fn file_len(path: &Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+fn check_header(path: &Path) -> Result<()> {
+    let len = file_len(path);
+    if len == 0 {
+        return Ok(());
+    }
+    let mut header = [0u8; 16];
+    let mut file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+    if len < 16 || file.read_exact(&mut header).is_err() || &header != SQLITE_MAGIC {
+        return Err(StoreError::NotSqlite { path: path.into() });
+    }
+    Ok(())
+}
+
+fn ensure_directory(path: &Path) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.exists() {
+        create_private_dir(&dir).map_err(|e| StoreError::Directory {
+            path: path.into(),
+            dir: dir.clone(),
+            reason: e.to_string(),
+        })?;
+    }
+    let probe = dir.join(format!(".warden-probe-{}", std::process::id()));
+    match std::fs::write(&probe, b"") {
+        Ok(()) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) => Err(StoreError::Directory {
+            path: path.into(),
+            dir,
+            reason: e.to_string(),
+        }),
+    }
+}
+
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir)
+    }
+}
+
+/// The register is confidential (Rule 9): the file and its WAL are readable by the owner only.
+fn restrict_permissions(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            let p = PathBuf::from(p);
+            if p.exists()
+                && let Err(e) = std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600))
+            {
+                tracing::warn!(path = %p.display(), error = %e, "could not restrict permissions");
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+fn io_error(path: &Path, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Io {
+        path: path.into(),
+        reason: e.to_string(),
+    }
+}
+
+/// Parses a timestamp we wrote ourselves (RFC 3339, UTC).
+pub(crate) fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+pub(crate) fn time_text(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+#[cfg(test)]
+mod tests;

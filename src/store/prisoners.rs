@@ -1,0 +1,620 @@
+//! The register in SQL: admission, edits, transfers, releases, custody events and name search.
+
+use super::{Actor, Result, Store, StoreError, Tx};
+use crate::domain::estate::{LegalStatus, Sex};
+use crate::domain::prisoner::{
+    BirthDate, CustodyEvent, EventKind, NumberPattern, Prisoner, check_movement, facility_accepts,
+};
+use crate::domain::text::fold;
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::OptionalExtension;
+use serde::{Deserialize, Serialize};
+
+/// The number pattern used when a service has not set its own.
+pub const DEFAULT_NUMBER_PATTERN: &str = "{FAC}/{YYYY}/{SEQ:5}";
+
+/// The parts of the record that have no column of their own, kept as JSON in `prisoner.details`.
+#[derive(Serialize, Deserialize, Default)]
+#[serde(default)]
+struct Details {
+    aliases: Vec<String>,
+    gender: String,
+    nationality: String,
+    languages: Vec<String>,
+    id_document: String,
+    offences: String,
+    committing_authority: String,
+    warrant_ref: String,
+    sentence_start: Option<NaiveDate>,
+    sentence_months: Option<u32>,
+    court_dates: Vec<NaiveDate>,
+    next_of_kin: String,
+    children: String,
+    admission_injuries: String,
+    property: String,
+}
+
+impl Details {
+    fn of(p: &Prisoner) -> Details {
+        Details {
+            aliases: p.aliases.clone(),
+            gender: p.gender.clone(),
+            nationality: p.nationality.clone(),
+            languages: p.languages.clone(),
+            id_document: p.id_document.clone(),
+            offences: p.offences.clone(),
+            committing_authority: p.committing_authority.clone(),
+            warrant_ref: p.warrant_ref.clone(),
+            sentence_start: p.sentence_start,
+            sentence_months: p.sentence_months,
+            court_dates: p.court_dates.clone(),
+            next_of_kin: p.next_of_kin.clone(),
+            children: p.children.clone(),
+            admission_injuries: p.admission_injuries.clone(),
+            property: p.property.clone(),
+        }
+    }
+}
+
+/// One line of a search result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SearchHit {
+    pub id: i64,
+    pub number: String,
+    pub family_name: String,
+    pub given_names: String,
+    pub facility: String,
+    pub legal_status: String,
+    pub in_custody: bool,
+}
+
+impl SearchHit {
+    pub fn status(&self) -> String {
+        if self.in_custody {
+            self.legal_status.clone()
+        } else {
+            "released".into()
+        }
+    }
+}
+
+/// A prisoner with the names of where they are held, for display.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrisonerRow {
+    pub prisoner: Prisoner,
+    pub facility: Option<String>,
+    pub cell: Option<String>,
+}
+
+const TIME_FORMAT: &str = "%Y-%m-%d %H:%M";
+
+fn search_text(p: &Prisoner) -> String {
+    let mut s = fold(&p.number);
+    for name in p.names() {
+        s.push(' ');
+        s.push_str(&fold(name));
+    }
+    s
+}
+
+fn sort_key(p: &Prisoner) -> String {
+    fold(&format!("{} {}", p.family_name, p.given_names))
+}
+
+const PRISONER_COLUMNS: &str =
+    "p.id, p.number, p.family_name, p.given_names, p.birth, p.sex, p.legal_status,
+     p.admitted_at, p.expected_release, p.home_district, p.vep, p.vulnerable, p.medical_alert,
+     p.facility_id, p.cell_id, p.in_custody, p.details";
+
+fn read_prisoner(r: &rusqlite::Row) -> rusqlite::Result<Prisoner> {
+    let bad = |i: usize, what: &str| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            what.to_string().into(),
+        )
+    };
+    let birth: String = r.get(4)?;
+    let birth = if birth.len() == 4 {
+        BirthDate::YearOnly(birth.parse().map_err(|_| bad(4, "birth year"))?)
+    } else {
+        BirthDate::Exact(
+            NaiveDate::parse_from_str(&birth, "%Y-%m-%d").map_err(|_| bad(4, "birth date"))?,
+        )
+    };
+    let sex: String = r.get(5)?;
+    let status: String = r.get(6)?;
+    let admitted: String = r.get(7)?;
+    let details: String = r.get(16)?;
+    let d: Details = serde_json::from_str(&details).map_err(|_| bad(16, "details"))?;
+    Ok(Prisoner {
+        id: r.get(0)?,
+        number: r.get(1)?,
+        family_name: r.get(2)?,
+        given_names: r.get(3)?,
+        aliases: d.aliases,
+        birth,
+        sex: Sex::parse(&sex).ok_or_else(|| bad(5, "sex"))?,
+        gender: d.gender,
+        nationality: d.nationality,
+        languages: d.languages,
+        id_document: d.id_document,
+        legal_status: LegalStatus::parse(&status).ok_or_else(|| bad(6, "legal status"))?,
+        offences: d.offences,
+        committing_authority: d.committing_authority,
+        warrant_ref: d.warrant_ref,
+        admitted_at: NaiveDateTime::parse_from_str(&admitted, TIME_FORMAT)
+            .map_err(|_| bad(7, "admitted"))?,
+        sentence_start: d.sentence_start,
+        sentence_months: d.sentence_months,
+        expected_release: r
+            .get::<_, Option<String>>(8)?
+            .and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()),
+        court_dates: d.court_dates,
+        next_of_kin: d.next_of_kin,
+        children: d.children,
+        admission_injuries: d.admission_injuries,
+        property: d.property,
+        home_district: r.get(9)?,
+        vep: r.get(10)?,
+        vulnerable: r.get(11)?,
+        medical_alert: r.get(12)?,
+        facility_id: r.get(13)?,
+        cell_id: r.get(14)?,
+        in_custody: r.get(15)?,
+    })
+}
+
+fn invalid(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Invalid(e.to_string())
+}
+
+impl Tx<'_> {
+    fn number_taken(&self, number: &str, except: i64) -> Result<Option<String>> {
+        Ok(self
+            .query_row(
+                "SELECT family_name || ', ' || given_names FROM prisoner WHERE number = ?1 AND id != ?2",
+                rusqlite::params![number, except],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    fn write_prisoner(&self, p: &Prisoner) -> Result<()> {
+        let details = super::to_json(&Details::of(p));
+        self.prepare_cached(
+            "UPDATE prisoner SET number = ?2, family_name = ?3, given_names = ?4, birth = ?5, sex = ?6,
+                    legal_status = ?7, admitted_at = ?8, expected_release = ?9, home_district = ?10,
+                    vep = ?11, vulnerable = ?12, medical_alert = ?13, facility_id = ?14, cell_id = ?15,
+                    in_custody = ?16, sort_key = ?17, details = ?18
+             WHERE id = ?1",
+        )?
+        .execute(rusqlite::params![
+            p.id,
+            p.number,
+            p.family_name,
+            p.given_names,
+            p.birth.to_text(),
+            p.sex.as_str(),
+            p.legal_status.as_str(),
+            p.admitted_at.format(TIME_FORMAT).to_string(),
+            p.expected_release.map(|d| d.to_string()),
+            p.home_district,
+            p.vep,
+            p.vulnerable,
+            p.medical_alert,
+            p.facility_id,
+            p.cell_id,
+            p.in_custody,
+            sort_key(p),
+            details
+        ])?;
+        self.prepare_cached(
+            "INSERT OR REPLACE INTO prisoner_search(rowid, names) VALUES (?1, ?2)",
+        )?
+        .execute(rusqlite::params![p.id, search_text(p)])?;
+        Ok(())
+    }
+
+    fn append_event(&self, event: &CustodyEvent) -> Result<i64> {
+        self.prepare_cached(
+            "INSERT INTO custody_event(prisoner_id, kind, at, facility_id, authority, reason, recorded_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(rusqlite::params![
+            event.prisoner_id,
+            event.kind.as_str(),
+            event.at.format(TIME_FORMAT).to_string(),
+            event.facility_id,
+            event.authority,
+            event.reason,
+            event.recorded_by
+        ])?;
+        let id = self.last_insert_rowid();
+        self.audit::<(), _>(
+            "custody_event",
+            id,
+            event.kind.as_str(),
+            None,
+            Some(&CustodyEvent {
+                id,
+                ..event.clone()
+            }),
+        )?;
+        Ok(id)
+    }
+
+    /// Admits a validated prisoner into `facility_id`: the record, its search entry, the admission event and
+    /// their audit rows all commit together. Used by the TUI, the CLI and the demo generator alike.
+    pub fn admit(&self, p: &Prisoner, pattern: &NumberPattern, today: NaiveDate) -> Result<i64> {
+        p.validate(pattern, today).map_err(invalid)?;
+        let facility_id = p
+            .facility_id
+            .ok_or_else(|| invalid("Facility: choose where the prisoner is admitted"))?;
+        let facility = self
+            .query_row(
+                "SELECT f.id, f.code, f.name, f.region, f.kind, f.security FROM facility f WHERE f.id = ?1",
+                [facility_id],
+                super::estate::read_facility,
+            )
+            .optional()?
+            .ok_or_else(|| invalid("Facility: no such facility"))?;
+        facility_accepts(&facility, p, today).map_err(|e| invalid(format!("Facility: {e}")))?;
+        if let Some(holder) = self.number_taken(&p.number, 0)? {
+            return Err(invalid(format!(
+                "Prison number: {} is already used by {holder}",
+                p.number
+            )));
+        }
+        self.prepare_cached(
+            "INSERT INTO prisoner(number, family_name, given_names, birth, sex, legal_status, admitted_at,
+                                  home_district, vep, vulnerable, medical_alert, in_custody, sort_key, details)
+             VALUES (?1, '', '', '', 'male', 'remand', '', '', 0, 0, 0, 1, '', '{}')",
+        )?
+        .execute([&p.number])?;
+        let id = self.last_insert_rowid();
+        let stored = Prisoner {
+            id,
+            in_custody: true,
+            ..p.clone()
+        };
+        self.write_prisoner(&stored)?;
+        self.audit::<(), _>("prisoner", id, "admit", None, Some(&stored))?;
+        self.append_event(&CustodyEvent {
+            id: 0,
+            prisoner_id: id,
+            kind: EventKind::Admission,
+            at: p.admitted_at,
+            facility_id,
+            authority: p.committing_authority.clone(),
+            reason: if p.warrant_ref.is_empty() {
+                "admission".into()
+            } else {
+                format!("warrant {}", p.warrant_ref)
+            },
+            recorded_by: self.actor.name.clone(),
+        })?;
+        Ok(id)
+    }
+}
+
+impl Store {
+    pub fn number_pattern(&self) -> Result<NumberPattern> {
+        let source = self
+            .setting("number_pattern")?
+            .unwrap_or_else(|| DEFAULT_NUMBER_PATTERN.to_string());
+        NumberPattern::parse(&source).map_err(StoreError::Invalid)
+    }
+
+    /// The next free number for an admission in `facility_code` in `year`.
+    pub fn next_number(&self, facility_code: &str, year: i32) -> Result<String> {
+        let pattern = self.number_pattern()?;
+        let count: i64 = self
+            .conn()
+            .query_row("SELECT count(*) FROM prisoner", [], |r| r.get(0))?;
+        let mut seq = count as u64 + 1;
+        loop {
+            let candidate = pattern.format(year, facility_code, seq);
+            let taken: bool = self.conn().query_row(
+                "SELECT EXISTS(SELECT 1 FROM prisoner WHERE number = ?1)",
+                [&candidate],
+                |r| r.get(0),
+            )?;
+            if !taken {
+                return Ok(candidate);
+            }
+            seq += 1;
+        }
+    }
+
+    pub fn admit(&mut self, actor: &Actor, p: &Prisoner) -> Result<i64> {
+        let pattern = self.number_pattern()?;
+        let today = actor.at.date_naive();
+        self.write(actor, |tx| tx.admit(p, &pattern, today))
+    }
+
+    pub fn prisoner(&self, id: i64) -> Result<Option<PrisonerRow>> {
+        let sql = format!(
+            "SELECT {PRISONER_COLUMNS}, f.name, c.code FROM prisoner p
+             LEFT JOIN facility f ON f.id = p.facility_id LEFT JOIN cell c ON c.id = p.cell_id
+             WHERE p.id = ?1"
+        );
+        Ok(self
+            .conn()
+            .query_row(&sql, [id], |r| {
+                Ok(PrisonerRow {
+                    prisoner: read_prisoner(r)?,
+                    facility: r.get(17)?,
+                    cell: r.get(18)?,
+                })
+            })
+            .optional()?)
+    }
+
+    pub fn prisoner_by_number(&self, number: &str) -> Result<Option<PrisonerRow>> {
+        let id: Option<i64> = self
+            .conn()
+            .query_row("SELECT id FROM prisoner WHERE number = ?1", [number], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        match id {
+            Some(id) => self.prisoner(id),
+            None => Ok(None),
+        }
+    }
+
+    /// Saves an edited record. Custody (facility, cell, in custody) changes only through events, so those
+    /// fields are taken from the stored record, whatever the caller sent.
+    pub fn update_prisoner(&mut self, actor: &Actor, edited: &Prisoner) -> Result<Prisoner> {
+        let pattern = self.number_pattern()?;
+        let today = actor.at.date_naive();
+        edited.validate(&pattern, today).map_err(invalid)?;
+        self.write(actor, |tx| {
+            let sql = format!("SELECT {PRISONER_COLUMNS} FROM prisoner p WHERE p.id = ?1");
+            let before = tx
+                .query_row(&sql, [edited.id], read_prisoner)
+                .optional()?
+                .ok_or_else(|| invalid("this prisoner's record no longer exists"))?;
+            if let Some(holder) = tx.number_taken(&edited.number, edited.id)? {
+                return Err(invalid(format!(
+                    "Prison number: {} is already used by {holder}",
+                    edited.number
+                )));
+            }
+            let after = Prisoner {
+                facility_id: before.facility_id,
+                cell_id: before.cell_id,
+                in_custody: before.in_custody,
+                ..edited.clone()
+            };
+            if after == before {
+                return Ok(after);
+            }
+            tx.write_prisoner(&after)?;
+            tx.audit("prisoner", after.id, "update", Some(&before), Some(&after))?;
+            Ok(after)
+        })
+    }
+
+    /// Moves a prisoner to another facility: an out event at the old one, an in event at the new one.
+    pub fn transfer(
+        &mut self,
+        actor: &Actor,
+        prisoner_id: i64,
+        to_facility: i64,
+        authority: &str,
+        reason: &str,
+        at: NaiveDateTime,
+    ) -> Result<()> {
+        let today = actor.at.date_naive();
+        self.write(actor, |tx| {
+            let sql = format!("SELECT {PRISONER_COLUMNS} FROM prisoner p WHERE p.id = ?1");
+            let before = tx
+                .query_row(&sql, [prisoner_id], read_prisoner)
+                .optional()?
+                .ok_or_else(|| invalid("this prisoner's record no longer exists"))?;
+            check_movement(&before, authority, reason).map_err(invalid)?;
+            let from = before.facility_id.ok_or_else(|| invalid("not held in any facility"))?;
+            if from == to_facility {
+                return Err(invalid("To facility: the prisoner is already there"));
+            }
+            let target = tx
+                .query_row(
+                    "SELECT f.id, f.code, f.name, f.region, f.kind, f.security FROM facility f WHERE f.id = ?1",
+                    [to_facility],
+                    super::estate::read_facility,
+                )
+                .optional()?
+                .ok_or_else(|| invalid("To facility: no such facility"))?;
+            facility_accepts(&target, &before, today).map_err(|e| invalid(format!("To facility: {e}")))?;
+            let event = |kind, facility_id| CustodyEvent {
+                id: 0,
+                prisoner_id,
+                kind,
+                at,
+                facility_id,
+                authority: authority.trim().to_string(),
+                reason: reason.trim().to_string(),
+                recorded_by: actor.name.clone(),
+            };
+            tx.append_event(&event(EventKind::TransferOut, from))?;
+            tx.append_event(&event(EventKind::TransferIn, to_facility))?;
+            let after = Prisoner {
+                facility_id: Some(to_facility),
+                cell_id: None,
+                ..before.clone()
+            };
+            tx.write_prisoner(&after)?;
+            tx.audit("prisoner", prisoner_id, "transfer", Some(&before), Some(&after))
+        })
+    }
+
+    /// Ends custody. The record stays; only `in_custody` and the cell change.
+    pub fn release(
+        &mut self,
+        actor: &Actor,
+        prisoner_id: i64,
+        authority: &str,
+        reason: &str,
+        at: NaiveDateTime,
+    ) -> Result<()> {
+        self.write(actor, |tx| {
+            let sql = format!("SELECT {PRISONER_COLUMNS} FROM prisoner p WHERE p.id = ?1");
+            let before = tx
+                .query_row(&sql, [prisoner_id], read_prisoner)
+                .optional()?
+                .ok_or_else(|| invalid("this prisoner's record no longer exists"))?;
+            check_movement(&before, authority, reason).map_err(invalid)?;
+            if at < before.admitted_at {
+                return Err(invalid("Release time: before the admission"));
+            }
+            let facility_id = before
+                .facility_id
+                .ok_or_else(|| invalid("not held in any facility"))?;
+            tx.append_event(&CustodyEvent {
+                id: 0,
+                prisoner_id,
+                kind: EventKind::Release,
+                at,
+                facility_id,
+                authority: authority.trim().to_string(),
+                reason: reason.trim().to_string(),
+                recorded_by: actor.name.clone(),
+            })?;
+            let after = Prisoner {
+                in_custody: false,
+                cell_id: None,
+                ..before.clone()
+            };
+            tx.write_prisoner(&after)?;
+            tx.audit(
+                "prisoner",
+                prisoner_id,
+                "release",
+                Some(&before),
+                Some(&after),
+            )
+        })
+    }
+
+    pub fn events(&self, prisoner_id: i64) -> Result<Vec<(CustodyEvent, String)>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT e.id, e.prisoner_id, e.kind, e.at, e.facility_id, e.authority, e.reason, e.recorded_by, f.name
+             FROM custody_event e JOIN facility f ON f.id = e.facility_id
+             WHERE e.prisoner_id = ?1 ORDER BY e.at, e.id",
+        )?;
+        let rows = stmt.query_map([prisoner_id], |r| {
+            let kind: String = r.get(2)?;
+            let at: String = r.get(3)?;
+            Ok((
+                CustodyEvent {
+                    id: r.get(0)?,
+                    prisoner_id: r.get(1)?,
+                    kind: EventKind::parse(&kind).unwrap_or(EventKind::Admission),
+                    at: NaiveDateTime::parse_from_str(&at, TIME_FORMAT).unwrap_or_default(),
+                    facility_id: r.get(4)?,
+                    authority: r.get(5)?,
+                    reason: r.get(6)?,
+                    recorded_by: r.get(7)?,
+                },
+                r.get(8)?,
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Finds people by any part of their number, names or aliases, ignoring case and diacritics, in any
+    /// script. Exact number first, then names that start with the query, then the rest; in custody first.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        let folded = fold(query.trim());
+        let limit = limit.clamp(1, 1000);
+        let select = "SELECT p.id, p.number, p.family_name, p.given_names, coalesce(f.code, ''),
+                             p.legal_status, p.in_custody, p.sort_key
+                      FROM prisoner p LEFT JOIN facility f ON f.id = p.facility_id";
+        let read = |r: &rusqlite::Row| -> rusqlite::Result<(SearchHit, String)> {
+            Ok((
+                SearchHit {
+                    id: r.get(0)?,
+                    number: r.get(1)?,
+                    family_name: r.get(2)?,
+                    given_names: r.get(3)?,
+                    facility: r.get(4)?,
+                    legal_status: r.get(5)?,
+                    in_custody: r.get(6)?,
+                },
+                r.get(7)?,
+            ))
+        };
+        let mut found: Vec<(SearchHit, String)> = if folded.is_empty() {
+            let mut stmt = self.conn().prepare_cached(&format!(
+                "{select} ORDER BY p.admitted_at DESC, p.id DESC LIMIT ?1"
+            ))?;
+            let rows = stmt.query_map([limit as i64], read)?;
+            return Ok(rows
+                .map(|r| r.map(|(h, _)| h))
+                .collect::<rusqlite::Result<_>>()?);
+        } else if folded.chars().count() < 3 {
+            // Too short for trigrams: names or numbers that start with it, via the indexes.
+            let upper = format!("{folded}\u{10FFFF}");
+            let number_upper = format!("{}\u{10FFFF}", query.trim().to_uppercase());
+            let mut stmt = self.conn().prepare_cached(&format!(
+                "{select} WHERE p.id IN (
+                    SELECT id FROM prisoner WHERE sort_key >= ?1 AND sort_key < ?2
+                    UNION SELECT id FROM prisoner WHERE number >= ?3 AND number < ?4
+                 ) ORDER BY p.in_custody DESC, p.sort_key LIMIT ?5"
+            ))?;
+            let rows = stmt.query_map(
+                rusqlite::params![
+                    folded,
+                    upper,
+                    query.trim().to_uppercase(),
+                    number_upper,
+                    limit as i64 * 4
+                ],
+                read,
+            )?;
+            rows.collect::<rusqlite::Result<_>>()?
+        } else {
+            let phrase = format!("\"{}\"", folded.replace('"', "\"\""));
+            let mut stmt = self.conn().prepare_cached(&format!(
+                "{select} WHERE p.id IN (SELECT rowid FROM prisoner_search WHERE names MATCH ?1 LIMIT ?2)"
+            ))?;
+            let rows = stmt.query_map(rusqlite::params![phrase, limit as i64 * 4], read)?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let rank = |(hit, key): &(SearchHit, String)| {
+            let number = fold(&hit.number);
+            let tier = if number == folded {
+                0
+            } else if key.starts_with(&folded) || fold(&hit.given_names).starts_with(&folded) {
+                1
+            } else if number.contains(&folded) {
+                2
+            } else {
+                3
+            };
+            (tier, !hit.in_custody, key.clone(), hit.id)
+        };
+        found.sort_by_cached_key(rank);
+        found.truncate(limit);
+        Ok(found.into_iter().map(|(h, _)| h).collect())
+    }
+}
+
+/// Kept beside the store so the CLI and TUI agree on how an event reads.
+pub fn describe_event(e: &CustodyEvent, facility: &str) -> String {
+    let what = match e.kind {
+        EventKind::Admission => "admitted to",
+        EventKind::TransferOut => "transferred out of",
+        EventKind::TransferIn => "transferred into",
+        EventKind::Release => "released from",
+    };
+    format!(
+        "{} {what} {facility} ({}; {}) by {}",
+        e.at.format(TIME_FORMAT),
+        e.authority,
+        e.reason,
+        e.recorded_by
+    )
+}

@@ -1,0 +1,120 @@
+//! Numbered schema migrations keyed on PRAGMA user_version; each runs in one transaction.
+
+/// `application_id` marks a file as a warden database ("WARD").
+pub const APPLICATION_ID: i64 = 0x5741_5244;
+
+/// Migration N (1-based) takes the schema from version N-1 to N. Append only: never edit a released one.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the foundation
+    r#"
+CREATE TABLE setting (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE staff (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL UNIQUE,
+    role          TEXT NOT NULL CHECK (role IN ('officer','assessor','programme','supervisor','admin')),
+    password_hash TEXT NOT NULL,
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until  TEXT,
+    disabled      INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0,1)),
+    created_at    TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE facility (
+    id       INTEGER PRIMARY KEY,
+    code     TEXT NOT NULL UNIQUE,
+    name     TEXT NOT NULL,
+    region   TEXT NOT NULL,
+    kind     TEXT NOT NULL CHECK (kind IN ('men','women','juvenile','mixed')),
+    security TEXT NOT NULL CHECK (security IN ('minimum','medium','close','maximum'))
+) STRICT;
+
+CREATE TABLE unit (
+    id          INTEGER PRIMARY KEY,
+    facility_id INTEGER NOT NULL REFERENCES facility(id),
+    code        TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    sex         TEXT NOT NULL CHECK (sex IN ('male','female')),
+    age_group   TEXT NOT NULL CHECK (age_group IN ('adult','young')),
+    legal_use   TEXT NOT NULL CHECK (legal_use IN ('remand','convicted','civil','immigration','any')),
+    security    TEXT NOT NULL CHECK (security IN ('minimum','medium','close','maximum')),
+    UNIQUE (facility_id, code)
+) STRICT;
+
+CREATE TABLE cell (
+    id          INTEGER PRIMARY KEY,
+    unit_id     INTEGER NOT NULL REFERENCES unit(id),
+    code        TEXT NOT NULL,
+    certified   INTEGER NOT NULL CHECK (certified >= 1),
+    operational INTEGER NOT NULL CHECK (operational >= certified),
+    maximum     INTEGER NOT NULL CHECK (maximum >= operational),
+    out_of_use  TEXT,
+    UNIQUE (unit_id, code)
+) STRICT;
+
+CREATE TABLE prisoner (
+    id               INTEGER PRIMARY KEY,
+    number           TEXT NOT NULL UNIQUE,
+    family_name      TEXT NOT NULL,
+    given_names      TEXT NOT NULL,
+    birth            TEXT NOT NULL,
+    sex              TEXT NOT NULL CHECK (sex IN ('male','female')),
+    legal_status     TEXT NOT NULL CHECK (legal_status IN ('remand','convicted','civil','immigration')),
+    admitted_at      TEXT NOT NULL,
+    expected_release TEXT,
+    home_district    TEXT NOT NULL,
+    vep              INTEGER NOT NULL CHECK (vep IN (0,1)),
+    vulnerable       INTEGER NOT NULL CHECK (vulnerable IN (0,1)),
+    medical_alert    INTEGER NOT NULL CHECK (medical_alert IN (0,1)),
+    facility_id      INTEGER REFERENCES facility(id),
+    cell_id          INTEGER REFERENCES cell(id),
+    in_custody       INTEGER NOT NULL CHECK (in_custody IN (0,1)),
+    -- folded "family given" for prefix search and sorting
+    sort_key         TEXT NOT NULL,
+    -- the rest of the record (aliases, offences, next of kin ...) as JSON; see store::prisoners
+    details          TEXT NOT NULL
+) STRICT;
+CREATE INDEX prisoner_facility ON prisoner(facility_id) WHERE in_custody = 1;
+CREATE INDEX prisoner_cell ON prisoner(cell_id) WHERE in_custody = 1;
+CREATE INDEX prisoner_sort_key ON prisoner(sort_key);
+CREATE INDEX prisoner_admitted ON prisoner(admitted_at);
+
+-- Folded names and numbers for substring search in any script; rowid = prisoner.id.
+CREATE VIRTUAL TABLE prisoner_search USING fts5(names, tokenize = 'trigram');
+
+CREATE TABLE custody_event (
+    id          INTEGER PRIMARY KEY,
+    prisoner_id INTEGER NOT NULL REFERENCES prisoner(id),
+    kind        TEXT NOT NULL CHECK (kind IN ('admission','transfer-out','transfer-in','release')),
+    at          TEXT NOT NULL,
+    facility_id INTEGER NOT NULL REFERENCES facility(id),
+    authority   TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    recorded_by TEXT NOT NULL
+) STRICT;
+CREATE INDEX custody_event_prisoner ON custody_event(prisoner_id);
+
+CREATE TABLE audit (
+    id        INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    entity    TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    before    TEXT,
+    after     TEXT,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL
+) STRICT;
+-- The chain detects tampering; these stop accidents through the application's own connection.
+CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
+CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
+"#,
+];
+
+pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -1,0 +1,257 @@
+//! Staff accounts: argon2id password hashes, lockout after failed logins, administrator locks.
+
+use super::{Actor, Result, Store, StoreError, parse_time, time_text};
+use crate::domain::auth::{self, AccountState, LoginGate, Role};
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use chrono::{DateTime, Utc};
+use rusqlite::OptionalExtension;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaffRow {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    pub failed_logins: u32,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub disabled: bool,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginOutcome {
+    Success(StaffRow),
+    /// Wrong name or password; the message never says which.
+    Refused {
+        attempts_left: Option<u32>,
+    },
+    LockedUntil(DateTime<Utc>),
+    Disabled,
+}
+
+fn hash_password(password: &str) -> Result<String> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| StoreError::Invalid(format!("password: could not be hashed ({e})")))
+}
+
+fn password_matches(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+fn read_staff(r: &rusqlite::Row) -> rusqlite::Result<StaffRow> {
+    let role: String = r.get(2)?;
+    let locked: Option<String> = r.get(4)?;
+    Ok(StaffRow {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        role: role.parse().unwrap_or(Role::Officer),
+        failed_logins: r.get::<_, i64>(3)? as u32,
+        locked_until: locked.as_deref().and_then(parse_time),
+        disabled: r.get::<_, i64>(5)? != 0,
+        created_at: r.get(6)?,
+    })
+}
+
+const STAFF_COLUMNS: &str = "id, name, role, failed_logins, locked_until, disabled, created_at";
+
+impl Store {
+    pub fn add_user(
+        &mut self,
+        actor: &Actor,
+        name: &str,
+        role: Role,
+        password: &str,
+    ) -> Result<StaffRow> {
+        auth::check_user_name(name).map_err(StoreError::Invalid)?;
+        auth::check_new_password(password).map_err(StoreError::Invalid)?;
+        if self.user(name)?.is_some() {
+            return Err(StoreError::Invalid(format!(
+                "user name '{name}': already taken"
+            )));
+        }
+        let hash = hash_password(password)?;
+        self.write(actor, |tx| {
+            tx.execute(
+                "INSERT INTO staff(name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+                rusqlite::params![name, role.as_str(), hash, time_text(actor.at)],
+            )?;
+            let id = tx.last_insert_rowid();
+            let row = tx.query_row(
+                &format!("SELECT {STAFF_COLUMNS} FROM staff WHERE id = ?1"),
+                [id],
+                read_staff,
+            )?;
+            tx.audit::<(), _>("staff", name, "create", None, Some(&row))?;
+            Ok(row)
+        })
+    }
+
+    pub fn user(&self, name: &str) -> Result<Option<StaffRow>> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!("SELECT {STAFF_COLUMNS} FROM staff WHERE name = ?1"),
+                [name],
+                read_staff,
+            )
+            .optional()?)
+    }
+
+    pub fn users(&self) -> Result<Vec<StaffRow>> {
+        let mut stmt = self
+            .conn()
+            .prepare(&format!("SELECT {STAFF_COLUMNS} FROM staff ORDER BY name"))?;
+        let rows = stmt.query_map([], read_staff)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Administrator lock (`disabled`) or unlock; unlocking also clears a failed-login lock.
+    pub fn set_user_locked(&mut self, actor: &Actor, name: &str, locked: bool) -> Result<StaffRow> {
+        let before = self
+            .user(name)?
+            .ok_or_else(|| StoreError::Invalid(format!("user '{name}': no such user")))?;
+        if locked && before.name == actor.name {
+            return Err(StoreError::Invalid(
+                "you cannot lock your own account".into(),
+            ));
+        }
+        self.write(actor, |tx| {
+            if locked {
+                tx.execute("UPDATE staff SET disabled = 1 WHERE name = ?1", [name])?;
+            } else {
+                tx.execute(
+                    "UPDATE staff SET disabled = 0, failed_logins = 0, locked_until = NULL WHERE name = ?1",
+                    [name],
+                )?;
+            }
+            let after = tx.query_row(
+                &format!("SELECT {STAFF_COLUMNS} FROM staff WHERE name = ?1"),
+                [name],
+                read_staff,
+            )?;
+            tx.audit("staff", name, if locked { "lock" } else { "unlock" }, Some(&before), Some(&after))?;
+            Ok(after)
+        })
+    }
+
+    pub fn set_password(&mut self, actor: &Actor, name: &str, password: &str) -> Result<()> {
+        auth::check_new_password(password).map_err(StoreError::Invalid)?;
+        if self.user(name)?.is_none() {
+            return Err(StoreError::Invalid(format!("user '{name}': no such user")));
+        }
+        let hash = hash_password(password)?;
+        self.write(actor, |tx| {
+            tx.execute(
+                "UPDATE staff SET password_hash = ?2 WHERE name = ?1",
+                [name, &hash],
+            )?;
+            tx.audit::<(), ()>("staff", name, "password-set", None, None)
+        })
+    }
+
+    /// Checks a password and records the outcome: failures count towards the lockout, and are audited.
+    pub fn login(&mut self, name: &str, password: &str, at: DateTime<Utc>) -> Result<LoginOutcome> {
+        let found: Option<(StaffRow, String)> = self
+            .conn()
+            .query_row(
+                &format!("SELECT {STAFF_COLUMNS}, password_hash FROM staff WHERE name = ?1"),
+                [name],
+                |r| Ok((read_staff(r)?, r.get(7)?)),
+            )
+            .optional()?;
+        let actor = Actor::new(format!("login:{name}"), at);
+        let Some((row, stored)) = found else {
+            // Spend the same time as a real check so timing does not reveal which names exist.
+            let _ = password_matches(password, DUMMY_HASH);
+            self.write(&actor, |tx| {
+                tx.audit::<(), ()>("staff", name, "login-unknown-user", None, None)
+            })?;
+            return Ok(LoginOutcome::Refused {
+                attempts_left: None,
+            });
+        };
+        let state = AccountState {
+            failed_logins: row.failed_logins,
+            locked_until: row.locked_until,
+            disabled: row.disabled,
+        };
+        match auth::login_gate(&state, at) {
+            LoginGate::Disabled => {
+                self.write(&actor, |tx| {
+                    tx.audit::<(), ()>("staff", name, "login-while-disabled", None, None)
+                })?;
+                return Ok(LoginOutcome::Disabled);
+            }
+            LoginGate::LockedUntil(until) => {
+                self.write(&actor, |tx| {
+                    tx.audit::<(), ()>("staff", name, "login-while-locked", None, None)
+                })?;
+                return Ok(LoginOutcome::LockedUntil(until));
+            }
+            LoginGate::Open => {}
+        }
+        if password_matches(password, &stored) {
+            self.write(&actor, |tx| {
+                tx.execute(
+                    "UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
+                    [row.id],
+                )?;
+                tx.audit::<(), ()>("staff", name, "login", None, None)
+            })?;
+            return Ok(LoginOutcome::Success(StaffRow {
+                failed_logins: 0,
+                locked_until: None,
+                ..row
+            }));
+        }
+        let (failures, lock) = auth::after_failure(&state, at);
+        self.write(&actor, |tx| {
+            tx.execute(
+                "UPDATE staff SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1",
+                rusqlite::params![row.id, failures, lock.map(time_text)],
+            )?;
+            let action = if lock.is_some() {
+                "login-failed-locked"
+            } else {
+                "login-failed"
+            };
+            tx.audit::<(), _>(
+                "staff",
+                name,
+                action,
+                None,
+                Some(&serde_json::json!({ "failures": failures })),
+            )
+        })?;
+        Ok(match lock {
+            Some(until) => LoginOutcome::LockedUntil(until),
+            None => LoginOutcome::Refused {
+                attempts_left: Some(auth::MAX_FAILED_LOGINS - failures),
+            },
+        })
+    }
+
+    /// Records a sign-out or an idle lock in the audit trail.
+    pub fn record_session_event(&mut self, actor: &Actor, action: &str) -> Result<()> {
+        let name = actor.name.clone();
+        self.write(actor, |tx| {
+            tx.audit::<(), ()>("staff", &name, action, None, None)
+        })
+    }
+}
+
+/// An argon2id hash of a random string nobody knows, for constant-time refusals of unknown names.
+#[cfg(test)]
+pub(super) const DUMMY_HASH_FOR_TESTS: &str = DUMMY_HASH;
+
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$7fzkeqbGRJ0XaS8Q8lxzY2D/33nQmOvAkz5tq9dN1Vw";
