@@ -191,11 +191,7 @@ impl Cell {
 
 /// Occupancy as a whole percentage of certified capacity, never clipped (Uganda runs above 300%).
 pub fn occupancy_percent(occupants: u64, certified: u64) -> Option<u64> {
-    if certified == 0 {
-        None
-    } else {
-        Some((occupants * 100 + certified / 2) / certified)
-    }
+    (occupants * 100 + certified / 2).checked_div(certified)
 }
 
 #[cfg(test)]

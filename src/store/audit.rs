@@ -66,14 +66,15 @@ impl Tx<'_> {
         before: Option<&B>,
         after: Option<&A>,
     ) -> Result<()> {
-        let last: Option<(i64, String)> = self
-            .query_row(
-                "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let (prev_id, prev_hash) = last.unwrap_or((0, GENESIS.to_string()));
+        let cached = self.last_audit.borrow_mut().take();
+        let (prev_id, prev_hash) = match cached {
+            Some(last) => last,
+            None => self
+                .prepare_cached("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")?
+                .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?
+                .unwrap_or((0, GENESIS.to_string())),
+        };
         let mut record = AuditRecord {
             id: prev_id + 1,
             at: time_text(self.actor.at),
@@ -103,6 +104,8 @@ impl Tx<'_> {
             record.prev_hash,
             record.hash
         ])?;
+        // Only after the row is in: a failed insert leaves the cache empty, so the next append reads afresh.
+        *self.last_audit.borrow_mut() = Some((record.id, record.hash));
         Ok(())
     }
 }

@@ -92,6 +92,10 @@ pub struct Store {
 pub struct Tx<'a> {
     tx: rusqlite::Transaction<'a>,
     pub actor: &'a Actor,
+    /// The newest audit row's id and hash, once this transaction has read or written it. The transaction
+    /// holds SQLite's write lock, so nobody else can append meanwhile; bulk writes (the demo) then skip a
+    /// query per audit row.
+    last_audit: std::cell::RefCell<Option<(i64, String)>>,
 }
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -204,7 +208,11 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let wrapped = Tx { tx, actor };
+        let wrapped = Tx {
+            tx,
+            actor,
+            last_audit: std::cell::RefCell::new(None),
+        };
         let value = work(&wrapped)?;
         wrapped.tx.commit()?;
         Ok(value)

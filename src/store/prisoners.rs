@@ -172,11 +172,10 @@ fn invalid(e: impl std::fmt::Display) -> StoreError {
 impl Tx<'_> {
     fn number_taken(&self, number: &str, except: i64) -> Result<Option<String>> {
         Ok(self
-            .query_row(
+            .prepare_cached(
                 "SELECT family_name || ', ' || given_names FROM prisoner WHERE number = ?1 AND id != ?2",
-                rusqlite::params![number, except],
-                |r| r.get(0),
-            )
+            )?
+            .query_row(rusqlite::params![number, except], |r| r.get(0))
             .optional()?)
     }
 
@@ -244,6 +243,32 @@ impl Tx<'_> {
         Ok(id)
     }
 
+    /// A cell chosen at admission must be in use and in a unit of the facility the person is admitted to.
+    fn check_cell_in(
+        &self,
+        cell_id: i64,
+        facility: &crate::domain::estate::Facility,
+    ) -> Result<()> {
+        let found: Option<(String, i64, Option<String>)> = self
+            .prepare_cached(
+                "SELECT c.code, u.facility_id, c.out_of_use FROM cell c JOIN unit u ON u.id = c.unit_id
+                 WHERE c.id = ?1",
+            )?
+            .query_row([cell_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        match found {
+            None => Err(invalid("Cell: no such cell")),
+            Some((code, fid, _)) if fid != facility.id => Err(invalid(format!(
+                "Cell: {code} is not in {} ({})",
+                facility.name, facility.code
+            ))),
+            Some((code, _, Some(reason))) => {
+                Err(invalid(format!("Cell: {code} is out of use ({reason})")))
+            }
+            Some(_) => Ok(()),
+        }
+    }
+
     /// Admits a validated prisoner into `facility_id`: the record, its search entry, the admission event and
     /// their audit rows all commit together. Used by the TUI, the CLI and the demo generator alike.
     pub fn admit(&self, p: &Prisoner, pattern: &NumberPattern, today: NaiveDate) -> Result<i64> {
@@ -252,14 +277,16 @@ impl Tx<'_> {
             .facility_id
             .ok_or_else(|| invalid("Facility: choose where the prisoner is admitted"))?;
         let facility = self
-            .query_row(
+            .prepare_cached(
                 "SELECT f.id, f.code, f.name, f.region, f.kind, f.security FROM facility f WHERE f.id = ?1",
-                [facility_id],
-                super::estate::read_facility,
-            )
+            )?
+            .query_row([facility_id], super::estate::read_facility)
             .optional()?
             .ok_or_else(|| invalid("Facility: no such facility"))?;
         facility_accepts(&facility, p, today).map_err(|e| invalid(format!("Facility: {e}")))?;
+        if let Some(cell_id) = p.cell_id {
+            self.check_cell_in(cell_id, &facility)?;
+        }
         if let Some(holder) = self.number_taken(&p.number, 0)? {
             return Err(invalid(format!(
                 "Prison number: {} is already used by {holder}",

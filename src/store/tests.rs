@@ -518,6 +518,64 @@ fn estate_rules_are_enforced_on_write() {
 }
 
 #[test]
+fn a_cell_given_at_admission_must_be_in_that_facility_and_in_use() {
+    let mut f = fixture();
+    let unit = f.store.units(f.men).unwrap()[0].unit.id;
+    let cell = f.store.cells(unit).unwrap()[0].cell.clone();
+    let mut p = person("WOM/2026/00001", "Nakato", "Sarah", f.women);
+    p.sex = Sex::Female;
+    p.cell_id = Some(cell.id);
+    let audit_before = f.store.recent_audit(1).unwrap();
+    let e = f.store.admit(&at(1), &p).unwrap_err();
+    assert!(
+        e.to_string().contains("Cell: A1 is not in WOM Prison"),
+        "{e}"
+    );
+    assert_eq!(f.store.recent_audit(1).unwrap(), audit_before);
+    p.cell_id = Some(9999);
+    let e = f.store.admit(&at(1), &p).unwrap_err();
+    assert!(e.to_string().contains("Cell: no such cell"), "{e}");
+
+    let mut man = person("LUZ/2026/00009", "Okello", "John", f.men);
+    man.cell_id = Some(cell.id);
+    let id = f.store.admit(&at(1), &man).unwrap();
+    assert_eq!(
+        f.store.prisoner(id).unwrap().unwrap().cell.as_deref(),
+        Some("A1")
+    );
+
+    let closed = Cell {
+        out_of_use: Some("roof repair".into()),
+        ..cell
+    };
+    f.store.update_cell(&at(2), &closed).unwrap();
+    man.number = "LUZ/2026/00010".into();
+    let e = f.store.admit(&at(3), &man).unwrap_err();
+    assert!(e.to_string().contains("out of use (roof repair)"), "{e}");
+}
+
+#[test]
+fn many_audit_rows_in_one_transaction_chain_correctly() {
+    let mut f = fixture();
+    let a = at(1);
+    f.store
+        .write(&a, |tx| {
+            for i in 0..50 {
+                tx.audit::<(), _>("test", i, "bulk", None, Some(&i))?;
+            }
+            // A failed statement mid-transaction must not leave a stale hash behind.
+            assert!(tx.execute("INSERT INTO nowhere VALUES (1)", []).is_err());
+            tx.audit::<(), ()>("test", 50, "bulk", None, None)
+        })
+        .unwrap();
+    f.store
+        .write(&a, |tx| tx.audit::<(), ()>("test", 51, "next", None, None))
+        .unwrap();
+    assert!(f.store.verify_audit().unwrap().is_none());
+    assert_eq!(f.store.recent_audit(1).unwrap()[0].entity_id, "51");
+}
+
+#[test]
 fn the_dummy_hash_is_a_valid_phc_string() {
     assert!(
         argon2::password_hash::phc::PasswordHash::new(super::users::DUMMY_HASH_FOR_TESTS).is_ok()
