@@ -2,6 +2,7 @@
 
 mod audit;
 mod estate;
+mod occupants;
 mod prisoners;
 pub mod schema;
 mod stats;

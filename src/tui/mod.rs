@@ -1,6 +1,21 @@
-//! The terminal interface: event loop, screens, key map and theme.
+//! The terminal interface: terminal setup and teardown, the event loop, screens, key map and theme.
+
+pub mod app;
+pub mod keymap;
+pub mod screens;
+pub mod theme;
+pub mod widgets;
 
 use anyhow::Result;
+use app::App;
+use chrono::Utc;
+use crossterm::event;
+use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
+use crossterm::{cursor, execute};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use std::io::Write;
+use std::time::Duration;
 
 use crate::store::Store;
 
@@ -32,6 +47,82 @@ impl DisplayOptions {
     }
 }
 
-pub fn run(_store: Store, _display: DisplayOptions) -> Result<()> {
-    anyhow::bail!("the TUI is being built")
+/// Puts the terminal back as it was. Safe to call twice, and from a panic or signal.
+pub fn restore_terminal() {
+    let _ = terminal::disable_raw_mode();
+    let mut out = std::io::stdout();
+    let _ = execute!(out, LeaveAlternateScreen, cursor::Show);
+    let _ = out.flush();
+}
+
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        tracing::error!("panic: {info}");
+        previous(info);
+    }));
+}
+
+/// A dropped SSH connection sends SIGHUP; writes to the tty then fail. Every change is already committed
+/// (each is one transaction), so the right answer is to log, restore what can be restored, and leave.
+fn install_signal_handlers() {
+    use signal_hook::consts::{SIGHUP, SIGTERM};
+    match signal_hook::iterator::Signals::new([SIGHUP, SIGTERM]) {
+        Ok(mut signals) => {
+            std::thread::spawn(move || {
+                if let Some(sig) = signals.forever().next() {
+                    tracing::info!(signal = sig, "terminal hung up or terminated; exiting");
+                    restore_terminal();
+                    std::process::exit(128 + sig);
+                }
+            });
+        }
+        Err(e) => tracing::warn!(error = %e, "could not install signal handlers"),
+    }
+}
+
+pub fn run(store: Store, display: DisplayOptions) -> Result<()> {
+    install_panic_hook();
+    install_signal_handlers();
+    terminal::enable_raw_mode()?;
+    execute!(std::io::stdout(), EnterAlternateScreen)?;
+    let result = event_loop(store, display);
+    restore_terminal();
+    result
+}
+
+fn event_loop(store: Store, display: DisplayOptions) -> Result<()> {
+    let backend = CrosstermBackend::new(std::io::stdout());
+    let mut terminal = Terminal::new(backend)?;
+    terminal.clear()?;
+    let mut app = App::new(store, theme::Theme::new(display), Utc::now());
+    let mut dirty = true;
+    loop {
+        if app.full_redraw {
+            terminal.clear()?;
+            app.full_redraw = false;
+            dirty = true;
+        }
+        if dirty {
+            terminal.draw(|f| app.render(f))?;
+        }
+        if app.should_quit() {
+            break;
+        }
+        // Sleep until a key arrives or the idle lock falls due; no periodic wake-ups.
+        let timeout = app
+            .deadline()
+            .map(|due| (due - Utc::now()).to_std().unwrap_or(Duration::ZERO));
+        let ready = match timeout {
+            Some(t) => event::poll(t)?,
+            None => event::poll(Duration::from_secs(24 * 3600))?,
+        };
+        if ready {
+            dirty = app.handle_event(event::read()?, Utc::now());
+        } else {
+            dirty = app.tick(Utc::now());
+        }
+    }
+    Ok(())
 }

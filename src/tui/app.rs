@@ -1,0 +1,355 @@
+//! The application state machine: sign-in, the layer stack of screens, the idle lock, and the frame around them.
+
+use super::keymap::{self, Action, Scope};
+use super::screens::help::HelpScreen;
+use super::screens::home::HomeScreen;
+use super::screens::lock::{LockResult, LockScreen};
+use super::screens::login::{LoginResult, LoginScreen};
+use super::screens::{Ctx, Message, Outcome, Screen, Session};
+use super::theme::Theme;
+use crate::domain::text;
+use crate::store::{Actor, Store};
+use chrono::{DateTime, Duration, Utc};
+use crossterm::event::{Event, KeyEvent, KeyEventKind};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+/// Shared terminals lock after this long without a key press unless the service sets `idle_lock_seconds`.
+pub const DEFAULT_IDLE_SECONDS: i64 = 300;
+
+pub struct App {
+    store: Store,
+    theme: Theme,
+    session: Option<Session>,
+    stack: Vec<Box<dyn Screen>>,
+    login: LoginScreen,
+    lock: Option<LockScreen>,
+    message: Option<Message>,
+    idle_limit: Duration,
+    last_input: DateTime<Utc>,
+    quit: bool,
+    /// Set by Ctrl-L: the terminal should be cleared and repainted in full.
+    pub full_redraw: bool,
+}
+
+impl App {
+    pub fn new(store: Store, theme: Theme, now: DateTime<Utc>) -> App {
+        let idle = std::env::var("WARDEN_IDLE_SECONDS")
+            .ok()
+            .and_then(|s| s.parse::<i64>().ok())
+            .or_else(|| {
+                store
+                    .setting("idle_lock_seconds")
+                    .ok()
+                    .flatten()
+                    .and_then(|s| s.parse().ok())
+            })
+            .filter(|s| *s > 0)
+            .unwrap_or(DEFAULT_IDLE_SECONDS);
+        App {
+            store,
+            theme,
+            session: None,
+            stack: Vec::new(),
+            login: LoginScreen::new(),
+            lock: None,
+            message: None,
+            idle_limit: Duration::seconds(idle),
+            last_input: now,
+            quit: false,
+            full_redraw: false,
+        }
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    pub fn session(&self) -> Option<&Session> {
+        self.session.as_ref()
+    }
+
+    pub fn is_locked(&self) -> bool {
+        self.lock.is_some()
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// When the idle lock falls due, if it can: the event loop sleeps until then and no longer.
+    pub fn deadline(&self) -> Option<DateTime<Utc>> {
+        if self.session.is_some() && self.lock.is_none() {
+            Some(self.last_input + self.idle_limit)
+        } else {
+            None
+        }
+    }
+
+    /// Locks the screen if the idle time has run out. Returns true if the screen must be redrawn.
+    pub fn tick(&mut self, now: DateTime<Utc>) -> bool {
+        match (self.deadline(), &self.session) {
+            (Some(due), Some(session)) if now >= due => {
+                let name = session.name.clone();
+                let actor = Actor::new(name.clone(), now);
+                if let Err(e) = self.store.record_session_event(&actor, "idle-lock") {
+                    tracing::warn!(error = %e, "could not audit the idle lock");
+                }
+                self.lock = Some(LockScreen::new(&name));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Handles one terminal event; returns true when the screen must be redrawn.
+    pub fn handle_event(&mut self, event: Event, now: DateTime<Utc>) -> bool {
+        match event {
+            Event::Key(key) if key.kind != KeyEventKind::Release => self.handle_key(key, now),
+            Event::Resize(_, _) => true,
+            Event::FocusGained => true,
+            _ => false,
+        }
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent, now: DateTime<Utc>) -> bool {
+        // A key pressed after the deadline but before the timer fired must not reach the screen behind.
+        if self.tick(now) {
+            return true;
+        }
+        self.last_input = now;
+        let scope = self.scope();
+        let Some(action) = keymap::action_for(key, scope) else {
+            return false;
+        };
+        if action == Action::Quit {
+            self.quit = true;
+            return false;
+        }
+        if action == Action::Redraw {
+            self.full_redraw = true;
+            return true;
+        }
+        if let Some(lock) = &mut self.lock {
+            let result = lock.handle(action, &mut self.store, now);
+            match result {
+                LockResult::Stay => {}
+                LockResult::Unlocked => {
+                    self.lock = None;
+                    self.message = Some(Message::Info("Welcome back.".into()));
+                }
+                LockResult::SwitchUser => self.end_session(now, "logout-from-lock"),
+            }
+            return true;
+        }
+        let Some(session) = self.session.clone() else {
+            return match self.login.handle(action, &mut self.store, now) {
+                LoginResult::Stay(changed) => changed,
+                LoginResult::SignedIn(session) => {
+                    self.start_session(session, now);
+                    true
+                }
+            };
+        };
+        if action == Action::Logout {
+            self.end_session(now, "logout");
+            return true;
+        }
+        if action == Action::Help && !self.stack.last().is_some_and(|s| s.is_popup()) {
+            let help = HelpScreen::for_screen(self.stack.last().map(|s| s.as_ref()));
+            self.stack.push(Box::new(help));
+            return true;
+        }
+        let Some(top) = self.stack.last_mut() else {
+            return false;
+        };
+        let mut ctx = Ctx {
+            store: &mut self.store,
+            session: &session,
+            now,
+            message: None,
+        };
+        let outcome = top.handle(action, &mut ctx);
+        let message = ctx.message.take();
+        let had_message = self.message.is_some();
+        if !matches!(outcome, Outcome::Ignored) {
+            // A message belongs to the moment it was given; the next thing that happens clears it.
+            self.message = None;
+        }
+        if message.is_some() {
+            self.message = message;
+        }
+        let redraw = self.apply(outcome, &session, now);
+        redraw || self.message.is_some() || had_message
+    }
+
+    fn apply(&mut self, outcome: Outcome, session: &Session, now: DateTime<Utc>) -> bool {
+        match outcome {
+            Outcome::Ignored => false,
+            Outcome::Handled => true,
+            Outcome::Push(screen) => {
+                self.stack.push(screen);
+                true
+            }
+            Outcome::Replace(screen) => {
+                self.stack.pop();
+                self.stack.push(screen);
+                true
+            }
+            Outcome::Pop => {
+                if self.stack.len() > 1 {
+                    self.stack.pop();
+                }
+                let mut ctx = Ctx {
+                    store: &mut self.store,
+                    session,
+                    now,
+                    message: None,
+                };
+                if let Some(top) = self.stack.last_mut() {
+                    top.resume(&mut ctx);
+                }
+                if let Some(m) = ctx.message
+                    && self.message.is_none()
+                {
+                    self.message = Some(m);
+                }
+                true
+            }
+            Outcome::Logout => {
+                self.end_session(now, "logout");
+                true
+            }
+            Outcome::Quit => {
+                self.quit = true;
+                false
+            }
+        }
+    }
+
+    fn scope(&self) -> Scope {
+        if self.lock.is_some() || self.session.is_none() {
+            Scope::Text
+        } else {
+            self.stack
+                .last()
+                .map(|s| s.scope())
+                .unwrap_or(Scope::Browse)
+        }
+    }
+
+    fn start_session(&mut self, session: Session, now: DateTime<Utc>) {
+        let mut ctx = Ctx {
+            store: &mut self.store,
+            session: &session,
+            now,
+            message: None,
+        };
+        let home = HomeScreen::new(&mut ctx);
+        self.message = ctx.message;
+        self.stack = vec![Box::new(home)];
+        self.session = Some(session);
+        self.login = LoginScreen::new();
+        self.last_input = now;
+    }
+
+    fn end_session(&mut self, now: DateTime<Utc>, action: &str) {
+        if let Some(s) = self.session.take() {
+            let actor = Actor::new(s.name.clone(), now);
+            if let Err(e) = self.store.record_session_event(&actor, action) {
+                tracing::warn!(error = %e, "could not audit the sign-out");
+            }
+        }
+        self.stack.clear();
+        self.lock = None;
+        self.login = LoginScreen::new();
+        self.message = Some(Message::Info("Signed out.".into()));
+    }
+
+    /// Draws the whole frame. Reads state only: nothing here touches the database.
+    pub fn render(&self, frame: &mut Frame) {
+        let area = frame.area();
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            let text = format!(
+                "warden needs a terminal of at least {MIN_WIDTH}x{MIN_HEIGHT}; this one is {}x{}. Enlarge it or press ^Q to quit.",
+                area.width, area.height
+            );
+            frame.render_widget(
+                Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }),
+                area,
+            );
+            return;
+        }
+        let theme = &self.theme;
+        let body = Rect::new(area.x, area.y + 1, area.width, area.height - 3);
+        let message_row = Rect::new(area.x, area.bottom() - 2, area.width, 1);
+        let footer_row = Rect::new(area.x, area.bottom() - 1, area.width, 1);
+
+        let (title, footer, scope) = if let Some(lock) = &self.lock {
+            lock.render(frame, body, theme);
+            ("Screen locked".to_string(), lock.footer(), Scope::Text)
+        } else if self.session.is_none() {
+            self.login.render(frame, body, theme, self.store.path());
+            ("Sign in".to_string(), self.login.footer(), Scope::Text)
+        } else {
+            // Draw from the topmost full screen upwards so popups sit over what they came from.
+            let base = self.stack.iter().rposition(|s| !s.is_popup()).unwrap_or(0);
+            for screen in &self.stack[base..] {
+                if screen.is_popup() {
+                    frame.render_widget(Clear, body);
+                }
+                screen.render(frame, body, theme);
+            }
+            match self.stack.last() {
+                Some(top) => (top.title(), top.footer(), top.scope()),
+                None => (String::new(), Vec::new(), Scope::Browse),
+            }
+        };
+        self.render_title(frame, Rect::new(area.x, area.y, area.width, 1), &title);
+        self.render_message(frame, message_row);
+        let mut actions = footer;
+        if self.session.is_some() && self.lock.is_none() {
+            for a in [Action::Help, Action::Logout] {
+                if !actions.contains(&a) {
+                    actions.push(a);
+                }
+            }
+        }
+        let pairs = keymap::footer(&actions, scope, area.width as usize);
+        let mut spans = Vec::new();
+        for (label, word) in pairs {
+            spans.push(Span::styled(label, theme.key()));
+            spans.push(Span::raw(format!(" {word}  ")));
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), footer_row);
+    }
+
+    fn render_title(&self, frame: &mut Frame, area: Rect, title: &str) {
+        let left = format!(" warden | {}", text::display(title));
+        let right = match &self.session {
+            Some(s) => format!("{} ({}) ", s.name, s.role),
+            None => String::new(),
+        };
+        let width = area.width as usize;
+        let left = text::fit(&left, width.saturating_sub(text::width(&right) + 1));
+        let pad = width.saturating_sub(text::width(&left) + text::width(&right));
+        let line = format!("{left}{}{right}", " ".repeat(pad));
+        frame.render_widget(Paragraph::new(line).style(self.theme.bar()), area);
+    }
+
+    fn render_message(&self, frame: &mut Frame, area: Rect) {
+        let Some(message) = &self.message else {
+            return;
+        };
+        let (text, style) = match message {
+            Message::Info(t) => (t.as_str(), self.theme.base()),
+            Message::Error(t) => (t.as_str(), self.theme.error()),
+        };
+        let shown = text::fit(&text::display(text), area.width as usize - 1);
+        frame.render_widget(Paragraph::new(format!(" {shown}")).style(style), area);
+    }
+}

@@ -1,0 +1,253 @@
+//! Key bindings as one data table: it maps keys to actions and also draws the footer and the help screen.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Everything a key can ask for. Screens receive actions, never raw keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    NextField,
+    PrevField,
+    Select,
+    Back,
+    Help,
+    Save,
+    Edit,
+    Admit,
+    Transfer,
+    Release,
+    New,
+    ToggleLock,
+    SetPassword,
+    Search,
+    Logout,
+    Quit,
+    Redraw,
+    Backspace,
+    Delete,
+    Char(char),
+}
+
+impl Action {
+    /// The word the footer and help screen show for this action.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::Up | Action::Down => "move",
+            Action::Left | Action::Right => "change",
+            Action::PageUp | Action::PageDown => "page",
+            Action::Home => "first",
+            Action::End => "last",
+            Action::NextField => "next",
+            Action::PrevField => "previous",
+            Action::Select => "open",
+            Action::Back => "back",
+            Action::Help => "help",
+            Action::Save => "save",
+            Action::Edit => "edit",
+            Action::Admit => "admit",
+            Action::Transfer => "transfer",
+            Action::Release => "release",
+            Action::New => "new",
+            Action::ToggleLock => "lock/unlock",
+            Action::SetPassword => "password",
+            Action::Search => "search",
+            Action::Logout => "log out",
+            Action::Quit => "quit",
+            Action::Redraw => "redraw",
+            Action::Backspace => "delete left",
+            Action::Delete => "delete",
+            Action::Char(_) => "type",
+        }
+    }
+}
+
+/// Where a binding applies. `Browse` keys are letters, so they are off while a text field has the focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Any,
+    Browse,
+    Text,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+    pub action: Action,
+    pub label: &'static str,
+    pub scope: Scope,
+}
+
+const fn key(code: KeyCode, action: Action, label: &'static str, scope: Scope) -> Binding {
+    Binding {
+        code,
+        mods: KeyModifiers::NONE,
+        action,
+        label,
+        scope,
+    }
+}
+
+const fn ctrl(c: char, action: Action, label: &'static str) -> Binding {
+    Binding {
+        code: KeyCode::Char(c),
+        mods: KeyModifiers::CONTROL,
+        action,
+        label,
+        scope: Scope::Any,
+    }
+}
+
+use Action as A;
+use KeyCode as K;
+use Scope::{Any, Browse, Text};
+
+/// The whole key map. The first binding listed for an action is the one the footer shows.
+pub const BINDINGS: &[Binding] = &[
+    key(K::F(1), A::Help, "F1", Any),
+    key(K::Char('?'), A::Help, "?", Browse),
+    key(K::Esc, A::Back, "Esc", Any),
+    key(K::Enter, A::Select, "Enter", Any),
+    key(K::Up, A::Up, "Up", Any),
+    key(K::Down, A::Down, "Down", Any),
+    key(K::Char('k'), A::Up, "k", Browse),
+    key(K::Char('j'), A::Down, "j", Browse),
+    key(K::Left, A::Left, "Left", Any),
+    key(K::Right, A::Right, "Right", Any),
+    key(K::PageUp, A::PageUp, "PgUp", Any),
+    key(K::PageDown, A::PageDown, "PgDn", Any),
+    key(K::Home, A::Home, "Home", Any),
+    key(K::End, A::End, "End", Any),
+    key(K::Tab, A::NextField, "Tab", Any),
+    key(K::BackTab, A::PrevField, "S-Tab", Any),
+    key(K::F(2), A::Save, "F2", Any),
+    ctrl('s', A::Save, "^S"),
+    key(K::Char('e'), A::Edit, "e", Browse),
+    key(K::F(4), A::Edit, "F4", Any),
+    key(K::Char('a'), A::Admit, "a", Browse),
+    key(K::Char('t'), A::Transfer, "t", Browse),
+    key(K::Char('r'), A::Release, "r", Browse),
+    key(K::Char('n'), A::New, "n", Browse),
+    key(K::Char('l'), A::ToggleLock, "l", Browse),
+    key(K::Char('p'), A::SetPassword, "p", Browse),
+    key(K::Char('/'), A::Search, "/", Browse),
+    key(K::F(10), A::Logout, "F10", Any),
+    ctrl('q', A::Quit, "^Q"),
+    ctrl('l', A::Redraw, "^L"),
+    key(K::Backspace, A::Backspace, "Bksp", Text),
+    key(K::Delete, A::Delete, "Del", Text),
+];
+
+/// Turns a key press into an action for a screen in `scope`; printable keys not bound become `Char` in text.
+pub fn action_for(event: KeyEvent, scope: Scope) -> Option<Action> {
+    let mods = event.modifiers - KeyModifiers::SHIFT;
+    let found = BINDINGS
+        .iter()
+        .find(|b| b.code == event.code && b.mods == mods && (b.scope == Any || b.scope == scope));
+    if let Some(b) = found {
+        return Some(b.action);
+    }
+    match event.code {
+        // Shift-Tab arrives as BackTab with SHIFT on most terminals and as Tab+SHIFT on some.
+        KeyCode::Tab if event.modifiers.contains(KeyModifiers::SHIFT) => Some(A::PrevField),
+        KeyCode::Char(c)
+            if scope == Text
+                && !event
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
+            Some(A::Char(c))
+        }
+        // Backspace is harmless outside text fields too (search boxes use it).
+        KeyCode::Backspace => Some(A::Backspace),
+        _ => None,
+    }
+}
+
+/// The label of the key the footer shows for `action` in `scope`.
+pub fn label_for(action: Action, scope: Scope) -> Option<&'static str> {
+    BINDINGS
+        .iter()
+        .find(|b| b.action == action && (b.scope == Any || b.scope == scope))
+        .map(|b| b.label)
+}
+
+/// The footer: "key word" pairs for the actions a screen offers, cut to fit `width`.
+pub fn footer(actions: &[Action], scope: Scope, width: usize) -> Vec<(&'static str, &'static str)> {
+    let mut out = Vec::new();
+    let mut used = 0;
+    for &action in actions {
+        let Some(label) = label_for(action, scope) else {
+            continue;
+        };
+        let word = action.describe();
+        let cost = label.len() + 1 + word.len() + 2;
+        if used + cost > width {
+            break;
+        }
+        used += cost;
+        out.push((label, word));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn letters_are_commands_when_browsing_and_text_when_typing() {
+        assert_eq!(action_for(press(K::Char('e')), Browse), Some(A::Edit));
+        assert_eq!(action_for(press(K::Char('e')), Text), Some(A::Char('e')));
+        assert_eq!(action_for(press(K::Char('?')), Text), Some(A::Char('?')));
+        assert_eq!(action_for(press(K::F(2)), Text), Some(A::Save));
+        assert_eq!(
+            action_for(KeyEvent::new(K::Char('s'), KeyModifiers::CONTROL), Text),
+            Some(A::Save)
+        );
+        assert_eq!(
+            action_for(KeyEvent::new(K::Char('E'), KeyModifiers::SHIFT), Text),
+            Some(A::Char('E'))
+        );
+    }
+
+    #[test]
+    fn every_action_a_footer_offers_has_a_key() {
+        for b in BINDINGS {
+            assert!(label_for(b.action, b.scope).is_some());
+        }
+        let f = footer(&[A::Save, A::Back, A::Help], Text, 80);
+        assert_eq!(f, vec![("F2", "save"), ("Esc", "back"), ("F1", "help")]);
+    }
+
+    #[test]
+    fn the_footer_is_cut_to_fit() {
+        let f = footer(&[A::Save, A::Back, A::Help, A::Logout], Text, 20);
+        assert!(f.len() < 4);
+    }
+
+    #[test]
+    fn no_two_bindings_share_a_key_in_one_scope() {
+        for (i, a) in BINDINGS.iter().enumerate() {
+            for b in &BINDINGS[i + 1..] {
+                let overlap = a.scope == b.scope || a.scope == Any || b.scope == Any;
+                assert!(
+                    !(a.code == b.code && a.mods == b.mods && overlap),
+                    "{:?} bound twice",
+                    a.code
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! The help popup: what the screen beneath is for, and every key, drawn from the key-binding table.
+
+use super::{Ctx, Outcome, Screen};
+use crate::tui::keymap::{Action, BINDINGS, Scope};
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+pub struct HelpScreen {
+    about: String,
+    text: &'static str,
+    scope: Scope,
+    scroll: u16,
+}
+
+impl HelpScreen {
+    pub fn for_screen(screen: Option<&dyn Screen>) -> HelpScreen {
+        match screen {
+            Some(s) => HelpScreen {
+                about: s.title(),
+                text: s.help(),
+                scope: s.scope(),
+                scroll: 0,
+            },
+            None => HelpScreen {
+                about: "warden".into(),
+                text: "",
+                scope: Scope::Browse,
+                scroll: 0,
+            },
+        }
+    }
+
+    fn key_lines(&self, theme: &Theme) -> Vec<Line<'static>> {
+        // One line per action, listing every key bound to it in this scope.
+        let mut seen: Vec<Action> = Vec::new();
+        let mut cells = Vec::new();
+        for b in BINDINGS {
+            if !(b.scope == Scope::Any || b.scope == self.scope) || seen.contains(&b.action) {
+                continue;
+            }
+            seen.push(b.action);
+            let keys: Vec<&str> = BINDINGS
+                .iter()
+                .filter(|o| {
+                    o.action == b.action && (o.scope == Scope::Any || o.scope == self.scope)
+                })
+                .map(|o| o.label)
+                .collect();
+            cells.push((keys.join("/"), b.action.describe()));
+        }
+        // Two columns so the whole table fits at 80x24.
+        let half = cells.len().div_ceil(2);
+        (0..half)
+            .map(|i| {
+                let mut spans = Vec::new();
+                for (k, w) in [cells.get(i), cells.get(i + half)].into_iter().flatten() {
+                    spans.push(Span::styled(format!("{k:<12}"), theme.key()));
+                    spans.push(Span::raw(format!("{w:<24}")));
+                }
+                Line::from(spans)
+            })
+            .collect()
+    }
+}
+
+impl Screen for HelpScreen {
+    fn title(&self) -> String {
+        format!("Help: {}", self.about)
+    }
+
+    fn footer(&self) -> Vec<Action> {
+        vec![Action::Back, Action::PageDown]
+    }
+
+    fn help(&self) -> &'static str {
+        "Esc closes the help."
+    }
+
+    fn is_popup(&self) -> bool {
+        true
+    }
+
+    fn handle(&mut self, action: Action, _ctx: &mut Ctx) -> Outcome {
+        match action {
+            Action::Back | Action::Select | Action::Help => Outcome::Pop,
+            Action::Down | Action::PageDown => {
+                self.scroll = self.scroll.saturating_add(5);
+                Outcome::Handled
+            }
+            Action::Up | Action::PageUp => {
+                self.scroll = self.scroll.saturating_sub(5);
+                Outcome::Handled
+            }
+            _ => Outcome::Ignored,
+        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_set(theme.border())
+            .title(format!(
+                " Help: {} ",
+                crate::domain::text::display(&self.about)
+            ));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let mut lines = Vec::new();
+        if !self.text.is_empty() {
+            lines.push(Line::from(self.text));
+            lines.push(Line::from(""));
+        }
+        lines.push(Line::from(Span::styled("Keys", theme.heading())));
+        lines.extend(self.key_lines(theme));
+        lines.push(Line::from(""));
+        lines.push(Line::from(
+            "Letter keys work when no text field has the focus; F-keys work everywhere.",
+        ));
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .scroll((self.scroll, 0)),
+            inner,
+        );
+    }
+}

@@ -1,0 +1,177 @@
+//! The home screen: a menu of what this person's role may do, and the headline counts of the service.
+
+use super::{Ctx, Outcome, Screen, thousands};
+use crate::domain::auth::Permission;
+use crate::store::Headline;
+use crate::tui::keymap::Action;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::list::{Selection, render_rows};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Search,
+    Admit,
+    Estate,
+    Users,
+    Help,
+    Logout,
+    Quit,
+}
+
+/// The menu as data: label, who may see it, where it goes.
+const MENU: &[(&str, Option<Permission>, Target)] = &[
+    (
+        "Find a prisoner",
+        Some(Permission::ViewRegister),
+        Target::Search,
+    ),
+    ("Admit a prisoner", Some(Permission::Admit), Target::Admit),
+    ("Estate: facilities, units, cells", None, Target::Estate),
+    (
+        "Staff accounts",
+        Some(Permission::ManageUsers),
+        Target::Users,
+    ),
+    ("Help", None, Target::Help),
+    ("Log out", None, Target::Logout),
+    ("Quit warden", None, Target::Quit),
+];
+
+pub struct HomeScreen {
+    entries: Vec<(&'static str, Target)>,
+    selection: Selection,
+    headline: Option<Headline>,
+}
+
+impl HomeScreen {
+    pub fn new(ctx: &mut Ctx) -> HomeScreen {
+        let entries = MENU
+            .iter()
+            .filter(|(_, p, _)| p.is_none_or(|p| ctx.session.may(p)))
+            .map(|(l, _, t)| (*l, *t))
+            .collect();
+        let mut home = HomeScreen {
+            entries,
+            selection: Selection::default(),
+            headline: None,
+        };
+        home.resume(ctx);
+        home
+    }
+}
+
+impl Screen for HomeScreen {
+    fn title(&self) -> String {
+        "Home".into()
+    }
+
+    fn footer(&self) -> Vec<Action> {
+        vec![Action::Up, Action::Select, Action::Search]
+    }
+
+    fn help(&self) -> &'static str {
+        "The home screen lists what your role may do. Move with the arrow keys and press Enter, or press / to \
+         find a prisoner at once. The counts on the right are the whole service now: people in custody, the \
+         share on remand, and how full the estate is against its certified capacity (over 100% means \
+         overcrowded; it is shown as it is, not clipped)."
+    }
+
+    fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        match action {
+            Action::Search => Outcome::Push(Box::new(super::search::SearchScreen::new())),
+            Action::Select => {
+                let Some((_, target)) = self.entries.get(self.selection.index) else {
+                    return Outcome::Ignored;
+                };
+                match target {
+                    Target::Search => Outcome::Push(Box::new(super::search::SearchScreen::new())),
+                    Target::Admit => match super::prisoner_form::PrisonerForm::admit(ctx) {
+                        Some(form) => Outcome::Push(Box::new(form)),
+                        None => Outcome::Handled,
+                    },
+                    Target::Estate => {
+                        Outcome::Push(Box::new(super::estate::FacilitiesScreen::new(ctx)))
+                    }
+                    Target::Users => match super::users::UsersScreen::new(ctx) {
+                        Some(s) => Outcome::Push(Box::new(s)),
+                        None => Outcome::Handled,
+                    },
+                    Target::Help => {
+                        Outcome::Push(Box::new(super::help::HelpScreen::for_screen(Some(self))))
+                    }
+                    Target::Logout => Outcome::Logout,
+                    Target::Quit => Outcome::Quit,
+                }
+            }
+            other => {
+                if self
+                    .selection
+                    .handle(other, self.entries.len(), self.entries.len())
+                {
+                    Outcome::Handled
+                } else {
+                    Outcome::Ignored
+                }
+            }
+        }
+    }
+
+    fn resume(&mut self, ctx: &mut Ctx) {
+        match ctx.store.headline() {
+            Ok(h) => self.headline = Some(h),
+            Err(e) => ctx.error(format!("Cannot read the counts: {e}")),
+        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let menu_area = Rect::new(area.x + 1, area.y + 1, 38, area.height.saturating_sub(2));
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_set(theme.border())
+            .title(" Menu ");
+        let inner = block.inner(menu_area);
+        frame.render_widget(block, menu_area);
+        let rows: Vec<String> = self.entries.iter().map(|(l, _)| l.to_string()).collect();
+        render_rows(frame, inner, theme, None, &rows, Some(&self.selection), "");
+
+        let stats_area = Rect::new(area.x + 40, area.y + 1, area.width.saturating_sub(41), 10);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_set(theme.border())
+            .title(" The service now ");
+        let inner = block.inner(stats_area);
+        frame.render_widget(block, stats_area);
+        let Some(h) = self.headline else {
+            return;
+        };
+        let pct = |p: Option<u64>| p.map(|p| format!("{p}%")).unwrap_or_else(|| "-".into());
+        let row = |label: &str, value: String| {
+            Line::from(vec![
+                Span::styled(format!("{label:<22}"), theme.label()),
+                Span::raw(format!("{value:>14}")),
+            ])
+        };
+        let mut lines = vec![
+            row("In custody", thousands(h.population)),
+            row(
+                "On remand",
+                format!("{} {:>5}", thousands(h.remand), pct(h.remand_percent())),
+            ),
+            row("Women", thousands(h.female)),
+            row("Facilities", thousands(h.facilities)),
+            row("Certified capacity", thousands(h.certified)),
+            row("Occupancy", pct(h.capacity_percent())),
+        ];
+        if h.capacity_percent().is_some_and(|p| p > 100) {
+            lines.push(Line::from(Span::styled(
+                "Overcrowded: above certified capacity",
+                theme.warning(),
+            )));
+        }
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+}

@@ -1,0 +1,140 @@
+//! The sign-in screen: name and password; failures count towards the lockout decided in the domain.
+
+use super::Session;
+use crate::store::{LoginOutcome, Store};
+use crate::tui::keymap::Action;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::form::{Form, FormField};
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use std::path::Path;
+
+pub struct LoginScreen {
+    form: Form,
+    message: Option<String>,
+}
+
+pub enum LoginResult {
+    /// Still signing in; true if something changed on screen.
+    Stay(bool),
+    SignedIn(Session),
+}
+
+impl LoginScreen {
+    pub fn new() -> LoginScreen {
+        let mut form = Form::new(vec![
+            FormField::text("name", "User name", ""),
+            FormField::secret("password", "Password"),
+        ]);
+        form.label_width = 12;
+        LoginScreen {
+            form,
+            message: None,
+        }
+    }
+
+    pub fn footer(&self) -> Vec<Action> {
+        vec![Action::Select, Action::NextField, Action::Quit]
+    }
+
+    pub fn handle(&mut self, action: Action, store: &mut Store, now: DateTime<Utc>) -> LoginResult {
+        if action != Action::Select {
+            return LoginResult::Stay(self.form.handle(action));
+        }
+        let name = self.form.get("name").trim().to_string();
+        if self.form.focused_key() == "name" {
+            self.form.handle(Action::NextField);
+            return LoginResult::Stay(true);
+        }
+        let password = self.form.get("password");
+        if name.is_empty() {
+            self.message = Some("Type your user name first.".into());
+            self.form.focus = 0;
+            return LoginResult::Stay(true);
+        }
+        let outcome = store.login(&name, &password, now);
+        if let Some(field) = self.form.field_mut("password") {
+            *field = FormField::secret("password", "Password");
+        }
+        self.message = Some(match outcome {
+            Ok(LoginOutcome::Success(staff)) => {
+                return LoginResult::SignedIn(Session {
+                    name: staff.name,
+                    role: staff.role,
+                });
+            }
+            Ok(other) => refusal_text(&other),
+            Err(e) => format!("Cannot sign in: {e}"),
+        });
+        LoginResult::Stay(true)
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme, db: &Path) {
+        let boxed = super::centered(area, 60, 11);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_set(theme.border())
+            .title(" Sign in ");
+        let inner = block.inner(boxed);
+        frame.render_widget(block, boxed);
+        let intro = vec![
+            Line::from(Span::styled(
+                "warden - prison register and case management",
+                theme.heading(),
+            )),
+            Line::from(Span::styled(
+                crate::domain::text::fit(
+                    &format!("Database: {}", db.display()),
+                    inner.width as usize,
+                ),
+                theme.dim(),
+            )),
+        ];
+        frame.render_widget(
+            Paragraph::new(intro),
+            Rect::new(inner.x, inner.y, inner.width, 2),
+        );
+        self.form.render(
+            frame,
+            Rect::new(inner.x, inner.y + 3, inner.width, 2),
+            theme,
+        );
+        if let Some(m) = &self.message {
+            let text = crate::domain::text::display(m).into_owned();
+            frame.render_widget(
+                Paragraph::new(text)
+                    .style(theme.error())
+                    .wrap(ratatui::widgets::Wrap { trim: true }),
+                Rect::new(inner.x, inner.y + 6, inner.width, 3),
+            );
+        }
+    }
+}
+
+impl Default for LoginScreen {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The words for a refused sign-in; the same for a wrong name and a wrong password.
+pub fn refusal_text(outcome: &LoginOutcome) -> String {
+    match outcome {
+        LoginOutcome::Success(_) => String::new(),
+        LoginOutcome::Refused {
+            attempts_left: Some(n),
+        } if *n <= 2 => format!(
+            "Wrong user name or password. {n} more wrong {} will lock this account for 15 minutes.",
+            if *n == 1 { "try" } else { "tries" }
+        ),
+        LoginOutcome::Refused { .. } => "Wrong user name or password.".into(),
+        LoginOutcome::LockedUntil(until) => format!(
+            "This account is locked after too many wrong passwords, until {} UTC. Ask a supervisor if urgent.",
+            until.format("%H:%M")
+        ),
+        LoginOutcome::Disabled => "This account has been locked by an administrator.".into(),
+    }
+}

@@ -1,0 +1,139 @@
+//! The screens. Each implements `Screen`: it turns actions into domain/store calls and draws itself.
+
+pub mod estate;
+pub mod help;
+pub mod home;
+pub mod lock;
+pub mod login;
+pub mod movement;
+pub mod prisoner_form;
+pub mod record;
+pub mod search;
+pub mod users;
+
+use super::keymap::{Action, Scope};
+use super::theme::Theme;
+use crate::domain::auth::{Permission, Role, may};
+use crate::store::{Actor, Store};
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+/// Who is signed in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub name: String,
+    pub role: Role,
+}
+
+impl Session {
+    pub fn may(&self, permission: Permission) -> bool {
+        may(self.role, permission)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    Info(String),
+    Error(String),
+}
+
+/// What a screen may use while handling an action: the store, the person, the time, and the message line.
+pub struct Ctx<'a> {
+    pub store: &'a mut Store,
+    pub session: &'a Session,
+    pub now: DateTime<Utc>,
+    pub message: Option<Message>,
+}
+
+impl Ctx<'_> {
+    pub fn actor(&self) -> Actor {
+        Actor::new(self.session.name.clone(), self.now)
+    }
+
+    pub fn info(&mut self, s: impl Into<String>) {
+        self.message = Some(Message::Info(s.into()));
+    }
+
+    pub fn error(&mut self, s: impl Into<String>) {
+        self.message = Some(Message::Error(s.into()));
+    }
+
+    /// Checks a permission in the domain and explains a refusal on the message line.
+    pub fn allowed(&mut self, permission: Permission) -> bool {
+        match crate::domain::auth::refusal(self.session.role, permission) {
+            None => true,
+            Some(why) => {
+                self.error(format!("Not allowed: {why}."));
+                false
+            }
+        }
+    }
+}
+
+pub enum Outcome {
+    /// The action meant nothing here: nothing to redraw.
+    Ignored,
+    Handled,
+    Push(Box<dyn Screen>),
+    Replace(Box<dyn Screen>),
+    Pop,
+    Logout,
+    Quit,
+}
+
+pub trait Screen {
+    fn title(&self) -> String;
+    /// The actions the footer offers, most useful first.
+    fn footer(&self) -> Vec<Action>;
+    /// `Text` while a field that takes typing has the focus.
+    fn scope(&self) -> Scope {
+        Scope::Browse
+    }
+    /// A paragraph for the help screen about this screen.
+    fn help(&self) -> &'static str;
+    fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome;
+    fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme);
+    /// Called when the screen is uncovered again, so it can reload what a child screen changed.
+    fn resume(&mut self, _ctx: &mut Ctx) {}
+    /// Popups are drawn over the screen beneath them.
+    fn is_popup(&self) -> bool {
+        false
+    }
+}
+
+/// Formats a count with thousands separators, as printed reports do.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A rectangle centred in `area`, clipped to it.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(70119), "70,119");
+        assert_eq!(super::thousands(1234567), "1,234,567");
+    }
+}

@@ -1,0 +1,276 @@
+//! The admission and edit forms, drawn from the register's field table; the domain checks every value.
+
+use super::{Ctx, Outcome, Screen};
+use crate::domain::auth::Permission;
+use crate::domain::prisoner::{FieldKind, Prisoner, choices, may_edit_field, visible_fields};
+use crate::store::PrisonerRow;
+use crate::tui::keymap::{Action, Scope};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::form::{Form, FormField};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+pub struct PrisonerForm {
+    base: Prisoner,
+    form: Form,
+    admitting: bool,
+    /// Set after one Esc on a changed form: a second Esc discards.
+    confirm_discard: bool,
+    /// The number the form proposed; replaced when the facility changes unless someone typed their own.
+    proposed_number: String,
+}
+
+fn fields_for(p: &Prisoner, ctx: &Ctx, admitting: bool) -> Vec<FormField> {
+    let role = ctx.session.role;
+    visible_fields(role)
+        .map(|spec| {
+            let value = p.get(spec.key);
+            let field = match spec.kind {
+                FieldKind::Choice(_) | FieldKind::YesNo => {
+                    let words = choices(spec.kind);
+                    FormField::words(spec.key, spec.label, words, &value)
+                }
+                _ => FormField::text(spec.key, spec.label, &value),
+            };
+            let editable = if admitting {
+                ctx.session.may(Permission::Admit) && spec.edit.is_none_or(|p| ctx.session.may(p))
+            } else {
+                may_edit_field(role, spec)
+            };
+            if editable { field } else { field.read_only() }
+        })
+        .collect()
+}
+
+impl PrisonerForm {
+    pub fn edit(row: &PrisonerRow, ctx: &Ctx) -> PrisonerForm {
+        PrisonerForm {
+            base: row.prisoner.clone(),
+            form: Form::new(fields_for(&row.prisoner, ctx, false)),
+            admitting: false,
+            confirm_discard: false,
+            proposed_number: String::new(),
+        }
+    }
+
+    /// A blank admission form, or None (with a message) if this person may not admit or there is no facility.
+    pub fn admit(ctx: &mut Ctx) -> Option<PrisonerForm> {
+        if !ctx.allowed(Permission::Admit) {
+            return None;
+        }
+        let facilities = match ctx.store.facilities() {
+            Ok(f) if !f.is_empty() => f,
+            Ok(_) => {
+                ctx.error(
+                    "There are no facilities yet: an administrator must set up the estate first.",
+                );
+                return None;
+            }
+            Err(e) => {
+                ctx.error(format!("Cannot read the facilities: {e}"));
+                return None;
+            }
+        };
+        let now = ctx.now.naive_utc();
+        let mut p = Prisoner::blank(now);
+        let first = &facilities[0].facility;
+        p.facility_id = Some(first.id);
+        let number = ctx
+            .store
+            .next_number(&first.code, ctx.now.year())
+            .unwrap_or_default();
+        p.number = number.clone();
+        let options = facilities
+            .iter()
+            .map(|f| {
+                (
+                    f.facility.code.clone(),
+                    format!("{} - {}", f.facility.code, f.facility.name),
+                )
+            })
+            .collect();
+        let mut fields = vec![FormField::choice(
+            "facility",
+            "Admit to facility",
+            options,
+            &first.code,
+        )];
+        fields.extend(fields_for(&p, ctx, true));
+        Some(PrisonerForm {
+            base: p,
+            form: Form::new(fields),
+            admitting: true,
+            confirm_discard: false,
+            proposed_number: number,
+        })
+    }
+
+    fn refresh_number(&mut self, ctx: &mut Ctx) {
+        if self.form.get("number") != self.proposed_number {
+            return;
+        }
+        let code = self.form.get("facility");
+        if let Ok(n) = ctx.store.next_number(&code, ctx.now.year()) {
+            self.proposed_number = n.clone();
+            if let Some(f) = self.form.field_mut("number") {
+                *f = FormField::text("number", f.label.clone().as_str(), &n);
+            }
+        }
+    }
+
+    fn save(&mut self, ctx: &mut Ctx) -> Outcome {
+        self.form.clear_errors();
+        let today = ctx.now.date_naive();
+        let mut p = self.base.clone();
+        let mut first_error = None;
+        let editable: Vec<(String, String)> = self
+            .form
+            .fields
+            .iter()
+            .filter(|f| !f.read_only && f.key != "facility")
+            .map(|f| (f.key.clone(), f.value()))
+            .collect();
+        for (key, value) in editable {
+            if let Err(e) = p.set(&key, &value, today) {
+                first_error.get_or_insert_with(|| e.to_string());
+                self.form.set_error(&key, e.message);
+            }
+        }
+        if let Some(e) = first_error {
+            // Put the focus on the first wrong field, not the last.
+            if let Some(i) = self.form.fields.iter().position(|f| f.error.is_some()) {
+                self.form.focus = i;
+            }
+            ctx.error(e);
+            return Outcome::Handled;
+        }
+        let actor = ctx.actor();
+        if self.admitting {
+            let code = self.form.get("facility");
+            match ctx.store.facility_by_code(&code) {
+                Ok(Some(f)) => p.facility_id = Some(f.id),
+                _ => {
+                    self.form.set_error("facility", "no such facility");
+                    ctx.error("Admit to facility: no such facility");
+                    return Outcome::Handled;
+                }
+            }
+            match ctx.store.admit(&actor, &p) {
+                Ok(id) => {
+                    ctx.info(format!("Admitted {} {}.", p.number, p.full_name()));
+                    match super::record::RecordScreen::open(id, ctx) {
+                        Some(record) => Outcome::Replace(Box::new(record)),
+                        None => Outcome::Pop,
+                    }
+                }
+                Err(e) => self.refused(e, ctx),
+            }
+        } else {
+            match ctx.store.update_prisoner(&actor, &p) {
+                Ok(_) => {
+                    ctx.info(format!("Saved {}.", p.number));
+                    Outcome::Pop
+                }
+                Err(e) => self.refused(e, ctx),
+            }
+        }
+    }
+
+    /// Shows a store refusal at the field it names ("Prison number: ..."), keeping everything typed.
+    fn refused(&mut self, e: crate::store::StoreError, ctx: &mut Ctx) -> Outcome {
+        let text = e.to_string();
+        let field = self
+            .form
+            .fields
+            .iter()
+            .find(|f| text.starts_with(&format!("{}:", f.label)))
+            .map(|f| f.key.clone());
+        if let Some(key) = field {
+            let message = text
+                .split_once(": ")
+                .map(|x| x.1)
+                .unwrap_or(&text)
+                .to_string();
+            self.form.set_error(&key, message);
+        }
+        ctx.error(if e.is_invalid() {
+            text
+        } else {
+            format!("Not saved: {text}")
+        });
+        Outcome::Handled
+    }
+}
+
+impl Screen for PrisonerForm {
+    fn title(&self) -> String {
+        if self.admitting {
+            "Admit a prisoner".into()
+        } else {
+            format!("Edit {}", self.base.number)
+        }
+    }
+
+    fn footer(&self) -> Vec<Action> {
+        vec![Action::Save, Action::NextField, Action::Left, Action::Back]
+    }
+
+    fn scope(&self) -> Scope {
+        if self.form.wants_text() {
+            Scope::Text
+        } else {
+            Scope::Browse
+        }
+    }
+
+    fn help(&self) -> &'static str {
+        "Tab or Down moves to the next field, Shift-Tab or Up to the one before. Type to change a field; for \
+         fields shown as < choice >, Left and Right change the choice, or type its first letters. Dates are \
+         YYYY-MM-DD; a date of birth may be a year alone. Lists (aliases, languages, court dates) are \
+         separated by ';'. F2 or Ctrl-S saves; anything wrong is marked with '!' and named on the message \
+         line, and nothing is saved until all is right. Esc twice leaves without saving."
+    }
+
+    fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        match action {
+            Action::Save => self.save(ctx),
+            Action::Select => {
+                self.form.handle(Action::NextField);
+                Outcome::Handled
+            }
+            Action::Back => {
+                if self.form.dirty && !self.confirm_discard {
+                    self.confirm_discard = true;
+                    ctx.error("Unsaved changes: press Esc again to discard them, or F2 to save.");
+                    Outcome::Handled
+                } else {
+                    Outcome::Pop
+                }
+            }
+            other => {
+                self.confirm_discard = false;
+                let was_facility = self.form.focused_key() == "facility";
+                if self.form.handle(other) {
+                    if was_facility {
+                        self.refresh_number(ctx);
+                    }
+                    Outcome::Handled
+                } else {
+                    Outcome::Ignored
+                }
+            }
+        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let inner = Rect::new(
+            area.x,
+            area.y + 1,
+            area.width,
+            area.height.saturating_sub(1),
+        );
+        self.form.render(frame, inner, theme);
+    }
+}
+
+use chrono::Datelike;

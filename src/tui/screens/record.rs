@@ -1,0 +1,248 @@
+//! A prisoner's record: every field this role may see, grouped by section, and the custody history.
+
+use super::{Ctx, Outcome, Screen};
+use crate::domain::auth::Permission;
+use crate::domain::prisoner::{Section, visible_fields};
+use crate::domain::text;
+use crate::store::{PrisonerRow, describe_event};
+use crate::tui::keymap::Action;
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub struct RecordScreen {
+    id: i64,
+    row: PrisonerRow,
+    events: Vec<String>,
+    role: crate::domain::auth::Role,
+    scroll: usize,
+}
+
+impl RecordScreen {
+    /// Loads the record; opening a violent-extremist prisoner's file is itself audited (Mandela Rule 9).
+    pub fn open(id: i64, ctx: &mut Ctx) -> Option<RecordScreen> {
+        let mut screen = RecordScreen {
+            id,
+            row: load(id, ctx)?,
+            events: Vec::new(),
+            role: ctx.session.role,
+            scroll: 0,
+        };
+        if screen.row.prisoner.vep
+            && let Err(e) = ctx.store.audit_read(&ctx.actor(), "prisoner", id)
+        {
+            ctx.error(format!(
+                "Cannot record this access, so the record stays closed: {e}"
+            ));
+            return None;
+        }
+        screen.load_events(ctx);
+        Some(screen)
+    }
+
+    fn load_events(&mut self, ctx: &mut Ctx) {
+        match ctx.store.events(self.id) {
+            Ok(events) => {
+                self.events = events.iter().map(|(e, f)| describe_event(e, f)).collect();
+            }
+            Err(e) => ctx.error(format!("Cannot read the custody history: {e}")),
+        }
+    }
+
+    fn lines(&self, theme: &Theme) -> Vec<Line<'static>> {
+        let p = &self.row.prisoner;
+        let mut lines = Vec::new();
+        let mut section = None;
+        for spec in visible_fields(self.role) {
+            if section != Some(spec.section) {
+                section = Some(spec.section);
+                if spec.section != Section::Identity {
+                    lines.push(Line::from(""));
+                }
+                lines.push(Line::from(Span::styled(
+                    spec.section.title().to_string(),
+                    theme.heading(),
+                )));
+            }
+            let value = p.get(spec.key);
+            let value = if value.is_empty() {
+                "-".to_string()
+            } else {
+                text::display(&value).into_owned()
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<24}", spec.label), theme.label()),
+                Span::raw(value),
+            ]));
+        }
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled("Custody history", theme.heading())));
+        for e in &self.events {
+            lines.push(Line::from(format!("  {}", text::display(e))));
+        }
+        lines
+    }
+}
+
+/// Rows of the record body at 80x24 (the frame takes three, the record's own heading three).
+const BODY_ROWS: usize = 18;
+
+impl RecordScreen {
+    fn max_scroll(&self) -> usize {
+        let fields = visible_fields(self.role).count();
+        let sections = 5 * 2;
+        (fields + sections + 2 + self.events.len()).saturating_sub(BODY_ROWS)
+    }
+}
+
+fn load(id: i64, ctx: &mut Ctx) -> Option<PrisonerRow> {
+    match ctx.store.prisoner(id) {
+        Ok(Some(row)) => Some(row),
+        Ok(None) => {
+            ctx.error("That record no longer exists.");
+            None
+        }
+        Err(e) => {
+            ctx.error(format!("Cannot read the record: {e}"));
+            None
+        }
+    }
+}
+
+impl Screen for RecordScreen {
+    fn title(&self) -> String {
+        format!(
+            "{} {}",
+            self.row.prisoner.number,
+            self.row.prisoner.full_name()
+        )
+    }
+
+    fn footer(&self) -> Vec<Action> {
+        let mut keys = vec![Action::Down];
+        if self.row.prisoner.in_custody {
+            keys.extend([Action::Edit, Action::Transfer, Action::Release]);
+        } else {
+            keys.push(Action::Edit);
+        }
+        keys.push(Action::Back);
+        keys
+    }
+
+    fn help(&self) -> &'static str {
+        "The whole register record. Up, Down and the page keys scroll. e edits the particulars, t transfers \
+         to another facility, r records a release; each asks for the authority and the reason. Nothing is \
+         ever deleted: the custody history at the bottom keeps every admission, transfer and release."
+    }
+
+    fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        let p = &self.row.prisoner;
+        match action {
+            Action::Back => Outcome::Pop,
+            Action::Edit => {
+                let may_edit = ctx.session.may(Permission::EditPrisoner)
+                    || ctx.session.may(Permission::SetVepFlag);
+                if !may_edit {
+                    ctx.allowed(Permission::EditPrisoner);
+                    return Outcome::Handled;
+                }
+                Outcome::Push(Box::new(super::prisoner_form::PrisonerForm::edit(
+                    &self.row, ctx,
+                )))
+            }
+            Action::Transfer | Action::Release => {
+                let permission = if action == Action::Transfer {
+                    Permission::Transfer
+                } else {
+                    Permission::Release
+                };
+                if !ctx.allowed(permission) {
+                    return Outcome::Handled;
+                }
+                if !p.in_custody {
+                    ctx.error(format!("{} is not in custody.", p.number));
+                    return Outcome::Handled;
+                }
+                let screen = if action == Action::Transfer {
+                    super::movement::MovementScreen::transfer(&self.row, ctx)
+                } else {
+                    super::movement::MovementScreen::release(&self.row, ctx)
+                };
+                Outcome::Push(Box::new(screen))
+            }
+            Action::Down | Action::PageDown => {
+                let step = if action == Action::Down { 1 } else { 10 };
+                self.scroll = (self.scroll + step).min(self.max_scroll());
+                Outcome::Handled
+            }
+            Action::Up | Action::PageUp => {
+                let step = if action == Action::Up { 1 } else { 10 };
+                self.scroll = self.scroll.saturating_sub(step);
+                Outcome::Handled
+            }
+            Action::Home => {
+                self.scroll = 0;
+                Outcome::Handled
+            }
+            _ => Outcome::Ignored,
+        }
+    }
+
+    fn resume(&mut self, ctx: &mut Ctx) {
+        if let Some(row) = load(self.id, ctx) {
+            self.row = row;
+        }
+        self.load_events(ctx);
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let p = &self.row.prisoner;
+        let status = if p.in_custody {
+            format!("In custody ({})", p.legal_status)
+        } else {
+            "Released".to_string()
+        };
+        let place = match (&self.row.facility, &self.row.cell) {
+            (Some(f), Some(c)) => format!("{f}, cell {c}"),
+            (Some(f), None) => f.clone(),
+            _ => "-".into(),
+        };
+        let mut flags = Vec::new();
+        if p.vep && crate::domain::auth::may(self.role, Permission::ViewVepFlag) {
+            flags.push("VEP");
+        }
+        if p.vulnerable {
+            flags.push("VULNERABLE");
+        }
+        if p.medical_alert {
+            flags.push("MEDICAL");
+        }
+        let head = vec![
+            Line::from(vec![
+                Span::styled(text::display(&p.number).into_owned(), theme.heading()),
+                Span::raw("  "),
+                Span::styled(text::display(&p.full_name()).into_owned(), theme.heading()),
+            ]),
+            Line::from(vec![
+                Span::raw(format!("{status} | {} ", text::display(&place))),
+                Span::styled(flags.join(" "), theme.warning()),
+            ]),
+        ];
+        frame.render_widget(
+            Paragraph::new(head),
+            Rect::new(area.x + 1, area.y, area.width - 1, 2),
+        );
+        let lines = self.lines(theme);
+        let body = Rect::new(
+            area.x + 1,
+            area.y + 3,
+            area.width - 1,
+            area.height.saturating_sub(3),
+        );
+        let max_scroll = lines.len().saturating_sub(body.height as usize);
+        let scroll = self.scroll.min(max_scroll);
+        frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), body);
+    }
+}

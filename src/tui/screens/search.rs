@@ -1,0 +1,180 @@
+//! Find a prisoner: results update with every key typed (number, any name or alias, any script).
+
+use super::{Ctx, Outcome, Screen};
+use crate::store::SearchHit;
+use crate::tui::keymap::{Action, Scope};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::input::Input;
+use crate::tui::widgets::list::{Selection, columns, render_rows};
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// Rows fetched per query: more than a screen, few enough to stay within the typing budget.
+const RESULT_LIMIT: usize = 100;
+
+pub struct SearchScreen {
+    input: Input,
+    hits: Vec<SearchHit>,
+    selection: Selection,
+    searched: bool,
+}
+
+impl SearchScreen {
+    pub fn new() -> SearchScreen {
+        let mut input = Input::new("");
+        input.max_chars = 100;
+        SearchScreen {
+            input,
+            hits: Vec::new(),
+            selection: Selection::default(),
+            searched: false,
+        }
+    }
+
+    fn run_query(&mut self, ctx: &mut Ctx) {
+        let q = self.input.value();
+        if q.trim().is_empty() {
+            self.hits.clear();
+            self.searched = false;
+            return;
+        }
+        match ctx.store.search(&q, RESULT_LIMIT) {
+            Ok(hits) => self.hits = hits,
+            Err(e) => ctx.error(format!("Search failed: {e}")),
+        }
+        self.searched = true;
+        self.selection = Selection::default();
+    }
+}
+
+impl Default for SearchScreen {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Screen for SearchScreen {
+    fn title(&self) -> String {
+        "Find a prisoner".into()
+    }
+
+    fn footer(&self) -> Vec<Action> {
+        vec![Action::Up, Action::Select, Action::Back]
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Text
+    }
+
+    fn help(&self) -> &'static str {
+        "Type any part of a prison number, family name, given name or alias, in any script; case and accents \
+         do not matter (Muller finds Müller). The list updates as you type. Up and Down choose a person, \
+         Enter opens the record. People in custody are listed before those released."
+    }
+
+    fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        match action {
+            Action::Back => Outcome::Pop,
+            Action::Select => match self.hits.get(self.selection.index) {
+                Some(hit) => match super::record::RecordScreen::open(hit.id, ctx) {
+                    Some(record) => Outcome::Push(Box::new(record)),
+                    None => Outcome::Handled,
+                },
+                None => Outcome::Ignored,
+            },
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
+                if self.selection.handle(action, self.hits.len(), 18) {
+                    Outcome::Handled
+                } else {
+                    Outcome::Ignored
+                }
+            }
+            other => {
+                if self.input.handle(other) {
+                    self.run_query(ctx);
+                    Outcome::Handled
+                } else {
+                    Outcome::Ignored
+                }
+            }
+        }
+    }
+
+    fn resume(&mut self, ctx: &mut Ctx) {
+        // A record may have changed (a release, a new name) while it was open.
+        if self.searched {
+            let keep = self.selection.index;
+            self.run_query(ctx);
+            self.selection.index = keep;
+            self.selection.clamp(self.hits.len());
+        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let (shown, col) = self.input.view(area.width as usize - 12);
+        let line = Line::from(vec![
+            Span::styled(" Find: ", theme.label()),
+            Span::styled(
+                format!("{shown:<w$}", w = area.width as usize - 12),
+                theme.selected(),
+            ),
+        ]);
+        frame.render_widget(
+            Paragraph::new(line),
+            Rect::new(area.x, area.y, area.width, 1),
+        );
+        frame.set_cursor_position(Position::new(area.x + 7 + col as u16, area.y));
+        let rows: Vec<String> = self
+            .hits
+            .iter()
+            .map(|h| {
+                let name = if h.given_names.is_empty() {
+                    h.family_name.clone()
+                } else {
+                    format!("{}, {}", h.family_name, h.given_names)
+                };
+                columns(&[
+                    (&h.number, 16),
+                    (&name, 36),
+                    (&h.facility, 10),
+                    (&h.status(), 11),
+                ])
+            })
+            .collect();
+        let header = columns(&[
+            ("Number", 16),
+            ("Name", 36),
+            ("Facility", 10),
+            ("Status", 11),
+        ]);
+        let empty = if self.searched {
+            "No one matches. Try fewer letters, or another spelling."
+        } else {
+            "Type part of a number or name."
+        };
+        let list_area = Rect::new(
+            area.x,
+            area.y + 2,
+            area.width,
+            area.height.saturating_sub(2),
+        );
+        render_rows(
+            frame,
+            list_area,
+            theme,
+            Some(&header),
+            &rows,
+            Some(&self.selection),
+            empty,
+        );
+        if self.hits.len() >= RESULT_LIMIT {
+            let note = format!(" First {RESULT_LIMIT} shown; type more to narrow.");
+            frame.render_widget(
+                Paragraph::new(note).style(theme.dim()),
+                Rect::new(area.x, area.y + 1, area.width, 1),
+            );
+        }
+    }
+}

@@ -1,0 +1,368 @@
+//! A form: labelled fields (text, secret, choice) edited by keyboard, one per row, with errors at the field.
+
+use super::input::Input;
+use crate::domain::text::{self, fold};
+use crate::tui::keymap::Action;
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+#[derive(Debug, Clone)]
+pub enum FieldValue {
+    Text(Input),
+    /// Options as (value, label); Left/Right cycles, typing jumps to the first label that starts with it.
+    Choice {
+        options: Vec<(String, String)>,
+        index: usize,
+        typed: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct FormField {
+    pub key: String,
+    pub label: String,
+    pub value: FieldValue,
+    pub read_only: bool,
+    pub error: Option<String>,
+}
+
+impl FormField {
+    pub fn text(key: &str, label: &str, value: &str) -> FormField {
+        FormField {
+            key: key.into(),
+            label: label.into(),
+            value: FieldValue::Text(Input::new(value)),
+            read_only: false,
+            error: None,
+        }
+    }
+
+    pub fn secret(key: &str, label: &str) -> FormField {
+        FormField {
+            value: FieldValue::Text(Input::secret()),
+            ..FormField::text(key, label, "")
+        }
+    }
+
+    pub fn choice(
+        key: &str,
+        label: &str,
+        options: Vec<(String, String)>,
+        current: &str,
+    ) -> FormField {
+        let index = options.iter().position(|(v, _)| v == current).unwrap_or(0);
+        FormField {
+            value: FieldValue::Choice {
+                options,
+                index,
+                typed: String::new(),
+            },
+            ..FormField::text(key, label, "")
+        }
+    }
+
+    /// A choice whose options are their own labels.
+    pub fn words(key: &str, label: &str, words: &[&str], current: &str) -> FormField {
+        let options = words
+            .iter()
+            .map(|w| (w.to_string(), w.to_string()))
+            .collect();
+        FormField::choice(key, label, options, current)
+    }
+
+    pub fn read_only(mut self) -> FormField {
+        self.read_only = true;
+        self
+    }
+
+    pub fn value(&self) -> String {
+        match &self.value {
+            FieldValue::Text(i) => i.value(),
+            FieldValue::Choice { options, index, .. } => options
+                .get(*index)
+                .map(|(v, _)| v.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    fn is_text(&self) -> bool {
+        matches!(self.value, FieldValue::Text(_))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub fields: Vec<FormField>,
+    pub focus: usize,
+    scroll: usize,
+    pub dirty: bool,
+    pub label_width: u16,
+}
+
+impl Form {
+    pub fn new(fields: Vec<FormField>) -> Form {
+        let mut form = Form {
+            fields,
+            focus: 0,
+            scroll: 0,
+            dirty: false,
+            label_width: 24,
+        };
+        if form.fields.first().is_some_and(|f| f.read_only) {
+            form.move_focus(1);
+        }
+        form
+    }
+
+    pub fn get(&self, key: &str) -> String {
+        self.fields
+            .iter()
+            .find(|f| f.key == key)
+            .map(FormField::value)
+            .unwrap_or_default()
+    }
+
+    pub fn field_mut(&mut self, key: &str) -> Option<&mut FormField> {
+        self.fields.iter_mut().find(|f| f.key == key)
+    }
+
+    pub fn focused_key(&self) -> &str {
+        self.fields
+            .get(self.focus)
+            .map(|f| f.key.as_str())
+            .unwrap_or("")
+    }
+
+    /// True when the focused field takes typed letters (so letter keys are text, not commands).
+    pub fn wants_text(&self) -> bool {
+        self.fields.get(self.focus).is_some_and(|f| !f.read_only)
+    }
+
+    pub fn clear_errors(&mut self) {
+        for f in &mut self.fields {
+            f.error = None;
+        }
+    }
+
+    /// Marks a field wrong and moves the focus to it.
+    pub fn set_error(&mut self, key: &str, message: impl Into<String>) {
+        if let Some(i) = self.fields.iter().position(|f| f.key == key) {
+            self.fields[i].error = Some(message.into());
+            self.focus = i;
+        }
+    }
+
+    pub fn first_error(&self) -> Option<String> {
+        self.fields
+            .iter()
+            .find_map(|f| f.error.as_ref().map(|e| format!("{}: {e}", f.label)))
+    }
+
+    fn move_focus(&mut self, step: isize) {
+        let n = self.fields.len();
+        if n == 0 {
+            return;
+        }
+        let mut i = self.focus;
+        for _ in 0..n {
+            i = ((i as isize + step).rem_euclid(n as isize)) as usize;
+            if !self.fields[i].read_only {
+                self.focus = i;
+                return;
+            }
+        }
+    }
+
+    /// Handles navigation and editing; returns true when something changed on screen.
+    pub fn handle(&mut self, action: Action) -> bool {
+        match action {
+            Action::NextField | Action::Down => {
+                self.move_focus(1);
+                return true;
+            }
+            Action::PrevField | Action::Up => {
+                self.move_focus(-1);
+                return true;
+            }
+            _ => {}
+        }
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return false;
+        };
+        if field.read_only {
+            return false;
+        }
+        let changed = match &mut field.value {
+            FieldValue::Text(input) => input.handle(action),
+            FieldValue::Choice {
+                options,
+                index,
+                typed,
+            } => {
+                let n = options.len().max(1);
+                match action {
+                    Action::Right => {
+                        *index = (*index + 1) % n;
+                        typed.clear();
+                        true
+                    }
+                    Action::Left => {
+                        *index = (*index + n - 1) % n;
+                        typed.clear();
+                        true
+                    }
+                    Action::Char(c) => {
+                        typed.push(c);
+                        let wanted = fold(typed);
+                        if let Some(i) = options.iter().position(|(v, l)| {
+                            fold(v).starts_with(&wanted) || fold(l).starts_with(&wanted)
+                        }) {
+                            *index = i;
+                        } else {
+                            typed.pop();
+                        }
+                        true
+                    }
+                    Action::Backspace => {
+                        typed.pop();
+                        true
+                    }
+                    _ => false,
+                }
+            }
+        };
+        if changed {
+            field.error = None;
+            self.dirty = true;
+        }
+        changed
+    }
+
+    /// Draws the fields in `area`, keeping the focused one in view, and places the cursor in it.
+    pub fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let rows = area.height as usize;
+        if rows == 0 {
+            return;
+        }
+        let scroll = if self.focus < self.scroll {
+            self.focus
+        } else if self.focus >= self.scroll + rows {
+            self.focus + 1 - rows
+        } else {
+            self.scroll
+        };
+        let label_w = self.label_width as usize;
+        let value_w = (area.width as usize).saturating_sub(label_w + 3);
+        let mut lines = Vec::new();
+        let mut cursor = None;
+        for (i, f) in self.fields.iter().enumerate().skip(scroll).take(rows) {
+            let focused = i == self.focus;
+            let mark = if f.error.is_some() {
+                "!"
+            } else if focused {
+                theme.pointer()
+            } else {
+                " "
+            };
+            let label = format!("{mark}{:<w$} ", text::fit(&f.label, label_w), w = label_w);
+            let (shown, col) = match &f.value {
+                FieldValue::Text(input) => input.view(value_w.saturating_sub(1)),
+                FieldValue::Choice { options, index, .. } => {
+                    let l = options.get(*index).map(|(_, l)| l.as_str()).unwrap_or("");
+                    let s = format!("< {} >", text::display(l));
+                    (text::fit(&s, value_w), 0)
+                }
+            };
+            let value_style = if focused {
+                theme.selected()
+            } else if f.read_only {
+                theme.dim()
+            } else {
+                theme.base()
+            };
+            let pad = value_w.saturating_sub(text::width(&shown));
+            let label_style = if f.error.is_some() {
+                theme.error()
+            } else {
+                theme.label()
+            };
+            lines.push(Line::from(vec![
+                Span::styled(label, label_style),
+                Span::styled(format!("{shown}{}", " ".repeat(pad)), value_style),
+            ]));
+            if focused && f.is_text() && !f.read_only {
+                let y = area.y + (i - scroll) as u16;
+                let x = area.x + (label_w + 2 + col) as u16;
+                cursor = Some(Position::new(x.min(area.right().saturating_sub(1)), y));
+            }
+        }
+        frame.render_widget(Paragraph::new(lines), area);
+        if let Some(p) = cursor {
+            frame.set_cursor_position(p);
+        }
+    }
+
+    /// Remembers the scroll position after a render so the view does not jump (called by screens on focus moves).
+    pub fn keep_in_view(&mut self, rows: usize) {
+        if rows == 0 {
+            return;
+        }
+        if self.focus < self.scroll {
+            self.scroll = self.focus;
+        } else if self.focus >= self.scroll + rows {
+            self.scroll = self.focus + 1 - rows;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> Form {
+        Form::new(vec![
+            FormField::text("number", "Number", "UG/1").read_only(),
+            FormField::text("name", "Name", ""),
+            FormField::words("sex", "Sex", &["male", "female"], "male"),
+        ])
+    }
+
+    #[test]
+    fn focus_skips_read_only_fields_and_wraps() {
+        let mut f = form();
+        assert_eq!(f.focused_key(), "name");
+        f.handle(Action::NextField);
+        assert_eq!(f.focused_key(), "sex");
+        f.handle(Action::NextField);
+        assert_eq!(f.focused_key(), "name");
+        f.handle(Action::PrevField);
+        assert_eq!(f.focused_key(), "sex");
+    }
+
+    #[test]
+    fn choices_cycle_and_jump_by_typing() {
+        let mut f = form();
+        f.handle(Action::NextField);
+        f.handle(Action::Right);
+        assert_eq!(f.get("sex"), "female");
+        f.handle(Action::Char('m'));
+        assert_eq!(f.get("sex"), "male");
+        f.handle(Action::Char('z'));
+        assert_eq!(f.get("sex"), "male", "no option starts with mz");
+    }
+
+    #[test]
+    fn errors_move_the_focus_and_clear_on_edit() {
+        let mut f = form();
+        f.handle(Action::NextField);
+        f.set_error("name", "required");
+        assert_eq!(f.focused_key(), "name");
+        assert_eq!(f.first_error().unwrap(), "Name: required");
+        f.handle(Action::Char('x'));
+        assert!(f.first_error().is_none());
+        assert!(f.dirty);
+    }
+}

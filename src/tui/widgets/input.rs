@@ -1,0 +1,163 @@
+//! A single-line text input: Unicode-aware cursor, horizontal scrolling, optional masking for passwords.
+
+use crate::domain::text;
+use crate::tui::keymap::Action;
+use unicode_width::UnicodeWidthChar;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Input {
+    chars: Vec<char>,
+    cursor: usize,
+    pub secret: bool,
+    /// Longest text accepted, in characters; typing beyond it is ignored rather than lost silently later.
+    pub max_chars: usize,
+}
+
+impl Input {
+    pub fn new(value: &str) -> Input {
+        let chars: Vec<char> = value.chars().collect();
+        Input {
+            cursor: chars.len(),
+            chars,
+            secret: false,
+            max_chars: 2000,
+        }
+    }
+
+    pub fn secret() -> Input {
+        Input {
+            secret: true,
+            ..Input::new("")
+        }
+    }
+
+    pub fn value(&self) -> String {
+        self.chars.iter().collect()
+    }
+
+    pub fn set(&mut self, value: &str) {
+        self.chars = value.chars().collect();
+        self.cursor = self.chars.len();
+    }
+
+    pub fn clear(&mut self) {
+        self.set("");
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.chars.is_empty()
+    }
+
+    /// Applies an editing action; returns whether it was one (so the caller knows to redraw).
+    pub fn handle(&mut self, action: Action) -> bool {
+        match action {
+            Action::Char(c) => {
+                if self.chars.len() < self.max_chars {
+                    self.chars.insert(self.cursor, c);
+                    self.cursor += 1;
+                }
+            }
+            Action::Backspace if self.cursor > 0 => {
+                self.cursor -= 1;
+                self.chars.remove(self.cursor);
+            }
+            Action::Delete if self.cursor < self.chars.len() => {
+                self.chars.remove(self.cursor);
+            }
+            Action::Left if self.cursor > 0 => self.cursor -= 1,
+            Action::Right if self.cursor < self.chars.len() => self.cursor += 1,
+            Action::Home => self.cursor = 0,
+            Action::End => self.cursor = self.chars.len(),
+            Action::Backspace | Action::Delete | Action::Left | Action::Right => {}
+            _ => return false,
+        }
+        true
+    }
+
+    /// What to draw in `width` columns and the cursor's column within it. Control characters are shown as '?'.
+    pub fn view(&self, width: usize) -> (String, usize) {
+        if width == 0 {
+            return (String::new(), 0);
+        }
+        let shown: Vec<char> = if self.secret {
+            vec!['*'; self.chars.len()]
+        } else {
+            text::display(&self.value()).chars().collect()
+        };
+        let w = |c: &char| c.width().unwrap_or(0);
+        // Scroll so the cursor stays visible, keeping one column for it at the end.
+        let mut start = 0;
+        let cursor_col = |start: usize| shown[start..self.cursor].iter().map(w).sum::<usize>();
+        while start < self.cursor && cursor_col(start) >= width {
+            start += 1;
+        }
+        let mut out = String::new();
+        let mut used = 0;
+        for c in &shown[start..] {
+            let cw = w(c);
+            if used + cw > width {
+                break;
+            }
+            out.push(*c);
+            used += cw;
+        }
+        (out, cursor_col(start))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typed(s: &str) -> Input {
+        let mut i = Input::new("");
+        for c in s.chars() {
+            i.handle(Action::Char(c));
+        }
+        i
+    }
+
+    #[test]
+    fn typing_editing_and_cursor_movement() {
+        let mut i = typed("Okelo");
+        i.handle(Action::Left);
+        i.handle(Action::Char('l'));
+        assert_eq!(i.value(), "Okello");
+        i.handle(Action::Home);
+        i.handle(Action::Delete);
+        assert_eq!(i.value(), "kello");
+        i.handle(Action::End);
+        i.handle(Action::Backspace);
+        assert_eq!(i.value(), "kell");
+    }
+
+    #[test]
+    fn secrets_are_masked_and_control_characters_shown_safely() {
+        let mut s = typed("pa55");
+        s.secret = true;
+        assert_eq!(s.view(10).0, "****");
+        assert_eq!(typed("a\u{1b}b").view(10).0, "a?b");
+    }
+
+    #[test]
+    fn long_text_scrolls_to_keep_the_cursor_in_view() {
+        let i = typed("abcdefghijklmnopqrstuvwxyz");
+        let (shown, col) = i.view(10);
+        assert!(shown.ends_with('z'));
+        assert!(col < 10);
+        let wide = typed("日本語日本語日本語");
+        let (shown, col) = wide.view(6);
+        assert!(text::width(&shown) <= 6);
+        assert!(col <= 6);
+    }
+
+    #[test]
+    fn the_length_limit_holds() {
+        let mut i = Input::new("");
+        i.max_chars = 3;
+        for c in "abcdef".chars() {
+            i.handle(Action::Char(c));
+        }
+        assert_eq!(i.value(), "abc");
+    }
+}
