@@ -15,6 +15,9 @@ pub enum BirthDate {
 impl BirthDate {
     pub fn parse(s: &str, today: NaiveDate) -> Result<BirthDate, String> {
         let s = s.trim();
+        if s.is_empty() {
+            return Err("required".into());
+        }
         let value = if s.len() == 4 && s.chars().all(|c| c.is_ascii_digit()) {
             let year: i32 = s.parse().map_err(|_| format!("'{s}' is not a year"))?;
             BirthDate::YearOnly(year)
@@ -458,7 +461,10 @@ pub const FIELDS: &[FieldSpec] = &[
     f!(
         "committing_authority",
         "Committing authority",
-        text(120),
+        FieldKind::Text {
+            max: 120,
+            required: true
+        },
         Legal
     ),
     f!("warrant_ref", "Warrant reference", text(60), Legal),
@@ -806,6 +812,7 @@ mod tests {
         let mut p = Prisoner::blank(today().and_hms_opt(9, 30, 0).unwrap());
         p.number = "UG/2026/000001".into();
         p.family_name = "Okello".into();
+        p.committing_authority = "Chief Magistrate".into();
         p
     }
 

@@ -319,7 +319,17 @@ impl App {
                 }
             }
         }
-        let pairs = keymap::footer(&actions, scope, area.width as usize);
+        let top = self.stack.last().map(|s| s.as_ref());
+        let word = |a: Action| -> &'static str {
+            match (a, self.session.is_some(), self.lock.is_some()) {
+                (Action::Select, false, _) => "sign in",
+                (Action::Select, _, true) => "unlock",
+                (Action::Logout, _, true) => "sign in as someone else",
+                (a, true, false) => top.map(|s| s.footer_word(a)).unwrap_or(a.describe()),
+                (a, _, _) => a.describe(),
+            }
+        };
+        let pairs = keymap::footer(&actions, scope, area.width as usize, &word);
         let mut spans = Vec::new();
         for (label, word) in pairs {
             spans.push(Span::styled(label, theme.key()));

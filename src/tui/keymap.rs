@@ -180,14 +180,20 @@ pub fn label_for(action: Action, scope: Scope) -> Option<&'static str> {
 }
 
 /// The footer: "key word" pairs for the actions a screen offers, cut to fit `width`.
-pub fn footer(actions: &[Action], scope: Scope, width: usize) -> Vec<(&'static str, &'static str)> {
+/// `word` lets a screen say what a key does there ("sign in" rather than "open").
+pub fn footer(
+    actions: &[Action],
+    scope: Scope,
+    width: usize,
+    word: &dyn Fn(Action) -> &'static str,
+) -> Vec<(&'static str, &'static str)> {
     let mut out = Vec::new();
     let mut used = 0;
     for &action in actions {
         let Some(label) = label_for(action, scope) else {
             continue;
         };
-        let word = action.describe();
+        let word = word(action);
         let cost = label.len() + 1 + word.len() + 2;
         if used + cost > width {
             break;
@@ -227,13 +233,18 @@ mod tests {
         for b in BINDINGS {
             assert!(label_for(b.action, b.scope).is_some());
         }
-        let f = footer(&[A::Save, A::Back, A::Help], Text, 80);
+        let f = footer(&[A::Save, A::Back, A::Help], Text, 80, &Action::describe);
         assert_eq!(f, vec![("F2", "save"), ("Esc", "back"), ("F1", "help")]);
     }
 
     #[test]
     fn the_footer_is_cut_to_fit() {
-        let f = footer(&[A::Save, A::Back, A::Help, A::Logout], Text, 20);
+        let f = footer(
+            &[A::Save, A::Back, A::Help, A::Logout],
+            Text,
+            20,
+            &Action::describe,
+        );
         assert!(f.len() < 4);
     }
 

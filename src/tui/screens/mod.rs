@@ -86,6 +86,10 @@ pub trait Screen {
     fn title(&self) -> String;
     /// The actions the footer offers, most useful first.
     fn footer(&self) -> Vec<Action>;
+    /// The footer's word for an action on this screen, where the generic one would mislead.
+    fn footer_word(&self, action: Action) -> &'static str {
+        action.describe()
+    }
     /// `Text` while a field that takes typing has the focus.
     fn scope(&self) -> Scope {
         Scope::Browse

@@ -96,6 +96,10 @@ impl PrisonerForm {
             &first.code,
         )];
         fields.extend(fields_for(&p, ctx, true));
+        // No guessed date of birth: the officer must type one (a year alone will do).
+        if let Some(f) = fields.iter_mut().find(|f| f.key == "birth") {
+            *f = FormField::text("birth", &f.label.clone(), "");
+        }
         Some(PrisonerForm {
             base: p,
             form: Form::new(fields),

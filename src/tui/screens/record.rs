@@ -186,6 +186,10 @@ impl Screen for RecordScreen {
                 self.scroll = 0;
                 Outcome::Handled
             }
+            Action::End => {
+                self.scroll = self.max_scroll();
+                Outcome::Handled
+            }
             _ => Outcome::Ignored,
         }
     }

@@ -1,0 +1,489 @@
+//! Snapshot tests of every screen at 80x24, in colour and in monochrome, driven by key presses.
+
+#[path = "screens/fixture.rs"]
+mod fixture;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use warden::store::Store;
+use warden::tui::DisplayOptions;
+use warden::tui::app::App;
+use warden::tui::theme::Theme;
+
+struct Driver {
+    app: App,
+    mono: bool,
+    path_text: String,
+    width: u16,
+    height: u16,
+}
+
+impl Driver {
+    fn new(fx: &fixture::Fixture, mono: bool) -> Driver {
+        let store = Store::open(&fx.path).unwrap();
+        let theme = Theme::new(DisplayOptions { mono, ascii: mono });
+        Driver {
+            app: App::new(store, theme, fixture::t0()),
+            mono,
+            path_text: fx.path.display().to_string(),
+            width: 80,
+            height: 24,
+        }
+    }
+
+    fn key(&mut self, code: KeyCode) -> &mut Self {
+        self.app
+            .handle_key(KeyEvent::new(code, KeyModifiers::NONE), fixture::t0());
+        self
+    }
+
+    fn ctrl(&mut self, c: char) -> &mut Self {
+        self.app.handle_key(
+            KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL),
+            fixture::t0(),
+        );
+        self
+    }
+
+    fn text(&mut self, s: &str) -> &mut Self {
+        for c in s.chars() {
+            self.key(KeyCode::Char(c));
+        }
+        self
+    }
+
+    fn login(&mut self, name: &str) -> &mut Self {
+        self.text(name)
+            .key(KeyCode::Enter)
+            .text(fixture::PASSWORD)
+            .key(KeyCode::Enter);
+        assert!(
+            self.app.session().is_some(),
+            "login as {name} failed:\n{}",
+            self.screen()
+        );
+        self
+    }
+
+    fn screen(&self) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(self.width, self.height)).unwrap();
+        terminal.draw(|f| self.app.render(f)).unwrap();
+        let buffer = terminal.backend().buffer().clone();
+        if self.mono {
+            for cell in buffer.content() {
+                assert!(
+                    matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset),
+                    "colour {:?}/{:?} in the monochrome theme at {:?}",
+                    cell.fg,
+                    cell.bg,
+                    cell.symbol()
+                );
+            }
+        }
+        let mut out = String::new();
+        for y in 0..buffer.area.height {
+            let mut line = String::new();
+            for x in 0..buffer.area.width {
+                line.push_str(buffer[(x, y)].symbol());
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        // The temporary directory differs on every run; keep the layout, hide the name.
+        let hidden =
+            "<database path>".to_string() + &" ".repeat(self.path_text.len().saturating_sub(15));
+        out.replace(&self.path_text, &hidden[..self.path_text.len().max(15)])
+    }
+
+    fn snap(&self, name: &str) {
+        let suffix = if self.mono { "mono" } else { "colour" };
+        insta::assert_snapshot!(format!("{name}_{suffix}"), self.screen());
+    }
+}
+
+/// Runs a journey twice, in colour and in monochrome, each on a fresh copy of the fixture.
+fn both(f: impl Fn(&mut Driver, &fixture::Fixture)) {
+    for mono in [false, true] {
+        let fx = fixture::build();
+        let mut d = Driver::new(&fx, mono);
+        f(&mut d, &fx);
+    }
+}
+
+#[test]
+fn login_screen() {
+    both(|d, _| {
+        d.snap("login");
+        d.text("officer")
+            .key(KeyCode::Enter)
+            .text("wrong")
+            .key(KeyCode::Enter);
+        let s = d.screen();
+        assert!(s.contains("Wrong user name or password."), "{s}");
+        assert!(!s.contains("wrong"), "the password must never be shown");
+        d.snap("login_refused");
+    });
+}
+
+#[test]
+fn home_screen_is_role_aware() {
+    both(|d, _| {
+        d.login("admin");
+        let s = d.screen();
+        assert!(s.contains("Staff accounts") && s.contains("Admit a prisoner"));
+        assert!(s.contains("200%"), "2 held in 1 certified place:\n{s}");
+        d.snap("home_admin");
+    });
+    both(|d, _| {
+        d.login("programme");
+        let s = d.screen();
+        assert!(
+            !s.contains("Staff accounts") && !s.contains("Admit a prisoner"),
+            "{s}"
+        );
+        d.snap("home_programme");
+    });
+}
+
+#[test]
+fn search_screen_finds_names_in_any_script() {
+    both(|d, _| {
+        d.login("officer").text("/").text("абен");
+        let s = d.screen();
+        assert!(s.contains("LUZ/2026/00002"), "{s}");
+        d.snap("search_cyrillic");
+        for _ in 0..4 {
+            d.key(KeyCode::Backspace);
+        }
+        d.text("okel");
+        assert!(d.screen().contains("Okello, John Bosco"));
+        d.snap("search_latin");
+        d.text("zzz");
+        assert!(d.screen().contains("No one matches"));
+    });
+}
+
+#[test]
+fn record_screen_hides_the_vep_flag_from_officers() {
+    both(|d, _| {
+        d.login("officer")
+            .text("/")
+            .text("okello")
+            .key(KeyCode::Enter);
+        let s = d.screen();
+        assert!(
+            s.contains("Chief Magistrate, Nakawa") && s.contains("A-01"),
+            "{s}"
+        );
+        assert!(
+            !s.contains("VEP") && !s.contains("Violent extremist"),
+            "{s}"
+        );
+        d.snap("record_officer");
+    });
+    both(|d, _| {
+        d.login("assessor")
+            .text("/")
+            .text("okello")
+            .key(KeyCode::Enter);
+        assert!(d.screen().contains("VEP"));
+        d.snap("record_assessor");
+    });
+}
+
+#[test]
+fn opening_a_vep_record_is_audited() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx, false);
+    d.login("officer")
+        .text("/")
+        .text("okello")
+        .key(KeyCode::Enter);
+    let rows = d.app.store().recent_audit(1).unwrap();
+    assert_eq!(
+        (
+            rows[0].entity.as_str(),
+            rows[0].action.as_str(),
+            rows[0].actor.as_str()
+        ),
+        ("prisoner", "read", "officer")
+    );
+    assert_eq!(rows[0].entity_id, fx.okello.to_string());
+}
+
+#[test]
+fn record_shows_control_characters_replaced() {
+    both(|d, _| {
+        d.login("officer")
+            .text("/")
+            .text("абен")
+            .key(KeyCode::Enter);
+        d.key(KeyCode::End);
+        let s = d.screen();
+        assert!(
+            s.contains("watch?[31m red") && s.contains("Custody history"),
+            "{s}"
+        );
+        d.snap("record_scrolled");
+    });
+}
+
+#[test]
+fn edit_form_names_the_bad_field_and_saves_good_values() {
+    both(|d, fx| {
+        d.login("officer")
+            .text("/")
+            .text("okello")
+            .key(KeyCode::Enter)
+            .text("e");
+        d.snap("edit_form");
+        // The number has the focus; given names is two fields on. Then make the birth date impossible.
+        d.key(KeyCode::Tab)
+            .key(KeyCode::Tab)
+            .key(KeyCode::End)
+            .text(" Paul");
+        d.key(KeyCode::Tab).key(KeyCode::Tab);
+        for _ in 0..10 {
+            d.key(KeyCode::Backspace);
+        }
+        d.text("1990-02-30").key(KeyCode::F(2));
+        let s = d.screen();
+        assert!(
+            s.contains("Born (date or year): '1990-02-30' is not a date"),
+            "{s}"
+        );
+        d.snap("edit_form_error");
+        for _ in 0..2 {
+            d.key(KeyCode::Backspace);
+        }
+        d.text("28").key(KeyCode::F(2));
+        let s = d.screen();
+        assert!(s.contains("Saved LUZ/2026/00001"), "{s}");
+        assert!(
+            s.contains("John Bosco Paul") && s.contains("1990-02-28"),
+            "{s}"
+        );
+        let stored = d.app.store().prisoner(fx.okello).unwrap().unwrap().prisoner;
+        assert_eq!(stored.given_names, "John Bosco Paul");
+    });
+}
+
+#[test]
+fn unsaved_edits_need_a_second_escape() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx, false);
+    d.login("officer")
+        .text("/")
+        .text("okello")
+        .key(KeyCode::Enter)
+        .text("e");
+    d.key(KeyCode::Tab).text("X").key(KeyCode::Esc);
+    assert!(d.screen().contains("Unsaved changes"));
+    d.key(KeyCode::Esc);
+    assert!(d.screen().contains("In custody (remand)"));
+    let stored = d.app.store().prisoner(fx.okello).unwrap().unwrap().prisoner;
+    assert_eq!(stored.family_name, "Okello");
+}
+
+#[test]
+fn admission_form_proposes_a_number_and_admits() {
+    both(|d, _| {
+        d.login("officer").key(KeyCode::Down).key(KeyCode::Enter);
+        let s = d.screen();
+        assert!(s.contains("KIR/2026/00003"), "next number proposed:\n{s}");
+        d.snap("admit_form");
+        // Facility, then number (keep), family name.
+        d.key(KeyCode::Tab)
+            .key(KeyCode::Tab)
+            .text("Nsubuga")
+            .key(KeyCode::F(2));
+        let s = d.screen();
+        assert!(
+            s.contains("Born (date or year): required"),
+            "no default birth date:\n{s}"
+        );
+        d.text("1988").key(KeyCode::F(2));
+        let s = d.screen();
+        assert!(
+            s.contains("Committing authority: required"),
+            "Rule 7 needs the authority:\n{s}"
+        );
+        d.text("Chief Magistrate, Jinja").key(KeyCode::F(2));
+        let s = d.screen();
+        assert!(s.contains("Admitted KIR/2026/00003 Nsubuga"), "{s}");
+        assert!(s.contains("In custody (remand) | Kirinya"), "{s}");
+    });
+}
+
+#[test]
+fn transfer_and_release_screens() {
+    both(|d, fx| {
+        d.login("officer")
+            .text("/")
+            .text("абен")
+            .key(KeyCode::Enter)
+            .text("t");
+        d.snap("transfer");
+        d.key(KeyCode::F(2));
+        assert!(d.screen().contains("Authority: required"));
+        d.text("Commissioner General")
+            .key(KeyCode::Tab)
+            .text("overcrowding")
+            .key(KeyCode::F(2));
+        let s = d.screen();
+        assert!(s.contains("Transferred LUZ/2026/00002"), "{s}");
+        d.text("r");
+        d.snap("release");
+        d.text("High Court")
+            .key(KeyCode::Tab)
+            .text("sentence quashed")
+            .key(KeyCode::F(2));
+        assert!(d.screen().contains("Released LUZ/2026/00002"));
+        let row = d.app.store().prisoner(fx.abenov).unwrap().unwrap();
+        assert!(!row.prisoner.in_custody);
+    });
+}
+
+#[test]
+fn estate_browser_drills_down_to_the_people_in_a_cell() {
+    both(|d, _| {
+        d.login("admin")
+            .key(KeyCode::Down)
+            .key(KeyCode::Down)
+            .key(KeyCode::Enter);
+        d.snap("estate_facilities");
+        // KIR sorts before LUZ.
+        d.key(KeyCode::Down).key(KeyCode::Enter);
+        d.snap("estate_units");
+        d.key(KeyCode::Enter);
+        let s = d.screen();
+        assert!(s.contains("roof leaking"), "{s}");
+        d.snap("estate_cells");
+        d.key(KeyCode::Enter);
+        assert!(d.screen().contains("Okello, John Bosco"));
+        d.snap("estate_occupants");
+    });
+}
+
+#[test]
+fn estate_form_refuses_bad_capacity() {
+    both(|d, _| {
+        d.login("admin")
+            .key(KeyCode::Down)
+            .key(KeyCode::Down)
+            .key(KeyCode::Enter);
+        d.key(KeyCode::Down)
+            .key(KeyCode::Enter)
+            .key(KeyCode::Enter)
+            .text("n");
+        d.text("A-03")
+            .key(KeyCode::Tab)
+            .key(KeyCode::Backspace)
+            .text("4")
+            .key(KeyCode::F(2));
+        let s = d.screen();
+        assert!(
+            s.contains("operational capacity: 1 is below the certified capacity 4"),
+            "{s}"
+        );
+        d.snap("estate_cell_form_error");
+    });
+}
+
+#[test]
+fn officers_cannot_edit_the_estate() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx, false);
+    d.login("officer")
+        .key(KeyCode::Down)
+        .key(KeyCode::Down)
+        .key(KeyCode::Enter)
+        .text("n");
+    assert!(
+        d.screen()
+            .contains("Not allowed: a officer may not change the estate.")
+    );
+}
+
+#[test]
+fn user_admin_screens() {
+    both(|d, _| {
+        d.login("admin")
+            .key(KeyCode::Down)
+            .key(KeyCode::Down)
+            .key(KeyCode::Down)
+            .key(KeyCode::Enter);
+        d.snap("users");
+        d.text("n")
+            .text("new.officer")
+            .key(KeyCode::Tab)
+            .key(KeyCode::Tab)
+            .text("longpassword");
+        d.key(KeyCode::Tab).text("longpassworX").key(KeyCode::F(2));
+        assert!(d.screen().contains("differs from the first"));
+        d.snap("user_form_error");
+        d.key(KeyCode::Backspace).text("d").key(KeyCode::F(2));
+        let s = d.screen();
+        assert!(s.contains("Added new.officer (officer)"), "{s}");
+        // Lock the new account (list is sorted: admin, assessor, new.officer ...).
+        d.key(KeyCode::Down).key(KeyCode::Down).text("l");
+        assert!(d.screen().contains("Locked new.officer"));
+    });
+}
+
+#[test]
+fn help_lists_keys_from_the_table() {
+    both(|d, _| {
+        d.login("officer").key(KeyCode::F(1));
+        let s = d.screen();
+        assert!(s.contains("F2/^S") && s.contains("save"), "{s}");
+        d.snap("help_home");
+        d.key(KeyCode::Esc);
+        assert!(d.screen().contains("Find a prisoner"));
+    });
+}
+
+#[test]
+fn idle_lock_hides_the_screen_and_returns_to_it() {
+    both(|d, _| {
+        d.login("officer").text("/").text("okel");
+        assert!(d.app.tick(fixture::t0() + chrono::Duration::minutes(6)));
+        let s = d.screen();
+        assert!(s.contains("Screen locked") && !s.contains("Okello"), "{s}");
+        d.snap("locked");
+        d.text("nope").key(KeyCode::Enter);
+        assert!(d.screen().contains("Wrong user name or password"));
+        d.text(fixture::PASSWORD).key(KeyCode::Enter);
+        let s = d.screen();
+        assert!(s.contains("Find: okel") && s.contains("Okello"), "{s}");
+    });
+}
+
+#[test]
+fn a_small_terminal_is_told_so() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx, true);
+    d.width = 60;
+    d.height = 20;
+    let s = d.screen();
+    assert!(s.contains("at least 80x24") && s.contains("60x20"), "{s}");
+    d.snap("too_small");
+}
+
+#[test]
+fn logout_returns_to_sign_in_and_is_audited() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx, false);
+    d.login("officer").key(KeyCode::F(10));
+    assert!(d.screen().contains("Signed out."));
+    assert!(d.app.session().is_none());
+    let last = &d.app.store().recent_audit(1).unwrap()[0];
+    assert_eq!(
+        (last.actor.as_str(), last.action.as_str()),
+        ("officer", "logout")
+    );
+    d.ctrl('q');
+    assert!(d.app.should_quit());
+}
