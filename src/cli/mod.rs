@@ -176,12 +176,12 @@ fn init_logging(db: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard
                 .unwrap_or_else(data_dir)
         });
     std::fs::create_dir_all(&dir).ok()?;
-    let probe = dir.join("warden.log");
-    std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&probe)
-        .ok()?;
+    // Logs name staff and records: readable by the owner only, like the database (Rule 9).
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(dir.join("warden.log")).ok()?;
     let appender = tracing_appender::rolling::never(&dir, "warden.log");
     let (writer, guard) = tracing_appender::non_blocking(appender);
     tracing_subscriber::fmt()
