@@ -603,11 +603,20 @@ impl Store {
             )?;
             rows.collect::<rusqlite::Result<_>>()?
         } else {
+            // Family names that start with the query come from the index, so a common fragment ("oke")
+            // cannot push them out of the trigram sample; the rest come from the trigram index.
             let phrase = format!("\"{}\"", folded.replace('"', "\"\""));
+            let upper = format!("{folded}\u{10FFFF}");
             let mut stmt = self.conn().prepare_cached(&format!(
-                "{select} WHERE p.id IN (SELECT rowid FROM prisoner_search WHERE names MATCH ?1 LIMIT ?2)"
+                "{select} WHERE p.id IN (
+                    SELECT id FROM (SELECT id FROM prisoner WHERE sort_key >= ?3 AND sort_key < ?4 LIMIT ?2)
+                    UNION SELECT rowid FROM (SELECT rowid FROM prisoner_search WHERE names MATCH ?1 LIMIT ?2)
+                 )"
             ))?;
-            let rows = stmt.query_map(rusqlite::params![phrase, limit as i64 * 4], read)?;
+            let rows = stmt.query_map(
+                rusqlite::params![phrase, limit as i64 * 4, folded, upper],
+                read,
+            )?;
             rows.collect::<rusqlite::Result<_>>()?
         };
         let rank = |(hit, key): &(SearchHit, String)| {

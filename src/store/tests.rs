@@ -581,3 +581,23 @@ fn the_dummy_hash_is_a_valid_phc_string() {
         argon2::password_hash::phc::PasswordHash::new(super::users::DUMMY_HASH_FOR_TESTS).is_ok()
     );
 }
+
+#[test]
+fn names_that_start_with_the_query_rank_first_even_among_many_matches() {
+    let mut f = fixture();
+    let a = at(1);
+    let pattern = f.store.number_pattern().unwrap();
+    let men = f.men;
+    f.store
+        .write(&a, |tx| {
+            for i in 0..600 {
+                let p = person(&format!("LUZ/2026/{i:05}"), &format!("Bokeza{i}"), "", men);
+                tx.admit(&p, &pattern, a.at.date_naive())?;
+            }
+            tx.admit(&person("LUZ/2026/09999", "Okeke", "Ada", men), &pattern, a.at.date_naive())
+        })
+        .unwrap();
+    let hits = f.store.search("oke", 10).unwrap();
+    assert_eq!(hits.len(), 10);
+    assert_eq!(hits[0].family_name, "Okeke", "{hits:?}");
+}
