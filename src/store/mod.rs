@@ -51,8 +51,39 @@ pub enum StoreError {
     Invalid(String),
     #[error("{path}: {reason}")]
     Io { path: PathBuf, reason: String },
-    #[error("database: {0}")]
-    Sql(#[from] rusqlite::Error),
+    #[error("database: {}", describe_sql(.0))]
+    Sql(rusqlite::Error),
+}
+
+// Not `#[from]`: that would also make SQLite's error the `source`, and every message would say it twice.
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Sql(e)
+    }
+}
+
+/// SQLite's own words, shortened, with advice where the file itself is the problem.
+fn describe_sql(e: &rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if matches!(f.code, rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) =>
+        {
+            "the file is damaged (SQLite reports it malformed); nothing was changed. Restore the latest \
+             backup, then run `warden check`"
+                .into()
+        }
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DatabaseBusy => {
+            "another station held the database too long; try again".into()
+        }
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DiskFull => {
+            "the disk is full; nothing was saved".into()
+        }
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ReadOnly => {
+            "the database file cannot be written (read-only file or directory)".into()
+        }
+        rusqlite::Error::SqliteFailure(f, Some(m)) => format!("{m} ({:?})", f.code),
+        other => other.to_string(),
+    }
 }
 
 impl StoreError {

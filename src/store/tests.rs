@@ -601,3 +601,17 @@ fn names_that_start_with_the_query_rank_first_even_among_many_matches() {
     assert_eq!(hits.len(), 10);
     assert_eq!(hits[0].family_name, "Okeke", "{hits:?}");
 }
+
+#[test]
+fn a_damaged_file_is_reported_as_damaged() {
+    let f = fixture();
+    let path = f.store.path().to_path_buf();
+    drop(f.store);
+    let mut bytes = std::fs::read(&path).unwrap();
+    for b in bytes.iter_mut().skip(100).take(3000) {
+        *b = 0xff;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let e = Store::open(&path).err().unwrap();
+    assert!(e.to_string().contains("damaged"), "{e}");
+}
