@@ -1,6 +1,7 @@
 //! warden: prison register, classification, allocation and rosters for low-resource prison services.
 
 pub mod cli;
+pub mod demo;
 pub mod domain;
 pub mod store;
 pub mod tui;

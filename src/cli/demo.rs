@@ -1,25 +1,103 @@
 //! `warden demo`: build a synthetic database from a country profile and open it.
 
-use anyhow::{Result, bail};
+use crate::demo::{self, Country, DEMO_USERS, DemoSpec, DemoSummary, Size};
+use crate::store::Store;
+use anyhow::{Context, Result};
 use std::path::Path;
 use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CountryArg {
+    Uganda,
+    Kazakhstan,
+    Tunisia,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SizeArg {
+    /// About a dozen facilities and 2,000 prisoners
+    Small,
+    /// About 300 facilities, 20,000 cells and 100,000 prisoners
+    National,
+}
 
 #[derive(clap::Args, Debug)]
 pub struct DemoArgs {
-    #[arg(long, default_value = "uganda")]
-    pub country: String,
-    #[arg(long, default_value = "small")]
-    pub size: String,
+    /// Whose proportions, places and names to use
+    #[arg(long, value_enum, default_value_t = CountryArg::Uganda)]
+    pub country: CountryArg,
+    #[arg(long, value_enum, default_value_t = SizeArg::Small)]
+    pub size: SizeArg,
+    /// The same seed always gives the same records
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Build the database and print the demo accounts, without opening the TUI
     #[arg(long)]
     pub no_tui: bool,
 }
 
 pub fn run(
-    _db: Option<&Path>,
-    _args: DemoArgs,
-    _display: crate::tui::DisplayOptions,
+    db: Option<&Path>,
+    args: DemoArgs,
+    display: crate::tui::DisplayOptions,
 ) -> Result<ExitCode> {
-    bail!("demo generation is being built")
+    let spec = DemoSpec {
+        country: match args.country {
+            CountryArg::Uganda => Country::Uganda,
+            CountryArg::Kazakhstan => Country::Kazakhstan,
+            CountryArg::Tunisia => Country::Tunisia,
+        },
+        size: match args.size {
+            SizeArg::Small => Size::Small,
+            SizeArg::National => Size::National,
+        },
+        seed: args.seed,
+    };
+    let path = db
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| super::data_dir().join(format!("demo-{}.db", spec.country.as_str())));
+    // Refuse before the (possibly long) build, so a wrong --db is reported at once.
+    demo::check_replaceable(&path)?;
+    println!(
+        "Building the {} demo ({}, seed {}) in {} ...",
+        spec.country,
+        spec.size.as_str(),
+        spec.seed,
+        path.display()
+    );
+    let started = Instant::now();
+    let summary = demo::build(&path, &spec, chrono::Utc::now())?;
+    print_summary(&summary, started.elapsed().as_secs_f64());
+    if args.no_tui {
+        println!("Open it with: warden --db {}", path.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let store = Store::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
+    crate::tui::run(store, display)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_summary(s: &DemoSummary, seconds: f64) {
+    let pct = |part: usize, whole: usize| DemoSummary::percent(part as u64, whole as u64);
+    println!("Built {} in {seconds:.1} s: {}", s.path.display(), s.about);
+    println!(
+        "  {} facilities, {} units, {} cells ({} out of use), {} certified places",
+        s.facilities, s.units, s.cells, s.cells_out_of_use, s.certified
+    );
+    println!(
+        "  {} prisoners: {}% women, {}% young, {}% on remand, {} violent extremist prisoners; {}% of certified capacity",
+        s.prisoners,
+        pct(s.female, s.prisoners),
+        pct(s.young, s.prisoners),
+        pct(s.remand, s.prisoners),
+        s.vep,
+        DemoSummary::percent(s.prisoners as u64, s.certified)
+    );
+    println!();
+    println!("Demo accounts (for this demonstration database only):");
+    println!("  {:<12} {:<17} role", "user", "password");
+    for u in DEMO_USERS {
+        println!("  {:<12} {:<17} {}", u.name, u.password, u.role);
+    }
 }

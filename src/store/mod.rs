@@ -279,6 +279,21 @@ impl Store {
         })
     }
 
+    /// Copies everything from the write-ahead log into the main file and empties the log, so the main file alone
+    /// holds the whole database (before it is moved or copied).
+    pub fn checkpoint(&self) -> Result<()> {
+        let busy: i64 = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+        if busy != 0 {
+            return Err(StoreError::Invalid(format!(
+                "{}: another program is using the database; try again when it has finished",
+                self.path.display()
+            )));
+        }
+        Ok(())
+    }
+
     /// PRAGMA integrity_check and foreign_key_check; returns the problems found (empty when sound).
     pub fn integrity_problems(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();

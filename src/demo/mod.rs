@@ -1,0 +1,372 @@
+//! `warden demo`: a reproducible synthetic database built from a country profile, written through the store exactly
+//! like real work (validated, audited, searchable). Same seed, same records; no real people.
+
+mod estate;
+mod people;
+mod profile;
+
+use crate::domain::auth::Role;
+use crate::domain::prisoner::NumberPattern;
+use crate::store::{Actor, Store, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::path::{Path, PathBuf};
+
+/// The setting that marks a database as a demo, so `warden demo` may replace it (and never anything else).
+pub const DEMO_COUNTRY_SETTING: &str = "demo_country";
+
+/// Admissions per transaction: big enough to be fast, small enough to keep the write-ahead log modest.
+const BATCH: usize = 10_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Country {
+    Uganda,
+    Kazakhstan,
+    Tunisia,
+}
+
+impl Country {
+    pub const ALL: [Country; 3] = [Country::Uganda, Country::Kazakhstan, Country::Tunisia];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Country::Uganda => "uganda",
+            Country::Kazakhstan => "kazakhstan",
+            Country::Tunisia => "tunisia",
+        }
+    }
+}
+
+impl std::fmt::Display for Country {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Size {
+    /// A dozen facilities and a couple of thousand prisoners: quick to build, for trying things out and for tests.
+    Small,
+    /// About 100,000 prisoners, 300 facilities and 20,000 cells: the design target for one country's central box.
+    National,
+}
+
+impl Size {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Size::Small => "small",
+            Size::National => "national",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoSpec {
+    pub country: Country,
+    pub size: Size,
+    pub seed: u64,
+}
+
+/// A demo account. The end-to-end tests and the README use exactly these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoUser {
+    pub name: &'static str,
+    pub password: &'static str,
+    pub role: Role,
+}
+
+pub const DEMO_USERS: [DemoUser; 5] = [
+    DemoUser {
+        name: "admin",
+        password: "admin-demo",
+        role: Role::Admin,
+    },
+    DemoUser {
+        name: "officer",
+        password: "officer-demo",
+        role: Role::Officer,
+    },
+    DemoUser {
+        name: "assessor",
+        password: "assessor-demo",
+        role: Role::Assessor,
+    },
+    DemoUser {
+        name: "programme",
+        password: "programme-demo",
+        role: Role::Programme,
+    },
+    DemoUser {
+        name: "supervisor",
+        password: "supervisor-demo",
+        role: Role::Supervisor,
+    },
+];
+
+/// Records are dated relative to this day, not the clock, so a seed gives the same database whenever it is built.
+pub fn reference_date() -> NaiveDate {
+    // A constant, valid date: from_ymd_opt cannot fail here.
+    NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or(NaiveDate::MIN)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error(
+        "{path}: {reason}; refusing to replace it (`warden demo` only replaces an earlier demo database: choose another file with --db)"
+    )]
+    NotDemo { path: PathBuf, reason: String },
+    #[error("demo profile: {0}")]
+    Profile(String),
+    #[error("{path}: {reason}")]
+    Io { path: PathBuf, reason: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What was built, for the message after `warden demo`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub path: PathBuf,
+    pub spec: DemoSpec,
+    /// The country and the real figures its proportions come from.
+    pub about: String,
+    pub facilities: usize,
+    pub units: usize,
+    pub cells: usize,
+    pub cells_out_of_use: usize,
+    pub certified: u64,
+    pub prisoners: usize,
+    pub female: usize,
+    pub young: usize,
+    pub remand: usize,
+    pub vep: usize,
+}
+
+impl DemoSummary {
+    /// Whole percent of `part` in `whole`.
+    pub fn percent(part: u64, whole: u64) -> u64 {
+        crate::domain::estate::occupancy_percent(part, whole).unwrap_or(0)
+    }
+}
+
+/// Draws an index with probability proportional to its weight.
+pub(crate) struct Weighted {
+    cumulative: Vec<f64>,
+}
+
+impl Weighted {
+    /// `None` when there is nothing to draw (no weights, or all zero).
+    pub fn new(weights: &[f64]) -> Option<Weighted> {
+        let mut total = 0.0;
+        let cumulative: Vec<f64> = weights
+            .iter()
+            .map(|w| {
+                total += w.max(0.0);
+                total
+            })
+            .collect();
+        (total > 0.0).then_some(Weighted { cumulative })
+    }
+
+    pub fn sample(&self, rng: &mut impl Rng) -> usize {
+        let total = self.cumulative.last().copied().unwrap_or(0.0);
+        let x = rng.random::<f64>() * total;
+        self.cumulative
+            .partition_point(|&c| c <= x)
+            .min(self.cumulative.len() - 1)
+    }
+}
+
+/// One item at random. Every list passed here is checked non-empty when the profiles load (Profile::check).
+pub(crate) fn pick<'a, T>(rng: &mut impl Rng, items: &'a [T]) -> &'a T {
+    &items[rng.random_range(0..items.len())]
+}
+
+/// Builds the demo database at `path`. An existing file is replaced only if it is an earlier demo; the new
+/// database is built beside it and moved into place at the end, so a failure leaves the old one as it was.
+pub fn build(path: &Path, spec: &DemoSpec, now: DateTime<Utc>) -> Result<DemoSummary, DemoError> {
+    check_replaceable(path)?;
+    let building = with_suffix(path, &format!(".building-{}", std::process::id()));
+    remove_database_files(&building)?;
+    let built = (|| {
+        let mut store = Store::create(&building)?;
+        let summary = generate(&mut store, spec, now)?;
+        // Everything into the main file, so moving that one file moves the whole database.
+        store.checkpoint()?;
+        Ok(summary)
+    })();
+    let mut summary = match built {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = remove_database_files(&building);
+            return Err(e);
+        }
+    };
+    // A write-ahead log left beside the old file would be replayed into the new one.
+    remove_files(path, &["-wal", "-shm"])?;
+    std::fs::rename(&building, path).map_err(|e| io_error(path, e))?;
+    remove_database_files(&building)?;
+    summary.path = path.to_path_buf();
+    Ok(summary)
+}
+
+/// Whether `path` may be (re)built as a demo: absent, empty, or a warden database marked as a demo.
+pub fn check_replaceable(path: &Path) -> Result<(), DemoError> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io_error(path, e)),
+    };
+    let refuse = |reason: &str| DemoError::NotDemo {
+        path: path.to_path_buf(),
+        reason: reason.to_string(),
+    };
+    if !meta.is_file() {
+        return Err(refuse("not a regular file"));
+    }
+    if meta.len() == 0 {
+        return Ok(());
+    }
+    let store = Store::open(path).map_err(|e| match e {
+        StoreError::NotSqlite { .. } => refuse("not a SQLite database"),
+        StoreError::NotWarden { .. } => refuse("a SQLite database, but not a warden one"),
+        StoreError::TooNew { .. } => refuse("a database made by a newer warden"),
+        other => refuse(&other.to_string()),
+    })?;
+    match store.setting(DEMO_COUNTRY_SETTING)? {
+        Some(_) => Ok(()),
+        None => Err(refuse("holds a warden database that is not a demo")),
+    }
+}
+
+/// Fills a new, empty store with the demo: users, settings, estate, then the prisoners in admission order.
+pub fn generate(
+    store: &mut Store,
+    spec: &DemoSpec,
+    now: DateTime<Utc>,
+) -> Result<DemoSummary, DemoError> {
+    let profiles = profile::Profiles::load()?;
+    let profile = profiles.country(spec.country);
+    let size = profiles.size(spec.size);
+    let reference = reference_date();
+    let actor = Actor::new("demo", now);
+
+    // The marker goes first: even a half-built file is then recognisably a demo that may be replaced.
+    store.set_setting(&actor, DEMO_COUNTRY_SETTING, spec.country.as_str())?;
+    store.set_setting(&actor, "demo_size", spec.size.as_str())?;
+    store.set_setting(&actor, "demo_seed", &spec.seed.to_string())?;
+    store.set_setting(&actor, "number_pattern", &profile.number_pattern)?;
+    let pattern = NumberPattern::parse(&profile.number_pattern).map_err(DemoError::Profile)?;
+    for user in DEMO_USERS {
+        store.add_user(&actor, user.name, user.role, user.password)?;
+    }
+
+    let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
+    let counts = people::class_counts(profile, size);
+    let plan = estate::plan(profile, &profiles.common, size, &counts, &mut rng)?;
+    let (facility_ids, cell_ids) = store.write(&actor, |tx| {
+        let mut facility_ids = Vec::with_capacity(plan.facilities.len());
+        for f in &plan.facilities {
+            facility_ids.push(tx.insert_facility(&f.facility)?);
+        }
+        let mut unit_ids = Vec::with_capacity(plan.units.len());
+        for u in &plan.units {
+            unit_ids.push(tx.insert_unit(&crate::domain::estate::Unit {
+                facility_id: facility_ids[u.facility],
+                ..u.unit.clone()
+            })?);
+        }
+        let mut cell_ids = Vec::with_capacity(plan.cells.len());
+        for c in &plan.cells {
+            cell_ids.push(tx.insert_cell(&crate::domain::estate::Cell {
+                unit_id: unit_ids[c.unit],
+                ..c.cell.clone()
+            })?);
+        }
+        Ok((facility_ids, cell_ids))
+    })?;
+
+    let skeletons = people::skeletons(profile, &counts, &plan, &pattern, reference, &mut rng)?;
+    let ctx = people::Context {
+        profile,
+        common: &profiles.common,
+        plan: &plan,
+        facility_ids: &facility_ids,
+        cell_ids: &cell_ids,
+        reference,
+        seed: spec.seed,
+    };
+    for batch in skeletons.chunks(BATCH) {
+        store.write(&actor, |tx| {
+            for s in batch {
+                let p = people::prisoner(&ctx, s);
+                tx.admit(&p, &pattern, reference).map_err(|e| match e {
+                    StoreError::Invalid(m) => {
+                        StoreError::Invalid(format!("demo record {}: {m}", p.number))
+                    }
+                    other => other,
+                })?;
+            }
+            Ok(())
+        })?;
+    }
+
+    let count = |f: &dyn Fn(&people::Skeleton) -> bool| skeletons.iter().filter(|s| f(s)).count();
+    Ok(DemoSummary {
+        path: store.path().to_path_buf(),
+        spec: *spec,
+        about: format!(
+            "{} (the real service: {} prisons, {} prisoners, {} women, {} violent extremist prisoners)",
+            profile.name,
+            people::thousands(profile.prisons),
+            people::thousands(profile.prisoners),
+            people::thousands(profile.female),
+            people::thousands(profile.vep)
+        ),
+        facilities: plan.facilities.len(),
+        units: plan.units.len(),
+        cells: plan.cells.len(),
+        cells_out_of_use: plan
+            .cells
+            .iter()
+            .filter(|c| c.cell.out_of_use.is_some())
+            .count(),
+        certified: plan.certified(),
+        prisoners: skeletons.len(),
+        female: count(&|s| s.class.sex == crate::domain::estate::Sex::Female),
+        young: count(&|s| s.class.age == crate::domain::estate::AgeGroup::Young),
+        remand: count(&|s| s.class.status == crate::domain::estate::LegalStatus::Remand),
+        vep: count(&|s| s.vep),
+    })
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// Removes a database file and its write-ahead log and shared-memory index, where present.
+fn remove_database_files(path: &Path) -> Result<(), DemoError> {
+    remove_files(path, &["", "-wal", "-shm"])
+}
+
+fn remove_files(path: &Path, suffixes: &[&str]) -> Result<(), DemoError> {
+    for suffix in suffixes {
+        let p = with_suffix(path, suffix);
+        match std::fs::remove_file(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_error(&p, e)),
+        }
+    }
+    Ok(())
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> DemoError {
+    DemoError::Io {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    }
+}

@@ -1,0 +1,289 @@
+//! `warden demo`: proportions, reproducibility, the demo accounts, and which files it may replace.
+
+use chrono::{TimeZone, Utc};
+use std::path::Path;
+use std::process::Command;
+use warden::demo::{self, Country, DEMO_USERS, DemoError, DemoSpec, Size};
+use warden::domain::auth::Role;
+use warden::store::{Actor, LoginOutcome, PrisonerRow, Store};
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap()
+}
+
+fn spec(country: Country, seed: u64) -> DemoSpec {
+    DemoSpec {
+        country,
+        size: Size::Small,
+        seed,
+    }
+}
+
+fn everyone(store: &Store) -> Vec<PrisonerRow> {
+    (1..).map_while(|id| store.prisoner(id).unwrap()).collect()
+}
+
+fn share(part: u64, whole: u64) -> f64 {
+    part as f64 * 100.0 / whole as f64
+}
+
+#[test]
+fn a_small_uganda_demo_has_uganda_proportions_and_a_sound_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    let summary = demo::build(&path, &spec(Country::Uganda, 1), now()).unwrap();
+    assert_eq!(summary.prisoners, 2000);
+    assert_eq!(summary.facilities, 12);
+
+    let store = Store::open(&path).unwrap();
+    let h = store.headline().unwrap();
+    assert_eq!(h.population, 2000);
+    assert_eq!(h.facilities, 12);
+    // Seed report: 3,225 of 70,119 are women (4.6%); remand about half (assumed); about 320% of capacity.
+    let women = share(h.female, h.population);
+    assert!((4.0..5.2).contains(&women), "women {women:.1}%");
+    let remand = share(h.remand, h.population);
+    assert!((47.0..53.0).contains(&remand), "remand {remand:.1}%");
+    let occupancy = h.capacity_percent().unwrap();
+    assert!((290..=350).contains(&occupancy), "occupancy {occupancy}%");
+
+    let facilities = store.facilities().unwrap();
+    let cells: u64 = facilities.iter().map(|f| f.counts.cells).sum();
+    assert!((350..=450).contains(&cells), "{cells} cells in use");
+    assert!(
+        facilities
+            .iter()
+            .any(|f| f.facility.kind.as_str() == "women")
+    );
+    assert!(
+        facilities
+            .iter()
+            .any(|f| f.facility.kind.as_str() == "juvenile")
+    );
+
+    let people = everyone(&store);
+    assert_eq!(people.len(), 2000);
+    let vep = people.iter().filter(|p| p.prisoner.vep).count();
+    assert_eq!(vep, 5, "2000 x 189 / 70119");
+    assert!(
+        people
+            .iter()
+            .all(|p| p.cell.is_some() && p.prisoner.in_custody)
+    );
+    // Numbers follow the service's pattern and admission order.
+    assert!(people[0].prisoner.number.starts_with("UPS/"));
+    assert!(
+        people
+            .windows(2)
+            .all(|w| w[0].prisoner.admitted_at <= w[1].prisoner.admitted_at)
+    );
+    // Bangkok Rule 3: children are recorded, most often for women.
+    let mothers = people
+        .iter()
+        .filter(|p| p.prisoner.sex.as_str() == "female" && p.prisoner.children.contains("child"))
+        .count();
+    assert!(mothers > 30, "{mothers}");
+
+    assert_eq!(store.verify_audit().unwrap(), None);
+    assert!(store.integrity_problems().unwrap().is_empty());
+    assert_eq!(
+        store.setting("demo_country").unwrap().as_deref(),
+        Some("uganda")
+    );
+    assert_eq!(
+        store.number_pattern().unwrap().source(),
+        "UPS/{FAC}/{YYYY}/{SEQ:5}"
+    );
+}
+
+#[test]
+fn the_same_seed_gives_the_same_prisoners_and_another_seed_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let build = |name: &str, seed: u64, at| {
+        let path = dir.path().join(name);
+        demo::build(&path, &spec(Country::Kazakhstan, seed), at).unwrap();
+        let store = Store::open(&path).unwrap();
+        let facilities: Vec<_> = store
+            .facilities()
+            .unwrap()
+            .into_iter()
+            .map(|f| f.facility)
+            .collect();
+        (everyone(&store), facilities)
+    };
+    let first = build("a.db", 7, now());
+    // Built on another day: the records are dated from a fixed reference, not the clock.
+    let again = build("b.db", 7, now() + chrono::Duration::days(40));
+    let other = build("c.db", 8, now());
+    assert_eq!(first.0.len(), 2000);
+    assert!(first.0 == again.0, "same seed, different prisoners");
+    assert_eq!(first.1, again.1);
+    assert!(first.0 != other.0, "different seeds, same prisoners");
+}
+
+#[test]
+fn every_demo_user_can_log_in_with_the_documented_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    demo::build(&path, &spec(Country::Tunisia, 1), now()).unwrap();
+    let mut store = Store::open(&path).unwrap();
+    let expected = [
+        ("admin", "admin-demo", Role::Admin),
+        ("officer", "officer-demo", Role::Officer),
+        ("assessor", "assessor-demo", Role::Assessor),
+        ("programme", "programme-demo", Role::Programme),
+        ("supervisor", "supervisor-demo", Role::Supervisor),
+    ];
+    assert_eq!(DEMO_USERS.len(), expected.len());
+    for (user, (name, password, role)) in DEMO_USERS.iter().zip(expected) {
+        assert_eq!(
+            (user.name, user.password, user.role),
+            (name, password, role)
+        );
+        match store.login(name, password, now()).unwrap() {
+            LoginOutcome::Success(row) => assert_eq!(row.role, role),
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+    assert_eq!(store.verify_audit().unwrap(), None);
+}
+
+#[test]
+fn names_are_in_the_countrys_script_and_found_by_their_latin_alias() {
+    let dir = tempfile::tempdir().unwrap();
+    for (country, script) in [
+        (Country::Kazakhstan, '\u{0400}'..='\u{04FF}'),
+        (Country::Tunisia, '\u{0600}'..='\u{06FF}'),
+    ] {
+        let path = dir.path().join(format!("{country}.db"));
+        demo::build(&path, &spec(country, 3), now()).unwrap();
+        let store = Store::open(&path).unwrap();
+        let someone = store.prisoner(1).unwrap().unwrap().prisoner;
+        assert!(
+            someone.family_name.chars().any(|c| script.contains(&c)),
+            "{}",
+            someone.family_name
+        );
+        let alias = someone.aliases.first().expect("a Latin alias");
+        assert!(alias.is_ascii(), "{alias}");
+        let latin_family = alias.split(' ').next().unwrap();
+        let hits = store.search(latin_family, 1000).unwrap();
+        assert!(
+            hits.iter().any(|h| h.id == someone.id),
+            "{latin_family} did not find {}",
+            someone.number
+        );
+    }
+}
+
+#[test]
+fn a_database_that_is_not_a_demo_is_never_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.db");
+    let mut store = Store::create(&real).unwrap();
+    store
+        .add_user(
+            &Actor::new("cli", now()),
+            "chief",
+            Role::Admin,
+            "a long password",
+        )
+        .unwrap();
+    drop(store);
+    let before = std::fs::read(&real).unwrap();
+    let e = demo::build(&real, &spec(Country::Uganda, 1), now()).unwrap_err();
+    assert!(matches!(e, DemoError::NotDemo { .. }), "{e}");
+    assert!(e.to_string().contains("not a demo"), "{e}");
+    assert_eq!(std::fs::read(&real).unwrap(), before);
+
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "shopping list\n").unwrap();
+    let e = demo::build(&notes, &spec(Country::Uganda, 1), now()).unwrap_err();
+    assert!(e.to_string().contains("not a SQLite database"), "{e}");
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "shopping list\n");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+}
+
+#[test]
+fn an_earlier_demo_is_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    demo::build(&path, &spec(Country::Uganda, 1), now()).unwrap();
+    let first = Store::open(&path).unwrap().prisoner(1).unwrap().unwrap();
+    demo::build(&path, &spec(Country::Tunisia, 2), now()).unwrap();
+    let store = Store::open(&path).unwrap();
+    assert_eq!(
+        store.setting("demo_country").unwrap().as_deref(),
+        Some("tunisia")
+    );
+    assert_ne!(store.prisoner(1).unwrap().unwrap(), first);
+    assert_eq!(store.verify_audit().unwrap(), None);
+    assert!(
+        !Path::new(&format!(
+            "{}.building-{}",
+            path.display(),
+            std::process::id()
+        ))
+        .exists()
+    );
+}
+
+#[test]
+fn the_command_prints_the_demo_accounts_and_refuses_other_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_warden"))
+        .args([
+            "demo",
+            "--no-tui",
+            "--country",
+            "kazakhstan",
+            "--seed",
+            "5",
+            "--db",
+        ])
+        .arg(&db)
+        .env("WARDEN_LOG_DIR", dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for u in DEMO_USERS {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.contains(u.name) && l.contains(u.password)),
+            "{stdout}"
+        );
+    }
+    assert!(stdout.contains("2000 prisoners"), "{stdout}");
+
+    let text = dir.path().join("keep.txt");
+    std::fs::write(&text, "keep me").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_warden"))
+        .args(["demo", "--no-tui", "--db"])
+        .arg(&text)
+        .env("WARDEN_LOG_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("refusing to replace it"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&text).unwrap(), "keep me");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_warden"))
+        .args(["demo", "--no-tui", "--country", "narnia", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("uganda"));
+}
