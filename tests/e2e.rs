@@ -1,0 +1,337 @@
+//! End-to-end journeys: the real binary in an 80x24 pseudo-terminal, driven by keys and read like a person would.
+
+#[path = "e2e/fixture.rs"]
+mod fixture;
+#[path = "e2e/harness.rs"]
+mod harness;
+
+use chrono::Utc;
+use fixture::{Demo, OFFICER, audit, check};
+use harness::{Launch, Term, keys};
+use warden::domain::auth::Role;
+use warden::domain::prisoner::{may_edit_field, visible_fields};
+use warden::store::SearchHit;
+
+/// Signs in from the sign-in screen and waits for the home screen.
+fn sign_in(term: &mut Term, (name, password): (&str, &str)) {
+    term.wait_for("Sign in");
+    term.send(name);
+    term.send(keys::ENTER);
+    term.send(password);
+    term.send(keys::ENTER);
+    term.wait_for("The service now");
+}
+
+/// Someone in custody whose name can be found by typing four letters from its middle, and where the list
+/// puts them: (the person, what to type, their row in the results).
+fn findable_person(demo: &Demo) -> (SearchHit, String, usize) {
+    let store = demo.store();
+    for person in store.search("", 200).unwrap() {
+        let family: Vec<char> = person.family_name.chars().collect();
+        if !person.in_custody || family.len() < 6 || !family.iter().all(|c| c.is_alphabetic()) {
+            continue;
+        }
+        // Lower case, from the second letter: part of a name, not its start, and not as it is spelled.
+        let typed: String = family[1..5].iter().flat_map(|c| c.to_lowercase()).collect();
+        let hits = store.search(&typed, 100).unwrap();
+        if let Some(row) = hits.iter().position(|h| h.id == person.id)
+            && row < 10
+        {
+            return (person, typed, row);
+        }
+    }
+    panic!("no one in the demo register can be found by part of their name");
+}
+
+/// How many Tabs take an officer's edit form from its first field to `key`.
+fn tabs_to(key: &str) -> usize {
+    let editable: Vec<&str> = visible_fields(Role::Officer)
+        .filter(|f| may_edit_field(Role::Officer, f))
+        .map(|f| f.key)
+        .collect();
+    editable
+        .iter()
+        .position(|k| *k == key)
+        .expect("the officer may edit this field")
+}
+
+#[test]
+fn officer_finds_a_prisoner_by_part_of_a_name_edits_a_field_and_logs_out() {
+    let demo = Demo::new();
+    let (person, typed, row) = findable_person(&demo);
+    let before = demo.store().prisoner(person.id).unwrap().unwrap().prisoner;
+    let audit_rows_before = audit(&demo.store()).len();
+    let new_kin = "Nansubuga Ruth (sister) 0772 100200";
+    assert_ne!(before.next_of_kin, new_kin);
+
+    let mut term = Launch::new(&demo.db, demo.path()).start();
+    sign_in(&mut term, OFFICER);
+    // The colour theme really draws in colour (the NO_COLOR test relies on this being observable).
+    assert!(
+        term.with_screen(|s| s.cell(0, 0).unwrap().bgcolor() != vt100::Color::Default),
+        "the title bar should be coloured:\n{}",
+        term.screen()
+    );
+
+    term.send("/");
+    term.wait_for("Find:");
+    term.send(&typed);
+    term.wait_for(&format!("Find: {typed}"));
+    let listed = format!("{}, {}", person.family_name, person.given_names);
+    term.wait_for(&listed);
+    for _ in 0..row {
+        term.send(keys::DOWN);
+    }
+    // The selection pointer is on their row before Enter opens it (the list cuts long numbers, so the
+    // name and the facility say which row it is; the record's title then shows the whole number).
+    term.wait_until("the person's row selected", |s| {
+        s.lines()
+            .any(|l| l.starts_with('>') && l.contains(&listed) && l.contains(&person.facility))
+    });
+    term.send(keys::ENTER);
+    term.wait_for(&format!("warden | {}", person.number));
+    term.wait_for("Legal status and sentence");
+
+    term.send("e");
+    term.wait_for(&format!("Edit {}", person.number));
+    let tabs = tabs_to("next_of_kin");
+    term.send(&keys::TAB.repeat(tabs));
+    term.wait_for(">Next of kin");
+    term.send(&keys::BACKSPACE.repeat(before.next_of_kin.chars().count() + 2));
+    term.send(new_kin);
+    term.wait_for(new_kin);
+    term.send(keys::F2);
+    term.wait_for(&format!("Saved {}", person.number));
+    // Back on the record, which shows the new value once scrolled to the family section.
+    term.wait_for(&format!("warden | {}", person.number));
+    term.wait_for("Legal status and sentence");
+    term.send(keys::PAGE_DOWN);
+    term.wait_for(new_kin);
+
+    term.send(keys::F10);
+    term.wait_for("Signed out.");
+    term.wait_for("Sign in");
+    term.wait_for("User name");
+    term.send(keys::CTRL_Q);
+    let status = term.wait_exit();
+    assert!(status.success(), "warden exited with {status:?}");
+
+    let store = demo.store();
+    let after = store.prisoner(person.id).unwrap().unwrap().prisoner;
+    assert_eq!(after.next_of_kin, new_kin);
+    let mut expected = before.clone();
+    expected.next_of_kin = new_kin.into();
+    assert_eq!(after, expected, "only the edited field changed");
+    let rows = audit(&store);
+    let update = rows[audit_rows_before..]
+        .iter()
+        .find(|r| r.action == "update" && r.entity == "prisoner")
+        .expect("an audit row for the edit");
+    assert_eq!(update.entity_id, person.id.to_string());
+    assert_eq!(update.actor, OFFICER.0);
+    assert!(update.after.as_deref().unwrap().contains(new_kin));
+    let session: Vec<&str> = rows[audit_rows_before..]
+        .iter()
+        .filter(|r| r.entity == "staff")
+        .map(|r| r.action.as_str())
+        .collect();
+    assert_eq!(session, ["login", "logout"]);
+    assert_eq!(store.verify_audit().unwrap(), None);
+}
+
+#[test]
+fn the_idle_lock_hides_the_screen_and_returns_to_the_work_with_nothing_typed_lost() {
+    let demo = Demo::new();
+    let (person, typed, _) = findable_person(&demo);
+    let audit_rows_before = audit(&demo.store()).len();
+    let mut term = Launch::new(&demo.db, demo.path())
+        .env("WARDEN_IDLE_SECONDS", "2")
+        .start();
+    sign_in(&mut term, OFFICER);
+    // One burst, so the two-second idle limit cannot fall between opening the search and typing.
+    term.send(&format!("/{typed}"));
+    term.wait_for(&format!("Find: {typed}"));
+    term.wait_for(&person.family_name);
+
+    // No key for two seconds: the lock comes by itself.
+    let locked = term.wait_for("Screen locked");
+    for hidden in [typed.as_str(), "Find:", person.family_name.as_str()] {
+        assert!(
+            !locked.contains(hidden),
+            "{hidden:?} is visible behind the lock:\n{locked}"
+        );
+    }
+    assert!(
+        locked.contains(OFFICER.0),
+        "the lock names who was signed in"
+    );
+
+    // A wrong password keeps it locked; the right one brings the search back as it was.
+    term.send("not-the-password");
+    term.send(keys::ENTER);
+    term.wait_for("Wrong user name or password");
+    assert!(!term.screen().contains("Find:"));
+    term.send(OFFICER.1);
+    term.send(keys::ENTER);
+    term.wait_for("Welcome back.");
+    term.wait_for(&format!("Find: {typed}"));
+    term.wait_for(&person.family_name);
+    // Typing goes on where it stopped.
+    term.send(keys::BACKSPACE);
+    let shorter: String = typed.chars().take(typed.chars().count() - 1).collect();
+    term.wait_until("the last letter deleted", |s| {
+        s.contains(&format!("Find: {shorter}")) && !s.contains(&format!("Find: {typed}"))
+    });
+    term.send(keys::CTRL_Q);
+    assert!(term.wait_exit().success());
+
+    let actions: Vec<String> = audit(&demo.store())
+        .into_iter()
+        .skip(audit_rows_before)
+        .filter(|r| r.entity == "staff" && r.entity_id == OFFICER.0)
+        .map(|r| r.action)
+        .collect();
+    assert_eq!(actions, ["login", "idle-lock", "login-failed", "login"]);
+}
+
+#[test]
+fn five_wrong_passwords_lock_the_account_and_then_even_the_right_one_is_refused() {
+    let demo = Demo::new();
+    let audit_rows_before = audit(&demo.store()).len();
+    let started = Utc::now();
+    let mut term = Launch::new(&demo.db, demo.path()).start();
+    term.wait_for("Sign in");
+    term.send(OFFICER.0);
+    term.send(keys::ENTER);
+    for attempt in 1..=5 {
+        term.send(&format!("wrong-password-{attempt}"));
+        term.send(keys::ENTER);
+        match attempt {
+            3 => drop(term.wait_for("2 more wrong tries will lock")),
+            4 => drop(term.wait_for("1 more wrong try will lock")),
+            _ => {}
+        }
+    }
+    let locked = term.wait_for("locked after too many wrong passwords");
+    assert!(locked.contains("until"), "{locked}");
+    assert!(locked.contains("UTC"), "{locked}");
+    // The right password now is refused the same way, and does not sign in.
+    term.send(OFFICER.1);
+    term.send(keys::ENTER);
+    term.send(keys::CTRL_Q);
+    let status = term.wait_exit();
+    assert!(status.success(), "{status:?}");
+    let last = term.screen();
+    assert!(!last.contains("The service now"), "signed in:\n{last}");
+    let finished = Utc::now();
+
+    let store = demo.store();
+    let officer = store.user(OFFICER.0).unwrap().unwrap();
+    assert_eq!(officer.failed_logins, 5);
+    let until = officer.locked_until.expect("locked until a time");
+    let lockout = chrono::Duration::minutes(warden::domain::auth::LOCKOUT_MINUTES);
+    assert!(
+        until >= started + lockout - chrono::Duration::seconds(1) && until <= finished + lockout,
+        "locked until {until}, expected 15 minutes after the fifth failure"
+    );
+    let actions: Vec<String> = audit(&store)
+        .into_iter()
+        .skip(audit_rows_before)
+        .filter(|r| r.entity == "staff" && r.entity_id == OFFICER.0)
+        .map(|r| r.action)
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "login-failed",
+            "login-failed",
+            "login-failed",
+            "login-failed",
+            "login-failed-locked",
+            "login-while-locked"
+        ]
+    );
+    assert_eq!(store.verify_audit().unwrap(), None);
+}
+
+#[test]
+fn a_terminal_smaller_than_80x24_is_told_so_instead_of_drawn_into() {
+    let demo = Demo::new();
+    let mut term = Launch::new(&demo.db, demo.path()).size(60, 20).start();
+    let screen = term.wait_for("needs a terminal of at least 80x24");
+    assert!(screen.contains("60x20"), "{screen}");
+    assert!(!screen.contains("Sign in"), "{screen}");
+    term.send(keys::CTRL_Q);
+    assert!(term.wait_exit().success());
+}
+
+#[test]
+fn a_hang_up_restores_the_terminal_and_exits_with_everything_committed() {
+    let demo = Demo::new();
+    let mut term = Launch::new(&demo.db, demo.path()).start();
+    sign_in(&mut term, OFFICER);
+    term.send("/");
+    term.wait_for("Find:");
+    assert!(term.with_screen(|s| s.alternate_screen()));
+    term.hang_up();
+    let status = term.wait_exit();
+    // 128 + SIGHUP: the program's own handler ran; it was not killed by the signal.
+    assert_eq!(status.signal(), None, "{status:?}");
+    assert_eq!(status.exit_code(), 129, "{status:?}");
+    assert!(
+        !term.with_screen(|s| s.alternate_screen()),
+        "the alternate screen was left on"
+    );
+    let (ok, report) = check(&demo.db, demo.path());
+    assert!(ok, "warden check failed after a hang-up:\n{report}");
+    let last = audit(&demo.store()).pop().unwrap();
+    assert_eq!(
+        (last.actor.as_str(), last.action.as_str()),
+        ("login:officer", "login")
+    );
+}
+
+#[test]
+fn no_color_draws_the_home_screen_without_colours_in_reverse_video() {
+    let demo = Demo::new();
+    let mut term = Launch::new(&demo.db, demo.path())
+        .env("NO_COLOR", "1")
+        .start();
+    sign_in(&mut term, OFFICER);
+    let coloured = term.with_screen(|s| {
+        let (rows, cols) = (s.size().0.get(), s.size().1.get());
+        let mut found = Vec::new();
+        for r in 0..rows {
+            for c in 0..cols {
+                let cell = s.cell(r, c).unwrap();
+                if cell.fgcolor() != vt100::Color::Default
+                    || cell.bgcolor() != vt100::Color::Default
+                {
+                    found.push((r, c, cell.contents().to_string()));
+                }
+            }
+        }
+        found
+    });
+    assert!(
+        coloured.is_empty(),
+        "coloured cells with NO_COLOR: {:?}\n{}",
+        &coloured[..coloured.len().min(10)],
+        term.screen()
+    );
+    // Monochrome marks the title bar and the selection with reverse video instead.
+    assert!(
+        term.with_screen(|s| s.cell(0, 0).unwrap().inverse()),
+        "the title bar is not in reverse video:\n{}",
+        term.screen()
+    );
+    let selected_row = term.with_screen(|s| {
+        (0..s.size().0.get()).find(|&r| s.cell(r, 3).is_some_and(|c| c.inverse()))
+    });
+    assert!(
+        selected_row.is_some(),
+        "no selected menu row in reverse video"
+    );
+    term.send(keys::CTRL_Q);
+    assert!(term.wait_exit().success());
+}

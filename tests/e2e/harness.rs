@@ -1,0 +1,259 @@
+//! Drives the real `warden` binary in a pseudo-terminal and reads its screen through a vt100 parser.
+
+use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::num::NonZeroU16;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// How long any wait lasts before the test fails with the screen it saw. Generous: debug builds on two busy
+/// cores. Waits return as soon as the screen shows what is wanted, so this is never a timing assertion.
+pub const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Bytes a terminal sends for keys (xterm, normal cursor mode).
+pub mod keys {
+    pub const ENTER: &str = "\r";
+    pub const TAB: &str = "\t";
+    pub const BACKSPACE: &str = "\x7f";
+    pub const DOWN: &str = "\x1b[B";
+    pub const PAGE_DOWN: &str = "\x1b[6~";
+    pub const F2: &str = "\x1bOQ";
+    pub const F10: &str = "\x1b[21~";
+    pub const CTRL_Q: &str = "\x11";
+}
+
+/// Where the program under test runs: a database path, a log directory, a terminal size, extra environment.
+pub struct Launch<'a> {
+    pub db: &'a Path,
+    pub dir: &'a Path,
+    pub cols: u16,
+    pub rows: u16,
+    pub env: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> Launch<'a> {
+    /// 80x24, the size every screen is designed for.
+    pub fn new(db: &'a Path, dir: &'a Path) -> Launch<'a> {
+        Launch {
+            db,
+            dir,
+            cols: 80,
+            rows: 24,
+            env: Vec::new(),
+        }
+    }
+
+    pub fn size(mut self, cols: u16, rows: u16) -> Self {
+        self.cols = cols;
+        self.rows = rows;
+        self
+    }
+
+    pub fn env(mut self, key: &'a str, value: &'a str) -> Self {
+        self.env.push((key, value));
+        self
+    }
+
+    pub fn start(self) -> Term {
+        Term::start(self)
+    }
+}
+
+/// Device status report "where is the cursor?", which the program waits to have answered.
+const CURSOR_QUERY: &[u8] = b"\x1b[6n";
+
+type Writer = Arc<Mutex<Option<Box<dyn Write + Send>>>>;
+
+pub struct Term {
+    parser: Arc<Mutex<vt100::Parser>>,
+    writer: Writer,
+    child: Box<dyn Child + Send + Sync>,
+    _master: Box<dyn MasterPty + Send>,
+    reader_done: Arc<AtomicBool>,
+    reader: Option<JoinHandle<()>>,
+    status: Option<ExitStatus>,
+}
+
+/// The `warden` binary cargo built for these tests.
+pub fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_warden"))
+}
+
+impl Term {
+    fn start(launch: Launch) -> Term {
+        let pty = native_pty_system();
+        let pair = pty
+            .openpty(PtySize {
+                rows: launch.rows,
+                cols: launch.cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pseudo-terminal");
+        let mut cmd = CommandBuilder::new(binary());
+        cmd.arg("--db");
+        cmd.arg(launch.db);
+        // A clean, known environment: nothing from the developer's shell (NO_COLOR, WARDEN_DB...) leaks in.
+        cmd.env_clear();
+        cmd.env("PATH", std::env::var_os("PATH").unwrap_or_default());
+        cmd.env("HOME", launch.dir);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("LANG", "C.UTF-8");
+        cmd.env("WARDEN_LOG_DIR", launch.dir.join("logs"));
+        for (k, v) in &launch.env {
+            cmd.env(k, v);
+        }
+        cmd.cwd(launch.dir);
+        let child = pair.slave.spawn_command(cmd).expect("start warden");
+        // Only the child keeps the terminal side open, so its exit ends our reads.
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let writer: Writer = Arc::new(Mutex::new(Some(
+            pair.master.take_writer().expect("pty writer"),
+        )));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            NonZeroU16::new(launch.rows).expect("rows"),
+            NonZeroU16::new(launch.cols).expect("cols"),
+            0,
+        )));
+        let reader_done = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let parser = Arc::clone(&parser);
+            let done = Arc::clone(&reader_done);
+            let answer = Arc::clone(&writer);
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 8192];
+                // The end of the previous read, so a query split across two reads is still seen.
+                let mut tail: Vec<u8> = Vec::new();
+                loop {
+                    let n = match reader.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => n,
+                    };
+                    let (row, col) = {
+                        let mut p = parser.lock().unwrap();
+                        p.process(&buf[..n]);
+                        p.screen().cursor_position()
+                    };
+                    tail.extend_from_slice(&buf[..n]);
+                    let queries = tail
+                        .windows(CURSOR_QUERY.len())
+                        .filter(|w| *w == CURSOR_QUERY)
+                        .count();
+                    let keep = tail.len().saturating_sub(CURSOR_QUERY.len() - 1);
+                    tail.drain(..keep);
+                    // Answer as a terminal does (ratatui asks where the cursor is when it clears).
+                    for _ in 0..queries {
+                        if let Some(w) = answer.lock().unwrap().as_mut() {
+                            let _ = write!(w, "\x1b[{};{}R", row + 1, col + 1);
+                            let _ = w.flush();
+                        }
+                    }
+                }
+                done.store(true, Ordering::SeqCst);
+            })
+        };
+        Term {
+            parser,
+            writer,
+            child,
+            _master: pair.master,
+            reader_done,
+            reader: Some(thread),
+            status: None,
+        }
+    }
+
+    /// Types `keys` (text and the escape sequences in [`keys`]) as one burst.
+    pub fn send(&mut self, keys: &str) {
+        let mut guard = self.writer.lock().unwrap();
+        let w = guard.as_mut().expect("terminal still open");
+        w.write_all(keys.as_bytes()).expect("write to the pty");
+        w.flush().expect("flush the pty");
+    }
+
+    /// The screen as text, one line per row, trailing blanks trimmed.
+    pub fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Runs `f` on the parsed screen (cell colours, attributes, cursor).
+    pub fn with_screen<R>(&self, f: impl FnOnce(&vt100::Screen) -> R) -> R {
+        f(self.parser.lock().unwrap().screen())
+    }
+
+    /// Waits until the screen contains `text`; fails with the whole screen if it never does.
+    pub fn wait_for(&self, text: &str) -> String {
+        self.wait_until(&format!("{text:?} on screen"), |s| s.contains(text))
+    }
+
+    /// Waits until `ok` holds for the screen text; returns that screen.
+    pub fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return screen;
+            }
+            if start.elapsed() > TIMEOUT {
+                panic!(
+                    "waited {TIMEOUT:?} for {what}; the screen was:\n{}\n{}\n{}",
+                    "-".repeat(80),
+                    screen,
+                    "-".repeat(80)
+                );
+            }
+            std::thread::sleep(Duration::from_millis(15));
+        }
+    }
+
+    /// Sends SIGHUP, as a dropped SSH connection does (portable-pty's killer sends exactly that on unix).
+    pub fn hang_up(&mut self) {
+        self.child
+            .clone_killer()
+            .kill()
+            .expect("send SIGHUP to warden");
+    }
+
+    /// Waits for the program to end and for everything it wrote to reach the parser.
+    pub fn wait_exit(&mut self) -> ExitStatus {
+        let start = Instant::now();
+        let status = loop {
+            if let Some(s) = self.child.try_wait().expect("poll the child") {
+                break s;
+            }
+            if start.elapsed() > TIMEOUT {
+                panic!(
+                    "warden did not exit within {TIMEOUT:?}; the screen was:\n{}",
+                    self.screen()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(15));
+        };
+        while !self.reader_done.load(Ordering::SeqCst) {
+            if start.elapsed() > TIMEOUT {
+                panic!("the terminal stayed open after warden exited");
+            }
+            std::thread::sleep(Duration::from_millis(15));
+        }
+        if let Some(t) = self.reader.take() {
+            let _ = t.join();
+        }
+        self.status = Some(status.clone());
+        status
+    }
+}
+
+impl Drop for Term {
+    fn drop(&mut self) {
+        if self.status.is_none() && matches!(self.child.try_wait(), Ok(None)) {
+            // std's kill sends SIGHUP, then SIGKILL if the program lingers.
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+        self.writer.lock().unwrap().take();
+    }
+}
