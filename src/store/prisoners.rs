@@ -605,7 +605,8 @@ impl Store {
         } else {
             // Family names that start with the query come from the index, so a common fragment ("oke")
             // cannot push them out of the trigram sample; the rest come from the trigram index.
-            let phrase = format!("\"{}\"", folded.replace('"', "\"\""));
+            // FTS5 reads its query up to the first NUL, so a NUL would leave the phrase unterminated.
+            let phrase = format!("\"{}\"", folded.replace('\0', "").replace('"', "\"\""));
             let upper = format!("{folded}\u{10FFFF}");
             let mut stmt = self.conn().prepare_cached(&format!(
                 "{select} WHERE p.id IN (
