@@ -2,5 +2,7 @@
 
 pub mod auth;
 pub mod estate;
+pub mod estate_file;
+pub mod estate_plan;
 pub mod prisoner;
 pub mod text;

@@ -4,7 +4,9 @@ use super::{Actor, Result, Store, StoreError, Tx};
 use crate::domain::estate::{
     AgeGroup, Cell, Facility, FacilityKind, SecurityLevel, Unit, UnitSex, UnitUse,
 };
-use rusqlite::OptionalExtension;
+use crate::domain::estate_file::{EstateFile, FileError};
+use crate::domain::estate_plan::{self, Change, ExistingEstate, Plan};
+use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
 /// Capacity and head-count totals for one level of the estate.
@@ -98,7 +100,190 @@ fn duplicate(e: rusqlite::Error, what: &str) -> StoreError {
     }
 }
 
+fn facility_in(conn: &Connection, id: i64) -> Result<Option<Facility>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {FACILITY_COLUMNS} FROM facility f WHERE f.id = ?1"
+        ))?
+        .query_row([id], read_facility)
+        .optional()?)
+}
+
+fn unit_in(conn: &Connection, id: i64) -> Result<Option<Unit>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {UNIT_COLUMNS} FROM unit u WHERE u.id = ?1"
+        ))?
+        .query_row([id], read_unit)
+        .optional()?)
+}
+
+fn cell_in(conn: &Connection, id: i64) -> Result<Option<Cell>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {CELL_COLUMNS} FROM cell c WHERE c.id = ?1"
+        ))?
+        .query_row([id], read_cell)
+        .optional()?)
+}
+
+/// Every facility, unit and cell as stored, for matching a file against.
+fn existing_estate(conn: &Connection) -> Result<ExistingEstate> {
+    fn all<T>(
+        conn: &Connection,
+        sql: &str,
+        read: fn(&rusqlite::Row) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut stmt = conn.prepare(sql)?;
+        let rows = stmt.query_map([], read)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+    Ok(ExistingEstate {
+        facilities: all(
+            conn,
+            &format!("SELECT {FACILITY_COLUMNS} FROM facility f ORDER BY f.id"),
+            read_facility,
+        )?,
+        units: all(
+            conn,
+            &format!("SELECT {UNIT_COLUMNS} FROM unit u ORDER BY u.id"),
+            read_unit,
+        )?,
+        cells: all(
+            conn,
+            &format!("SELECT {CELL_COLUMNS} FROM cell c ORDER BY c.id"),
+            read_cell,
+        )?,
+    })
+}
+
 impl Tx<'_> {
+    pub fn update_facility(&self, f: &Facility) -> Result<()> {
+        f.validate().map_err(StoreError::Invalid)?;
+        let before = facility_in(self, f.id)?
+            .ok_or_else(|| StoreError::Invalid(format!("facility {}: no longer exists", f.id)))?;
+        self.prepare_cached(
+            "UPDATE facility SET code = ?2, name = ?3, region = ?4, kind = ?5, security = ?6 WHERE id = ?1",
+        )?
+        .execute(rusqlite::params![
+            f.id,
+            f.code,
+            f.name,
+            f.region,
+            f.kind.as_str(),
+            f.security.as_str()
+        ])
+        .map_err(|e| duplicate(e, &format!("facility {}", f.code)))?;
+        self.audit("facility", f.id, "update", Some(&before), Some(f))
+    }
+
+    /// Refuses a facility kind that one of its stored units would not fit (a men's prison with a female wing).
+    fn check_units_fit(&self, f: &Facility) -> Result<()> {
+        let mut stmt = self.prepare_cached(&format!(
+            "SELECT {UNIT_COLUMNS} FROM unit u WHERE u.facility_id = ?1"
+        ))?;
+        let units = stmt
+            .query_map([f.id], read_unit)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for u in &units {
+            f.admits_unit(u).map_err(|m| {
+                StoreError::Invalid(format!(
+                    "facility {}: cannot become {}: {m}",
+                    f.code, f.kind
+                ))
+            })?;
+        }
+        Ok(())
+    }
+
+    pub fn update_unit(&self, u: &Unit) -> Result<()> {
+        u.validate().map_err(StoreError::Invalid)?;
+        let before = unit_in(self, u.id)?
+            .ok_or_else(|| StoreError::Invalid(format!("unit {}: no longer exists", u.id)))?;
+        let facility = facility_in(self, u.facility_id)?.ok_or_else(|| {
+            StoreError::Invalid(format!("unit {}: no facility {}", u.code, u.facility_id))
+        })?;
+        facility.admits_unit(u).map_err(StoreError::Invalid)?;
+        self.prepare_cached(
+            "UPDATE unit SET code = ?2, name = ?3, sex = ?4, age_group = ?5, legal_use = ?6, security = ?7
+             WHERE id = ?1",
+        )?
+        .execute(rusqlite::params![
+            u.id,
+            u.code,
+            u.name,
+            u.sex.as_str(),
+            u.age_group.as_str(),
+            u.legal_use.as_str(),
+            u.security.as_str()
+        ])
+        .map_err(|e| duplicate(e, &format!("unit {}", u.code)))?;
+        self.audit("unit", u.id, "update", Some(&before), Some(u))
+    }
+
+    pub fn update_cell(&self, c: &Cell) -> Result<()> {
+        c.validate()
+            .map_err(|e| StoreError::Invalid(format!("cell {}: {e}", c.code)))?;
+        let before = cell_in(self, c.id)?
+            .ok_or_else(|| StoreError::Invalid(format!("cell {}: no longer exists", c.id)))?;
+        self.prepare_cached(
+            "UPDATE cell SET code = ?2, certified = ?3, operational = ?4, maximum = ?5, out_of_use = ?6
+             WHERE id = ?1",
+        )?
+        .execute(rusqlite::params![
+            c.id,
+            c.code,
+            c.certified,
+            c.operational,
+            c.maximum,
+            c.out_of_use
+        ])
+        .map_err(|e| duplicate(e, &format!("cell {}", c.code)))?;
+        self.audit("cell", c.id, "update", Some(&before), Some(c))
+    }
+
+    /// Carries out an estate plan: creates and updates through the same audited paths as single edits.
+    pub fn apply_estate_plan(&self, plan: &Plan) -> Result<()> {
+        for f in &plan.facilities {
+            let facility_id = match &f.change {
+                Change::Create(v) => self.insert_facility(v)?,
+                Change::Update { after, .. } => {
+                    self.update_facility(after)?;
+                    after.id
+                }
+                Change::Unchanged(v) => v.id,
+            };
+            for u in &f.units {
+                let unit = |v: &Unit| Unit {
+                    facility_id,
+                    ..v.clone()
+                };
+                let unit_id = match &u.change {
+                    Change::Create(v) => self.insert_unit(&unit(v))?,
+                    Change::Update { after, .. } => {
+                        self.update_unit(&unit(after))?;
+                        after.id
+                    }
+                    Change::Unchanged(v) => v.id,
+                };
+                for c in &u.cells {
+                    let cell = |v: &Cell| Cell {
+                        unit_id,
+                        ..v.clone()
+                    };
+                    match c {
+                        Change::Create(v) => {
+                            self.insert_cell(&cell(v))?;
+                        }
+                        Change::Update { after, .. } => self.update_cell(&cell(after))?,
+                        Change::Unchanged(_) => {}
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     pub fn insert_facility(&self, f: &Facility) -> Result<i64> {
         f.validate().map_err(StoreError::Invalid)?;
         self.prepare_cached(
@@ -178,6 +363,31 @@ impl Tx<'_> {
 }
 
 impl Store {
+    /// What loading `file` would change, without writing anything (the dry run).
+    pub fn plan_estate(&self, file: &EstateFile) -> Result<Result<Plan, Vec<FileError>>> {
+        let existing = existing_estate(self.conn())?;
+        Ok(estate_plan::plan(file, &existing))
+    }
+
+    /// Loads `file` all or nothing in one transaction. It is planned again inside the transaction, so it acts on
+    /// the estate as stored at that moment; problems found then come back as located errors and nothing is written.
+    pub fn apply_estate(
+        &mut self,
+        actor: &Actor,
+        file: &EstateFile,
+    ) -> Result<Result<Plan, Vec<FileError>>> {
+        self.write(actor, |tx| {
+            let existing = existing_estate(tx)?;
+            match estate_plan::plan(file, &existing) {
+                Ok(plan) => {
+                    tx.apply_estate_plan(&plan)?;
+                    Ok(Ok(plan))
+                }
+                Err(errors) => Ok(Err(errors)),
+            }
+        })
+    }
+
     pub fn add_facility(&mut self, actor: &Actor, f: &Facility) -> Result<i64> {
         self.write(actor, |tx| tx.insert_facility(f))
     }
@@ -190,75 +400,24 @@ impl Store {
         self.write(actor, |tx| tx.insert_cell(c))
     }
 
+    /// Saves an edited facility; a new kind must still fit every unit it holds (Rule 11a).
     pub fn update_facility(&mut self, actor: &Actor, f: &Facility) -> Result<()> {
-        f.validate().map_err(StoreError::Invalid)?;
-        let before = self
-            .facility(f.id)?
-            .ok_or_else(|| StoreError::Invalid(format!("facility {}: no longer exists", f.id)))?;
         self.write(actor, |tx| {
-            tx.execute(
-                "UPDATE facility SET code = ?2, name = ?3, region = ?4, kind = ?5, security = ?6 WHERE id = ?1",
-                rusqlite::params![f.id, f.code, f.name, f.region, f.kind.as_str(), f.security.as_str()],
-            )
-            .map_err(|e| duplicate(e, &format!("facility {}", f.code)))?;
-            tx.audit("facility", f.id, "update", Some(&before), Some(f))
+            tx.check_units_fit(f)?;
+            tx.update_facility(f)
         })
     }
 
     pub fn update_unit(&mut self, actor: &Actor, u: &Unit) -> Result<()> {
-        u.validate().map_err(StoreError::Invalid)?;
-        let before = self
-            .unit(u.id)?
-            .ok_or_else(|| StoreError::Invalid(format!("unit {}: no longer exists", u.id)))?;
-        let facility = self.facility(u.facility_id)?.ok_or_else(|| {
-            StoreError::Invalid(format!("unit {}: no facility {}", u.code, u.facility_id))
-        })?;
-        facility.admits_unit(u).map_err(StoreError::Invalid)?;
-        self.write(actor, |tx| {
-            tx.execute(
-                "UPDATE unit SET code = ?2, name = ?3, sex = ?4, age_group = ?5, legal_use = ?6, security = ?7
-                 WHERE id = ?1",
-                rusqlite::params![
-                    u.id,
-                    u.code,
-                    u.name,
-                    u.sex.as_str(),
-                    u.age_group.as_str(),
-                    u.legal_use.as_str(),
-                    u.security.as_str()
-                ],
-            )
-            .map_err(|e| duplicate(e, &format!("unit {}", u.code)))?;
-            tx.audit("unit", u.id, "update", Some(&before), Some(u))
-        })
+        self.write(actor, |tx| tx.update_unit(u))
     }
 
     pub fn update_cell(&mut self, actor: &Actor, c: &Cell) -> Result<()> {
-        c.validate()
-            .map_err(|e| StoreError::Invalid(format!("cell {}: {e}", c.code)))?;
-        let before = self
-            .cell(c.id)?
-            .ok_or_else(|| StoreError::Invalid(format!("cell {}: no longer exists", c.id)))?;
-        self.write(actor, |tx| {
-            tx.execute(
-                "UPDATE cell SET code = ?2, certified = ?3, operational = ?4, maximum = ?5, out_of_use = ?6
-                 WHERE id = ?1",
-                rusqlite::params![c.id, c.code, c.certified, c.operational, c.maximum, c.out_of_use],
-            )
-            .map_err(|e| duplicate(e, &format!("cell {}", c.code)))?;
-            tx.audit("cell", c.id, "update", Some(&before), Some(c))
-        })
+        self.write(actor, |tx| tx.update_cell(c))
     }
 
     pub fn facility(&self, id: i64) -> Result<Option<Facility>> {
-        Ok(self
-            .conn()
-            .query_row(
-                &format!("SELECT {FACILITY_COLUMNS} FROM facility f WHERE f.id = ?1"),
-                [id],
-                read_facility,
-            )
-            .optional()?)
+        facility_in(self.conn(), id)
     }
 
     pub fn facility_by_code(&self, code: &str) -> Result<Option<Facility>> {
@@ -273,14 +432,7 @@ impl Store {
     }
 
     pub fn unit(&self, id: i64) -> Result<Option<Unit>> {
-        Ok(self
-            .conn()
-            .query_row(
-                &format!("SELECT {UNIT_COLUMNS} FROM unit u WHERE u.id = ?1"),
-                [id],
-                read_unit,
-            )
-            .optional()?)
+        unit_in(self.conn(), id)
     }
 
     pub fn unit_by_code(&self, facility_id: i64, code: &str) -> Result<Option<Unit>> {
@@ -297,14 +449,7 @@ impl Store {
     }
 
     pub fn cell(&self, id: i64) -> Result<Option<Cell>> {
-        Ok(self
-            .conn()
-            .query_row(
-                &format!("SELECT {CELL_COLUMNS} FROM cell c WHERE c.id = ?1"),
-                [id],
-                read_cell,
-            )
-            .optional()?)
+        cell_in(self.conn(), id)
     }
 
     /// Every facility with its capacity (cells in use only) and head count, in code order.
