@@ -53,6 +53,31 @@ pub fn fit(s: &str, width: usize) -> String {
     out
 }
 
+/// Breaks `s` into lines of at most `width` columns, at spaces where it can and mid-word where it must.
+pub fn wrap(s: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in s.split(' ') {
+        let gap = usize::from(!line.is_empty());
+        if !line.is_empty() && self::width(&line) + gap + self::width(word) > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        for c in word.chars() {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if self::width(&line) + w > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
+    }
+    lines.push(line);
+    lines
+}
+
 /// Display width in terminal columns.
 pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
@@ -76,6 +101,16 @@ mod tests {
         assert_eq!(fold("НУРЛАН"), "нурлан");
         assert_eq!(fold("مُحَمَّد"), "محمد");
         assert_eq!(fold("Çağrı"), "cagrı");
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_inside_long_words() {
+        assert_eq!(wrap("one two three", 7), vec!["one two", "three"]);
+        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 5), vec![""]);
+        for line in wrap("日本語テキスト 日本語", 5) {
+            assert!(width(&line) <= 5);
+        }
     }
 
     #[test]

@@ -594,7 +594,11 @@ fn names_that_start_with_the_query_rank_first_even_among_many_matches() {
                 let p = person(&format!("LUZ/2026/{i:05}"), &format!("Bokeza{i}"), "", men);
                 tx.admit(&p, &pattern, a.at.date_naive())?;
             }
-            tx.admit(&person("LUZ/2026/09999", "Okeke", "Ada", men), &pattern, a.at.date_naive())
+            tx.admit(
+                &person("LUZ/2026/09999", "Okeke", "Ada", men),
+                &pattern,
+                a.at.date_naive(),
+            )
         })
         .unwrap();
     let hits = f.store.search("oke", 10).unwrap();

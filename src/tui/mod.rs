@@ -40,9 +40,11 @@ impl DisplayOptions {
             .unwrap_or_default()
             .to_uppercase();
         let utf8 = lang.contains("UTF-8") || lang.contains("UTF8");
+        // Monochrome always goes with ASCII borders: the terminals that need one usually need the other.
+        let mono = mono_flag || no_color || plain_term;
         DisplayOptions {
-            mono: mono_flag || no_color || plain_term,
-            ascii: mono_flag || plain_term || !utf8,
+            mono,
+            ascii: mono || !utf8,
         }
     }
 }

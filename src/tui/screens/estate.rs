@@ -420,13 +420,13 @@ impl Screen for OccupantsScreen {
             c.operational,
             c.maximum
         );
-        let header = columns(&[("Number", 16), ("Name", 40), ("Status", 12)]);
+        let header = columns(&[("Number", 22), ("Name", 40), ("Status", 12)]);
         let rows: Vec<String> = self
             .rows
             .iter()
             .map(|h| {
                 let name = format!("{}, {}", h.family_name, h.given_names);
-                columns(&[(&h.number, 16), (&name, 40), (&h.legal_status, 12)])
+                columns(&[(&h.number, 22), (&name, 40), (&h.legal_status, 12)])
             })
             .collect();
         frame.render_widget(

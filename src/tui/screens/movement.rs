@@ -1,7 +1,7 @@
 //! Transfer and release: the authority, the reason and the time, written as custody events.
 
 use super::{Ctx, Outcome, Screen};
-use crate::domain::prisoner::parse_date_time;
+use crate::domain::prisoner::{facility_accepts, parse_date_time};
 use crate::store::PrisonerRow;
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::theme::Theme;
@@ -32,7 +32,9 @@ impl MovementScreen {
             .facilities()
             .unwrap_or_default()
             .into_iter()
+            // Offer only facilities that may hold this person at all (Rule 11: sex and age).
             .filter(|f| Some(f.facility.id) != current)
+            .filter(|f| facility_accepts(&f.facility, &row.prisoner, ctx.now.date_naive()).is_ok())
             .map(|f| {
                 (
                     f.facility.code.clone(),

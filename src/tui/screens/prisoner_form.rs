@@ -170,6 +170,10 @@ impl PrisonerForm {
                 Err(e) => self.refused(e, ctx),
             }
         } else {
+            if !self.form.dirty {
+                ctx.info("Nothing was changed.");
+                return Outcome::Pop;
+            }
             match ctx.store.update_prisoner(&actor, &p) {
                 Ok(_) => {
                     ctx.info(format!("Saved {}.", p.number));

@@ -51,7 +51,9 @@ impl RecordScreen {
         }
     }
 
-    fn lines(&self, theme: &Theme) -> Vec<Line<'static>> {
+    /// The record body, wrapped to `width` columns so long entries (children, property) are read in full.
+    fn lines(&self, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+        const LABEL: usize = 26;
         let p = &self.row.prisoner;
         let mut lines = Vec::new();
         let mut section = None;
@@ -72,15 +74,27 @@ impl RecordScreen {
             } else {
                 text::display(&value).into_owned()
             };
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<24}", spec.label), theme.label()),
-                Span::raw(value),
-            ]));
+            for (i, part) in text::wrap(&value, width.saturating_sub(LABEL))
+                .into_iter()
+                .enumerate()
+            {
+                let label = if i == 0 { spec.label } else { "" };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {label:<24}"), theme.label()),
+                    Span::raw(part),
+                ]));
+            }
         }
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled("Custody history", theme.heading())));
         for e in &self.events {
-            lines.push(Line::from(format!("  {}", text::display(e))));
+            for (i, part) in text::wrap(&text::display(e), width.saturating_sub(4))
+                .into_iter()
+                .enumerate()
+            {
+                let indent = if i == 0 { "  " } else { "    " };
+                lines.push(Line::from(format!("{indent}{part}")));
+            }
         }
         lines
     }
@@ -88,12 +102,17 @@ impl RecordScreen {
 
 /// Rows of the record body at 80x24 (the frame takes three, the record's own heading three).
 const BODY_ROWS: usize = 18;
+const BODY_WIDTH: usize = 79;
 
 impl RecordScreen {
     fn max_scroll(&self) -> usize {
-        let fields = visible_fields(self.role).count();
-        let sections = 5 * 2;
-        (fields + sections + 2 + self.events.len()).saturating_sub(BODY_ROWS)
+        let plain = Theme {
+            mono: true,
+            ascii: true,
+        };
+        self.lines(&plain, BODY_WIDTH)
+            .len()
+            .saturating_sub(BODY_ROWS)
     }
 }
 
@@ -238,7 +257,7 @@ impl Screen for RecordScreen {
             Paragraph::new(head),
             Rect::new(area.x + 1, area.y, area.width - 1, 2),
         );
-        let lines = self.lines(theme);
+        let lines = self.lines(theme, area.width as usize - 1);
         let body = Rect::new(
             area.x + 1,
             area.y + 3,

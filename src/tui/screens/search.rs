@@ -14,6 +14,14 @@ use ratatui::widgets::Paragraph;
 /// Rows fetched per query: more than a screen, few enough to stay within the typing budget.
 const RESULT_LIMIT: usize = 100;
 
+/// Result columns and their widths; prison numbers such as UPS/MUK01/2024/00010 need 22.
+const COLUMNS: [(&str, usize); 4] = [
+    ("Number", 22),
+    ("Name", 32),
+    ("Facility", 8),
+    ("Status", 11),
+];
+
 pub struct SearchScreen {
     input: Input,
     hits: Vec<SearchHit>,
@@ -135,20 +143,16 @@ impl Screen for SearchScreen {
                 } else {
                     format!("{}, {}", h.family_name, h.given_names)
                 };
-                columns(&[
-                    (&h.number, 16),
-                    (&name, 36),
-                    (&h.facility, 10),
-                    (&h.status(), 11),
-                ])
+                let cells = [h.number.as_str(), &name, &h.facility, &h.status()];
+                let pairs: Vec<(&str, usize)> = cells
+                    .iter()
+                    .zip(COLUMNS)
+                    .map(|(c, (_, w))| (*c, w))
+                    .collect();
+                columns(&pairs)
             })
             .collect();
-        let header = columns(&[
-            ("Number", 16),
-            ("Name", 36),
-            ("Facility", 10),
-            ("Status", 11),
-        ]);
+        let header = columns(&COLUMNS);
         let empty = if self.searched {
             "No one matches. Try fewer letters, or another spelling."
         } else {

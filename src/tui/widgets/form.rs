@@ -269,7 +269,16 @@ impl Form {
             };
             let label = format!("{mark}{:<w$} ", text::fit(&f.label, label_w), w = label_w);
             let (shown, col) = match &f.value {
-                FieldValue::Text(input) => input.view(value_w.saturating_sub(1)),
+                // Only the focused field follows its cursor; the others show their beginning.
+                FieldValue::Text(input) if focused => input.view(value_w.saturating_sub(1)),
+                FieldValue::Text(input) => {
+                    let shown = if input.secret {
+                        "*".repeat(input.value().chars().count())
+                    } else {
+                        input.value()
+                    };
+                    (text::fit(&text::display(&shown), value_w), 0)
+                }
                 FieldValue::Choice { options, index, .. } => {
                     let l = options.get(*index).map(|(_, l)| l.as_str()).unwrap_or("");
                     let s = format!("< {} >", text::display(l));
