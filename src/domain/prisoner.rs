@@ -558,6 +558,15 @@ fn check_value(spec: &FieldSpec, value: &str, today: NaiveDate) -> Result<(), St
             }
         }
         FieldKind::List { max } => {
+            // Count the list as it will be shown and saved back ("a; b"), not as typed ("a;b").
+            let count = v
+                .split(';')
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .collect::<Vec<_>>()
+                .join("; ")
+                .chars()
+                .count();
             if count > max {
                 return Err(format!("at most {max} characters (this has {count})"));
             }

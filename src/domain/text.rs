@@ -37,15 +37,14 @@ pub fn fit(s: &str, width: usize) -> String {
     if UnicodeWidthStr::width(s) <= width {
         return s.to_string();
     }
+    // Measure the growing string, not single characters, so emoji and combining sequences count right.
     let mut out = String::new();
-    let mut used = 0;
     for c in s.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w + 1 > width {
+        out.push(c);
+        if UnicodeWidthStr::width(out.as_str()) + 1 > width {
+            out.pop();
             break;
         }
-        out.push(c);
-        used += w;
     }
     if width > 0 {
         out.push('~');
@@ -67,11 +66,11 @@ pub fn wrap(s: &str, width: usize) -> Vec<String> {
             line.push(' ');
         }
         for c in word.chars() {
-            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-            if self::width(&line) + w > width {
-                lines.push(std::mem::take(&mut line));
-            }
             line.push(c);
+            if self::width(&line) > width && line.chars().count() > 1 {
+                line.pop();
+                lines.push(std::mem::replace(&mut line, c.to_string()));
+            }
         }
     }
     lines.push(line);

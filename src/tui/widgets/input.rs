@@ -2,7 +2,6 @@
 
 use crate::domain::text;
 use crate::tui::keymap::Action;
-use unicode_width::UnicodeWidthChar;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Input {
@@ -84,24 +83,22 @@ impl Input {
         } else {
             text::display(&self.value()).chars().collect()
         };
-        let w = |c: &char| c.width().unwrap_or(0);
-        // Scroll so the cursor stays visible, keeping one column for it at the end.
+        // Widths of whole runs, not sums of characters: "❤\u{fe0f}" is two columns though each part is not.
+        let cols =
+            |from: usize, to: usize| text::width(&shown[from..to].iter().collect::<String>());
+        // Scroll so the cursor stays visible with a column for it; look back only as far as one screen width.
         let mut start = 0;
-        let cursor_col = |start: usize| shown[start..self.cursor].iter().map(w).sum::<usize>();
-        while start < self.cursor && cursor_col(start) >= width {
-            start += 1;
-        }
-        let mut out = String::new();
-        let mut used = 0;
-        for c in &shown[start..] {
-            let cw = w(c);
-            if used + cw > width {
-                break;
+        if cols(0, self.cursor) >= width {
+            start = self.cursor;
+            while start > 0 && cols(start - 1, self.cursor) < width {
+                start -= 1;
             }
-            out.push(*c);
-            used += cw;
         }
-        (out, cursor_col(start))
+        let mut end = start;
+        while end < shown.len() && cols(start, end + 1) <= width {
+            end += 1;
+        }
+        (shown[start..end].iter().collect(), cols(start, self.cursor))
     }
 }
 
