@@ -288,6 +288,22 @@ fn unsaved_edits_need_a_second_escape() {
 }
 
 #[test]
+fn every_form_asks_before_discarding_typing() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx, false);
+    d.login("admin").key(KeyCode::Down).key(KeyCode::Down).key(KeyCode::Enter).text("n");
+    d.text("NEW").key(KeyCode::Esc);
+    assert!(d.screen().contains("Unsaved changes"));
+    d.text("X").key(KeyCode::Esc);
+    assert!(d.screen().contains("Unsaved changes"), "another key disarms the first Esc");
+    d.key(KeyCode::Esc);
+    assert!(d.screen().contains("Estate: facilities"));
+    // An untouched form leaves at once.
+    d.text("n").key(KeyCode::Esc);
+    assert!(d.screen().contains("Estate: facilities"));
+}
+
+#[test]
 fn admission_form_proposes_a_number_and_admits() {
     both(|d, _| {
         d.login("officer").key(KeyCode::Down).key(KeyCode::Enter);

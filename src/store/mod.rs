@@ -2,7 +2,6 @@
 
 mod audit;
 mod estate;
-mod occupants;
 mod prisoners;
 pub mod schema;
 mod stats;

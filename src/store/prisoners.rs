@@ -88,6 +88,24 @@ pub struct PrisonerRow {
 
 const TIME_FORMAT: &str = "%Y-%m-%d %H:%M";
 
+/// The columns of a `SearchHit`, for every list of people (search results, a cell's occupants).
+const HIT_SELECT: &str =
+    "SELECT p.id, p.number, p.family_name, p.given_names, coalesce(f.code, ''),
+                                 p.legal_status, p.in_custody";
+const HIT_FROM: &str = "FROM prisoner p LEFT JOIN facility f ON f.id = p.facility_id";
+
+fn read_hit(r: &rusqlite::Row) -> rusqlite::Result<SearchHit> {
+    Ok(SearchHit {
+        id: r.get(0)?,
+        number: r.get(1)?,
+        family_name: r.get(2)?,
+        given_names: r.get(3)?,
+        facility: r.get(4)?,
+        legal_status: r.get(5)?,
+        in_custody: r.get(6)?,
+    })
+}
+
 fn search_text(p: &Prisoner) -> String {
     let mut s = fold(&p.number);
     for name in p.names() {
@@ -551,27 +569,23 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Who is in a cell now, by name.
+    pub fn occupants(&self, cell_id: i64) -> Result<Vec<SearchHit>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "{HIT_SELECT} {HIT_FROM} WHERE p.cell_id = ?1 AND p.in_custody = 1 ORDER BY p.sort_key"
+        ))?;
+        let rows = stmt.query_map([cell_id], read_hit)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Finds people by any part of their number, names or aliases, ignoring case and diacritics, in any
     /// script. Exact number first, then names that start with the query, then the rest; in custody first.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
         let folded = fold(query.trim());
         let limit = limit.clamp(1, 1000);
-        let select = "SELECT p.id, p.number, p.family_name, p.given_names, coalesce(f.code, ''),
-                             p.legal_status, p.in_custody, p.sort_key
-                      FROM prisoner p LEFT JOIN facility f ON f.id = p.facility_id";
+        let select = format!("{HIT_SELECT}, p.sort_key {HIT_FROM}");
         let read = |r: &rusqlite::Row| -> rusqlite::Result<(SearchHit, String)> {
-            Ok((
-                SearchHit {
-                    id: r.get(0)?,
-                    number: r.get(1)?,
-                    family_name: r.get(2)?,
-                    given_names: r.get(3)?,
-                    facility: r.get(4)?,
-                    legal_status: r.get(5)?,
-                    in_custody: r.get(6)?,
-                },
-                r.get(7)?,
-            ))
+            Ok((read_hit(r)?, r.get(7)?))
         };
         let mut found: Vec<(SearchHit, String)> = if folded.is_empty() {
             let mut stmt = self.conn().prepare_cached(&format!(

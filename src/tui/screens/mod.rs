@@ -1,6 +1,7 @@
 //! The screens. Each implements `Screen`: it turns actions into domain/store calls and draws itself.
 
 pub mod estate;
+pub mod estate_form;
 pub mod help;
 pub mod home;
 pub mod lock;
@@ -13,6 +14,7 @@ pub mod users;
 
 use super::keymap::{Action, Scope};
 use super::theme::Theme;
+use super::widgets::form::Form;
 use crate::domain::auth::{Permission, Role, may};
 use crate::store::{Actor, Store};
 use chrono::{DateTime, Utc};
@@ -103,6 +105,36 @@ pub trait Screen {
     /// Popups are drawn over the screen beneath them.
     fn is_popup(&self) -> bool {
         false
+    }
+}
+
+/// What a key means on a form screen, for the keys every form shares.
+pub enum FormKey {
+    /// F2 or Ctrl-S: check and save.
+    Save,
+    /// Esc: leave the form.
+    Leave,
+    /// Anything else, already applied to the form: Enter moves to the next field, other keys edit.
+    Done(Outcome),
+}
+
+/// Esc on a form with unsaved changes asks first: typing is never lost to one stray key.
+pub fn form_key(form: &mut Form, action: Action, ctx: &mut Ctx) -> FormKey {
+    let armed = std::mem::take(&mut form.leave_armed);
+    match action {
+        Action::Save => FormKey::Save,
+        Action::Back if form.dirty && !armed => {
+            form.leave_armed = true;
+            ctx.error("Unsaved changes: press Esc again to discard them, or F2 to save.");
+            FormKey::Done(Outcome::Handled)
+        }
+        Action::Back => FormKey::Leave,
+        Action::Select => {
+            form.handle(Action::NextField);
+            FormKey::Done(Outcome::Handled)
+        }
+        other if form.handle(other) => FormKey::Done(Outcome::Handled),
+        _ => FormKey::Done(Outcome::Ignored),
     }
 }
 

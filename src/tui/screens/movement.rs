@@ -1,6 +1,6 @@
 //! Transfer and release: the authority, the reason and the time, written as custody events.
 
-use super::{Ctx, Outcome, Screen};
+use super::{Ctx, FormKey, Outcome, Screen};
 use crate::domain::prisoner::{facility_accepts, parse_date_time};
 use crate::store::PrisonerRow;
 use crate::tui::keymap::{Action, Scope};
@@ -156,20 +156,10 @@ impl Screen for MovementScreen {
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
-        match action {
-            Action::Save => self.save(ctx),
-            Action::Back => Outcome::Pop,
-            Action::Select => {
-                self.form.handle(Action::NextField);
-                Outcome::Handled
-            }
-            other => {
-                if self.form.handle(other) {
-                    Outcome::Handled
-                } else {
-                    Outcome::Ignored
-                }
-            }
+        match super::form_key(&mut self.form, action, ctx) {
+            FormKey::Save => self.save(ctx),
+            FormKey::Leave => Outcome::Pop,
+            FormKey::Done(outcome) => outcome,
         }
     }
 

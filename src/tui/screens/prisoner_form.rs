@@ -1,6 +1,6 @@
 //! The admission and edit forms, drawn from the register's field table; the domain checks every value.
 
-use super::{Ctx, Outcome, Screen};
+use super::{Ctx, FormKey, Outcome, Screen};
 use crate::domain::auth::Permission;
 use crate::domain::prisoner::{FieldKind, Prisoner, choices, may_edit_field, visible_fields};
 use crate::store::PrisonerRow;
@@ -14,8 +14,6 @@ pub struct PrisonerForm {
     base: Prisoner,
     form: Form,
     admitting: bool,
-    /// Set after one Esc on a changed form: a second Esc discards.
-    confirm_discard: bool,
     /// The number the form proposed; replaced when the facility changes unless someone typed their own.
     proposed_number: String,
 }
@@ -48,7 +46,6 @@ impl PrisonerForm {
             base: row.prisoner.clone(),
             form: Form::new(fields_for(&row.prisoner, ctx, false)),
             admitting: false,
-            confirm_discard: false,
             proposed_number: String::new(),
         }
     }
@@ -104,7 +101,6 @@ impl PrisonerForm {
             base: p,
             form: Form::new(fields),
             admitting: true,
-            confirm_discard: false,
             proposed_number: number,
         })
     }
@@ -240,32 +236,15 @@ impl Screen for PrisonerForm {
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
-        match action {
-            Action::Save => self.save(ctx),
-            Action::Select => {
-                self.form.handle(Action::NextField);
-                Outcome::Handled
-            }
-            Action::Back => {
-                if self.form.dirty && !self.confirm_discard {
-                    self.confirm_discard = true;
-                    ctx.error("Unsaved changes: press Esc again to discard them, or F2 to save.");
-                    Outcome::Handled
-                } else {
-                    Outcome::Pop
+        let was_facility = self.form.focused_key() == "facility";
+        match super::form_key(&mut self.form, action, ctx) {
+            FormKey::Save => self.save(ctx),
+            FormKey::Leave => Outcome::Pop,
+            FormKey::Done(outcome) => {
+                if was_facility && matches!(outcome, Outcome::Handled) {
+                    self.refresh_number(ctx);
                 }
-            }
-            other => {
-                self.confirm_discard = false;
-                let was_facility = self.form.focused_key() == "facility";
-                if self.form.handle(other) {
-                    if was_facility {
-                        self.refresh_number(ctx);
-                    }
-                    Outcome::Handled
-                } else {
-                    Outcome::Ignored
-                }
+                outcome
             }
         }
     }

@@ -1,6 +1,6 @@
 //! Staff accounts (administrators only): list, add, lock and unlock, set a password.
 
-use super::{Ctx, Outcome, Screen};
+use super::{Ctx, FormKey, Outcome, Screen};
 use crate::domain::auth::{Permission, Role};
 use crate::store::StaffRow;
 use crate::tui::keymap::{Action, Scope};
@@ -227,20 +227,10 @@ impl Screen for UserForm {
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
-        match action {
-            Action::Save => self.save(ctx),
-            Action::Back => Outcome::Pop,
-            Action::Select => {
-                self.form.handle(Action::NextField);
-                Outcome::Handled
-            }
-            other => {
-                if self.form.handle(other) {
-                    Outcome::Handled
-                } else {
-                    Outcome::Ignored
-                }
-            }
+        match super::form_key(&mut self.form, action, ctx) {
+            FormKey::Save => self.save(ctx),
+            FormKey::Leave => Outcome::Pop,
+            FormKey::Done(outcome) => outcome,
         }
     }
 

@@ -100,6 +100,8 @@ pub struct Form {
     scroll: usize,
     pub dirty: bool,
     pub label_width: u16,
+    /// Set by a first Esc on a changed form, so a second one discards; any other key disarms it.
+    pub leave_armed: bool,
 }
 
 impl Form {
@@ -110,6 +112,7 @@ impl Form {
             scroll: 0,
             dirty: false,
             label_width: 24,
+            leave_armed: false,
         };
         if form.fields.first().is_some_and(|f| f.read_only) {
             form.move_focus(1);
