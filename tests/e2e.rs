@@ -82,11 +82,10 @@ fn officer_finds_a_prisoner_by_part_of_a_name_edits_a_field_and_logs_out() {
     for _ in 0..row {
         term.send(keys::DOWN);
     }
-    // The selection pointer is on their row before Enter opens it (the list cuts long numbers, so the
-    // name and the facility say which row it is; the record's title then shows the whole number).
+    // The selection pointer is on their row (the number is unique) before Enter opens it.
     term.wait_until("the person's row selected", |s| {
         s.lines()
-            .any(|l| l.starts_with('>') && l.contains(&listed) && l.contains(&person.facility))
+            .any(|l| l.starts_with('>') && l.contains(&person.number) && l.contains(&listed))
     });
     term.send(keys::ENTER);
     term.wait_for(&format!("warden | {}", person.number));
@@ -151,11 +150,11 @@ fn the_idle_lock_hides_the_screen_and_returns_to_the_work_with_nothing_typed_los
     // One burst, so the two-second idle limit cannot fall between opening the search and typing.
     term.send(&format!("/{typed}"));
     term.wait_for(&format!("Find: {typed}"));
-    term.wait_for(&person.family_name);
+    term.wait_for(&person.number);
 
     // No key for two seconds: the lock comes by itself.
     let locked = term.wait_for("Screen locked");
-    for hidden in [typed.as_str(), "Find:", person.family_name.as_str()] {
+    for hidden in [typed.as_str(), "Find:", &person.family_name, &person.number] {
         assert!(
             !locked.contains(hidden),
             "{hidden:?} is visible behind the lock:\n{locked}"
@@ -175,7 +174,7 @@ fn the_idle_lock_hides_the_screen_and_returns_to_the_work_with_nothing_typed_los
     term.send(keys::ENTER);
     term.wait_for("Welcome back.");
     term.wait_for(&format!("Find: {typed}"));
-    term.wait_for(&person.family_name);
+    term.wait_for(&person.number);
     // Typing goes on where it stopped.
     term.send(keys::BACKSPACE);
     let shorter: String = typed.chars().take(typed.chars().count() - 1).collect();
