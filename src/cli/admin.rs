@@ -46,7 +46,7 @@ pub fn user(db: &Path, cmd: UserCommand) -> Result<ExitCode> {
             println!("Added {name} ({role}).");
         }
         UserCommand::List => {
-            println!("{:<24} {:<10} status", "name", "role");
+            let mut lines = vec![format!("{:<24} {:<10} status", "name", "role")];
             let now = chrono::Utc::now();
             for u in store.users()? {
                 let status = if u.disabled {
@@ -59,8 +59,9 @@ pub fn user(db: &Path, cmd: UserCommand) -> Result<ExitCode> {
                 } else {
                     "active".to_string()
                 };
-                println!("{:<24} {:<10} {status}", u.name, u.role.as_str());
+                lines.push(format!("{:<24} {:<10} {status}", u.name, u.role.as_str()));
             }
+            print_lines(lines)?;
         }
         UserCommand::Lock { name } => {
             store.set_user_locked(&cli_actor(), &name, true)?;
@@ -74,23 +75,39 @@ pub fn user(db: &Path, cmd: UserCommand) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Writes lines to standard output; a reader that stops early (`| head`) ends the output quietly.
+fn print_lines(lines: impl IntoIterator<Item = String>) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        match writeln!(out, "{line}") {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+            other => other?,
+        }
+    }
+    match out.flush() {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
 pub fn search(db: &Path, query: &str, limit: usize) -> Result<ExitCode> {
     let store = open(db)?;
     let hits = store.search(query, limit)?;
-    for h in &hits {
+    print_lines(hits.iter().map(|h| {
         let names = if h.given_names.is_empty() {
             h.family_name.clone()
         } else {
             format!("{}, {}", h.family_name, h.given_names)
         };
-        println!(
+        format!(
             "{}\t{}\t{}\t{}",
             display(&h.number),
             display(&fit(&names, 60)),
             display(&h.facility),
             h.status()
-        );
-    }
+        )
+    }))?;
     if hits.is_empty() {
         eprintln!("no prisoner matches '{}'", display(query));
         return Ok(ExitCode::from(1));

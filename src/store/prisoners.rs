@@ -600,10 +600,14 @@ impl Store {
             let upper = format!("{folded}\u{10FFFF}");
             let number_upper = format!("{}\u{10FFFF}", query.trim().to_uppercase());
             let mut stmt = self.conn().prepare_cached(&format!(
+                // Each side walks its index in order and stops early; custody-first is the ranking's job below,
+                // since ordering by it here would sort every match (thousands for one letter) first.
                 "{select} WHERE p.id IN (
-                    SELECT id FROM prisoner WHERE sort_key >= ?1 AND sort_key < ?2
-                    UNION SELECT id FROM prisoner WHERE number >= ?3 AND number < ?4
-                 ) ORDER BY p.in_custody DESC, p.sort_key LIMIT ?5"
+                    SELECT id FROM (SELECT id FROM prisoner WHERE sort_key >= ?1 AND sort_key < ?2
+                                    ORDER BY sort_key LIMIT ?5)
+                    UNION SELECT id FROM (SELECT id FROM prisoner WHERE number >= ?3 AND number < ?4
+                                          ORDER BY number LIMIT ?5)
+                 )"
             ))?;
             let rows = stmt.query_map(
                 rusqlite::params![

@@ -81,6 +81,8 @@ CREATE INDEX prisoner_facility ON prisoner(facility_id) WHERE in_custody = 1;
 CREATE INDEX prisoner_cell ON prisoner(cell_id) WHERE in_custody = 1;
 CREATE INDEX prisoner_sort_key ON prisoner(sort_key);
 CREATE INDEX prisoner_admitted ON prisoner(admitted_at);
+-- Covers the home screen's counts, so signing in does not read the whole register.
+CREATE INDEX prisoner_headline ON prisoner(in_custody, legal_status, sex);
 
 -- Folded names and numbers for substring search in any script; rowid = prisoner.id.
 CREATE VIRTUAL TABLE prisoner_search USING fts5(names, tokenize = 'trigram');

@@ -1,0 +1,234 @@
+//! The command-line contract: init, user, prisoner search, check and audit verify, run as a script would.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn warden(db: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_warden"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("WARDEN_LOG_DIR", db.parent().unwrap())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn init_then_users_then_refusals() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let o = warden(
+        &db,
+        &["init", "--admin", "amina", "--password-stdin"],
+        "first password\n",
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = warden(
+        &db,
+        &["init", "--admin", "again", "--password-stdin"],
+        "first password\n",
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).contains("refusing to overwrite"), "{}", text(&o));
+
+    let o = warden(
+        &db,
+        &[
+            "user",
+            "add",
+            "okello",
+            "--role",
+            "officer",
+            "--password-stdin",
+        ],
+        "officer pass\n",
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = warden(
+        &db,
+        &[
+            "user",
+            "add",
+            "okello",
+            "--role",
+            "officer",
+            "--password-stdin",
+        ],
+        "officer pass\n",
+    );
+    assert!(text(&o).contains("already taken"));
+    let o = warden(
+        &db,
+        &["user", "add", "x", "--role", "warden", "--password-stdin"],
+        "officer pass\n",
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).contains("unknown role 'warden'"), "{}", text(&o));
+    let o = warden(
+        &db,
+        &[
+            "user",
+            "add",
+            "short",
+            "--role",
+            "officer",
+            "--password-stdin",
+        ],
+        "abc\n",
+    );
+    assert!(text(&o).contains("at least 8 characters"), "{}", text(&o));
+
+    assert!(
+        warden(&db, &["user", "lock", "okello"], "")
+            .status
+            .success()
+    );
+    let list = text(&warden(&db, &["user", "list"], ""));
+    assert!(
+        list.contains("okello") && list.contains("locked by administrator"),
+        "{list}"
+    );
+    assert!(
+        warden(&db, &["user", "unlock", "okello"], "")
+            .status
+            .success()
+    );
+    assert!(text(&warden(&db, &["user", "list"], "")).contains("active"));
+
+    let o = warden(&db, &["check"], "");
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("audit chain: ok"));
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("notes.db");
+    std::fs::write(&db, "shopping list\n").unwrap();
+    for args in [
+        &["check"][..],
+        &["user", "list"],
+        &["prisoner", "search", "x"],
+    ] {
+        let o = warden(&db, args, "");
+        assert!(!o.status.success());
+        assert!(text(&o).contains("not a SQLite database"), "{}", text(&o));
+    }
+    let o = warden(
+        &db,
+        &["init", "--admin", "amina", "--password-stdin"],
+        "first password\n",
+    );
+    assert!(!o.status.success());
+    assert_eq!(std::fs::read_to_string(&db).unwrap(), "shopping list\n");
+    let o = warden(&dir.path().join("missing.db"), &["check"], "");
+    assert!(text(&o).contains("warden init"), "{}", text(&o));
+}
+
+#[test]
+fn search_prints_one_line_per_match_and_survives_a_closed_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let o = warden(&db, &["demo", "--no-tui"], "");
+    assert!(o.status.success(), "{}", text(&o));
+    let o = warden(&db, &["prisoner", "search", "a", "--limit", "5"], "");
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    assert_eq!(out.lines().count(), 5, "{out}");
+    for line in out.lines() {
+        assert_eq!(
+            line.split('\t').count(),
+            4,
+            "number, names, facility, status: {line}"
+        );
+    }
+    let o = warden(&db, &["prisoner", "search", "zzzzqqq"], "");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("no prisoner matches"));
+
+    // A reader that stops after one line (`| head -1`) must not make warden panic.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_warden"))
+        .args(["--db"])
+        .arg(&db)
+        .args(["prisoner", "search", "a", "--limit", "1000"])
+        .env("WARDEN_LOG_DIR", dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert!(
+        !String::from_utf8_lossy(&o.stderr).contains("panicked"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn audit_verify_names_the_first_broken_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    assert!(
+        warden(
+            &db,
+            &["init", "--admin", "amina", "--password-stdin"],
+            "first password\n"
+        )
+        .status
+        .success()
+    );
+    assert!(
+        warden(
+            &db,
+            &[
+                "user",
+                "add",
+                "okello",
+                "--role",
+                "officer",
+                "--password-stdin"
+            ],
+            "officer pass\n"
+        )
+        .status
+        .success()
+    );
+    assert!(warden(&db, &["audit", "verify"], "").status.success());
+    {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.execute_batch(
+            "DROP TRIGGER audit_append_only_update;
+             UPDATE audit SET after = replace(after, 'officer', 'admin') WHERE id = 2;",
+        )
+        .unwrap();
+    }
+    let o = warden(&db, &["audit", "verify"], "");
+    assert!(!o.status.success());
+    assert!(text(&o).contains("audit record 2"), "{}", text(&o));
+    let o = warden(&db, &["check"], "");
+    assert!(!o.status.success());
+    assert!(
+        text(&o).contains("BROKEN at audit record 2"),
+        "{}",
+        text(&o)
+    );
+}
