@@ -334,3 +334,44 @@ fn no_color_draws_the_home_screen_without_colours_in_reverse_video() {
     term.send(keys::CTRL_Q);
     assert!(term.wait_exit().success());
 }
+
+#[test]
+fn an_admission_half_typed_survives_kill_9_and_comes_back() {
+    let demo = Demo::new();
+    let mut term = Launch::new(&demo.db, demo.path()).start();
+    sign_in(&mut term, OFFICER);
+    // Home menu: Find a prisoner, then Admit a prisoner.
+    term.send(keys::DOWN);
+    term.send(keys::ENTER);
+    term.wait_for("Admit to facility");
+    // Facility, prison number, then the family name.
+    term.send(keys::TAB);
+    term.send(keys::TAB);
+    term.send("Kasirye");
+    term.wait_for("Kasirye");
+    // The draft is written off the UI thread: wait until it is on disk, then pull the plug.
+    let store = demo.store();
+    let start = std::time::Instant::now();
+    while !store
+        .draft("officer", "admit")
+        .unwrap()
+        .is_some_and(|(payload, _)| payload.contains("Kasirye"))
+    {
+        assert!(
+            start.elapsed() < harness::TIMEOUT,
+            "the draft never reached the database"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    term.kill_hard();
+    term.wait_exit();
+
+    let mut term = Launch::new(&demo.db, demo.path()).start();
+    sign_in(&mut term, OFFICER);
+    term.send(keys::DOWN);
+    term.send(keys::ENTER);
+    let screen = term.wait_for("Restored what you were typing");
+    assert!(screen.contains("Kasirye"), "{screen}");
+    let (ok, report) = check(&demo.db, demo.path());
+    assert!(ok, "{report}");
+}

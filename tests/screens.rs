@@ -291,16 +291,83 @@ fn unsaved_edits_need_a_second_escape() {
 fn every_form_asks_before_discarding_typing() {
     let fx = fixture::build();
     let mut d = Driver::new(&fx, false);
-    d.login("admin").key(KeyCode::Down).key(KeyCode::Down).key(KeyCode::Enter).text("n");
+    d.login("admin")
+        .key(KeyCode::Down)
+        .key(KeyCode::Down)
+        .key(KeyCode::Enter)
+        .text("n");
     d.text("NEW").key(KeyCode::Esc);
     assert!(d.screen().contains("Unsaved changes"));
     d.text("X").key(KeyCode::Esc);
-    assert!(d.screen().contains("Unsaved changes"), "another key disarms the first Esc");
+    assert!(
+        d.screen().contains("Unsaved changes"),
+        "another key disarms the first Esc"
+    );
     d.key(KeyCode::Esc);
     assert!(d.screen().contains("Estate: facilities"));
     // An untouched form leaves at once.
     d.text("n").key(KeyCode::Esc);
     assert!(d.screen().contains("Estate: facilities"));
+}
+
+#[test]
+fn what_was_typed_survives_a_crash_and_comes_back_once() {
+    let fx = fixture::build();
+    {
+        let mut d = Driver::new(&fx, false);
+        d.login("officer")
+            .text("/")
+            .text("okello")
+            .key(KeyCode::Enter)
+            .text("e");
+        d.key(KeyCode::Tab)
+            .key(KeyCode::Tab)
+            .key(KeyCode::End)
+            .text(" Paul");
+        d.app.flush_drafts();
+        // The App is dropped here without saving: as if the power went.
+    }
+    let mut d = Driver::new(&fx, false);
+    d.login("officer")
+        .text("/")
+        .text("okello")
+        .key(KeyCode::Enter)
+        .text("e");
+    let s = d.screen();
+    assert!(
+        s.contains("Restored what you were typing") && s.contains("John Bosco Paul"),
+        "{s}"
+    );
+    d.key(KeyCode::F(2));
+    assert!(d.screen().contains("Saved LUZ/2026/00001"));
+    d.app.flush_drafts();
+    d.text("e");
+    let s = d.screen();
+    assert!(
+        !s.contains("Restored"),
+        "the draft is gone once saved:\n{s}"
+    );
+    assert_eq!(
+        d.app
+            .store()
+            .prisoner(fx.okello)
+            .unwrap()
+            .unwrap()
+            .prisoner
+            .given_names,
+        "John Bosco Paul"
+    );
+    // Someone else's draft is theirs alone.
+    d.key(KeyCode::Tab).text("X");
+    d.app.flush_drafts();
+    let mut other = Driver::new(&fx, false);
+    other
+        .login("supervisor")
+        .text("/")
+        .text("okello")
+        .key(KeyCode::Enter)
+        .text("e");
+    assert!(!other.screen().contains("Restored"));
 }
 
 #[test]

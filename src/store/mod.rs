@@ -1,6 +1,7 @@
 //! All SQL lives here: opening and migrating the file, audited write transactions, and the queries.
 
 mod audit;
+mod drafts;
 mod estate;
 mod prisoners;
 pub mod schema;

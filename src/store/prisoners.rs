@@ -3,7 +3,8 @@
 use super::{Actor, Result, Store, StoreError, Tx};
 use crate::domain::estate::{LegalStatus, Sex};
 use crate::domain::prisoner::{
-    BirthDate, CustodyEvent, EventKind, NumberPattern, Prisoner, check_movement, facility_accepts,
+    self, BirthDate, CustodyEvent, EventKind, NumberPattern, Prisoner, check_movement,
+    facility_accepts,
 };
 use crate::domain::text::fold;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -195,6 +196,36 @@ impl Tx<'_> {
             )?
             .query_row(rusqlite::params![number, except], |r| r.get(0))
             .optional()?)
+    }
+
+    fn stored_prisoner(&self, id: i64) -> Result<Prisoner> {
+        let sql = format!("SELECT {PRISONER_COLUMNS} FROM prisoner p WHERE p.id = ?1");
+        self.query_row(&sql, [id], read_prisoner)
+            .optional()?
+            .ok_or_else(|| invalid("this prisoner's record no longer exists"))
+    }
+
+    /// Writes an edit; custody (facility, cell, in custody) changes only through events, so those come from
+    /// the stored record whatever the edit holds.
+    fn save_update(&self, before: Prisoner, edited: Prisoner) -> Result<Prisoner> {
+        if let Some(holder) = self.number_taken(&edited.number, edited.id)? {
+            return Err(invalid(format!(
+                "Prison number: {} is already used by {holder}",
+                edited.number
+            )));
+        }
+        let after = Prisoner {
+            facility_id: before.facility_id,
+            cell_id: before.cell_id,
+            in_custody: before.in_custody,
+            ..edited
+        };
+        if after == before {
+            return Ok(after);
+        }
+        self.write_prisoner(&after)?;
+        self.audit("prisoner", after.id, "update", Some(&before), Some(&after))?;
+        Ok(after)
     }
 
     fn write_prisoner(&self, p: &Prisoner) -> Result<()> {
@@ -416,29 +447,45 @@ impl Store {
         let today = actor.at.date_naive();
         edited.validate(&pattern, today).map_err(invalid)?;
         self.write(actor, |tx| {
-            let sql = format!("SELECT {PRISONER_COLUMNS} FROM prisoner p WHERE p.id = ?1");
-            let before = tx
-                .query_row(&sql, [edited.id], read_prisoner)
-                .optional()?
-                .ok_or_else(|| invalid("this prisoner's record no longer exists"))?;
-            if let Some(holder) = tx.number_taken(&edited.number, edited.id)? {
+            let before = tx.stored_prisoner(edited.id)?;
+            tx.save_update(before, edited.clone())
+        })
+    }
+
+    /// Saves what an editor changed since `loaded` (the record as their screen showed it) onto the record as it
+    /// is now. A field someone else changed meanwhile is never overwritten: if the editor changed it too, the
+    /// save is refused naming the field, and nothing is written.
+    pub fn update_prisoner_from(
+        &mut self,
+        actor: &Actor,
+        loaded: &Prisoner,
+        edited: &Prisoner,
+    ) -> Result<Prisoner> {
+        let pattern = self.number_pattern()?;
+        let today = actor.at.date_naive();
+        edited.validate(&pattern, today).map_err(invalid)?;
+        self.write(actor, |tx| {
+            let before = tx.stored_prisoner(edited.id)?;
+            let mut merged = before.clone();
+            let mut clashes = Vec::new();
+            for spec in prisoner::FIELDS {
+                let (was, wanted, now) = (loaded.get(spec.key), edited.get(spec.key), before.get(spec.key));
+                if wanted == was {
+                    continue;
+                }
+                if now != was && now != wanted {
+                    clashes.push(spec.label);
+                }
+                merged.set(spec.key, &wanted, today).map_err(invalid)?;
+            }
+            if !clashes.is_empty() {
                 return Err(invalid(format!(
-                    "Prison number: {} is already used by {holder}",
-                    edited.number
+                    "Someone else changed {} while you were editing; nothing was saved. Note your changes, leave \
+                     with Esc twice and open the record again.",
+                    clashes.join(", ")
                 )));
             }
-            let after = Prisoner {
-                facility_id: before.facility_id,
-                cell_id: before.cell_id,
-                in_custody: before.in_custody,
-                ..edited.clone()
-            };
-            if after == before {
-                return Ok(after);
-            }
-            tx.write_prisoner(&after)?;
-            tx.audit("prisoner", after.id, "update", Some(&before), Some(&after))?;
-            Ok(after)
+            tx.save_update(before, merged)
         })
     }
 

@@ -99,6 +99,16 @@ CREATE TABLE custody_event (
 ) STRICT;
 CREATE INDEX custody_event_prisoner ON custody_event(prisoner_id);
 
+-- Unsaved form contents, written as they are typed so a power cut loses at most the key in flight. Not register
+-- data and not audited: a draft is deleted when its form is saved or discarded.
+CREATE TABLE draft (
+    owner      TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    payload    TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (owner, key)
+) STRICT;
+
 CREATE TABLE audit (
     id        INTEGER PRIMARY KEY,
     at        TEXT NOT NULL,

@@ -619,3 +619,45 @@ fn a_damaged_file_is_reported_as_damaged() {
     let e = Store::open(&path).err().unwrap();
     assert!(e.to_string().contains("damaged"), "{e}");
 }
+
+#[test]
+fn an_edit_from_a_stale_screen_keeps_other_peoples_changes_and_refuses_clashes() {
+    let mut f = fixture();
+    let id = f
+        .store
+        .admit(&at(1), &person("LUZ/2026/00010", "Okello", "John", f.men))
+        .unwrap();
+    let loaded = f.store.prisoner(id).unwrap().unwrap().prisoner;
+    // Someone else saves a new next of kin while our screen is open.
+    let mut theirs = loaded.clone();
+    theirs.next_of_kin = "Akello Grace".into();
+    f.store.update_prisoner(&at(2), &theirs).unwrap();
+    // We change the given names only: their next of kin must survive.
+    let mut ours = loaded.clone();
+    ours.given_names = "John Paul".into();
+    f.store
+        .update_prisoner_from(&at(3), &loaded, &ours)
+        .unwrap();
+    let now = f.store.prisoner(id).unwrap().unwrap().prisoner;
+    assert_eq!(
+        (now.given_names.as_str(), now.next_of_kin.as_str()),
+        ("John Paul", "Akello Grace")
+    );
+    // Both of us change the next of kin: refused, naming the field, nothing written.
+    let audit_before = f.store.recent_audit(1).unwrap();
+    let mut clash = loaded.clone();
+    clash.next_of_kin = "Odongo Peter".into();
+    let e = f
+        .store
+        .update_prisoner_from(&at(4), &loaded, &clash)
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("Someone else changed Next of kin"),
+        "{e}"
+    );
+    assert_eq!(f.store.recent_audit(1).unwrap(), audit_before);
+    assert_eq!(
+        f.store.prisoner(id).unwrap().unwrap().prisoner.next_of_kin,
+        "Akello Grace"
+    );
+}

@@ -1,5 +1,6 @@
 //! The application state machine: sign-in, the layer stack of screens, the idle lock, and the frame around them.
 
+use super::drafts::Drafts;
 use super::keymap::{self, Action, Scope};
 use super::screens::help::HelpScreen;
 use super::screens::home::HomeScreen;
@@ -23,6 +24,7 @@ pub const DEFAULT_IDLE_SECONDS: i64 = 300;
 
 pub struct App {
     store: Store,
+    drafts: Drafts,
     theme: Theme,
     session: Option<Session>,
     stack: Vec<Box<dyn Screen>>,
@@ -51,6 +53,7 @@ impl App {
             .filter(|s| *s > 0)
             .unwrap_or(DEFAULT_IDLE_SECONDS);
         App {
+            drafts: Drafts::start(store.path()),
             store,
             theme,
             session: None,
@@ -75,6 +78,11 @@ impl App {
 
     pub fn is_locked(&self) -> bool {
         self.lock.is_some()
+    }
+
+    /// Waits until every draft typed so far is on disk.
+    pub fn flush_drafts(&self) {
+        self.drafts.flush();
     }
 
     pub fn store(&self) -> &Store {
@@ -169,6 +177,7 @@ impl App {
         };
         let mut ctx = Ctx {
             store: &mut self.store,
+            drafts: &self.drafts,
             session: &session,
             now,
             message: None,
@@ -206,6 +215,7 @@ impl App {
                 }
                 let mut ctx = Ctx {
                     store: &mut self.store,
+                    drafts: &self.drafts,
                     session,
                     now,
                     message: None,
@@ -245,6 +255,7 @@ impl App {
     fn start_session(&mut self, session: Session, now: DateTime<Utc>) {
         let mut ctx = Ctx {
             store: &mut self.store,
+            drafts: &self.drafts,
             session: &session,
             now,
             message: None,

@@ -1,6 +1,7 @@
 //! The terminal interface: terminal setup and teardown, the event loop, screens, key map and theme.
 
 pub mod app;
+pub mod drafts;
 pub mod keymap;
 pub mod screens;
 pub mod theme;

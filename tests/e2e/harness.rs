@@ -218,6 +218,16 @@ impl Term {
             .expect("send SIGHUP to warden");
     }
 
+    /// Kills the program outright (SIGKILL), as a power cut or the OOM killer would: no handler runs.
+    pub fn kill_hard(&mut self) {
+        let pid = self.child.process_id().expect("warden's process id");
+        let status = std::process::Command::new("kill")
+            .args(["-9", &pid.to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -9 {pid} failed");
+    }
+
     /// Waits for the program to end and for everything it wrote to reach the parser.
     pub fn wait_exit(&mut self) -> ExitStatus {
         let start = Instant::now();

@@ -43,6 +43,7 @@ pub enum Message {
 /// What a screen may use while handling an action: the store, the person, the time, and the message line.
 pub struct Ctx<'a> {
     pub store: &'a mut Store,
+    pub drafts: &'a super::drafts::Drafts,
     pub session: &'a Session,
     pub now: DateTime<Utc>,
     pub message: Option<Message>,
@@ -136,6 +137,42 @@ pub fn form_key(form: &mut Form, action: Action, ctx: &mut Ctx) -> FormKey {
         other if form.handle(other) => FormKey::Done(Outcome::Handled),
         _ => FormKey::Done(Outcome::Ignored),
     }
+}
+
+/// Puts back what this person was typing into this form before a crash, power cut or lock-out, if anything.
+pub fn restore_draft(form: &mut Form, key: &str, ctx: &mut Ctx) {
+    let name = ctx.session.name.clone();
+    match ctx.store.draft(&name, key) {
+        Ok(Some((payload, at))) => match serde_json::from_str(&payload) {
+            Ok(values) => {
+                form.restore(&values);
+                ctx.info(format!(
+                    "Restored what you were typing at {} UTC; it is not saved yet (F2 saves, Esc twice discards).",
+                    at.format("%Y-%m-%d %H:%M")
+                ));
+            }
+            Err(e) => tracing::warn!(error = %e, key, "unreadable draft ignored"),
+        },
+        Ok(None) => {}
+        Err(e) => tracing::warn!(error = %e, key, "draft not read"),
+    }
+}
+
+/// Writes the form's contents as a draft (off the UI thread) after a change.
+/// Only changed fields are kept, so restoring a draft never puts back an old value of a field the person did
+/// not touch (someone else may have changed it since).
+pub fn keep_draft(form: &Form, key: &str, ctx: &Ctx) {
+    let changed = form.changed_values();
+    if changed.is_empty() {
+        ctx.drafts.delete(&ctx.session.name, key);
+    } else {
+        let payload = serde_json::to_string(&changed).unwrap_or_default();
+        ctx.drafts.save(&ctx.session.name, key, payload, ctx.now);
+    }
+}
+
+pub fn drop_draft(key: &str, ctx: &Ctx) {
+    ctx.drafts.delete(&ctx.session.name, key);
 }
 
 /// Formats a count with thousands separators, as printed reports do.

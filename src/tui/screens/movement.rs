@@ -44,20 +44,39 @@ impl MovementScreen {
             .collect();
         let mut fields = vec![FormField::choice("to", "To facility", options, "")];
         fields.extend(common_fields(ctx));
-        MovementScreen {
-            kind: Kind::Transfer,
-            prisoner_id: row.prisoner.id,
-            who: format!("{} {}", row.prisoner.number, row.prisoner.full_name()),
-            form: Form::new(fields),
-        }
+        MovementScreen::with_draft(
+            MovementScreen {
+                kind: Kind::Transfer,
+                prisoner_id: row.prisoner.id,
+                who: format!("{} {}", row.prisoner.number, row.prisoner.full_name()),
+                form: Form::new(fields),
+            },
+            ctx,
+        )
     }
 
     pub fn release(row: &PrisonerRow, ctx: &mut Ctx) -> MovementScreen {
-        MovementScreen {
-            kind: Kind::Release,
-            prisoner_id: row.prisoner.id,
-            who: format!("{} {}", row.prisoner.number, row.prisoner.full_name()),
-            form: Form::new(common_fields(ctx)),
+        MovementScreen::with_draft(
+            MovementScreen {
+                kind: Kind::Release,
+                prisoner_id: row.prisoner.id,
+                who: format!("{} {}", row.prisoner.number, row.prisoner.full_name()),
+                form: Form::new(common_fields(ctx)),
+            },
+            ctx,
+        )
+    }
+
+    fn with_draft(mut screen: MovementScreen, ctx: &mut Ctx) -> MovementScreen {
+        let key = screen.draft_key();
+        super::restore_draft(&mut screen.form, &key, ctx);
+        screen
+    }
+
+    fn draft_key(&self) -> String {
+        match self.kind {
+            Kind::Transfer => format!("transfer:{}", self.prisoner_id),
+            Kind::Release => format!("release:{}", self.prisoner_id),
         }
     }
 
@@ -111,6 +130,7 @@ impl MovementScreen {
         };
         match result {
             Ok(message) => {
+                super::drop_draft(&self.draft_key(), ctx);
                 ctx.info(message);
                 Outcome::Pop
             }
@@ -158,7 +178,14 @@ impl Screen for MovementScreen {
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         match super::form_key(&mut self.form, action, ctx) {
             FormKey::Save => self.save(ctx),
-            FormKey::Leave => Outcome::Pop,
+            FormKey::Leave => {
+                super::drop_draft(&self.draft_key(), ctx);
+                Outcome::Pop
+            }
+            FormKey::Done(Outcome::Handled) => {
+                super::keep_draft(&self.form, &self.draft_key(), ctx);
+                Outcome::Handled
+            }
             FormKey::Done(outcome) => outcome,
         }
     }

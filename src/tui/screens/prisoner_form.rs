@@ -41,12 +41,23 @@ fn fields_for(p: &Prisoner, ctx: &Ctx, admitting: bool) -> Vec<FormField> {
 }
 
 impl PrisonerForm {
-    pub fn edit(row: &PrisonerRow, ctx: &Ctx) -> PrisonerForm {
-        PrisonerForm {
+    pub fn edit(row: &PrisonerRow, ctx: &mut Ctx) -> PrisonerForm {
+        let mut form = PrisonerForm {
             base: row.prisoner.clone(),
             form: Form::new(fields_for(&row.prisoner, ctx, false)),
             admitting: false,
             proposed_number: String::new(),
+        };
+        let key = form.draft_key();
+        super::restore_draft(&mut form.form, &key, ctx);
+        form
+    }
+
+    fn draft_key(&self) -> String {
+        if self.admitting {
+            "admit".into()
+        } else {
+            format!("edit-prisoner:{}", self.base.id)
         }
     }
 
@@ -97,12 +108,15 @@ impl PrisonerForm {
         if let Some(f) = fields.iter_mut().find(|f| f.key == "birth") {
             *f = FormField::text("birth", &f.label.clone(), "");
         }
-        Some(PrisonerForm {
+        let mut form = PrisonerForm {
             base: p,
             form: Form::new(fields),
             admitting: true,
             proposed_number: number,
-        })
+        };
+        let key = form.draft_key();
+        super::restore_draft(&mut form.form, &key, ctx);
+        Some(form)
     }
 
     fn refresh_number(&mut self, ctx: &mut Ctx) {
@@ -157,6 +171,7 @@ impl PrisonerForm {
             }
             match ctx.store.admit(&actor, &p) {
                 Ok(id) => {
+                    super::drop_draft(&self.draft_key(), ctx);
                     ctx.info(format!("Admitted {} {}.", p.number, p.full_name()));
                     match super::record::RecordScreen::open(id, ctx) {
                         Some(record) => Outcome::Replace(Box::new(record)),
@@ -166,12 +181,14 @@ impl PrisonerForm {
                 Err(e) => self.refused(e, ctx),
             }
         } else {
-            if !self.form.dirty {
+            if self.form.changed_values().is_empty() {
+                super::drop_draft(&self.draft_key(), ctx);
                 ctx.info("Nothing was changed.");
                 return Outcome::Pop;
             }
-            match ctx.store.update_prisoner(&actor, &p) {
+            match ctx.store.update_prisoner_from(&actor, &self.base, &p) {
                 Ok(_) => {
+                    super::drop_draft(&self.draft_key(), ctx);
                     ctx.info(format!("Saved {}.", p.number));
                     Outcome::Pop
                 }
@@ -239,10 +256,16 @@ impl Screen for PrisonerForm {
         let was_facility = self.form.focused_key() == "facility";
         match super::form_key(&mut self.form, action, ctx) {
             FormKey::Save => self.save(ctx),
-            FormKey::Leave => Outcome::Pop,
+            FormKey::Leave => {
+                super::drop_draft(&self.draft_key(), ctx);
+                Outcome::Pop
+            }
             FormKey::Done(outcome) => {
-                if was_facility && matches!(outcome, Outcome::Handled) {
-                    self.refresh_number(ctx);
+                if matches!(outcome, Outcome::Handled) {
+                    if was_facility {
+                        self.refresh_number(ctx);
+                    }
+                    super::keep_draft(&self.form, &self.draft_key(), ctx);
                 }
                 outcome
             }

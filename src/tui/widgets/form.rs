@@ -102,6 +102,8 @@ pub struct Form {
     pub label_width: u16,
     /// Set by a first Esc on a changed form, so a second one discards; any other key disarms it.
     pub leave_armed: bool,
+    /// The values the form opened with, so a draft holds only what the person changed.
+    initial: std::collections::BTreeMap<String, String>,
 }
 
 impl Form {
@@ -113,7 +115,9 @@ impl Form {
             dirty: false,
             label_width: 24,
             leave_armed: false,
+            initial: Default::default(),
         };
+        form.initial = form.values();
         if form.fields.first().is_some_and(|f| f.read_only) {
             form.move_focus(1);
         }
@@ -126,6 +130,40 @@ impl Form {
             .find(|f| f.key == key)
             .map(FormField::value)
             .unwrap_or_default()
+    }
+
+    /// Every field's value by key, for drafts.
+    pub fn values(&self) -> std::collections::BTreeMap<String, String> {
+        self.fields
+            .iter()
+            .filter(|f| !f.read_only)
+            .map(|f| (f.key.clone(), f.value()))
+            .collect()
+    }
+
+    /// Only the fields whose value differs from what the form opened with.
+    pub fn changed_values(&self) -> std::collections::BTreeMap<String, String> {
+        let mut values = self.values();
+        values.retain(|k, v| self.initial.get(k) != Some(v));
+        values
+    }
+
+    /// Puts back values saved by `values`; unknown keys and choices no longer offered are skipped.
+    pub fn restore(&mut self, values: &std::collections::BTreeMap<String, String>) {
+        for field in self.fields.iter_mut().filter(|f| !f.read_only) {
+            let Some(v) = values.get(&field.key) else {
+                continue;
+            };
+            match &mut field.value {
+                FieldValue::Text(input) => input.set(v),
+                FieldValue::Choice { options, index, .. } => {
+                    if let Some(i) = options.iter().position(|(value, _)| value == v) {
+                        *index = i;
+                    }
+                }
+            }
+        }
+        self.dirty = true;
     }
 
     pub fn field_mut(&mut self, key: &str) -> Option<&mut FormField> {
