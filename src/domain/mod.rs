@@ -1,8 +1,10 @@
 //! Pure rules of the prison service: no SQL, no terminal, no clock (time is always passed in).
 
+pub mod allocate;
 pub mod auth;
 pub mod estate;
 pub mod estate_file;
 pub mod estate_plan;
+pub mod non_association;
 pub mod prisoner;
 pub mod text;
