@@ -25,6 +25,9 @@ pub struct Cli {
     /// Monochrome display with ASCII borders (also chosen by NO_COLOR or TERM=vt100/linux)
     #[arg(long, global = true)]
     pub mono: bool,
+    /// ASCII borders and symbols only, in colour unless --mono (also chosen by a non-UTF-8 locale)
+    #[arg(long, global = true)]
+    pub ascii: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -141,7 +144,7 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli, db: &Path) -> Result<ExitCode> {
-    let display = crate::tui::DisplayOptions::from_env(cli.mono);
+    let display = crate::tui::DisplayOptions::from_env(cli.mono, cli.ascii);
     match cli.command {
         None => {
             let store = Store::open(db)?;

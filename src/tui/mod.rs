@@ -1,6 +1,7 @@
 //! The terminal interface: terminal setup and teardown, the event loop, screens, key map and theme.
 
 pub mod app;
+pub mod backend;
 pub mod drafts;
 pub mod keymap;
 pub mod screens;
@@ -9,12 +10,13 @@ pub mod widgets;
 
 use anyhow::Result;
 use app::App;
+use backend::LeanBackend;
 use chrono::Utc;
 use crossterm::event;
+use crossterm::style::{Attribute, SetAttribute};
 use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
 use crossterm::{cursor, execute};
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 use std::io::Write;
 use std::time::Duration;
 
@@ -28,7 +30,8 @@ pub struct DisplayOptions {
 }
 
 impl DisplayOptions {
-    pub fn from_env(mono_flag: bool) -> DisplayOptions {
+    /// From the command-line flags and the environment (NO_COLOR, TERM, the locale).
+    pub fn from_env(mono_flag: bool, ascii_flag: bool) -> DisplayOptions {
         let term = std::env::var("TERM").unwrap_or_default();
         let plain_term = matches!(
             term.as_str(),
@@ -45,7 +48,7 @@ impl DisplayOptions {
         let mono = mono_flag || no_color || plain_term;
         DisplayOptions {
             mono,
-            ascii: mono || !utf8,
+            ascii: ascii_flag || mono || !utf8,
         }
     }
 }
@@ -54,7 +57,13 @@ impl DisplayOptions {
 pub fn restore_terminal() {
     let _ = terminal::disable_raw_mode();
     let mut out = std::io::stdout();
-    let _ = execute!(out, LeaveAlternateScreen, cursor::Show);
+    // The lean backend leaves its last pen set between frames; the shell must not inherit it.
+    let _ = execute!(
+        out,
+        SetAttribute(Attribute::Reset),
+        LeaveAlternateScreen,
+        cursor::Show
+    );
     let _ = out.flush();
 }
 
@@ -95,14 +104,29 @@ pub fn run(store: Store, display: DisplayOptions) -> Result<()> {
     result
 }
 
+/// Standard output without its line buffer: `Stdout` would split a frame containing a newline into two writes.
+#[cfg(unix)]
+fn frame_writer() -> std::io::Result<std::fs::File> {
+    use std::os::fd::AsFd;
+    Ok(std::fs::File::from(
+        std::io::stdout().as_fd().try_clone_to_owned()?,
+    ))
+}
+
+#[cfg(not(unix))]
+fn frame_writer() -> std::io::Result<std::io::Stdout> {
+    Ok(std::io::stdout())
+}
+
 fn event_loop(store: Store, display: DisplayOptions) -> Result<()> {
-    let backend = CrosstermBackend::new(std::io::stdout());
+    let backend = LeanBackend::new(frame_writer()?, display.mono)?;
     let mut terminal = Terminal::new(backend)?;
     terminal.clear()?;
     let mut app = App::new(store, theme::Theme::new(display), Utc::now());
     let mut dirty = true;
     loop {
         if app.full_redraw {
+            // Clears, resets the pen and forgets the cursor state; the draw below repaints every cell.
             terminal.clear()?;
             app.full_redraw = false;
             dirty = true;

@@ -1,0 +1,434 @@
+//! The lean terminal backend draws exactly what ratatui means: random frames written through it and replayed
+//! into a terminal emulator (vt100) give the screen ratatui's `TestBackend` holds, cell by cell, with attributes.
+
+use proptest::prelude::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::widgets::{Block, Borders};
+use std::io::{self, Write};
+use std::num::NonZeroU16;
+use unicode_width::UnicodeWidthStr;
+use warden::tui::DisplayOptions;
+use warden::tui::backend::LeanBackend;
+use warden::tui::theme::Theme;
+
+/// Records what was written and how many write() calls it took.
+#[derive(Default)]
+struct Line {
+    bytes: Vec<u8>,
+    writes: usize,
+}
+
+impl Write for Line {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.writes += 1;
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Text pieces: ASCII, Cyrillic, box drawing, wide CJK and Hangul, and combining marks (alone, they join the
+/// character before them; after a wide character they make a wide cluster).
+const GRAPHEMES: &[&str] = &[
+    "a", "b", "Z", "7", " ", " ", "-", "ж", "Щ", "─", "│", "┌", "日", "本", "語", "한", "e\u{301}",
+    "o\u{308}", "\u{301}", "\u{308}", "~",
+];
+
+/// Every style the two themes use, and a few the themes do not, to exercise every SGR path. Not bold with dim:
+/// vt100 keeps one intensity per cell, so it cannot show both (and no theme asks for both).
+fn styles() -> Vec<Style> {
+    let mut out = Vec::new();
+    for mono in [false, true] {
+        let t = Theme::new(DisplayOptions { mono, ascii: mono });
+        out.extend([
+            t.base(),
+            t.bar(),
+            t.selected(),
+            t.heading(),
+            t.label(),
+            t.error(),
+            t.warning(),
+            t.dim(),
+            t.key(),
+        ]);
+    }
+    out.extend([
+        Style::default().add_modifier(Modifier::ITALIC | Modifier::UNDERLINED),
+        Style::default().add_modifier(Modifier::DIM),
+        Style::default()
+            .fg(Color::Indexed(200))
+            .bg(Color::Rgb(10, 20, 30)),
+        Style::default().fg(Color::LightGreen).bg(Color::DarkGray),
+        Style::default()
+            .fg(Color::White)
+            .add_modifier(Modifier::REVERSED),
+    ]);
+    out
+}
+
+#[derive(Debug, Clone)]
+struct Piece {
+    gap: u16,
+    text: String,
+    style: usize,
+}
+
+#[derive(Debug, Clone)]
+struct Frame {
+    rows: Vec<(u16, Vec<Piece>)>,
+    border: Option<bool>,
+    cursor: Option<(u16, u16)>,
+}
+
+#[derive(Debug, Clone)]
+enum Step {
+    Draw(Frame),
+    /// Ctrl-L: clear and repaint.
+    Clear,
+    Resize(u16, u16),
+}
+
+fn piece() -> impl Strategy<Value = Piece> {
+    (
+        0u16..4,
+        prop::collection::vec(prop::sample::select(GRAPHEMES), 0..12),
+        0..styles().len(),
+    )
+        .prop_map(|(gap, parts, style)| Piece {
+            gap,
+            text: parts.concat(),
+            style,
+        })
+}
+
+fn frame() -> impl Strategy<Value = Frame> {
+    (
+        prop::collection::vec((0u16..10, prop::collection::vec(piece(), 0..4)), 0..8),
+        prop::option::of(any::<bool>()),
+        prop::option::of((0u16..40, 0u16..10)),
+    )
+        .prop_map(|(rows, border, cursor)| Frame {
+            rows,
+            border,
+            cursor,
+        })
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        12 => frame().prop_map(Step::Draw),
+        1 => Just(Step::Clear),
+        1 => (6u16..30, 3u16..9).prop_map(|(w, h)| Step::Resize(w, h)),
+    ]
+}
+
+fn render(f: &mut ratatui::Frame, spec: &Frame, styles: &[Style]) {
+    let area = f.area();
+    if let Some(ascii) = spec.border {
+        let t = Theme::new(DisplayOptions { mono: false, ascii });
+        f.render_widget(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_set(t.border())
+                .title(" Box "),
+            area,
+        );
+    }
+    let buf = f.buffer_mut();
+    let mut done = Vec::new();
+    for (row, pieces) in &spec.rows {
+        // One writer per row: overlapping writes would cut wide characters in half, which no terminal can show.
+        if *row >= area.height || done.contains(row) {
+            continue;
+        }
+        done.push(*row);
+        let mut x = 0u16;
+        for p in pieces {
+            x = x.saturating_add(p.gap);
+            if x >= area.width {
+                break;
+            }
+            let room = (area.width - x) as usize;
+            x = buf.set_stringn(x, *row, &p.text, room, styles[p.style]).0;
+        }
+    }
+    if let Some((x, y)) = spec.cursor
+        && x < area.width
+        && y < area.height
+    {
+        f.set_cursor_position(Position::new(x, y));
+    }
+}
+
+fn vt_colour(c: Color) -> vt100::Color {
+    match c {
+        Color::Reset => vt100::Color::Default,
+        Color::Black => vt100::Color::Idx(0),
+        Color::Red => vt100::Color::Idx(1),
+        Color::Green => vt100::Color::Idx(2),
+        Color::Yellow => vt100::Color::Idx(3),
+        Color::Blue => vt100::Color::Idx(4),
+        Color::Magenta => vt100::Color::Idx(5),
+        Color::Cyan => vt100::Color::Idx(6),
+        Color::Gray => vt100::Color::Idx(7),
+        Color::DarkGray => vt100::Color::Idx(8),
+        Color::LightRed => vt100::Color::Idx(9),
+        Color::LightGreen => vt100::Color::Idx(10),
+        Color::LightYellow => vt100::Color::Idx(11),
+        Color::LightBlue => vt100::Color::Idx(12),
+        Color::LightMagenta => vt100::Color::Idx(13),
+        Color::LightCyan => vt100::Color::Idx(14),
+        Color::White => vt100::Color::Idx(15),
+        Color::Indexed(n) => vt100::Color::Idx(n),
+        Color::Rgb(r, g, b) => vt100::Color::Rgb(r, g, b),
+    }
+}
+
+/// Compares the emulator's screen with the frame ratatui drew and the cursor `TestBackend` was given; Err
+/// describes the first difference.
+///
+/// The cells come from the completed frame rather than `TestBackend::buffer()`: TestBackend applies only the cells
+/// ratatui sends, so a cell hidden under a wide character stays in its buffer and reappears when the wide
+/// character goes (a blank on any real terminal).
+fn same_screen(
+    vt: &vt100::Screen,
+    buf: &ratatui::buffer::Buffer,
+    test: &TestBackend,
+    mono: bool,
+) -> Result<(), String> {
+    let area = buf.area;
+    for y in 0..area.height {
+        let mut x = 0;
+        while x < area.width {
+            let want = &buf[(x, y)];
+            let got = vt
+                .cell(y, x)
+                .ok_or_else(|| format!("no emulator cell at {x},{y}"))?;
+            let got_text = if got.contents().is_empty() {
+                " "
+            } else {
+                got.contents()
+            };
+            let (fg, bg) = if mono {
+                (Color::Reset, Color::Reset)
+            } else {
+                (want.fg, want.bg)
+            };
+            let m = want.modifier;
+            let expected = (
+                want.symbol(),
+                vt_colour(fg),
+                vt_colour(bg),
+                m.contains(Modifier::BOLD),
+                m.contains(Modifier::DIM),
+                m.contains(Modifier::ITALIC),
+                m.contains(Modifier::UNDERLINED),
+                m.contains(Modifier::REVERSED),
+            );
+            let actual = (
+                got_text,
+                got.fgcolor(),
+                got.bgcolor(),
+                got.bold(),
+                got.dim(),
+                got.italic(),
+                got.underline(),
+                got.inverse(),
+            );
+            if expected != actual {
+                return Err(format!(
+                    "cell {x},{y}: TestBackend {expected:?}, terminal {actual:?}\nterminal:\n{}",
+                    vt.contents()
+                ));
+            }
+            // The column after a wide character is its right half on the terminal.
+            x += want.symbol().width().max(1) as u16;
+        }
+    }
+    if test.cursor_visible() {
+        let p = test.cursor_position();
+        if vt.hide_cursor() || vt.cursor_position() != (p.y, p.x) {
+            return Err(format!(
+                "cursor: TestBackend visible at {p:?}, terminal hidden={} at {:?}",
+                vt.hide_cursor(),
+                vt.cursor_position()
+            ));
+        }
+    } else if !vt.hide_cursor() {
+        return Err("cursor: TestBackend hidden, terminal shows it".into());
+    }
+    Ok(())
+}
+
+fn run(steps: &[Step], mono: bool) -> Result<(), TestCaseError> {
+    let styles = styles();
+    let (mut w, mut h) = (24u16, 6u16);
+    let mut lean = Terminal::new(LeanBackend::with_size(Line::default(), w, h, mono)).unwrap();
+    let mut test = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let mut vt = vt100::Parser::new(NonZeroU16::new(h).unwrap(), NonZeroU16::new(w).unwrap(), 0);
+    // As the event loop starts: a clear, then frames.
+    lean.clear().unwrap();
+    test.clear().unwrap();
+    let empty = Frame {
+        rows: vec![],
+        border: None,
+        cursor: None,
+    };
+    let mut last = empty.clone();
+    for (i, step) in steps.iter().enumerate() {
+        match step {
+            Step::Draw(spec) => last = spec.clone(),
+            Step::Clear => {
+                lean.clear().unwrap();
+                test.clear().unwrap();
+            }
+            Step::Resize(nw, nh) => {
+                (w, h) = (*nw, *nh);
+                lean.backend_mut().set_size(w, h);
+                test.backend_mut().resize(w, h);
+                vt.screen_mut()
+                    .set_size(NonZeroU16::new(h).unwrap(), NonZeroU16::new(w).unwrap());
+            }
+        }
+        let writes_before = lean.backend().writer().writes;
+        let from = lean.backend().writer().bytes.len();
+        lean.draw(|f| render(f, &last, &styles)).unwrap();
+        let drawn = test
+            .draw(|f| render(f, &last, &styles))
+            .unwrap()
+            .buffer
+            .clone();
+        let out = &lean.backend().writer().bytes[from..];
+        vt.process(out);
+        let writes = lean.backend().writer().writes - writes_before;
+        prop_assert!(writes <= 1, "step {i}: {writes} writes for one frame");
+        if let Err(e) = same_screen(vt.screen(), &drawn, test.backend(), mono) {
+            return Err(TestCaseError::fail(format!(
+                "step {i} of {steps:#?}\nbytes {:?}\n{e}",
+                String::from_utf8_lossy(out)
+            )));
+        }
+        if mono {
+            prop_assert!(
+                !has_colour_sgr(out),
+                "colour in monochrome: {:?}",
+                String::from_utf8_lossy(out)
+            );
+        }
+        // The same frame again changes nothing and costs nothing.
+        let from = lean.backend().writer().bytes.len();
+        lean.draw(|f| render(f, &last, &styles)).unwrap();
+        prop_assert_eq!(
+            lean.backend().writer().bytes.len(),
+            from,
+            "a repeated frame wrote bytes"
+        );
+    }
+    Ok(())
+}
+
+/// True if any SGR sequence in `bytes` sets a colour (parameters 30-49 or 90-107).
+fn has_colour_sgr(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    text.split("\x1b[").skip(1).any(|seq| {
+        let Some(end) = seq.find(|c: char| c.is_ascii_alphabetic()) else {
+            return false;
+        };
+        if !seq[end..].starts_with('m') {
+            return false;
+        }
+        seq[..end]
+            .split(';')
+            .filter_map(|p| p.parse::<u16>().ok())
+            .any(|p| (30..=49).contains(&p) || (90..=107).contains(&p))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn colour_frames_replay_to_the_same_screen(steps in prop::collection::vec(step(), 1..12)) {
+        run(&steps, false)?;
+    }
+
+    #[test]
+    fn monochrome_frames_replay_to_the_same_screen_without_colour(steps in prop::collection::vec(step(), 1..12)) {
+        run(&steps, true)?;
+    }
+}
+
+#[test]
+fn typing_a_character_where_the_cursor_is_costs_one_byte() {
+    let mut t = Terminal::new(LeanBackend::with_size(Line::default(), 20, 3, false)).unwrap();
+    t.clear().unwrap();
+    let mut text = String::from("Name: ");
+    t.draw(|f| {
+        f.buffer_mut().set_string(0, 1, &text, Style::default());
+        f.set_cursor_position(Position::new(6, 1));
+    })
+    .unwrap();
+    for (i, c) in "Okello".chars().enumerate() {
+        text.push(c);
+        let before = t.backend().writer().bytes.len();
+        t.draw(|f| {
+            f.buffer_mut().set_string(0, 1, &text, Style::default());
+            f.set_cursor_position(Position::new(7 + i as u16, 1));
+        })
+        .unwrap();
+        let written = &t.backend().writer().bytes[before..];
+        assert_eq!(written, c.to_string().as_bytes(), "typing {c:?}");
+    }
+}
+
+#[test]
+fn a_clear_resynchronises_pen_cursor_and_screen() {
+    let mut t = Terminal::new(LeanBackend::with_size(Line::default(), 10, 2, false)).unwrap();
+    t.clear().unwrap();
+    let draw = |t: &mut Terminal<LeanBackend<Line>>| {
+        t.draw(|f| {
+            f.buffer_mut().set_string(
+                0,
+                0,
+                "abc",
+                Style::default().add_modifier(Modifier::REVERSED),
+            );
+            f.set_cursor_position(Position::new(3, 0));
+        })
+        .unwrap();
+    };
+    draw(&mut t);
+    // Ctrl-L: whatever another program did to the terminal, the repaint starts from a reset.
+    let before = t.backend().writer().bytes.len();
+    t.clear().unwrap();
+    draw(&mut t);
+    let out = String::from_utf8_lossy(&t.backend().writer().bytes[before..]).into_owned();
+    assert!(out.starts_with("\x1b[m\x1b[H\x1b[2J"), "{out:?}");
+    assert!(out.contains("abc"), "{out:?}");
+    assert!(out.contains("\x1b[?25h"), "cursor shown again: {out:?}");
+}
+
+#[test]
+fn write_errors_reach_the_caller() {
+    struct HungUp;
+    impl Write for HungUp {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::Error::from_raw_os_error(5))
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut t = Terminal::new(LeanBackend::with_size(HungUp, 10, 2, false)).unwrap();
+    t.clear().unwrap();
+    let err = t
+        .draw(|f| f.render_widget(ratatui::widgets::Paragraph::new("x"), Rect::new(0, 0, 1, 1)))
+        .unwrap_err();
+    assert_eq!(err.raw_os_error(), Some(5));
+}
