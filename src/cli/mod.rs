@@ -3,6 +3,7 @@
 mod admin;
 mod demo;
 mod estate;
+mod forms;
 mod password;
 
 use anyhow::{Context, Result};
@@ -58,6 +59,18 @@ pub enum Command {
     /// Facilities, units and cells
     #[command(subcommand)]
     Estate(EstateCommand),
+    /// Assessment forms (instruments) in forms/
+    #[command(subcommand)]
+    Forms(FormsCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FormsCommand {
+    /// Check form files (default: every form in forms/, or in WARDEN_FORMS); exit non-zero on any problem
+    Check {
+        /// Form files to check instead of the whole folder
+        files: Vec<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -165,6 +178,7 @@ fn run(cli: Cli, db: &Path) -> Result<ExitCode> {
         Some(Command::Estate(EstateCommand::Load { file, apply })) => {
             estate::load(db, &file, apply)
         }
+        Some(Command::Forms(FormsCommand::Check { files })) => forms::check(&files),
     }
 }
 

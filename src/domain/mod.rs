@@ -5,6 +5,7 @@ pub mod auth;
 pub mod estate;
 pub mod estate_file;
 pub mod estate_plan;
+pub mod forms;
 pub mod non_association;
 pub mod prisoner;
 pub mod text;

@@ -1,0 +1,301 @@
+//! A checked form: header, sections of questions, sums with bands, the result and its overrides. Built only by
+//! `load`, so every expression in it is parsed, resolved and type-checked, and every index points somewhere.
+
+use super::expr::Expr;
+use super::types::Type;
+use crate::domain::auth::Role;
+use crate::domain::estate::SecurityLevel;
+use std::ops::Range;
+
+/// A text shown to people, with its translations (language code, text).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Text {
+    pub text: String,
+    pub translations: Vec<(String, String)>,
+}
+
+impl Text {
+    pub fn plain(text: impl Into<String>) -> Text {
+        Text {
+            text: text.into(),
+            translations: Vec::new(),
+        }
+    }
+
+    /// The text in `lang` (e.g. "ru", or "ru-KZ" falling back to "ru"), or the form's own language.
+    pub fn get(&self, lang: &str) -> &str {
+        let base = lang.split(['-', '_']).next().unwrap_or(lang);
+        self.translations
+            .iter()
+            .find(|(l, _)| l == lang)
+            .or_else(|| self.translations.iter().find(|(l, _)| l == base))
+            .map_or(self.text.as_str(), |(_, t)| t.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppliesTo {
+    Prisoner,
+    Facility,
+}
+
+/// When an assessment must be approved before it takes effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Approval {
+    /// Every assessment.
+    Always,
+    /// Only when the assessor overrides the result at their discretion.
+    OnOverride,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuestionKind {
+    SelectOne,
+    SelectMultiple,
+    YesNo,
+    Integer,
+    Decimal,
+    Date,
+    Text,
+    Note,
+    Calculate,
+}
+
+impl QuestionKind {
+    pub const ALL: [QuestionKind; 9] = [
+        QuestionKind::SelectOne,
+        QuestionKind::SelectMultiple,
+        QuestionKind::YesNo,
+        QuestionKind::Integer,
+        QuestionKind::Decimal,
+        QuestionKind::Date,
+        QuestionKind::Text,
+        QuestionKind::Note,
+        QuestionKind::Calculate,
+    ];
+
+    pub fn word(self) -> &'static str {
+        match self {
+            QuestionKind::SelectOne => "select_one",
+            QuestionKind::SelectMultiple => "select_multiple",
+            QuestionKind::YesNo => "yes_no",
+            QuestionKind::Integer => "integer",
+            QuestionKind::Decimal => "decimal",
+            QuestionKind::Date => "date",
+            QuestionKind::Text => "text",
+            QuestionKind::Note => "note",
+            QuestionKind::Calculate => "calculate",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<QuestionKind> {
+        QuestionKind::ALL.into_iter().find(|k| k.word() == s)
+    }
+
+    /// True for the kinds whose answer someone types or picks.
+    pub fn is_answered(self) -> bool {
+        !matches!(self, QuestionKind::Note | QuestionKind::Calculate)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    pub value: String,
+    pub label: Text,
+    pub score: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Question {
+    pub name: String,
+    pub kind: QuestionKind,
+    pub label: Text,
+    pub hint: Option<Text>,
+    pub required: bool,
+    pub relevant: Option<Expr>,
+    pub constraint: Option<Expr>,
+    pub constraint_message: Option<Text>,
+    /// What a new draft starts with (already of the question's type).
+    pub default: Option<super::Value>,
+    /// For select_one, select_multiple and yes_no (whose choices are always "yes" then "no").
+    pub choices: Vec<Choice>,
+    pub calculation: Option<Expr>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub section: usize,
+    /// The type its value has in expressions.
+    pub ty: Type,
+}
+
+impl Question {
+    pub fn choice(&self, value: &str) -> Option<&Choice> {
+        self.choices.iter().find(|c| c.value == value)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub name: Option<String>,
+    pub title: Text,
+    pub help: Option<Text>,
+    /// Applies to every question in the section, on top of the question's own.
+    pub relevant: Option<Expr>,
+    pub questions: Range<usize>,
+}
+
+/// A range of scores, either end open; both ends included.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Band {
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// Index into the result's choices; None means "no result from this sum: go on to the next".
+    pub result: Option<usize>,
+}
+
+impl Band {
+    pub fn contains(&self, x: f64) -> bool {
+        self.min.is_none_or(|m| x >= m) && self.max.is_none_or(|m| x <= m)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BandDef {
+    pub band: Band,
+    pub label: Text,
+}
+
+/// A named total: the scores of some questions, other sums and an expression, added.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sum {
+    pub name: String,
+    pub label: Text,
+    /// When false the sum does not apply: it totals 0 and falls in no band.
+    pub relevant: Option<Expr>,
+    pub questions: Vec<usize>,
+    pub sums: Vec<usize>,
+    pub expression: Option<Expr>,
+    pub bands: Vec<BandDef>,
+    /// The lowest and highest totals it can reach, worked out at load (infinite when unbounded).
+    pub range: (f64, f64),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultChoice {
+    pub value: String,
+    pub label: Text,
+    /// Overrides the form's review interval when this is the result.
+    pub review_months: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultDef {
+    pub label: Text,
+    /// Lowest first: "at least" overrides and "only raise" rules use this order.
+    pub choices: Vec<ResultChoice>,
+    /// A select_one question whose answer, when it applies and is given, is the result (a structured
+    /// professional judgement, or a path that replaces the scale). Otherwise the first sum, in file order,
+    /// whose matching band names a result gives it.
+    pub question: Option<usize>,
+    /// Set when the form says its results are custody levels; each value is then a `SecurityLevel` word.
+    pub security_levels: Option<Vec<SecurityLevel>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Forcing {
+    /// The result becomes exactly this.
+    Exactly(usize),
+    /// The result is raised to this if it is lower.
+    AtLeast(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MandatoryOverride {
+    pub when: Expr,
+    pub forcing: Forcing,
+    pub reason: Text,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Discretionary {
+    /// The reason must be at least this long, so "ok" is not a reason.
+    pub min_reason_chars: usize,
+}
+
+/// A named conclusion drawn from the answers (e.g. a need that programmes use for eligibility).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub name: String,
+    pub label: Text,
+    pub when: Expr,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Review {
+    pub interval_months: u32,
+    /// Events that call for a review before the date (a new conviction, a serious disciplinary finding ...).
+    pub triggers: Vec<Trigger>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trigger {
+    pub value: String,
+    pub label: Text,
+}
+
+/// One step of evaluation: a question's relevance and value, or a sum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Node {
+    Question(usize),
+    Sum(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Form {
+    pub id: String,
+    pub version: u32,
+    pub title: Text,
+    pub help: Option<Text>,
+    pub applies_to: AppliesTo,
+    pub fill_roles: Vec<Role>,
+    pub approve_roles: Vec<Role>,
+    pub approval: Approval,
+    pub review: Option<Review>,
+    pub sections: Vec<Section>,
+    pub questions: Vec<Question>,
+    pub sums: Vec<Sum>,
+    pub result: Option<ResultDef>,
+    pub mandatory: Vec<MandatoryOverride>,
+    pub discretionary: Option<Discretionary>,
+    pub findings: Vec<Finding>,
+    /// SHA-256 of the file's bytes, lower-case hex: stamped on every record made with this form.
+    pub sha256: String,
+    /// Dependencies first, so one pass computes everything.
+    pub(crate) order: Vec<Node>,
+}
+
+impl Form {
+    pub fn question(&self, name: &str) -> Option<usize> {
+        self.questions.iter().position(|q| q.name == name)
+    }
+
+    pub fn sum(&self, name: &str) -> Option<usize> {
+        self.sums.iter().position(|s| s.name == name)
+    }
+
+    pub fn may_fill(&self, role: Role) -> bool {
+        self.fill_roles.contains(&role)
+    }
+
+    pub fn may_approve(&self, role: Role) -> bool {
+        self.approve_roles.contains(&role)
+    }
+
+    /// The answers a new draft starts with: each question's default.
+    pub fn initial_answers(&self) -> super::Answers {
+        self.questions
+            .iter()
+            .filter_map(|q| q.default.clone().map(|v| (q.name.clone(), v)))
+            .collect()
+    }
+}
