@@ -119,10 +119,10 @@ impl Screen for FacilitiesScreen {
             ("Name", 22),
             ("Region", 10),
             ("Kind", 8),
-            ("Cells", 5),
-            ("CNA", 6),
-            ("Held", 6),
-            ("Occ.", 6),
+            (&right("Cells", 5), 5),
+            (&right("CNA", 6), 6),
+            (&right("Held", 6), 6),
+            (&right("Occ.", 6), 6),
         ]);
         let rows: Vec<String> = self
             .rows
@@ -219,9 +219,9 @@ impl Screen for UnitsScreen {
             ("Age", 5),
             ("Status", 11),
             ("Security", 8),
-            ("CNA", 5),
-            ("Held", 5),
-            ("Occ.", 5),
+            (&right("CNA", 5), 5),
+            (&right("Held", 5), 5),
+            (&right("Occ.", 5), 5),
         ]);
         let rows: Vec<String> = self
             .rows
@@ -315,11 +315,11 @@ impl Screen for CellsScreen {
     fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let header = columns(&[
             ("Cell", 10),
-            ("CNA", 4),
-            ("Oper.", 5),
-            ("Max", 4),
-            ("Held", 5),
-            ("Occ.", 6),
+            (&right("CNA", 4), 4),
+            (&right("Oper.", 5), 5),
+            (&right("Max", 4), 4),
+            (&right("Held", 5), 5),
+            (&right("Occ.", 6), 6),
             ("Out of use", 34),
         ]);
         let rows: Vec<String> = self
