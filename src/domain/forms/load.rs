@@ -79,6 +79,8 @@ pub(super) struct SumSpans {
     pub relevant: Option<Range<usize>>,
     /// Per band: where to point when it overlaps or cannot match.
     pub bands: Vec<Range<usize>>,
+    /// A term could not be resolved (already reported): its range means nothing, so its bands are not checked.
+    pub broken: bool,
 }
 
 pub(super) struct Loader<'t> {

@@ -234,14 +234,20 @@ impl Loader<'_> {
                     questions.push(i);
                     spans.questions.push(q.span());
                 }
-                Some(NameOf::Sum(_)) => self.err(
-                    &q.span(),
-                    format!("'{}' is a sum: list it under sums", display(q.get_ref())),
-                ),
-                _ => self.err(
-                    &q.span(),
-                    format!("unknown question '{}'", display(q.get_ref())),
-                ),
+                Some(NameOf::Sum(_)) => {
+                    spans.broken = true;
+                    self.err(
+                        &q.span(),
+                        format!("'{}' is a sum: list it under sums", display(q.get_ref())),
+                    )
+                }
+                _ => {
+                    spans.broken = true;
+                    self.err(
+                        &q.span(),
+                        format!("unknown question '{}'", display(q.get_ref())),
+                    )
+                }
             }
         }
         let mut sums = Vec::new();
@@ -251,7 +257,10 @@ impl Loader<'_> {
                     sums.push(j);
                     spans.sums.push(s.span());
                 }
-                _ => self.err(&s.span(), format!("unknown sum '{}'", display(s.get_ref()))),
+                _ => {
+                    spans.broken = true;
+                    self.err(&s.span(), format!("unknown sum '{}'", display(s.get_ref())))
+                }
             }
         }
         let relevant = r

@@ -227,7 +227,7 @@ impl Loader<'_> {
 
     fn check_bands(&mut self, j: usize, whole: bool) {
         let s = &self.sums[j];
-        if s.bands.is_empty() {
+        if s.bands.is_empty() || self.sum_spans[j].broken {
             return;
         }
         let (lo, hi) = s.range;

@@ -158,8 +158,9 @@ impl Checker<'_> {
         let mut rt = self.expr(right);
         match op {
             BinOp::And | BinOp::Or => {
-                self.want(left, lt, Type::Bool, op.symbol());
-                self.want(right, rt, Type::Bool, op.symbol());
+                let what = format!("'{}'", op.symbol());
+                self.want(left, lt, Type::Bool, &what);
+                self.want(right, rt, Type::Bool, &what);
                 Type::Bool
             }
             _ if op.is_comparison() => {
@@ -216,8 +217,9 @@ impl Checker<'_> {
                 }
             }
             _ => {
-                self.want(left, lt, Type::Number, op.symbol());
-                self.want(right, rt, Type::Number, op.symbol());
+                let what = format!("'{}'", op.symbol());
+                self.want(left, lt, Type::Number, &what);
+                self.want(right, rt, Type::Number, &what);
                 Type::Number
             }
         }
