@@ -17,12 +17,46 @@ mod tests;
 pub use config::{AllocationRules, HardRule, VepMode, VepPolicy, Weights};
 pub use score::{Factor, Reason};
 
-use super::estate::{AgeGroup, FacilityKind, LegalStatus, SecurityLevel, Sex, UnitSex, UnitUse};
+use super::estate::{
+    AgeGroup, FacilityKind, LegalStatus, SecurityLevel, Sex, UnitSex, UnitUse, word_enum,
+};
 use super::non_association::{NaReason, NaScope};
 use super::prisoner::Prisoner;
 use super::text::fold;
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+
+word_enum!(
+    /// Why someone moved cell.
+    MoveReason { Admission = "admission", Reclassification = "reclassification", Overcrowding = "overcrowding",
+                 NonAssociation = "non-association", Discipline = "discipline", Medical = "medical",
+                 Transfer = "transfer", Release = "release" }
+);
+
+pub const MAX_MOVE_TEXT_CHARS: usize = 240;
+
+/// Checks a move's comment (optional) and, when a hard rule is overridden, the reason for it (required).
+pub fn check_move_text(comment: &str, override_reason: Option<&str>) -> Result<(), String> {
+    let count = comment.chars().count();
+    if count > MAX_MOVE_TEXT_CHARS {
+        return Err(format!(
+            "comment: at most {MAX_MOVE_TEXT_CHARS} characters (this has {count})"
+        ));
+    }
+    if let Some(why) = override_reason {
+        if why.trim().is_empty() {
+            return Err("reason for the override: required".into());
+        }
+        let count = why.chars().count();
+        if count > MAX_MOVE_TEXT_CHARS {
+            return Err(format!(
+                "reason for the override: at most {MAX_MOVE_TEXT_CHARS} characters (this has {count})"
+            ));
+        }
+    }
+    Ok(())
+}
 
 /// The person being placed, reduced to what the rules look at.
 #[derive(Debug, Clone, PartialEq)]

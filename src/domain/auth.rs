@@ -78,10 +78,18 @@ pub enum Permission {
     ManageUsers,
     /// Read the audit trail.
     ViewAudit,
+    /// Move a prisoner to another cell.
+    MoveCell,
+    /// Place someone in a cell that breaks a hard rule the service marks overridable, with a written reason.
+    OverrideAllocation,
+    /// Record and close non-associations.
+    ManageNonAssociations,
+    /// Start and end segregation.
+    Segregate,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 14] = [
         Permission::ViewRegister,
         Permission::EditPrisoner,
         Permission::Admit,
@@ -92,6 +100,10 @@ impl Permission {
         Permission::EditEstate,
         Permission::ManageUsers,
         Permission::ViewAudit,
+        Permission::MoveCell,
+        Permission::OverrideAllocation,
+        Permission::ManageNonAssociations,
+        Permission::Segregate,
     ];
 }
 
@@ -106,6 +118,8 @@ pub fn may(role: Role, permission: Permission) -> bool {
         SetVepFlag => matches!(role, Assessor | Supervisor),
         EditEstate | ManageUsers => role == Admin,
         ViewAudit => matches!(role, Supervisor | Admin),
+        MoveCell | ManageNonAssociations => matches!(role, Officer | Supervisor | Admin),
+        OverrideAllocation | Segregate => role == Supervisor,
     }
 }
 
@@ -130,6 +144,10 @@ fn describe(p: Permission) -> &'static str {
         Permission::EditEstate => "change the estate",
         Permission::ManageUsers => "manage staff accounts",
         Permission::ViewAudit => "read the audit trail",
+        Permission::MoveCell => "move prisoners between cells",
+        Permission::OverrideAllocation => "override an allocation rule",
+        Permission::ManageNonAssociations => "record or close non-associations",
+        Permission::Segregate => "start or end segregation",
     }
 }
 
@@ -242,6 +260,20 @@ mod tests {
             refusal(Role::Programme, Permission::Release).as_deref(),
             Some("a programme may not release prisoners")
         );
+    }
+
+    #[test]
+    fn only_supervisors_override_allocation_rules_or_segregate() {
+        for role in Role::ALL {
+            assert_eq!(
+                may(role, Permission::OverrideAllocation),
+                role == Role::Supervisor
+            );
+            assert_eq!(may(role, Permission::Segregate), role == Role::Supervisor);
+        }
+        assert!(may(Role::Officer, Permission::MoveCell));
+        assert!(!may(Role::Programme, Permission::MoveCell));
+        assert!(!may(Role::Assessor, Permission::ManageNonAssociations));
     }
 
     #[test]

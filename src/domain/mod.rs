@@ -8,4 +8,5 @@ pub mod estate_plan;
 pub mod forms;
 pub mod non_association;
 pub mod prisoner;
+pub mod segregation;
 pub mod text;

@@ -1,16 +1,24 @@
 //! All SQL lives here: opening and migrating the file, audited write transactions, and the queries.
 
+mod allocation;
 mod audit;
 mod drafts;
 mod estate;
+mod non_associations;
+mod occupancy;
 mod prisoners;
 pub mod schema;
+mod segregation;
 mod stats;
 mod users;
 
+pub use allocation::{MoveRequest, Movement, MovementRow, RULES_SETTING, Seen, Within};
 pub use audit::{AuditRecord, ChainBreak};
 pub use estate::{CellRow, EstateCounts, FacilityRow, UnitRow};
+pub use non_associations::NaRow;
+pub use occupancy::{Board, BoardLine, Occupancy};
 pub use prisoners::{DEFAULT_NUMBER_PATTERN, PrisonerRow, SearchHit, describe_event};
+pub use segregation::SegregationRow;
 pub use stats::Headline;
 pub use users::{LoginOutcome, StaffRow};
 
@@ -428,5 +436,7 @@ pub(crate) fn time_text(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+#[cfg(test)]
+mod allocation_tests;
 #[cfg(test)]
 mod tests;

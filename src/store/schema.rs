@@ -127,6 +127,74 @@ BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
 CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
 "#,
+    // 2: allocation: non-associations, cell moves, segregation, and an index for the allocator's cell summaries
+    r#"
+CREATE TABLE non_association (
+    id            INTEGER PRIMARY KEY,
+    first_id      INTEGER NOT NULL REFERENCES prisoner(id),
+    first_role    TEXT NOT NULL
+                  CHECK (first_role IN ('victim','perpetrator','rival','gang','co-defendant','other')),
+    second_id     INTEGER NOT NULL REFERENCES prisoner(id),
+    second_role   TEXT NOT NULL
+                  CHECK (second_role IN ('victim','perpetrator','rival','gang','co-defendant','other')),
+    reason        TEXT NOT NULL CHECK (reason IN ('bullying','gang','organised-crime','legal-request','threat',
+                                                  'violence','other')),
+    scope         TEXT NOT NULL CHECK (scope IN ('cell','unit','facility')),
+    comment       TEXT NOT NULL CHECK (length(trim(comment)) >= 1 AND length(comment) <= 240),
+    start         TEXT NOT NULL,
+    expiry        TEXT CHECK (expiry IS NULL OR expiry >= start),
+    created_at    TEXT NOT NULL,
+    created_by    TEXT NOT NULL,
+    closed_at     TEXT,
+    closed_by     TEXT,
+    closed_reason TEXT,
+    CHECK (first_id <> second_id),
+    CHECK ((closed_at IS NULL) = (closed_by IS NULL) AND (closed_at IS NULL) = (closed_reason IS NULL))
+) STRICT;
+-- One open record per pair, whichever way round it was entered. Records are closed, never deleted.
+CREATE UNIQUE INDEX non_association_open_pair
+    ON non_association(min(first_id, second_id), max(first_id, second_id)) WHERE closed_at IS NULL;
+CREATE INDEX non_association_first ON non_association(first_id);
+CREATE INDEX non_association_second ON non_association(second_id);
+CREATE TRIGGER non_association_no_delete BEFORE DELETE ON non_association
+BEGIN SELECT RAISE(ABORT, 'non-associations are closed, never deleted'); END;
+
+CREATE TABLE movement (
+    id              INTEGER PRIMARY KEY,
+    prisoner_id     INTEGER NOT NULL REFERENCES prisoner(id),
+    from_cell       INTEGER REFERENCES cell(id),
+    to_cell         INTEGER REFERENCES cell(id),
+    at              TEXT NOT NULL,
+    reason          TEXT NOT NULL CHECK (reason IN ('admission','reclassification','overcrowding','non-association',
+                                                    'discipline','medical','transfer','release')),
+    comment         TEXT NOT NULL CHECK (length(comment) <= 240),
+    recorded_by     TEXT NOT NULL,
+    -- Set only when a supervisor placed someone despite a hard rule: the rules broken and why.
+    overridden      TEXT,
+    override_reason TEXT,
+    CHECK (from_cell IS NOT NULL OR to_cell IS NOT NULL),
+    CHECK ((overridden IS NULL) = (override_reason IS NULL))
+) STRICT;
+CREATE INDEX movement_prisoner ON movement(prisoner_id, at);
+
+CREATE TABLE segregation (
+    id          INTEGER PRIMARY KEY,
+    prisoner_id INTEGER NOT NULL REFERENCES prisoner(id),
+    started_at  TEXT NOT NULL,
+    ended_at    TEXT CHECK (ended_at IS NULL OR ended_at >= started_at),
+    reason      TEXT NOT NULL CHECK (length(trim(reason)) >= 1 AND length(reason) <= 240),
+    recorded_by TEXT NOT NULL,
+    ended_by    TEXT,
+    CHECK ((ended_at IS NULL) = (ended_by IS NULL))
+) STRICT;
+CREATE UNIQUE INDEX segregation_open ON segregation(prisoner_id) WHERE ended_at IS NULL;
+
+-- What the allocator needs about each occupant, read from the index alone: the rows themselves carry the
+-- whole record as JSON and a full scan of them takes ten times as long on a national register.
+CREATE INDEX prisoner_placement
+    ON prisoner(cell_id, sex, legal_status, birth, vep, vulnerable, json_extract(details, '$.languages'))
+    WHERE in_custody = 1 AND cell_id IS NOT NULL;
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
