@@ -1,5 +1,6 @@
 //! The screens. Each implements `Screen`: it turns actions into domain/store calls and draws itself.
 
+pub mod allocate;
 pub mod estate;
 pub mod estate_form;
 pub mod help;

@@ -142,7 +142,12 @@ impl Screen for RecordScreen {
     fn footer(&self) -> Vec<Action> {
         let mut keys = vec![Action::Down];
         if self.row.prisoner.in_custody {
-            keys.extend([Action::Edit, Action::Transfer, Action::Release]);
+            keys.extend([
+                Action::Edit,
+                Action::MoveCell,
+                Action::Transfer,
+                Action::Release,
+            ]);
         } else {
             keys.push(Action::Edit);
         }
@@ -152,7 +157,8 @@ impl Screen for RecordScreen {
 
     fn help(&self) -> &'static str {
         "The whole register record. Up, Down and the page keys scroll. e edits the particulars, t transfers \
-         to another facility, r records a release; each asks for the authority and the reason. Nothing is \
+         to another facility, m changes the cell (ranked under the separation rules), r records a release; \
+         each asks for the authority and the reason. Nothing is \
          ever deleted: the custody history at the bottom keeps every admission, transfer and release."
     }
 
@@ -190,6 +196,15 @@ impl Screen for RecordScreen {
                     super::movement::MovementScreen::release(&self.row, ctx)
                 };
                 Outcome::Push(Box::new(screen))
+            }
+            Action::MoveCell => {
+                if !ctx.allowed(Permission::MoveCell) {
+                    return Outcome::Handled;
+                }
+                match super::allocate::AllocateScreen::open(&self.row, ctx) {
+                    Some(screen) => Outcome::Push(Box::new(screen)),
+                    None => Outcome::Handled,
+                }
             }
             Action::Down | Action::PageDown => {
                 let step = if action == Action::Down { 1 } else { 10 };

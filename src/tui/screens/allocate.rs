@@ -1,0 +1,315 @@
+//! Change someone's cell: the cells of their facility that break no hard rule, best first, with the reasons for
+//! the one selected; Enter asks for the reason and a comment, and the store checks every rule again on saving.
+
+use super::{Ctx, FormKey, Outcome, Screen};
+use crate::domain::allocate::{Candidates, MoveReason, Mover, Suggestion};
+use crate::domain::auth::Permission;
+use crate::domain::estate::occupancy_percent;
+use crate::domain::text;
+use crate::store::{MoveRequest, PrisonerRow, Seen, Within};
+use crate::tui::keymap::{Action, Scope};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::form::{Form, FormField};
+use crate::tui::widgets::list::{Selection, columns, render_rows, right};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// Rows of the list at 80x24: the rest of the screen shows the reasons for the selected cell.
+const LIST_ROWS: u16 = 9;
+
+pub struct AllocateScreen {
+    who: String,
+    facility: String,
+    mover: Mover,
+    candidates: Candidates,
+    suggestions: Vec<Suggestion>,
+    selection: Selection,
+    may_see_vep: bool,
+    /// Set while the officer confirms a move to the selected cell.
+    confirm: Option<Form>,
+    /// Why the last attempt was refused, shown in full under the list (the message line is one row).
+    refusal: Option<String>,
+}
+
+impl AllocateScreen {
+    pub fn open(row: &PrisonerRow, ctx: &mut Ctx) -> Option<AllocateScreen> {
+        let p = &row.prisoner;
+        let Some(facility_id) = p.facility_id.filter(|_| p.in_custody) else {
+            ctx.error(format!("{} is not in custody.", p.number));
+            return None;
+        };
+        let found =
+            ctx.store
+                .suggest_cells(p.id, Within::Facility(facility_id), ctx.now.date_naive());
+        match found {
+            Ok((mover, candidates, suggestions)) => Some(AllocateScreen {
+                who: format!("{} {}", p.number, p.full_name()),
+                facility: row.facility.clone().unwrap_or_default(),
+                mover,
+                candidates,
+                suggestions,
+                selection: Selection::default(),
+                may_see_vep: ctx.session.may(Permission::ViewVepFlag),
+                confirm: None,
+                refusal: None,
+            }),
+            Err(e) => {
+                ctx.error(format!("Cannot work out the cells: {e}"));
+                None
+            }
+        }
+    }
+
+    fn selected(&self) -> Option<&Suggestion> {
+        self.suggestions.get(self.selection.index)
+    }
+
+    fn row_text(&self, s: &Suggestion) -> String {
+        let Some(place) = self.candidates.place(s.cell) else {
+            return String::new();
+        };
+        let held = place.cellmates(&self.mover).count() as u64;
+        let percent = occupancy_percent(held, place.cell.certified as u64).unwrap_or(0);
+        columns(&[
+            (&place.unit.code, 8),
+            (&place.cell.code, 10),
+            (&right(&format!("{held}/{}", place.cell.certified), 7), 7),
+            (&right(&format!("{percent}%"), 6), 6),
+            (&right(&format!("{:+}", s.score), 6), 6),
+        ])
+    }
+
+    fn start_confirm(&mut self) {
+        let reasons: Vec<&str> = MoveReason::ALL
+            .iter()
+            .filter(|r| !matches!(r, MoveReason::Release | MoveReason::Transfer))
+            .map(|r| r.as_str())
+            .collect();
+        let default = if self.mover.cell_id.is_none() {
+            "admission"
+        } else {
+            "overcrowding"
+        };
+        self.confirm = Some(Form::new(vec![
+            FormField::words("reason", "Reason", &reasons, default),
+            FormField::text("comment", "Comment", ""),
+        ]));
+    }
+
+    fn save(&mut self, ctx: &mut Ctx) -> Outcome {
+        let (Some(s), Some(form)) = (self.selected(), self.confirm.as_ref()) else {
+            return Outcome::Handled;
+        };
+        let Some(place) = self.candidates.place(s.cell) else {
+            return Outcome::Handled;
+        };
+        let reason = MoveReason::parse(&form.get("reason")).unwrap_or(MoveReason::Overcrowding);
+        let comment = form.get("comment");
+        let cell = place.cell.code.clone();
+        let req = MoveRequest {
+            prisoner_id: self.mover.id,
+            to_cell: place.cell.id,
+            reason,
+            comment: &comment,
+            override_reason: None,
+            seen: Some(Seen {
+                from_cell: self.mover.cell_id,
+                occupants: place.cellmates(&self.mover).count() as u32,
+            }),
+        };
+        match ctx.store.move_to_cell(&ctx.actor(), &req) {
+            Ok(_) => {
+                ctx.info(format!("Moved {} to cell {cell}.", self.who));
+                Outcome::Pop
+            }
+            Err(e) => {
+                // The list is stale: show the refusal and let the officer choose again from fresh figures.
+                ctx.error(format!("Not moved: {e}"));
+                self.refusal = Some(e.to_string());
+                self.confirm = None;
+                self.reload(ctx);
+                Outcome::Handled
+            }
+        }
+    }
+
+    fn reload(&mut self, ctx: &mut Ctx) {
+        let Some(facility_id) = self.mover.facility_id else {
+            return;
+        };
+        if let Ok((mover, candidates, suggestions)) = ctx.store.suggest_cells(
+            self.mover.id,
+            Within::Facility(facility_id),
+            ctx.now.date_naive(),
+        ) {
+            self.mover = mover;
+            self.candidates = candidates;
+            self.suggestions = suggestions;
+            self.selection.clamp(self.suggestions.len());
+        }
+    }
+}
+
+impl Screen for AllocateScreen {
+    fn title(&self) -> String {
+        format!("Change cell: {}", self.who)
+    }
+
+    fn footer(&self) -> Vec<Action> {
+        if self.confirm.is_some() {
+            vec![Action::Save, Action::NextField, Action::Back]
+        } else {
+            vec![Action::Down, Action::Select, Action::Back]
+        }
+    }
+
+    fn footer_word(&self, action: Action) -> &'static str {
+        match action {
+            Action::Select => "choose",
+            Action::Save => "move",
+            other => other.describe(),
+        }
+    }
+
+    fn scope(&self) -> Scope {
+        if self.confirm.is_some() {
+            Scope::Text
+        } else {
+            Scope::Browse
+        }
+    }
+
+    fn help(&self) -> &'static str {
+        "Cells in this facility that break none of the hard rules (Mandela Rule 11: men and women, untried and \
+         convicted, civil and criminal, young and adult apart; custody level; cells out of use or full; \
+         non-associations), best first. The lines under the list say why the selected cell scores as it does. \
+         Enter chooses it; give the reason and a comment, then F2. The move is checked again as it is saved: if \
+         someone filled the cell meanwhile you are told what changed and the list is refreshed."
+    }
+
+    fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        if let Some(form) = self.confirm.as_mut() {
+            return match super::form_key(form, action, ctx) {
+                FormKey::Save => self.save(ctx),
+                FormKey::Leave => {
+                    self.confirm = None;
+                    Outcome::Handled
+                }
+                FormKey::Done(outcome) => outcome,
+            };
+        }
+        match action {
+            Action::Back => Outcome::Pop,
+            Action::Select if self.selected().is_some() => {
+                self.refusal = None;
+                self.start_confirm();
+                Outcome::Handled
+            }
+            other => {
+                if self
+                    .selection
+                    .handle(other, self.suggestions.len(), LIST_ROWS as usize - 1)
+                {
+                    Outcome::Handled
+                } else {
+                    Outcome::Ignored
+                }
+            }
+        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let n = self.suggestions.len();
+        let intro = format!(
+            "{n} {} in {} {} every rule; best first.",
+            if n == 1 { "cell" } else { "cells" },
+            text::display(&self.facility),
+            if n == 1 { "fits" } else { "fit" }
+        );
+        frame.render_widget(
+            Paragraph::new(Line::from(intro)),
+            Rect::new(area.x + 1, area.y, area.width.saturating_sub(1), 1),
+        );
+        let rows: Vec<String> = self.suggestions.iter().map(|s| self.row_text(s)).collect();
+        let header = columns(&[
+            ("Unit", 8),
+            ("Cell", 10),
+            (&right("Held", 7), 7),
+            (&right("Cert%", 6), 6),
+            (&right("Score", 6), 6),
+        ]);
+        let list_area = Rect::new(
+            area.x,
+            area.y + 2,
+            area.width,
+            LIST_ROWS.min(area.height.saturating_sub(2)),
+        );
+        render_rows(
+            frame,
+            list_area,
+            theme,
+            Some(&header),
+            &rows,
+            Some(&self.selection),
+            "No cell in this facility fits every rule: a transfer, or a supervisor's override, is needed.",
+        );
+        let below = area.y + 2 + list_area.height + 1;
+        let rest = Rect::new(
+            area.x + 1,
+            below,
+            area.width.saturating_sub(1),
+            area.bottom().saturating_sub(below),
+        );
+        if let Some(form) = &self.confirm {
+            let cell = self
+                .selected()
+                .and_then(|s| self.candidates.place(s.cell))
+                .map(|p| p.cell.code.clone())
+                .unwrap_or_default();
+            frame.render_widget(
+                Paragraph::new(Line::from(Span::styled(
+                    format!("Move to cell {}", text::display(&cell)),
+                    theme.heading(),
+                ))),
+                Rect::new(rest.x, rest.y, rest.width, 1.min(rest.height)),
+            );
+            form.render(
+                frame,
+                Rect::new(
+                    area.x,
+                    rest.y + 1,
+                    area.width,
+                    2.min(rest.height.saturating_sub(1)),
+                ),
+                theme,
+            );
+            return;
+        }
+        let mut lines = Vec::new();
+        if let Some(why) = &self.refusal {
+            let text = format!("Not moved: {}", text::display(why));
+            for part in text::wrap(&text, rest.width as usize) {
+                lines.push(Line::from(Span::styled(part, theme.error())));
+            }
+        }
+        let Some(s) = self.selected() else {
+            frame.render_widget(Paragraph::new(lines), rest);
+            return;
+        };
+        lines.push(Line::from(Span::styled("Why this cell", theme.heading())));
+        for f in &s.reasons {
+            let points = if f.points == 0 {
+                "    ".to_string()
+            } else {
+                format!("{:+4}", f.points)
+            };
+            lines.push(Line::from(format!(
+                "{points} {}",
+                text::display(&f.reason.text(self.may_see_vep))
+            )));
+        }
+        frame.render_widget(Paragraph::new(lines), rest);
+    }
+}
