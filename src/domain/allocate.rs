@@ -24,7 +24,6 @@ use super::non_association::{NaReason, NaScope};
 use super::prisoner::Prisoner;
 use super::text::fold;
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 word_enum!(

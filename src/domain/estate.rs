@@ -6,9 +6,24 @@ use serde::{Deserialize, Serialize};
 macro_rules! word_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $word:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "lowercase")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name { $($variant),+ }
+
+        // Serialised as the same word the database and the files use ("transfer-out", not "transferout").
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let word = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                $name::parse(&word).ok_or_else(|| {
+                    serde::de::Error::custom(format!("'{word}' is not one of: {}", $name::choices()))
+                })
+            }
+        }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -266,6 +281,18 @@ mod tests {
         assert!(f.admits_unit(&u).is_err());
         u.sex = UnitSex::Male;
         assert!(f.admits_unit(&u).is_ok());
+    }
+
+    #[test]
+    fn words_serialise_as_stored() {
+        use crate::domain::prisoner::EventKind;
+        assert_eq!(
+            serde_json::to_string(&EventKind::TransferOut).unwrap(),
+            "\"transfer-out\""
+        );
+        let back: EventKind = serde_json::from_str("\"transfer-out\"").unwrap();
+        assert_eq!(back, EventKind::TransferOut);
+        assert!(serde_json::from_str::<SecurityLevel>("\"supermax\"").is_err());
     }
 
     #[test]
