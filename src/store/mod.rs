@@ -1,6 +1,7 @@
 //! All SQL lives here: opening and migrating the file, audited write transactions, and the queries.
 
 mod allocation;
+mod assessments;
 mod audit;
 mod drafts;
 mod estate;
@@ -13,6 +14,9 @@ mod stats;
 mod users;
 
 pub use allocation::{MoveRequest, Movement, MovementRow, RULES_SETTING, Seen, Within};
+pub use assessments::{
+    ApprovalState, AssessmentRow, Override, Status as AssessmentStatus, Subject, SumScore,
+};
 pub use audit::{AuditRecord, ChainBreak};
 pub use estate::{CellRow, EstateCounts, FacilityRow, UnitRow};
 pub use non_associations::NaRow;
@@ -438,5 +442,7 @@ pub(crate) fn time_text(t: DateTime<Utc>) -> String {
 
 #[cfg(test)]
 mod allocation_tests;
+#[cfg(test)]
+mod assessment_tests;
 #[cfg(test)]
 mod tests;

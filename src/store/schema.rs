@@ -195,6 +195,85 @@ CREATE INDEX prisoner_placement
     ON prisoner(cell_id, sex, legal_status, birth, vep, vulnerable, json_extract(details, '$.languages'))
     WHERE in_custody = 1 AND cell_id IS NOT NULL;
 "#,
+    // 3: assessments: form versions as they were when first used, and assessment records with their revisions
+    r#"
+-- The text of every form version ever used, so a record made with it always shows with its own questions and
+-- weights. A file changed without a new version number is refused when the forms load (store::assessments).
+CREATE TABLE form_version (
+    form_id    TEXT NOT NULL,
+    version    INTEGER NOT NULL CHECK (version >= 1),
+    sha256     TEXT NOT NULL CHECK (length(sha256) = 64),
+    source     TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    PRIMARY KEY (form_id, version)
+) STRICT;
+CREATE TRIGGER form_version_fixed_update BEFORE UPDATE ON form_version
+BEGIN SELECT RAISE(ABORT, 'a recorded form version never changes: give the file a new version number'); END;
+CREATE TRIGGER form_version_fixed_delete BEFORE DELETE ON form_version
+BEGIN SELECT RAISE(ABORT, 'a recorded form version is never deleted'); END;
+
+-- One row per revision of an assessment. A draft is saved as each answer is entered; finalising locks it; an
+-- amendment is a new revision of the same series, and the earlier revisions stay as they were.
+CREATE TABLE assessment (
+    id               INTEGER PRIMARY KEY,
+    series           INTEGER NOT NULL,
+    revision         INTEGER NOT NULL CHECK (revision >= 1),
+    form_id          TEXT NOT NULL,
+    form_version     INTEGER NOT NULL,
+    form_sha256      TEXT NOT NULL,
+    prisoner_id      INTEGER REFERENCES prisoner(id),
+    facility_id      INTEGER REFERENCES facility(id),
+    status           TEXT NOT NULL CHECK (status IN ('draft','final')),
+    author           TEXT NOT NULL,
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL,
+    answers          TEXT NOT NULL,
+    amend_reason     TEXT,
+    -- Set when finalised:
+    assessed_on      TEXT,
+    finalised_at     TEXT,
+    scores           TEXT,
+    scored_result    TEXT,
+    mandatory_reason TEXT,
+    override_result  TEXT,
+    override_reason  TEXT,
+    result           TEXT,
+    custody_level    TEXT CHECK (custody_level IN ('minimum','medium','close','maximum')),
+    findings         TEXT,
+    next_review      TEXT,
+    approval         TEXT NOT NULL DEFAULT 'none' CHECK (approval IN ('none','pending','approved')),
+    approved_by      TEXT,
+    approved_at      TEXT,
+    FOREIGN KEY (form_id, form_version) REFERENCES form_version(form_id, version),
+    UNIQUE (series, revision),
+    CHECK ((prisoner_id IS NULL) <> (facility_id IS NULL)),
+    CHECK ((status = 'final') = (finalised_at IS NOT NULL)),
+    CHECK ((override_result IS NULL) = (override_reason IS NULL)),
+    CHECK ((approved_by IS NULL) = (approved_at IS NULL) AND (approved_by IS NULL) = (approval <> 'approved')),
+    CHECK (approved_by IS NULL OR approved_by <> author),
+    CHECK (revision = 1 OR amend_reason IS NOT NULL)
+) STRICT;
+-- At most one draft per series: two people amending one record at once would lose one of the amendments.
+CREATE UNIQUE INDEX assessment_one_draft ON assessment(series) WHERE status = 'draft';
+CREATE INDEX assessment_prisoner ON assessment(prisoner_id, form_id) WHERE prisoner_id IS NOT NULL;
+CREATE INDEX assessment_facility ON assessment(facility_id, form_id) WHERE facility_id IS NOT NULL;
+CREATE INDEX assessment_author_drafts ON assessment(author) WHERE status = 'draft';
+CREATE INDEX assessment_pending ON assessment(approval) WHERE approval = 'pending';
+CREATE INDEX assessment_review ON assessment(next_review) WHERE next_review IS NOT NULL;
+-- A final revision is locked: only its approval may change, once, from pending to approved.
+CREATE TRIGGER assessment_final_locked BEFORE UPDATE ON assessment
+WHEN OLD.status = 'final' AND (
+    NEW.status IS NOT OLD.status OR NEW.answers IS NOT OLD.answers OR NEW.result IS NOT OLD.result
+    OR NEW.scores IS NOT OLD.scores OR NEW.override_result IS NOT OLD.override_result
+    OR NEW.override_reason IS NOT OLD.override_reason OR NEW.custody_level IS NOT OLD.custody_level
+    OR NEW.next_review IS NOT OLD.next_review OR NEW.author IS NOT OLD.author
+    OR NEW.form_sha256 IS NOT OLD.form_sha256 OR NEW.assessed_on IS NOT OLD.assessed_on
+    OR NOT (NEW.approval IS OLD.approval OR (OLD.approval = 'pending' AND NEW.approval = 'approved'))
+    OR (OLD.approval = 'approved' AND NEW.approved_by IS NOT OLD.approved_by))
+BEGIN SELECT RAISE(ABORT, 'a finalised assessment is locked: amend it instead'); END;
+CREATE TRIGGER assessment_final_kept BEFORE DELETE ON assessment WHEN OLD.status = 'final'
+BEGIN SELECT RAISE(ABORT, 'a finalised assessment is never deleted'); END;
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -32,6 +32,7 @@ pub fn load(bytes: &[u8]) -> Result<Form, Vec<FormError>> {
             }]);
         }
     };
+    let source = text.to_string();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let raw: RawForm = toml::from_str(text).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
@@ -41,7 +42,8 @@ pub fn load(bytes: &[u8]) -> Result<Form, Vec<FormError>> {
         }]
     })?;
     let mut loader = Loader::new(text);
-    let form = loader.form(&raw, sha256);
+    let mut form = loader.form(&raw, sha256);
+    form.source = source;
     if loader.errors.is_empty() {
         Ok(form)
     } else {
@@ -363,6 +365,7 @@ impl<'t> Loader<'t> {
             discretionary,
             findings: std::mem::take(&mut self.findings),
             sha256,
+            source: String::new(),
             order,
         }
     }

@@ -1,6 +1,7 @@
 //! Forms: assessment instruments as data. A TOML file in `forms/` is read (`load`), checked once (names, types,
 //! cycles, bands) and evaluated on every answer (`evaluate`). Pure: no SQL, no terminal, no clock.
 
+pub mod answers;
 mod check;
 pub mod eval;
 pub mod evaluate;

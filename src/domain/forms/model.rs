@@ -270,6 +270,9 @@ pub struct Form {
     pub findings: Vec<Finding>,
     /// SHA-256 of the file's bytes, lower-case hex: stamped on every record made with this form.
     pub sha256: String,
+    /// The file's text exactly as read (its SHA-256 is `sha256`), kept with each version so old records can be
+    /// shown with the form they were made with.
+    pub source: String,
     /// Dependencies first, so one pass computes everything.
     pub(crate) order: Vec<Node>,
 }

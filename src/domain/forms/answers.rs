@@ -1,0 +1,153 @@
+//! Answers as JSON, keyed by question name, for storing a record: each value written in its plainest JSON shape
+//! and read back by the question's type, so a date stays a date and a yes/no stays a yes/no.
+
+use super::model::{Form, QuestionKind};
+use super::{Answers, Value};
+use serde_json::{Map, Value as Json};
+
+/// One answer as JSON: numbers as numbers, dates as "YYYY-MM-DD", yes/no as true/false, choices as lists.
+pub fn value_to_json(v: &Value) -> Json {
+    match v {
+        Value::Null => Json::Null,
+        Value::Number(n) => serde_json::Number::from_f64(*n).map_or(Json::Null, Json::Number),
+        Value::Text(s) => Json::String(s.clone()),
+        Value::Date(d) => Json::String(d.format("%Y-%m-%d").to_string()),
+        Value::Bool(b) => Json::Bool(*b),
+        Value::List(items) => Json::Array(items.iter().cloned().map(Json::String).collect()),
+    }
+}
+
+/// Reads one answer back. With a question it is read by the question's kind; without one (a question since
+/// removed from the form) or when the stored shape does not fit the kind, it is read by its JSON shape, so
+/// nothing stored is dropped: `evaluate` then reports it as an answer of the wrong kind.
+pub fn value_from_json(kind: Option<QuestionKind>, j: &Json) -> Value {
+    let by_kind = kind.and_then(|k| match (k, j) {
+        (QuestionKind::Date, Json::String(s)) => super::types::parse_date(s).map(Value::Date),
+        (QuestionKind::YesNo, Json::Bool(b)) => Some(Value::Bool(*b)),
+        (QuestionKind::Integer | QuestionKind::Decimal, Json::Number(n)) => {
+            n.as_f64().map(Value::Number)
+        }
+        (QuestionKind::SelectOne | QuestionKind::Text, Json::String(s)) => {
+            Some(Value::Text(s.clone()))
+        }
+        _ => None,
+    });
+    by_kind.unwrap_or_else(|| match j {
+        Json::Null | Json::Object(_) => Value::Null,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Number(n) => n.as_f64().map_or(Value::Null, Value::Number),
+        Json::String(s) => Value::Text(s.clone()),
+        Json::Array(items) => Value::List(
+            items
+                .iter()
+                .map(|i| match i {
+                    Json::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect(),
+        ),
+    })
+}
+
+/// All answers as one JSON object; empty answers are left out.
+pub fn answers_to_json(answers: &Answers) -> String {
+    let map: Map<String, Json> = answers
+        .iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| (k.clone(), value_to_json(v)))
+        .collect();
+    Json::Object(map).to_string()
+}
+
+/// Reads answers written by `answers_to_json`, each by its question's kind in `form`. Text that is not a JSON
+/// object reads as no answers.
+pub fn answers_from_json(form: &Form, text: &str) -> Answers {
+    let Ok(Json::Object(map)) = serde_json::from_str::<Json>(text) else {
+        return Answers::new();
+    };
+    map.iter()
+        .map(|(name, j)| {
+            let kind = form.question(name).map(|i| form.questions[i].kind);
+            (name.clone(), value_from_json(kind, j))
+        })
+        .filter(|(_, v)| !v.is_null())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    const FORM: &str = r#"
+id = "t"
+version = 1
+title = "T"
+applies_to = "prisoner"
+fill_roles = ["assessor"]
+approve_roles = ["supervisor"]
+
+[[section]]
+title = "S"
+
+[[section.question]]
+name = "born"
+type = "date"
+label = "Born"
+
+[[section.question]]
+name = "armed"
+type = "yes_no"
+label = "Armed"
+
+[[section.question]]
+name = "years"
+type = "integer"
+label = "Years"
+
+[[section.question]]
+name = "note"
+type = "text"
+label = "Note"
+
+[[section.question]]
+name = "level"
+type = "select_one"
+label = "Level"
+choices = [{ value = "low", label = "Low" }, { value = "high", label = "High" }]
+
+[[section.question]]
+name = "many"
+type = "select_multiple"
+label = "Many"
+choices = [{ value = "a", label = "A" }, { value = "b", label = "B" }]
+"#;
+
+    #[test]
+    fn every_kind_of_answer_reads_back_as_it_was_written() {
+        let form = super::super::load(FORM.as_bytes()).unwrap();
+        let mut answers = Answers::new();
+        answers.insert(
+            "born".into(),
+            Value::Date(NaiveDate::from_ymd_opt(1990, 3, 14).unwrap()),
+        );
+        answers.insert("armed".into(), Value::Bool(false));
+        answers.insert("years".into(), Value::Number(12.0));
+        // Text that looks like a date or a number stays text.
+        answers.insert("note".into(), Value::Text("2026-01-01".into()));
+        answers.insert("level".into(), Value::Text("high".into()));
+        answers.insert("many".into(), Value::List(vec!["a".into(), "b".into()]));
+        let json = answers_to_json(&answers);
+        assert_eq!(answers_from_json(&form, &json), answers);
+    }
+
+    #[test]
+    fn answers_of_the_wrong_shape_or_to_removed_questions_are_kept_by_their_shape() {
+        let form = super::super::load(FORM.as_bytes()).unwrap();
+        let read = answers_from_json(&form, r#"{"born": "not a date", "gone": 3, "armed": null}"#);
+        assert_eq!(read.get("born"), Some(&Value::Text("not a date".into())));
+        assert_eq!(read.get("gone"), Some(&Value::Number(3.0)));
+        assert_eq!(read.get("armed"), None);
+        assert!(answers_from_json(&form, "[1]").is_empty());
+    }
+}
