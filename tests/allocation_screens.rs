@@ -7,6 +7,7 @@ mod fixture;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::style::Color;
 use warden::domain::allocate::MoveReason;
 use warden::domain::estate::*;
 use warden::domain::prisoner::{BirthDate, Prisoner};
@@ -61,18 +62,26 @@ fn estate(fx: &fixture::Fixture) -> (i64, i64) {
 
 struct Driver {
     app: App,
+    mono: bool,
 }
 
 impl Driver {
     fn new(fx: &fixture::Fixture) -> Driver {
+        Driver::with_theme(fx, true)
+    }
+
+    fn with_theme(fx: &fixture::Fixture, mono: bool) -> Driver {
         let store = Store::open(&fx.path).unwrap();
-        let theme = Theme::new(DisplayOptions {
-            mono: true,
-            ascii: true,
-        });
+        let theme = Theme::new(DisplayOptions { mono, ascii: mono });
         Driver {
             app: App::new(store, theme, fixture::t0()),
+            mono,
         }
+    }
+
+    fn snap(&self, name: &str) {
+        let suffix = if self.mono { "mono" } else { "colour" };
+        insta::assert_snapshot!(format!("{name}_{suffix}"), self.screen());
     }
 
     fn key(&mut self, code: KeyCode) -> &mut Self {
@@ -99,6 +108,15 @@ impl Driver {
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
         terminal.draw(|f| self.app.render(f)).unwrap();
         let buffer = terminal.backend().buffer().clone();
+        if self.mono {
+            for cell in buffer.content() {
+                assert!(
+                    cell.fg == Color::Reset && cell.bg == Color::Reset,
+                    "colour in the monochrome theme at {:?}",
+                    cell.symbol()
+                );
+            }
+        }
         let mut out = String::new();
         for y in 0..buffer.area.height {
             let mut line = String::new();
@@ -195,4 +213,75 @@ fn a_cell_filled_meanwhile_is_refused_with_what_changed() {
         "the filled cell is no longer offered:\n{s}"
     );
     insta::assert_snapshot!("allocate_refused", s);
+}
+
+/// Runs a journey twice, in colour and in monochrome, each on a fresh copy of the fixture.
+fn both(f: impl Fn(&mut Driver, &fixture::Fixture)) {
+    for mono in [false, true] {
+        let fx = fixture::build();
+        let mut d = Driver::with_theme(&fx, mono);
+        f(&mut d, &fx);
+    }
+}
+
+/// Two more men in A-01 (certified 1) beside Okello: 300%, which the board shows as it is.
+fn crowd_a01(fx: &fixture::Fixture) {
+    let mut store = Store::open(&fx.path).unwrap();
+    let a = Actor::new("admin", fixture::t0());
+    let okello = store.prisoner(fx.okello).unwrap().unwrap().prisoner;
+    for (seq, name) in [(4, "Ssali"), (5, "Wasswa")] {
+        let mut p = Prisoner::blank(fixture::t0().naive_utc());
+        p.number = format!("LUZ/2026/0000{seq}");
+        p.family_name = name.into();
+        p.birth = BirthDate::YearOnly(1992);
+        p.committing_authority = "Chief Magistrate, Nakawa".into();
+        p.facility_id = okello.facility_id;
+        p.cell_id = okello.cell_id;
+        store.admit(&a, &p).unwrap();
+    }
+}
+
+#[test]
+fn the_occupancy_board_drills_down_from_the_nation_to_a_record() {
+    both(|d, fx| {
+        crowd_a01(fx);
+        d.login("officer");
+        d.key(KeyCode::Down)
+            .key(KeyCode::Down)
+            .key(KeyCode::Down)
+            .key(KeyCode::Enter);
+        let s = d.screen();
+        let luz = s.lines().position(|l| l.contains("LUZ")).unwrap();
+        let kir = s.lines().position(|l| l.contains("KIR")).unwrap();
+        assert!(luz < kir, "most overcrowded first:\n{s}");
+        assert!(s.contains("Nation: 4 held") && s.contains("400%"), "{s}");
+        assert!(s.contains("Region") && s.contains("Central"), "{s}");
+        d.snap("board_facilities");
+        d.key(KeyCode::Enter);
+        let s = d.screen();
+        assert!(s.contains("A wing remand") && s.contains("300%"), "{s}");
+        d.snap("board_units");
+        d.key(KeyCode::Enter);
+        let s = d.screen();
+        assert!(s.contains("A-01") && s.contains("300%"), "{s}");
+        assert!(s.contains("roof leaking"), "{s}");
+        d.snap("board_cells");
+        d.key(KeyCode::Enter);
+        let s = d.screen();
+        assert!(s.contains("Okello") && s.contains("Ssali"), "{s}");
+        d.key(KeyCode::Enter);
+        let s = d.screen();
+        assert!(s.contains("In custody (remand)"), "the record opens:\n{s}");
+        // Back up to the board, then a region narrows it to its own facilities.
+        for _ in 0..4 {
+            d.key(KeyCode::Esc);
+        }
+        d.key(KeyCode::End)
+            .key(KeyCode::Up)
+            .key(KeyCode::Up)
+            .key(KeyCode::Enter);
+        let s = d.screen();
+        assert!(s.contains("Occupancy board: Central region"), "{s}");
+        assert!(s.contains("LUZ") && !s.contains("KIR"), "{s}");
+    });
 }

@@ -497,6 +497,7 @@ fn user_admin_screens() {
             .key(KeyCode::Down)
             .key(KeyCode::Down)
             .key(KeyCode::Down)
+            .key(KeyCode::Down)
             .key(KeyCode::Enter);
         d.snap("users");
         d.text("n")

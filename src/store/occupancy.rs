@@ -46,6 +46,8 @@ pub struct BoardLine {
     pub code: String,
     /// For a cell, why it is out of use (empty when in use).
     pub name: String,
+    /// For a facility, its region (and a region's own name); empty for units and cells.
+    pub region: String,
     pub occupancy: Occupancy,
 }
 
@@ -71,6 +73,7 @@ fn read_line(r: &rusqlite::Row) -> rusqlite::Result<BoardLine> {
         id: r.get(0)?,
         code: r.get(1)?,
         name: r.get(2)?,
+        region: String::new(),
         occupancy: Occupancy {
             certified: n(3)?,
             operational: n(4)?,
@@ -102,17 +105,19 @@ impl Store {
         let mut regions: Vec<BoardLine> = Vec::new();
         let mut nation = Occupancy::default();
         for row in rows {
-            let (line, region) = row?;
+            let (mut line, region) = row?;
             nation.add(&line.occupancy);
             match regions.iter_mut().find(|r| r.name == region) {
                 Some(r) => r.occupancy.add(&line.occupancy),
                 None => regions.push(BoardLine {
                     id: 0,
                     code: region.clone(),
-                    name: region,
+                    name: region.clone(),
+                    region: region.clone(),
                     occupancy: line.occupancy,
                 }),
             }
+            line.region = region;
             facilities.push(line);
         }
         most_overcrowded_first(&mut facilities);

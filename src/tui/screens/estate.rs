@@ -357,7 +357,7 @@ pub struct OccupantsScreen {
 }
 
 impl OccupantsScreen {
-    fn new(cell: Cell, ctx: &mut Ctx) -> OccupantsScreen {
+    pub(crate) fn new(cell: Cell, ctx: &mut Ctx) -> OccupantsScreen {
         let mut s = OccupantsScreen {
             cell,
             rows: Vec::new(),

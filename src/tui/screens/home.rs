@@ -16,6 +16,7 @@ enum Target {
     Search,
     Admit,
     Estate,
+    Board,
     Users,
     Help,
     Logout,
@@ -31,6 +32,7 @@ const MENU: &[(&str, Option<Permission>, Target)] = &[
     ),
     ("Admit a prisoner", Some(Permission::Admit), Target::Admit),
     ("Estate: facilities, units, cells", None, Target::Estate),
+    ("Occupancy board", None, Target::Board),
     (
         "Staff accounts",
         Some(Permission::ManageUsers),
@@ -95,6 +97,9 @@ impl Screen for HomeScreen {
                     },
                     Target::Estate => {
                         Outcome::Push(Box::new(super::estate::FacilitiesScreen::new(ctx)))
+                    }
+                    Target::Board => {
+                        Outcome::Push(Box::new(super::occupancy::BoardScreen::new(ctx)))
                     }
                     Target::Users => match super::users::UsersScreen::new(ctx) {
                         Some(s) => Outcome::Push(Box::new(s)),
