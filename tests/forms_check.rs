@@ -114,7 +114,7 @@ fn the_probe_form_is_clean() {
 fn unknown_key() {
     assert_eq!(
         broken("required = true\n", "requird = true\n")[0],
-        "probe.toml:14:1: unknown field `requird`, expected one of `name`, `type`, `label`, `hint`, `required`, `relevant`, `constraint`, `constraint_message`, `default`, `choices`, `choice_list`, `calculation`, `min`, `max`, `translations`"
+        "probe.toml:14:1: unknown field `requird`, expected one of `name`, `type`, `label`, `hint`, `required`, `relevant`, `constraint`, `constraint_message`, `default`, `prefill`, `choices`, `choice_list`, `calculation`, `min`, `max`, `translations`"
     );
 }
 

@@ -1,9 +1,28 @@
 //! Answers as JSON, keyed by question name, for storing a record: each value written in its plainest JSON shape
 //! and read back by the question's type, so a date stays a date and a yes/no stays a yes/no.
 
-use super::model::{Form, QuestionKind};
+use super::model::{Form, Prefill, QuestionKind};
 use super::{Answers, Value};
+use crate::domain::prisoner::{BirthDate, Prisoner};
 use serde_json::{Map, Value as Json};
+
+/// What a new draft about `prisoner` starts with: each question's default, then what the register record holds
+/// for questions marked `prefill`.
+pub fn initial_answers(form: &Form, prisoner: Option<&Prisoner>) -> Answers {
+    let mut answers = form.initial_answers();
+    let Some(p) = prisoner else {
+        return answers;
+    };
+    for q in &form.questions {
+        let value = match (q.prefill, &p.birth) {
+            (Some(Prefill::Sex), _) => Value::Text(p.sex.as_str().to_string()),
+            (Some(Prefill::DateOfBirth), BirthDate::Exact(d)) => Value::Date(*d),
+            _ => continue,
+        };
+        answers.insert(q.name.clone(), value);
+    }
+    answers
+}
 
 /// One answer as JSON: numbers as numbers, dates as "YYYY-MM-DD", yes/no as true/false, choices as lists.
 pub fn value_to_json(v: &Value) -> Json {
@@ -149,5 +168,76 @@ choices = [{ value = "a", label = "A" }, { value = "b", label = "B" }]
         assert_eq!(read.get("gone"), Some(&Value::Number(3.0)));
         assert_eq!(read.get("armed"), None);
         assert!(answers_from_json(&form, "[1]").is_empty());
+    }
+
+    const PREFILLED: &str = r#"
+id = "p"
+version = 1
+title = "P"
+applies_to = "prisoner"
+fill_roles = ["assessor"]
+approve_roles = ["supervisor"]
+
+[[section]]
+title = "S"
+
+[[section.question]]
+name = "sex"
+type = "select_one"
+label = "Sex"
+prefill = "sex"
+choices = [{ value = "female", label = "F" }, { value = "male", label = "M" }]
+
+[[section.question]]
+name = "born"
+type = "date"
+label = "Born"
+prefill = "date_of_birth"
+
+[[section.question]]
+name = "years"
+type = "integer"
+label = "Years"
+default = 3
+"#;
+
+    #[test]
+    fn a_new_draft_takes_sex_and_an_exact_date_of_birth_from_the_register() {
+        let form = super::super::load(PREFILLED.as_bytes()).unwrap();
+        let when = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let mut p = Prisoner::blank(when.and_hms_opt(9, 0, 0).unwrap());
+        p.sex = crate::domain::estate::Sex::Female;
+        p.birth = BirthDate::Exact(NaiveDate::from_ymd_opt(1990, 3, 14).unwrap());
+        let a = initial_answers(&form, Some(&p));
+        assert_eq!(a.get("sex"), Some(&Value::Text("female".into())));
+        assert_eq!(
+            a.get("born"),
+            Some(&Value::Date(NaiveDate::from_ymd_opt(1990, 3, 14).unwrap()))
+        );
+        assert_eq!(a.get("years"), Some(&Value::Number(3.0)));
+        // A year alone is not a date: the assessor asks.
+        p.birth = BirthDate::YearOnly(1990);
+        assert_eq!(initial_answers(&form, Some(&p)).get("born"), None);
+        assert_eq!(initial_answers(&form, None).len(), 1);
+    }
+
+    #[test]
+    fn a_prefill_must_name_a_register_field_that_fits_the_question() {
+        let unknown = PREFILLED.replace("prefill = \"sex\"", "prefill = \"gender\"");
+        let e = super::super::load(unknown.as_bytes()).unwrap_err();
+        assert_eq!(e[0].pos.line, 16);
+        assert!(
+            e[0].message.contains("known: sex, date_of_birth"),
+            "{}",
+            e[0].message
+        );
+        let misfit = PREFILLED.replace("prefill = \"date_of_birth\"", "prefill = \"sex\"");
+        let e = super::super::load(misfit.as_bytes()).unwrap_err();
+        assert_eq!(e[0].pos.line, 23);
+        assert!(
+            e[0].message.contains("needs a select_one question"),
+            "{}",
+            e[0].message
+        );
     }
 }

@@ -3,8 +3,8 @@
 
 use super::expr::{self, Expr};
 use super::model::{
-    AppliesTo, Approval, Choice, Form, MandatoryOverride, Question, QuestionKind, Review, Section,
-    Text, Trigger,
+    AppliesTo, Approval, Choice, Form, MandatoryOverride, Prefill, Question, QuestionKind, Review,
+    Section, Text, Trigger,
 };
 use super::raw::{RawChoice, RawForm, RawQuestion, RawSection, S, Tr};
 use super::types::Type;
@@ -572,6 +572,7 @@ impl<'t> Loader<'t> {
             constraint,
             constraint_message,
             default: None,
+            prefill: None,
             choices,
             calculation,
             min,
@@ -582,6 +583,9 @@ impl<'t> Loader<'t> {
         if let Some(d) = &r.default {
             question.default = self.default_value(&question, d);
         }
+        if let Some(p) = &r.prefill {
+            question.prefill = self.prefill(&question, p);
+        }
         self.questions.push(question);
         self.qspans.push(QuestionSpans {
             name: r.name.span(),
@@ -590,6 +594,35 @@ impl<'t> Loader<'t> {
             calculation: r.calculation.as_ref().map(|s| s.span()),
             choices: choice_spans,
         });
+    }
+
+    /// A prefill names a register field and fits the question's kind (and a sex question offers both sexes).
+    fn prefill(&mut self, q: &Question, raw: &S<String>) -> Option<Prefill> {
+        let Some(p) = Prefill::parse(raw.get_ref()) else {
+            let known: Vec<_> = Prefill::ALL.iter().map(|p| p.word()).collect();
+            self.err(
+                &raw.span(),
+                format!(
+                    "prefill: unknown register field (known: {})",
+                    known.join(", ")
+                ),
+            );
+            return None;
+        };
+        let fits = q.kind == p.kind()
+            && (p != Prefill::Sex || ["male", "female"].iter().all(|v| q.choice(v).is_some()));
+        if !fits {
+            let needs = match p {
+                Prefill::Sex => "a select_one question with the choices male and female",
+                Prefill::DateOfBirth => "a date question",
+            };
+            self.err(
+                &raw.span(),
+                format!("prefill = \"{}\" needs {needs}", p.word()),
+            );
+            return None;
+        }
+        Some(p)
     }
 
     fn question_choices(

@@ -99,6 +99,38 @@ impl QuestionKind {
     }
 }
 
+/// A register field that answers a question when a draft starts, so nobody types again what the record holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prefill {
+    /// A select_one question whose choices include `male` and `female`.
+    Sex,
+    /// A date question; filled only when the register holds the exact date, not just the year.
+    DateOfBirth,
+}
+
+impl Prefill {
+    pub const ALL: [Prefill; 2] = [Prefill::Sex, Prefill::DateOfBirth];
+
+    pub fn word(self) -> &'static str {
+        match self {
+            Prefill::Sex => "sex",
+            Prefill::DateOfBirth => "date_of_birth",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Prefill> {
+        Prefill::ALL.into_iter().find(|p| p.word() == s)
+    }
+
+    /// The kind of question it can fill.
+    pub fn kind(self) -> QuestionKind {
+        match self {
+            Prefill::Sex => QuestionKind::SelectOne,
+            Prefill::DateOfBirth => QuestionKind::Date,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Choice {
     pub value: String,
@@ -118,6 +150,8 @@ pub struct Question {
     pub constraint_message: Option<Text>,
     /// What a new draft starts with (already of the question's type).
     pub default: Option<super::Value>,
+    /// Filled from the register record when a draft starts (over `default`).
+    pub prefill: Option<Prefill>,
     /// For select_one, select_multiple and yes_no (whose choices are always "yes" then "no").
     pub choices: Vec<Choice>,
     pub calculation: Option<Expr>,

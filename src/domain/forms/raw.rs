@@ -148,6 +148,8 @@ pub struct RawQuestion {
     #[serde(default)]
     pub default: Option<S<toml::Value>>,
     #[serde(default)]
+    pub prefill: Option<S<String>>,
+    #[serde(default)]
     pub choices: Option<S<Vec<S<RawChoice>>>>,
     #[serde(default)]
     pub choice_list: Option<S<String>>,
