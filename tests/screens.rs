@@ -97,6 +97,17 @@ impl Driver {
         out.replace(&self.path_text, &hidden[..self.path_text.len().max(15)])
     }
 
+    /// The frame as drawn, with styles, and where the terminal cursor is shown (None: hidden).
+    fn frame(&self) -> (ratatui::buffer::Buffer, Option<(u16, u16)>) {
+        let mut terminal = Terminal::new(TestBackend::new(self.width, self.height)).unwrap();
+        terminal.draw(|f| self.app.render(f)).unwrap();
+        let backend = terminal.backend();
+        let cursor = backend
+            .cursor_visible()
+            .then(|| (backend.cursor_position().x, backend.cursor_position().y));
+        (backend.buffer().clone(), cursor)
+    }
+
     fn snap(&self, name: &str) {
         let suffix = if self.mono { "mono" } else { "colour" };
         insta::assert_snapshot!(format!("{name}_{suffix}"), self.screen());
@@ -570,4 +581,57 @@ fn logout_returns_to_sign_in_and_is_audited() {
     );
     d.ctrl('q');
     assert!(d.app.should_quit());
+}
+
+/// Monochrome has no colour to lean on: the focused field shows by its mark and the cursor, the selected row by a
+/// mark in reverse video, errors in bold.
+#[test]
+fn monochrome_shows_focus_selection_and_errors() {
+    use ratatui::style::Modifier;
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx, true);
+    let cell_at = |buf: &ratatui::buffer::Buffer, text: &str| -> Option<(u16, u16)> {
+        (0..buf.area.height).find_map(|y| {
+            let row: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
+            row.find(text).map(|i| (row[..i].chars().count() as u16, y))
+        })
+    };
+    // Sign-in: the user name field is marked and holds the cursor; the password field does after Tab.
+    let (buf, cursor) = d.frame();
+    let (mx, my) = cell_at(&buf, ">User name").expect("the focused field is marked");
+    assert_eq!(buf[(mx, my)].symbol(), ">");
+    assert_eq!(
+        cursor.map(|c| c.1),
+        Some(my),
+        "the cursor is in the focused field"
+    );
+    d.key(KeyCode::Tab);
+    let (buf, cursor) = d.frame();
+    let (_, py) = cell_at(&buf, ">Password").expect("focus moved to the password");
+    assert_eq!(cursor.map(|c| c.1), Some(py));
+    // A refused sign-in is in bold.
+    d.key(KeyCode::Tab)
+        .text("officer")
+        .key(KeyCode::Enter)
+        .text("wrong")
+        .key(KeyCode::Enter);
+    let (buf, _) = d.frame();
+    let (ex, ey) = cell_at(&buf, "Wrong user name").expect("the refusal is shown");
+    assert!(
+        buf[(ex, ey)].modifier.contains(Modifier::BOLD),
+        "errors are bold"
+    );
+    // Home: exactly one menu row is selected, by a '>' in reverse video.
+    d.text(fixture::PASSWORD).key(KeyCode::Enter);
+    let (buf, _) = d.frame();
+    let marks: Vec<_> = buf
+        .content()
+        .iter()
+        .filter(|c| c.symbol() == ">" && c.modifier.contains(Modifier::REVERSED))
+        .collect();
+    assert_eq!(marks.len(), 1, "{}", d.screen());
+    assert!(
+        buf[(0, 0)].modifier.contains(Modifier::REVERSED),
+        "the title bar is in reverse video"
+    );
 }

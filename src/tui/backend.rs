@@ -133,7 +133,7 @@ impl<W: Write> LeanBackend<W> {
         for x in from..to {
             let cell = self.shadow.cell((x, y))?;
             let symbol = cell.symbol();
-            if symbol.width() != 1 || Pen::of(cell, self.mono) != pen {
+            if symbol.width() != 1 || !Pen::of(cell, self.mono).looks_same(pen, symbol) {
                 return None;
             }
             bytes.extend_from_slice(symbol.as_bytes());
@@ -151,7 +151,7 @@ impl<W: Write> LeanBackend<W> {
 
     /// True when the cell is a space drawn with the default pen, which is what EL leaves behind.
     fn is_erased(cell: &Cell, mono: bool) -> bool {
-        cell.symbol() == " " && Pen::of(cell, mono).is_default()
+        cell.symbol() == " " && Pen::of(cell, mono).on_blank() == Pen::DEFAULT
     }
 
     /// The first column from which row `y` of the shadow is erased-looking to its end.
@@ -198,13 +198,23 @@ impl<W: Write> LeanBackend<W> {
         let width = self.shadow.area.width;
         for (i, (x, cell)) in cells.iter().enumerate() {
             if erase_from == Some(i) {
-                self.move_to(*x, y);
-                self.set_pen(Pen::DEFAULT);
+                // Erase from where the cursor already is when that is inside the blank tail.
+                match self.cursor {
+                    Cursor::At { x: cx, y: cy } if cy == y && cx >= tail && cx <= *x => {}
+                    _ => self.move_to(*x, y),
+                }
+                if !self.pen.is_some_and(|p| p.on_blank() == Pen::DEFAULT) {
+                    self.set_pen(Pen::DEFAULT);
+                }
                 self.buf.extend_from_slice(b"\x1b[K");
                 return;
             }
             self.move_to(*x, y);
-            self.set_pen(Pen::of(cell, self.mono));
+            let pen = Pen::of(cell, self.mono);
+            // A space looks the same in any foreground: keep the pen rather than pay to change it.
+            if !self.pen.is_some_and(|p| p.looks_same(pen, cell.symbol())) {
+                self.set_pen(pen);
+            }
             self.buf.extend_from_slice(cell.symbol().as_bytes());
             let next = x + cell.symbol().width() as u16;
             self.cursor = if next >= width {
@@ -253,6 +263,15 @@ impl<W: Write> Backend for LeanBackend<W> {
             let cell = showable(cell, x, area.width);
             let w = cell.symbol().width() as u16;
             covered = (w > 1).then_some((y, x + w));
+            // ratatui sends a cell whose style changed even if it looks the same (a space in another foreground):
+            // what the terminal already shows is left alone.
+            let old = &self.shadow[(x, y)];
+            if self.synced
+                && old.symbol() == cell.symbol()
+                && Pen::of(old, self.mono).looks_same(Pen::of(&cell, self.mono), cell.symbol())
+            {
+                continue;
+            }
             // The right half of a wide character still on the terminal is about to be overwritten, which blanks
             // its left half there: remember that column as unknown so nothing is reprinted or erased from it.
             // (A wide character written in this frame covers its right half, so this one is older.)

@@ -68,9 +68,25 @@ impl Pen {
         }
     }
 
-    /// True when a blank drawn with this pen looks like an erased cell.
-    pub fn is_default(&self) -> bool {
-        *self == Pen::DEFAULT
+    /// What of this pen shows on a blank cell: the background, and the attributes that draw on blanks (with the
+    /// foreground colour). Bold, dim, italic, blink and the foreground alone do not show on a space.
+    pub fn on_blank(self) -> Pen {
+        let visible = Modifier::REVERSED | Modifier::UNDERLINED | Modifier::CROSSED_OUT;
+        let mods = self.mods & visible;
+        Pen {
+            fg: if mods.is_empty() {
+                Color::Reset
+            } else {
+                self.fg
+            },
+            bg: self.bg,
+            mods,
+        }
+    }
+
+    /// True when `symbol` drawn with this pen looks the same as drawn with `other`.
+    pub fn looks_same(self, other: Pen, symbol: &str) -> bool {
+        self == other || (symbol == " " && self.on_blank() == other.on_blank())
     }
 }
 
@@ -238,6 +254,17 @@ mod tests {
         let dim = pen(Color::Reset, Color::Reset, Modifier::DIM);
         let s = transition_string(Some(bold_dim), dim);
         assert!(s == "\x1b[22;2m" || s == "\x1b[0;2m", "{s:?}");
+    }
+
+    #[test]
+    fn a_blank_looks_the_same_in_any_foreground() {
+        let cyan = pen(Color::Cyan, Color::Reset, Modifier::BOLD);
+        assert!(cyan.looks_same(Pen::DEFAULT, " "));
+        assert!(!cyan.looks_same(Pen::DEFAULT, "x"));
+        let reversed = pen(Color::Cyan, Color::Reset, Modifier::REVERSED);
+        assert!(!reversed.looks_same(Pen::DEFAULT, " "));
+        let on_blue = pen(Color::Reset, Color::Blue, Modifier::empty());
+        assert!(!on_blue.looks_same(Pen::DEFAULT, " "));
     }
 
     #[test]

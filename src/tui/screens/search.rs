@@ -124,10 +124,8 @@ impl Screen for SearchScreen {
         let (shown, col) = self.input.view(area.width as usize - 12);
         let line = Line::from(vec![
             Span::styled(" Find: ", theme.label()),
-            Span::styled(
-                format!("{shown:<w$}", w = area.width as usize - 12),
-                theme.selected(),
-            ),
+            // Plain, with the cursor in it: a highlighted box would need a pen change on every key typed.
+            Span::raw(format!("{shown:<w$}", w = area.width as usize - 12)),
         ]);
         frame.render_widget(
             Paragraph::new(line),

@@ -87,10 +87,6 @@ impl FormField {
                 .unwrap_or_default(),
         }
     }
-
-    fn is_text(&self) -> bool {
-        matches!(self.value, FieldValue::Text(_))
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -308,7 +304,7 @@ impl Form {
             } else {
                 " "
             };
-            let label = format!("{mark}{:<w$} ", text::fit(&f.label, label_w), w = label_w);
+            let label = format!("{:<w$} ", text::fit(&f.label, label_w), w = label_w);
             let (shown, col) = match &f.value {
                 // Only the focused field follows its cursor; the others show their beginning.
                 FieldValue::Text(input) if focused => input.view(value_w.saturating_sub(1)),
@@ -326,9 +322,9 @@ impl Form {
                     (text::fit(&s, value_w), 0)
                 }
             };
-            let value_style = if focused {
-                theme.selected()
-            } else if f.read_only {
+            // Focus is the '>' mark and the terminal's cursor, not a highlighted field: a highlight costs a
+            // repaint of two whole fields on every Tab, which a 9600-baud line feels.
+            let value_style = if f.read_only {
                 theme.dim()
             } else {
                 theme.base()
@@ -339,11 +335,19 @@ impl Form {
             } else {
                 theme.label()
             };
+            // The focus mark is in the plain style, so moving it needs no change of colour on the line.
+            let mark_style = if f.error.is_some() {
+                theme.error()
+            } else {
+                theme.base()
+            };
             lines.push(Line::from(vec![
+                Span::styled(mark, mark_style),
                 Span::styled(label, label_style),
                 Span::styled(format!("{shown}{}", " ".repeat(pad)), value_style),
             ]));
-            if focused && f.is_text() && !f.read_only {
+            // Choices take the cursor too (at their first column), so focus shows the same way on every field.
+            if focused && !f.read_only {
                 let y = area.y + (i - scroll) as u16;
                 let x = area.x + (label_w + 2 + col) as u16;
                 cursor = Some(Position::new(x.min(area.right().saturating_sub(1)), y));

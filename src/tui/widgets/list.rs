@@ -107,11 +107,13 @@ pub fn render_rows(
         let width = area.width as usize;
         let body = text::fit(row, width.saturating_sub(1));
         let pad = width.saturating_sub(1 + text::width(&body));
+        // The selection is one marked cell, not a highlighted row: moving it then rewrites two cells instead of
+        // two whole rows. The mark is in the selected style so it stands out in monochrome too.
         if selected {
-            lines.push(Line::from(Span::styled(
-                format!("{}{body}{}", theme.pointer(), " ".repeat(pad)),
-                theme.selected(),
-            )));
+            lines.push(Line::from(vec![
+                Span::styled(theme.pointer(), theme.selected()),
+                Span::raw(format!("{body}{}", " ".repeat(pad))),
+            ]));
         } else {
             lines.push(Line::from(format!(" {body}")));
         }
