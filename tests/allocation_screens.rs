@@ -10,6 +10,7 @@ use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 use warden::domain::allocate::MoveReason;
 use warden::domain::estate::*;
+use warden::domain::non_association::{NaReason, NaRole, NaScope, NonAssociation};
 use warden::domain::prisoner::{BirthDate, Prisoner};
 use warden::store::{Actor, MoveRequest, Store};
 use warden::tui::DisplayOptions;
@@ -143,7 +144,8 @@ fn an_officer_moves_someone_to_the_best_cell_with_the_reasons_shown() {
         .text("m");
     let s = d.screen();
     assert!(s.contains("B-02") && s.contains("B-01"), "{s}");
-    assert!(!s.contains("A-01"), "{s}");
+    let a01 = s.lines().find(|l| l.contains("A-01")).unwrap_or_default();
+    assert!(a01.contains("refused"), "the remand cell is refused:\n{s}");
     insta::assert_snapshot!("allocate_list", s);
     d.key(KeyCode::Enter);
     insta::assert_snapshot!("allocate_confirm", d.screen());
@@ -208,8 +210,9 @@ fn a_cell_filled_meanwhile_is_refused_with_what_changed() {
         ),
         "{s}"
     );
+    let b02 = s.lines().find(|l| l.contains("B-02  ")).unwrap_or_default();
     assert!(
-        !s.contains("B-02  "),
+        b02.contains("refused"),
         "the filled cell is no longer offered:\n{s}"
     );
     insta::assert_snapshot!("allocate_refused", s);
@@ -284,4 +287,152 @@ fn the_occupancy_board_drills_down_from_the_nation_to_a_record() {
         assert!(s.contains("Occupancy board: Central region"), "{s}");
         assert!(s.contains("LUZ") && !s.contains("KIR"), "{s}");
     });
+}
+
+#[test]
+fn a_non_association_is_recorded_from_the_record_shown_on_both_and_closed() {
+    both(|d, fx| {
+        d.login("officer")
+            .text("/")
+            .text("okello")
+            .key(KeyCode::Enter)
+            .text("x");
+        let s = d.screen();
+        assert!(s.contains("No non-associations"), "{s}");
+        d.text("n");
+        // The other person by number, their role, this person's role, the reason, the scope, a comment.
+        d.text("LUZ/2026/00002")
+            .key(KeyCode::Enter)
+            .text("perp")
+            .key(KeyCode::Enter)
+            .text("vic")
+            .key(KeyCode::Enter)
+            .text("viol")
+            .key(KeyCode::Enter)
+            .text("cell")
+            .key(KeyCode::Enter);
+        d.key(KeyCode::F(2));
+        let s = d.screen();
+        assert!(s.contains("comment: required"), "{s}");
+        d.text("fight in the yard");
+        d.snap("non_association_form");
+        d.key(KeyCode::F(2));
+        let s = d.screen();
+        assert!(
+            s.contains("Recorded: kept apart from LUZ/2026/00002")
+                && s.contains("(not in the same cell)"),
+            "{s}"
+        );
+        d.snap("non_association_list");
+        d.key(KeyCode::Esc).key(KeyCode::End);
+        let s = d.screen();
+        assert!(
+            s.contains("Kept apart from") && s.contains("LUZ/2026/00002 Абенов, Нурлан"),
+            "{s}"
+        );
+        assert!(s.contains("(perpetrator; this person victim)"), "{s}");
+        // The other record shows it too, with the roles the other way round.
+        let store = Store::open(&fx.path).unwrap();
+        let rows = store.non_associations_of(fx.abenov).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].other_number, "LUZ/2026/00001");
+        // Close it with a reason: it stays, closed.
+        d.text("x").key(KeyCode::Enter).text("moved to Kirinya");
+        d.key(KeyCode::F(2));
+        let s = d.screen();
+        assert!(s.contains("Closed the non-association"), "{s}");
+        assert!(s.contains("0 open, 1 closed"), "{s}");
+        let rows = store.non_associations_of(fx.okello).unwrap();
+        assert_eq!(
+            rows[0].na.closed.as_ref().unwrap().reason,
+            "moved to Kirinya"
+        );
+    });
+}
+
+#[test]
+fn an_unknown_number_is_named_at_its_field() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx);
+    d.login("officer")
+        .text("/")
+        .text("okello")
+        .key(KeyCode::Enter)
+        .text("xn")
+        .text("LUZ/2026/09999")
+        .key(KeyCode::F(2));
+    let s = d.screen();
+    assert!(s.contains("no one has the number LUZ/2026/09999"), "{s}");
+    // Programme staff may read records but not record non-associations: the domain says so.
+    let mut p = Driver::new(&fx);
+    p.login("programme")
+        .text("/")
+        .text("okello")
+        .key(KeyCode::Enter)
+        .text("xn");
+    assert!(p.screen().contains("Not allowed"), "{}", p.screen());
+}
+
+#[test]
+fn the_change_cell_list_shows_a_cell_refused_for_a_non_association() {
+    let fx = fixture::build();
+    let (b1, _) = estate(&fx);
+    let mut store = Store::open(&fx.path).unwrap();
+    let mugisha = store.prisoner_by_number("LUZ/2026/00003").unwrap().unwrap();
+    assert_eq!(mugisha.prisoner.cell_id, Some(b1));
+    store
+        .add_non_association(
+            &Actor::new("officer", fixture::t0()),
+            &NonAssociation {
+                id: 0,
+                first: fx.abenov,
+                first_role: NaRole::Rival,
+                second: mugisha.prisoner.id,
+                second_role: NaRole::Rival,
+                reason: NaReason::Gang,
+                scope: NaScope::Cell,
+                comment: "rival gangs".into(),
+                start: fixture::t0().date_naive(),
+                expiry: None,
+                closed: None,
+            },
+        )
+        .unwrap();
+    let mut d = Driver::new(&fx);
+    d.login("officer")
+        .text("/")
+        .text("абенов")
+        .key(KeyCode::Enter)
+        .text("m");
+    let s = d.screen();
+    let b01 = s
+        .lines()
+        .find(|l| l.contains("B-01"))
+        .unwrap_or_else(|| panic!("B-01 is listed:\n{s}"));
+    assert!(b01.contains("refused"), "{s}");
+    // Select B-01: the reason is shown under the list, and Enter refuses with it.
+    while !d
+        .screen()
+        .lines()
+        .any(|l| l.starts_with(">") && l.contains("B-01"))
+    {
+        d.key(KeyCode::Down);
+    }
+    let s = d.screen();
+    let flat = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("kept apart: LUZ/2026/00003 Mugisha is in the same cell (gang)"),
+        "{s}"
+    );
+    insta::assert_snapshot!("allocate_refused_non_association", s);
+    d.key(KeyCode::Enter);
+    let s = d.screen();
+    assert!(
+        s.contains("Cell B-01 refused: kept apart: LUZ/2026/00003 Mugisha"),
+        "{s}"
+    );
+    assert!(
+        !s.contains("Move to cell"),
+        "no confirmation is offered:\n{s}"
+    );
 }

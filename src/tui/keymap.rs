@@ -25,6 +25,8 @@ pub enum Action {
     Release,
     /// Change someone's cell.
     MoveCell,
+    /// A person's non-associations: who they are kept apart from.
+    KeepApart,
     New,
     ToggleLock,
     SetPassword,
@@ -57,6 +59,7 @@ impl Action {
             Action::Transfer => "transfer",
             Action::Release => "release",
             Action::MoveCell => "cell",
+            Action::KeepApart => "keep apart",
             Action::New => "new",
             Action::ToggleLock => "lock/unlock",
             Action::SetPassword => "password",
@@ -138,6 +141,7 @@ pub const BINDINGS: &[Binding] = &[
     key(K::Char('t'), A::Transfer, "t", Browse),
     key(K::Char('r'), A::Release, "r", Browse),
     key(K::Char('m'), A::MoveCell, "m", Browse),
+    key(K::Char('x'), A::KeepApart, "x", Browse),
     key(K::Char('n'), A::New, "n", Browse),
     key(K::Char('l'), A::ToggleLock, "l", Browse),
     key(K::Char('p'), A::SetPassword, "p", Browse),

@@ -1,8 +1,11 @@
 //! Change someone's cell: the cells of their facility that break no hard rule, best first, with the reasons for
-//! the one selected; Enter asks for the reason and a comment, and the store checks every rule again on saving.
+//! the one selected, then the cells refused with the rules they break; Enter on a fitting cell asks for the
+//! reason and a comment, and the store checks every rule again on saving.
 
 use super::{Ctx, FormKey, Outcome, Screen};
-use crate::domain::allocate::{Candidates, MoveReason, Mover, Suggestion};
+use crate::domain::allocate::{
+    Breach, Candidates, Context, MoveReason, Mover, Suggestion, explain_refusal,
+};
 use crate::domain::auth::Permission;
 use crate::domain::estate::occupancy_percent;
 use crate::domain::text;
@@ -25,6 +28,9 @@ pub struct AllocateScreen {
     mover: Mover,
     candidates: Candidates,
     suggestions: Vec<Suggestion>,
+    /// Every other cell of the facility, with the hard rules it breaks for this person: listed after the
+    /// suggestions so an officer looking for a particular cell sees why it is not offered.
+    refused: Vec<(usize, Vec<Breach>)>,
     selection: Selection,
     may_see_vep: bool,
     /// Set while the officer confirms a move to the selected cell.
@@ -40,26 +46,79 @@ impl AllocateScreen {
             ctx.error(format!("{} is not in custody.", p.number));
             return None;
         };
-        let found =
-            ctx.store
-                .suggest_cells(p.id, Within::Facility(facility_id), ctx.now.date_naive());
-        match found {
-            Ok((mover, candidates, suggestions)) => Some(AllocateScreen {
-                who: format!("{} {}", p.number, p.full_name()),
-                facility: row.facility.clone().unwrap_or_default(),
-                mover,
-                candidates,
-                suggestions,
-                selection: Selection::default(),
-                may_see_vep: ctx.session.may(Permission::ViewVepFlag),
-                confirm: None,
-                refusal: None,
-            }),
+        let mut screen = AllocateScreen {
+            who: format!("{} {}", p.number, p.full_name()),
+            facility: row.facility.clone().unwrap_or_default(),
+            mover: Mover::new(p, ctx.now.date_naive(), None),
+            candidates: Candidates::default(),
+            suggestions: Vec::new(),
+            refused: Vec::new(),
+            selection: Selection::default(),
+            may_see_vep: ctx.session.may(Permission::ViewVepFlag),
+            confirm: None,
+            refusal: None,
+        };
+        match screen.load(facility_id, ctx) {
+            Ok(()) => Some(screen),
             Err(e) => {
                 ctx.error(format!("Cannot work out the cells: {e}"));
                 None
             }
         }
+    }
+
+    fn load(&mut self, facility_id: i64, ctx: &mut Ctx) -> crate::store::Result<()> {
+        let today = ctx.now.date_naive();
+        let (mover, candidates, suggestions) =
+            ctx.store
+                .suggest_cells(self.mover.id, Within::Facility(facility_id), today)?;
+        let rules = ctx.store.allocation_rules()?;
+        let keep_apart = ctx.store.keep_apart(mover.id, today)?;
+        let rule_ctx = Context {
+            rules: &rules,
+            keep_apart: &keep_apart,
+        };
+        self.refused = (0..candidates.cells.len())
+            .filter(|&i| mover.cell_id != Some(candidates.cells[i].id))
+            .filter(|&i| !suggestions.iter().any(|s| s.cell == i))
+            .map(|i| (i, explain_refusal(&mover, &candidates, i, &rule_ctx)))
+            .filter(|(_, breaches)| !breaches.is_empty())
+            .collect();
+        self.mover = mover;
+        self.candidates = candidates;
+        self.suggestions = suggestions;
+        self.selection
+            .clamp(self.suggestions.len() + self.refused.len());
+        Ok(())
+    }
+
+    fn rows(&self) -> usize {
+        self.suggestions.len() + self.refused.len()
+    }
+
+    /// The refused cell under the selection, if the selection is past the suggestions.
+    fn selected_refused(&self) -> Option<&(usize, Vec<Breach>)> {
+        self.selection
+            .index
+            .checked_sub(self.suggestions.len())
+            .and_then(|i| self.refused.get(i))
+    }
+
+    fn refused_text(&self, cell: usize) -> String {
+        let Some(place) = self.candidates.place(cell) else {
+            return String::new();
+        };
+        let held = place.cellmates(&self.mover).count() as u64;
+        let percent = occupancy_percent(held, place.cell.certified as u64)
+            .map(|p| format!("{p}%"))
+            .unwrap_or_else(|| "-".into());
+        columns(&[
+            (&place.unit.code, 8),
+            (&place.cell.code, 10),
+            (&right(&format!("{held}/{}", place.cell.certified), 7), 7),
+            (&right(&percent, 6), 6),
+            ("refused", 7),
+        ])
     }
 
     fn selected(&self) -> Option<&Suggestion> {
@@ -139,15 +198,8 @@ impl AllocateScreen {
         let Some(facility_id) = self.mover.facility_id else {
             return;
         };
-        if let Ok((mover, candidates, suggestions)) = ctx.store.suggest_cells(
-            self.mover.id,
-            Within::Facility(facility_id),
-            ctx.now.date_naive(),
-        ) {
-            self.mover = mover;
-            self.candidates = candidates;
-            self.suggestions = suggestions;
-            self.selection.clamp(self.suggestions.len());
+        if let Err(e) = self.load(facility_id, ctx) {
+            ctx.error(format!("Cannot work out the cells again: {e}"));
         }
     }
 }
@@ -207,10 +259,23 @@ impl Screen for AllocateScreen {
                 self.start_confirm();
                 Outcome::Handled
             }
+            Action::Select => {
+                let Some((cell, breaches)) = self.selected_refused() else {
+                    return Outcome::Ignored;
+                };
+                let code = self
+                    .candidates
+                    .place(*cell)
+                    .map(|p| p.cell.code.clone())
+                    .unwrap_or_default();
+                let why: Vec<&str> = breaches.iter().map(|b| b.reason.as_str()).collect();
+                ctx.error(format!("Cell {code} refused: {}", why.join("; ")));
+                Outcome::Handled
+            }
             other => {
                 if self
                     .selection
-                    .handle(other, self.suggestions.len(), LIST_ROWS as usize - 1)
+                    .handle(other, self.rows(), LIST_ROWS as usize - 1)
                 {
                     Outcome::Handled
                 } else {
@@ -222,17 +287,30 @@ impl Screen for AllocateScreen {
 
     fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let n = self.suggestions.len();
-        let intro = format!(
-            "{n} {} in {} {} every rule; best first.",
-            if n == 1 { "cell" } else { "cells" },
-            text::display(&self.facility),
-            if n == 1 { "fits" } else { "fit" }
-        );
+        let intro = if n == 0 {
+            format!(
+                "No cell in {} fits every rule: a transfer or a supervisor's override is needed.",
+                text::display(&self.facility)
+            )
+        } else {
+            format!(
+                "{n} {} in {} {} every rule; best first, then {} refused.",
+                if n == 1 { "cell" } else { "cells" },
+                text::display(&self.facility),
+                if n == 1 { "fits" } else { "fit" },
+                self.refused.len()
+            )
+        };
         frame.render_widget(
             Paragraph::new(Line::from(intro)),
             Rect::new(area.x + 1, area.y, area.width.saturating_sub(1), 1),
         );
-        let rows: Vec<String> = self.suggestions.iter().map(|s| self.row_text(s)).collect();
+        let rows: Vec<String> = self
+            .suggestions
+            .iter()
+            .map(|s| self.row_text(s))
+            .chain(self.refused.iter().map(|(c, _)| self.refused_text(*c)))
+            .collect();
         let header = columns(&[
             ("Unit", 8),
             ("Cell", 10),
@@ -253,7 +331,7 @@ impl Screen for AllocateScreen {
             Some(&header),
             &rows,
             Some(&self.selection),
-            "No cell in this facility fits every rule: a transfer, or a supervisor's override, is needed.",
+            "This facility has no other cell.",
         );
         let below = area.y + 2 + list_area.height + 1;
         let rest = Rect::new(
@@ -292,6 +370,17 @@ impl Screen for AllocateScreen {
             let text = format!("Not moved: {}", text::display(why));
             for part in text::wrap(&text, rest.width as usize) {
                 lines.push(Line::from(Span::styled(part, theme.error())));
+            }
+        }
+        if let Some((_, breaches)) = self.selected_refused() {
+            lines.push(Line::from(Span::styled(
+                "Refused: this cell breaks a hard rule",
+                theme.error(),
+            )));
+            for b in breaches {
+                for part in text::wrap(&text::display(&b.reason), rest.width as usize - 2) {
+                    lines.push(Line::from(format!("  {part}")));
+                }
             }
         }
         let Some(s) = self.selected() else {

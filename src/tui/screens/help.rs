@@ -51,14 +51,17 @@ impl HelpScreen {
                 .collect();
             cells.push((keys.join("/"), b.action.describe()));
         }
-        // Two columns so the whole table fits at 80x24.
-        let half = cells.len().div_ceil(2);
-        (0..half)
+        // Three columns so the whole table fits at 80x24 as it grows.
+        let third = cells.len().div_ceil(3);
+        (0..third)
             .map(|i| {
                 let mut spans = Vec::new();
-                for (k, w) in [cells.get(i), cells.get(i + half)].into_iter().flatten() {
-                    spans.push(Span::styled(format!("{k:<12}"), theme.key()));
-                    spans.push(Span::raw(format!("{w:<24}")));
+                for (k, w) in [cells.get(i), cells.get(i + third), cells.get(i + 2 * third)]
+                    .into_iter()
+                    .flatten()
+                {
+                    spans.push(Span::styled(format!("{k:<8}"), theme.key()));
+                    spans.push(Span::raw(format!("{w:<18}")));
                 }
                 Line::from(spans)
             })

@@ -8,6 +8,7 @@ pub mod home;
 pub mod lock;
 pub mod login;
 pub mod movement;
+pub mod non_association;
 pub mod occupancy;
 pub mod prisoner_form;
 pub mod record;

@@ -4,7 +4,7 @@ use super::{Ctx, Outcome, Screen};
 use crate::domain::auth::Permission;
 use crate::domain::prisoner::{Section, visible_fields};
 use crate::domain::text;
-use crate::store::{PrisonerRow, describe_event};
+use crate::store::{NaRow, PrisonerRow, describe_event};
 use crate::tui::keymap::Action;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
@@ -18,6 +18,9 @@ pub struct RecordScreen {
     events: Vec<String>,
     role: crate::domain::auth::Role,
     scroll: usize,
+    /// Open non-associations: shown on both people's records.
+    keep_apart: Vec<NaRow>,
+    today: chrono::NaiveDate,
 }
 
 impl RecordScreen {
@@ -29,6 +32,8 @@ impl RecordScreen {
             events: Vec::new(),
             role: ctx.session.role,
             scroll: 0,
+            keep_apart: Vec::new(),
+            today: ctx.now.date_naive(),
         };
         if screen.row.prisoner.vep
             && let Err(e) = ctx.store.audit_read(&ctx.actor(), "prisoner", id)
@@ -48,6 +53,13 @@ impl RecordScreen {
                 self.events = events.iter().map(|(e, f)| describe_event(e, f)).collect();
             }
             Err(e) => ctx.error(format!("Cannot read the custody history: {e}")),
+        }
+        self.today = ctx.now.date_naive();
+        match ctx.store.non_associations_of(self.id) {
+            Ok(rows) => {
+                self.keep_apart = rows.into_iter().filter(|r| r.na.closed.is_none()).collect()
+            }
+            Err(e) => ctx.error(format!("Cannot read the non-associations: {e}")),
         }
     }
 
@@ -83,6 +95,19 @@ impl RecordScreen {
                     Span::styled(format!("  {label:<24}"), theme.label()),
                     Span::raw(part),
                 ]));
+            }
+        }
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(
+            "Kept apart from (non-associations)",
+            theme.heading(),
+        )));
+        if self.keep_apart.is_empty() {
+            lines.push(Line::from(Span::styled("  nobody", theme.dim())));
+        }
+        for row in &self.keep_apart {
+            for part in super::non_association::describe(row, self.id, self.today, width) {
+                lines.push(Line::from(part));
             }
         }
         lines.push(Line::from(""));
@@ -145,20 +170,29 @@ impl Screen for RecordScreen {
             keys.extend([
                 Action::Edit,
                 Action::MoveCell,
+                Action::KeepApart,
                 Action::Transfer,
                 Action::Release,
             ]);
         } else {
-            keys.push(Action::Edit);
+            keys.extend([Action::Edit, Action::KeepApart]);
         }
         keys.push(Action::Back);
         keys
     }
 
+    fn footer_word(&self, action: Action) -> &'static str {
+        match action {
+            Action::KeepApart => "apart",
+            other => other.describe(),
+        }
+    }
+
     fn help(&self) -> &'static str {
         "The whole register record. Up, Down and the page keys scroll. e edits the particulars, t transfers \
          to another facility, m changes the cell (ranked under the separation rules), r records a release; \
-         each asks for the authority and the reason. Nothing is \
+         each asks for the authority and the reason. x lists, records and closes non-associations (people \
+         this person is kept apart from). Nothing is \
          ever deleted: the custody history at the bottom keeps every admission, transfer and release."
     }
 
@@ -206,6 +240,9 @@ impl Screen for RecordScreen {
                     None => Outcome::Handled,
                 }
             }
+            Action::KeepApart => Outcome::Push(Box::new(
+                super::non_association::NonAssociationsScreen::open(&self.row, ctx),
+            )),
             Action::Down | Action::PageDown => {
                 let step = if action == Action::Down { 1 } else { 10 };
                 self.scroll = (self.scroll + step).min(self.max_scroll());

@@ -1,0 +1,457 @@
+//! A person's non-associations: who they are kept apart from, why and how far; n records a new one (the other
+//! person found by number), Enter on an open one closes it with a reason. Nothing is deleted.
+
+use super::{Ctx, FormKey, Outcome, Screen};
+use crate::domain::auth::Permission;
+use crate::domain::non_association::{NaReason, NaRole, NaScope, NonAssociation};
+use crate::domain::text;
+use crate::store::{NaRow, PrisonerRow};
+use crate::tui::keymap::{Action, Scope};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::form::{Form, FormField};
+use crate::tui::widgets::list::{Selection, columns, render_rows};
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// Rows of the list (with its header) at 80x24; the rest shows the selected record or the form.
+const LIST_ROWS: u16 = 7;
+
+enum Mode {
+    Browse,
+    Add(Form),
+    Close(Form),
+}
+
+pub struct NonAssociationsScreen {
+    prisoner_id: i64,
+    who: String,
+    rows: Vec<NaRow>,
+    selection: Selection,
+    mode: Mode,
+    /// Whether a record is in force depends on the day; rendering takes no clock, so it is kept here.
+    today: NaiveDate,
+}
+
+fn words<T: Copy>(all: &[T], as_str: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|v| as_str(*v)).collect()
+}
+
+/// "until 2026-12-31", "closed 2026-11-30" or "" for an open record without expiry.
+fn until(na: &NonAssociation) -> String {
+    match (&na.closed, na.expiry) {
+        (Some(c), _) => format!("closed {}", c.at.get(..10).unwrap_or(&c.at)),
+        (None, Some(e)) => e.to_string(),
+        (None, None) => String::new(),
+    }
+}
+
+/// The lines the record shows for one open non-association, wrapped to `width`.
+pub fn describe(row: &NaRow, prisoner_id: i64, today: NaiveDate, width: usize) -> Vec<String> {
+    let na = &row.na;
+    let theirs = na.other(prisoner_id).map(|(_, r)| r.as_str()).unwrap_or("");
+    let mine = na.role_of(prisoner_id).map(|r| r.as_str()).unwrap_or("");
+    let place = match (&row.other_facility, &row.other_cell) {
+        (Some(f), Some(c)) => format!(", now in {f} cell {c}"),
+        (Some(f), None) => format!(", now in {f}"),
+        _ => String::new(),
+    };
+    let mut first = format!(
+        "{} {} ({theirs}; this person {mine}){place}",
+        row.other_number, row.other_name
+    );
+    if !na.active_on(today) && na.closed.is_none() {
+        first.push_str(" - not in force today");
+    }
+    let period = match na.expiry {
+        Some(e) => format!("since {} until {e}", na.start),
+        None => format!("since {}", na.start),
+    };
+    let second = format!(
+        "{}, not in the same {}, {period}: {}",
+        na.reason, na.scope, na.comment
+    );
+    let mut out = Vec::new();
+    for (i, part) in text::wrap(&text::display(&first), width.saturating_sub(2))
+        .into_iter()
+        .enumerate()
+    {
+        out.push(format!("{}{part}", if i == 0 { "  " } else { "    " }));
+    }
+    for part in text::wrap(&text::display(&second), width.saturating_sub(4)) {
+        out.push(format!("    {part}"));
+    }
+    out
+}
+
+impl NonAssociationsScreen {
+    pub fn open(row: &PrisonerRow, ctx: &mut Ctx) -> NonAssociationsScreen {
+        let mut s = NonAssociationsScreen {
+            prisoner_id: row.prisoner.id,
+            who: format!("{} {}", row.prisoner.number, row.prisoner.full_name()),
+            rows: Vec::new(),
+            selection: Selection::default(),
+            mode: Mode::Browse,
+            today: ctx.now.date_naive(),
+        };
+        s.resume(ctx);
+        s
+    }
+
+    fn draft_key(&self) -> String {
+        format!("non-association:{}", self.prisoner_id)
+    }
+
+    fn add_form(&self, ctx: &mut Ctx) -> Form {
+        let roles = words(NaRole::ALL, NaRole::as_str);
+        let mut form = Form::new(vec![
+            FormField::text("other", "Other person's number", ""),
+            FormField::words("other_role", "Their role", &roles, "other"),
+            FormField::words("role", "This person's role", &roles, "other"),
+            FormField::words(
+                "reason",
+                "Reason",
+                &words(NaReason::ALL, NaReason::as_str),
+                "other",
+            ),
+            FormField::words(
+                "scope",
+                "Not in the same",
+                &words(NaScope::ALL, NaScope::as_str),
+                "unit",
+            ),
+            FormField::text("comment", "Comment", ""),
+            FormField::text("expiry", "Until (optional)", ""),
+        ]);
+        super::restore_draft(&mut form, &self.draft_key(), ctx);
+        form
+    }
+
+    fn save_new(&mut self, ctx: &mut Ctx) -> Outcome {
+        let Mode::Add(form) = &mut self.mode else {
+            return Outcome::Handled;
+        };
+        form.clear_errors();
+        let fail = |form: &mut Form, ctx: &mut Ctx, key: &str, label: &str, why: String| {
+            ctx.error(format!("{label}: {why}"));
+            form.set_error(key, why);
+            Outcome::Handled
+        };
+        let number = form.get("other").trim().to_string();
+        if number.is_empty() {
+            return fail(
+                form,
+                ctx,
+                "other",
+                "Other person's number",
+                "required".into(),
+            );
+        }
+        let other = match ctx.store.prisoner_by_number(&number) {
+            Ok(Some(row)) => row.prisoner,
+            Ok(None) => {
+                let why = format!("no one has the number {number}");
+                return fail(form, ctx, "other", "Other person's number", why);
+            }
+            Err(e) => {
+                ctx.error(format!("Cannot look the number up: {e}"));
+                return Outcome::Handled;
+            }
+        };
+        let expiry_text = form.get("expiry");
+        let expiry = match expiry_text.trim() {
+            "" => None,
+            t => match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    let why = format!("'{t}' is not a date (YYYY-MM-DD)");
+                    return fail(form, ctx, "expiry", "Until", why);
+                }
+            },
+        };
+        // The form offers only these words, so parsing back cannot fail; `other` is the safe fallback.
+        let role = |key: &str| NaRole::parse(&form.get(key)).unwrap_or(NaRole::Other);
+        let na = NonAssociation {
+            id: 0,
+            first: self.prisoner_id,
+            first_role: role("role"),
+            second: other.id,
+            second_role: role("other_role"),
+            reason: NaReason::parse(&form.get("reason")).unwrap_or(NaReason::Other),
+            scope: NaScope::parse(&form.get("scope")).unwrap_or(NaScope::Unit),
+            comment: form.get("comment"),
+            start: ctx.now.date_naive(),
+            expiry,
+            closed: None,
+        };
+        match ctx.store.add_non_association(&ctx.actor(), &na) {
+            Ok(_) => {
+                super::drop_draft(&self.draft_key(), ctx);
+                ctx.info(format!(
+                    "Recorded: kept apart from {} {} (not in the same {}).",
+                    other.number,
+                    other.full_name(),
+                    na.scope
+                ));
+                self.mode = Mode::Browse;
+                self.resume(ctx);
+                Outcome::Handled
+            }
+            Err(e) => {
+                let message = e.to_string();
+                // The domain names the field first ("comment: required"); put the error there too.
+                if let Some((field, why)) = message.split_once(": ")
+                    && form.fields.iter().any(|f| f.key == field)
+                {
+                    form.set_error(field, why.to_string());
+                }
+                ctx.error(format!("Not recorded: {message}"));
+                Outcome::Handled
+            }
+        }
+    }
+
+    fn save_close(&mut self, ctx: &mut Ctx) -> Outcome {
+        let Mode::Close(form) = &mut self.mode else {
+            return Outcome::Handled;
+        };
+        let Some(row) = self.rows.get(self.selection.index) else {
+            return Outcome::Handled;
+        };
+        form.clear_errors();
+        let reason = form.get("reason");
+        match ctx
+            .store
+            .close_non_association(&ctx.actor(), row.na.id, &reason)
+        {
+            Ok(_) => {
+                ctx.info(format!(
+                    "Closed the non-association with {}.",
+                    row.other_number
+                ));
+                self.mode = Mode::Browse;
+                self.resume(ctx);
+                Outcome::Handled
+            }
+            Err(e) => {
+                form.set_error("reason", e.to_string());
+                ctx.error(format!("Not closed: {e}"));
+                Outcome::Handled
+            }
+        }
+    }
+
+    fn row_text(&self, row: &NaRow) -> String {
+        let na = &row.na;
+        columns(&[
+            (&row.other_number, 14),
+            (&row.other_name, 17),
+            (na.reason.as_str(), 15),
+            (na.scope.as_str(), 8),
+            (&na.start.to_string(), 10),
+            (&until(na), 10),
+        ])
+    }
+}
+
+impl Screen for NonAssociationsScreen {
+    fn title(&self) -> String {
+        format!("Non-associations: {}", self.who)
+    }
+
+    fn footer(&self) -> Vec<Action> {
+        match self.mode {
+            Mode::Browse => vec![Action::Down, Action::New, Action::Select, Action::Back],
+            _ => vec![Action::Save, Action::NextField, Action::Back],
+        }
+    }
+
+    fn footer_word(&self, action: Action) -> &'static str {
+        match (&self.mode, action) {
+            (Mode::Browse, Action::Select) => "close one",
+            (Mode::Close(_), Action::Save) => "close it",
+            (Mode::Add(_), Action::Save) => "record",
+            (_, other) => other.describe(),
+        }
+    }
+
+    fn scope(&self) -> Scope {
+        match self.mode {
+            Mode::Browse => Scope::Browse,
+            _ => Scope::Text,
+        }
+    }
+
+    fn help(&self) -> &'static str {
+        "People this person must be kept apart from: open ones first, then closed ones, which stay on the record. \
+         The allocator never offers a cell that would bring the two within the scope (the same cell, unit or \
+         facility). n records a new one: the other person's number, each one's role, the reason, the scope, a \
+         comment (required) and, if it is to lapse, the last day (YYYY-MM-DD). Enter on an open one closes it \
+         with a reason. Both records show it."
+    }
+
+    fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        let draft = self.draft_key();
+        match &mut self.mode {
+            Mode::Add(form) => {
+                return match super::form_key(form, action, ctx) {
+                    FormKey::Save => self.save_new(ctx),
+                    FormKey::Leave => {
+                        super::drop_draft(&draft, ctx);
+                        self.mode = Mode::Browse;
+                        Outcome::Handled
+                    }
+                    FormKey::Done(Outcome::Handled) => {
+                        super::keep_draft(form, &draft, ctx);
+                        Outcome::Handled
+                    }
+                    FormKey::Done(outcome) => outcome,
+                };
+            }
+            Mode::Close(form) => {
+                return match super::form_key(form, action, ctx) {
+                    FormKey::Save => self.save_close(ctx),
+                    FormKey::Leave => {
+                        self.mode = Mode::Browse;
+                        Outcome::Handled
+                    }
+                    FormKey::Done(outcome) => outcome,
+                };
+            }
+            Mode::Browse => {}
+        }
+        match action {
+            Action::Back => Outcome::Pop,
+            Action::New => {
+                if ctx.allowed(Permission::ManageNonAssociations) {
+                    self.mode = Mode::Add(self.add_form(ctx));
+                }
+                Outcome::Handled
+            }
+            Action::Select => {
+                let Some(row) = self.rows.get(self.selection.index) else {
+                    return Outcome::Ignored;
+                };
+                if !ctx.allowed(Permission::ManageNonAssociations) {
+                    return Outcome::Handled;
+                }
+                if let Some(c) = &row.na.closed {
+                    ctx.error(format!("Already closed by {}: {}", c.by, c.reason));
+                    return Outcome::Handled;
+                }
+                self.mode = Mode::Close(Form::new(vec![FormField::text(
+                    "reason",
+                    "Reason for closing",
+                    "",
+                )]));
+                Outcome::Handled
+            }
+            other => {
+                let page = LIST_ROWS as usize - 1;
+                if self.selection.handle(other, self.rows.len(), page) {
+                    Outcome::Handled
+                } else {
+                    Outcome::Ignored
+                }
+            }
+        }
+    }
+
+    fn resume(&mut self, ctx: &mut Ctx) {
+        self.today = ctx.now.date_naive();
+        match ctx.store.non_associations_of(self.prisoner_id) {
+            Ok(rows) => self.rows = rows,
+            Err(e) => ctx.error(format!("Cannot read the non-associations: {e}")),
+        }
+        self.selection.clamp(self.rows.len());
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let open = self.rows.iter().filter(|r| r.na.closed.is_none()).count();
+        let intro = format!(
+            "{open} open, {} closed. Kept apart from:",
+            self.rows.len() - open
+        );
+        frame.render_widget(
+            Paragraph::new(intro),
+            Rect::new(area.x + 1, area.y, area.width.saturating_sub(1), 1),
+        );
+        let header = columns(&[
+            ("Number", 14),
+            ("Name", 17),
+            ("Reason", 15),
+            ("Scope", 8),
+            ("Since", 10),
+            ("Until", 10),
+        ]);
+        let rows: Vec<String> = self.rows.iter().map(|r| self.row_text(r)).collect();
+        let list = Rect::new(
+            area.x,
+            area.y + 2,
+            area.width,
+            LIST_ROWS.min(area.height.saturating_sub(2)),
+        );
+        render_rows(
+            frame,
+            list,
+            theme,
+            Some(&header),
+            &rows,
+            Some(&self.selection),
+            "No non-associations. n records one.",
+        );
+        let below = list.bottom() + 1;
+        let rest = Rect::new(
+            area.x,
+            below,
+            area.width,
+            area.bottom().saturating_sub(below),
+        );
+        let heading = |frame: &mut Frame, s: &str| {
+            frame.render_widget(
+                Paragraph::new(Line::from(Span::styled(s.to_string(), theme.heading()))),
+                Rect::new(
+                    rest.x + 1,
+                    rest.y,
+                    rest.width.saturating_sub(1),
+                    1.min(rest.height),
+                ),
+            );
+        };
+        let form_area = Rect::new(
+            rest.x,
+            rest.y + 1,
+            rest.width,
+            rest.height.saturating_sub(1),
+        );
+        match &self.mode {
+            Mode::Add(form) => {
+                heading(frame, "New non-association");
+                form.render(frame, form_area, theme);
+            }
+            Mode::Close(form) => {
+                heading(frame, "Close the selected non-association");
+                form.render(frame, form_area, theme);
+            }
+            Mode::Browse => {
+                let Some(row) = self.rows.get(self.selection.index) else {
+                    return;
+                };
+                let width = rest.width as usize;
+                let mut lines: Vec<Line> = describe(row, self.prisoner_id, self.today, width)
+                    .into_iter()
+                    .map(Line::from)
+                    .collect();
+                if let Some(c) = &row.na.closed {
+                    let text = format!("  Closed by {} at {}: {}", c.by, c.at, c.reason);
+                    for part in text::wrap(&text::display(&text), width.saturating_sub(2)) {
+                        lines.push(Line::from(Span::styled(part, theme.dim())));
+                    }
+                }
+                frame.render_widget(Paragraph::new(lines), rest);
+            }
+        }
+    }
+}
