@@ -8,6 +8,7 @@ use super::screens::lock::{LockResult, LockScreen};
 use super::screens::login::{LoginResult, LoginScreen};
 use super::screens::{Ctx, Message, Outcome, Screen, Session};
 use super::theme::Theme;
+use crate::domain::forms::Registry;
 use crate::domain::text;
 use crate::store::{Actor, Store};
 use chrono::{DateTime, Duration, Utc};
@@ -25,6 +26,8 @@ pub const DEFAULT_IDLE_SECONDS: i64 = 300;
 pub struct App {
     store: Store,
     drafts: Drafts,
+    /// The assessment forms, checked once at start against the versions already used for records.
+    forms: Registry,
     theme: Theme,
     session: Option<Session>,
     stack: Vec<Box<dyn Screen>>,
@@ -38,8 +41,34 @@ pub struct App {
     pub full_redraw: bool,
 }
 
+/// The forms folder: `WARDEN_FORMS` if set, else `forms` in the current directory (as `warden forms check`).
+pub fn forms_dir() -> std::path::PathBuf {
+    std::env::var_os("WARDEN_FORMS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from("forms"))
+}
+
+/// Loads every form; one that is malformed, or edited without a new version number, is listed as unavailable
+/// and the rest work. A missing folder means no forms, not a failure to start.
+fn load_forms(store: &mut Store, now: DateTime<Utc>) -> Registry {
+    let dir = forms_dir();
+    let mut forms = Registry::load_dir(&dir).unwrap_or_else(|e| {
+        tracing::warn!(dir = %dir.display(), error = %e, "no forms folder");
+        Registry::default()
+    });
+    if let Err(e) = store.register_forms(&Actor::new("warden", now), &mut forms) {
+        tracing::warn!(error = %e, "form versions not checked");
+    }
+    for u in &forms.unavailable {
+        for line in u.lines() {
+            tracing::warn!("form unavailable: {line}");
+        }
+    }
+    forms
+}
+
 impl App {
-    pub fn new(store: Store, theme: Theme, now: DateTime<Utc>) -> App {
+    pub fn new(mut store: Store, theme: Theme, now: DateTime<Utc>) -> App {
         let idle = std::env::var("WARDEN_IDLE_SECONDS")
             .ok()
             .and_then(|s| s.parse::<i64>().ok())
@@ -52,7 +81,9 @@ impl App {
             })
             .filter(|s| *s > 0)
             .unwrap_or(DEFAULT_IDLE_SECONDS);
+        let forms = load_forms(&mut store, now);
         App {
+            forms,
             drafts: Drafts::start(store.path()),
             store,
             theme,
@@ -178,6 +209,7 @@ impl App {
         let mut ctx = Ctx {
             store: &mut self.store,
             drafts: &self.drafts,
+            forms: &self.forms,
             session: &session,
             now,
             message: None,
@@ -216,6 +248,7 @@ impl App {
                 let mut ctx = Ctx {
                     store: &mut self.store,
                     drafts: &self.drafts,
+                    forms: &self.forms,
                     session,
                     now,
                     message: None,
@@ -256,6 +289,7 @@ impl App {
         let mut ctx = Ctx {
             store: &mut self.store,
             drafts: &self.drafts,
+            forms: &self.forms,
             session: &session,
             now,
             message: None,

@@ -27,6 +27,10 @@ pub enum Action {
     MoveCell,
     /// A person's non-associations: who they are kept apart from.
     KeepApart,
+    /// Fill in an assessment form about this person.
+    Assess,
+    /// In a form: go to the next question still unanswered or not accepted.
+    NextIssue,
     New,
     ToggleLock,
     SetPassword,
@@ -60,6 +64,8 @@ impl Action {
             Action::Release => "release",
             Action::MoveCell => "cell",
             Action::KeepApart => "keep apart",
+            Action::Assess => "assess",
+            Action::NextIssue => "to do",
             Action::New => "new",
             Action::ToggleLock => "lock/unlock",
             Action::SetPassword => "password",
@@ -142,6 +148,8 @@ pub const BINDINGS: &[Binding] = &[
     key(K::Char('r'), A::Release, "r", Browse),
     key(K::Char('m'), A::MoveCell, "m", Browse),
     key(K::Char('x'), A::KeepApart, "x", Browse),
+    key(K::Char('A'), A::Assess, "A", Browse),
+    key(K::F(3), A::NextIssue, "F3", Any),
     key(K::Char('n'), A::New, "n", Browse),
     key(K::Char('l'), A::ToggleLock, "l", Browse),
     key(K::Char('p'), A::SetPassword, "p", Browse),

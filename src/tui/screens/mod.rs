@@ -1,6 +1,10 @@
 //! The screens. Each implements `Screen`: it turns actions into domain/store calls and draws itself.
 
 pub mod allocate;
+pub mod assessment;
+pub mod assessment_history;
+pub mod assessment_pick;
+pub mod assessment_review;
 pub mod estate;
 pub mod estate_form;
 pub mod help;
@@ -47,6 +51,7 @@ pub enum Message {
 pub struct Ctx<'a> {
     pub store: &'a mut Store,
     pub drafts: &'a super::drafts::Drafts,
+    pub forms: &'a crate::domain::forms::Registry,
     pub session: &'a Session,
     pub now: DateTime<Utc>,
     pub message: Option<Message>,

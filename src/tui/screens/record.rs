@@ -16,6 +16,8 @@ pub struct RecordScreen {
     id: i64,
     row: PrisonerRow,
     events: Vec<String>,
+    /// The custody level and next review, then one line per assessment, newest first.
+    assessments: Vec<String>,
     role: crate::domain::auth::Role,
     scroll: usize,
     /// Open non-associations: shown on both people's records.
@@ -30,6 +32,7 @@ impl RecordScreen {
             id,
             row: load(id, ctx)?,
             events: Vec::new(),
+            assessments: Vec::new(),
             role: ctx.session.role,
             scroll: 0,
             keep_apart: Vec::new(),
@@ -48,6 +51,10 @@ impl RecordScreen {
     }
 
     fn load_events(&mut self, ctx: &mut Ctx) {
+        match super::assessment_history::lines(self.id, ctx) {
+            Ok(lines) => self.assessments = lines,
+            Err(e) => ctx.error(format!("Cannot read the assessments: {e}")),
+        }
         match ctx.store.events(self.id) {
             Ok(events) => {
                 self.events = events.iter().map(|(e, f)| describe_event(e, f)).collect();
@@ -111,6 +118,13 @@ impl RecordScreen {
             }
         }
         lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled("Assessments", theme.heading())));
+        for a in &self.assessments {
+            for part in text::wrap(&text::display(a), width.saturating_sub(4)) {
+                lines.push(Line::from(format!("  {part}")));
+            }
+        }
+        lines.push(Line::from(""));
         lines.push(Line::from(Span::styled("Custody history", theme.heading())));
         for e in &self.events {
             for (i, part) in text::wrap(&text::display(e), width.saturating_sub(4))
@@ -169,6 +183,7 @@ impl Screen for RecordScreen {
         if self.row.prisoner.in_custody {
             keys.extend([
                 Action::Edit,
+                Action::Assess,
                 Action::MoveCell,
                 Action::KeepApart,
                 Action::Transfer,
@@ -231,6 +246,9 @@ impl Screen for RecordScreen {
                 };
                 Outcome::Push(Box::new(screen))
             }
+            Action::Assess => Outcome::Push(Box::new(super::assessment_pick::PickScreen::new(
+                &self.row, ctx,
+            ))),
             Action::MoveCell => {
                 if !ctx.allowed(Permission::MoveCell) {
                     return Outcome::Handled;

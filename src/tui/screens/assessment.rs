@@ -1,0 +1,515 @@
+//! Filling in an assessment: one section at a time, every answer saved to the draft the moment it is entered,
+//! choices by number, typed answers checked at the field with the form's own message beside it.
+
+use super::{Ctx, Outcome, Screen};
+use crate::domain::forms::answers::initial_answers;
+use crate::domain::forms::evaluate::Outcome as Evaluation;
+use crate::domain::forms::model::QuestionKind;
+use crate::domain::forms::{Answers, Form, Value, evaluate, parse_answer};
+use crate::domain::text;
+use crate::store::{AssessmentRow, PrisonerRow, Subject};
+use crate::tui::keymap::{Action, Scope};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::input::Input;
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Columns for a question's label; the answer takes the rest of the row.
+const LABEL_COLS: usize = 44;
+
+pub struct AssessmentScreen {
+    pub(super) id: i64,
+    pub(super) form: Arc<Form>,
+    /// "LUZ/2026/00001 Okello John Bosco", for titles.
+    pub(super) who: String,
+    pub(super) answers: Answers,
+    pub(super) outcome: Evaluation,
+    pub(super) today: NaiveDate,
+    section: usize,
+    /// Index into `form.questions`.
+    focus: usize,
+    input: Input,
+    /// Typed text that was not accepted, kept with its message so nothing typed is lost.
+    refused: BTreeMap<usize, (String, String)>,
+}
+
+impl AssessmentScreen {
+    /// Starts a new draft about the prisoner, its answers prefilled from the register record.
+    pub fn start(form: &Arc<Form>, row: &PrisonerRow, ctx: &mut Ctx) -> Option<AssessmentScreen> {
+        let answers = initial_answers(form, Some(&row.prisoner));
+        let id = ctx
+            .store
+            .start_assessment(
+                &ctx.actor(),
+                form,
+                Subject::Prisoner(row.prisoner.id),
+                &answers,
+            )
+            .map_err(|e| ctx.error(format!("Cannot start the assessment: {e}")))
+            .ok()?;
+        let who = format!("{} {}", row.prisoner.number, row.prisoner.full_name());
+        Some(AssessmentScreen::new(id, form.clone(), who, answers, ctx))
+    }
+
+    /// Reopens a draft with every answer saved so far.
+    pub fn resume(draft: &AssessmentRow, who: String, ctx: &mut Ctx) -> Option<AssessmentScreen> {
+        let form = match ctx.store.recorded_form(&draft.form_id, draft.form_version) {
+            Ok(f) => Arc::new(f),
+            Err(e) => {
+                ctx.error(format!("Cannot open the draft: {e}"));
+                return None;
+            }
+        };
+        let answers = draft.answers(&form);
+        Some(AssessmentScreen::new(draft.id, form, who, answers, ctx))
+    }
+
+    fn new(id: i64, form: Arc<Form>, who: String, answers: Answers, ctx: &Ctx) -> AssessmentScreen {
+        let today = ctx.now.date_naive();
+        let outcome = evaluate(&form, &answers, today);
+        let mut screen = AssessmentScreen {
+            id,
+            form,
+            who,
+            answers,
+            outcome,
+            today,
+            section: 0,
+            focus: 0,
+            input: Input::new(""),
+            refused: BTreeMap::new(),
+        };
+        screen.focus_first_in_section();
+        screen
+    }
+
+    /// Questions of the current section that apply now, in order.
+    fn shown(&self) -> Vec<usize> {
+        let range = self.form.sections[self.section].questions.clone();
+        range.filter(|&i| self.outcome.relevant[i]).collect()
+    }
+
+    fn focusable(&self) -> Vec<usize> {
+        self.shown()
+            .into_iter()
+            .filter(|&i| self.form.questions[i].kind.is_answered())
+            .collect()
+    }
+
+    fn is_typed(&self, i: usize) -> bool {
+        matches!(
+            self.form.questions[i].kind,
+            QuestionKind::Integer | QuestionKind::Decimal | QuestionKind::Date | QuestionKind::Text
+        )
+    }
+
+    fn set_focus(&mut self, i: usize) {
+        self.focus = i;
+        let text = match self.refused.get(&i) {
+            Some((typed, _)) => typed.clone(),
+            None => self
+                .answers
+                .get(&self.form.questions[i].name)
+                .map(Value::to_text)
+                .unwrap_or_default(),
+        };
+        self.input = Input::new(&text);
+    }
+
+    fn focus_first_in_section(&mut self) {
+        if let Some(&i) = self.focusable().first() {
+            self.set_focus(i);
+        } else {
+            self.focus = self.form.sections[self.section].questions.start;
+        }
+    }
+
+    fn move_focus(&mut self, forward: bool) {
+        let list = self.focusable();
+        let at = list.iter().position(|&i| i == self.focus);
+        let next = match (at, forward) {
+            (Some(k), true) => list.get(k + 1),
+            (Some(k), false) => k.checked_sub(1).and_then(|k| list.get(k)),
+            (None, _) => list.first(),
+        };
+        match next.copied() {
+            Some(i) => self.set_focus(i),
+            None if forward => self.change_section(true),
+            None => {}
+        }
+    }
+
+    /// The next section, in either direction, with a question that applies.
+    fn change_section(&mut self, forward: bool) {
+        let n = self.form.sections.len();
+        let mut s = self.section;
+        loop {
+            s = match (forward, s) {
+                (true, s) if s + 1 < n => s + 1,
+                (false, s) if s > 0 => s - 1,
+                _ => return,
+            };
+            let any = self.form.sections[s]
+                .questions
+                .clone()
+                .any(|i| self.outcome.relevant[i]);
+            if any {
+                self.section = s;
+                self.focus_first_in_section();
+                return;
+            }
+        }
+    }
+
+    /// Saves one answer to the draft at once, and re-evaluates the form.
+    fn save(&mut self, i: usize, value: Value, ctx: &mut Ctx) -> bool {
+        let name = self.form.questions[i].name.clone();
+        if let Err(e) = ctx.store.save_answer(&ctx.actor(), self.id, &name, &value) {
+            ctx.error(format!("Not saved: {e}"));
+            return false;
+        }
+        self.refused.remove(&i);
+        if value.is_null() {
+            self.answers.remove(&name);
+        } else {
+            self.answers.insert(name, value);
+        }
+        self.outcome = evaluate(&self.form, &self.answers, self.today);
+        true
+    }
+
+    /// Reads what was typed into the focused question; true when it was accepted (or nothing changed).
+    fn commit(&mut self, ctx: &mut Ctx) -> bool {
+        let i = self.focus;
+        if !self.is_typed(i) {
+            return true;
+        }
+        let q = &self.form.questions[i];
+        let typed = self.input.value();
+        let current = self
+            .answers
+            .get(&q.name)
+            .map(Value::to_text)
+            .unwrap_or_default();
+        if typed == current && !self.refused.contains_key(&i) {
+            return true;
+        }
+        match parse_answer(q, &typed) {
+            Ok(v) => self.save(i, v, ctx),
+            Err(message) => {
+                self.refused.insert(i, (typed, message));
+                false
+            }
+        }
+    }
+
+    /// A number key on a choice question: picks it (or, for several choices, adds or removes it).
+    fn pick(&mut self, c: char, ctx: &mut Ctx) -> bool {
+        let i = self.focus;
+        let q = &self.form.questions[i];
+        let k = match (q.kind, c.to_ascii_lowercase()) {
+            (QuestionKind::YesNo, 'y') => 1,
+            (QuestionKind::YesNo, 'n') => 2,
+            (_, d) => match d.to_digit(10) {
+                Some(d) if d >= 1 && (d as usize) <= q.choices.len() => d as usize,
+                _ => {
+                    ctx.error(format!("Type a number from 1 to {}.", q.choices.len()));
+                    return false;
+                }
+            },
+        };
+        let value = match q.kind {
+            QuestionKind::YesNo => Value::Bool(k == 1),
+            QuestionKind::SelectOne => Value::Text(q.choices[k - 1].value.clone()),
+            _ => {
+                let mut picked = match self.answers.get(&q.name) {
+                    Some(Value::List(l)) => l.clone(),
+                    _ => Vec::new(),
+                };
+                let v = q.choices[k - 1].value.clone();
+                if let Some(at) = picked.iter().position(|p| *p == v) {
+                    picked.remove(at);
+                } else {
+                    picked.push(v);
+                }
+                picked.sort_by_key(|v| q.choices.iter().position(|c| &c.value == v));
+                if picked.is_empty() {
+                    Value::Null
+                } else {
+                    Value::List(picked)
+                }
+            }
+        };
+        let several = q.kind == QuestionKind::SelectMultiple;
+        if self.save(i, value, ctx) && !several {
+            self.move_focus(true);
+        }
+        true
+    }
+
+    /// The first question, after the focused one and round again, that is unanswered or not accepted.
+    fn next_issue(&mut self) -> bool {
+        let mut issues: Vec<usize> = self.outcome.missing.clone();
+        issues.extend(self.outcome.invalid.iter().map(|p| p.question));
+        issues.extend(self.refused.keys().copied());
+        issues.sort_unstable();
+        issues.dedup();
+        let Some(&i) = issues
+            .iter()
+            .find(|&&i| i > self.focus)
+            .or_else(|| issues.first())
+        else {
+            return false;
+        };
+        self.section = self.form.questions[i].section;
+        self.set_focus(i);
+        true
+    }
+
+    pub(super) fn counts(&self) -> (usize, usize, usize) {
+        let required: Vec<usize> = (0..self.form.questions.len())
+            .filter(|&i| self.form.questions[i].required && self.outcome.relevant[i])
+            .collect();
+        let answered = required
+            .iter()
+            .filter(|&&i| !self.outcome.missing.contains(&i))
+            .count();
+        let refused = self.outcome.invalid.len() + self.refused.len();
+        (answered, required.len(), refused)
+    }
+
+    fn answer_text(&self, i: usize) -> String {
+        let q = &self.form.questions[i];
+        let v = &self.outcome.values[i];
+        let stored = self.answers.get(&q.name);
+        match (q.kind, stored.unwrap_or(v)) {
+            (_, Value::Null) => String::new(),
+            (QuestionKind::SelectOne, Value::Text(s)) => {
+                q.choice(s).map_or(s.clone(), |c| c.label.text.clone())
+            }
+            (QuestionKind::SelectMultiple, Value::List(l)) => l
+                .iter()
+                .map(|s| q.choice(s).map_or(s.clone(), |c| c.label.text.clone()))
+                .collect::<Vec<_>>()
+                .join(", "),
+            (_, v) => v.to_text(),
+        }
+    }
+
+    fn message_for(&self, i: usize) -> Option<String> {
+        if let Some((_, m)) = self.refused.get(&i) {
+            return Some(m.clone());
+        }
+        self.outcome
+            .invalid
+            .iter()
+            .find(|p| p.question == i)
+            .map(|p| p.message.text.clone())
+    }
+
+    fn lines(&self, theme: &Theme, width: usize) -> (Vec<Line<'static>>, usize) {
+        let mut lines = Vec::new();
+        let mut focus_line = 0;
+        let value_cols = width.saturating_sub(LABEL_COLS + 3);
+        for i in self.shown() {
+            let q = &self.form.questions[i];
+            let label = text::display(&q.label.text).into_owned();
+            if !q.kind.is_answered() {
+                let style = theme.dim();
+                let shown = if q.kind == QuestionKind::Calculate {
+                    format!("{} = {}", label, self.outcome.values[i].to_text())
+                } else {
+                    label
+                };
+                for part in text::wrap(&shown, width.saturating_sub(2)) {
+                    lines.push(Line::from(Span::styled(format!("  {part}"), style)));
+                }
+                continue;
+            }
+            let focused = i == self.focus;
+            if focused {
+                focus_line = lines.len();
+            }
+            let mark = if focused { theme.pointer() } else { " " };
+            let star = if q.required { "*" } else { " " };
+            let head = text::fit(&format!("{star}{label}"), LABEL_COLS);
+            let pad = " ".repeat(LABEL_COLS.saturating_sub(text::width(&head)));
+            let label_style = if focused {
+                theme.selected()
+            } else {
+                theme.label()
+            };
+            let value = if focused && self.is_typed(i) {
+                self.input.view(value_cols).0
+            } else {
+                text::fit(&text::display(&self.answer_text(i)), value_cols)
+            };
+            lines.push(Line::from(vec![
+                Span::raw(mark.to_string()),
+                Span::styled(format!("{head}{pad}"), label_style),
+                Span::raw("  "),
+                Span::raw(value),
+            ]));
+            if let Some(m) = self.message_for(i) {
+                let m = text::fit(&format!("! {}", text::display(&m)), width.saturating_sub(4));
+                lines.push(Line::from(Span::styled(format!("    {m}"), theme.error())));
+            }
+            if focused {
+                if let Some(h) = &q.hint {
+                    for part in text::wrap(&text::display(&h.text), width.saturating_sub(4)) {
+                        lines.push(Line::from(Span::styled(format!("    {part}"), theme.dim())));
+                    }
+                }
+                let choices: Vec<String> = q
+                    .choices
+                    .iter()
+                    .enumerate()
+                    .map(|(k, c)| format!("{} {}", k + 1, text::display(&c.label.text)))
+                    .collect();
+                if !choices.is_empty() {
+                    for part in text::wrap(&choices.join("   "), width.saturating_sub(4)) {
+                        lines.push(Line::from(Span::styled(format!("    {part}"), theme.key())));
+                    }
+                }
+            }
+        }
+        (lines, focus_line)
+    }
+}
+
+impl Screen for AssessmentScreen {
+    fn title(&self) -> String {
+        format!("{} | {}", self.form.title.text, self.who)
+    }
+
+    fn footer(&self) -> Vec<Action> {
+        vec![
+            Action::Select,
+            Action::NextIssue,
+            Action::PageDown,
+            Action::Save,
+            Action::Back,
+        ]
+    }
+
+    fn footer_word(&self, action: Action) -> &'static str {
+        match action {
+            Action::Select => "answer",
+            Action::PageDown => "section",
+            Action::Save => "review",
+            Action::Back => "leave (saved)",
+            a => a.describe(),
+        }
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Text
+    }
+
+    fn help(&self) -> &'static str {
+        "An assessment form, one section at a time. Every answer is saved to your draft as soon as it is \
+         entered, so you can leave (Esc) and come back from the record, even after a power cut. Pick a choice \
+         by its number (y/n for yes or no); type numbers, text and dates (YYYY-MM-DD) and press Enter. Up and \
+         Down move between questions, PgDn and PgUp between sections, F3 goes to the next question still \
+         unanswered or not accepted. * marks a required question. F2 shows the scores and the result before \
+         you finalise."
+    }
+
+    fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        let choice = !self.is_typed(self.focus);
+        match action {
+            Action::Back => {
+                if !self.commit(ctx) {
+                    ctx.info(
+                        "Left with an answer not accepted; everything else is saved in your draft.",
+                    );
+                } else {
+                    ctx.info("Draft saved: A on the record continues it.");
+                }
+                Outcome::Pop
+            }
+            Action::Save => {
+                self.commit(ctx);
+                Outcome::Replace(Box::new(super::assessment_review::ReviewScreen::new(self)))
+            }
+            Action::Select | Action::NextField | Action::Down => {
+                if self.commit(ctx) || action == Action::Down {
+                    self.move_focus(true);
+                }
+                Outcome::Handled
+            }
+            Action::Up | Action::PrevField => {
+                self.commit(ctx);
+                self.move_focus(false);
+                Outcome::Handled
+            }
+            Action::PageDown | Action::PageUp => {
+                self.commit(ctx);
+                self.change_section(action == Action::PageDown);
+                Outcome::Handled
+            }
+            Action::NextIssue => {
+                self.commit(ctx);
+                if !self.next_issue() {
+                    ctx.info("Every required question is answered: F2 to review.");
+                }
+                Outcome::Handled
+            }
+            Action::Char(c) if choice => {
+                self.pick(c, ctx);
+                Outcome::Handled
+            }
+            Action::Backspace | Action::Delete if choice => {
+                self.save(self.focus, Value::Null, ctx);
+                Outcome::Handled
+            }
+            other if !choice && self.input.handle(other) => Outcome::Handled,
+            _ => Outcome::Ignored,
+        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let width = area.width.saturating_sub(1) as usize;
+        let s = &self.form.sections[self.section];
+        let (answered, required, refused) = self.counts();
+        let mut status = format!("Answered {answered} of {required} required");
+        if refused > 0 {
+            status.push_str(&format!(", {refused} not accepted"));
+        }
+        let head = vec![
+            Line::from(Span::styled(
+                text::fit(
+                    &format!(
+                        "Section {} of {}: {}",
+                        self.section + 1,
+                        self.form.sections.len(),
+                        text::display(&s.title.text)
+                    ),
+                    width,
+                ),
+                theme.heading(),
+            )),
+            Line::from(Span::raw(status)),
+        ];
+        frame.render_widget(
+            Paragraph::new(head),
+            Rect::new(area.x + 1, area.y, area.width.saturating_sub(1), 2),
+        );
+        let body = Rect::new(
+            area.x,
+            area.y + 3,
+            area.width,
+            area.height.saturating_sub(3),
+        );
+        let (lines, focus_line) = self.lines(theme, width);
+        // Keep the focused question and the lines under it (hint, choices) in view.
+        let rows = body.height as usize;
+        let scroll = (focus_line + 4).saturating_sub(rows).min(focus_line);
+        frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), body);
+    }
+}

@@ -1,0 +1,163 @@
+//! Snapshot tests of the assessment screens at 80x24 (monochrome, ASCII), driven by key presses: choosing a
+//! form from the record, filling it section by section, an answer refused at the field, the review page with
+//! its scores, a discretionary override and the record's assessment history.
+
+#[path = "screens/fixture.rs"]
+mod fixture;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use warden::store::{ApprovalState, Store};
+use warden::tui::DisplayOptions;
+use warden::tui::app::App;
+use warden::tui::theme::Theme;
+
+struct Driver {
+    app: App,
+    path_text: String,
+}
+
+impl Driver {
+    fn new(fx: &fixture::Fixture) -> Driver {
+        let store = Store::open(&fx.path).unwrap();
+        let theme = Theme::new(DisplayOptions {
+            mono: true,
+            ascii: true,
+        });
+        Driver {
+            app: App::new(store, theme, fixture::t0()),
+            path_text: fx.path.display().to_string(),
+        }
+    }
+
+    fn key(&mut self, code: KeyCode) -> &mut Self {
+        self.app
+            .handle_key(KeyEvent::new(code, KeyModifiers::NONE), fixture::t0());
+        self
+    }
+
+    fn text(&mut self, s: &str) -> &mut Self {
+        for c in s.chars() {
+            self.key(KeyCode::Char(c));
+        }
+        self
+    }
+
+    fn login(&mut self, name: &str) -> &mut Self {
+        self.text(name)
+            .key(KeyCode::Enter)
+            .text(fixture::PASSWORD)
+            .key(KeyCode::Enter);
+        assert!(self.app.session().is_some(), "{}", self.screen());
+        self
+    }
+
+    fn screen(&self) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        terminal.draw(|f| self.app.render(f)).unwrap();
+        let buffer = terminal.backend().buffer().clone();
+        let mut out = String::new();
+        for y in 0..buffer.area.height {
+            let mut line = String::new();
+            for x in 0..buffer.area.width {
+                line.push_str(buffer[(x, y)].symbol());
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out.replace(&self.path_text, "<database path>")
+    }
+
+    fn snap(&self, name: &str) {
+        insta::assert_snapshot!(name, self.screen());
+    }
+
+    fn shows(&self, what: &str) -> &Self {
+        let s = self.screen();
+        assert!(s.contains(what), "expected {what:?} in:\n{s}");
+        self
+    }
+}
+
+#[test]
+fn an_assessor_fills_custody_initial_reviews_it_and_overrides_the_result() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx);
+    d.login("assessor")
+        .text("/")
+        .text("okello")
+        .key(KeyCode::Enter)
+        .text("A");
+    d.shows("Initial custody classification (v1)");
+    d.snap("assessment_pick");
+    // admission_checks is first by file name; custody_initial second.
+    d.key(KeyCode::Down).key(KeyCode::Enter);
+    // Sex and date of birth come from the register record.
+    d.shows("Section 1 of 4: The person")
+        .shows("Answered 2 of 11 required")
+        .shows("1990-03-14");
+    d.snap("assessment_person");
+    // A date that is not one: refused beside the field, and what was typed stays.
+    d.key(KeyCode::Down);
+    for _ in 0..10 {
+        d.key(KeyCode::Backspace);
+    }
+    d.text("1990-13-01").key(KeyCode::Enter);
+    d.shows("! a date as YYYY-MM-DD, please")
+        .shows("1990-13-01")
+        .shows("1 not accepted");
+    d.snap("assessment_refused");
+    for _ in 0..10 {
+        d.key(KeyCode::Backspace);
+    }
+    d.text("1990-03-14").key(KeyCode::Enter);
+    // Yes/no by letter; each answer moves on, the last of a section to the next section.
+    d.text("nn");
+    d.shows("Section 2 of 4: Schedule A");
+    d.text("1221");
+    d.shows("Section 3 of 4: Schedule B");
+    d.text("222").text("1");
+    d.shows("Answered 11 of 11 required");
+    d.snap("assessment_schedule_b");
+    d.key(KeyCode::F(2));
+    d.shows("Grand total (Schedule A + Schedule B): 6  6 or less: minimum")
+        .shows("Custody level: Minimum")
+        .shows("Next review: 2027-11-25");
+    d.snap("assessment_review");
+    d.text("2")
+        .key(KeyCode::Tab)
+        .text("Intelligence report of a planned escape from the work party");
+    d.snap("assessment_override");
+    d.key(KeyCode::F(2));
+    d.shows("Finalised: medium; awaiting a supervisor's approval.");
+    d.key(KeyCode::End);
+    d.shows("Custody level medium, awaiting approval; next review 2027-11-25");
+    let store = Store::open(&fx.path).unwrap();
+    let done = store.custody_assessment(fx.okello).unwrap().unwrap();
+    assert_eq!(done.override_result.as_deref(), Some("medium"));
+    assert_eq!(done.approval, ApprovalState::Pending);
+    assert!(store.assessments_of_prisoner(fx.abenov).unwrap().is_empty());
+}
+
+#[test]
+fn the_next_unanswered_question_is_one_key_away_and_leaving_keeps_the_draft() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx);
+    d.login("assessor")
+        .text("/")
+        .text("okello")
+        .key(KeyCode::Enter)
+        .text("A")
+        .key(KeyCode::Down)
+        .key(KeyCode::Enter);
+    // F3 skips the answered sex and date of birth to the first unanswered question.
+    d.key(KeyCode::F(3));
+    d.text("y");
+    d.key(KeyCode::Esc);
+    d.shows("Draft saved");
+    d.text("A");
+    d.shows("Continue your draft: Initial custody classification");
+    d.key(KeyCode::Enter);
+    d.shows("Answered 3 of 11 required");
+}
