@@ -3,13 +3,20 @@
 use crate::domain::text;
 use crate::tui::keymap::Action;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Input {
     chars: Vec<char>,
     cursor: usize,
     pub secret: bool,
     /// Longest text accepted, in characters; typing beyond it is ignored rather than lost silently later.
     pub max_chars: usize,
+}
+
+/// An empty input that takes typing (a derived default would have a length limit of 0 and ignore every key).
+impl Default for Input {
+    fn default() -> Input {
+        Input::new("")
+    }
 }
 
 impl Input {
@@ -146,6 +153,13 @@ mod tests {
         let (shown, col) = wide.view(6);
         assert!(text::width(&shown) <= 6);
         assert!(col <= 6);
+    }
+
+    #[test]
+    fn a_default_input_takes_typing() {
+        let mut i = Input::default();
+        i.handle(Action::Char('x'));
+        assert_eq!(i.value(), "x");
     }
 
     #[test]
