@@ -1,6 +1,7 @@
 //! Command-line entry: argument parsing (clap), the database path, logging, and one module per subcommand.
 
 mod admin;
+mod backup;
 mod demo;
 mod estate;
 mod forms;
@@ -62,6 +63,22 @@ pub enum Command {
     /// Assessment forms (instruments) in forms/
     #[command(subcommand)]
     Forms(FormsCommand),
+    /// Copy the database to FILE while others keep working, then check the copy
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+        /// Replace FILE if it exists
+        #[arg(long)]
+        force: bool,
+    },
+    /// Replace the database with a checked backup (stop every session first); the old file is kept beside it
+    Restore {
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// Replace an existing database
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -179,6 +196,8 @@ fn run(cli: Cli, db: &Path) -> Result<ExitCode> {
             estate::load(db, &file, apply)
         }
         Some(Command::Forms(FormsCommand::Check { files })) => forms::check(&files),
+        Some(Command::Backup { to, force }) => backup::backup(db, &to, force),
+        Some(Command::Restore { from, force }) => backup::restore(db, &from, force),
     }
 }
 

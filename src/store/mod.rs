@@ -3,6 +3,7 @@
 mod allocation;
 mod assessments;
 mod audit;
+mod backup;
 mod drafts;
 mod estate;
 mod non_associations;
@@ -18,6 +19,9 @@ pub use assessments::{
     ApprovalState, AssessmentRow, Override, Status as AssessmentStatus, Subject, SumScore,
 };
 pub use audit::{AuditRecord, ChainBreak};
+pub use backup::{
+    BackupReport, RestoreReport, replaced_name, restore_backup, table_counts, verify_backup,
+};
 pub use estate::{CellRow, EstateCounts, FacilityRow, UnitRow};
 pub use non_associations::NaRow;
 pub use occupancy::{Board, BoardLine, Occupancy};
