@@ -71,6 +71,23 @@ pub fn user(db: &Path, cmd: UserCommand) -> Result<ExitCode> {
             store.set_user_locked(&cli_actor(), &name, false)?;
             println!("Unlocked {name}.");
         }
+        UserCommand::ResetPassword {
+            name,
+            password_stdin,
+        } => {
+            // Refuse an unknown name before asking for a password nobody will use.
+            if store.user(&name)?.is_none() {
+                bail!("user '{name}': no such user");
+            }
+            let password = password::read_new(password_stdin, &name)?;
+            let row = store.reset_password(&cli_actor(), &name, &password)?;
+            println!("New password set for {name}; failed sign-ins cleared.");
+            if row.disabled {
+                println!(
+                    "{name} is still locked by an administrator: `warden user unlock {name}` lifts that."
+                );
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

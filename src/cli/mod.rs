@@ -106,6 +106,13 @@ pub enum UserCommand {
     Lock { name: String },
     /// Unlock an account (also clears a failed-login lock)
     Unlock { name: String },
+    /// Give someone a new password (asked twice); also clears a failed-login lock
+    ResetPassword {
+        name: String,
+        /// Read the password from the first line of standard input
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]

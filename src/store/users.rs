@@ -144,18 +144,38 @@ impl Store {
         })
     }
 
+    /// An administrator's new password for someone (the users screen); the same as [`Store::reset_password`].
     pub fn set_password(&mut self, actor: &Actor, name: &str, password: &str) -> Result<()> {
+        self.reset_password(actor, name, password).map(|_| ())
+    }
+
+    /// Sets a new password and clears a failed-login lock, in one audited write: someone locked out by
+    /// wrong guesses can sign in at once with the new password. An administrator's lock (`disabled`) stays:
+    /// that was a decision, not a count, and only `unlock` lifts it. The audit row holds the account
+    /// before and after, never the password or its hash.
+    pub fn reset_password(
+        &mut self,
+        actor: &Actor,
+        name: &str,
+        password: &str,
+    ) -> Result<StaffRow> {
         auth::check_new_password(password).map_err(StoreError::Invalid)?;
-        if self.user(name)?.is_none() {
-            return Err(StoreError::Invalid(format!("user '{name}': no such user")));
-        }
+        let before = self
+            .user(name)?
+            .ok_or_else(|| StoreError::Invalid(format!("user '{name}': no such user")))?;
         let hash = hash_password(password)?;
         self.write(actor, |tx| {
             tx.execute(
-                "UPDATE staff SET password_hash = ?2 WHERE name = ?1",
+                "UPDATE staff SET password_hash = ?2, failed_logins = 0, locked_until = NULL WHERE name = ?1",
                 [name, &hash],
             )?;
-            tx.audit::<(), ()>("staff", name, "password-set", None, None)
+            let after = tx.query_row(
+                &format!("SELECT {STAFF_COLUMNS} FROM staff WHERE name = ?1"),
+                [name],
+                read_staff,
+            )?;
+            tx.audit("staff", name, "password-reset", Some(&before), Some(&after))?;
+            Ok(after)
         })
     }
 
