@@ -436,3 +436,69 @@ fn the_change_cell_list_shows_a_cell_refused_for_a_non_association() {
         "no confirmation is offered:\n{s}"
     );
 }
+
+#[test]
+fn supervisors_see_who_is_in_segregation_with_the_day_10_and_15_marks() {
+    both(|d, fx| {
+        let mut store = Store::open(&fx.path).unwrap();
+        let s = Actor::new("supervisor", fixture::t0());
+        let days_ago = |n| (fixture::t0() - chrono::Duration::days(n)).naive_utc();
+        store
+            .start_segregation(&s, fx.okello, days_ago(16), "assault on staff")
+            .unwrap();
+        store
+            .start_segregation(&s, fx.abenov, days_ago(11), "own protection")
+            .unwrap();
+        d.login("supervisor");
+        let s = d.screen();
+        let okello = s.lines().find(|l| l.contains("Okello")).unwrap();
+        assert!(okello.contains("day  16 ALERT"), "{s}");
+        let abenov = s.lines().find(|l| l.contains("Абенов")).unwrap();
+        assert!(abenov.contains("day  11 warn"), "{s}");
+        let first = |name| s.lines().position(|l| l.contains(name)).unwrap();
+        assert!(first("Okello") < first("Абенов"), "longest first:\n{s}");
+        d.snap("home_supervisor_segregation");
+    });
+    // Officers do not see the list.
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx);
+    d.login("officer");
+    assert!(!d.screen().contains("Segregation"), "{}", d.screen());
+}
+
+#[test]
+fn a_supervisor_starts_and_ends_segregation_from_the_record() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx);
+    d.login("officer")
+        .text("/")
+        .text("абенов")
+        .key(KeyCode::Enter)
+        .text("s");
+    assert!(d.screen().contains("Not allowed"), "{}", d.screen());
+    let mut d = Driver::new(&fx);
+    d.login("supervisor")
+        .text("/")
+        .text("абенов")
+        .key(KeyCode::Enter)
+        .text("s");
+    d.key(KeyCode::F(2));
+    assert!(d.screen().contains("reason: required"), "{}", d.screen());
+    d.text("threatened cellmates");
+    insta::assert_snapshot!("segregation_start", d.screen());
+    d.key(KeyCode::F(2));
+    let s = d.screen();
+    assert!(s.contains("is in segregation from 2026-11-25 09:00"), "{s}");
+    assert!(s.contains("SEGREGATED day 0"), "{s}");
+    d.text("s");
+    let s = d.screen();
+    assert!(s.contains("End segregation") && s.contains("day 0"), "{s}");
+    d.key(KeyCode::F(2));
+    let s = d.screen();
+    assert!(s.contains("ended after 0 days"), "{s}");
+    assert!(!s.contains("SEGREGATED"), "{s}");
+    let store = Store::open(&fx.path).unwrap();
+    let all = store.segregations_of(fx.abenov).unwrap();
+    assert_eq!(all.len(), 1);
+    assert!(all[0].end.is_some());
+}

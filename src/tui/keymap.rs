@@ -27,6 +27,8 @@ pub enum Action {
     MoveCell,
     /// A person's non-associations: who they are kept apart from.
     KeepApart,
+    /// Start or end a segregation placement.
+    Segregate,
     /// Fill in an assessment form about this person.
     Assess,
     /// In a form: go to the next question still unanswered or not accepted.
@@ -64,6 +66,7 @@ impl Action {
             Action::Release => "release",
             Action::MoveCell => "cell",
             Action::KeepApart => "keep apart",
+            Action::Segregate => "segregation",
             Action::Assess => "assess",
             Action::NextIssue => "to do",
             Action::New => "new",
@@ -148,6 +151,7 @@ pub const BINDINGS: &[Binding] = &[
     key(K::Char('r'), A::Release, "r", Browse),
     key(K::Char('m'), A::MoveCell, "m", Browse),
     key(K::Char('x'), A::KeepApart, "x", Browse),
+    key(K::Char('s'), A::Segregate, "s", Browse),
     key(K::Char('A'), A::Assess, "A", Browse),
     key(K::F(3), A::NextIssue, "F3", Any),
     key(K::Char('n'), A::New, "n", Browse),

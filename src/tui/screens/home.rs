@@ -2,10 +2,12 @@
 
 use super::{Ctx, Outcome, Screen, thousands};
 use crate::domain::auth::Permission;
-use crate::store::Headline;
+use crate::domain::segregation::Urgency;
+use crate::store::{Headline, SegregationRow};
 use crate::tui::keymap::Action;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::list::{Selection, render_rows};
+use chrono::NaiveDateTime;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -47,6 +49,8 @@ pub struct HomeScreen {
     entries: Vec<(&'static str, Target)>,
     selection: Selection,
     headline: Option<Headline>,
+    /// For supervisors: everyone in segregation, longest first, with the time the days are counted to.
+    segregation: Option<(Vec<SegregationRow>, NaiveDateTime)>,
 }
 
 impl HomeScreen {
@@ -60,6 +64,7 @@ impl HomeScreen {
             entries,
             selection: Selection::default(),
             headline: None,
+            segregation: None,
         };
         home.resume(ctx);
         home
@@ -79,7 +84,8 @@ impl Screen for HomeScreen {
         "The home screen lists what your role may do. Move with the arrow keys and press Enter, or press / to \
          find a prisoner at once. The counts on the right are the whole service now: people in custody, the \
          share on remand, and how full the estate is against its certified capacity (over 100% means \
-         overcrowded; it is shown as it is, not clipped)."
+         overcrowded; it is shown as it is, not clipped). Supervisors also see who is in segregation \
+         (warning from day 10, alert from day 15)."
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -130,6 +136,12 @@ impl Screen for HomeScreen {
             Ok(h) => self.headline = Some(h),
             Err(e) => ctx.error(format!("Cannot read the counts: {e}")),
         }
+        if ctx.session.may(Permission::Segregate) {
+            match ctx.store.open_segregations() {
+                Ok(rows) => self.segregation = Some((rows, ctx.now.naive_utc())),
+                Err(e) => ctx.error(format!("Cannot read the segregation placements: {e}")),
+            }
+        }
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -175,6 +187,78 @@ impl Screen for HomeScreen {
             lines.push(Line::from(Span::styled(
                 "Overcrowded: above certified capacity",
                 theme.warning(),
+            )));
+        }
+        frame.render_widget(Paragraph::new(lines), inner);
+        if let Some((rows, now)) = &self.segregation {
+            self.render_segregation(frame, area, theme, rows, *now);
+        }
+    }
+}
+
+impl HomeScreen {
+    /// Supervisors' alert list: people in segregation, days so far, warning at day 10, alert at day 15.
+    fn render_segregation(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        theme: &Theme,
+        rows: &[SegregationRow],
+        now: NaiveDateTime,
+    ) {
+        let top = area.y + 12;
+        let seg_area = Rect::new(
+            area.x + 40,
+            top,
+            area.width.saturating_sub(41),
+            area.bottom().saturating_sub(top + 1),
+        );
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_set(theme.border())
+            .title(" Segregation (Rules 43-45) ");
+        let inner = block.inner(seg_area);
+        frame.render_widget(block, seg_area);
+        if rows.is_empty() {
+            frame.render_widget(
+                Paragraph::new(Span::styled("Nobody is in segregation.", theme.dim())),
+                inner,
+            );
+            return;
+        }
+        let room = inner.height as usize;
+        let shown = if rows.len() > room {
+            room.saturating_sub(1)
+        } else {
+            rows.len()
+        };
+        let mut lines: Vec<Line> = rows
+            .iter()
+            .take(shown)
+            .map(|r| {
+                let s = &r.segregation;
+                let (mark, style) = match s.urgency(now) {
+                    Urgency::Alert => ("ALERT", theme.error()),
+                    Urgency::Warning => ("warn", theme.warning()),
+                    Urgency::Ok => ("", theme.base()),
+                };
+                let who = crate::domain::text::fit(
+                    &crate::domain::text::display(&format!("{} {}", r.number, r.name)),
+                    inner.width.saturating_sub(15) as usize,
+                );
+                let pad =
+                    (inner.width as usize).saturating_sub(15 + crate::domain::text::width(&who));
+                Line::from(vec![
+                    Span::raw(format!("{who}{} ", " ".repeat(pad))),
+                    Span::raw(format!("day {:>3} ", s.days(now))),
+                    Span::styled(format!("{mark:<5}"), style),
+                ])
+            })
+            .collect();
+        if shown < rows.len() {
+            lines.push(Line::from(Span::styled(
+                format!("and {} more", rows.len() - shown),
+                theme.dim(),
             )));
         }
         frame.render_widget(Paragraph::new(lines), inner);

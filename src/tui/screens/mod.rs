@@ -17,6 +17,7 @@ pub mod occupancy;
 pub mod prisoner_form;
 pub mod record;
 pub mod search;
+pub mod segregation;
 pub mod users;
 
 use super::keymap::{Action, Scope};

@@ -23,6 +23,9 @@ pub struct RecordScreen {
     /// Open non-associations: shown on both people's records.
     keep_apart: Vec<NaRow>,
     today: chrono::NaiveDate,
+    /// The open segregation placement, if any, shown in the heading with its days so far.
+    segregation: Option<crate::domain::segregation::Segregation>,
+    now: chrono::NaiveDateTime,
 }
 
 impl RecordScreen {
@@ -37,6 +40,8 @@ impl RecordScreen {
             scroll: 0,
             keep_apart: Vec::new(),
             today: ctx.now.date_naive(),
+            segregation: None,
+            now: ctx.now.naive_utc(),
         };
         if screen.row.prisoner.vep
             && let Err(e) = ctx.store.audit_read(&ctx.actor(), "prisoner", id)
@@ -67,6 +72,11 @@ impl RecordScreen {
                 self.keep_apart = rows.into_iter().filter(|r| r.na.closed.is_none()).collect()
             }
             Err(e) => ctx.error(format!("Cannot read the non-associations: {e}")),
+        }
+        self.now = ctx.now.naive_utc();
+        match ctx.store.segregations_of(self.id) {
+            Ok(all) => self.segregation = all.into_iter().find(|s| s.end.is_none()),
+            Err(e) => ctx.error(format!("Cannot read the segregation placements: {e}")),
         }
     }
 
@@ -179,7 +189,14 @@ impl Screen for RecordScreen {
     }
 
     fn footer(&self) -> Vec<Action> {
-        let mut keys = vec![Action::Down];
+        // Only supervisors may segregate (domain/auth); for them the key takes the place of Down in the footer.
+        let segregate = crate::domain::auth::may(self.role, Permission::Segregate)
+            && (self.row.prisoner.in_custody || self.segregation.is_some());
+        let mut keys = if segregate {
+            vec![Action::Segregate]
+        } else {
+            vec![Action::Down]
+        };
         if self.row.prisoner.in_custody {
             keys.extend([
                 Action::Edit,
@@ -199,6 +216,7 @@ impl Screen for RecordScreen {
     fn footer_word(&self, action: Action) -> &'static str {
         match action {
             Action::KeepApart => "apart",
+            Action::Segregate => "segregate",
             other => other.describe(),
         }
     }
@@ -207,7 +225,7 @@ impl Screen for RecordScreen {
         "The whole register record. Up, Down and the page keys scroll. e edits the particulars, t transfers \
          to another facility, m changes the cell (ranked under the separation rules), r records a release; \
          each asks for the authority and the reason. x lists, records and closes non-associations (people \
-         this person is kept apart from). Nothing is \
+         this person is kept apart from). Supervisors press s to start or end segregation. Nothing is \
          ever deleted: the custody history at the bottom keeps every admission, transfer and release."
     }
 
@@ -258,6 +276,15 @@ impl Screen for RecordScreen {
                     None => Outcome::Handled,
                 }
             }
+            Action::Segregate => {
+                if !ctx.allowed(Permission::Segregate) {
+                    return Outcome::Handled;
+                }
+                match super::segregation::SegregationScreen::open(&self.row, ctx) {
+                    Some(screen) => Outcome::Push(Box::new(screen)),
+                    None => Outcome::Handled,
+                }
+            }
             Action::KeepApart => Outcome::Push(Box::new(
                 super::non_association::NonAssociationsScreen::open(&self.row, ctx),
             )),
@@ -304,13 +331,16 @@ impl Screen for RecordScreen {
         };
         let mut flags = Vec::new();
         if p.vep && crate::domain::auth::may(self.role, Permission::ViewVepFlag) {
-            flags.push("VEP");
+            flags.push("VEP".to_string());
         }
         if p.vulnerable {
-            flags.push("VULNERABLE");
+            flags.push("VULNERABLE".to_string());
         }
         if p.medical_alert {
-            flags.push("MEDICAL");
+            flags.push("MEDICAL".to_string());
+        }
+        if let Some(s) = &self.segregation {
+            flags.push(format!("SEGREGATED day {}", s.days(self.now)));
         }
         let head = vec![
             Line::from(vec![
