@@ -502,3 +502,143 @@ fn a_supervisor_starts_and_ends_segregation_from_the_record() {
     assert_eq!(all.len(), 1);
     assert!(all[0].end.is_some());
 }
+
+/// A convicted man loaded straight into the remand cell A-01 beside Okello (as a data load might), and a
+/// non-association between the two: both placements now break hard rules.
+fn bad_placements(fx: &fixture::Fixture) {
+    let mut store = Store::open(&fx.path).unwrap();
+    let a = Actor::new("admin", fixture::t0());
+    let okello = store.prisoner(fx.okello).unwrap().unwrap().prisoner;
+    let mut p = Prisoner::blank(fixture::t0().naive_utc());
+    p.number = "LUZ/2026/00007".into();
+    p.family_name = "Kato".into();
+    p.birth = BirthDate::YearOnly(1975);
+    p.legal_status = LegalStatus::Convicted;
+    p.committing_authority = "High Court".into();
+    p.facility_id = okello.facility_id;
+    p.cell_id = okello.cell_id;
+    let kato = store.admit(&a, &p).unwrap();
+    store
+        .add_non_association(
+            &a,
+            &NonAssociation {
+                id: 0,
+                first: fx.okello,
+                first_role: NaRole::Victim,
+                second: kato,
+                second_role: NaRole::Perpetrator,
+                reason: NaReason::Violence,
+                scope: NaScope::Cell,
+                comment: "threats".into(),
+                start: fixture::t0().date_naive(),
+                expiry: None,
+                closed: None,
+            },
+        )
+        .unwrap();
+    store
+        .start_segregation(
+            &Actor::new("supervisor", fixture::t0()),
+            kato,
+            (fixture::t0() - chrono::Duration::days(12)).naive_utc(),
+            "threats",
+        )
+        .unwrap();
+}
+
+#[test]
+fn placements_that_break_a_hard_rule_are_found_with_their_reasons() {
+    let fx = fixture::build();
+    bad_placements(&fx);
+    let store = Store::open(&fx.path).unwrap();
+    let found = store
+        .placement_breaches(fixture::t0().date_naive())
+        .unwrap();
+    let numbers: Vec<&str> = found.iter().map(|f| f.number.as_str()).collect();
+    assert_eq!(numbers, ["LUZ/2026/00001", "LUZ/2026/00007"]);
+    let kato: Vec<&str> = found[1]
+        .breaches
+        .iter()
+        .map(|b| b.reason.as_str())
+        .collect();
+    assert_eq!(
+        kato,
+        [
+            "unit A is for remand prisoners; untried and convicted are kept apart (Rule 11b)",
+            "kept apart: LUZ/2026/00001 Okello is in the same cell (violence)"
+        ]
+    );
+    assert!(
+        found[0].breaches[0]
+            .reason
+            .contains("the cell holds a convicted prisoner"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn reports_on_screen_are_the_printed_text() {
+    both(|d, fx| {
+        bad_placements(fx);
+        d.login("officer");
+        while !d.screen().lines().any(|l| l.contains(">Reports")) {
+            d.key(KeyCode::Down);
+        }
+        d.key(KeyCode::Enter).key(KeyCode::Enter);
+        let s = d.screen();
+        assert!(
+            s.contains("2 people in 1 cell whose cell breaks a hard rule"),
+            "{s}"
+        );
+        assert!(s.contains("LUZ unit A cell A-01"), "{s}");
+        d.snap("report_placements");
+        d.key(KeyCode::Esc).key(KeyCode::Down).key(KeyCode::Enter);
+        let s = d.screen();
+        assert!(s.contains("1 of 2 facilities hold more people"), "{s}");
+        assert!(
+            s.lines()
+                .any(|l| l.starts_with("LUZ") && l.ends_with("300%")),
+            "{s}"
+        );
+        d.key(KeyCode::Esc).key(KeyCode::Down).key(KeyCode::Enter);
+        let s = d.screen();
+        let kato = s.lines().find(|l| l.contains("Kato")).unwrap();
+        assert!(kato.contains("12") && kato.contains("warn"), "{s}");
+        // The screen shows exactly the lines `warden report` prints.
+        let store = Store::open(&fx.path).unwrap();
+        let printed =
+            warden::report::lines(&store, warden::report::Kind::Segregation, fixture::t0())
+                .unwrap();
+        for line in printed.iter().take(10) {
+            assert!(s.contains(line.as_str()), "{line:?} not on screen:\n{s}");
+        }
+    });
+}
+
+#[test]
+fn warden_report_prints_the_same_text() {
+    let fx = fixture::build();
+    bad_placements(&fx);
+    for kind in ["placements", "overcrowding", "segregation"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_warden"))
+            .args(["--db", fx.path.to_str().unwrap(), "report", kind])
+            .env("WARDEN_LOG_DIR", fx.path.parent().unwrap())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{kind}: {out:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.lines()
+                .all(|l| unicode_width::UnicodeWidthStr::width(l) <= 80),
+            "{text}"
+        );
+        match kind {
+            "placements" => assert!(text.contains("Rule 11b"), "{text}"),
+            "overcrowding" => assert!(text.contains("300%"), "{text}"),
+            _ => assert!(
+                text.contains("LUZ/2026/00007") && text.contains("warn"),
+                "{text}"
+            ),
+        }
+    }
+}

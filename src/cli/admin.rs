@@ -93,7 +93,7 @@ pub fn user(db: &Path, cmd: UserCommand) -> Result<ExitCode> {
 }
 
 /// Writes lines to standard output; a reader that stops early (`| head`) ends the output quietly.
-fn print_lines(lines: impl IntoIterator<Item = String>) -> std::io::Result<()> {
+pub(crate) fn print_lines(lines: impl IntoIterator<Item = String>) -> std::io::Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     for line in lines {

@@ -6,6 +6,7 @@ mod demo;
 mod estate;
 mod forms;
 mod password;
+mod report;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -60,6 +61,11 @@ pub enum Command {
     /// Facilities, units and cells
     #[command(subcommand)]
     Estate(EstateCommand),
+    /// Print a report as 80-column text: placements (that break a hard rule), overcrowding, segregation
+    Report {
+        #[arg(value_enum)]
+        kind: crate::report::Kind,
+    },
     /// Assessment forms (instruments) in forms/
     #[command(subcommand)]
     Forms(FormsCommand),
@@ -203,6 +209,7 @@ fn run(cli: Cli, db: &Path) -> Result<ExitCode> {
             estate::load(db, &file, apply)
         }
         Some(Command::Forms(FormsCommand::Check { files })) => forms::check(&files),
+        Some(Command::Report { kind }) => report::run(db, kind),
         Some(Command::Backup { to, force }) => backup::backup(db, &to, force),
         Some(Command::Restore { from, force }) => backup::restore(db, &from, force),
     }

@@ -20,6 +20,7 @@ enum Target {
     Estate,
     Board,
     Users,
+    Reports,
     Help,
     Logout,
     Quit,
@@ -40,6 +41,7 @@ const MENU: &[(&str, Option<Permission>, Target)] = &[
         Some(Permission::ManageUsers),
         Target::Users,
     ),
+    ("Reports", Some(Permission::ViewRegister), Target::Reports),
     ("Help", None, Target::Help),
     ("Log out", None, Target::Logout),
     ("Quit warden", None, Target::Quit),
@@ -111,6 +113,9 @@ impl Screen for HomeScreen {
                         Some(s) => Outcome::Push(Box::new(s)),
                         None => Outcome::Handled,
                     },
+                    Target::Reports => {
+                        Outcome::Push(Box::new(super::reports::ReportsScreen::new()))
+                    }
                     Target::Help => {
                         Outcome::Push(Box::new(super::help::HelpScreen::for_screen(Some(self))))
                     }

@@ -16,6 +16,7 @@ pub mod non_association;
 pub mod occupancy;
 pub mod prisoner_form;
 pub mod record;
+pub mod reports;
 pub mod search;
 pub mod segregation;
 pub mod users;
