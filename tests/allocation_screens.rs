@@ -642,3 +642,29 @@ fn warden_report_prints_the_same_text() {
         }
     }
 }
+
+#[test]
+fn the_demo_has_non_associations_segregations_and_home_regions() {
+    use warden::demo::{Country, DemoSpec, Size};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    let spec = DemoSpec {
+        country: Country::Uganda,
+        size: Size::Small,
+        seed: 7,
+    };
+    warden::demo::build(&path, &spec, fixture::t0()).unwrap();
+    let store = Store::open(&path).unwrap();
+    let rules = store.allocation_rules().unwrap();
+    assert_eq!(rules.home_region("Gulu"), Some("Northern"), "{rules:?}");
+    let segregated = store.open_segregations().unwrap();
+    assert!(segregated.len() >= 3, "{segregated:?}");
+    let population = store.headline().unwrap().population as i64;
+    let mut open = 0;
+    for id in 1..=population {
+        open += store.non_associations_of(id).unwrap().len();
+    }
+    // Each record is seen from both people's side.
+    assert!(open / 2 >= 3, "{open}");
+    assert_eq!(store.verify_audit().unwrap(), None);
+}

@@ -1,6 +1,7 @@
 //! `warden demo`: a reproducible synthetic database built from a country profile, written through the store exactly
 //! like real work (validated, audited, searchable). Same seed, same records; no real people.
 
+mod allocation;
 mod estate;
 mod people;
 mod profile;
@@ -311,6 +312,15 @@ pub fn generate(
             Ok(())
         })?;
     }
+
+    // A stream of its own, so the allocation data never changes who the prisoners are.
+    let mut allocation_rng = ChaCha8Rng::seed_from_u64(spec.seed ^ 0x00A1_10C8);
+    let added = allocation::add(store, profile, skeletons.len(), now, &mut allocation_rng)?;
+    tracing::info!(
+        non_associations = added.non_associations,
+        segregations = added.segregations,
+        "demo allocation data"
+    );
 
     let count = |f: &dyn Fn(&people::Skeleton) -> bool| skeletons.iter().filter(|s| f(s)).count();
     Ok(DemoSummary {
