@@ -16,24 +16,30 @@ use warden::tui::theme::Theme;
 struct Driver {
     app: App,
     path_text: String,
+    now: chrono::DateTime<chrono::Utc>,
 }
 
 impl Driver {
     fn new(fx: &fixture::Fixture) -> Driver {
+        Driver::at(fx, fixture::t0())
+    }
+
+    fn at(fx: &fixture::Fixture, now: chrono::DateTime<chrono::Utc>) -> Driver {
         let store = Store::open(&fx.path).unwrap();
         let theme = Theme::new(DisplayOptions {
             mono: true,
             ascii: true,
         });
         Driver {
-            app: App::new(store, theme, fixture::t0()),
+            app: App::new(store, theme, now),
             path_text: fx.path.display().to_string(),
+            now,
         }
     }
 
     fn key(&mut self, code: KeyCode) -> &mut Self {
         self.app
-            .handle_key(KeyEvent::new(code, KeyModifiers::NONE), fixture::t0());
+            .handle_key(KeyEvent::new(code, KeyModifiers::NONE), self.now);
         self
     }
 
@@ -51,6 +57,18 @@ impl Driver {
             .key(KeyCode::Enter);
         assert!(self.app.session().is_some(), "{}", self.screen());
         self
+    }
+
+    /// Moves the home menu's selection to the entry starting with `label` and opens it.
+    fn menu(&mut self, label: &str) -> &mut Self {
+        self.key(KeyCode::Home);
+        for _ in 0..20 {
+            if self.screen().contains(&format!(">{label}")) {
+                return self.key(KeyCode::Enter);
+            }
+            self.key(KeyCode::Down);
+        }
+        panic!("no menu entry {label:?} in:\n{}", self.screen());
     }
 
     fn screen(&self) -> String {
@@ -160,4 +178,93 @@ fn the_next_unanswered_question_is_one_key_away_and_leaving_keeps_the_draft() {
     d.shows("Continue your draft: Initial custody classification");
     d.key(KeyCode::Enter);
     d.shows("Answered 3 of 11 required");
+}
+
+/// As the first test: custody_initial for Okello, with a discretionary override to medium.
+fn finalise_with_override(fx: &fixture::Fixture) {
+    let mut d = Driver::new(fx);
+    d.login("assessor")
+        .text("/")
+        .text("okello")
+        .key(KeyCode::Enter)
+        .text("A")
+        .key(KeyCode::Down)
+        .key(KeyCode::Enter)
+        .key(KeyCode::F(3))
+        .text("nn1221222")
+        .text("1")
+        .key(KeyCode::F(2))
+        .text("2")
+        .key(KeyCode::Tab)
+        .text("Intelligence report of a planned escape")
+        .key(KeyCode::F(2));
+    d.shows("awaiting a supervisor's approval");
+}
+
+#[test]
+fn a_supervisor_approves_an_override_from_the_home_queue() {
+    let fx = fixture::build();
+    finalise_with_override(&fx);
+    let mut d = Driver::new(&fx);
+    d.login("supervisor");
+    d.shows("Approvals (1)").shows("My drafts (0)");
+    d.menu("Approvals");
+    d.shows("LUZ/2026/00001 Okello, John Bosco | minimum -> medium | by assessor");
+    d.snap("queue_approvals");
+    d.key(KeyCode::Enter);
+    d.shows("Override        Medium")
+        .shows("Reason          Intelligence report of a planned escape")
+        .shows("Scored result   Minimum");
+    d.snap("queue_approval");
+    d.key(KeyCode::F(2));
+    d.shows("Approved: Medium for LUZ/2026/00001 Okello, John Bosco.")
+        .shows("Nothing is awaiting approval.");
+    let store = Store::open(&fx.path).unwrap();
+    let done = store.custody_assessment(fx.okello).unwrap().unwrap();
+    assert_eq!(done.approval, ApprovalState::Approved);
+    assert_eq!(done.approved_by.as_deref(), Some("supervisor"));
+}
+
+#[test]
+fn an_assessor_sees_no_approvals_and_continues_a_draft_from_home() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx);
+    d.login("assessor")
+        .text("/")
+        .text("okello")
+        .key(KeyCode::Enter)
+        .text("A")
+        .key(KeyCode::Down)
+        .key(KeyCode::Enter)
+        .key(KeyCode::F(3))
+        .text("y")
+        .key(KeyCode::Esc)
+        .key(KeyCode::Esc)
+        .key(KeyCode::Esc);
+    d.shows("My drafts (1)");
+    assert!(!d.screen().contains("Approvals"), "{}", d.screen());
+    d.menu("My drafts");
+    d.shows("2026-11-25 09:00  LUZ/2026/00001 Okello, John Bosco | Initial custody");
+    d.snap("queue_drafts");
+    d.key(KeyCode::Enter);
+    d.shows("Answered 3 of 11 required");
+}
+
+#[test]
+fn reviews_due_and_overdue_are_counted_on_home_and_listed_by_facility() {
+    let fx = fixture::build();
+    finalise_with_override(&fx);
+    let mut d = Driver::new(&fx);
+    d.login("supervisor");
+    d.shows("Reviews due (0, 0 overdue)");
+    // A year and five days on, the review of 2027-11-25 is overdue.
+    let mut d = Driver::at(&fx, fixture::t0() + chrono::Duration::days(370));
+    d.login("supervisor");
+    d.menu("Reviews due");
+    d.shows("Luzira Upper 2027-11-25 OVERDUE | LUZ/2026/00001 Okello, John Bosco");
+    d.snap("queue_reviews");
+    d.key(KeyCode::Esc);
+    d.shows("Reviews due (1, 1 overdue)");
+    d.menu("Reviews due").key(KeyCode::Enter);
+    d.shows("In custody (remand) | Luzira Upper, cell A-01");
 }

@@ -1,5 +1,6 @@
 //! The home screen: a menu of what this person's role may do, and the headline counts of the service.
 
+use super::assessment_queues::{self, Counts, Queue, QueueScreen};
 use super::{Ctx, Outcome, Screen, thousands};
 use crate::domain::auth::Permission;
 use crate::domain::segregation::Urgency;
@@ -19,6 +20,9 @@ enum Target {
     Admit,
     Estate,
     Board,
+    Approvals,
+    Drafts,
+    Reviews,
     Users,
     Reports,
     Help,
@@ -36,6 +40,10 @@ const MENU: &[(&str, Option<Permission>, Target)] = &[
     ("Admit a prisoner", Some(Permission::Admit), Target::Admit),
     ("Estate: facilities, units, cells", None, Target::Estate),
     ("Occupancy board", None, Target::Board),
+    // The three queues are shown by what the loaded form files let the role do (see `queue_shown`).
+    ("Approvals", None, Target::Approvals),
+    ("My drafts", None, Target::Drafts),
+    ("Reviews due", None, Target::Reviews),
     (
         "Staff accounts",
         Some(Permission::ManageUsers),
@@ -51,6 +59,7 @@ pub struct HomeScreen {
     entries: Vec<(&'static str, Target)>,
     selection: Selection,
     headline: Option<Headline>,
+    queues: Counts,
     /// For supervisors: everyone in segregation, longest first, with the time the days are counted to.
     segregation: Option<(Vec<SegregationRow>, NaiveDateTime)>,
 }
@@ -60,12 +69,14 @@ impl HomeScreen {
         let entries = MENU
             .iter()
             .filter(|(_, p, _)| p.is_none_or(|p| ctx.session.may(p)))
+            .filter(|(_, _, t)| queue_shown(*t, ctx))
             .map(|(l, _, t)| (*l, *t))
             .collect();
         let mut home = HomeScreen {
             entries,
             selection: Selection::default(),
             headline: None,
+            queues: Counts::default(),
             segregation: None,
         };
         home.resume(ctx);
@@ -109,6 +120,13 @@ impl Screen for HomeScreen {
                     Target::Board => {
                         Outcome::Push(Box::new(super::occupancy::BoardScreen::new(ctx)))
                     }
+                    Target::Approvals => {
+                        Outcome::Push(Box::new(QueueScreen::new(Queue::Approvals, ctx)))
+                    }
+                    Target::Drafts => Outcome::Push(Box::new(QueueScreen::new(Queue::Drafts, ctx))),
+                    Target::Reviews => {
+                        Outcome::Push(Box::new(QueueScreen::new(Queue::Reviews, ctx)))
+                    }
                     Target::Users => match super::users::UsersScreen::new(ctx) {
                         Some(s) => Outcome::Push(Box::new(s)),
                         None => Outcome::Handled,
@@ -141,6 +159,10 @@ impl Screen for HomeScreen {
             Ok(h) => self.headline = Some(h),
             Err(e) => ctx.error(format!("Cannot read the counts: {e}")),
         }
+        match assessment_queues::counts(ctx) {
+            Ok(c) => self.queues = c,
+            Err(e) => ctx.error(format!("Cannot read the assessment queues: {e}")),
+        }
         if ctx.session.may(Permission::Segregate) {
             match ctx.store.open_segregations() {
                 Ok(rows) => self.segregation = Some((rows, ctx.now.naive_utc())),
@@ -157,7 +179,17 @@ impl Screen for HomeScreen {
             .title(" Menu ");
         let inner = block.inner(menu_area);
         frame.render_widget(block, menu_area);
-        let rows: Vec<String> = self.entries.iter().map(|(l, _)| l.to_string()).collect();
+        let q = self.queues;
+        let rows: Vec<String> = self
+            .entries
+            .iter()
+            .map(|(l, t)| match t {
+                Target::Approvals => format!("{l} ({})", q.approvals),
+                Target::Drafts => format!("{l} ({})", q.drafts),
+                Target::Reviews => format!("{l} ({}, {} overdue)", q.due, q.overdue),
+                _ => l.to_string(),
+            })
+            .collect();
         render_rows(frame, inner, theme, None, &rows, Some(&self.selection), "");
 
         let stats_area = Rect::new(area.x + 40, area.y + 1, area.width.saturating_sub(41), 10);
@@ -267,5 +299,14 @@ impl HomeScreen {
             )));
         }
         frame.render_widget(Paragraph::new(lines), inner);
+    }
+}
+
+/// Approvals for roles some form lets approve; drafts and reviews for roles some form lets fill in.
+fn queue_shown(target: Target, ctx: &Ctx) -> bool {
+    match target {
+        Target::Approvals => assessment_queues::may_approve_any(ctx),
+        Target::Drafts | Target::Reviews => assessment_queues::may_fill_any(ctx),
+        _ => true,
     }
 }

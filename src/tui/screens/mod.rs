@@ -4,6 +4,7 @@ pub mod allocate;
 pub mod assessment;
 pub mod assessment_history;
 pub mod assessment_pick;
+pub mod assessment_queues;
 pub mod assessment_review;
 pub mod estate;
 pub mod estate_form;

@@ -1,0 +1,419 @@
+//! The assessment queues reached from the home screen: overrides awaiting approval (with the finalised record to
+//! approve), this person's drafts (to continue), and reviews due or overdue, grouped by facility.
+
+use super::assessment::AssessmentScreen;
+use super::{Ctx, Outcome, Screen};
+use crate::domain::forms::Form;
+use crate::domain::text;
+use crate::store::{AssessmentRow, Store, Subject};
+use crate::tui::keymap::Action;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::list::{Selection, render_rows};
+use chrono::{Duration, NaiveDate};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// How far ahead a review counts as due.
+pub const DUE_WITHIN_DAYS: i64 = 30;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queue {
+    Approvals,
+    Drafts,
+    Reviews,
+}
+
+/// The counts the home menu shows beside each queue.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub approvals: usize,
+    pub drafts: usize,
+    pub due: usize,
+    pub overdue: usize,
+}
+
+/// Whether this role may approve any loaded form: the form files decide, not the screen.
+pub fn may_approve_any(ctx: &Ctx) -> bool {
+    ctx.forms
+        .forms
+        .iter()
+        .any(|(_, f)| f.may_approve(ctx.session.role))
+}
+
+/// Whether this role may fill any loaded form, and so has drafts and reviews to do.
+pub fn may_fill_any(ctx: &Ctx) -> bool {
+    ctx.forms
+        .forms
+        .iter()
+        .any(|(_, f)| f.may_fill(ctx.session.role))
+}
+
+fn approvals(ctx: &Ctx) -> crate::store::Result<Vec<AssessmentRow>> {
+    let role = ctx.session.role;
+    Ok(ctx
+        .store
+        .awaiting_approval()?
+        .into_iter()
+        .filter(|r| {
+            ctx.forms
+                .get(&r.form_id)
+                .is_none_or(|f| f.may_approve(role))
+        })
+        .collect())
+}
+
+pub fn counts(ctx: &Ctx) -> crate::store::Result<Counts> {
+    let mut c = Counts::default();
+    if may_approve_any(ctx) {
+        c.approvals = approvals(ctx)?.len();
+    }
+    if may_fill_any(ctx) {
+        c.drafts = ctx.store.drafts_of(&ctx.session.name)?.len();
+        let today = ctx.now.date_naive();
+        let due = ctx
+            .store
+            .reviews_due(today + Duration::days(DUE_WITHIN_DAYS))?;
+        c.overdue = due
+            .iter()
+            .filter(|r| r.next_review.is_some_and(|d| d < today))
+            .count();
+        c.due = due.len();
+    }
+    Ok(c)
+}
+
+/// "LUZ/2026/00001 Okello John Bosco" for a prisoner, the facility's name for a facility.
+fn who(store: &Store, subject: Subject) -> (String, String) {
+    match subject {
+        Subject::Prisoner(id) => match store.prisoner(id) {
+            Ok(Some(p)) => (
+                format!("{} {}", p.prisoner.number, p.prisoner.full_name()),
+                p.facility.unwrap_or_default(),
+            ),
+            _ => (format!("prisoner {id}"), String::new()),
+        },
+        Subject::Facility(id) => match store.facility(id) {
+            Ok(Some(f)) => (f.name.clone(), f.code),
+            _ => (format!("facility {id}"), String::new()),
+        },
+    }
+}
+
+pub struct QueueScreen {
+    queue: Queue,
+    rows: Vec<AssessmentRow>,
+    /// Subject and facility of each row.
+    whos: Vec<(String, String)>,
+    labels: Vec<String>,
+    selection: Selection,
+    today: NaiveDate,
+}
+
+impl QueueScreen {
+    pub fn new(queue: Queue, ctx: &mut Ctx) -> QueueScreen {
+        let mut s = QueueScreen {
+            queue,
+            rows: Vec::new(),
+            whos: Vec::new(),
+            labels: Vec::new(),
+            selection: Selection::default(),
+            today: ctx.now.date_naive(),
+        };
+        s.resume(ctx);
+        s
+    }
+
+    fn load(&mut self, ctx: &mut Ctx) -> crate::store::Result<()> {
+        self.today = ctx.now.date_naive();
+        let mut rows = match self.queue {
+            Queue::Approvals => approvals(ctx)?,
+            Queue::Drafts => ctx.store.drafts_of(&ctx.session.name)?,
+            Queue::Reviews => ctx
+                .store
+                .reviews_due(self.today + Duration::days(DUE_WITHIN_DAYS))?,
+        };
+        let mut whos: Vec<(String, String)> =
+            rows.iter().map(|r| who(ctx.store, r.subject)).collect();
+        if self.queue == Queue::Reviews {
+            // By facility, then earliest review first (the store's order, kept by a stable sort).
+            let mut both: Vec<_> = rows.into_iter().zip(whos).collect();
+            both.sort_by(|a, b| a.1.1.cmp(&b.1.1));
+            (rows, whos) = both.into_iter().unzip();
+        }
+        let title = |id: &str| {
+            ctx.forms
+                .get(id)
+                .map_or(id.to_string(), |f| f.title.text.clone())
+        };
+        self.labels = rows
+            .iter()
+            .zip(&whos)
+            .map(|(r, (name, facility))| {
+                let line = match self.queue {
+                    Queue::Approvals => format!(
+                        "{} | {} -> {} | by {}{}",
+                        name,
+                        r.scored_result.as_deref().unwrap_or("-"),
+                        r.result.as_deref().unwrap_or("-"),
+                        r.author,
+                        if r.author.eq_ignore_ascii_case(&ctx.session.name) {
+                            " (yours)"
+                        } else {
+                            ""
+                        }
+                    ),
+                    Queue::Drafts => format!(
+                        "{}  {} | {}",
+                        r.updated_at.format("%Y-%m-%d %H:%M"),
+                        name,
+                        title(&r.form_id)
+                    ),
+                    Queue::Reviews => {
+                        let due = r.next_review.map_or(String::new(), |d| d.to_string());
+                        let late = if r.next_review.is_some_and(|d| d < self.today) {
+                            " OVERDUE"
+                        } else {
+                            ""
+                        };
+                        // The title goes last: on a narrow screen it is what gets cut.
+                        let facility = text::fit(facility, 12);
+                        format!(
+                            "{facility:<12} {due}{late} | {name} | {}",
+                            title(&r.form_id)
+                        )
+                    }
+                };
+                text::display(&line).into_owned()
+            })
+            .collect();
+        self.rows = rows;
+        self.whos = whos;
+        self.selection.index = self.selection.index.min(self.rows.len().saturating_sub(1));
+        Ok(())
+    }
+}
+
+impl Screen for QueueScreen {
+    fn title(&self) -> String {
+        match self.queue {
+            Queue::Approvals => "Overrides awaiting approval".into(),
+            Queue::Drafts => "My drafts".into(),
+            Queue::Reviews => format!("Reviews due within {DUE_WITHIN_DAYS} days or overdue"),
+        }
+    }
+
+    fn footer(&self) -> Vec<Action> {
+        vec![Action::Down, Action::Select, Action::Back]
+    }
+
+    fn help(&self) -> &'static str {
+        "Assessments waiting for someone. Approvals: finalised assessments whose result was overridden, oldest \
+         first; Enter shows the scores, the result, the override and its reason, and F2 approves (nobody may \
+         approve their own). My drafts: Enter continues one where you left it. Reviews: people whose \
+         assessment is due for review within 30 days or overdue, by facility; Enter opens the record."
+    }
+
+    fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        match action {
+            Action::Back => Outcome::Pop,
+            Action::Select => {
+                let k = self.selection.index;
+                let (Some(row), Some((name, _))) = (self.rows.get(k), self.whos.get(k)) else {
+                    return Outcome::Ignored;
+                };
+                match self.queue {
+                    Queue::Approvals => match ApprovalScreen::new(row, name.clone(), ctx) {
+                        Some(s) => Outcome::Push(Box::new(s)),
+                        None => Outcome::Handled,
+                    },
+                    Queue::Drafts => match AssessmentScreen::resume(row, name.clone(), ctx) {
+                        Some(s) => Outcome::Push(Box::new(s)),
+                        None => Outcome::Handled,
+                    },
+                    Queue::Reviews => match row
+                        .prisoner_id()
+                        .and_then(|id| super::record::RecordScreen::open(id, ctx))
+                    {
+                        Some(s) => Outcome::Push(Box::new(s)),
+                        None => Outcome::Handled,
+                    },
+                }
+            }
+            a if self.selection.handle(a, self.rows.len(), 10) => Outcome::Handled,
+            _ => Outcome::Ignored,
+        }
+    }
+
+    fn resume(&mut self, ctx: &mut Ctx) {
+        if let Err(e) = self.load(ctx) {
+            ctx.error(format!("Cannot read the queue: {e}"));
+        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let (header, empty) = match self.queue {
+            Queue::Approvals => (
+                "Person | scored -> overridden | author",
+                "Nothing is awaiting approval.",
+            ),
+            Queue::Drafts => ("Last saved (UTC) | subject | form", "You have no drafts."),
+            Queue::Reviews => (
+                "Facility, review date | person | form",
+                "No review is due within 30 days.",
+            ),
+        };
+        render_rows(
+            frame,
+            area,
+            theme,
+            Some(header),
+            &self.labels,
+            Some(&self.selection),
+            empty,
+        );
+    }
+}
+
+/// A finalised assessment awaiting approval, read-only, with F2 to approve it.
+pub struct ApprovalScreen {
+    row: AssessmentRow,
+    form: Form,
+    who: String,
+}
+
+impl ApprovalScreen {
+    pub fn new(row: &AssessmentRow, who: String, ctx: &mut Ctx) -> Option<ApprovalScreen> {
+        match ctx.store.recorded_form(&row.form_id, row.form_version) {
+            Ok(form) => Some(ApprovalScreen {
+                row: row.clone(),
+                form,
+                who,
+            }),
+            Err(e) => {
+                ctx.error(format!("Cannot open the assessment: {e}"));
+                None
+            }
+        }
+    }
+
+    fn label(&self, value: Option<&str>) -> String {
+        let Some(v) = value else {
+            return "-".into();
+        };
+        self.form
+            .result
+            .as_ref()
+            .and_then(|r| r.choices.iter().find(|c| c.value == v))
+            .map_or(v.to_string(), |c| c.label.text.clone())
+    }
+
+    fn lines(&self, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+        let r = &self.row;
+        let mut lines = vec![Line::from(Span::styled(
+            text::fit(
+                &text::display(&format!(
+                    "{} v{} by {}, assessed {}",
+                    self.form.title.text,
+                    r.form_version,
+                    r.author,
+                    r.assessed_on.map_or("-".into(), |d| d.to_string())
+                )),
+                width,
+            ),
+            theme.heading(),
+        ))];
+        for s in &r.scores {
+            let label = self
+                .form
+                .sum(&s.name)
+                .map_or(s.name.clone(), |k| self.form.sums[k].label.text.clone());
+            let label = text::fit(&text::display(&label), 44);
+            let pad = " ".repeat(44usize.saturating_sub(text::width(&label)));
+            let total = crate::domain::forms::eval::number_text(s.total);
+            let band = text::display(s.band.as_deref().unwrap_or(""));
+            lines.push(Line::from(text::fit(
+                &format!("  {label}{pad} {total:>4}  {band}"),
+                width,
+            )));
+        }
+        lines.push(Line::from(""));
+        let row = |k: &str, v: String| -> Vec<Line<'static>> {
+            text::wrap(&text::display(&format!("{k:<16}{v}")), width)
+                .into_iter()
+                .map(Line::from)
+                .collect()
+        };
+        lines.extend(row("Scored result", self.label(r.scored_result.as_deref())));
+        if let Some(m) = &r.mandatory_reason {
+            lines.extend(row("Mandatory", m.clone()));
+        }
+        lines.extend(row("Override", self.label(r.override_result.as_deref())));
+        lines.extend(row(
+            "Reason",
+            r.override_reason.clone().unwrap_or_else(|| "-".into()),
+        ));
+        lines.extend(row("Result", self.label(r.result.as_deref())));
+        if let Some(d) = r.next_review {
+            lines.extend(row("Next review", d.to_string()));
+        }
+        lines
+    }
+}
+
+impl Screen for ApprovalScreen {
+    fn title(&self) -> String {
+        format!("Approve: {}", self.who)
+    }
+
+    fn footer(&self) -> Vec<Action> {
+        vec![Action::Save, Action::Back]
+    }
+
+    fn footer_word(&self, action: Action) -> &'static str {
+        match action {
+            Action::Save => "approve",
+            a => a.describe(),
+        }
+    }
+
+    fn help(&self) -> &'static str {
+        "A finalised assessment whose result was overridden: the scores and their bands, the result they gave, \
+         the override chosen and the reason written for it. F2 approves it and the overridden result takes \
+         effect; the author cannot approve their own. To disagree, speak to the author: sending back is not \
+         yet possible here."
+    }
+
+    fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        match action {
+            Action::Back => Outcome::Pop,
+            Action::Save => match ctx.store.approve_assessment(&ctx.actor(), self.row.id) {
+                Ok(row) => {
+                    ctx.info(format!(
+                        "Approved: {} for {}.",
+                        self.label(row.result.as_deref()),
+                        self.who
+                    ));
+                    Outcome::Pop
+                }
+                Err(e) => {
+                    ctx.error(format!("Not approved: {e}"));
+                    Outcome::Handled
+                }
+            },
+            _ => Outcome::Ignored,
+        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let body = Rect::new(
+            area.x + 1,
+            area.y,
+            area.width.saturating_sub(1),
+            area.height,
+        );
+        let lines = self.lines(theme, body.width as usize);
+        frame.render_widget(Paragraph::new(lines), body);
+    }
+}
