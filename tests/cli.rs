@@ -332,3 +332,46 @@ fn reset_password_sets_a_new_one_clears_a_failed_login_lock_and_is_audited() {
         text(&o)
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn file_access_group_shares_the_database_and_log_with_the_group_and_every_open_keeps_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let log = dir.path().join("warden.log");
+    let o = warden(
+        &db,
+        &["init", "--admin", "amina", "--password-stdin"],
+        "first password\n",
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!((mode(&db), mode(&log)), (0o600, 0o600));
+
+    let o = warden(&db, &["file-access", "group"], "");
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!((mode(&db), mode(&log)), (0o660, 0o660));
+    // The choice lives in the database, so an open by any account or job keeps it.
+    assert!(warden(&db, &["check"], "").status.success());
+    assert_eq!((mode(&db), mode(&log)), (0o660, 0o660));
+    let store = warden::store::Store::open(&db).unwrap();
+    assert_eq!(mode(&db), 0o660);
+    assert_eq!(
+        store.file_access().unwrap(),
+        warden::store::FileAccess::Group
+    );
+    drop(store);
+
+    let o = warden(&db, &["file-access", "owner"], "");
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!((mode(&db), mode(&log)), (0o600, 0o600));
+    let audited = warden::store::Store::open(&db)
+        .unwrap()
+        .recent_audit(10)
+        .unwrap()
+        .iter()
+        .filter(|r| r.entity_id == "file_access")
+        .count();
+    assert_eq!(audited, 2);
+}

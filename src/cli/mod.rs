@@ -1,5 +1,6 @@
 //! Command-line entry: argument parsing (clap), the database path, logging, and one module per subcommand.
 
+mod access;
 mod admin;
 mod backup;
 mod demo;
@@ -84,6 +85,11 @@ pub enum Command {
         /// Replace an existing database
         #[arg(long)]
         force: bool,
+    },
+    /// Who may open the database and log files: the owner only (default) or also their group
+    FileAccess {
+        #[arg(value_enum)]
+        access: access::Access,
     },
 }
 
@@ -212,26 +218,36 @@ fn run(cli: Cli, db: &Path) -> Result<ExitCode> {
         Some(Command::Report { kind }) => report::run(db, kind),
         Some(Command::Backup { to, force }) => backup::backup(db, &to, force),
         Some(Command::Restore { from, force }) => backup::restore(db, &from, force),
+        Some(Command::FileAccess { access }) => access::run(db, access),
     }
 }
 
-/// Logs go to a file beside the data, never to the terminal the TUI draws on.
-fn init_logging(db: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
-    let dir = std::env::var_os("WARDEN_LOG_DIR")
+/// Where the log goes: WARDEN_LOG_DIR, else beside the database.
+pub(crate) fn log_path(db: &Path) -> PathBuf {
+    std::env::var_os("WARDEN_LOG_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             db.parent()
                 .filter(|p| !p.as_os_str().is_empty())
                 .map(Path::to_path_buf)
                 .unwrap_or_else(data_dir)
-        });
+        })
+        .join("warden.log")
+}
+
+/// Logs go to a file beside the data, never to the terminal the TUI draws on.
+fn init_logging(db: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let log = log_path(db);
+    let dir = log.parent()?.to_path_buf();
     std::fs::create_dir_all(&dir).ok()?;
-    // Logs name staff and records: readable by the owner only, like the database (Rule 9).
+    // Logs name staff and records: owner-only like the database (Rule 9), or group-shared if it is.
+    let mode = access::log_mode_for(db);
     let mut options = std::fs::OpenOptions::new();
     options.create(true).append(true);
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(dir.join("warden.log")).ok()?;
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
+    options.open(&log).ok()?;
+    access::set_log_mode(&log, mode);
     let appender = tracing_appender::rolling::never(&dir, "warden.log");
     let (writer, guard) = tracing_appender::non_blocking(appender);
     tracing_subscriber::fmt()

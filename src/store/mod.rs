@@ -1,5 +1,6 @@
 //! All SQL lives here: opening and migrating the file, audited write transactions, and the queries.
 
+mod access;
 mod allocation;
 mod assessments;
 mod audit;
@@ -15,6 +16,7 @@ mod segregation;
 mod stats;
 mod users;
 
+pub use access::{ACCESS_SETTING, FileAccess};
 pub use allocation::{MoveRequest, Movement, MovementRow, RULES_SETTING, Seen, Within};
 pub use assessments::{
     ApprovalState, AssessmentRow, Override, Status as AssessmentStatus, Subject, SumScore,
@@ -216,7 +218,9 @@ impl Store {
             path: path.to_path_buf(),
         };
         store.migrate()?;
-        restrict_permissions(path);
+        // The register is confidential (Rule 9): owner-only unless the site chose a shared group.
+        let access = store.file_access()?;
+        access::restrict_permissions(path, access.mode());
         Ok(store)
     }
 
@@ -406,26 +410,6 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     {
         std::fs::create_dir_all(dir)
     }
-}
-
-/// The register is confidential (Rule 9): the file and its WAL are readable by the owner only.
-fn restrict_permissions(path: &Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        for suffix in ["", "-wal", "-shm"] {
-            let mut p = path.as_os_str().to_owned();
-            p.push(suffix);
-            let p = PathBuf::from(p);
-            if p.exists()
-                && let Err(e) = std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600))
-            {
-                tracing::warn!(path = %p.display(), error = %e, "could not restrict permissions");
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = path;
 }
 
 fn io_error(path: &Path, e: impl std::fmt::Display) -> StoreError {
