@@ -385,3 +385,159 @@ fn an_admission_half_typed_survives_kill_9_and_comes_back() {
     let (ok, report) = check(&demo.db, demo.path());
     assert!(ok, "{report}");
 }
+
+/// The demo's assessor and supervisor.
+const ASSESSOR: (&str, &str) = ("assessor", "assessor-demo");
+const SUPERVISOR: (&str, &str) = ("supervisor", "supervisor-demo");
+
+/// The selected row of a list or menu (marked '>'), if any.
+fn selected_line(screen: &str) -> Option<String> {
+    screen
+        .lines()
+        .find(|l| l.trim_start_matches(['|', '│', ' ']).starts_with('>'))
+        .map(str::to_string)
+}
+
+/// Moves the selection down until the selected row contains `label`, waiting for each move to be drawn.
+fn select(term: &mut Term, label: &str) {
+    for _ in 0..20 {
+        let before = selected_line(&term.screen());
+        if before.as_deref().is_some_and(|l| l.contains(label)) {
+            return;
+        }
+        term.send(keys::DOWN);
+        term.wait_until("the selection to move", |s| selected_line(s) != before);
+    }
+    panic!("never selected {label:?}:\n{}", term.screen());
+}
+
+/// Polls the library until the assessor's one draft holds `n` answers: each answer is saved as it is entered.
+fn wait_for_answers(demo: &Demo, n: usize) -> warden::store::AssessmentRow {
+    let store = demo.store();
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(d) = store.drafts_of(ASSESSOR.0).unwrap().pop() {
+            let answers: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(&d.answers_json).unwrap();
+            if answers.len() >= n {
+                return d;
+            }
+        }
+        assert!(
+            start.elapsed() < harness::TIMEOUT,
+            "the answers never reached the database"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn custody_initial_filled_by_keys_survives_kill_9_is_overridden_and_approved_by_a_supervisor() {
+    let demo = Demo::new();
+    let forms = concat!(env!("CARGO_MANIFEST_DIR"), "/forms");
+    // A man in custody with an exact date of birth, so the scale applies and every prefill is made.
+    let store = demo.store();
+    let person = store
+        .search("", 200)
+        .unwrap()
+        .into_iter()
+        .filter(|h| h.in_custody)
+        .find(|h| {
+            let p = store.prisoner(h.id).unwrap().unwrap().prisoner;
+            p.sex == warden::domain::estate::Sex::Male
+                && matches!(p.birth, warden::domain::prisoner::BirthDate::Exact(_))
+                && store.search(&h.number, 10).unwrap().first().map(|f| f.id) == Some(h.id)
+        })
+        .expect("a man in custody with a date of birth");
+    drop(store);
+
+    let mut term = Launch::new(&demo.db, demo.path())
+        .env("WARDEN_FORMS", forms)
+        .start();
+    sign_in(&mut term, ASSESSOR);
+    term.send("/");
+    term.wait_for("Find:");
+    term.send(&person.number);
+    term.wait_until("the person listed first", |s| {
+        selected_line(s).is_some_and(|l| l.contains(&person.number))
+    });
+    term.send(keys::ENTER);
+    term.wait_for("Legal status and sentence");
+    term.send("A");
+    term.wait_for("What to assess");
+    select(&mut term, "Initial custody classification");
+    term.send(keys::ENTER);
+    term.wait_for("Section 1 of 4");
+    term.wait_for("Answered 2 of 11 required");
+    // Past the prefilled sex and date of birth; two yes/no, then Schedule A by number.
+    term.send(keys::F3);
+    term.send("nn");
+    term.wait_for("Section 2 of 4");
+    term.send("1221");
+    term.wait_for("Section 3 of 4");
+    let draft = wait_for_answers(&demo, 8);
+    term.kill_hard();
+    term.wait_exit();
+
+    let mut term = Launch::new(&demo.db, demo.path())
+        .env("WARDEN_FORMS", forms)
+        .start();
+    sign_in(&mut term, ASSESSOR);
+    term.wait_for("My drafts (1)");
+    select(&mut term, "My drafts (1)");
+    term.send(keys::ENTER);
+    term.wait_for(&person.number);
+    term.send(keys::ENTER);
+    term.wait_for("Answered 8 of 11 required");
+    term.send(keys::F3);
+    term.send("2221");
+    term.wait_for("Answered 11 of 11 required");
+    term.send(keys::F2);
+    let review = term.wait_for("Custody level: ");
+    // Any result other than the scored one: 4 is Maximum, 1 Minimum.
+    let chosen = if review.contains("Custody level: Maximum") {
+        ("1", "minimum")
+    } else {
+        ("4", "maximum")
+    };
+    term.send(chosen.0);
+    term.send(keys::TAB);
+    term.send("Intelligence report of a planned escape");
+    term.wait_for("planned escape");
+    term.send(keys::F2);
+    term.wait_for("awaiting a supervisor's approval");
+    term.send(keys::F10);
+    term.wait_for("Sign in");
+
+    sign_in(&mut term, SUPERVISOR);
+    term.wait_for("Approvals (1)");
+    select(&mut term, "Approvals (1)");
+    term.send(keys::ENTER);
+    term.wait_for(&person.number);
+    term.send(keys::ENTER);
+    term.wait_for("Intelligence report of a planned escape");
+    term.send(keys::F2);
+    term.wait_for("Approved:");
+    term.send(keys::CTRL_Q);
+    assert!(term.wait_exit().success());
+
+    let store = demo.store();
+    let done = store.assessment(draft.id).unwrap().unwrap();
+    assert_eq!(done.status, warden::store::AssessmentStatus::Final);
+    assert_eq!(done.approval, warden::store::ApprovalState::Approved);
+    assert_eq!(done.author, ASSESSOR.0);
+    assert_eq!(done.approved_by.as_deref(), Some(SUPERVISOR.0));
+    assert_ne!(done.approved_by.as_deref(), Some(done.author.as_str()));
+    assert_eq!(done.override_result.as_deref(), Some(chosen.1));
+    assert_eq!(done.result.as_deref(), Some(chosen.1));
+    assert_eq!(
+        done.override_reason.as_deref(),
+        Some("Intelligence report of a planned escape")
+    );
+    assert!(
+        store.verify_audit().unwrap().is_none(),
+        "the audit chain breaks"
+    );
+    let (ok, report) = check(&demo.db, demo.path());
+    assert!(ok, "{report}");
+}

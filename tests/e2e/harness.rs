@@ -21,6 +21,7 @@ pub mod keys {
     pub const DOWN: &str = "\x1b[B";
     pub const PAGE_DOWN: &str = "\x1b[6~";
     pub const F2: &str = "\x1bOQ";
+    pub const F3: &str = "\x1bOR";
     pub const F10: &str = "\x1b[21~";
     pub const CTRL_Q: &str = "\x11";
 }
