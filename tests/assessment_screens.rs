@@ -268,3 +268,39 @@ fn reviews_due_and_overdue_are_counted_on_home_and_listed_by_facility() {
     d.menu("Reviews due").key(KeyCode::Enter);
     d.shows("In custody (remand) | Luzira Upper, cell A-01");
 }
+
+#[test]
+fn a_text_answer_typed_but_not_entered_survives_a_crash() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx);
+    d.login("assessor")
+        .text("/")
+        .text("okello")
+        .key(KeyCode::Enter)
+        .text("A")
+        .key(KeyCode::Enter);
+    // admission_checks: a complaint of ill-treatment, then its details, typed with no Enter.
+    d.text("y").text("Bruised left arm");
+    d.shows("Bruised left arm");
+    d.app.flush_drafts();
+    let store = Store::open(&fx.path).unwrap();
+    let draft = store.drafts_of("assessor").unwrap().pop().unwrap();
+    assert!(!draft.answers_json.contains("Bruised"));
+    // The process dies here: nothing else is written.
+    drop(d);
+
+    let mut d = Driver::new(&fx);
+    d.login("assessor").menu("My drafts").key(KeyCode::Enter);
+    d.shows("Restored 1 answer(s) you were typing")
+        .shows("Bruised left arm");
+    let saved = store.assessment(draft.id).unwrap().unwrap();
+    assert!(
+        saved.answers_json.contains("Bruised left arm"),
+        "{}",
+        saved.answers_json
+    );
+    // Entered now, so nothing is restored a second time.
+    d.key(KeyCode::Esc).key(KeyCode::Esc);
+    d.menu("My drafts").key(KeyCode::Enter);
+    assert!(!d.screen().contains("Restored"), "{}", d.screen());
+}

@@ -36,6 +36,8 @@ pub struct AssessmentScreen {
     input: Input,
     /// Typed text that was not accepted, kept with its message so nothing typed is lost.
     refused: BTreeMap<usize, (String, String)>,
+    /// A keystroke draft of the focused question was sent and not yet dropped.
+    typing: bool,
 }
 
 impl AssessmentScreen {
@@ -66,7 +68,74 @@ impl AssessmentScreen {
             }
         };
         let answers = draft.answers(&form);
-        Some(AssessmentScreen::new(draft.id, form, who, answers, ctx))
+        let mut screen = AssessmentScreen::new(draft.id, form, who, answers, ctx);
+        screen.restore_typing(ctx);
+        Some(screen)
+    }
+
+    /// The key of the keystroke draft for question `i`: text typed but not yet entered.
+    fn typing_key(&self, i: usize) -> String {
+        format!("assessment:{}:{}", self.id, self.form.questions[i].name)
+    }
+
+    /// Keeps what is being typed into the focused question, off the UI thread (each keystroke through the
+    /// store would wait for an fsync), so a crash mid-answer loses nothing.
+    fn keep_typing(&mut self, ctx: &Ctx) {
+        let key = self.typing_key(self.focus);
+        ctx.drafts
+            .save(&ctx.session.name, &key, self.input.value(), ctx.now);
+        self.typing = true;
+    }
+
+    fn drop_typing(&mut self, ctx: &Ctx) {
+        if std::mem::take(&mut self.typing) {
+            ctx.drafts
+                .delete(&ctx.session.name, &self.typing_key(self.focus));
+        }
+    }
+
+    /// Puts back answers that were being typed when the program last stopped: accepted ones are saved to the
+    /// assessment, others are shown refused beside their field, as if Enter had been pressed.
+    fn restore_typing(&mut self, ctx: &mut Ctx) {
+        let mut restored = 0;
+        for i in 0..self.form.questions.len() {
+            if !self.is_typed(i) {
+                continue;
+            }
+            let key = self.typing_key(i);
+            let typed = match ctx.store.draft(&ctx.session.name, &key) {
+                Ok(Some((typed, _))) => typed,
+                Ok(None) => continue,
+                Err(e) => {
+                    tracing::warn!(error = %e, key, "typed answer not read");
+                    continue;
+                }
+            };
+            let q = &self.form.questions[i];
+            let current = self.answers.get(&q.name).map(Value::to_text);
+            if current.as_deref() != Some(typed.as_str()) {
+                match parse_answer(q, &typed) {
+                    Ok(v) => {
+                        if !self.save(i, v, ctx) {
+                            continue;
+                        }
+                    }
+                    Err(message) => {
+                        self.refused.insert(i, (typed, message));
+                    }
+                }
+                restored += 1;
+            }
+            if !self.refused.contains_key(&i) {
+                ctx.drafts.delete(&ctx.session.name, &key);
+            }
+        }
+        if restored > 0 {
+            self.set_focus(self.focus);
+            ctx.info(format!(
+                "Restored {restored} answer(s) you were typing when warden last stopped."
+            ));
+        }
     }
 
     fn new(id: i64, form: Arc<Form>, who: String, answers: Answers, ctx: &Ctx) -> AssessmentScreen {
@@ -83,6 +152,7 @@ impl AssessmentScreen {
             focus: 0,
             input: Input::new(""),
             refused: BTreeMap::new(),
+            typing: false,
         };
         screen.focus_first_in_section();
         screen
@@ -109,6 +179,8 @@ impl AssessmentScreen {
     }
 
     fn set_focus(&mut self, i: usize) {
+        // A refused answer's keystroke draft stays behind, so it comes back refused after a crash too.
+        self.typing = false;
         self.focus = i;
         let text = match self.refused.get(&i) {
             Some((typed, _)) => typed.clone(),
@@ -197,10 +269,17 @@ impl AssessmentScreen {
             .map(Value::to_text)
             .unwrap_or_default();
         if typed == current && !self.refused.contains_key(&i) {
+            self.drop_typing(ctx);
             return true;
         }
         match parse_answer(q, &typed) {
-            Ok(v) => self.save(i, v, ctx),
+            Ok(v) => {
+                let saved = self.save(i, v, ctx);
+                if saved {
+                    self.drop_typing(ctx);
+                }
+                saved
+            }
             Err(message) => {
                 self.refused.insert(i, (typed, message));
                 false
@@ -468,7 +547,10 @@ impl Screen for AssessmentScreen {
                 self.save(self.focus, Value::Null, ctx);
                 Outcome::Handled
             }
-            other if !choice && self.input.handle(other) => Outcome::Handled,
+            other if !choice && self.input.handle(other) => {
+                self.keep_typing(ctx);
+                Outcome::Handled
+            }
             _ => Outcome::Ignored,
         }
     }
