@@ -180,10 +180,14 @@ fn the_next_unanswered_question_is_one_key_away_and_leaving_keeps_the_draft() {
     d.shows("Answered 3 of 11 required");
 }
 
-/// As the first test: custody_initial for Okello, with a discretionary override to medium.
+/// As the first test: custody_initial for Okello, with a discretionary override to medium, by `who`.
 fn finalise_with_override(fx: &fixture::Fixture) {
+    finalise_with_override_by(fx, "assessor");
+}
+
+fn finalise_with_override_by(fx: &fixture::Fixture, who: &str) {
     let mut d = Driver::new(fx);
-    d.login("assessor")
+    d.login(who)
         .text("/")
         .text("okello")
         .key(KeyCode::Enter)
@@ -303,4 +307,19 @@ fn a_text_answer_typed_but_not_entered_survives_a_crash() {
     d.key(KeyCode::Esc).key(KeyCode::Esc);
     d.menu("My drafts").key(KeyCode::Enter);
     assert!(!d.screen().contains("Restored"), "{}", d.screen());
+}
+
+#[test]
+fn a_supervisor_cannot_approve_their_own_override() {
+    let fx = fixture::build();
+    finalise_with_override_by(&fx, "supervisor");
+    let mut d = Driver::new(&fx);
+    d.login("supervisor").menu("Approvals (1)");
+    d.shows("| by supervisor (yours)");
+    d.key(KeyCode::Enter).key(KeyCode::F(2));
+    d.shows("Not approved:");
+    let store = Store::open(&fx.path).unwrap();
+    let row = store.custody_assessment(fx.okello).unwrap().unwrap();
+    assert_eq!(row.approval, ApprovalState::Pending);
+    assert_eq!(row.approved_by, None);
 }
