@@ -323,3 +323,37 @@ fn a_supervisor_cannot_approve_their_own_override() {
     assert_eq!(row.approval, ApprovalState::Pending);
     assert_eq!(row.approved_by, None);
 }
+
+#[test]
+fn a_refused_typed_answer_is_kept_for_a_crash_and_forgotten_once_final() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx);
+    d.login("assessor")
+        .text("/")
+        .text("okello")
+        .key(KeyCode::Enter)
+        .text("A")
+        .key(KeyCode::Down)
+        .key(KeyCode::Enter)
+        .key(KeyCode::Down);
+    for _ in 0..10 {
+        d.key(KeyCode::Backspace);
+    }
+    d.text("1990-13-01").key(KeyCode::Enter);
+    d.shows("1 not accepted");
+    d.app.flush_drafts();
+    let store = Store::open(&fx.path).unwrap();
+    let id = store.drafts_of("assessor").unwrap()[0].id;
+    let key = format!("assessment:{id}:date_of_birth");
+    let kept = store.draft("assessor", &key).unwrap();
+    assert_eq!(kept.map(|(typed, _)| typed).as_deref(), Some("1990-13-01"));
+    // The stored date of birth is still the register's, so the assessment can be finished.
+    d.key(KeyCode::F(3))
+        .text("nn1221222")
+        .text("1")
+        .key(KeyCode::F(2))
+        .key(KeyCode::F(2));
+    d.shows("Finalised: minimum");
+    d.app.flush_drafts();
+    assert_eq!(store.draft("assessor", &key).unwrap(), None);
+}

@@ -40,6 +40,19 @@ pub struct AssessmentScreen {
     typing: bool,
 }
 
+fn typing_key(id: i64, question: &str) -> String {
+    format!("assessment:{id}:{question}")
+}
+
+/// Forgets every keystroke draft of an assessment once it is final: a refused answer left behind would
+/// otherwise stay in the drafts table with nothing to restore it into.
+pub(super) fn drop_all_typing(id: i64, form: &Form, ctx: &Ctx) {
+    for q in &form.questions {
+        ctx.drafts
+            .delete(&ctx.session.name, &typing_key(id, &q.name));
+    }
+}
+
 impl AssessmentScreen {
     /// Starts a new draft about the prisoner, its answers prefilled from the register record.
     pub fn start(form: &Arc<Form>, row: &PrisonerRow, ctx: &mut Ctx) -> Option<AssessmentScreen> {
@@ -75,7 +88,7 @@ impl AssessmentScreen {
 
     /// The key of the keystroke draft for question `i`: text typed but not yet entered.
     fn typing_key(&self, i: usize) -> String {
-        format!("assessment:{}:{}", self.id, self.form.questions[i].name)
+        typing_key(self.id, &self.form.questions[i].name)
     }
 
     /// Keeps what is being typed into the focused question, off the UI thread (each keystroke through the

@@ -234,6 +234,7 @@ impl Screen for ReviewScreen {
                     .finalise_assessment(&ctx.actor(), self.id, today, over)
                 {
                     Ok(row) => {
+                        super::assessment::drop_all_typing(self.id, &self.form, ctx);
                         let pending = if row.approval == crate::store::ApprovalState::Pending {
                             "; awaiting a supervisor's approval"
                         } else {
