@@ -1,4 +1,4 @@
-//! The assessment queues reached from the home screen: overrides awaiting approval (with the finalised record to
+//! The assessment queues reached from the home screen: assessments awaiting approval (with the finalised record to
 //! approve), this person's drafts (to continue), and reviews due or overdue, grouped by facility.
 
 use super::assessment::AssessmentScreen;
@@ -198,7 +198,7 @@ impl QueueScreen {
 impl Screen for QueueScreen {
     fn title(&self) -> String {
         match self.queue {
-            Queue::Approvals => "Overrides awaiting approval".into(),
+            Queue::Approvals => "Assessments awaiting approval".into(),
             Queue::Drafts => "My drafts".into(),
             Queue::Reviews => format!("Reviews due within {DUE_WITHIN_DAYS} days or overdue"),
         }
@@ -209,8 +209,8 @@ impl Screen for QueueScreen {
     }
 
     fn help(&self) -> &'static str {
-        "Assessments waiting for someone. Approvals: finalised assessments whose result was overridden, oldest \
-         first; Enter shows the scores, the result, the override and its reason, and F2 approves (nobody may \
+        "Assessments waiting for someone. Approvals: finalised assessments that need a second person (every \
+         one of some forms, an overridden result on others), oldest first; Enter shows the scores, the result, the override and its reason, and F2 approves (nobody may \
          approve their own). My drafts: Enter continues one where you left it. Reviews: people whose \
          assessment is due for review within 30 days or overdue, by facility; Enter opens the record."
     }
@@ -255,7 +255,7 @@ impl Screen for QueueScreen {
     fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let (header, empty) = match self.queue {
             Queue::Approvals => (
-                "Person | scored -> overridden | author",
+                "Person | scored -> result | author",
                 "Nothing is awaiting approval.",
             ),
             Queue::Drafts => ("Last saved (UTC) | subject | form", "You have no drafts."),
@@ -379,8 +379,8 @@ impl Screen for ApprovalScreen {
     }
 
     fn help(&self) -> &'static str {
-        "A finalised assessment whose result was overridden: the scores and their bands, the result they gave, \
-         the override chosen and the reason written for it. F2 approves it and the overridden result takes \
+        "A finalised assessment awaiting approval: the scores and their bands, the result they gave, any \
+         override chosen and the reason written for it. F2 approves it and the overridden result takes \
          effect; the author cannot approve their own. To disagree, speak to the author: sending back is not \
          yet possible here."
     }
