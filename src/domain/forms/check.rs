@@ -314,14 +314,14 @@ impl Loader<'_> {
             }
         }
         for k in 0..self.mandatory.len() {
-            let mut e = std::mem::replace(&mut self.mandatory[k].when, placeholder());
+            let mut e = std::mem::replace(&mut self.mandatory[k].when, taken_out());
             let span = Some(self.mandatory_spans[k].clone());
             let t = self.check_expr(&mut e, span.clone(), names, None);
             want_bool(self, t, &span, "when");
             self.mandatory[k].when = e;
         }
         for k in 0..self.findings.len() {
-            let mut e = std::mem::replace(&mut self.findings[k].when, placeholder());
+            let mut e = std::mem::replace(&mut self.findings[k].when, taken_out());
             let span = Some(self.finding_spans[k].clone());
             let t = self.check_expr(&mut e, span.clone(), names, None);
             want_bool(self, t, &span, "when");
@@ -352,7 +352,7 @@ impl Loader<'_> {
     }
 }
 
-fn placeholder() -> Expr {
+fn taken_out() -> Expr {
     Expr {
         kind: Kind::Bool(false),
         at: 0,

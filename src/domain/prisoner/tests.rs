@@ -1,0 +1,144 @@
+//! Tests of the register record, its fields, number patterns and movement checks.
+
+use super::*;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
+}
+
+fn sample() -> Prisoner {
+    let mut p = Prisoner::blank(today().and_hms_opt(9, 30, 0).unwrap());
+    p.number = "UG/2026/000001".into();
+    p.family_name = "Okello".into();
+    p.committing_authority = "Chief Magistrate".into();
+    p
+}
+
+#[test]
+fn every_field_key_round_trips_through_get_and_set() {
+    let mut p = sample();
+    for spec in FIELDS {
+        let v = p.get(spec.key);
+        p.set(spec.key, &v, today())
+            .unwrap_or_else(|e| panic!("{}: {e}", spec.key));
+        assert_eq!(p.get(spec.key), v, "{}", spec.key);
+        assert_eq!(field(spec.key).key, spec.key);
+    }
+}
+
+#[test]
+fn invalid_dates_name_the_field_and_leave_the_record_alone() {
+    let mut p = sample();
+    let before = p.clone();
+    let e = p.set("birth", "2025-02-30", today()).unwrap_err();
+    assert_eq!(e.key, "birth");
+    assert!(e.to_string().contains("is not a date"), "{e}");
+    let e = p.set("birth", "2030", today()).unwrap_err();
+    assert!(e.message.contains("future"));
+    let e = p
+        .set("court_dates", "2026-12-01; 2026-13-01", today())
+        .unwrap_err();
+    assert_eq!(e.key, "court_dates");
+    assert_eq!(p, before);
+}
+
+#[test]
+fn over_long_text_is_refused_with_the_count() {
+    let mut p = sample();
+    let e = p.set("family_name", &"x".repeat(81), today()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "Family name: at most 80 characters (this has 81)"
+    );
+}
+
+#[test]
+fn control_characters_are_stored_as_typed() {
+    let mut p = sample();
+    p.set("property", "watch\u{1b}[31m", today()).unwrap();
+    assert_eq!(p.property, "watch\u{1b}[31m");
+}
+
+#[test]
+fn age_from_year_only_does_not_assume_the_birthday_has_passed() {
+    assert_eq!(BirthDate::YearOnly(2008).age_on(today()), 17);
+    let exact = BirthDate::Exact(NaiveDate::from_ymd_opt(2008, 11, 25).unwrap());
+    assert_eq!(exact.age_on(today()), 18);
+    let mut p = sample();
+    p.birth = BirthDate::YearOnly(2009);
+    assert_eq!(p.age_group(today()), AgeGroup::Young);
+}
+
+#[test]
+fn number_patterns_format_and_check() {
+    let p = NumberPattern::parse("UG/{YYYY}/{SEQ:6}").unwrap();
+    assert_eq!(p.format(2026, "LUZ", 42), "UG/2026/000042");
+    assert!(p.check("UG/2026/000042").is_ok());
+    assert!(p.check("UG/2026/42").is_err());
+    assert!(p.check("UG/2026/000042x").is_err());
+    let f = NumberPattern::parse("{FAC}-{SEQ:5}").unwrap();
+    assert!(f.check("ALM-01-00001").is_ok());
+    assert!(NumberPattern::parse("{FOO}").is_err());
+    assert!(NumberPattern::parse("UG").is_err());
+    assert!(NumberPattern::parse("{SEQ:6").is_err());
+}
+
+#[test]
+fn validate_reports_the_first_bad_field() {
+    let pattern = NumberPattern::parse("UG/{YYYY}/{SEQ:6}").unwrap();
+    let mut p = sample();
+    assert!(p.validate(&pattern, today()).is_ok());
+    p.family_name.clear();
+    assert_eq!(
+        p.validate(&pattern, today()).unwrap_err().key,
+        "family_name"
+    );
+    p.family_name = "Okello".into();
+    p.number = "X1".into();
+    assert_eq!(p.validate(&pattern, today()).unwrap_err().key, "number");
+    p.number = "UG/2026/000001".into();
+    p.sentence_start = NaiveDate::from_ymd_opt(2026, 1, 1);
+    p.expected_release = NaiveDate::from_ymd_opt(2025, 1, 1);
+    assert_eq!(
+        p.validate(&pattern, today()).unwrap_err().key,
+        "expected_release"
+    );
+}
+
+#[test]
+fn only_vep_roles_see_the_vep_field() {
+    assert!(!visible_fields(Role::Officer).any(|f| f.key == "vep"));
+    assert!(visible_fields(Role::Assessor).any(|f| f.key == "vep"));
+    assert!(may_edit_field(Role::Officer, field("family_name")));
+    assert!(!may_edit_field(Role::Officer, field("vep")));
+    assert!(may_edit_field(Role::Assessor, field("vep")));
+    assert!(!may_edit_field(Role::Assessor, field("family_name")));
+}
+
+#[test]
+fn women_are_not_sent_to_a_mens_facility() {
+    let f = Facility {
+        id: 1,
+        code: "M".into(),
+        name: "Murchison Bay".into(),
+        region: "Central".into(),
+        kind: FacilityKind::Men,
+        security: super::super::estate::SecurityLevel::Medium,
+    };
+    let mut p = sample();
+    assert!(facility_accepts(&f, &p, today()).is_ok());
+    p.sex = Sex::Female;
+    assert!(facility_accepts(&f, &p, today()).is_err());
+}
+
+#[test]
+fn movements_need_authority_reason_and_custody() {
+    let mut p = sample();
+    assert!(check_movement(&p, "Court", "bail").is_ok());
+    assert_eq!(
+        check_movement(&p, " ", "bail").unwrap_err(),
+        "authority: required"
+    );
+    p.in_custody = false;
+    assert!(check_movement(&p, "Court", "bail").is_err());
+}
