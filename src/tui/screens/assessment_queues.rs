@@ -2,8 +2,10 @@
 //! approve), this person's drafts (to continue), and reviews due or overdue, grouped by facility.
 
 use super::assessment::AssessmentScreen;
+use super::assessment_review::score_lines;
 use super::{Ctx, Outcome, Screen};
 use crate::domain::forms::Form;
+use crate::domain::forms::evaluate::{Outcome as Evaluation, evaluate};
 use crate::domain::text;
 use crate::store::{AssessmentRow, Store, Subject};
 use crate::tui::keymap::Action;
@@ -280,17 +282,27 @@ impl Screen for QueueScreen {
 pub struct ApprovalScreen {
     row: AssessmentRow,
     form: Form,
+    /// The recorded answers evaluated again with the recorded form version on the assessment day, for the
+    /// answers behind each score (the same form, answers and day give the same scores).
+    outcome: Evaluation,
     who: String,
+    scroll: usize,
 }
 
 impl ApprovalScreen {
     pub fn new(row: &AssessmentRow, who: String, ctx: &mut Ctx) -> Option<ApprovalScreen> {
         match ctx.store.recorded_form(&row.form_id, row.form_version) {
-            Ok(form) => Some(ApprovalScreen {
-                row: row.clone(),
-                form,
-                who,
-            }),
+            Ok(form) => {
+                let day = row.assessed_on.unwrap_or(ctx.now.date_naive());
+                let outcome = evaluate(&form, &row.answers(&form), day);
+                Some(ApprovalScreen {
+                    row: row.clone(),
+                    form,
+                    outcome,
+                    who,
+                    scroll: 0,
+                })
+            }
             Err(e) => {
                 ctx.error(format!("Cannot open the assessment: {e}"));
                 None
@@ -324,20 +336,7 @@ impl ApprovalScreen {
             ),
             theme.heading(),
         ))];
-        for s in &r.scores {
-            let label = self
-                .form
-                .sum(&s.name)
-                .map_or(s.name.clone(), |k| self.form.sums[k].label.text.clone());
-            let label = text::fit(&text::display(&label), 44);
-            let pad = " ".repeat(44usize.saturating_sub(text::width(&label)));
-            let total = crate::domain::forms::eval::number_text(s.total);
-            let band = text::display(s.band.as_deref().unwrap_or(""));
-            lines.push(Line::from(text::fit(
-                &format!("  {label}{pad} {total:>4}  {band}"),
-                width,
-            )));
-        }
+        lines.extend(score_lines(&self.form, &self.outcome, theme, width));
         lines.push(Line::from(""));
         let row = |k: &str, v: String| -> Vec<Line<'static>> {
             text::wrap(&text::display(&format!("{k:<16}{v}")), width)
@@ -368,12 +367,13 @@ impl Screen for ApprovalScreen {
     }
 
     fn footer(&self) -> Vec<Action> {
-        vec![Action::Save, Action::Back]
+        vec![Action::Save, Action::PageDown, Action::Back]
     }
 
     fn footer_word(&self, action: Action) -> &'static str {
         match action {
             Action::Save => "approve",
+            Action::PageDown => "scroll",
             a => a.describe(),
         }
     }
@@ -402,6 +402,16 @@ impl Screen for ApprovalScreen {
                     Outcome::Handled
                 }
             },
+            Action::PageDown | Action::Down => {
+                self.scroll += if action == Action::Down { 1 } else { 10 };
+                Outcome::Handled
+            }
+            Action::PageUp | Action::Up => {
+                self.scroll = self
+                    .scroll
+                    .saturating_sub(if action == Action::Up { 1 } else { 10 });
+                Outcome::Handled
+            }
             _ => Outcome::Ignored,
         }
     }
@@ -414,6 +424,10 @@ impl Screen for ApprovalScreen {
             area.height,
         );
         let lines = self.lines(theme, body.width as usize);
-        frame.render_widget(Paragraph::new(lines), body);
+        let max = lines.len().saturating_sub(body.height as usize);
+        frame.render_widget(
+            Paragraph::new(lines).scroll((self.scroll.min(max) as u16, 0)),
+            body,
+        );
     }
 }

@@ -83,44 +83,7 @@ impl ReviewScreen {
                 theme.error(),
             )));
         }
-        for (j, s) in f.sums.iter().enumerate() {
-            let band = o.bands[j]
-                .and_then(|b| s.bands.get(b))
-                .map_or(String::new(), |b| b.label.text.clone());
-            let total = crate::domain::forms::eval::number_text(o.sums[j]);
-            let head = format!("{}: {total}  {band}", s.label.text);
-            lines.push(Line::from(Span::styled(
-                text::fit(&text::display(&head), width),
-                theme.heading(),
-            )));
-            for &k in &s.sums {
-                let label = text::fit(&text::display(&f.sums[k].label.text), 38);
-                let pad = " ".repeat(38usize.saturating_sub(text::width(&label)));
-                let total = crate::domain::forms::eval::number_text(o.sums[k]);
-                lines.push(Line::from(format!("  {label}{pad} {total:>4}")));
-            }
-            for &q in &s.questions {
-                let question = &f.questions[q];
-                let Some(points) = score(question, &o.values[q]) else {
-                    continue;
-                };
-                let label_of = |v: &String| {
-                    question
-                        .choice(v)
-                        .map_or(v.clone(), |c| c.label.text.clone())
-                };
-                let answer = match &o.values[q] {
-                    Value::Text(v) => label_of(v),
-                    Value::List(l) => l.iter().map(label_of).collect::<Vec<_>>().join(", "),
-                    v => v.to_text(),
-                };
-                let label = text::fit(&text::display(&question.label.text), 38);
-                let pad = " ".repeat(38usize.saturating_sub(text::width(&label)));
-                let answer = text::fit(&text::display(&answer), width.saturating_sub(50));
-                let points = crate::domain::forms::eval::number_text(points);
-                lines.push(Line::from(format!("  {label}{pad} {points:>4}  {answer}")));
-            }
-        }
+        lines.extend(score_lines(f, o, theme, width));
         lines.push(Line::from(""));
         let mut result = format!(
             "{}: {}",
@@ -296,4 +259,54 @@ impl Screen for ReviewScreen {
             body,
         );
     }
+}
+
+/// Each total with its band, the sums it adds and the answers that scored, as the review page and the
+/// approval page show them.
+pub(super) fn score_lines(
+    f: &Form,
+    o: &Evaluation,
+    theme: &Theme,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for (j, s) in f.sums.iter().enumerate() {
+        let band = o.bands[j]
+            .and_then(|b| s.bands.get(b))
+            .map_or(String::new(), |b| b.label.text.clone());
+        let total = crate::domain::forms::eval::number_text(o.sums[j]);
+        let head = format!("{}: {total}  {band}", s.label.text);
+        lines.push(Line::from(Span::styled(
+            text::fit(&text::display(&head), width),
+            theme.heading(),
+        )));
+        for &k in &s.sums {
+            let label = text::fit(&text::display(&f.sums[k].label.text), 38);
+            let pad = " ".repeat(38usize.saturating_sub(text::width(&label)));
+            let total = crate::domain::forms::eval::number_text(o.sums[k]);
+            lines.push(Line::from(format!("  {label}{pad} {total:>4}")));
+        }
+        for &q in &s.questions {
+            let question = &f.questions[q];
+            let Some(points) = score(question, &o.values[q]) else {
+                continue;
+            };
+            let label_of = |v: &String| {
+                question
+                    .choice(v)
+                    .map_or(v.clone(), |c| c.label.text.clone())
+            };
+            let answer = match &o.values[q] {
+                Value::Text(v) => label_of(v),
+                Value::List(l) => l.iter().map(label_of).collect::<Vec<_>>().join(", "),
+                v => v.to_text(),
+            };
+            let label = text::fit(&text::display(&question.label.text), 38);
+            let pad = " ".repeat(38usize.saturating_sub(text::width(&label)));
+            let answer = text::fit(&text::display(&answer), width.saturating_sub(50));
+            let points = crate::domain::forms::eval::number_text(points);
+            lines.push(Line::from(format!("  {label}{pad} {points:>4}  {answer}")));
+        }
+    }
+    lines
 }
