@@ -347,7 +347,13 @@ fn a_refused_typed_answer_is_kept_for_a_crash_and_forgotten_once_final() {
     let key = format!("assessment:{id}:date_of_birth");
     let kept = store.draft("assessor", &key).unwrap();
     assert_eq!(kept.map(|(typed, _)| typed).as_deref(), Some("1990-13-01"));
-    // The stored date of birth is still the register's, so the assessment can be finished.
+    // The review is refused while an answer on screen is not the saved one; the focus goes back to it.
+    d.key(KeyCode::F(2));
+    d.shows("1 answer is not accepted: correct or clear it before the review");
+    for _ in 0..10 {
+        d.key(KeyCode::Backspace);
+    }
+    d.text("1990-03-14");
     d.key(KeyCode::F(3))
         .text("nn1221222")
         .text("1")

@@ -527,6 +527,18 @@ impl Screen for AssessmentScreen {
             }
             Action::Save => {
                 self.commit(ctx);
+                // A refused answer on screen is not the saved one: finalising now would record the old value.
+                if let Some(&first) = self.refused.keys().next() {
+                    let n = self.refused.len();
+                    self.section = self.form.questions[first].section;
+                    self.set_focus(first);
+                    ctx.error(format!(
+                        "{n} answer{} not accepted: correct or clear {} before the review.",
+                        if n == 1 { " is" } else { "s are" },
+                        if n == 1 { "it" } else { "them" }
+                    ));
+                    return Outcome::Handled;
+                }
                 Outcome::Replace(Box::new(super::assessment_review::ReviewScreen::new(self)))
             }
             Action::Select | Action::NextField | Action::Down => {
