@@ -329,6 +329,22 @@ pub(crate) fn load_candidates(
     Ok(c)
 }
 
+/// The custody level of a person's newest final classification, for the query that loads them (`?1` = the id).
+const CURRENT_CUSTODY: &str = "(SELECT a.custody_level FROM assessment a
+     WHERE a.prisoner_id = ?1 AND a.status = 'final' AND a.custody_level IS NOT NULL
+     ORDER BY a.finalised_at DESC, a.id DESC LIMIT 1)";
+
+impl Store {
+    /// The custody level from the newest final classification, if there is one (the allocator's custody rule).
+    pub fn custody_level(&self, prisoner_id: i64) -> Result<Option<SecurityLevel>> {
+        let level: Option<String> = self
+            .conn()
+            .prepare_cached(&format!("SELECT {CURRENT_CUSTODY}"))?
+            .query_row([prisoner_id], |r| r.get(0))?;
+        Ok(level.and_then(|l| SecurityLevel::parse(&l)))
+    }
+}
+
 /// A person as the allocator sees them, with their number and name for messages.
 pub(crate) fn load_mover(
     conn: &Connection,
@@ -337,9 +353,11 @@ pub(crate) fn load_mover(
 ) -> Result<Option<(Mover, String, bool)>> {
     let found = conn
         .prepare_cached(
-            "SELECT id, sex, legal_status, birth, vep, vulnerable, json_extract(details, '$.languages'),
-                    home_district, facility_id, cell_id, in_custody, number, family_name
-             FROM prisoner WHERE id = ?1",
+            &format!(
+                "SELECT id, sex, legal_status, birth, vep, vulnerable, json_extract(details, '$.languages'),
+                        home_district, facility_id, cell_id, in_custody, number, family_name, {CURRENT_CUSTODY}
+                 FROM prisoner WHERE id = ?1"
+            ),
         )?
         .query_row([prisoner_id], |r| {
             let vep: bool = r.get(4)?;
@@ -351,8 +369,9 @@ pub(crate) fn load_mover(
                     sex: word(Sex::parse, 1, r)?,
                     status: word(LegalStatus::parse, 2, r)?,
                     age: age_group(&birth, today),
-                    // Classification (the forms issue) will supply custody levels; until then, none.
-                    custody: None,
+                    custody: r
+                        .get::<_, Option<String>>(13)?
+                        .and_then(|l| SecurityLevel::parse(&l)),
                     vep,
                     violent: vep,
                     vulnerable: r.get(5)?,

@@ -176,6 +176,11 @@ fn finalising_scores_clears_what_does_not_apply_and_locks_the_record() {
             &Value::Bool(true),
         )
         .unwrap();
+    assert_eq!(
+        fx.store.custody_level(fx.prisoner).unwrap(),
+        None,
+        "a draft is not a classification"
+    );
     let row = fx
         .store
         .finalise_assessment(&as_("assessor", 21), id, today(), None)
@@ -183,6 +188,11 @@ fn finalising_scores_clears_what_does_not_apply_and_locks_the_record() {
     assert_eq!(row.status, AssessmentStatus::Final);
     assert_eq!(row.result.as_deref(), Some("minimum"));
     assert_eq!(row.custody_level.as_deref(), Some("minimum"));
+    // The allocator's custody rule reads the same level.
+    assert_eq!(
+        fx.store.custody_level(fx.prisoner).unwrap(),
+        Some(SecurityLevel::Minimum)
+    );
     assert_eq!(row.next_review, Some(day("2027-11-25")));
     assert_eq!(
         row.approval,

@@ -49,7 +49,12 @@ impl AllocateScreen {
         let mut screen = AllocateScreen {
             who: format!("{} {}", p.number, p.full_name()),
             facility: row.facility.clone().unwrap_or_default(),
-            mover: Mover::new(p, ctx.now.date_naive(), None),
+            // The same custody level the store re-checks the move against.
+            mover: Mover::new(
+                p,
+                ctx.now.date_naive(),
+                ctx.store.custody_level(p.id).ok().flatten(),
+            ),
             candidates: Candidates::default(),
             suggestions: Vec::new(),
             refused: Vec::new(),
