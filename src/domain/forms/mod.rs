@@ -7,6 +7,7 @@ pub mod eval;
 pub mod evaluate;
 pub mod expr;
 mod load;
+mod load_question;
 mod load_scoring;
 mod locate;
 pub mod model;
