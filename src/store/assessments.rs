@@ -265,6 +265,22 @@ impl Store {
     /// Checks every loaded form against the versions already recorded: a form whose file changed without a new
     /// version number is moved to `registry.unavailable` with a message naming the file; new versions are recorded.
     pub fn register_forms(&mut self, actor: &Actor, registry: &mut Registry) -> Result<()> {
+        // Every start comes here: when every version is already recorded as it is, read only, so a start never
+        // waits for another station's write lock.
+        let all_recorded = registry.forms.iter().all(|(_, form)| {
+            self.conn()
+                .prepare_cached(
+                    "SELECT sha256 FROM form_version WHERE form_id = ?1 AND version = ?2",
+                )
+                .and_then(|mut st| {
+                    st.query_row(params![form.id, form.version], |r| r.get::<_, String>(0))
+                        .optional()
+                })
+                .is_ok_and(|sha| sha.as_deref() == Some(form.sha256.as_str()))
+        });
+        if all_recorded {
+            return Ok(());
+        }
         let forms = std::mem::take(&mut registry.forms);
         let mut refused = Vec::new();
         let kept = self.write(actor, |tx| {
