@@ -14,7 +14,9 @@ use warden::store::SearchHit;
 
 /// Signs in from the sign-in screen and waits for the home screen.
 fn sign_in(term: &mut Term, (name, password): (&str, &str)) {
-    term.wait_for("Sign in");
+    let screen = term.wait_for("Sign in");
+    // The accounts printed by `warden demo` are hidden once the TUI opens, so the sign-in screen repeats them.
+    assert!(screen.contains("officer/officer-demo"), "{screen}");
     term.send(name);
     term.send(keys::ENTER);
     term.send(password);

@@ -25,6 +25,9 @@ pub const DEFAULT_IDLE_SECONDS: i64 = 300;
 
 pub struct App {
     store: Store,
+    /// On a demonstration database, the accounts to sign in with (the list printed before the TUI opened is
+    /// hidden by the full screen).
+    demo_hint: Option<String>,
     drafts: Drafts,
     /// The assessment forms, checked once at start against the versions already used for records.
     forms: Registry,
@@ -82,7 +85,15 @@ impl App {
             .filter(|s| *s > 0)
             .unwrap_or(DEFAULT_IDLE_SECONDS);
         let forms = load_forms(&mut store, now);
+        let demo_hint = store.setting("demo_country").ok().flatten().map(|_| {
+            let users: Vec<String> = crate::demo::DEMO_USERS
+                .iter()
+                .map(|u| format!("{}/{}", u.name, u.password))
+                .collect();
+            format!("Demonstration database. Accounts: {}", users.join(", "))
+        });
         App {
+            demo_hint,
             forms,
             drafts: Drafts::start(store.path()),
             store,
@@ -338,7 +349,13 @@ impl App {
             lock.render(frame, body, theme);
             ("Screen locked".to_string(), lock.footer(), Scope::Text)
         } else if self.session.is_none() {
-            self.login.render(frame, body, theme, self.store.path());
+            self.login.render(
+                frame,
+                body,
+                theme,
+                self.store.path(),
+                self.demo_hint.as_deref(),
+            );
             ("Sign in".to_string(), self.login.footer(), Scope::Text)
         } else {
             // Draw from the topmost full screen upwards so popups sit over what they came from.

@@ -72,7 +72,14 @@ impl LoginScreen {
         LoginResult::Stay(true)
     }
 
-    pub fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme, db: &Path) {
+    pub fn render(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        theme: &Theme,
+        db: &Path,
+        demo: Option<&str>,
+    ) {
         let boxed = super::centered(area, 60, 11);
         let block = Block::default()
             .borders(Borders::ALL)
@@ -109,6 +116,15 @@ impl LoginScreen {
                     .style(theme.error())
                     .wrap(ratatui::widgets::Wrap { trim: true }),
                 Rect::new(inner.x, inner.y + 6, inner.width, 3),
+            );
+        }
+        if let Some(hint) = demo {
+            let below = Rect::new(boxed.x, boxed.bottom() + 1, boxed.width, 3).intersection(area);
+            frame.render_widget(
+                Paragraph::new(crate::domain::text::display(hint).into_owned())
+                    .style(theme.dim())
+                    .wrap(ratatui::widgets::Wrap { trim: true }),
+                below,
             );
         }
     }
