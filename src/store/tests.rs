@@ -576,10 +576,47 @@ fn many_audit_rows_in_one_transaction_chain_correctly() {
 }
 
 #[test]
-fn the_dummy_hash_is_a_valid_phc_string() {
+fn the_dummy_hash_uses_the_same_parameters_as_real_ones() {
+    let dummy = super::users::dummy_hash_for_tests();
     assert!(
-        argon2::password_hash::phc::PasswordHash::new(super::users::DUMMY_HASH_FOR_TESTS).is_ok()
+        argon2::password_hash::phc::PasswordHash::new(dummy).is_ok(),
+        "{dummy}"
     );
+    assert!(
+        dummy.starts_with("$argon2id$v=19$m=9216,t=4,p=1$"),
+        "{dummy}"
+    );
+    let mut f = fixture();
+    let stored: String = f
+        .store
+        .conn()
+        .query_row(
+            "SELECT password_hash FROM staff WHERE name = 'admin'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        stored.starts_with("$argon2id$v=19$m=9216,t=4,p=1$"),
+        "{stored}"
+    );
+    // A hash made with the library default (19 MiB, 2 passes) still verifies: it carries its own parameters.
+    use argon2::password_hash::PasswordHasher;
+    let old = argon2::Argon2::default()
+        .hash_password(b"old password")
+        .unwrap()
+        .to_string();
+    f.store
+        .conn()
+        .execute(
+            "UPDATE staff SET password_hash = ?1 WHERE name = 'admin'",
+            [&old],
+        )
+        .unwrap();
+    assert!(matches!(
+        f.store.login("admin", "old password", at(1).at).unwrap(),
+        LoginOutcome::Success(_)
+    ));
 }
 
 #[test]

@@ -31,8 +31,19 @@ pub enum LoginOutcome {
     Disabled,
 }
 
+/// argon2id with OWASP's 9 MiB / 4 passes setting, which it rates as strong as the 19 MiB / 2 passes default:
+/// old stations and a 16 MB memory budget (issue 9) can afford it at every sign-in. Hashes made with other
+/// parameters still verify, since each hash carries its own.
+fn argon2() -> Argon2<'static> {
+    match argon2::Params::new(9 * 1024, 4, 1, None) {
+        Ok(params) => Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params),
+        // The numbers above are within argon2's limits; the library default is the safe fallback regardless.
+        Err(_) => Argon2::default(),
+    }
+}
+
 fn hash_password(password: &str) -> Result<String> {
-    Argon2::default()
+    argon2()
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
         .map_err(|e| StoreError::Invalid(format!("password: could not be hashed ({e})")))
@@ -40,11 +51,7 @@ fn hash_password(password: &str) -> Result<String> {
 
 fn password_matches(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
-        .map(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
+        .map(|h| argon2().verify_password(password.as_bytes(), &h).is_ok())
         .unwrap_or(false)
 }
 
@@ -192,7 +199,7 @@ impl Store {
         let actor = Actor::new(format!("login:{name}"), at);
         let Some((row, stored)) = found else {
             // Spend the same time as a real check so timing does not reveal which names exist.
-            let _ = password_matches(password, DUMMY_HASH);
+            let _ = password_matches(password, dummy_hash());
             self.write(&actor, |tx| {
                 tx.audit::<(), ()>("staff", name, "login-unknown-user", None, None)
             })?;
@@ -271,7 +278,17 @@ impl Store {
 }
 
 /// An argon2id hash of a random string nobody knows, for constant-time refusals of unknown names.
-#[cfg(test)]
-pub(super) const DUMMY_HASH_FOR_TESTS: &str = DUMMY_HASH;
+/// A hash of a random password nobody knows, with the current parameters, so refusing an unknown name costs the
+/// same as checking a real password and timing does not reveal which names exist.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let secret = format!("{:?}{}", std::time::SystemTime::now(), std::process::id());
+        hash_password(&secret).unwrap_or_default()
+    })
+}
 
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$7fzkeqbGRJ0XaS8Q8lxzY2D/33nQmOvAkz5tq9dN1Vw";
+#[cfg(test)]
+pub(super) fn dummy_hash_for_tests() -> &'static str {
+    dummy_hash()
+}
