@@ -8,5 +8,6 @@ pub mod estate_plan;
 pub mod forms;
 pub mod non_association;
 pub mod prisoner;
+pub mod roster;
 pub mod segregation;
 pub mod text;
