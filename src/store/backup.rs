@@ -112,10 +112,7 @@ pub fn verify_backup(path: &Path) -> Result<BackupReport> {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| io_error(path, e))?;
-    let store = Store {
-        conn,
-        path: path.to_path_buf(),
-    };
+    let store = Store::wrap(conn, path);
     let report = store.report()?;
     if report.schema_version == 0 {
         return Err(StoreError::NotWarden { path: path.into() });

@@ -5,6 +5,7 @@ mod allocation;
 mod assessments;
 mod audit;
 mod backup;
+mod busy;
 mod drafts;
 mod estate;
 mod non_associations;
@@ -25,6 +26,7 @@ pub use audit::{AuditRecord, ChainBreak};
 pub use backup::{
     BackupReport, RestoreReport, replaced_name, restore_backup, table_counts, verify_backup,
 };
+pub use busy::WRITE_BUDGET;
 pub use estate::{CellRow, EstateCounts, FacilityRow, UnitRow};
 pub use non_associations::NaRow;
 pub use occupancy::{Board, BoardLine, Occupancy};
@@ -71,6 +73,10 @@ pub enum StoreError {
     Invalid(String),
     #[error("{path}: {reason}")]
     Io { path: PathBuf, reason: String },
+    /// The write lock stayed with other stations for the whole [`WRITE_BUDGET`]; this write was not made and
+    /// whatever the caller holds (a form, a draft) is untouched, so the same save can simply be tried again.
+    #[error("another station is saving (waited {} s); nothing was lost, try again", .waited.as_secs())]
+    Busy { waited: Duration },
     #[error("database: {}", describe_sql(.0))]
     Sql(rusqlite::Error),
 }
@@ -93,7 +99,7 @@ fn describe_sql(e: &rusqlite::Error) -> String {
                 .into()
         }
         rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DatabaseBusy => {
-            "another station held the database too long; try again".into()
+            "another station is using the database; nothing was lost, try again".into()
         }
         rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DiskFull => {
             "the disk is full; nothing was saved".into()
@@ -110,6 +116,15 @@ impl StoreError {
     /// A refusal because of what someone typed, as opposed to a broken file or disk.
     pub fn is_invalid(&self) -> bool {
         matches!(self, StoreError::Invalid(_))
+    }
+
+    /// Other stations kept the database busy: nothing is wrong with this write, it only has to be tried again.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StoreError::Busy { .. } => true,
+            StoreError::Sql(e) => busy::is_busy(e),
+            _ => false,
+        }
     }
 }
 
@@ -138,6 +153,8 @@ impl Actor {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// How `write` waits for the write lock (see busy.rs).
+    wait: busy::Wait,
 }
 
 /// A write in progress: the SQL transaction plus who is making it. Dropping it without `commit` rolls back.
@@ -213,15 +230,25 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "trusted_schema", "OFF")?;
-        let mut store = Store {
-            conn,
-            path: path.to_path_buf(),
-        };
+        let mut store = Store::wrap(conn, path);
         store.migrate()?;
         // The register is confidential (Rule 9): owner-only unless the site chose a shared group.
         let access = store.file_access()?;
         access::restrict_permissions(path, access.mode());
         Ok(store)
+    }
+
+    fn wrap(conn: Connection, path: &Path) -> Store {
+        Store {
+            conn,
+            path: path.to_path_buf(),
+            wait: busy::Wait::new(),
+        }
+    }
+
+    /// How long `write` waits for other stations before giving up ([`WRITE_BUDGET`] unless changed).
+    pub fn set_write_budget(&mut self, budget: Duration) {
+        self.wait.budget = budget;
     }
 
     fn migrate(&mut self) -> Result<()> {
@@ -258,18 +285,50 @@ impl Store {
     }
 
     /// Runs `work` in one IMMEDIATE transaction; every audit row it appends commits with it or not at all.
+    /// While another station holds the write lock it retries with random pauses (busy.rs); after the write
+    /// budget it gives up with [`StoreError::Busy`] before `work` has run, so nothing is half done.
     pub fn write<T>(&mut self, actor: &Actor, work: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let wrapped = Tx {
-            tx,
-            actor,
-            last_audit: std::cell::RefCell::new(None),
-        };
-        let value = work(&wrapped)?;
-        wrapped.tx.commit()?;
-        Ok(value)
+        let start = std::time::Instant::now();
+        let mut tries = 0u32;
+        let mut work = Some(work);
+        loop {
+            // Without SQLite's own handler for this one statement: the pauses are ours (see busy.rs).
+            self.conn.busy_timeout(Duration::ZERO)?;
+            let e = match self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+            {
+                Ok(tx) => {
+                    tx.busy_timeout(BUSY_TIMEOUT)?;
+                    let wrapped = Tx {
+                        tx,
+                        actor,
+                        last_audit: std::cell::RefCell::new(None),
+                    };
+                    // The lock is taken exactly once per call, so `work` is always still here.
+                    let Some(work) = work.take() else {
+                        unreachable!("write: the work ran before the lock was taken")
+                    };
+                    let value = work(&wrapped)?;
+                    wrapped.tx.commit()?;
+                    return Ok(value);
+                }
+                Err(e) => e,
+            };
+            self.conn.busy_timeout(BUSY_TIMEOUT)?;
+            if !busy::is_busy(&e) {
+                return Err(e.into());
+            }
+            let waited = start.elapsed();
+            match self.wait.next_pause(waited, tries) {
+                Some(pause) => std::thread::sleep(pause),
+                None => {
+                    tracing::warn!(tries, ?waited, "gave up waiting for the write lock");
+                    return Err(StoreError::Busy { waited });
+                }
+            }
+            tries = tries.saturating_add(1);
+        }
     }
 
     pub(crate) fn conn(&self) -> &Connection {
