@@ -1,0 +1,84 @@
+//! CSV for spreadsheet users (RFC 4180, UTF-8, CRLF, one header row): the report's table, and every later table
+//! with the same columns (a report's totals), without the page header, notes or rules.
+
+use super::{Document, PrintError};
+use crate::domain::text;
+
+/// The header row is the first table's; later tables join only if their headers match it.
+pub fn render(doc: &Document) -> Result<Vec<u8>, PrintError> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let Some(first) = doc.tables().next() else {
+        return Ok(Vec::new());
+    };
+    let headers: Vec<&str> = first.columns.iter().map(|c| c.header.as_str()).collect();
+    w.write_record(headers.iter().map(|h| cell(h)))
+        .map_err(csv_error)?;
+    for table in doc.tables() {
+        if !table
+            .columns
+            .iter()
+            .map(|c| c.header.as_str())
+            .eq(headers.iter().copied())
+        {
+            continue;
+        }
+        for row in table.data_rows() {
+            let cells =
+                (0..headers.len()).map(|i| cell(row.get(i).map(String::as_str).unwrap_or("")));
+            w.write_record(cells).map_err(csv_error)?;
+        }
+    }
+    w.into_inner()
+        .map_err(|e| PrintError::Render(e.to_string()))
+}
+
+/// Control characters replaced, and a leading `=`, `+`, `-` or `@` on anything but a number quoted with `'`,
+/// so a spreadsheet never runs a name as a formula.
+fn cell(s: &str) -> String {
+    let shown = text::display(s);
+    let risky =
+        shown.starts_with(['=', '+', '-', '@']) && shown.parse::<f64>().is_err() && shown != "-";
+    if risky {
+        format!("'{shown}")
+    } else {
+        shown.into_owned()
+    }
+}
+
+fn csv_error(e: csv::Error) -> PrintError {
+    PrintError::Render(e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::print::{Block, Column, Table};
+    use chrono::TimeZone;
+
+    #[test]
+    fn one_header_row_quoted_fields_and_no_formulas() {
+        let mut t = Table::new(vec![Column::left("Name", 10), Column::right("Days", 4)]);
+        t.row(["Okello, John", "3"]);
+        t.note("not in the CSV");
+        t.row(["=cmd|' /C calc'!A0", "-4"]);
+        t.row(["Абенов\u{1b}[2J", "-"]);
+        let doc = Document {
+            service: String::new(),
+            facility: String::new(),
+            title: String::new(),
+            period: String::new(),
+            printed_by: String::new(),
+            printed_at: chrono::Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
+            confidentiality: String::new(),
+            blocks: vec![Block::Table(t)],
+            chart: None,
+        };
+        let out = String::from_utf8(render(&doc).unwrap()).unwrap();
+        assert_eq!(
+            out,
+            "Name,Days\r\n\"Okello, John\",3\r\n'=cmd|' /C calc'!A0,-4\r\nАбенов?[2J,-\r\n"
+        );
+    }
+}

@@ -1,0 +1,286 @@
+//! Where printed bytes go: a file, the station's printer through CUPS `lp` (bytes on its standard input), or
+//! the printer attached to the user's own terminal through the ANSI printer passthrough (`ESC [ 5 i` ...
+//! `ESC [ 4 i`, which PuTTY and xterm hand to the local printer). Also the choice a user last made, kept so the
+//! next print starts from it.
+
+use super::Format;
+use super::Paper;
+use crate::domain::text;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PrintError {
+    #[error("cannot render the report: {0}")]
+    Render(String),
+    #[error("{path}: cannot write the file ({reason})")]
+    File { path: PathBuf, reason: String },
+    #[error(
+        "`{program}` was not found: install the CUPS client (Debian: apt-get install cups-client) or print \
+         to a file with --out"
+    )]
+    NoLp { program: String },
+    #[error("lp: {0}")]
+    Lp(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("terminal: {0}")]
+    Terminal(String),
+}
+
+/// Where a print goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Destination {
+    File(PathBuf),
+    /// The station's printer through `lp`; no name means the station's default printer.
+    Printer {
+        name: Option<String>,
+        copies: u32,
+    },
+    /// The printer attached to the user's own terminal (text only).
+    Passthrough,
+}
+
+impl Destination {
+    /// In words, for the message line and the audit trail.
+    pub fn describe(&self) -> String {
+        match self {
+            Destination::File(p) => format!("file {}", p.display()),
+            Destination::Printer { name, copies } => format!(
+                "printer {} ({copies} {})",
+                name.as_deref().unwrap_or("(station default)"),
+                if *copies == 1 { "copy" } else { "copies" }
+            ),
+            Destination::Passthrough => "the terminal's printer".into(),
+        }
+    }
+}
+
+/// Copies one `lp` request may ask for.
+pub const MAX_COPIES: u32 = 99;
+
+/// What a user chose last time, remembered in the `setting` table under `print.<user>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub format: Format,
+    pub paper: Paper,
+    pub destination: Destination,
+}
+
+impl Default for Choice {
+    fn default() -> Self {
+        Choice {
+            format: Format::Text,
+            paper: Paper::A4,
+            destination: Destination::Printer {
+                name: None,
+                copies: 1,
+            },
+        }
+    }
+}
+
+impl Choice {
+    /// The setting a user's choice is kept under.
+    pub fn setting_key(user: &str) -> String {
+        format!("print.{user}")
+    }
+
+    /// A stored choice; anything unreadable (an older shape, a hand edit) gives the default, never an error.
+    pub fn parse(stored: Option<&str>) -> Choice {
+        stored
+            .and_then(|s| serde_json::from_str(s).ok())
+            .unwrap_or_default()
+    }
+
+    pub fn to_json(&self) -> String {
+        // A struct of plain enums, strings and numbers always serialises.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Refuses combinations that cannot work, before anything is rendered.
+    pub fn check(&self) -> Result<(), PrintError> {
+        if self.destination == Destination::Passthrough && self.format != Format::Text {
+            return Err(PrintError::Invalid(
+                "the terminal's printer takes text only: choose --format text".into(),
+            ));
+        }
+        if let Destination::Printer { name, copies } = &self.destination {
+            if !(1..=MAX_COPIES).contains(copies) {
+                return Err(PrintError::Invalid(format!(
+                    "--copies must be 1 to {MAX_COPIES}, not {copies}"
+                )));
+            }
+            if let Some(n) = name {
+                check_printer_name(n)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// CUPS printer names are letters, digits and `_-.@`; a leading `-` would read as an option to `lp`.
+pub fn check_printer_name(name: &str) -> Result<(), PrintError> {
+    let ok = !name.is_empty()
+        && !name.starts_with('-')
+        && name.len() <= 127
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '@'));
+    if ok {
+        Ok(())
+    } else {
+        Err(PrintError::Invalid(format!(
+            "--lp: '{}' is not a printer name (letters, digits, _ - . @)",
+            text::display(name)
+        )))
+    }
+}
+
+/// The bytes for the terminal: printer on, the text with CR LF line ends (a raw printer given LF alone
+/// steps each line right), printer off. The text has no ESC of its own: the layout replaced every control
+/// character except the form feeds and newlines it wrote itself.
+pub fn passthrough(text: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() + text.len() / 40 + 8);
+    out.extend_from_slice(b"\x1b[5i");
+    for &b in text {
+        if b == b'\n' {
+            out.push(b'\r');
+        }
+        out.push(b);
+    }
+    out.extend_from_slice(b"\x1b[4i");
+    out
+}
+
+/// The program run for the station's printer: `lp`, or WARDEN_LP (a wrapper script, or a test double).
+pub fn lp_program() -> String {
+    std::env::var("WARDEN_LP").unwrap_or_else(|_| "lp".into())
+}
+
+/// Sends rendered bytes; `terminal` receives passthrough output. Returns what happened, in words.
+pub fn send(
+    bytes: &[u8],
+    destination: &Destination,
+    terminal: &mut dyn Write,
+) -> Result<String, PrintError> {
+    match destination {
+        Destination::File(path) => {
+            write_file(path, bytes)?;
+            Ok(format!("written to {}", path.display()))
+        }
+        Destination::Printer { name, copies } => lp(&lp_program(), name.as_deref(), *copies, bytes),
+        Destination::Passthrough => {
+            terminal
+                .write_all(&passthrough(bytes))
+                .and_then(|()| terminal.flush())
+                .map_err(|e| PrintError::Terminal(e.to_string()))?;
+            Ok("sent to the terminal's printer".into())
+        }
+    }
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), PrintError> {
+    std::fs::write(path, bytes).map_err(|e| PrintError::File {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
+}
+
+fn lp(
+    program: &str,
+    printer: Option<&str>,
+    copies: u32,
+    bytes: &[u8],
+) -> Result<String, PrintError> {
+    let mut cmd = Command::new(program);
+    if let Some(p) = printer {
+        check_printer_name(p)?;
+        cmd.arg("-d").arg(p);
+    }
+    cmd.arg("-n").arg(copies.to_string());
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => PrintError::NoLp {
+            program: program.to_string(),
+        },
+        _ => PrintError::Lp(e.to_string()),
+    })?;
+    let fed = child
+        .stdin
+        .take()
+        .map(|mut stdin| stdin.write_all(bytes))
+        .transpose();
+    let out = child
+        .wait_with_output()
+        .map_err(|e| PrintError::Lp(e.to_string()))?;
+    let said = |b: &[u8]| text::display(String::from_utf8_lossy(b).trim()).into_owned();
+    if !out.status.success() {
+        let why = said(&out.stderr);
+        return Err(PrintError::Lp(if why.is_empty() {
+            format!("exited with {}", out.status)
+        } else {
+            why
+        }));
+    }
+    fed.map_err(|e| PrintError::Lp(format!("could not send the report: {e}")))?;
+    let reply = said(&out.stdout);
+    Ok(if reply.is_empty() {
+        "sent to the printer".into()
+    } else {
+        format!("sent to the printer ({reply})")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passthrough_wraps_the_text_and_ends_lines_with_cr_lf() {
+        assert_eq!(
+            passthrough(b"a\nb\x0c"),
+            b"\x1b[5ia\r\nb\x0c\x1b[4i".to_vec()
+        );
+    }
+
+    #[test]
+    fn choices_round_trip_and_bad_ones_are_refused() {
+        let c = Choice {
+            format: Format::Pdf,
+            paper: Paper::Letter,
+            destination: Destination::Printer {
+                name: Some("landing-b".into()),
+                copies: 3,
+            },
+        };
+        assert_eq!(Choice::parse(Some(&c.to_json())), c);
+        assert_eq!(Choice::parse(Some("{not json")), Choice::default());
+        assert!(c.check().is_ok());
+        let mut bad = c.clone();
+        bad.destination = Destination::Printer {
+            name: Some("-o evil".into()),
+            copies: 1,
+        };
+        assert!(bad.check().is_err());
+        bad.destination = Destination::Printer {
+            name: None,
+            copies: 0,
+        };
+        assert!(bad.check().unwrap_err().to_string().contains("--copies"));
+        bad.destination = Destination::Passthrough;
+        assert!(bad.check().is_err());
+    }
+
+    #[test]
+    fn a_missing_lp_is_named() {
+        let e = lp("/nonexistent/lp-for-test", None, 1, b"x").unwrap_err();
+        assert!(matches!(e, PrintError::NoLp { .. }), "{e}");
+        assert!(e.to_string().contains("--out"));
+    }
+}
