@@ -311,6 +311,10 @@ impl Store {
                     };
                     let value = work(&wrapped)?;
                     wrapped.tx.commit()?;
+                    if tries > 0 {
+                        // How often stations collide, for whoever sizes a site (the log, never the screen).
+                        tracing::info!(tries, waited = ?start.elapsed(), "waited for another station's save");
+                    }
                     return Ok(value);
                 }
                 Err(e) => e,
