@@ -86,10 +86,22 @@ pub enum Permission {
     ManageNonAssociations,
     /// Start and end segregation.
     Segregate,
+    /// Add and change programmes, their schedules and cancelled sessions.
+    ManageProgrammes,
+    /// Refer someone to a programme, or decline a suggestion.
+    ReferToProgramme,
+    /// Give someone a place in a group, move them on the waitlist, withdraw or complete them.
+    AllocateProgramme,
+    /// Mark a session's register.
+    RecordAttendance,
+    /// Allocate past an overridable programme check (clash, release, unit, eligibility, mixed-group rule).
+    OverrideProgramme,
+    /// Keep a pre-release plan and its post-release referrals.
+    PlanRelease,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 20] = [
         Permission::ViewRegister,
         Permission::EditPrisoner,
         Permission::Admit,
@@ -104,6 +116,12 @@ impl Permission {
         Permission::OverrideAllocation,
         Permission::ManageNonAssociations,
         Permission::Segregate,
+        Permission::ManageProgrammes,
+        Permission::ReferToProgramme,
+        Permission::AllocateProgramme,
+        Permission::RecordAttendance,
+        Permission::OverrideProgramme,
+        Permission::PlanRelease,
     ];
 }
 
@@ -120,6 +138,11 @@ pub fn may(role: Role, permission: Permission) -> bool {
         ViewAudit => matches!(role, Supervisor | Admin),
         MoveCell | ManageNonAssociations => matches!(role, Officer | Supervisor | Admin),
         OverrideAllocation | Segregate => role == Supervisor,
+        ManageProgrammes => matches!(role, Programme | Supervisor | Admin),
+        ReferToProgramme | PlanRelease => matches!(role, Assessor | Programme | Supervisor),
+        AllocateProgramme => matches!(role, Programme | Supervisor),
+        RecordAttendance => matches!(role, Officer | Programme | Supervisor),
+        OverrideProgramme => role == Supervisor,
     }
 }
 
@@ -148,6 +171,12 @@ fn describe(p: Permission) -> &'static str {
         Permission::OverrideAllocation => "override an allocation rule",
         Permission::ManageNonAssociations => "record or close non-associations",
         Permission::Segregate => "start or end segregation",
+        Permission::ManageProgrammes => "change programmes or their schedules",
+        Permission::ReferToProgramme => "refer to programmes",
+        Permission::AllocateProgramme => "allocate programme places",
+        Permission::RecordAttendance => "mark programme registers",
+        Permission::OverrideProgramme => "override a programme check",
+        Permission::PlanRelease => "keep pre-release plans",
     }
 }
 
@@ -274,6 +303,20 @@ mod tests {
         assert!(may(Role::Officer, Permission::MoveCell));
         assert!(!may(Role::Programme, Permission::MoveCell));
         assert!(!may(Role::Assessor, Permission::ManageNonAssociations));
+    }
+
+    #[test]
+    fn programme_staff_run_rosters_and_only_supervisors_override_them() {
+        use Permission::*;
+        assert!(may(Role::Programme, AllocateProgramme));
+        assert!(!may(Role::Officer, AllocateProgramme));
+        assert!(may(Role::Officer, RecordAttendance));
+        assert!(!may(Role::Assessor, RecordAttendance));
+        assert!(may(Role::Assessor, ReferToProgramme));
+        assert!(!may(Role::Admin, ReferToProgramme));
+        for role in Role::ALL {
+            assert_eq!(may(role, OverrideProgramme), role == Role::Supervisor);
+        }
     }
 
     #[test]

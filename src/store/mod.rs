@@ -3,6 +3,7 @@
 mod access;
 mod allocation;
 mod assessments;
+mod attendance;
 mod audit;
 mod backup;
 mod busy;
@@ -12,6 +13,8 @@ mod non_associations;
 mod occupancy;
 mod prisoners;
 mod reports;
+mod rosters;
+mod rows;
 pub mod schema;
 mod segregation;
 mod stats;
@@ -22,6 +25,7 @@ pub use allocation::{MoveRequest, Movement, MovementRow, RULES_SETTING, Seen, Wi
 pub use assessments::{
     ApprovalState, AssessmentRow, Override, Status as AssessmentStatus, Subject, SumScore,
 };
+pub use attendance::{ParticipationLine, RegisterLine, RosterSession, UnlockLine};
 pub use audit::{AuditRecord, ChainBreak};
 pub use backup::{
     BackupReport, RestoreReport, replaced_name, restore_backup, table_counts, verify_backup,
@@ -32,6 +36,7 @@ pub use non_associations::NaRow;
 pub use occupancy::{Board, BoardLine, Occupancy};
 pub use prisoners::{DEFAULT_NUMBER_PATTERN, PrisonerRow, SearchHit, describe_event};
 pub use reports::PlacementBreach;
+pub use rosters::{ReferralEvent, ReferralRow, Suggestion};
 pub use segregation::SegregationRow;
 pub use stats::Headline;
 pub use users::{LoginOutcome, StaffRow};
@@ -497,5 +502,7 @@ pub(crate) fn time_text(t: DateTime<Utc>) -> String {
 mod allocation_tests;
 #[cfg(test)]
 mod assessment_tests;
+#[cfg(test)]
+mod roster_tests;
 #[cfg(test)]
 mod tests;

@@ -274,6 +274,121 @@ BEGIN SELECT RAISE(ABORT, 'a finalised assessment is locked: amend it instead');
 CREATE TRIGGER assessment_final_kept BEFORE DELETE ON assessment WHEN OLD.status = 'final'
 BEGIN SELECT RAISE(ABORT, 'a finalised assessment is never deleted'); END;
 "#,
+    // 4: intervention rosters: programmes, weekly slots, cancelled sessions, referrals with their history,
+    // attendance, and pre-release plans with their post-release referrals
+    r#"
+CREATE TABLE programme (
+    id                 INTEGER PRIMARY KEY,
+    facility_id        INTEGER NOT NULL REFERENCES facility(id),
+    code               TEXT NOT NULL,
+    name               TEXT NOT NULL,
+    category           TEXT NOT NULL CHECK (category IN ('education','literacy','vocational','work','faith',
+                           'counselling','cbt','sport','family-contact','pre-release')),
+    provider           TEXT NOT NULL,
+    facilitators       TEXT NOT NULL,
+    room               TEXT NOT NULL,
+    capacity           INTEGER NOT NULL CHECK (capacity BETWEEN 1 AND 500),
+    starts_on          TEXT NOT NULL,
+    ends_on            TEXT NOT NULL,
+    eligibility        TEXT NOT NULL,
+    completion_percent INTEGER NOT NULL CHECK (completion_percent BETWEEN 1 AND 100),
+    vep_share_percent  INTEGER NOT NULL CHECK (vep_share_percent BETWEEN 0 AND 100),
+    UNIQUE (facility_id, code),
+    CHECK (ends_on >= starts_on)
+) STRICT;
+
+CREATE TABLE programme_slot (
+    id           INTEGER PRIMARY KEY,
+    programme_id INTEGER NOT NULL REFERENCES programme(id),
+    weekday      INTEGER NOT NULL CHECK (weekday BETWEEN 1 AND 7),
+    starts       TEXT NOT NULL,
+    ends         TEXT NOT NULL,
+    CHECK (ends > starts)
+) STRICT;
+CREATE INDEX programme_slot_programme ON programme_slot(programme_id);
+
+-- A session that did not run (holiday, lockdown ...). Its absence from a register is then expected.
+CREATE TABLE session_cancelled (
+    slot_id    INTEGER NOT NULL REFERENCES programme_slot(id),
+    on_date    TEXT NOT NULL,
+    reason     TEXT NOT NULL CHECK (reason IN ('holiday','lockdown','staff-unavailable','room-unavailable','other')),
+    comment    TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    PRIMARY KEY (slot_id, on_date)
+) STRICT;
+
+-- One row per person and programme from referral to its end; `referral_event` keeps every change with who, when
+-- and why. A suggestion is worked out from the needs screen and becomes a row only when someone acts on it.
+CREATE TABLE referral (
+    id              INTEGER PRIMARY KEY,
+    programme_id    INTEGER NOT NULL REFERENCES programme(id),
+    prisoner_id     INTEGER NOT NULL REFERENCES prisoner(id),
+    status          TEXT NOT NULL CHECK (status IN ('referred','waitlisted','allocated','completed','withdrawn','declined')),
+    need            TEXT,
+    referred_on     TEXT NOT NULL,
+    allocated_on    TEXT,
+    override_reason TEXT,
+    override_by     TEXT,
+    updated_at      TEXT NOT NULL,
+    updated_by      TEXT NOT NULL,
+    CHECK ((override_reason IS NULL) = (override_by IS NULL))
+) STRICT;
+CREATE UNIQUE INDEX referral_open ON referral(programme_id, prisoner_id)
+    WHERE status IN ('referred','waitlisted','allocated');
+CREATE INDEX referral_prisoner ON referral(prisoner_id, status);
+CREATE INDEX referral_programme ON referral(programme_id, status);
+
+CREATE TABLE referral_event (
+    id          INTEGER PRIMARY KEY,
+    referral_id INTEGER NOT NULL REFERENCES referral(id),
+    at          TEXT NOT NULL,
+    by          TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    reason      TEXT NOT NULL
+) STRICT;
+CREATE INDEX referral_event_referral ON referral_event(referral_id);
+CREATE TRIGGER referral_event_kept_update BEFORE UPDATE ON referral_event
+BEGIN SELECT RAISE(ABORT, 'referral history is never changed'); END;
+CREATE TRIGGER referral_event_kept_delete BEFORE DELETE ON referral_event
+BEGIN SELECT RAISE(ABORT, 'referral history is never deleted'); END;
+
+CREATE TABLE attendance (
+    referral_id INTEGER NOT NULL REFERENCES referral(id),
+    slot_id     INTEGER NOT NULL REFERENCES programme_slot(id),
+    on_date     TEXT NOT NULL,
+    outcome     TEXT NOT NULL CHECK (outcome IN ('attended','sick','refused','court','legal-visit','lockdown',
+                    'transferred','released','other')),
+    comment     TEXT NOT NULL DEFAULT '',
+    marked_at   TEXT NOT NULL,
+    marked_by   TEXT NOT NULL,
+    PRIMARY KEY (referral_id, slot_id, on_date),
+    CHECK (outcome <> 'other' OR length(trim(comment)) > 0)
+) STRICT;
+CREATE INDEX attendance_session ON attendance(slot_id, on_date);
+
+-- Continuity of care: one plan per person, with the referrals to organisations that take over after release.
+CREATE TABLE release_plan (
+    prisoner_id     INTEGER PRIMARY KEY REFERENCES prisoner(id),
+    documents_ready INTEGER NOT NULL CHECK (documents_ready IN (0,1)),
+    housing         TEXT NOT NULL DEFAULT '',
+    notes           TEXT NOT NULL DEFAULT '',
+    updated_at      TEXT NOT NULL,
+    updated_by      TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE aftercare_referral (
+    id           INTEGER PRIMARY KEY,
+    prisoner_id  INTEGER NOT NULL REFERENCES prisoner(id),
+    organisation TEXT NOT NULL,
+    contact      TEXT NOT NULL,
+    need         TEXT NOT NULL DEFAULT '',
+    appointment  TEXT,
+    created_at   TEXT NOT NULL,
+    created_by   TEXT NOT NULL
+) STRICT;
+CREATE INDEX aftercare_prisoner ON aftercare_referral(prisoner_id);
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
