@@ -590,7 +590,7 @@ fn reports_on_screen_are_the_printed_text() {
             s.contains("2 people in 1 cell whose cell breaks a hard rule"),
             "{s}"
         );
-        assert!(s.contains("LUZ unit A cell A-01"), "{s}");
+        assert!(s.contains("LUZ      A      A-01    LUZ/2026/00001"), "{s}");
         d.snap("report_placements");
         d.key(KeyCode::Esc).key(KeyCode::Down).key(KeyCode::Enter);
         let s = d.screen();

@@ -62,11 +62,13 @@ pub enum Command {
     /// Facilities, units and cells
     #[command(subcommand)]
     Estate(EstateCommand),
-    /// Print a report as 80-column text: placements (that break a hard rule), overcrowding, segregation
+    /// Print a report as 80-column text to standard output (the same as `warden print KIND`)
     Report {
         #[arg(value_enum)]
         kind: crate::report::Kind,
     },
+    /// Print a report as text, PDF or CSV to a file, a printer (lp) or the terminal's printer
+    Print(report::PrintArgs),
     /// Assessment forms (instruments) in forms/
     #[command(subcommand)]
     Forms(FormsCommand),
@@ -215,7 +217,8 @@ fn run(cli: Cli, db: &Path) -> Result<ExitCode> {
             estate::load(db, &file, apply)
         }
         Some(Command::Forms(FormsCommand::Check { files })) => forms::check(&files),
-        Some(Command::Report { kind }) => report::run(db, kind),
+        Some(Command::Report { kind }) => report::run(db, report::PrintArgs::stdout(kind)),
+        Some(Command::Print(args)) => report::run(db, args),
         Some(Command::Backup { to, force }) => backup::backup(db, &to, force),
         Some(Command::Restore { from, force }) => backup::restore(db, &from, force),
         Some(Command::FileAccess { access }) => access::run(db, access),

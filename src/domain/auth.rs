@@ -86,6 +86,8 @@ pub enum Permission {
     ManageNonAssociations,
     /// Start and end segregation.
     Segregate,
+    /// See violent-extremist (VEP) figures broken out in aggregate reports (Mandela Rule 9: need to know).
+    ViewVepFigures,
     /// Add and change programmes, their schedules and cancelled sessions.
     ManageProgrammes,
     /// Refer someone to a programme, or decline a suggestion.
@@ -101,7 +103,7 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 20] = [
+    pub const ALL: [Permission; 21] = [
         Permission::ViewRegister,
         Permission::EditPrisoner,
         Permission::Admit,
@@ -116,6 +118,7 @@ impl Permission {
         Permission::OverrideAllocation,
         Permission::ManageNonAssociations,
         Permission::Segregate,
+        Permission::ViewVepFigures,
         Permission::ManageProgrammes,
         Permission::ReferToProgramme,
         Permission::AllocateProgramme,
@@ -138,6 +141,7 @@ pub fn may(role: Role, permission: Permission) -> bool {
         ViewAudit => matches!(role, Supervisor | Admin),
         MoveCell | ManageNonAssociations => matches!(role, Officer | Supervisor | Admin),
         OverrideAllocation | Segregate => role == Supervisor,
+        ViewVepFigures => matches!(role, Assessor | Programme | Supervisor | Admin),
         ManageProgrammes => matches!(role, Programme | Supervisor | Admin),
         ReferToProgramme | PlanRelease => matches!(role, Assessor | Programme | Supervisor),
         AllocateProgramme => matches!(role, Programme | Supervisor),
@@ -171,6 +175,7 @@ fn describe(p: Permission) -> &'static str {
         Permission::OverrideAllocation => "override an allocation rule",
         Permission::ManageNonAssociations => "record or close non-associations",
         Permission::Segregate => "start or end segregation",
+        Permission::ViewVepFigures => "see violent-extremist figures in reports",
         Permission::ManageProgrammes => "change programmes or their schedules",
         Permission::ReferToProgramme => "refer to programmes",
         Permission::AllocateProgramme => "allocate programme places",
@@ -278,6 +283,13 @@ mod tests {
         assert!(!may(Role::Programme, Permission::ViewVepFlag));
         assert!(may(Role::Assessor, Permission::ViewVepFlag));
         assert!(may(Role::Supervisor, Permission::ViewVepFlag));
+    }
+
+    #[test]
+    fn officers_do_not_see_vep_figures_in_reports() {
+        for role in Role::ALL {
+            assert_eq!(may(role, Permission::ViewVepFigures), role != Role::Officer, "{role}");
+        }
     }
 
     #[test]

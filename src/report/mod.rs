@@ -1,244 +1,220 @@
-//! Reports as plain text, 80 columns, for the screen and the printer alike: current placements that break a hard
-//! rule, overcrowding by facility, and segregation durations (Mandela Rules 43-45).
+//! Reports as `print::Document`s, for the screen and every printed format alike: placements that break a hard
+//! rule, occupancy and overcrowding, segregation durations (Mandela Rules 43-45), reviews due and overdue,
+//! classification distribution, days on remand, and the Mandela compliance summary.
+//!
+//! A new report is a `Kind`, a title, and a function from the store and `Params` to a `Document`; the CLI, the
+//! report screen and the print preview pick it up from `Kind::ALL`.
 
-use crate::domain::segregation::{ALERT_DAYS, Urgency, WARNING_DAYS};
-use crate::domain::text;
-use crate::store::{Board, BoardLine, Occupancy, Result, Store};
-use chrono::{DateTime, Utc};
+mod custody;
+mod estate;
+mod mandela;
 
-pub const WIDTH: usize = 80;
+use crate::domain::estate::Facility;
+use crate::print::{Block, Document, Table, plain};
+use crate::store::{Result, Store};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+
+pub use crate::print::WIDTH;
+
+/// The setting naming the service on every page header.
+pub const SERVICE_SETTING: &str = "service_name";
+/// The setting holding the confidentiality line printed under every page header.
+pub const CONFIDENTIALITY_SETTING: &str = "print_confidentiality";
+/// The setting holding N for "classification not done within N days of admission".
+pub const CLASSIFICATION_DAYS_SETTING: &str = "classification_days";
+pub const DEFAULT_CLASSIFICATION_DAYS: i64 = 14;
+const DEFAULT_CONFIDENTIALITY: &str =
+    "CONFIDENTIAL: personal data of people in custody; staff use only.";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Kind {
     /// Current placements that break a hard rule
     Placements,
-    /// Overcrowding by facility, region and nation
+    /// Occupancy and overcrowding by facility, region and nation (or by unit with --facility)
     Overcrowding,
-    /// Everyone in segregation now, with the days so far
+    /// Everyone in segregation now, with the days so far, and ended placements past 15 days
     Segregation,
+    /// Classification and assessment reviews overdue and due by the end of the period
+    Reviews,
+    /// People in custody by custody level, from final assessments
+    Classification,
+    /// Days on remand by facility
+    Remand,
+    /// Mandela Rules compliance: separation breaches, segregation past 15 days, late classification
+    Mandela,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::Placements, Kind::Overcrowding, Kind::Segregation];
+    pub const ALL: [Kind; 7] = [
+        Kind::Placements,
+        Kind::Overcrowding,
+        Kind::Segregation,
+        Kind::Reviews,
+        Kind::Classification,
+        Kind::Remand,
+        Kind::Mandela,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
             Kind::Placements => "Placements that break a hard rule",
-            Kind::Overcrowding => "Overcrowding by facility",
+            Kind::Overcrowding => "Occupancy and overcrowding",
             Kind::Segregation => "Segregation durations",
+            Kind::Reviews => "Reviews due and overdue",
+            Kind::Classification => "Classification distribution",
+            Kind::Remand => "Days on remand by facility",
+            Kind::Mandela => "Mandela Rules compliance summary",
+        }
+    }
+
+    /// The name on the command line and in the audit trail.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Placements => "placements",
+            Kind::Overcrowding => "overcrowding",
+            Kind::Segregation => "segregation",
+            Kind::Reviews => "reviews",
+            Kind::Classification => "classification",
+            Kind::Remand => "remand",
+            Kind::Mandela => "mandela",
         }
     }
 }
 
-/// Pads or cuts each cell to its width (display columns) and joins them with one space; control characters
-/// never reach the printer.
-fn columns(cells: &[(&str, usize, bool)]) -> String {
-    let mut out = String::new();
-    for (i, (cell, w, right)) in cells.iter().enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        let shown = text::fit(&text::display(cell), *w);
-        let pad = " ".repeat(w.saturating_sub(text::width(&shown)));
-        if *right {
-            out.push_str(&pad);
-            out.push_str(&shown);
-        } else {
-            out.push_str(&shown);
-            out.push_str(&pad);
+/// What a report covers and who is asking.
+#[derive(Debug, Clone)]
+pub struct Params {
+    /// One facility, or the whole service.
+    pub facility: Option<Facility>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub now: DateTime<Utc>,
+    pub printed_by: String,
+    /// May the reader see violent-extremist breakdowns (`Permission::ViewVepFigures`)?
+    pub vep: bool,
+}
+
+impl Params {
+    /// The whole service, the ISO week holding `now`, no VEP figures.
+    pub fn new(now: DateTime<Utc>, printed_by: impl Into<String>) -> Params {
+        let (from, to) = week_of(now.date_naive());
+        Params {
+            facility: None,
+            from,
+            to,
+            now,
+            printed_by: printed_by.into(),
+            vep: false,
         }
     }
-    out.trim_end().to_string()
-}
 
-fn heading(kind: Kind, now: DateTime<Utc>) -> Vec<String> {
-    let stamp = now.format("%Y-%m-%d %H:%M UTC").to_string();
-    let title = kind.title();
-    let pad = WIDTH.saturating_sub(title.len() + stamp.len());
-    vec![
-        format!("{title}{}{stamp}", " ".repeat(pad)),
-        "=".repeat(WIDTH),
-    ]
-}
+    fn facility_id(&self) -> Option<i64> {
+        self.facility.as_ref().map(|f| f.id)
+    }
 
-fn wrapped(out: &mut Vec<String>, indent: &str, s: &str) {
-    for part in text::wrap(&text::display(s), WIDTH - indent.len()) {
-        out.push(format!("{indent}{part}"));
+    fn facility_code(&self) -> Option<&str> {
+        self.facility.as_ref().map(|f| f.code.as_str())
+    }
+
+    fn today(&self) -> NaiveDate {
+        self.now.date_naive()
+    }
+
+    fn as_at(&self) -> String {
+        format!("As at {}", self.today())
     }
 }
 
-/// The lines of a report as it stands at `now`.
-pub fn lines(store: &Store, kind: Kind, now: DateTime<Utc>) -> Result<Vec<String>> {
-    let mut out = heading(kind, now);
+/// Monday to Sunday of the ISO week holding `day`.
+pub fn week_of(day: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let monday = day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
+    (monday, monday + Duration::days(6))
+}
+
+/// Monday to Sunday of an ISO week written `2026-W48`; None when it is not one.
+pub fn parse_week(s: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let (year, week) = s.trim().split_once(['-', 'W', 'w'].as_slice())?;
+    let week = week.trim_start_matches(['W', 'w']);
+    let year: i32 = year.parse().ok()?;
+    let week: u32 = week.parse().ok()?;
+    let monday = NaiveDate::from_isoywd_opt(year, week, chrono::Weekday::Mon)?;
+    Some((monday, monday + Duration::days(6)))
+}
+
+/// The report as a document, ready to show or print.
+pub fn build(store: &Store, kind: Kind, params: &Params) -> Result<Document> {
+    let mut doc = Document {
+        service: service_name(store)?,
+        facility: match &params.facility {
+            Some(f) => format!("{} {}", f.code, f.name),
+            None => "All facilities".into(),
+        },
+        title: kind.title().into(),
+        period: params.as_at(),
+        printed_by: params.printed_by.clone(),
+        printed_at: params.now,
+        confidentiality: store
+            .setting(CONFIDENTIALITY_SETTING)?
+            .unwrap_or_else(|| DEFAULT_CONFIDENTIALITY.into()),
+        blocks: Vec::new(),
+        chart: None,
+    };
     match kind {
-        Kind::Placements => placements(store, now, &mut out)?,
-        Kind::Overcrowding => overcrowding(&store.occupancy_board()?, &mut out),
-        Kind::Segregation => segregation(store, now, &mut out)?,
+        Kind::Placements => estate::placements(store, params, &mut doc)?,
+        Kind::Overcrowding => estate::overcrowding(store, params, &mut doc)?,
+        Kind::Segregation => estate::segregation(store, params, &mut doc)?,
+        Kind::Reviews => custody::reviews(store, params, &mut doc)?,
+        Kind::Classification => custody::classification(store, params, &mut doc)?,
+        Kind::Remand => custody::remand(store, params, &mut doc)?,
+        Kind::Mandela => mandela::summary(store, params, &mut doc)?,
     }
-    Ok(out)
+    Ok(doc)
 }
 
-fn placements(store: &Store, now: DateTime<Utc>, out: &mut Vec<String>) -> Result<()> {
-    let found = store.placement_breaches(now.date_naive())?;
-    let mut cells: Vec<(&str, &str, &str)> = found
-        .iter()
-        .map(|f| (f.facility.as_str(), f.unit.as_str(), f.cell.as_str()))
-        .collect();
-    cells.dedup();
-    wrapped(
-        out,
-        "",
-        &format!(
-            "{} {} in {} {} whose cell breaks a hard rule for them today (placed by an \
-             override, or before a reclassification or a data load).",
-            found.len(),
-            if found.len() == 1 { "person" } else { "people" },
-            cells.len(),
-            if cells.len() == 1 { "cell" } else { "cells" },
-        ),
-    );
-    let mut last: Option<(&str, &str, &str)> = None;
-    for f in &found {
-        let here = (f.facility.as_str(), f.unit.as_str(), f.cell.as_str());
-        if last != Some(here) {
-            out.push(String::new());
-            out.push(format!(
-                "{} unit {} cell {}",
-                text::display(&f.facility),
-                text::display(&f.unit),
-                text::display(&f.cell)
-            ));
-            last = Some(here);
-        }
-        wrapped(out, "  ", &format!("{} {}", f.number, f.name));
-        for b in &f.breaches {
-            wrapped(out, "      ", &b.reason);
-        }
+/// The service named in the setting; a demonstration database says which country profile it was built from.
+fn service_name(store: &Store) -> Result<String> {
+    if let Some(name) = store.setting(SERVICE_SETTING)? {
+        return Ok(name);
     }
-    Ok(())
+    Ok(match store.setting(crate::demo::DEMO_COUNTRY_SETTING)? {
+        Some(country) => format!("Demonstration data ({country})"),
+        None => "Prison service".into(),
+    })
 }
 
-fn figures(o: &Occupancy) -> [String; 5] {
-    let percent = match o.percent() {
-        Some(p) => format!("{p}%"),
-        None if o.occupants > 0 => "no CNA".into(),
-        None => "-".into(),
-    };
-    [
-        o.certified.to_string(),
-        o.operational.to_string(),
-        o.maximum.to_string(),
-        o.occupants.to_string(),
-        percent,
-    ]
+/// N for the late-classification count: the setting if it is a sensible number of days, else 14.
+pub fn classification_days(store: &Store) -> Result<i64> {
+    Ok(store
+        .setting(CLASSIFICATION_DAYS_SETTING)?
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .filter(|d| (1..=365).contains(d))
+        .unwrap_or(DEFAULT_CLASSIFICATION_DAYS))
 }
 
-fn board_row(code: &str, name: &str, o: &Occupancy) -> String {
-    let [cna, oper, max, held, pct] = figures(o);
-    columns(&[
-        (code, 8, false),
-        (name, 24, false),
-        (&cna, 7, true),
-        (&oper, 7, true),
-        (&max, 7, true),
-        (&held, 7, true),
-        (&pct, 8, true),
-    ])
+/// The body of a report for the whole service as it stands at `now`, one string per line: what the report
+/// screen shows and `warden report KIND` printed before page headers existed.
+pub fn lines(store: &Store, kind: Kind, now: DateTime<Utc>) -> Result<Vec<String>> {
+    Ok(plain::body(&build(
+        store,
+        kind,
+        &Params::new(now, "warden"),
+    )?))
 }
 
-fn overcrowding(board: &Board, out: &mut Vec<String>) {
-    let over = board
-        .facilities
-        .iter()
-        .filter(|f| f.occupancy.occupants > f.occupancy.certified)
-        .count();
-    wrapped(
-        out,
-        "",
-        &format!(
-            "{over} of {} facilities hold more people than their certified normal capacity (CNA). \
-             Percentages are of CNA and are not clipped; most overcrowded first.",
-            board.facilities.len()
-        ),
-    );
-    out.push(String::new());
-    let header = columns(&[
-        ("Code", 8, false),
-        ("Name", 24, false),
-        ("CNA", 7, true),
-        ("Oper.", 7, true),
-        ("Max", 7, true),
-        ("Held", 7, true),
-        ("Occ.", 8, true),
-    ]);
-    out.push(header.clone());
-    out.push("-".repeat(WIDTH));
-    let line = |l: &BoardLine| board_row(&l.code, &l.name, &l.occupancy);
-    out.extend(board.facilities.iter().map(line));
-    out.push(String::new());
-    out.push("By region".into());
-    out.push("-".repeat(WIDTH));
-    out.extend(
-        board
-            .regions
-            .iter()
-            .map(|l| board_row("", &l.name, &l.occupancy)),
-    );
-    out.push("-".repeat(WIDTH));
-    out.push(board_row("", "Nation", &board.nation));
+fn paragraph(doc: &mut Document, s: impl Into<String>) {
+    doc.blocks.push(Block::Paragraph(s.into()));
 }
 
-fn segregation(store: &Store, now: DateTime<Utc>, out: &mut Vec<String>) -> Result<()> {
-    let rows = store.open_segregations()?;
-    let at = now.naive_utc();
-    let count = |u: Urgency| {
-        rows.iter()
-            .filter(|r| r.segregation.urgency(at) == u)
-            .count()
-    };
-    wrapped(
-        out,
-        "",
-        &format!(
-            "{} in segregation now: {} past day {ALERT_DAYS} (alert: prolonged solitary confinement is \
-             prohibited, Rule 44), {} past day {WARNING_DAYS} (warning). Longest first.",
-            rows.len(),
-            count(Urgency::Alert),
-            count(Urgency::Warning)
-        ),
-    );
-    out.push(String::new());
-    out.push(columns(&[
-        ("Number", 16, false),
-        ("Name", 24, false),
-        ("Facility", 8, false),
-        ("Since (UTC)", 16, false),
-        ("Days", 4, true),
-        ("", 6, false),
-    ]));
-    out.push("-".repeat(WIDTH));
-    for r in &rows {
-        let s = &r.segregation;
-        let mark = match s.urgency(at) {
-            Urgency::Alert => "ALERT",
-            Urgency::Warning => "warn",
-            Urgency::Ok => "",
-        };
-        out.push(columns(&[
-            (&r.number, 16, false),
-            (&r.name, 24, false),
-            (r.facility.as_deref().unwrap_or("-"), 8, false),
-            (&s.start.format("%Y-%m-%d %H:%M").to_string(), 16, false),
-            (&s.days(at).to_string(), 4, true),
-            (mark, 6, false),
-        ]));
-        wrapped(
-            out,
-            "    ",
-            &format!("{} (recorded by {})", s.reason, s.recorded_by),
-        );
-    }
-    Ok(())
+fn heading(doc: &mut Document, s: impl Into<String>) {
+    doc.blocks.push(Block::Heading(s.into()));
+}
+
+fn table(doc: &mut Document, t: Table) {
+    doc.blocks.push(Block::Table(t));
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 #[cfg(test)]
@@ -246,41 +222,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn columns_pad_cut_and_right_align() {
-        assert_eq!(
-            columns(&[("ab", 4, false), ("7", 3, true), ("x\u{7}", 3, false)]),
-            "ab     7 x?"
-        );
-    }
-
-    #[test]
-    fn overcrowding_is_shown_unclipped_within_80_columns() {
-        let o = |certified, occupants| Occupancy {
-            certified,
-            operational: certified * 2,
-            maximum: certified * 3,
-            occupants,
-            cells: 1,
-        };
-        let line = |code: &str, occupancy| BoardLine {
-            id: 1,
-            code: code.into(),
-            name: "A facility with a very long name indeed".into(),
-            region: "Central".into(),
-            occupancy,
-        };
-        let board = Board {
-            nation: o(110, 1000),
-            regions: vec![line("Central", o(110, 1000))],
-            facilities: vec![line("LUZ", o(100, 999)), line("KIR", o(10, 1))],
-        };
-        let mut out = Vec::new();
-        overcrowding(&board, &mut out);
-        assert!(out.iter().all(|l| text::width(l) <= WIDTH), "{out:#?}");
-        assert!(
-            out.iter()
-                .any(|l| l.starts_with("LUZ") && l.ends_with("999%"))
-        );
-        assert!(out[0].starts_with("1 of 2 facilities"));
+    fn weeks_parse_and_bad_ones_are_refused() {
+        let (from, to) = parse_week("2026-W48").unwrap();
+        assert_eq!(from.to_string(), "2026-11-23");
+        assert_eq!(to.to_string(), "2026-11-29");
+        assert_eq!(parse_week("2026w48"), parse_week("2026-W48"));
+        for bad in ["2026-W54", "2026", "W48", "2026-Wxx", "", "2026-W0"] {
+            assert_eq!(parse_week(bad), None, "{bad}");
+        }
+        assert_eq!(week_of(from + Duration::days(3)), (from, to));
     }
 }

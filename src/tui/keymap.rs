@@ -33,6 +33,8 @@ pub enum Action {
     Assess,
     /// In a form: go to the next question still unanswered or not accepted.
     NextIssue,
+    /// Print what the screen shows (report preview, format, printer).
+    Print,
     New,
     ToggleLock,
     SetPassword,
@@ -69,6 +71,7 @@ impl Action {
             Action::Segregate => "segregation",
             Action::Assess => "assess",
             Action::NextIssue => "to do",
+            Action::Print => "print",
             Action::New => "new",
             Action::ToggleLock => "lock/unlock",
             Action::SetPassword => "password",
@@ -161,6 +164,7 @@ pub const BINDINGS: &[Binding] = &[
     key(K::F(10), A::Logout, "F10", Any),
     ctrl('q', A::Quit, "^Q"),
     ctrl('l', A::Redraw, "^L"),
+    ctrl('p', A::Print, "^P"),
     key(K::Backspace, A::Backspace, "Bksp", Text),
     key(K::Delete, A::Delete, "Del", Text),
 ];

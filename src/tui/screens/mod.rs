@@ -15,6 +15,7 @@ pub mod login;
 pub mod movement;
 pub mod non_association;
 pub mod occupancy;
+pub mod print_preview;
 pub mod prisoner_form;
 pub mod record;
 pub mod reports;

@@ -1,15 +1,21 @@
-//! Reports on screen: pick one, read it as the printer would have it (80 columns of plain text, the same as
-//! `warden report KIND` prints), scrolled with the usual keys.
+//! Reports on screen: pick one, read it (80 columns of plain text, the same lines `warden print KIND` prints
+//! under its page headers), with a bar chart above the table for the aggregate reports, and Ctrl-P for the
+//! print preview.
 
+use super::print_preview::PrintPreview;
 use super::{Ctx, Outcome, Screen};
-use crate::report::{self, Kind};
+use crate::domain::auth::Permission;
+use crate::print::{Chart, Document, plain};
+use crate::report::{self, Kind, Params};
 use crate::tui::keymap::Action;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::list::{Selection, render_rows};
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::symbols;
 use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph};
 
 pub struct ReportsScreen {
     selection: Selection,
@@ -29,40 +35,54 @@ impl Default for ReportsScreen {
     }
 }
 
+/// The report for the signed-in user: the whole service, this week, VEP figures only where allowed.
+fn build(kind: Kind, ctx: &mut Ctx) -> Option<Document> {
+    let mut params = Params::new(ctx.now, ctx.session.name.clone());
+    params.vep = ctx.session.may(Permission::ViewVepFigures);
+    match report::build(ctx.store, kind, &params) {
+        Ok(doc) => Some(doc),
+        Err(e) => {
+            ctx.error(format!("Cannot make the report: {e}"));
+            None
+        }
+    }
+}
+
 impl Screen for ReportsScreen {
     fn title(&self) -> String {
         "Reports".into()
     }
 
     fn footer(&self) -> Vec<Action> {
-        vec![Action::Up, Action::Select, Action::Back]
+        vec![Action::Up, Action::Select, Action::Print, Action::Back]
     }
 
     fn help(&self) -> &'static str {
-        "Reports as they would be printed: placements that break a hard rule today (after an override, a \
-         reclassification or a data load), overcrowding by facility, region and nation, and everyone in \
-         segregation with the days so far. The same text comes from `warden report placements`, \
-         `warden report overcrowding` and `warden report segregation`, for printing."
+        "Reports as they would be printed: placements that break a hard rule today, occupancy and overcrowding, \
+         segregation, reviews due and overdue, the classification distribution, days on remand, and the Mandela \
+         Rules compliance summary. Enter opens one; Ctrl-P goes straight to the print preview. The same \
+         reports come from `warden print KIND` (see `warden print --help`)."
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         match action {
             Action::Back => Outcome::Pop,
-            Action::Select => {
+            Action::Select | Action::Print => {
                 let Some(kind) = Kind::ALL.get(self.selection.index).copied() else {
                     return Outcome::Ignored;
                 };
-                match report::lines(ctx.store, kind, ctx.now) {
-                    Ok(lines) => Outcome::Push(Box::new(ReportView {
-                        kind,
-                        lines,
-                        scroll: 0,
-                    })),
-                    Err(e) => {
-                        ctx.error(format!("Cannot make the report: {e}"));
-                        Outcome::Handled
-                    }
+                let Some(doc) = build(kind, ctx) else {
+                    return Outcome::Handled;
+                };
+                if action == Action::Print {
+                    return Outcome::Push(Box::new(PrintPreview::new(kind.as_str(), doc, ctx)));
                 }
+                Outcome::Push(Box::new(ReportView {
+                    kind,
+                    lines: plain::body(&doc),
+                    doc,
+                    scroll: 0,
+                }))
             }
             other
                 if self
@@ -96,17 +116,75 @@ impl Screen for ReportsScreen {
 
 pub struct ReportView {
     kind: Kind,
+    doc: Document,
     lines: Vec<String>,
     scroll: usize,
 }
 
 /// Rows of report text at 80x24 (the frame takes three).
 const ROWS: usize = 21;
+/// Rows the chart takes above the text, title included.
+const CHART_ROWS: u16 = 8;
 
 impl ReportView {
-    fn max_scroll(&self) -> usize {
-        self.lines.len().saturating_sub(ROWS)
+    fn text_rows(&self) -> usize {
+        if self.doc.chart.is_some() {
+            ROWS - CHART_ROWS as usize
+        } else {
+            ROWS
+        }
     }
+
+    fn max_scroll(&self) -> usize {
+        self.lines.len().saturating_sub(self.text_rows())
+    }
+}
+
+/// Bars drawn with `#` in ASCII mode; values and labels in plain text, so monochrome loses nothing.
+fn chart<'a>(c: &'a Chart, width: u16, theme: &Theme) -> (BarChart<'a>, usize) {
+    let label = c
+        .bars
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(1);
+    let bar_width = label.clamp(3, 7) as u16;
+    let fits = (width / (bar_width + 1)).max(1) as usize;
+    let bars: Vec<Bar> = c
+        .bars
+        .iter()
+        .take(fits)
+        .map(|(l, v)| {
+            Bar::default()
+                .value(*v)
+                .label(Line::from(l.as_str()))
+                .text_value(v.to_string())
+        })
+        .collect();
+    let shown = bars.len();
+    let mut chart = BarChart::default()
+        .data(BarGroup::default().bars(&bars))
+        .bar_width(bar_width)
+        .bar_gap(1)
+        .value_style(Style::default().add_modifier(Modifier::REVERSED))
+        .label_style(theme.base());
+    if theme.ascii {
+        chart = chart.bar_set(symbols::bar::Set {
+            full: "#",
+            seven_eighths: "#",
+            three_quarters: "#",
+            five_eighths: "#",
+            half: "=",
+            three_eighths: "=",
+            one_quarter: "-",
+            one_eighth: "-",
+            empty: " ",
+        });
+    }
+    if !theme.mono {
+        chart = chart.bar_style(theme.label());
+    }
+    (chart, shown)
 }
 
 impl Screen for ReportView {
@@ -115,22 +193,31 @@ impl Screen for ReportView {
     }
 
     fn footer(&self) -> Vec<Action> {
-        vec![Action::Down, Action::PageDown, Action::Back]
+        vec![Action::Down, Action::PageDown, Action::Print, Action::Back]
     }
 
     fn help(&self) -> &'static str {
-        "The report as it will print. Up, Down and the page keys scroll; Esc goes back. Print it from a shell \
-         with `warden report KIND | lp`."
+        "The report as it will print, without the page headers. Up, Down and the page keys scroll; Ctrl-P \
+         opens the print preview (format, printer, copies); Esc goes back. The aggregate reports also show \
+         their figures as bars."
     }
 
-    fn handle(&mut self, action: Action, _ctx: &mut Ctx) -> Outcome {
+    fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         let before = self.scroll;
+        let page = self.text_rows().saturating_sub(1).max(1);
         self.scroll = match action {
             Action::Back => return Outcome::Pop,
+            Action::Print => {
+                return Outcome::Push(Box::new(PrintPreview::new(
+                    self.kind.as_str(),
+                    self.doc.clone(),
+                    ctx,
+                )));
+            }
             Action::Down => self.scroll + 1,
-            Action::PageDown => self.scroll + ROWS - 1,
+            Action::PageDown => self.scroll + page,
             Action::Up => self.scroll.saturating_sub(1),
-            Action::PageUp => self.scroll.saturating_sub(ROWS - 1),
+            Action::PageUp => self.scroll.saturating_sub(page),
             Action::Home => 0,
             Action::End => self.max_scroll(),
             _ => return Outcome::Ignored,
@@ -143,14 +230,39 @@ impl Screen for ReportView {
         }
     }
 
-    fn render(&self, frame: &mut Frame, area: Rect, _theme: &Theme) {
+    fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let mut text = area;
+        if let Some(c) = &self.doc.chart
+            && area.height > CHART_ROWS + 2
+        {
+            let (bars, shown) = chart(c, area.width, theme);
+            let title = if shown < c.bars.len() {
+                format!("{} (first {shown} of {})", c.title, c.bars.len())
+            } else {
+                c.title.clone()
+            };
+            frame.render_widget(
+                Paragraph::new(Line::styled(title, theme.heading())),
+                Rect::new(area.x, area.y, area.width, 1),
+            );
+            frame.render_widget(
+                bars,
+                Rect::new(area.x, area.y + 1, area.width, CHART_ROWS - 1),
+            );
+            text = Rect::new(
+                area.x,
+                area.y + CHART_ROWS,
+                area.width,
+                area.height - CHART_ROWS,
+            );
+        }
         let lines: Vec<Line> = self
             .lines
             .iter()
             .skip(self.scroll)
-            .take(area.height as usize)
+            .take(text.height as usize)
             .map(|l| Line::from(l.as_str()))
             .collect();
-        frame.render_widget(Paragraph::new(lines), area);
+        frame.render_widget(Paragraph::new(lines), text);
     }
 }

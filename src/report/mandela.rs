@@ -1,0 +1,129 @@
+//! The Mandela Rules compliance summary, by facility: separation of categories broken by a placement (Rule 11),
+//! segregation past 15 days now and ended in the period (Rules 43-44), and classification not done within N days
+//! of admission (Rules 89 and 93; N is the `classification_days` setting, 14 unless set).
+
+use super::{Params, classification_days, heading, paragraph, table};
+use crate::domain::allocate::HardRule;
+use crate::domain::segregation::ALERT_DAYS;
+use crate::print::{Column, Document, Row, Table};
+use crate::store::{Result, Store};
+use std::collections::BTreeMap;
+
+/// The four separations of Rule 11, in the rule's order, with the column heading each gets.
+const SEPARATIONS: [(HardRule, &str); 4] = [
+    (HardRule::Sex, "11a sex"),
+    (HardRule::UntriedConvicted, "11b trial"),
+    (HardRule::CivilCriminal, "11c civil"),
+    (HardRule::YoungAdult, "11d age"),
+];
+
+#[derive(Default)]
+struct Line {
+    separation: [u64; 4],
+    segregated_now: u64,
+    segregation_ended: u64,
+    unclassified: u64,
+    late: u64,
+}
+
+pub(super) fn summary(store: &Store, p: &Params, doc: &mut Document) -> Result<()> {
+    let days = classification_days(store)?;
+    let mut by: BTreeMap<String, Line> = BTreeMap::new();
+    let mut breaches = store.placement_breaches(p.today())?;
+    if let Some(code) = p.facility_code() {
+        breaches.retain(|b| b.facility == code);
+    }
+    for b in &breaches {
+        let line = by.entry(b.facility.clone()).or_default();
+        for (i, (rule, _)) in SEPARATIONS.iter().enumerate() {
+            if b.breaches.iter().any(|x| x.rule == *rule) {
+                line.separation[i] += 1;
+            }
+        }
+    }
+    let at = p.now.naive_utc();
+    for s in store.open_segregations()? {
+        let Some(code) = s.facility else { continue };
+        if p.facility_code().is_some_and(|c| c != code) {
+            continue;
+        }
+        if s.segregation.days(at) > ALERT_DAYS {
+            by.entry(code).or_default().segregated_now += 1;
+        }
+    }
+    for e in store.ended_segregations(p.from, ALERT_DAYS, p.facility_id())? {
+        by.entry(e.facility).or_default().segregation_ended += 1;
+    }
+    for l in store.late_classifications(p.today(), days, p.facility_id())? {
+        let line = by.entry(l.facility).or_default();
+        line.unclassified += l.missing;
+        line.late += l.late;
+    }
+    paragraph(
+        doc,
+        format!(
+            "By facility. Separation (Rule 11): people held today in a cell that breaks a separation of \
+             sex, untried/convicted, civil/criminal or young/adult. Segregation (Rule 44): placements past \
+             {ALERT_DAYS} days now, and ended since {} after more than {ALERT_DAYS} days. Classification: \
+             people in custody admitted more than {days} days ago with no final custody assessment, and \
+             those assessed later than {days} days after admission.",
+            p.from
+        ),
+    );
+    let mut columns = vec![Column::left("Facility", 8)];
+    for (_, label) in SEPARATIONS {
+        columns.push(Column::right(label, 9));
+    }
+    columns.extend([
+        Column::right("Seg now", 7),
+        Column::right("Seg end", 7),
+        Column::right("No class", 8),
+        Column::right("Late", 6),
+    ]);
+    let mut t = Table::new(columns);
+    let mut total = Line::default();
+    let cells = |code: &str, l: &Line| {
+        let mut c = vec![code.to_string()];
+        c.extend(l.separation.iter().map(u64::to_string));
+        c.extend(
+            [
+                l.segregated_now,
+                l.segregation_ended,
+                l.unclassified,
+                l.late,
+            ]
+            .map(|n| n.to_string()),
+        );
+        Row::Cells(c)
+    };
+    for (code, l) in &by {
+        t.rows.push(cells(code, l));
+        for i in 0..4 {
+            total.separation[i] += l.separation[i];
+        }
+        total.segregated_now += l.segregated_now;
+        total.segregation_ended += l.segregation_ended;
+        total.unclassified += l.unclassified;
+        total.late += l.late;
+    }
+    t.rows.push(Row::Rule);
+    t.rows.push(cells("All", &total));
+    table(doc, t);
+    let problems = total.separation.iter().sum::<u64>()
+        + total.segregated_now
+        + total.segregation_ended
+        + total.unclassified
+        + total.late;
+    heading(
+        doc,
+        if problems == 0 {
+            "No breach found.".to_string()
+        } else {
+            "Every figure above 0 is a breach to explain or put right; the placements, segregation and \
+             reviews reports name the people."
+                .to_string()
+        },
+    );
+    doc.period = format!("{}, from {}", p.as_at(), p.from);
+    Ok(())
+}

@@ -1,0 +1,212 @@
+//! What the custody reports read: reviews due, custody levels from final assessments, days on remand, ended
+//! segregation that ran past the limit, and classification done late or not at all. Each query takes an optional
+//! facility so a report can cover one prison or the whole service.
+
+use super::{Result, Store};
+use chrono::{NaiveDate, NaiveDateTime};
+
+/// A person's newest final assessment of a form whose review date has come or is coming.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewRow {
+    pub number: String,
+    pub name: String,
+    pub facility: String,
+    pub form_id: String,
+    pub custody_level: Option<String>,
+    pub next_review: NaiveDate,
+}
+
+/// People in custody at one facility by custody level (None: no final assessment set one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LevelCount {
+    pub facility: String,
+    pub level: Option<String>,
+    pub people: u64,
+    pub vep: u64,
+}
+
+/// Someone on remand now, and since when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemandRow {
+    pub facility: String,
+    pub facility_name: String,
+    pub admitted_at: NaiveDateTime,
+}
+
+/// A segregation placement that has ended, with who it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndedSegregation {
+    pub number: String,
+    pub name: String,
+    pub facility: String,
+    pub start: NaiveDateTime,
+    pub end: NaiveDateTime,
+}
+
+/// People in custody, by facility, whose classification was not done within the allowed days of admission.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LateClassification {
+    pub facility: String,
+    /// Admitted long enough ago and never classified.
+    pub missing: u64,
+    /// Classified, but later than allowed.
+    pub late: u64,
+}
+
+const TIME_FORMAT: &str = "%Y-%m-%d %H:%M";
+
+fn time(idx: usize, r: &rusqlite::Row) -> rusqlite::Result<NaiveDateTime> {
+    let s: String = r.get(idx)?;
+    NaiveDateTime::parse_from_str(&s, TIME_FORMAT).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, e.into())
+    })
+}
+
+/// A count from SQL (never negative).
+fn count(r: &rusqlite::Row, idx: usize) -> rusqlite::Result<u64> {
+    Ok(r.get::<_, Option<i64>>(idx)?
+        .unwrap_or(0)
+        .max(0)
+        .unsigned_abs())
+}
+
+/// The prisoner's name as reports print it: "Family, Given".
+const NAME: &str =
+    "p.family_name || CASE WHEN p.given_names = '' THEN '' ELSE ', ' || p.given_names END";
+
+impl Store {
+    /// Reviews on or before `by` for people in custody (at `facility` if given), earliest first: the same rule as
+    /// `reviews_due` (only each person's newest final assessment of a form counts).
+    pub fn review_rows(&self, by: NaiveDate, facility: Option<i64>) -> Result<Vec<ReviewRow>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT p.number, {NAME}, coalesce(f.code, '-'), a.form_id, a.custody_level, a.next_review
+             FROM assessment a JOIN prisoner p ON p.id = a.prisoner_id
+             LEFT JOIN facility f ON f.id = p.facility_id
+             WHERE a.status = 'final' AND a.next_review IS NOT NULL AND a.next_review <= ?1
+               AND p.in_custody = 1 AND (?2 IS NULL OR p.facility_id = ?2)
+               AND NOT EXISTS (
+                   SELECT 1 FROM assessment later
+                   WHERE later.prisoner_id = a.prisoner_id AND later.status = 'final' AND later.id > a.id
+                     AND (later.form_id = a.form_id
+                          OR (later.custody_level IS NOT NULL AND a.custody_level IS NOT NULL)))
+             ORDER BY a.next_review, p.number, a.id"
+        ))?;
+        let rows = stmt.query_map(rusqlite::params![by.to_string(), facility], |r| {
+            let due: String = r.get(5)?;
+            Ok(ReviewRow {
+                number: r.get(0)?,
+                name: r.get(1)?,
+                facility: r.get(2)?,
+                form_id: r.get(3)?,
+                custody_level: r.get(4)?,
+                next_review: NaiveDate::parse_from_str(&due, "%Y-%m-%d").map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        5,
+                        rusqlite::types::Type::Text,
+                        e.into(),
+                    )
+                })?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Head counts by facility and custody level, from each person's newest final assessment that set one.
+    pub fn custody_levels(&self, facility: Option<i64>) -> Result<Vec<LevelCount>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT f.code,
+                    (SELECT a.custody_level FROM assessment a
+                     WHERE a.prisoner_id = p.id AND a.status = 'final' AND a.custody_level IS NOT NULL
+                     ORDER BY a.finalised_at DESC, a.id DESC LIMIT 1) AS level,
+                    count(*), coalesce(sum(p.vep), 0)
+             FROM prisoner p JOIN facility f ON f.id = p.facility_id
+             WHERE p.in_custody = 1 AND (?1 IS NULL OR p.facility_id = ?1)
+             GROUP BY f.code, level ORDER BY f.code, level",
+        )?;
+        let rows = stmt.query_map([facility], |r| {
+            Ok(LevelCount {
+                facility: r.get(0)?,
+                level: r.get(1)?,
+                people: count(r, 2)?,
+                vep: count(r, 3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Everyone on remand in custody, by facility code.
+    pub fn remand_rows(&self, facility: Option<i64>) -> Result<Vec<RemandRow>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT f.code, f.name, p.admitted_at
+             FROM prisoner p JOIN facility f ON f.id = p.facility_id
+             WHERE p.in_custody = 1 AND p.legal_status = 'remand' AND (?1 IS NULL OR p.facility_id = ?1)
+             ORDER BY f.code, p.admitted_at",
+        )?;
+        let rows = stmt.query_map([facility], |r| {
+            Ok(RemandRow {
+                facility: r.get(0)?,
+                facility_name: r.get(1)?,
+                admitted_at: time(2, r)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Segregation placements that ended on or after `since` and lasted more than `days` days, longest first.
+    pub fn ended_segregations(
+        &self,
+        since: NaiveDate,
+        days: i64,
+        facility: Option<i64>,
+    ) -> Result<Vec<EndedSegregation>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT p.number, {NAME}, coalesce(f.code, '-'), s.started_at, s.ended_at
+             FROM segregation s JOIN prisoner p ON p.id = s.prisoner_id
+             LEFT JOIN facility f ON f.id = p.facility_id
+             WHERE s.ended_at IS NOT NULL AND s.ended_at >= ?1
+               AND julianday(s.ended_at) - julianday(s.started_at) > ?2
+               AND (?3 IS NULL OR p.facility_id = ?3)
+             ORDER BY julianday(s.started_at) - julianday(s.ended_at), p.number"
+        ))?;
+        let rows = stmt.query_map(rusqlite::params![since.to_string(), days, facility], |r| {
+            Ok(EndedSegregation {
+                number: r.get(0)?,
+                name: r.get(1)?,
+                facility: r.get(2)?,
+                start: time(3, r)?,
+                end: time(4, r)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// By facility: people admitted more than `days` days before `today` with no final custody assessment, and
+    /// people whose first one was done more than `days` days after admission.
+    pub fn late_classifications(
+        &self,
+        today: NaiveDate,
+        days: i64,
+        facility: Option<i64>,
+    ) -> Result<Vec<LateClassification>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT f.code,
+                    sum(first_done IS NULL AND date(p.admitted_at, '+' || ?2 || ' days') < ?1),
+                    sum(first_done IS NOT NULL AND first_done > date(p.admitted_at, '+' || ?2 || ' days'))
+             FROM (SELECT p.*, (SELECT min(coalesce(a.assessed_on, substr(a.finalised_at, 1, 10)))
+                                FROM assessment a
+                                WHERE a.prisoner_id = p.id AND a.status = 'final'
+                                  AND a.custody_level IS NOT NULL) AS first_done
+                   FROM prisoner p WHERE p.in_custody = 1 AND (?3 IS NULL OR p.facility_id = ?3)) p
+             JOIN facility f ON f.id = p.facility_id
+             GROUP BY f.code ORDER BY f.code",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![today.to_string(), days, facility], |r| {
+            Ok(LateClassification {
+                facility: r.get(0)?,
+                missing: count(r, 1)?,
+                late: count(r, 2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

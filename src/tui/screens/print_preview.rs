@@ -1,0 +1,373 @@
+//! Print preview: the pages exactly as they will print (80 columns, page headers, a dotted line where the paper
+//! is cut), and the choice of format, paper, destination, printer and copies, starting from the user's last
+//! choice. Any screen holding a `print::Document` can push it.
+
+use super::{Ctx, Outcome, Screen};
+use crate::print::{self, Choice, Destination, Document, Format, Paper, plain};
+use crate::tui::keymap::{Action, Scope};
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Format,
+    Paper,
+    Sink,
+    Printer,
+    Copies,
+}
+
+const FIELDS: [Field; 5] = [
+    Field::Format,
+    Field::Paper,
+    Field::Sink,
+    Field::Printer,
+    Field::Copies,
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sink {
+    Printer,
+    Terminal,
+    File,
+}
+
+pub struct PrintPreview {
+    /// The report's name in the audit trail ("placements", "overcrowding" ...).
+    report: String,
+    doc: Document,
+    lines: Vec<String>,
+    scroll: usize,
+    field: usize,
+    format: Format,
+    paper: Paper,
+    sink: Sink,
+    printer: String,
+    copies: u32,
+}
+
+/// Rows of the page view at 80x24: the frame takes three, the choices two and a rule one.
+const ROWS: usize = 18;
+
+/// What the audit trail keeps about a print from the screen.
+#[derive(Serialize)]
+struct PrintRecord<'a> {
+    report: &'a str,
+    title: &'a str,
+    facility: &'a str,
+    period: &'a str,
+    format: &'a str,
+    paper: &'a str,
+    destination: String,
+    bytes: usize,
+}
+
+impl PrintPreview {
+    /// The preview of `doc`, starting from what `ctx`'s user chose last time.
+    pub fn new(report: &str, doc: Document, ctx: &Ctx) -> PrintPreview {
+        let key = Choice::setting_key(&ctx.session.name);
+        let choice = Choice::parse(ctx.store.setting(&key).ok().flatten().as_deref());
+        let (sink, printer, copies) = match &choice.destination {
+            Destination::Printer { name, copies } => {
+                (Sink::Printer, name.clone().unwrap_or_default(), *copies)
+            }
+            Destination::Passthrough => (Sink::Terminal, String::new(), 1),
+            Destination::File(_) => (Sink::File, String::new(), 1),
+        };
+        PrintPreview {
+            report: report.into(),
+            lines: plain::preview(&doc),
+            doc,
+            scroll: 0,
+            field: 0,
+            format: choice.format,
+            paper: choice.paper,
+            sink,
+            printer,
+            copies,
+        }
+    }
+
+    fn max_scroll(&self) -> usize {
+        self.lines.len().saturating_sub(ROWS)
+    }
+
+    fn focus(&self) -> Field {
+        FIELDS[self.field % FIELDS.len()]
+    }
+
+    /// Left/Right on the focused choice.
+    fn change(&mut self, forward: bool) -> bool {
+        let step = |i: usize, n: usize| {
+            if forward {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            }
+        };
+        match self.focus() {
+            Field::Format => {
+                let i = Format::ALL
+                    .iter()
+                    .position(|f| *f == self.format)
+                    .unwrap_or(0);
+                self.format = Format::ALL[step(i, Format::ALL.len())];
+            }
+            Field::Paper => {
+                self.paper = match self.paper {
+                    Paper::A4 => Paper::Letter,
+                    Paper::Letter => Paper::A4,
+                }
+            }
+            Field::Sink => {
+                let all = [Sink::Printer, Sink::Terminal, Sink::File];
+                let i = all.iter().position(|s| *s == self.sink).unwrap_or(0);
+                self.sink = all[step(i, all.len())];
+            }
+            Field::Copies => {
+                self.copies = if forward {
+                    (self.copies + 1).min(print::sink::MAX_COPIES)
+                } else {
+                    self.copies.saturating_sub(1).max(1)
+                }
+            }
+            Field::Printer => return false,
+        }
+        true
+    }
+
+    /// Where the print goes; a file goes beside the database, in prints/, named by report and time.
+    fn destination(&self, ctx: &Ctx) -> Destination {
+        match self.sink {
+            Sink::Printer => Destination::Printer {
+                name: Some(self.printer.trim().to_string()).filter(|s| !s.is_empty()),
+                copies: self.copies,
+            },
+            Sink::Terminal => Destination::Passthrough,
+            Sink::File => {
+                let dir = ctx
+                    .store
+                    .path()
+                    .parent()
+                    .map(|p| p.join("prints"))
+                    .unwrap_or_else(|| "prints".into());
+                let ext = match self.format {
+                    Format::Text => "txt",
+                    Format::Pdf => "pdf",
+                    Format::Csv => "csv",
+                };
+                Destination::File(dir.join(format!(
+                    "{}-{}.{ext}",
+                    self.report,
+                    ctx.now.format("%Y%m%d-%H%M%S")
+                )))
+            }
+        }
+    }
+
+    fn print(&mut self, ctx: &mut Ctx) {
+        let destination = self.destination(ctx);
+        let choice = Choice {
+            format: self.format,
+            paper: self.paper,
+            destination: destination.clone(),
+        };
+        if let Err(e) = choice.check() {
+            ctx.error(format!("Not printed: {e}"));
+            return;
+        }
+        if let Destination::File(path) = &destination
+            && let Some(dir) = path.parent()
+            && let Err(e) = std::fs::create_dir_all(dir)
+        {
+            ctx.error(format!("Not printed: {}: {e}", dir.display()));
+            return;
+        }
+        let sent = print::render(&self.doc, self.format, self.paper).and_then(|bytes| {
+            print::sink::send(&bytes, &destination, &mut std::io::stdout())
+                .map(|s| (s, bytes.len()))
+        });
+        let (said, bytes) = match sent {
+            Ok(x) => x,
+            Err(e) => {
+                ctx.error(format!("Not printed: {e}"));
+                return;
+            }
+        };
+        let record = PrintRecord {
+            report: &self.report,
+            title: &self.doc.title,
+            facility: &self.doc.facility,
+            period: &self.doc.period,
+            format: self.format.as_str(),
+            paper: self.paper.as_str(),
+            destination: destination.describe(),
+            bytes,
+        };
+        let key = Choice::setting_key(&ctx.session.name);
+        let remembered = Choice {
+            destination: match destination {
+                // The file name is made new each time; only the choice of a file is kept.
+                Destination::File(_) => Destination::File("prints".into()),
+                other => other,
+            },
+            ..choice
+        };
+        let actor = ctx.actor();
+        match ctx.store.record_print(
+            &actor,
+            &self.report,
+            &record,
+            Some((&key, &remembered.to_json())),
+        ) {
+            Ok(()) => ctx.info(format!("Printed: {said}.")),
+            Err(e) => ctx.error(format!(
+                "Printed ({said}), but the audit record failed: {e}"
+            )),
+        }
+    }
+
+    fn choices(&self, theme: &Theme) -> Vec<Line<'static>> {
+        let sink = match self.sink {
+            Sink::Printer => "printer",
+            Sink::Terminal => "terminal",
+            Sink::File => "file",
+        };
+        let printer = if self.printer.is_empty() {
+            "(default)".to_string()
+        } else {
+            crate::domain::text::fit(&crate::domain::text::display(&self.printer), 16)
+        };
+        let values = [
+            ("Format", self.format.as_str().to_string()),
+            ("Paper", self.paper.as_str().to_string()),
+            ("To", sink.to_string()),
+            ("Printer", printer),
+            ("Copies", self.copies.to_string()),
+        ];
+        let mut spans = Vec::new();
+        for (i, (label, value)) in values.into_iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::raw("  "));
+            }
+            spans.push(Span::styled(format!("{label} "), theme.label()));
+            let shown = format!("<{value}>");
+            if i == self.field % FIELDS.len() {
+                spans.push(Span::styled(shown, theme.selected()));
+            } else {
+                spans.push(Span::raw(shown));
+            }
+        }
+        let pages = self.lines.iter().filter(|l| l.starts_with(". .")).count() + 1;
+        let hint = format!(
+            "{} {}. Tab: next choice, Left/Right: change, Enter: print.",
+            pages,
+            if pages == 1 { "page" } else { "pages" }
+        );
+        vec![
+            Line::from(spans),
+            Line::from(Span::styled(hint, theme.label())),
+        ]
+    }
+}
+
+impl Screen for PrintPreview {
+    fn title(&self) -> String {
+        format!("Print: {}", self.doc.title)
+    }
+
+    fn footer(&self) -> Vec<Action> {
+        vec![
+            Action::Select,
+            Action::NextField,
+            Action::Left,
+            Action::PageDown,
+            Action::Back,
+        ]
+    }
+
+    fn footer_word(&self, action: Action) -> &'static str {
+        match action {
+            Action::Select => "print",
+            Action::NextField => "choice",
+            other => other.describe(),
+        }
+    }
+
+    fn scope(&self) -> Scope {
+        if self.focus() == Field::Printer {
+            Scope::Text
+        } else {
+            Scope::Browse
+        }
+    }
+
+    fn help(&self) -> &'static str {
+        "The report as it will print: page headers with the service, facility, period, page numbers and who \
+         printed it. Tab moves between the choices; Left and Right change one; type a printer name (empty is \
+         the station's default printer). 'To' is the station's printer (lp), the printer attached to your own \
+         terminal (PuTTY or xterm; text only), or a file in prints/ beside the database. Enter or Ctrl-P \
+         prints; every print is written to the audit trail and your choice is kept for next time."
+    }
+
+    fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        let before = self.scroll;
+        match action {
+            Action::Back => return Outcome::Pop,
+            Action::Select | Action::Print => {
+                self.print(ctx);
+                return Outcome::Handled;
+            }
+            Action::NextField => self.field = (self.field + 1) % FIELDS.len(),
+            Action::PrevField => self.field = (self.field + FIELDS.len() - 1) % FIELDS.len(),
+            Action::Left | Action::Right => {
+                return if self.change(action == Action::Right) {
+                    Outcome::Handled
+                } else {
+                    Outcome::Ignored
+                };
+            }
+            Action::Char(c) if self.focus() == Field::Printer => {
+                if self.printer.chars().count() < 64 && !c.is_control() {
+                    self.printer.push(c);
+                }
+            }
+            Action::Backspace if self.focus() == Field::Printer => {
+                self.printer.pop();
+            }
+            Action::Down => self.scroll = (self.scroll + 1).min(self.max_scroll()),
+            Action::PageDown => self.scroll = (self.scroll + ROWS - 1).min(self.max_scroll()),
+            Action::Up => self.scroll = self.scroll.saturating_sub(1),
+            Action::PageUp => self.scroll = self.scroll.saturating_sub(ROWS - 1),
+            Action::Home => self.scroll = 0,
+            Action::End => self.scroll = self.max_scroll(),
+            _ => return Outcome::Ignored,
+        }
+        if matches!(
+            action,
+            Action::Down | Action::Up | Action::PageDown | Action::PageUp
+        ) && self.scroll == before
+        {
+            return Outcome::Ignored;
+        }
+        Outcome::Handled
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let mut lines = self.choices(theme);
+        lines.push(Line::from("-".repeat(area.width as usize)));
+        let room = (area.height as usize).saturating_sub(lines.len());
+        lines.extend(
+            self.lines
+                .iter()
+                .skip(self.scroll)
+                .take(room)
+                .map(|l| Line::from(l.clone())),
+        );
+        frame.render_widget(Paragraph::new(lines), area);
+    }
+}
