@@ -1,8 +1,111 @@
-//! Printing end to end: reports rendered from the demo database as text (golden files), PDF read back with a
-//! text extractor, CSV, the terminal passthrough byte for byte, and `warden print` as cron would run it.
+//! Printing end to end: every report rendered from the demo database as text and compared with its golden file,
+//! PDF read back with a text extractor (names in Latin, Cyrillic and Arabic script, and the page count), CSV, the
+//! terminal passthrough byte for byte, the `lp` call, and `warden print` as cron would run it, including its
+//! refusals and the audit row every print leaves.
+//!
+//! Golden files live in tests/golden/print/. After a deliberate change to a report or to the demo generator,
+//! rewrite them with `UPDATE_GOLDEN=1 cargo test --test print` and read the diff before committing.
 
-use chrono::TimeZone;
+use chrono::{DateTime, TimeZone, Utc};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+use warden::demo::{Country, DemoSpec, Size};
 use warden::print::{self, Block, Column, Document, Format, Paper, Table};
+use warden::report::{self, Kind, Params};
+use warden::store::Store;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap()
+}
+
+/// The small Uganda demo, seed 1, built once for the whole file.
+fn demo() -> &'static Path {
+    static DB: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, path) = DB.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.db");
+        let spec = DemoSpec {
+            country: Country::Uganda,
+            size: Size::Small,
+            seed: 1,
+        };
+        warden::demo::build(&path, &spec, now()).unwrap();
+        (dir, path)
+    });
+    path
+}
+
+/// Compares with tests/golden/print/NAME; UPDATE_GOLDEN=1 rewrites it instead.
+fn golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden/print")
+        .join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run with UPDATE_GOLDEN=1 to create it)",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let first = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(expected.lines().count().min(actual.lines().count()));
+        panic!(
+            "{name} differs from its golden file at line {}:\n  golden: {:?}\n  now:    {:?}\n(UPDATE_GOLDEN=1 rewrites it)",
+            first + 1,
+            expected.lines().nth(first),
+            actual.lines().nth(first)
+        );
+    }
+}
+
+fn params(store: &Store, facility: Option<&str>) -> Params {
+    let mut p = Params::new(now(), "golden");
+    p.facility = facility.map(|code| store.facility_by_code(code).unwrap().unwrap());
+    p
+}
+
+#[test]
+fn every_report_matches_its_golden_text_on_the_demo_data() {
+    let store = Store::open(demo()).unwrap();
+    for kind in Kind::ALL {
+        // The placements report names hundreds of people on the demo; one facility keeps its golden readable.
+        let facility = (kind == Kind::Placements).then_some("IGA01");
+        let doc = report::build(&store, kind, &params(&store, facility)).unwrap();
+        let text =
+            String::from_utf8(print::render(&doc, Format::Text, Paper::A4).unwrap()).unwrap();
+        for page in text.split('\u{c}') {
+            assert!(page.lines().count() <= print::plain::PAGE_LINES, "{kind:?}");
+            for line in page.lines() {
+                assert!(
+                    warden::domain::text::width(line) <= print::WIDTH,
+                    "{kind:?}: {line}"
+                );
+                assert!(!line.chars().any(char::is_control), "{kind:?}: {line:?}");
+            }
+        }
+        golden(&format!("{}.txt", kind.as_str()), &text);
+    }
+}
+
+#[test]
+fn vep_figures_appear_only_when_allowed() {
+    let store = Store::open(demo()).unwrap();
+    let mut p = params(&store, None);
+    let without = print::plain::body(&report::build(&store, Kind::Classification, &p).unwrap());
+    p.vep = true;
+    let with = print::plain::body(&report::build(&store, Kind::Classification, &p).unwrap());
+    assert!(!without.iter().any(|l| l.contains("VEP")));
+    assert!(with.iter().any(|l| l.contains("violent extremist (VEP)")));
+}
 
 fn names_doc(rows: usize) -> Document {
     let mut t = Table::new(vec![
@@ -20,11 +123,18 @@ fn names_doc(rows: usize) -> Document {
         title: "Names".into(),
         period: "As at 2026-11-25".into(),
         printed_by: "amina".into(),
-        printed_at: chrono::Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap(),
+        printed_at: now(),
         confidentiality: "CONFIDENTIAL".into(),
         blocks: vec![Block::Table(t)],
         chart: None,
     }
+}
+
+fn pdf_pages(bytes: &[u8]) -> usize {
+    pdf_extract::Document::load_mem(bytes)
+        .unwrap()
+        .get_pages()
+        .len()
 }
 
 #[test]
@@ -34,16 +144,248 @@ fn pdf_text_can_be_extracted_in_every_script() {
         let text = pdf_extract::extract_text_from_mem(&bytes).unwrap();
         assert!(text.contains("Абенов Нурлан"), "{text}");
         assert!(text.contains("Okello John 149"), "{text}");
-        assert!(text.contains("Page 1 of"), "{text}");
         // The extractor gives glyphs in visual order, so right-to-left words come back reversed; the font's
         // ToUnicode map is what makes them searchable at all.
         let visual: String = "محمد".chars().rev().collect();
         assert!(text.contains(&visual), "{text}");
-        let pages = pdf_extract::Document::load_mem(&bytes)
-            .unwrap()
-            .get_pages()
-            .len();
+        let pages = pdf_pages(&bytes);
+        assert_eq!(
+            pages,
+            print::layout::pages(&names_doc(150), paper.lines()).len()
+        );
         assert!(text.contains(&format!("Page {pages} of {pages}")), "{text}");
         assert!(pages >= 3, "{paper:?}: {pages}");
     }
+    // Letter is shorter than A4, so the same rows need at least as many pages.
+    let a4 = pdf_pages(&print::render(&names_doc(400), Format::Pdf, Paper::A4).unwrap());
+    let letter = pdf_pages(&print::render(&names_doc(400), Format::Pdf, Paper::Letter).unwrap());
+    assert!(letter >= a4, "{letter} < {a4}");
+}
+
+#[test]
+fn a_report_pdf_holds_the_report() {
+    let store = Store::open(demo()).unwrap();
+    let doc = report::build(&store, Kind::Remand, &params(&store, None)).unwrap();
+    let bytes = print::render(&doc, Format::Pdf, Paper::A4).unwrap();
+    let text = pdf_extract::extract_text_from_mem(&bytes).unwrap();
+    assert!(text.contains("Days on remand by facility"), "{text}");
+    assert!(text.contains("Adjumani Prison Farm"), "{text}");
+    assert_eq!(pdf_pages(&bytes), 1);
+}
+
+fn warden(db: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_warden"));
+    cmd.arg("--db").arg(db).args(args);
+    cmd.env("WARDEN_LOG_DIR", db.parent().unwrap())
+        .env("USER", "cron");
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A copy of the demo database, so tests that write audit rows do not disturb the others.
+fn demo_copy(dir: &Path) -> PathBuf {
+    let path = dir.join("w.db");
+    std::fs::copy(demo(), &path).unwrap();
+    path
+}
+
+#[test]
+fn bad_input_is_refused_with_exit_code_2_naming_the_option() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_copy(dir.path());
+    let cases: [(&[&str], &str); 7] = [
+        (&["print", "remand", "--facility", "NOPE"], "--facility"),
+        (&["print", "remand", "--week", "2026-W60"], "--week"),
+        (
+            &[
+                "print",
+                "remand",
+                "--from",
+                "2026-13-01",
+                "--to",
+                "2026-12-01",
+            ],
+            "--from",
+        ),
+        (
+            &[
+                "print",
+                "remand",
+                "--from",
+                "2026-12-02",
+                "--to",
+                "2026-12-01",
+            ],
+            "--from",
+        ),
+        (
+            &["print", "remand", "--out", "/nonexistent/dir/r.txt"],
+            "--out",
+        ),
+        (
+            &["print", "remand", "--passthrough", "--format", "pdf"],
+            "--format text",
+        ),
+        (
+            &["print", "remand", "--lp", "office", "--copies", "0"],
+            "--copies",
+        ),
+    ];
+    for (args, option) in cases {
+        let o = warden(&db, args, &[]);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(option), "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"), "{args:?}");
+    }
+    let o = warden(&db, &["print", "nonsense"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = warden(&db, &["print", "remand", "--lp", "-o evil"], &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+#[test]
+fn passthrough_wraps_the_text_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_copy(dir.path());
+    let week = ["--week", "2026-W48"];
+    let text = warden(&db, &[&["print", "overcrowding"][..], &week].concat(), &[]);
+    assert!(text.status.success(), "{}", stderr(&text));
+    let pass = warden(
+        &db,
+        &[&["print", "overcrowding", "--passthrough"][..], &week].concat(),
+        &[],
+    );
+    assert!(pass.status.success(), "{}", stderr(&pass));
+    let mut expected = b"\x1b[5i".to_vec();
+    for &b in &text.stdout {
+        if b == b'\n' {
+            expected.push(b'\r');
+        }
+        expected.push(b);
+    }
+    expected.extend_from_slice(b"\x1b[4i");
+    // The two runs differ only in the minute printed, which is the same within one test run or the next.
+    let strip = |b: &[u8]| String::from_utf8_lossy(b).replace(|c: char| c.is_ascii_digit(), "9");
+    assert_eq!(strip(&pass.stdout), strip(&expected));
+    assert!(
+        pass.stdout
+            .starts_with(b"\x1b[5iDemonstration data (uganda)")
+    );
+    assert!(pass.stdout.ends_with(b"\r\n\x1b[4i"));
+    assert_eq!(pass.stdout.iter().filter(|&&b| b == 0x1b).count(), 2);
+}
+
+#[test]
+fn lp_gets_the_printer_the_copies_and_the_bytes_and_every_print_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_copy(dir.path());
+    let fake = dir.path().join("lp");
+    let log = dir.path().join("lp.log");
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/bin/sh\necho \"$@\" > {0}.args\ncat > {0}\necho 'request id is landing-7 (1 file(s))'\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let lp = fake.to_str().unwrap();
+    let o = warden(
+        &db,
+        &[
+            "print",
+            "mandela",
+            "--lp",
+            "landing-b",
+            "--copies",
+            "3",
+            "--format",
+            "pdf",
+            "--paper",
+            "letter",
+        ],
+        &[("WARDEN_LP", lp)],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("landing-7"), "{}", stderr(&o));
+    let args = std::fs::read_to_string(format!("{}.args", log.display())).unwrap();
+    assert_eq!(args.trim(), "-d landing-b -n 3");
+    let sent = std::fs::read(&log).unwrap();
+    assert!(sent.starts_with(b"%PDF-"));
+    let text = pdf_extract::extract_text_from_mem(&sent).unwrap();
+    assert!(text.contains("Mandela Rules compliance summary"), "{text}");
+
+    let o = warden(
+        &db,
+        &["print", "mandela", "--lp", "x"],
+        &[("WARDEN_LP", "/nonexistent/lp")],
+    );
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("cups-client"), "{}", stderr(&o));
+
+    let out = dir.path().join("r.csv");
+    let o = warden(
+        &db,
+        &[
+            "print",
+            "remand",
+            "--format",
+            "csv",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        csv.starts_with("Code,Facility,Remand,Median,Longest,>90d,>180d,>365d\r\n"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 1 + 12 + 1, "{csv}");
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT actor, entity_id, after FROM audit WHERE entity = 'print' ORDER BY id")
+        .unwrap();
+    let rows: Vec<(String, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0].0, "cli:cron");
+    assert_eq!(rows[0].1, "mandela");
+    assert!(
+        rows[0].2.contains("printer landing-b (3 copies)"),
+        "{}",
+        rows[0].2
+    );
+    assert!(rows[0].2.contains("\"format\":\"pdf\""), "{}", rows[0].2);
+    assert!(
+        rows[1].2.contains(&format!("file {}", out.display())),
+        "{}",
+        rows[1].2
+    );
+    let o = warden(&db, &["audit", "verify"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn warden_report_is_the_text_print_to_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_copy(dir.path());
+    let a = warden(&db, &["report", "classification"], &[]);
+    let b = warden(&db, &["print", "classification", "--format", "text"], &[]);
+    assert!(a.status.success() && b.status.success());
+    let strip = |b: &[u8]| String::from_utf8_lossy(b).replace(|c: char| c.is_ascii_digit(), "9");
+    assert_eq!(strip(&a.stdout), strip(&b.stdout));
 }
