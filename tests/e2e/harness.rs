@@ -219,9 +219,14 @@ impl Term {
             .expect("send SIGHUP to warden");
     }
 
+    /// The program's process id, for a kill sent from another thread at a chosen instant.
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("warden's process id")
+    }
+
     /// Kills the program outright (SIGKILL), as a power cut or the OOM killer would: no handler runs.
     pub fn kill_hard(&mut self) {
-        let pid = self.child.process_id().expect("warden's process id");
+        let pid = self.pid();
         let status = std::process::Command::new("kill")
             .args(["-9", &pid.to_string()])
             .status()
