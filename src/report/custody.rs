@@ -152,7 +152,14 @@ pub(super) fn classification(store: &Store, p: &Params, doc: &mut Document) -> R
         title: "People by custody level".into(),
         bars: levels
             .iter()
-            .map(|l| (level_label(*l), total.get(l).map_or(0, |v| v.0)))
+            .map(|l| {
+                let label = if l.is_some() {
+                    level_label(*l)
+                } else {
+                    "None".into()
+                };
+                (label, total.get(l).map_or(0, |v| v.0))
+            })
             .collect(),
     });
     Ok(())

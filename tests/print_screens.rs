@@ -1,0 +1,225 @@
+//! The report screens with their charts and the print preview, at 80x24 in colour and in monochrome ASCII,
+//! driven by key presses; and a print to a file from the preview, with its audit row and the remembered choice.
+
+#[path = "screens/fixture.rs"]
+mod fixture;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use warden::store::Store;
+use warden::tui::DisplayOptions;
+use warden::tui::app::App;
+use warden::tui::theme::Theme;
+
+struct Driver {
+    app: App,
+    mono: bool,
+}
+
+impl Driver {
+    fn new(fx: &fixture::Fixture, mono: bool) -> Driver {
+        let store = Store::open(&fx.path).unwrap();
+        let theme = Theme::new(DisplayOptions { mono, ascii: mono });
+        Driver {
+            app: App::new(store, theme, fixture::t0()),
+            mono,
+        }
+    }
+
+    fn press(&mut self, code: KeyCode, mods: KeyModifiers) -> &mut Self {
+        self.app
+            .handle_key(KeyEvent::new(code, mods), fixture::t0());
+        self
+    }
+
+    fn key(&mut self, code: KeyCode) -> &mut Self {
+        self.press(code, KeyModifiers::NONE)
+    }
+
+    fn text(&mut self, s: &str) -> &mut Self {
+        for c in s.chars() {
+            self.key(KeyCode::Char(c));
+        }
+        self
+    }
+
+    fn login(&mut self, name: &str) -> &mut Self {
+        self.text(name)
+            .key(KeyCode::Enter)
+            .text(fixture::PASSWORD)
+            .key(KeyCode::Enter);
+        assert!(self.app.session().is_some(), "{}", self.screen());
+        self
+    }
+
+    /// From the home screen to the reports list.
+    fn reports(&mut self) -> &mut Self {
+        for _ in 0..30 {
+            if self.screen().lines().any(|l| l.contains(">Reports")) {
+                return self.key(KeyCode::Enter);
+            }
+            self.key(KeyCode::Down);
+        }
+        panic!("no Reports entry:\n{}", self.screen());
+    }
+
+    /// Opens the report titled `title` from the reports list.
+    fn open(&mut self, title: &str) -> &mut Self {
+        self.key(KeyCode::Home);
+        for _ in 0..10 {
+            if self
+                .screen()
+                .lines()
+                .any(|l| l.contains(&format!(">{title}")))
+            {
+                return self.key(KeyCode::Enter);
+            }
+            self.key(KeyCode::Down);
+        }
+        panic!("no report {title}:\n{}", self.screen());
+    }
+
+    fn screen(&self) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        terminal.draw(|f| self.app.render(f)).unwrap();
+        let buffer = terminal.backend().buffer().clone();
+        let mut out = String::new();
+        for y in 0..buffer.area.height {
+            let mut line = String::new();
+            for x in 0..buffer.area.width {
+                let cell = &buffer[(x, y)];
+                if self.mono {
+                    assert!(
+                        matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset),
+                        "colour in the monochrome theme at {:?}",
+                        cell.symbol()
+                    );
+                    assert!(
+                        cell.symbol().is_ascii(),
+                        "non-ASCII {:?} in ASCII mode",
+                        cell.symbol()
+                    );
+                }
+                line.push_str(cell.symbol());
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+
+    fn snap(&self, name: &str) {
+        let suffix = if self.mono { "mono" } else { "colour" };
+        insta::assert_snapshot!(format!("{name}_{suffix}"), self.screen());
+    }
+}
+
+fn both(f: impl Fn(&mut Driver, &fixture::Fixture)) {
+    for mono in [false, true] {
+        let fx = fixture::build();
+        let mut d = Driver::new(&fx, mono);
+        f(&mut d, &fx);
+    }
+}
+
+#[test]
+fn aggregate_reports_show_bar_charts_above_their_tables() {
+    both(|d, _| {
+        d.login("supervisor").reports();
+        d.open("Occupancy and overcrowding");
+        let s = d.screen();
+        assert!(s.contains("Occupancy % of CNA by facility"), "{s}");
+        assert!(s.contains("LUZ") && s.contains("200"), "{s}");
+        d.snap("chart_overcrowding");
+        d.key(KeyCode::Esc).open("Classification distribution");
+        let s = d.screen();
+        assert!(
+            s.contains("People by custody level") && s.contains("None"),
+            "{s}"
+        );
+        d.snap("chart_classification");
+        d.key(KeyCode::Esc).open("Days on remand by facility");
+        let s = d.screen();
+        assert!(s.contains("Median days on remand by facility"), "{s}");
+        d.snap("chart_remand");
+    });
+}
+
+#[test]
+fn the_preview_shows_the_printed_page_and_the_choices() {
+    both(|d, _| {
+        d.login("officer").reports();
+        d.open("Days on remand by facility");
+        d.press(KeyCode::Char('p'), KeyModifiers::CONTROL);
+        let s = d.screen();
+        assert!(
+            s.contains("Format <text>") && s.contains("Copies <1>"),
+            "{s}"
+        );
+        assert!(
+            s.contains("Page 1 of 1") && s.contains("Printed 2026-11-25 09:00 UTC by officer"),
+            "{s}"
+        );
+        d.snap("print_preview");
+    });
+}
+
+#[test]
+fn printing_to_a_file_from_the_preview_is_audited_and_remembered() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx, true);
+    d.login("supervisor").reports();
+    d.open("Segregation durations");
+    d.press(KeyCode::Char('p'), KeyModifiers::CONTROL);
+    // Format -> pdf, then To -> terminal -> file.
+    d.key(KeyCode::Right)
+        .key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .key(KeyCode::Right)
+        .key(KeyCode::Right);
+    assert!(d.screen().contains("To <file>"), "{}", d.screen());
+    d.key(KeyCode::Enter);
+    let s = d.screen();
+    assert!(s.contains("Printed: written to"), "{s}");
+    let prints = fx.path.parent().unwrap().join("prints");
+    let files: Vec<_> = std::fs::read_dir(&prints)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let name = files[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert_eq!(name, "segregation-20261125-090000.pdf");
+    let bytes = std::fs::read(&files[0]).unwrap();
+    let text = pdf_extract::extract_text_from_mem(&bytes).unwrap();
+    assert!(text.contains("Segregation durations"), "{text}");
+
+    let conn = rusqlite::Connection::open(&fx.path).unwrap();
+    let (actor, after): (String, String) = conn
+        .query_row(
+            "SELECT actor, after FROM audit WHERE entity = 'print' ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(actor, "supervisor");
+    assert!(
+        after.contains("\"format\":\"pdf\"") && after.contains("segregation-2026"),
+        "{after}"
+    );
+
+    // The next preview starts from the same choice.
+    d.key(KeyCode::Esc)
+        .key(KeyCode::Esc)
+        .open("Days on remand by facility");
+    d.press(KeyCode::Char('p'), KeyModifiers::CONTROL);
+    let s = d.screen();
+    assert!(s.contains("Format <pdf>") && s.contains("To <file>"), "{s}");
+    // Text only goes to the terminal's printer.
+    d.key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .key(KeyCode::Left)
+        .key(KeyCode::Enter);
+    assert!(d.screen().contains("takes text only"), "{}", d.screen());
+}
