@@ -318,11 +318,26 @@ impl Programme {
         Ok(())
     }
 
-    /// "Mon 09:00-11:00, Wed 09:00-11:00"
+    /// "Mon Wed 09:00-11:00, Fri 14:00-16:00": days sharing a time are written once, to fit a list column.
     pub fn schedule_text(&self) -> String {
-        self.slots
+        let mut groups: Vec<((NaiveTime, NaiveTime), Vec<u8>)> = Vec::new();
+        for s in &self.slots {
+            match groups.iter_mut().find(|(t, _)| *t == (s.starts, s.ends)) {
+                Some((_, days)) => days.push(s.weekday),
+                None => groups.push(((s.starts, s.ends), vec![s.weekday])),
+            }
+        }
+        groups
             .iter()
-            .map(Slot::describe)
+            .map(|((a, b), days)| {
+                let days: Vec<&str> = days.iter().map(|d| short_day(*d)).collect();
+                format!(
+                    "{} {}-{}",
+                    days.join(" "),
+                    a.format("%H:%M"),
+                    b.format("%H:%M")
+                )
+            })
             .collect::<Vec<_>>()
             .join(", ")
     }

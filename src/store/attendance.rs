@@ -262,7 +262,7 @@ impl Store {
                 });
             }
         }
-        out.sort_by(|a, b| a.session.cmp(&b.session));
+        out.sort_by_key(|s| s.session);
         let court: Option<String> = self
             .conn()
             .prepare_cached(
@@ -392,5 +392,41 @@ impl Store {
             });
         }
         Ok(out)
+    }
+}
+
+impl Store {
+    /// For each of a facility's programmes: places taken and people waiting (referred or waitlisted).
+    pub fn programme_counts(&self, facility_id: i64) -> Result<HashMap<i64, (u32, u32)>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT g.id, sum(r.status = 'allocated'), sum(r.status IN ('referred','waitlisted'))
+             FROM programme g LEFT JOIN referral r ON r.programme_id = g.id
+             WHERE g.facility_id = ?1 GROUP BY g.id",
+        )?;
+        let rows = stmt.query_map([facility_id], |r| {
+            Ok((
+                r.get(0)?,
+                (
+                    r.get::<_, Option<u32>>(1)?.unwrap_or(0),
+                    r.get::<_, Option<u32>>(2)?.unwrap_or(0),
+                ),
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+impl Store {
+    /// The facility whose programmes a catalogue opens on: the first by code with a programme not yet ended.
+    pub fn first_programme_facility(&self, today: NaiveDate) -> Result<Option<i64>> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT f.id FROM facility f WHERE EXISTS
+                   (SELECT 1 FROM programme g WHERE g.facility_id = f.id AND g.ends_on >= ?1)
+                 ORDER BY f.code LIMIT 1",
+            )?
+            .query_row([today.to_string()], |r| r.get(0))
+            .optional()?)
     }
 }

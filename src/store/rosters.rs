@@ -616,10 +616,11 @@ impl Store {
             let verdict = check_allocation(&p, &who, &group, today);
             let mut recorded_override = None;
             if !verdict.allowed() {
+                let see_vep = may(role, Permission::ViewVepFlag);
                 let reasons = verdict
                     .refusals
                     .iter()
-                    .map(|r| r.reason.as_str())
+                    .map(|r| r.shown(see_vep))
                     .collect::<Vec<_>>()
                     .join("; ");
                 if !verdict.overridable() {

@@ -35,6 +35,24 @@ pub enum Action {
     NextIssue,
     /// Print what the screen shows (report preview, format, printer).
     Print,
+    /// A person's programmes: suggestions, referrals, places and attendance.
+    Programmes,
+    /// Refer someone to the selected programme.
+    Refer,
+    /// Put a referral on the waitlist.
+    Waitlist,
+    /// Give a referred or waitlisted person a place in the group.
+    Allocate,
+    /// Withdraw a referral or a place, or decline a suggestion, with a reason.
+    Withdraw,
+    /// Mark a place completed under the programme's attendance rule.
+    Complete,
+    /// On a register: mark everyone not yet marked as attended.
+    AllAttended,
+    /// The unlock list: who leaves which unit for which session.
+    Unlock,
+    /// Cancel a session (holiday, lockdown ...).
+    CancelSession,
     New,
     ToggleLock,
     SetPassword,
@@ -72,6 +90,15 @@ impl Action {
             Action::Assess => "assess",
             Action::NextIssue => "to do",
             Action::Print => "print",
+            Action::Programmes => "programmes",
+            Action::Refer => "refer",
+            Action::Waitlist => "waitlist",
+            Action::Allocate => "place",
+            Action::Withdraw => "withdraw",
+            Action::Complete => "complete",
+            Action::AllAttended => "all attended",
+            Action::Unlock => "unlock list",
+            Action::CancelSession => "cancel session",
             Action::New => "new",
             Action::ToggleLock => "lock/unlock",
             Action::SetPassword => "password",
@@ -157,6 +184,15 @@ pub const BINDINGS: &[Binding] = &[
     key(K::Char('s'), A::Segregate, "s", Browse),
     key(K::Char('A'), A::Assess, "A", Browse),
     key(K::F(3), A::NextIssue, "F3", Any),
+    key(K::Char('P'), A::Programmes, "P", Browse),
+    key(K::Char('f'), A::Refer, "f", Browse),
+    key(K::Char('w'), A::Waitlist, "w", Browse),
+    key(K::Char('g'), A::Allocate, "g", Browse),
+    key(K::Char('d'), A::Withdraw, "d", Browse),
+    key(K::Char('c'), A::Complete, "c", Browse),
+    key(K::Char('y'), A::AllAttended, "y", Browse),
+    key(K::Char('u'), A::Unlock, "u", Browse),
+    key(K::Char('C'), A::CancelSession, "C", Browse),
     key(K::Char('n'), A::New, "n", Browse),
     key(K::Char('l'), A::ToggleLock, "l", Browse),
     key(K::Char('p'), A::SetPassword, "p", Browse),

@@ -72,6 +72,18 @@ pub struct Refusal {
     pub reason: String,
 }
 
+impl Refusal {
+    /// The reason as a person may read it: the mixed-group refusal names the violent-extremist flag, which only
+    /// roles allowed to see the flag may learn (Mandela Rule 9); others read that a supervisor must decide.
+    pub fn shown(&self, may_see_vep: bool) -> String {
+        if self.check == Check::VepShare && !may_see_vep {
+            "the mixed-group rule for this group needs a supervisor's decision".into()
+        } else {
+            self.reason.clone()
+        }
+    }
+}
+
 /// The verdict: refusals block (some overridable), warnings are shown and do not.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Verdict {
@@ -156,7 +168,7 @@ pub fn check_allocation(
         refuse(
             Check::VepShare,
             format!(
-                "would make {} violent-extremist prisoners in a group of {} (the mixed-group rule allows {}, {}% of places)",
+                "would make {} violent-extremist prisoners in a group of {} (the mixed-group rule allows {}, {}% of the places)",
                 group.veps + 1,
                 programme.capacity,
                 programme.vep_cap(),

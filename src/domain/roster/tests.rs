@@ -210,6 +210,8 @@ fn the_mixed_group_rule_caps_veps_at_the_share_of_places() {
     let v = verdict(&p, &c, &two);
     assert!(only(&v, Check::VepShare), "{v:?}");
     assert!(v.refusals[0].reason.contains("would make 3"));
+    assert!(v.refusals[0].shown(true).contains("would make 3"));
+    assert!(!v.refusals[0].shown(false).contains("extremist"));
     assert!(v.overridable());
     // A regular prisoner joining a group at the cap is fine: the rule limits VEPs, not others.
     assert!(verdict(&p, &candidate(), &two).allowed());
@@ -301,6 +303,14 @@ fn other_needs_a_comment() {
     assert!(check_outcome(Outcome::Other, "").is_err());
     assert!(check_outcome(Outcome::Other, "chaplain visit").is_ok());
     assert!(check_outcome(Outcome::Sick, "").is_ok());
+}
+
+#[test]
+fn schedules_write_shared_times_once() {
+    let mut p = literacy();
+    assert_eq!(p.schedule_text(), "Mon Wed 09:00-11:00");
+    p.slots.push(slot(3, 5, "14:00", "16:00"));
+    assert_eq!(p.schedule_text(), "Mon Wed 09:00-11:00, Fri 14:00-16:00");
 }
 
 #[test]

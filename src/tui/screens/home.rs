@@ -20,6 +20,7 @@ enum Target {
     Admit,
     Estate,
     Board,
+    Programmes,
     Approvals,
     Drafts,
     Reviews,
@@ -40,6 +41,7 @@ const MENU: &[(&str, Option<Permission>, Target)] = &[
     ("Admit a prisoner", Some(Permission::Admit), Target::Admit),
     ("Estate: facilities, units, cells", None, Target::Estate),
     ("Occupancy board", None, Target::Board),
+    ("Programmes and rosters", None, Target::Programmes),
     // The three queues are shown by what the loaded form files let the role do (see `queue_shown`).
     ("Approvals", None, Target::Approvals),
     ("My drafts", None, Target::Drafts),
@@ -119,6 +121,9 @@ impl Screen for HomeScreen {
                     }
                     Target::Board => {
                         Outcome::Push(Box::new(super::occupancy::BoardScreen::new(ctx)))
+                    }
+                    Target::Programmes => {
+                        Outcome::Push(Box::new(super::programmes::ProgrammesScreen::new(ctx)))
                     }
                     Target::Approvals => {
                         Outcome::Push(Box::new(QueueScreen::new(Queue::Approvals, ctx)))

@@ -15,12 +15,18 @@ pub mod login;
 pub mod movement;
 pub mod non_association;
 pub mod occupancy;
+pub mod person_programmes;
 pub mod print_preview;
 pub mod prisoner_form;
+pub mod programme;
+pub mod programmes;
+pub mod prompt;
 pub mod record;
+pub mod register;
 pub mod reports;
 pub mod search;
 pub mod segregation;
+pub mod unlock;
 pub mod users;
 
 use super::keymap::{Action, Scope};

@@ -201,6 +201,7 @@ impl Screen for RecordScreen {
             keys.extend([
                 Action::Edit,
                 Action::Assess,
+                Action::Programmes,
                 Action::MoveCell,
                 Action::KeepApart,
                 Action::Transfer,
@@ -264,6 +265,9 @@ impl Screen for RecordScreen {
                 };
                 Outcome::Push(Box::new(screen))
             }
+            Action::Programmes => Outcome::Push(Box::new(
+                super::person_programmes::PersonProgrammesScreen::new(&self.row, ctx),
+            )),
             Action::Assess => Outcome::Push(Box::new(super::assessment_pick::PickScreen::new(
                 &self.row, ctx,
             ))),

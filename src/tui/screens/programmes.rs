@@ -1,0 +1,261 @@
+//! The programme catalogue of one facility at a time: places taken, people waiting and the weekly schedule;
+//! Enter opens a programme's roster, u the facility's unlock list, / narrows the list to a facilitator or name.
+
+use super::{Ctx, Outcome, Screen};
+use crate::domain::roster::Programme;
+use crate::domain::text::{self, fold};
+use crate::tui::keymap::Action;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::form::FormField;
+use crate::tui::widgets::list::{Selection, columns, render_rows, right};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+pub struct ProgrammesScreen {
+    facilities: Vec<(i64, String, String)>,
+    current: usize,
+    programmes: Vec<Programme>,
+    counts: HashMap<i64, (u32, u32)>,
+    /// Text a programme's name or a facilitator must contain ("a facilitator's list"); shared with the prompt
+    /// that sets it.
+    filter: Rc<RefCell<String>>,
+    shown: Vec<usize>,
+    selection: Selection,
+}
+
+impl ProgrammesScreen {
+    pub fn new(ctx: &mut Ctx) -> ProgrammesScreen {
+        let facilities = match ctx.store.facilities() {
+            Ok(rows) => rows
+                .into_iter()
+                .map(|r| (r.facility.id, r.facility.code, r.facility.name))
+                .collect(),
+            Err(e) => {
+                ctx.error(format!("Cannot read the facilities: {e}"));
+                Vec::new()
+            }
+        };
+        let mut screen = ProgrammesScreen {
+            facilities,
+            current: 0,
+            programmes: Vec::new(),
+            counts: HashMap::new(),
+            filter: Rc::default(),
+            shown: Vec::new(),
+            selection: Selection::default(),
+        };
+        if let Ok(Some(first)) = ctx.store.first_programme_facility(ctx.now.date_naive())
+            && let Some(i) = screen.facilities.iter().position(|f| f.0 == first)
+        {
+            screen.current = i;
+        }
+        screen.resume(ctx);
+        screen
+    }
+
+    /// Opens on a given facility (from a prisoner's record, say).
+    pub fn at_facility(mut self, facility_id: i64, ctx: &mut Ctx) -> ProgrammesScreen {
+        if let Some(i) = self.facilities.iter().position(|f| f.0 == facility_id) {
+            self.current = i;
+            self.resume(ctx);
+        }
+        self
+    }
+
+    fn refilter(&mut self) {
+        let want = fold(&self.filter.borrow());
+        self.shown = (0..self.programmes.len())
+            .filter(|&i| {
+                let p = &self.programmes[i];
+                want.is_empty()
+                    || fold(&p.name).contains(&want)
+                    || fold(&p.code).contains(&want)
+                    || p.facilitators.iter().any(|f| fold(f).contains(&want))
+            })
+            .collect();
+        self.selection.clamp(self.shown.len());
+    }
+
+    fn selected(&self) -> Option<&Programme> {
+        self.shown
+            .get(self.selection.index)
+            .map(|&i| &self.programmes[i])
+    }
+}
+
+impl Screen for ProgrammesScreen {
+    fn title(&self) -> String {
+        match self.facilities.get(self.current) {
+            Some((_, code, name)) => format!("Programmes: {code} {name}"),
+            None => "Programmes".into(),
+        }
+    }
+
+    fn footer(&self) -> Vec<Action> {
+        vec![
+            Action::Select,
+            Action::Right,
+            Action::Unlock,
+            Action::Search,
+            Action::Back,
+        ]
+    }
+
+    fn footer_word(&self, action: Action) -> &'static str {
+        match action {
+            Action::Right => "facility",
+            Action::Search => "facilitator",
+            other => other.describe(),
+        }
+    }
+
+    fn help(&self) -> &'static str {
+        "Every programme of one facility that has not ended: category, provider (prison staff or a named \
+         organisation), places taken of the capacity, people waiting, and the weekly sessions. Left and Right \
+         change facility. Enter opens a programme: its group, its waitlist in the order places are offered, and \
+         the week's sessions with their registers. u shows the unlock list. / narrows the list to programmes \
+         whose name or facilitator contains what you type (a facilitator's own list)."
+    }
+
+    fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        match action {
+            Action::Back => Outcome::Pop,
+            Action::Select => match self.selected() {
+                Some(p) => match super::programme::ProgrammeScreen::open(p.id, ctx) {
+                    Some(s) => Outcome::Push(Box::new(s)),
+                    None => Outcome::Handled,
+                },
+                None => Outcome::Ignored,
+            },
+            Action::Left | Action::Right if !self.facilities.is_empty() => {
+                let n = self.facilities.len();
+                self.current = if action == Action::Right {
+                    (self.current + 1) % n
+                } else {
+                    (self.current + n - 1) % n
+                };
+                self.selection = Selection::default();
+                self.resume(ctx);
+                Outcome::Handled
+            }
+            Action::Unlock => match self.facilities.get(self.current) {
+                Some(&(id, ref code, _)) => Outcome::Push(Box::new(
+                    super::unlock::UnlockScreen::new(id, code.clone(), ctx),
+                )),
+                None => Outcome::Ignored,
+            },
+            Action::Search => {
+                let filter = Rc::clone(&self.filter);
+                let current = filter.borrow().clone();
+                Outcome::Push(Box::new(super::prompt::PromptScreen::new(
+                    "Facilitator or programme",
+                    vec!["Show only programmes whose name, code or facilitator contains this (empty shows all).".into()],
+                    vec![FormField::text("filter", "Contains", &current)],
+                    "show",
+                    Box::new(move |values, _ctx| {
+                        let typed = values.get("filter").map_or("", |v| v.trim()).to_string();
+                        let message = if typed.is_empty() {
+                            "Showing every programme.".to_string()
+                        } else {
+                            format!("Showing programmes with '{typed}' in the name or a facilitator.")
+                        };
+                        *filter.borrow_mut() = typed;
+                        Ok(message)
+                    }),
+                )))
+            }
+            other => {
+                if self.selection.handle(other, self.shown.len(), 10) {
+                    Outcome::Handled
+                } else {
+                    Outcome::Ignored
+                }
+            }
+        }
+    }
+
+    fn resume(&mut self, ctx: &mut Ctx) {
+        let Some(&(facility, _, _)) = self.facilities.get(self.current) else {
+            return;
+        };
+        let today = ctx.now.date_naive();
+        match ctx.store.programmes(facility, Some(today)) {
+            Ok(p) => self.programmes = p,
+            Err(e) => ctx.error(format!("Cannot read the programmes: {e}")),
+        }
+        match ctx.store.programme_counts(facility) {
+            Ok(c) => self.counts = c,
+            Err(e) => ctx.error(format!("Cannot read the places: {e}")),
+        }
+        self.refilter();
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let facility = match self.facilities.get(self.current) {
+            Some((_, code, name)) => format!(
+                "{} {}  ({} of {}; Left/Right for another)",
+                code,
+                text::display(name),
+                self.current + 1,
+                self.facilities.len()
+            ),
+            None => "No facilities yet.".into(),
+        };
+        let mut top = vec![Line::from(facility)];
+        let filter = self.filter.borrow();
+        if !filter.is_empty() {
+            top.push(Line::from(Span::styled(
+                format!("Only those with '{}'", text::display(&filter)),
+                theme.warning(),
+            )));
+        }
+        let top_rows = top.len() as u16;
+        frame.render_widget(
+            Paragraph::new(top),
+            Rect::new(area.x + 1, area.y, area.width.saturating_sub(1), top_rows),
+        );
+        let rows: Vec<String> = self
+            .shown
+            .iter()
+            .map(|&i| {
+                let p = &self.programmes[i];
+                let (taken, waiting) = self.counts.get(&p.id).copied().unwrap_or_default();
+                columns(&[
+                    (&p.code, 6),
+                    (&p.name, 22),
+                    (p.category.label(), 11),
+                    (&right(&format!("{taken}/{}", p.capacity), 7), 7),
+                    (&right(&waiting.to_string(), 4), 4),
+                    (&p.schedule_text(), 24),
+                ])
+            })
+            .collect();
+        let header = columns(&[
+            ("Code", 6),
+            ("Programme", 22),
+            ("Category", 11),
+            (" Places", 7),
+            ("Wait", 4),
+            ("Sessions", 24),
+        ]);
+        render_rows(
+            frame,
+            Rect::new(
+                area.x,
+                area.y + top_rows + 1,
+                area.width,
+                area.height.saturating_sub(top_rows + 1),
+            ),
+            theme,
+            Some(&header),
+            &rows,
+            Some(&self.selection),
+            "No programmes here that have not ended.",
+        );
+    }
+}

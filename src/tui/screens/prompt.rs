@@ -1,0 +1,151 @@
+//! A small popup that asks for one or two things (a reason, a choice) before an action, shows why it is asked
+//! (refusals, warnings), and runs the action on F2. The screen beneath reloads when it closes.
+
+use super::{Ctx, FormKey, Outcome, Screen};
+use crate::domain::text;
+use crate::tui::keymap::{Action, Scope};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::form::{Form, FormField};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use std::collections::BTreeMap;
+
+/// What F2 does with the form's values: a message for the status line, or an error that keeps the popup open.
+pub type Submit = Box<dyn FnMut(&BTreeMap<String, String>, &mut Ctx) -> Result<String, String>>;
+
+pub struct PromptScreen {
+    title: String,
+    /// Lines above the fields; a line starting with "! " is drawn as a warning.
+    about: Vec<String>,
+    form: Form,
+    submit: Submit,
+    save_word: &'static str,
+}
+
+impl PromptScreen {
+    pub fn new(
+        title: impl Into<String>,
+        about: Vec<String>,
+        fields: Vec<FormField>,
+        save_word: &'static str,
+        submit: Submit,
+    ) -> PromptScreen {
+        PromptScreen {
+            title: title.into(),
+            about,
+            form: Form::new(fields),
+            submit,
+            save_word,
+        }
+    }
+
+    fn save(&mut self, ctx: &mut Ctx) -> Outcome {
+        self.form.clear_errors();
+        let values = self.form.values();
+        match (self.submit)(&values, ctx) {
+            Ok(message) => {
+                ctx.info(message);
+                Outcome::Pop
+            }
+            Err(message) => {
+                if let Some((field, why)) = message.split_once(": ")
+                    && self.form.fields.iter().any(|f| f.key == field)
+                {
+                    self.form.set_error(field, why.to_string());
+                }
+                ctx.error(format!("Not done: {message}"));
+                Outcome::Handled
+            }
+        }
+    }
+}
+
+impl Screen for PromptScreen {
+    fn title(&self) -> String {
+        self.title.clone()
+    }
+
+    fn footer(&self) -> Vec<Action> {
+        vec![Action::Save, Action::NextField, Action::Back]
+    }
+
+    fn footer_word(&self, action: Action) -> &'static str {
+        match action {
+            Action::Save => self.save_word,
+            other => other.describe(),
+        }
+    }
+
+    fn scope(&self) -> Scope {
+        if self.form.wants_text() {
+            Scope::Text
+        } else {
+            Scope::Browse
+        }
+    }
+
+    fn help(&self) -> &'static str {
+        "Fill in what is asked and press F2; Esc leaves without doing anything (press it twice if you have typed)."
+    }
+
+    fn is_popup(&self) -> bool {
+        true
+    }
+
+    fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        match super::form_key(&mut self.form, action, ctx) {
+            FormKey::Save => self.save(ctx),
+            FormKey::Leave => Outcome::Pop,
+            FormKey::Done(outcome) => outcome,
+        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let width = area.width.saturating_sub(4).min(76);
+        let inner_width = width.saturating_sub(2) as usize;
+        let mut lines: Vec<Line> = Vec::new();
+        for line in &self.about {
+            let (style, body) = match line.strip_prefix("! ") {
+                Some(rest) => (theme.warning(), rest),
+                None => (theme.base(), line.as_str()),
+            };
+            for part in text::wrap(&text::display(body), inner_width.max(10)) {
+                lines.push(Line::from(Span::styled(part, style)));
+            }
+        }
+        let about_rows = lines.len() as u16;
+        let fields = self.form.fields.len() as u16;
+        let height = (about_rows + fields + 3).min(area.height);
+        let popup = Rect::new(
+            area.x + (area.width.saturating_sub(width)) / 2,
+            area.y + (area.height.saturating_sub(height)) / 2,
+            width,
+            height,
+        );
+        frame.render_widget(Clear, popup);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_set(theme.border())
+            .title(format!(" {} ", text::display(&self.title)));
+        let inner = block.inner(popup);
+        frame.render_widget(block, popup);
+        let about_height = about_rows.min(inner.height.saturating_sub(fields + 1));
+        frame.render_widget(
+            Paragraph::new(lines).wrap(Wrap { trim: false }),
+            Rect::new(inner.x, inner.y, inner.width, about_height),
+        );
+        let form_y = inner.y + about_height + 1;
+        self.form.render(
+            frame,
+            Rect::new(
+                inner.x,
+                form_y,
+                inner.width,
+                fields.min((inner.y + inner.height).saturating_sub(form_y)),
+            ),
+            theme,
+        );
+    }
+}

@@ -1,0 +1,324 @@
+//! Rosters by keystrokes at 80x24: refer from the needs screen's suggestion, see the waitlist with its reasons,
+//! give a place through the checks, mark a register with one exception, and see participation; plus the
+//! refusal popup, the unlock list and the timetable.
+
+#[path = "screens/driver.rs"]
+mod driver;
+#[path = "screens/fixture.rs"]
+mod fixture;
+
+use chrono::{NaiveDate, NaiveTime};
+use crossterm::event::KeyCode;
+use driver::Driver;
+use warden::domain::auth::Role;
+use warden::domain::roster::{Category, Eligibility, Outcome, Programme, ReferralStatus, Slot};
+use warden::store::{Actor, Store};
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn slot(weekday: u8, a: &str, b: &str) -> Slot {
+    Slot {
+        id: 0,
+        weekday,
+        starts: NaiveTime::parse_from_str(a, "%H:%M").unwrap(),
+        ends: NaiveTime::parse_from_str(b, "%H:%M").unwrap(),
+    }
+}
+
+/// Adult literacy at Luzira on Mondays and Wednesdays; Okello's needs screen found a literacy need; Abenov
+/// already holds a place. Returns the programme's id.
+fn literacy(fx: &fixture::Fixture, capacity: u32) -> i64 {
+    let mut store = Store::open(&fx.path).unwrap();
+    let luz = store.facility_by_code("LUZ").unwrap().unwrap().id;
+    let a = Actor::new("programme", fixture::t0());
+    let id = store
+        .add_programme(
+            &a,
+            &Programme {
+                id: 0,
+                facility_id: luz,
+                code: "LIT1".into(),
+                name: "Adult literacy".into(),
+                category: Category::Literacy,
+                provider: "Literacy Uganda".into(),
+                facilitators: vec!["Nakato Ruth".into()],
+                room: "Classroom 1".into(),
+                capacity,
+                starts_on: d("2026-11-02"),
+                ends_on: d("2027-01-29"),
+                eligibility: Eligibility {
+                    needs: vec!["need_literacy".into()],
+                    ..Eligibility::default()
+                },
+                completion_percent: 80,
+                vep_share_percent: 20,
+                slots: vec![slot(1, "09:00", "11:00"), slot(3, "09:00", "11:00")],
+            },
+        )
+        .unwrap();
+    for (who, findings) in [
+        (fx.okello, r#"["need_literacy","need_housing"]"#),
+        (fx.abenov, r#"["need_literacy"]"#),
+    ] {
+        store
+            .write(&Actor::new("assessor", fixture::t0()), |tx| {
+                tx.execute(
+                    "INSERT OR IGNORE INTO form_version VALUES ('needs_screen', 1, ?1, '', '2026-11-01')",
+                    ["0".repeat(64)],
+                )?;
+                tx.execute(
+                    "INSERT INTO assessment(series, revision, form_id, form_version, form_sha256, prisoner_id,
+                         status, author, created_at, updated_at, answers, assessed_on, finalised_at, findings)
+                     VALUES (?1, 1, 'needs_screen', 1, ?2, ?1, 'final', 'assessor', '2026-11-01T00:00:00Z',
+                             '2026-11-01T00:00:00Z', '{}', '2026-11-01', '2026-11-01T00:00:00Z', ?3)",
+                    rusqlite::params![who, "0".repeat(64), findings],
+                )?;
+                Ok(())
+            })
+            .unwrap();
+    }
+    let r = store
+        .refer(&a, id, fx.abenov, Some("need_literacy"), "")
+        .unwrap();
+    store.allocate_place(&a, Role::Programme, r, None).unwrap();
+    id
+}
+
+#[test]
+fn refer_waitlist_place_mark_and_see_participation_by_keystrokes() {
+    let fx = fixture::build();
+    let programme = literacy(&fx, 10);
+    let mut d = Driver::new(&fx.path);
+    // An assessor refers Okello from the suggestion his needs screen made.
+    d.login("assessor")
+        .text("/")
+        .text("okello")
+        .key(KeyCode::Enter)
+        .text("P");
+    let s = d.screen();
+    assert!(
+        s.contains("suggested") && s.contains("need: literacy"),
+        "{s}"
+    );
+    insta::assert_snapshot!("person_programmes", s);
+    d.text("f");
+    insta::assert_snapshot!("refer_prompt", d.screen());
+    d.key(KeyCode::F(2));
+    let s = d.screen();
+    assert!(s.contains("referred to Adult literacy"), "{s}");
+    assert!(
+        !s.lines()
+            .any(|l| l.starts_with(">suggested") || l.starts_with(" suggested ")),
+        "{s}"
+    );
+    assert!(s.contains(">referred   Adult literacy"), "{s}");
+    d.key(KeyCode::F(10));
+
+    // Programme staff give him a place from the waitlist.
+    d.login("programme");
+    let home = d.screen();
+    let down = home
+        .lines()
+        .skip_while(|l| !l.contains("Menu"))
+        .position(|l| l.contains("Programmes and rosters"))
+        .expect("the home menu offers programmes");
+    for _ in 1..down {
+        d.key(KeyCode::Down);
+    }
+    d.key(KeyCode::Enter);
+    let s = d.screen();
+    assert!(s.contains("LIT1") && s.contains("1/10"), "{s}");
+    insta::assert_snapshot!("programmes", s);
+    d.key(KeyCode::Enter).key(KeyCode::Tab);
+    let s = d.screen();
+    assert!(s.contains("1 matching need, waiting 0 days"), "{s}");
+    insta::assert_snapshot!("programme_waitlist", s);
+    d.text("g");
+    let s = d.screen();
+    assert!(s.contains("has a place in Adult literacy"), "{s}");
+    assert!(s.contains("Waitlist (0)"), "{s}");
+
+    // The register of this morning's session: everyone attended but one, who is sick.
+    d.key(KeyCode::Tab);
+    let s = d.screen();
+    assert!(
+        s.contains("Wed 2026-11-25") && s.contains("0 of 2 marked"),
+        "{s}"
+    );
+    d.key(KeyCode::Down).key(KeyCode::Enter);
+    d.text("y");
+    let s = d.screen();
+    assert!(s.contains("2 marked attended"), "{s}");
+    // Okello, first on the register, was sick.
+    d.key(KeyCode::Enter).text("s");
+    insta::assert_snapshot!("register_exception", d.screen());
+    d.key(KeyCode::F(2));
+    let s = d.screen();
+    assert!(s.contains("1 attended, 1 absent, 0 not marked"), "{s}");
+    insta::assert_snapshot!("register", s);
+
+    // Participation: the group shows each person's attendance so far.
+    d.key(KeyCode::Esc).key(KeyCode::Tab);
+    let s = d.screen();
+    let row = |who: &str| {
+        s.lines()
+            .find(|l| l.contains(who))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(row("Абенов").contains("100% of 1"), "{s}");
+    // Sickness is excused: nothing counts against Okello yet.
+    assert!(row("Okello").trim_end().ends_with('-'), "{s}");
+    insta::assert_snapshot!("programme_group", s);
+
+    let store = Store::open(&fx.path).unwrap();
+    let group = store
+        .programme_referrals(programme, ReferralStatus::Allocated)
+        .unwrap();
+    assert_eq!(group.len(), 2);
+    let okello = group.iter().find(|r| r.prisoner_id == fx.okello).unwrap();
+    let slots = store.programme(programme).unwrap().slots;
+    let register = store
+        .session_register(slots[1].id, NaiveDate::from_ymd_opt(2026, 11, 25).unwrap())
+        .unwrap();
+    let mark = register
+        .iter()
+        .find(|l| l.referral.id == okello.id)
+        .unwrap();
+    assert_eq!(mark.outcome, Some(Outcome::Sick));
+    assert!(store.verify_audit().unwrap().is_none());
+}
+
+#[test]
+fn a_full_group_is_explained_and_cannot_be_overridden() {
+    let fx = fixture::build();
+    let programme = literacy(&fx, 1);
+    {
+        let mut store = Store::open(&fx.path).unwrap();
+        store
+            .refer(
+                &Actor::new("assessor", fixture::t0()),
+                programme,
+                fx.okello,
+                None,
+                "",
+            )
+            .unwrap();
+    }
+    let mut d = Driver::new(&fx.path);
+    d.login("supervisor");
+    let home = d.screen();
+    let down = home
+        .lines()
+        .skip_while(|l| !l.contains("Menu"))
+        .position(|l| l.contains("Programmes and rosters"))
+        .unwrap_or_else(|| panic!("no programmes entry:\n{home}"));
+    for _ in 1..down {
+        d.key(KeyCode::Down);
+    }
+    d.key(KeyCode::Enter)
+        .key(KeyCode::Enter)
+        .key(KeyCode::Tab)
+        .text("g");
+    let s = d.screen();
+    assert!(s.contains("the group is full (1 of 1 places taken)"), "{s}");
+    assert!(s.contains("cannot be overridden"), "{s}");
+    insta::assert_snapshot!("place_refused", s);
+    d.key(KeyCode::F(2));
+    assert!(d.screen().contains("Not done: cannot allocate"));
+}
+
+#[test]
+fn the_timetable_and_the_unlock_list_show_the_week() {
+    let fx = fixture::build();
+    literacy(&fx, 10);
+    let mut d = Driver::new(&fx.path);
+    d.login("officer")
+        .text("/")
+        .text("абенов")
+        .key(KeyCode::Enter)
+        .text("P")
+        .key(KeyCode::Tab);
+    let s = d.screen();
+    // Placed on Wednesday: Monday's session was before their place.
+    assert!(
+        s.contains("Week 2026-W48") && s.contains("Wed 25") && !s.contains("Mon 23"),
+        "{s}"
+    );
+    insta::assert_snapshot!("timetable", s);
+    d.key(KeyCode::Right);
+    let s = d.screen();
+    assert!(s.contains("Mon 30") && s.contains("Wed 02"), "{s}");
+    for _ in 0..5 {
+        if d.screen().contains(" Menu ") {
+            break;
+        }
+        d.key(KeyCode::Esc);
+    }
+    let home = d.screen();
+    let down = home
+        .lines()
+        .skip_while(|l| !l.contains("Menu"))
+        .position(|l| l.contains("Programmes and rosters"))
+        .unwrap_or_else(|| panic!("no programmes entry:\n{home}"));
+    for _ in 1..down {
+        d.key(KeyCode::Down);
+    }
+    d.key(KeyCode::Enter).text("u");
+    let s = d.screen();
+    assert!(
+        s.contains("1 to unlock") && s.contains("Adult literacy"),
+        "{s}"
+    );
+    insta::assert_snapshot!("unlock_list", s);
+}
+
+#[test]
+fn programme_staff_are_not_told_who_is_a_violent_extremist() {
+    let fx = fixture::build();
+    // Four places at 20%: no room for a VEP without a supervisor, and Okello carries the flag.
+    let programme = literacy(&fx, 4);
+    {
+        let mut store = Store::open(&fx.path).unwrap();
+        store
+            .refer(
+                &Actor::new("assessor", fixture::t0()),
+                programme,
+                fx.okello,
+                None,
+                "",
+            )
+            .unwrap();
+    }
+    let mut d = Driver::new(&fx.path);
+    d.login("programme");
+    let home = d.screen();
+    let down = home
+        .lines()
+        .skip_while(|l| !l.contains("Menu"))
+        .position(|l| l.contains("Programmes and rosters"))
+        .unwrap();
+    for _ in 1..down {
+        d.key(KeyCode::Down);
+    }
+    d.key(KeyCode::Enter)
+        .key(KeyCode::Enter)
+        .key(KeyCode::Tab)
+        .text("g");
+    let s = d.screen();
+    assert!(
+        s.contains("mixed-group rule for this group needs a supervisor"),
+        "{s}"
+    );
+    assert!(
+        s.contains("Only a supervisor may give this place anyway"),
+        "{s}"
+    );
+    assert!(!s.contains("extremist") && !s.contains("VEP"), "{s}");
+    d.key(KeyCode::F(2));
+    let s = d.screen();
+    assert!(s.contains("Not done: needs a supervisor"), "{s}");
+    assert!(!s.contains("extremist"), "{s}");
+}
