@@ -567,3 +567,99 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_release_plan_shows_what_was_completed_and_what_is_still_open() {
+    use crate::domain::roster::release::{Aftercare, ReleasePlan};
+    let mut f = fixture();
+    let lit = f.programme("LIT1", 10, mon_wed());
+    let p = f.admit(1, f.cell_a);
+    f.needs(p, &["need_literacy", "need_housing", "interest_faith"]);
+    let r = f.refer(lit, p);
+    f.allocate(r).unwrap();
+    let wed = f.store.programme(lit).unwrap().slots[1].id;
+    f.store
+        .mark_attendance(
+            &staff("officer"),
+            wed,
+            d("2026-11-25"),
+            &[(r, Outcome::Attended, String::new())],
+        )
+        .unwrap();
+    f.store
+        .set_referral_status(&staff("programme"), r, ReferralStatus::Completed, "")
+        .unwrap();
+    // The release date is set after the place was given (a sentence recalculated).
+    f.store
+        .write(&staff("officer"), |tx| {
+            tx.execute(
+                "UPDATE prisoner SET expected_release = '2026-12-20' WHERE id = ?1",
+                [p],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    let before = f.store.release_plan(p).unwrap();
+    assert!(before.updated.is_none());
+    assert_eq!(before.completed, ["Programme LIT1"]);
+    assert_eq!(before.open_needs, ["need_housing"]);
+    let due = f
+        .store
+        .releases_due(Some(f.luz), d("2026-11-25"), 30)
+        .unwrap();
+    assert_eq!(due.len(), 1);
+    assert!(!due[0].has_plan && due[0].open_needs == 1);
+    assert!(
+        f.store
+            .releases_due(None, d("2026-11-25"), 20)
+            .unwrap()
+            .is_empty()
+    );
+    f.store
+        .save_release_plan(
+            &staff("programme"),
+            p,
+            &ReleasePlan {
+                documents_ready: true,
+                housing: "sister in Jinja".into(),
+                notes: String::new(),
+            },
+        )
+        .unwrap();
+    let e = f
+        .store
+        .add_aftercare(
+            &staff("programme"),
+            p,
+            &Aftercare {
+                id: 0,
+                organisation: "Prisoners' Aid".into(),
+                contact: "0700 000000".into(),
+                need: "housing".into(),
+                appointment: Some(d("2026-12-01")),
+            },
+        )
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("appointment: 2026-12-01 is before"),
+        "{e}"
+    );
+    f.store
+        .add_aftercare(
+            &staff("programme"),
+            p,
+            &Aftercare {
+                id: 0,
+                organisation: "Prisoners' Aid".into(),
+                contact: "0700 000000".into(),
+                need: "housing".into(),
+                appointment: Some(d("2026-12-21")),
+            },
+        )
+        .unwrap();
+    let due = &f.store.releases_due(None, d("2026-11-25"), 30).unwrap()[0];
+    assert!(due.has_plan && due.documents_ready && due.aftercare == 1);
+    let plan = f.store.release_plan(p).unwrap();
+    assert_eq!(plan.updated.unwrap().1, "programme");
+    assert_eq!(plan.aftercare[0].organisation, "Prisoners' Aid");
+}
