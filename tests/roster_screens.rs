@@ -322,3 +322,77 @@ fn programme_staff_are_not_told_who_is_a_violent_extremist() {
     assert!(s.contains("Not done: needs a supervisor"), "{s}");
     assert!(!s.contains("extremist"), "{s}");
 }
+
+/// Moves down the home menu to the entry with this label and opens it.
+fn open_from_home(d: &mut Driver, label: &str) {
+    let home = d.screen();
+    let down = home
+        .lines()
+        .skip_while(|l| !l.contains("Menu"))
+        .position(|l| l.contains(label))
+        .unwrap_or_else(|| panic!("no {label} on the home menu:\n{home}"));
+    for _ in 1..down {
+        d.key(KeyCode::Down);
+    }
+    d.key(KeyCode::Enter);
+}
+
+#[test]
+fn a_release_plan_is_kept_from_the_list_of_releases_due() {
+    let fx = fixture::build();
+    literacy(&fx, 10);
+    {
+        let mut store = Store::open(&fx.path).unwrap();
+        store
+            .write(&Actor::new("officer", fixture::t0()), |tx| {
+                tx.execute(
+                    "UPDATE prisoner SET expected_release = '2026-12-10' WHERE id = ?1",
+                    [fx.okello],
+                )?;
+                Ok(())
+            })
+            .unwrap();
+    }
+    let mut d = Driver::new(&fx.path);
+    d.login("programme");
+    open_from_home(&mut d, "Releases and their plans");
+    let s = d.screen();
+    assert!(
+        s.contains("2026-12-10") && s.contains("Okello") && s.contains("NO"),
+        "{s}"
+    );
+    insta::assert_snapshot!("releases_due", s);
+    d.key(KeyCode::Enter).text("e");
+    d.key(KeyCode::Right)
+        .key(KeyCode::Tab)
+        .text("with his sister in Gulu")
+        .key(KeyCode::F(2));
+    d.text("n")
+        .text("Prisoners' Aid Uganda")
+        .key(KeyCode::Tab)
+        .text("0772 000111")
+        .key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .text("2026-12-01")
+        .key(KeyCode::F(2));
+    let s = d.screen();
+    assert!(
+        s.contains("appointment") && s.contains("before the expected release"),
+        "{s}"
+    );
+    for _ in 0..10 {
+        d.key(KeyCode::Backspace);
+    }
+    d.text("2026-12-11").key(KeyCode::F(2));
+    let s = d.screen();
+    assert!(
+        s.contains("Referral to Prisoners' Aid Uganda added."),
+        "{s}"
+    );
+    assert!(
+        s.contains("Documents ready  yes") && s.contains("with his sister in Gulu"),
+        "{s}"
+    );
+    assert!(s.contains("Needs still open literacy, housing"), "{s}");
+    insta::assert_snapshot!("release_plan", s);
+}

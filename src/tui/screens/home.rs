@@ -21,6 +21,7 @@ enum Target {
     Estate,
     Board,
     Programmes,
+    Releases,
     Approvals,
     Drafts,
     Reviews,
@@ -42,6 +43,11 @@ const MENU: &[(&str, Option<Permission>, Target)] = &[
     ("Estate: facilities, units, cells", None, Target::Estate),
     ("Occupancy board", None, Target::Board),
     ("Programmes and rosters", None, Target::Programmes),
+    (
+        "Releases and their plans",
+        Some(Permission::PlanRelease),
+        Target::Releases,
+    ),
     // The three queues are shown by what the loaded form files let the role do (see `queue_shown`).
     ("Approvals", None, Target::Approvals),
     ("My drafts", None, Target::Drafts),
@@ -124,6 +130,9 @@ impl Screen for HomeScreen {
                     }
                     Target::Programmes => {
                         Outcome::Push(Box::new(super::programmes::ProgrammesScreen::new(ctx)))
+                    }
+                    Target::Releases => {
+                        Outcome::Push(Box::new(super::release_plan::ReleasesDueScreen::new(ctx)))
                     }
                     Target::Approvals => {
                         Outcome::Push(Box::new(QueueScreen::new(Queue::Approvals, ctx)))

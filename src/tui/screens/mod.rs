@@ -23,6 +23,7 @@ pub mod programmes;
 pub mod prompt;
 pub mod record;
 pub mod register;
+pub mod release_plan;
 pub mod reports;
 pub mod search;
 pub mod segregation;

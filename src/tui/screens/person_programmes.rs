@@ -152,6 +152,7 @@ impl Screen for PersonProgrammesScreen {
             Action::NextField if self.timetable => "list",
             Action::NextField => "timetable",
             Action::Withdraw => "decline",
+            Action::Edit => "release plan",
             Action::Right => "week",
             other => other.describe(),
         }
@@ -162,7 +163,8 @@ impl Screen for PersonProgrammesScreen {
          their needs and that nobody has acted on yet. f refers them (they join the programme's waitlist); d \
          declines a suggestion with a reason so it is not suggested again. Below are every referral and place \
          with its status and attendance so far; places are given on the programme's screen, where the checks \
-         run. Tab shows the person's timetable for a week, with court dates; Left/Right change the week."
+         run. Tab shows the person's timetable for a week, with court dates; Left/Right change the week. e opens \
+         the pre-release plan."
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -174,6 +176,11 @@ impl Screen for PersonProgrammesScreen {
                 Outcome::Handled
             }
             Action::Refer if !self.timetable => self.refer(false, ctx),
+            Action::Edit => Outcome::Push(Box::new(super::release_plan::ReleasePlanScreen::new(
+                self.prisoner_id,
+                self.who.clone(),
+                ctx,
+            ))),
             Action::Withdraw if !self.timetable => self.refer(true, ctx),
             Action::Left | Action::Right if self.timetable => {
                 self.monday += Duration::days(if action == Action::Right { 7 } else { -7 });
