@@ -48,6 +48,7 @@ struct Counts {
     chain_failures: usize,
     partial_loads: usize,
     bad_drafts: usize,
+    stuck_rounds: usize,
 }
 
 impl Counts {
@@ -59,6 +60,7 @@ impl Counts {
             + self.chain_failures
             + self.partial_loads
             + self.bad_drafts
+            + self.stuck_rounds
     }
 }
 
@@ -71,6 +73,8 @@ enum Cut {
     Saving,
     /// On the record after a confirmed save.
     Idle,
+    /// The screen did not show what was expected in time; the session was closed and killed.
+    Stuck,
 }
 
 /// SIGKILL straight through the system call: spawning `kill` takes longer than a save, so every save would be
@@ -211,83 +215,97 @@ fn run_on_one_file(
             finished
         });
 
-        let mut term = Launch::new(&demo.db, demo.path()).start();
-        term.wait_for("Sign in");
-        term.send(OFFICER.0);
-        term.send(keys::ENTER);
-        term.send(OFFICER.1);
-        term.send(keys::ENTER);
-        term.wait_for("The service now");
-        term.send("/");
-        term.wait_for("Find:");
-        term.send(&person.number);
-        term.wait_until("the person selected", |s| {
-            s.lines()
-                .any(|l| l.starts_with('>') && l.contains(&person.number))
-        });
-        term.send(keys::ENTER);
-        term.wait_for("Legal status and sentence");
+        // The session, from start to kill. A wait that runs out (the screen never showed what was expected)
+        // panics inside; the round is then counted as stuck, and the file is checked all the same.
+        let session = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut term = Launch::new(&demo.db, demo.path()).start();
+            term.wait_for("Sign in");
+            term.send(OFFICER.0);
+            term.send(keys::ENTER);
+            term.send(OFFICER.1);
+            term.send(keys::ENTER);
+            term.wait_for("The service now");
+            term.send("/");
+            term.wait_for("Find:");
+            term.send(&person.number);
+            term.wait_until("the person selected", |s| {
+                s.lines()
+                    .any(|l| l.starts_with('>') && l.contains(&person.number))
+            });
+            term.send(keys::ENTER);
+            term.wait_for("Legal status and sentence");
 
-        let saves_first = rng.random_range(0..=2);
-        let cut = match rng.random_range(0..3) {
-            0 => Cut::Typing,
-            1 => Cut::Saving,
-            _ if saves_first == 0 => Cut::Saving,
-            _ => Cut::Idle,
-        };
-        for s in 0..saves_first {
-            let value = format!("Kin r{round} s{s} {seed}");
-            open_form(&mut term, &person.number);
-            term.send(&value);
-            typed_ever.push(value.clone());
-            term.wait_for(&value);
-            term.send(keys::F2);
-            term.wait_for(&format!("Saved {}", person.number));
-            confirmed.push(value.clone());
-            current = value;
-            counts.saves_confirmed += 1;
-        }
-        let pause = Duration::from_millis(rng.random_range(0..40));
-        let mut in_flight = None;
-        match cut {
-            Cut::Typing => {
-                let value = format!("Kin r{round} cut {seed}");
-                open_form(&mut term, &person.number);
-                let part: String = value
-                    .chars()
-                    .take(rng.random_range(1..=value.chars().count()))
-                    .collect();
-                typed_ever.push(value);
-                // Key by key, so the cut can fall between two keystroke drafts.
-                for c in part.chars() {
-                    term.send(&c.to_string());
-                }
-                std::thread::sleep(pause);
-            }
-            Cut::Saving => {
-                let value = format!("Kin r{round} inflight {seed}");
+            let saves_first = rng.random_range(0..=2);
+            let cut = match rng.random_range(0..3) {
+                0 => Cut::Typing,
+                1 => Cut::Saving,
+                _ if saves_first == 0 => Cut::Saving,
+                _ => Cut::Idle,
+            };
+            for s in 0..saves_first {
+                let value = format!("Kin r{round} s{s} {seed}");
                 open_form(&mut term, &person.number);
                 term.send(&value);
                 typed_ever.push(value.clone());
                 term.wait_for(&value);
-                // The kill leaves with F2 and lands 0-2.5 ms later: a save commits within about 2 ms here, so
-                // some cuts fall before the commit and some after (the counts show both).
-                let pid = term.pid();
-                let early = Duration::from_micros(rng.random_range(0..2500));
-                let kill = std::thread::spawn(move || {
-                    std::thread::sleep(early);
-                    sigkill(pid)
-                });
                 term.send(keys::F2);
-                assert!(kill.join().unwrap(), "SIGKILL to {pid} failed");
-                in_flight = Some(value);
+                term.wait_for(&format!("Saved {}", person.number));
+                confirmed.push(value.clone());
+                current = value;
+                counts.saves_confirmed += 1;
             }
-            Cut::Idle => std::thread::sleep(pause),
-        }
-        if !matches!(cut, Cut::Saving) {
-            term.kill_hard();
-        }
-        term.wait_exit();
+            let pause = Duration::from_millis(rng.random_range(0..40));
+            let mut in_flight = None;
+            match cut {
+                Cut::Typing => {
+                    let value = format!("Kin r{round} cut {seed}");
+                    open_form(&mut term, &person.number);
+                    let part: String = value
+                        .chars()
+                        .take(rng.random_range(1..=value.chars().count()))
+                        .collect();
+                    typed_ever.push(value);
+                    // Key by key, so the cut can fall between two keystroke drafts.
+                    for c in part.chars() {
+                        term.send(&c.to_string());
+                    }
+                    std::thread::sleep(pause);
+                }
+                Cut::Saving => {
+                    let value = format!("Kin r{round} inflight {seed}");
+                    open_form(&mut term, &person.number);
+                    term.send(&value);
+                    typed_ever.push(value.clone());
+                    term.wait_for(&value);
+                    // The kill leaves with F2 and lands 0-2.5 ms later: a save commits within about 2 ms here, so
+                    // some cuts fall before the commit and some after (the counts show both).
+                    let pid = term.pid();
+                    let early = Duration::from_micros(rng.random_range(0..2500));
+                    let kill = std::thread::spawn(move || {
+                        std::thread::sleep(early);
+                        sigkill(pid)
+                    });
+                    term.send(keys::F2);
+                    assert!(kill.join().unwrap(), "SIGKILL to {pid} failed");
+                    in_flight = Some(value);
+                }
+                Cut::Idle | Cut::Stuck => std::thread::sleep(pause),
+            }
+            if !matches!(cut, Cut::Saving) {
+                term.kill_hard();
+            }
+            term.wait_exit();
+            (cut, in_flight)
+        }));
+        let (cut, in_flight) = match session {
+            Ok(done) => done,
+            Err(_) => {
+                eprintln!("round {round}: stuck; the terminal was closed and the program killed");
+                counts.stuck_rounds += 1;
+                // Whatever was typed last may or may not have been saved.
+                (Cut::Stuck, typed_ever.last().cloned())
+            }
+        };
         if !killer.join().unwrap() {
             counts.loads_killed += 1;
         }
@@ -392,7 +410,7 @@ fn power_cut_rounds_from_the_environment() {
     println!(
         "rounds {} | saves confirmed {} | unconfirmed saves that landed {} | that did not {} | estate loads killed before they finished {} | \
          lost answers {} | duplicated {} | wrong values {} | integrity failures {} | audit chain failures {} | \
-         partial loads {} | bad drafts {}",
+         partial loads {} | bad drafts {} | stuck rounds {}",
         counts.rounds,
         counts.saves_confirmed,
         counts.unconfirmed_landed,
@@ -404,7 +422,8 @@ fn power_cut_rounds_from_the_environment() {
         counts.integrity_failures,
         counts.chain_failures,
         counts.partial_loads,
-        counts.bad_drafts
+        counts.bad_drafts,
+        counts.stuck_rounds
     );
     assert_eq!(counts.rounds, rounds, "{counts:?}");
     assert_eq!(counts.failures(), 0, "{counts:?}");

@@ -85,7 +85,7 @@ pub enum StoreError {
     Io { path: PathBuf, reason: String },
     /// The write lock stayed with other stations for the whole [`WRITE_BUDGET`]; this write was not made and
     /// whatever the caller holds (a form, a draft) is untouched, so the same save can simply be tried again.
-    #[error("another station is saving (waited {} s); nothing was lost, try again", .waited.as_secs())]
+    #[error("another station is saving; nothing was lost, try again")]
     Busy { waited: Duration },
     #[error("database: {}", describe_sql(.0))]
     Sql(rusqlite::Error),

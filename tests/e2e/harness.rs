@@ -78,9 +78,12 @@ pub struct Term {
     status: Option<ExitStatus>,
 }
 
-/// The `warden` binary cargo built for these tests.
+/// The `warden` binary cargo built for these tests, or `WARDEN_TEST_BINARY`: a long run (scripts/power-cut.sh)
+/// uses a copy, so that a rebuild in the same tree cannot replace the binary under it mid-run.
 pub fn binary() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_warden"))
+    std::env::var_os("WARDEN_TEST_BINARY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_warden")))
 }
 
 impl Term {
