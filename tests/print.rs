@@ -96,6 +96,81 @@ fn every_report_matches_its_golden_text_on_the_demo_data() {
     }
 }
 
+/// A copy of the demo with three people in IGA01 classified: one review overdue, one due this week, one not due.
+fn assessed_demo(dir: &Path) -> PathBuf {
+    use warden::domain::forms::{Answers, Registry, Value};
+    use warden::store::{Actor, Subject};
+    let path = demo_copy(dir);
+    let mut store = Store::open(&path).unwrap();
+    let actor = |d: u32| {
+        Actor::new(
+            "assessor",
+            Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap()
+                + chrono::Duration::days(i64::from(d)),
+        )
+    };
+    let mut reg = Registry::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("forms")).unwrap();
+    store.register_forms(&actor(0), &mut reg).unwrap();
+    let form = reg.get("custody_initial").unwrap().clone();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let ids: Vec<i64> = conn
+        .prepare("SELECT p.id FROM prisoner p JOIN facility f ON f.id = p.facility_id WHERE f.code = 'IGA01' AND p.in_custody = 1 ORDER BY p.id LIMIT 3")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let t = |s: &str| Value::Text(s.into());
+    // (assessed on, escape risk flagged: a mandatory maximum reviewed at 6 months; otherwise minimum at 12)
+    let plan = [
+        ("2025-11-01", false),
+        ("2026-05-27", true),
+        ("2026-10-01", false),
+    ];
+    for (id, (on, escape)) in ids.iter().zip(plan) {
+        let answers: Answers = [
+            ("sex", t("male")),
+            (
+                "date_of_birth",
+                Value::Date(chrono::NaiveDate::from_ymd_opt(1990, 3, 14).unwrap()),
+            ),
+            ("escape_risk_flag", Value::Bool(escape)),
+            ("detainer", Value::Bool(false)),
+            ("institutional_violence", t("none")),
+            ("offence_severity", t("moderate")),
+            ("prior_violence", t("low")),
+            ("escape_history", t("none")),
+            ("substance_misuse", t("some")),
+            ("prior_convictions", t("one")),
+            ("time_to_release", t("1_to_5y")),
+            ("stability", Value::List(vec!["work".into()])),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        let a = store
+            .start_assessment(&actor(1), &form, Subject::Prisoner(*id), &answers)
+            .unwrap();
+        let day = chrono::NaiveDate::parse_from_str(on, "%Y-%m-%d").unwrap();
+        store.finalise_assessment(&actor(2), a, day, None).unwrap();
+    }
+    path
+}
+
+#[test]
+fn reviews_and_classification_golden_with_assessments() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&assessed_demo(dir.path())).unwrap();
+    for kind in [Kind::Reviews, Kind::Classification, Kind::Mandela] {
+        let mut p = params(&store, Some("IGA01"));
+        p.vep = true;
+        let doc = report::build(&store, kind, &p).unwrap();
+        let text =
+            String::from_utf8(print::render(&doc, Format::Text, Paper::A4).unwrap()).unwrap();
+        golden(&format!("{}_assessed.txt", kind.as_str()), &text);
+    }
+}
+
 #[test]
 fn vep_figures_appear_only_when_allowed() {
     let store = Store::open(demo()).unwrap();

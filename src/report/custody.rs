@@ -25,16 +25,14 @@ pub(super) fn reviews(store: &Store, p: &Params, doc: &mut Document) -> Result<(
         Column::left("Due", 10),
         Column::right("Days", 5),
         Column::left("Number", 21),
-        Column::wrapped("Name", 18),
+        Column::wrapped("Name", 16),
         Column::left("Facility", 8),
-        Column::wrapped("Form / level", 13),
+        Column::wrapped("Level / form", 15),
     ]);
     for r in &rows {
         let late = (today - r.next_review).num_days();
-        let what = match &r.custody_level {
-            Some(level) => format!("{} {level}", r.form_id),
-            None => r.form_id.clone(),
-        };
+        // A custody assessment is known by its level; any other form by its name.
+        let what = r.custody_level.clone().unwrap_or_else(|| r.form_id.clone());
         t.row([
             r.next_review.to_string(),
             if late > 0 {
