@@ -107,7 +107,10 @@ fn refer_waitlist_place_mark_and_see_participation_by_keystrokes() {
     insta::assert_snapshot!("refer_prompt", d.screen());
     d.key(KeyCode::F(2));
     let s = d.screen();
-    assert!(s.contains("referred to Adult literacy"), "{s}");
+    assert!(
+        s.contains("Referred to Adult literacy: now on its waitlist."),
+        "{s}"
+    );
     assert!(
         !s.lines()
             .any(|l| l.starts_with(">suggested") || l.starts_with(" suggested ")),

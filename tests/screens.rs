@@ -504,9 +504,9 @@ fn officers_cannot_edit_the_estate() {
 #[test]
 fn user_admin_screens() {
     both(|d, _| {
-        // Staff accounts comes after the four everyday entries and the three assessment queues.
+        // Staff accounts comes after the four everyday entries, programmes and the three assessment queues.
         d.login("admin");
-        for _ in 0..7 {
+        for _ in 0..8 {
             d.key(KeyCode::Down);
         }
         d.key(KeyCode::Enter);

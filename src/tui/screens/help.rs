@@ -1,4 +1,5 @@
-//! The help popup: what the screen beneath is for, and every key, drawn from the key-binding table.
+//! The help popup: what the screen beneath is for, its own keys with the words its footer uses, and the keys
+//! that work everywhere, all drawn from the key-binding table.
 
 use super::{Ctx, Outcome, Screen};
 use crate::tui::keymap::{Action, BINDINGS, Scope};
@@ -12,8 +13,32 @@ pub struct HelpScreen {
     about: String,
     text: &'static str,
     scope: Scope,
+    /// The screen's own actions with its words for them; empty lists every binding.
+    own: Vec<(Action, &'static str)>,
     scroll: u16,
 }
+
+/// Keys that mean the same on every screen, listed after a screen's own.
+const EVERYWHERE: &[Action] = &[
+    Action::Help,
+    Action::Back,
+    Action::Select,
+    Action::Up,
+    Action::Down,
+    Action::Left,
+    Action::Right,
+    Action::PageUp,
+    Action::PageDown,
+    Action::Home,
+    Action::End,
+    Action::NextField,
+    Action::PrevField,
+    Action::Save,
+    Action::Search,
+    Action::Logout,
+    Action::Quit,
+    Action::Redraw,
+];
 
 impl HelpScreen {
     pub fn for_screen(screen: Option<&dyn Screen>) -> HelpScreen {
@@ -22,34 +47,54 @@ impl HelpScreen {
                 about: s.title(),
                 text: s.help(),
                 scope: s.scope(),
+                own: s
+                    .footer()
+                    .into_iter()
+                    .map(|a| (a, s.footer_word(a)))
+                    .collect(),
                 scroll: 0,
             },
             None => HelpScreen {
                 about: "warden".into(),
                 text: "",
                 scope: Scope::Browse,
+                own: Vec::new(),
                 scroll: 0,
             },
         }
     }
 
     fn key_lines(&self, theme: &Theme) -> Vec<Line<'static>> {
-        // One line per action, listing every key bound to it in this scope.
+        // One entry per action, listing every key bound to it in this scope: the screen's own first, in its
+        // words, then the keys that work everywhere.
+        let listed: Vec<(Action, &'static str)> = if self.own.is_empty() {
+            BINDINGS
+                .iter()
+                .map(|b| (b.action, b.action.describe()))
+                .collect()
+        } else {
+            self.own
+                .iter()
+                .copied()
+                .chain(EVERYWHERE.iter().map(|a| (*a, a.describe())))
+                .collect()
+        };
         let mut seen: Vec<Action> = Vec::new();
         let mut cells = Vec::new();
-        for b in BINDINGS {
-            if !(b.scope == Scope::Any || b.scope == self.scope) || seen.contains(&b.action) {
+        for (action, word) in listed {
+            if seen.contains(&action) {
                 continue;
             }
-            seen.push(b.action);
             let keys: Vec<&str> = BINDINGS
                 .iter()
-                .filter(|o| {
-                    o.action == b.action && (o.scope == Scope::Any || o.scope == self.scope)
-                })
+                .filter(|o| o.action == action && (o.scope == Scope::Any || o.scope == self.scope))
                 .map(|o| o.label)
                 .collect();
-            cells.push((keys.join("/"), b.action.describe()));
+            if keys.is_empty() {
+                continue;
+            }
+            seen.push(action);
+            cells.push((keys.join("/"), word));
         }
         // Three columns so the whole table fits at 80x24 as it grows.
         let third = cells.len().div_ceil(3);

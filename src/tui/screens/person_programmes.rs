@@ -94,7 +94,7 @@ impl PersonProgrammesScreen {
                     if decline {
                         format!("{name} declined for {who}.")
                     } else {
-                        format!("{who} referred to {name}; the programme's waitlist shows them.")
+                        format!("Referred to {name}: now on its waitlist.")
                     }
                 })
                 .map_err(|e| e.to_string())

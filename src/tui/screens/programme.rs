@@ -440,8 +440,8 @@ impl Screen for ProgrammeScreen {
         let (header, rows, empty) = match self.tab {
             Tab::Group => (
                 columns(&[
-                    ("Number", 15),
-                    ("Name", 24),
+                    ("Number", 20),
+                    ("Name", 19),
                     ("Cell", 10),
                     ("Since", 10),
                     ("Attended", 14),
@@ -457,8 +457,8 @@ impl Screen for ProgrammeScreen {
                         let since = r.allocated_on.map(|d| d.to_string()).unwrap_or_default();
                         let mark = if r.override_reason.is_some() { "*" } else { "" };
                         columns(&[
-                            (&r.number, 15),
-                            (&name, 24),
+                            (&r.number, 20),
+                            (&name, 19),
                             (&cell, 10),
                             (&since, 10),
                             (&format!("{}{mark}", percent_text(part)), 14),
@@ -470,10 +470,10 @@ impl Screen for ProgrammeScreen {
             Tab::Waitlist => (
                 columns(&[
                     ("#", 2),
-                    ("Number", 14),
-                    ("Name", 17),
+                    ("Number", 20),
+                    ("Name", 16),
                     ("Status", 10),
-                    ("Why here", 32),
+                    ("Why here", 26),
                 ]),
                 self.waitlist
                     .iter()
@@ -481,10 +481,10 @@ impl Screen for ProgrammeScreen {
                     .map(|(i, (r, why))| {
                         columns(&[
                             (&(i + 1).to_string(), 2),
-                            (&r.number, 14),
-                            (&r.name, 17),
+                            (&r.number, 20),
+                            (&r.name, 16),
                             (r.status.as_str(), 10),
-                            (why, 32),
+                            (why, 26),
                         ])
                     })
                     .collect(),
@@ -528,14 +528,27 @@ impl Screen for ProgrammeScreen {
                 "No sessions this week (Left/Right for another week).",
             ),
         };
+        // The waitlist's reasons are longer than their column: the selected one is spelled out under the list.
+        let list_height = area.height.saturating_sub(6);
+        if self.tab == Tab::Waitlist
+            && let Some((r, why)) = self.waitlist.get(self.selection.index)
+        {
+            frame.render_widget(
+                Paragraph::new(Line::from(text::fit(
+                    &format!("{}: {}, {why}", r.number, r.status.as_str()),
+                    area.width.saturating_sub(1) as usize,
+                ))),
+                Rect::new(
+                    area.x + 1,
+                    area.y + 5 + list_height,
+                    area.width.saturating_sub(1),
+                    1,
+                ),
+            );
+        }
         render_rows(
             frame,
-            Rect::new(
-                area.x,
-                area.y + 5,
-                area.width,
-                area.height.saturating_sub(5),
-            ),
+            Rect::new(area.x, area.y + 5, area.width, list_height),
             theme,
             Some(&header),
             &rows,

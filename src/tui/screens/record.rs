@@ -192,8 +192,11 @@ impl Screen for RecordScreen {
         // Only supervisors may segregate (domain/auth); for them the key takes the place of Down in the footer.
         let segregate = crate::domain::auth::may(self.role, Permission::Segregate)
             && (self.row.prisoner.in_custody || self.segregation.is_some());
+        // In custody the record offers more than fits: Down (it scrolls) and Esc are left to the help screen.
         let mut keys = if segregate {
             vec![Action::Segregate]
+        } else if self.row.prisoner.in_custody {
+            vec![]
         } else {
             vec![Action::Down]
         };
@@ -201,11 +204,11 @@ impl Screen for RecordScreen {
             keys.extend([
                 Action::Edit,
                 Action::Assess,
-                Action::Programmes,
                 Action::MoveCell,
                 Action::KeepApart,
                 Action::Transfer,
                 Action::Release,
+                Action::Programmes,
             ]);
         } else {
             keys.extend([Action::Edit, Action::KeepApart]);

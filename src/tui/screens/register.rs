@@ -195,8 +195,8 @@ impl Screen for RegisterScreen {
             .map(|l| {
                 let mark = l.outcome.map_or("-", |o| o.label());
                 columns(&[
-                    (&l.referral.number, 15),
-                    (&l.referral.name, 24),
+                    (&l.referral.number, 20),
+                    (&l.referral.name, 19),
                     (l.referral.cell.as_deref().unwrap_or(""), 8),
                     (mark, 12),
                     (&l.comment, 16),
@@ -204,8 +204,8 @@ impl Screen for RegisterScreen {
             })
             .collect();
         let header = columns(&[
-            ("Number", 15),
-            ("Name", 24),
+            ("Number", 20),
+            ("Name", 19),
             ("Cell", 8),
             ("Mark", 12),
             ("Comment", 16),

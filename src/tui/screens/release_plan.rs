@@ -351,8 +351,8 @@ impl Screen for ReleasesDueScreen {
                 columns(&[
                     (&r.expected_release.to_string(), 10),
                     (&r.facility, 5),
-                    (&r.number, 14),
-                    (&r.name, 20),
+                    (&r.number, 20),
+                    (&r.name, 14),
                     (if r.has_plan { "yes" } else { "NO" }, 4),
                     (if r.documents_ready { "yes" } else { "no" }, 4),
                     (&r.aftercare.to_string(), 5),
@@ -363,8 +363,8 @@ impl Screen for ReleasesDueScreen {
         let header = columns(&[
             ("Release", 10),
             ("Fac", 5),
-            ("Number", 14),
-            ("Name", 20),
+            ("Number", 20),
+            ("Name", 14),
             ("Plan", 4),
             ("Docs", 4),
             ("Refs", 5),

@@ -138,9 +138,9 @@ impl Screen for UnlockScreen {
                     (flag, 1),
                     (&l.session.starts.format("%H:%M").to_string(), 5),
                     (&cell, 9),
-                    (&l.person.number, 14),
-                    (&l.person.name, 17),
-                    (&to, 28),
+                    (&l.person.number, 20),
+                    (&l.person.name, 14),
+                    (&to, 25),
                 ])
             })
             .collect();
@@ -148,9 +148,9 @@ impl Screen for UnlockScreen {
             ("!", 1),
             ("Out", 5),
             ("Unit/cell", 9),
-            ("Number", 14),
-            ("Name", 17),
-            ("To", 28),
+            ("Number", 20),
+            ("Name", 14),
+            ("To", 25),
         ]);
         let list_height = area.height.saturating_sub(4);
         render_rows(
