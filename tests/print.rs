@@ -421,6 +421,12 @@ fn lp_gets_the_printer_the_copies_and_the_bytes_and_every_print_is_audited() {
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let csv = std::fs::read_to_string(&out).unwrap();
+    #[cfg(unix)]
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&out).unwrap().permissions())
+            & 0o777,
+        0o600
+    );
     assert!(
         csv.starts_with("Code,Facility,Remand,Median,Longest,>90d,>180d,>365d\r\n"),
         "{csv}"

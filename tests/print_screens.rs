@@ -189,6 +189,14 @@ fn printing_to_a_file_from_the_preview_is_audited_and_remembered() {
         .map(|e| e.unwrap().path())
         .collect();
     assert_eq!(files.len(), 1, "{files:?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        // Reports name people: as private as the database (owner-only by default).
+        assert_eq!(mode(&files[0]), 0o600);
+        assert_eq!(mode(&prints), 0o700);
+    }
     let name = files[0].file_name().unwrap().to_string_lossy().into_owned();
     assert_eq!(name, "segregation-20261125-090000.pdf");
     let bytes = std::fs::read(&files[0]).unwrap();

@@ -146,10 +146,11 @@ pub fn run(db: &Path, args: PrintArgs) -> Result<ExitCode> {
         }
     }
     // Open the file before the work, so an unwritable path is refused at once and names the option.
+    let mode = store.file_access()?.mode();
     let file = match &args.out {
-        Some(path) => match std::fs::File::create(path) {
+        Some(path) => match print::sink::create_file(path, mode) {
             Ok(f) => Some(f),
-            Err(e) => return refuse(format!("--out {}: {e}", path.display())),
+            Err(e) => return refuse(format!("--out {e}")),
         },
         None => None,
     };
@@ -165,7 +166,12 @@ pub fn run(db: &Path, args: PrintArgs) -> Result<ExitCode> {
                 })?;
             Some(format!("written to {}", path.display()))
         }
-        (Some(d), _) => Some(print::sink::send(&bytes, d, &mut std::io::stdout().lock())?),
+        (Some(d), _) => Some(print::sink::send(
+            &bytes,
+            d,
+            &mut std::io::stdout().lock(),
+            mode,
+        )?),
         (None, _) => {
             let mut out = std::io::stdout().lock();
             match out.write_all(&bytes).and_then(|()| out.flush()) {

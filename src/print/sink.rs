@@ -161,15 +161,23 @@ pub fn lp_program() -> String {
     std::env::var("WARDEN_LP").unwrap_or_else(|_| "lp".into())
 }
 
-/// Sends rendered bytes; `terminal` receives passthrough output. Returns what happened, in words.
+/// Sends rendered bytes; `terminal` receives passthrough output, and a file is created with `file_mode` (the
+/// database's own: reports name people). Returns what happened, in words.
 pub fn send(
     bytes: &[u8],
     destination: &Destination,
     terminal: &mut dyn Write,
+    file_mode: u32,
 ) -> Result<String, PrintError> {
     match destination {
         Destination::File(path) => {
-            write_file(path, bytes)?;
+            let mut f = create_file(path, file_mode)?;
+            f.write_all(bytes)
+                .and_then(|()| f.flush())
+                .map_err(|e| PrintError::File {
+                    path: path.to_path_buf(),
+                    reason: e.to_string(),
+                })?;
             Ok(format!("written to {}", path.display()))
         }
         Destination::Printer { name, copies } => lp(&lp_program(), name.as_deref(), *copies, bytes),
@@ -183,9 +191,28 @@ pub fn send(
     }
 }
 
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), PrintError> {
-    std::fs::write(path, bytes).map_err(|e| PrintError::File {
+/// Creates (or empties) `path` with `mode` on Unix, so a printed report is no more readable than the database.
+pub fn create_file(path: &Path, mode: u32) -> Result<std::fs::File, PrintError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
+    #[cfg(not(unix))]
+    let _ = mode;
+    options.open(path).map_err(|e| PrintError::File {
         path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
+}
+
+/// Creates `dir` (and its parents) for printed files: the file mode plus search permission where it can be read.
+pub fn create_dir(dir: &Path, file_mode: u32) -> Result<(), PrintError> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, file_mode | ((file_mode & 0o444) >> 2));
+    builder.create(dir).map_err(|e| PrintError::File {
+        path: dir.to_path_buf(),
         reason: e.to_string(),
     })
 }

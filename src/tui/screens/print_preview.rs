@@ -180,15 +180,23 @@ impl PrintPreview {
             ctx.error(format!("Not printed: {e}"));
             return;
         }
+        // Printed files are as private as the database they come from.
+        let mode = match ctx.store.file_access() {
+            Ok(access) => access.mode(),
+            Err(e) => {
+                ctx.error(format!("Not printed: {e}"));
+                return;
+            }
+        };
         if let Destination::File(path) = &destination
             && let Some(dir) = path.parent()
-            && let Err(e) = std::fs::create_dir_all(dir)
+            && let Err(e) = print::sink::create_dir(dir, mode)
         {
-            ctx.error(format!("Not printed: {}: {e}", dir.display()));
+            ctx.error(format!("Not printed: {e}"));
             return;
         }
         let sent = print::render(&self.doc, self.format, self.paper).and_then(|bytes| {
-            print::sink::send(&bytes, &destination, &mut std::io::stdout())
+            print::sink::send(&bytes, &destination, &mut std::io::stdout(), mode)
                 .map(|s| (s, bytes.len()))
         });
         let (said, bytes) = match sent {
