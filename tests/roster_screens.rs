@@ -276,6 +276,18 @@ fn the_timetable_and_the_unlock_list_show_the_week() {
         "{s}"
     );
     insta::assert_snapshot!("unlock_list", s);
+    // Printed as shown: the preview of the same list, with the page header.
+    d.ctrl('p');
+    let s = d.screen();
+    assert!(
+        s.contains("Unlock list") && s.contains("Page 1 of 1"),
+        "{s}"
+    );
+    assert!(
+        s.contains("Adult literacy, Classroom 1") && s.contains("[ ]"),
+        "{s}"
+    );
+    insta::assert_snapshot!("unlock_print_preview", s);
 }
 
 #[test]

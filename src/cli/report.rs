@@ -28,6 +28,15 @@ pub struct PrintArgs {
     /// Last day of the period (YYYY-MM-DD)
     #[arg(long, value_name = "DATE", requires = "from")]
     pub to: Option<String>,
+    /// The day of the unlock list or the attendance sheets (YYYY-MM-DD; default: today)
+    #[arg(long, value_name = "DATE")]
+    pub day: Option<String>,
+    /// One unit, by its code, for the unlock list
+    #[arg(long, value_name = "CODE")]
+    pub unit: Option<String>,
+    /// The prison number whose timetable to print
+    #[arg(long, value_name = "NUMBER")]
+    pub prisoner: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Paper size for PDF
@@ -56,6 +65,9 @@ impl PrintArgs {
             week: None,
             from: None,
             to: None,
+            day: None,
+            unit: None,
+            prisoner: None,
             format: Format::Text,
             paper: Paper::A4,
             out: None,
@@ -122,6 +134,19 @@ pub fn run(db: &Path, args: PrintArgs) -> Result<ExitCode> {
             (Ok(_), Ok(_)) => return refuse("--from: the period starts after --to"),
             (Err(e), _) | (_, Err(e)) => return refuse(crate::domain::text::display(&e)),
         }
+    }
+    if let Some(day) = &args.day {
+        match date("--day", day) {
+            Ok(d) => params.day = d,
+            Err(e) => return refuse(crate::domain::text::display(&e)),
+        }
+    }
+    params.unit = args.unit.as_ref().map(|u| u.trim().to_string());
+    params.prisoner = args.prisoner.as_ref().map(|n| n.trim().to_string());
+    if args.report == Kind::Timetable && params.prisoner.is_none() {
+        return refuse(
+            "--prisoner: the timetable is one person's; name them with --prisoner NUMBER",
+        );
     }
     let destination = if let Some(path) = &args.out {
         Some(Destination::File(path.clone()))

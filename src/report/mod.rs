@@ -1,6 +1,7 @@
 //! Reports as `print::Document`s, for the screen and every printed format alike: placements that break a hard
 //! rule, occupancy and overcrowding, segregation durations (Mandela Rules 43-45), reviews due and overdue,
-//! classification distribution, days on remand, and the Mandela compliance summary.
+//! classification distribution, days on remand, the Mandela compliance summary, and the roster reports
+//! (programme roster, unlock list, attendance sheets, participation, a person's timetable).
 //!
 //! A new report is a `Kind`, a title, and a function from the store and `Params` to a `Document`; the CLI, the
 //! report screen and the print preview pick it up from `Kind::ALL`.
@@ -8,6 +9,7 @@
 mod custody;
 mod estate;
 mod mandela;
+mod rosters;
 
 use crate::domain::estate::Facility;
 use crate::print::{Block, Document, Table, plain};
@@ -42,10 +44,22 @@ pub enum Kind {
     Remand,
     /// Mandela Rules compliance: separation breaches, segregation past 15 days, late classification
     Mandela,
+    /// A facility's programme sessions for the week, each with its group
+    Roster,
+    /// Who leaves which unit for a programme on a day (--day, --unit), with alerts
+    Unlock,
+    /// The registers of a day's sessions (--day): marks recorded, boxes to tick where not
+    Attendance,
+    /// Places, completions, withdrawals, waiting and attendance by programme
+    Participation,
+    /// One person's programme sessions for the week, with court dates (--prisoner)
+    Timetable,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    /// Every report that needs no person named: the report screen's list. The timetable is printed from the
+    /// person's own programmes screen or with `--prisoner`.
+    pub const ALL: [Kind; 11] = [
         Kind::Placements,
         Kind::Overcrowding,
         Kind::Segregation,
@@ -53,6 +67,10 @@ impl Kind {
         Kind::Classification,
         Kind::Remand,
         Kind::Mandela,
+        Kind::Roster,
+        Kind::Unlock,
+        Kind::Attendance,
+        Kind::Participation,
     ];
 
     pub fn title(self) -> &'static str {
@@ -64,6 +82,11 @@ impl Kind {
             Kind::Classification => "Classification distribution",
             Kind::Remand => "Days on remand by facility",
             Kind::Mandela => "Mandela Rules compliance summary",
+            Kind::Roster => "Programme roster",
+            Kind::Unlock => "Unlock list",
+            Kind::Attendance => "Attendance sheets",
+            Kind::Participation => "Programme participation and completion",
+            Kind::Timetable => "Timetable",
         }
     }
 
@@ -77,6 +100,11 @@ impl Kind {
             Kind::Classification => "classification",
             Kind::Remand => "remand",
             Kind::Mandela => "mandela",
+            Kind::Roster => "roster",
+            Kind::Unlock => "unlock",
+            Kind::Attendance => "attendance",
+            Kind::Participation => "participation",
+            Kind::Timetable => "timetable",
         }
     }
 }
@@ -92,6 +120,12 @@ pub struct Params {
     pub printed_by: String,
     /// May the reader see violent-extremist breakdowns (`Permission::ViewVepFigures`)?
     pub vep: bool,
+    /// The day of the day-by-day reports (unlock list, attendance sheets); today unless chosen.
+    pub day: NaiveDate,
+    /// One unit's code, for the unlock list.
+    pub unit: Option<String>,
+    /// A prison number, for the timetable.
+    pub prisoner: Option<String>,
 }
 
 impl Params {
@@ -105,6 +139,9 @@ impl Params {
             now,
             printed_by: printed_by.into(),
             vep: false,
+            day: now.date_naive(),
+            unit: None,
+            prisoner: None,
         }
     }
 
@@ -167,6 +204,11 @@ pub fn build(store: &Store, kind: Kind, params: &Params) -> Result<Document> {
         Kind::Classification => custody::classification(store, params, &mut doc)?,
         Kind::Remand => custody::remand(store, params, &mut doc)?,
         Kind::Mandela => mandela::summary(store, params, &mut doc)?,
+        Kind::Roster => rosters::programme_roster(store, params, &mut doc)?,
+        Kind::Unlock => rosters::unlock_list(store, params, &mut doc)?,
+        Kind::Attendance => rosters::attendance_sheets(store, params, &mut doc)?,
+        Kind::Participation => rosters::participation(store, params, &mut doc)?,
+        Kind::Timetable => rosters::timetable(store, params, &mut doc)?,
     }
     Ok(doc)
 }

@@ -36,6 +36,14 @@ impl Driver {
         self
     }
 
+    pub fn ctrl(&mut self, c: char) -> &mut Self {
+        self.app.handle_key(
+            KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL),
+            fixture::t0(),
+        );
+        self
+    }
+
     pub fn text(&mut self, s: &str) -> &mut Self {
         for c in s.chars() {
             self.key(KeyCode::Char(c));

@@ -26,6 +26,7 @@ enum Row {
 
 pub struct PersonProgrammesScreen {
     prisoner_id: i64,
+    number: String,
     who: String,
     rows: Vec<Row>,
     timetable: bool,
@@ -39,6 +40,7 @@ impl PersonProgrammesScreen {
     pub fn new(row: &PrisonerRow, ctx: &mut Ctx) -> PersonProgrammesScreen {
         let mut s = PersonProgrammesScreen {
             prisoner_id: row.prisoner.id,
+            number: row.prisoner.number.clone(),
             who: format!("{} {}", row.prisoner.number, row.prisoner.full_name()),
             rows: Vec::new(),
             timetable: false,
@@ -136,7 +138,12 @@ impl Screen for PersonProgrammesScreen {
 
     fn footer(&self) -> Vec<Action> {
         if self.timetable {
-            vec![Action::NextField, Action::Right, Action::Back]
+            vec![
+                Action::NextField,
+                Action::Right,
+                Action::Print,
+                Action::Back,
+            ]
         } else {
             vec![
                 Action::Refer,
@@ -163,7 +170,7 @@ impl Screen for PersonProgrammesScreen {
          their needs and that nobody has acted on yet. f refers them (they join the programme's waitlist); d \
          declines a suggestion with a reason so it is not suggested again. Below are every referral and place \
          with its status and attendance so far; places are given on the programme's screen, where the checks \
-         run. Tab shows the person's timetable for a week, with court dates; Left/Right change the week. e opens \
+         run. Tab shows the person's timetable for a week, with court dates; Left/Right change the week, Ctrl-P prints it. e opens \
          the pre-release plan."
     }
 
@@ -182,6 +189,13 @@ impl Screen for PersonProgrammesScreen {
                 ctx,
             ))),
             Action::Withdraw if !self.timetable => self.refer(true, ctx),
+            Action::Print => {
+                let (number, from) = (self.number.clone(), self.monday);
+                super::programmes::preview(crate::report::Kind::Timetable, ctx, |p| {
+                    p.prisoner = Some(number);
+                    p.from = from;
+                })
+            }
             Action::Left | Action::Right if self.timetable => {
                 self.monday += Duration::days(if action == Action::Right { 7 } else { -7 });
                 self.resume(ctx);

@@ -16,6 +16,31 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+/// Opens the print preview of a roster report with the parameters a roster screen sets (facility, day, unit,
+/// person); the rest as the report screen would: this week, VEP figures only where allowed.
+pub fn preview(
+    kind: crate::report::Kind,
+    ctx: &mut Ctx,
+    set: impl FnOnce(&mut crate::report::Params),
+) -> Outcome {
+    let mut params = crate::report::Params::new(ctx.now, ctx.session.name.clone());
+    params.vep = ctx
+        .session
+        .may(crate::domain::auth::Permission::ViewVepFigures);
+    set(&mut params);
+    match crate::report::build(ctx.store, kind, &params) {
+        Ok(doc) => Outcome::Push(Box::new(super::print_preview::PrintPreview::new(
+            kind.as_str(),
+            doc,
+            ctx,
+        ))),
+        Err(e) => {
+            ctx.error(format!("Cannot make the report: {e}"));
+            Outcome::Handled
+        }
+    }
+}
+
 pub struct ProgrammesScreen {
     facilities: Vec<(i64, String, String)>,
     current: usize,
@@ -101,6 +126,7 @@ impl Screen for ProgrammesScreen {
             Action::Select,
             Action::Right,
             Action::Unlock,
+            Action::Print,
             Action::Search,
             Action::Back,
         ]
@@ -109,6 +135,7 @@ impl Screen for ProgrammesScreen {
     fn footer_word(&self, action: Action) -> &'static str {
         match action {
             Action::Right => "facility",
+            Action::Print => "print roster",
             Action::Search => "facilitator",
             other => other.describe(),
         }
@@ -118,7 +145,7 @@ impl Screen for ProgrammesScreen {
         "Every programme of one facility that has not ended: category, provider (prison staff or a named \
          organisation), places taken of the capacity, people waiting, and the weekly sessions. Left and Right \
          change facility. Enter opens a programme: its group, its waitlist in the order places are offered, and \
-         the week's sessions with their registers. u shows the unlock list. / narrows the list to programmes \
+         the week's sessions with their registers. u shows the unlock list; Ctrl-P prints the facility's roster for the week. / narrows the list to programmes \
          whose name or facilitator contains what you type (a facilitator's own list)."
     }
 
@@ -142,6 +169,11 @@ impl Screen for ProgrammesScreen {
                 self.selection = Selection::default();
                 self.resume(ctx);
                 Outcome::Handled
+            }
+            Action::Print => {
+                let facility = self.facilities.get(self.current).map(|f| f.0);
+                let facility = facility.and_then(|id| ctx.store.facility(id).ok().flatten());
+                preview(crate::report::Kind::Roster, ctx, |p| p.facility = facility)
             }
             Action::Unlock => match self.facilities.get(self.current) {
                 Some(&(id, ref code, _)) => Outcome::Push(Box::new(

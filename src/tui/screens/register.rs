@@ -17,6 +17,7 @@ use ratatui::widgets::Paragraph;
 
 pub struct RegisterScreen {
     programme: String,
+    facility_id: i64,
     room: String,
     session: Session,
     lines: Vec<RegisterLine>,
@@ -27,6 +28,7 @@ impl RegisterScreen {
     pub fn new(programme: &Programme, session: Session, ctx: &mut Ctx) -> RegisterScreen {
         let mut s = RegisterScreen {
             programme: format!("{} {}", programme.code, programme.name),
+            facility_id: programme.facility_id,
             room: programme.room.clone(),
             session,
             lines: Vec::new(),
@@ -122,7 +124,12 @@ impl Screen for RegisterScreen {
     }
 
     fn footer(&self) -> Vec<Action> {
-        vec![Action::AllAttended, Action::Select, Action::Back]
+        vec![
+            Action::AllAttended,
+            Action::Select,
+            Action::Print,
+            Action::Back,
+        ]
     }
 
     fn footer_word(&self, action: Action) -> &'static str {
@@ -137,13 +144,22 @@ impl Screen for RegisterScreen {
          then move to anyone who was not there and press Enter to record why: sick, refused, court, legal visit, \
          lockdown, transferred, released, or other (with a comment). Court, legal visits, lockdown and sickness \
          do not count against completion. Each mark is saved at once and written to the audit trail; a session \
-         in the future cannot be marked."
+         in the future cannot be marked. Ctrl-P prints the day's attendance sheets: marks where recorded, \
+         boxes to tick where not."
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         match action {
             Action::Back => Outcome::Pop,
             Action::AllAttended => self.all_attended(ctx),
+            Action::Print => {
+                let facility = ctx.store.facility(self.facility_id).ok().flatten();
+                let day = self.session.date;
+                super::programmes::preview(crate::report::Kind::Attendance, ctx, |p| {
+                    p.facility = facility;
+                    p.day = day;
+                })
+            }
             Action::Select => self.exception(ctx),
             other => {
                 if self.selection.handle(other, self.lines.len(), 10) {

@@ -59,7 +59,12 @@ impl Screen for UnlockScreen {
     }
 
     fn footer(&self) -> Vec<Action> {
-        vec![Action::Right, Action::NextField, Action::Back]
+        vec![
+            Action::Right,
+            Action::NextField,
+            Action::Print,
+            Action::Back,
+        ]
     }
 
     fn footer_word(&self, action: Action) -> &'static str {
@@ -73,12 +78,22 @@ impl Screen for UnlockScreen {
     fn help(&self) -> &'static str {
         "Who leaves their unit for a programme session on the day, in time order, with their cell, where they go \
          and alerts: a medical flag, or someone they must be kept apart from who is out at the same time. Left \
-         and Right change the day; Tab goes through the units (or every unit). Cancelled sessions are left out."
+         and Right change the day; Tab goes through the units (or every unit). Cancelled sessions are left out. \
+         Ctrl-P prints the list as shown, with boxes to tick out and back."
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         match action {
             Action::Back => Outcome::Pop,
+            Action::Print => {
+                let facility = ctx.store.facility(self.facility_id).ok().flatten();
+                let (day, unit) = (self.day, self.unit.map(|i| self.units[i].1.clone()));
+                super::programmes::preview(crate::report::Kind::Unlock, ctx, |p| {
+                    p.facility = facility;
+                    p.day = day;
+                    p.unit = unit;
+                })
+            }
             Action::Left | Action::Right => {
                 self.day += Duration::days(if action == Action::Right { 1 } else { -1 });
                 self.resume(ctx);
