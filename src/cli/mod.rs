@@ -7,6 +7,7 @@ mod demo;
 mod estate;
 mod forms;
 mod password;
+mod programmes;
 mod report;
 
 use anyhow::{Context, Result};
@@ -62,6 +63,9 @@ pub enum Command {
     /// Facilities, units and cells
     #[command(subcommand)]
     Estate(EstateCommand),
+    /// Intervention programmes: load a catalogue, list what runs
+    #[command(subcommand)]
+    Programmes(ProgrammesCommand),
     /// Print a report as 80-column text to standard output (the same as `warden print KIND`)
     Report {
         #[arg(value_enum)]
@@ -156,6 +160,19 @@ pub enum EstateCommand {
     },
 }
 
+#[derive(Subcommand, Debug)]
+pub enum ProgrammesCommand {
+    /// Add programmes from a TOML file (docs/ROSTERS.md; a dry run unless --apply, then all or nothing)
+    Load {
+        file: PathBuf,
+        /// Write them; without it, only check and report
+        #[arg(long)]
+        apply: bool,
+    },
+    /// Every programme not yet ended: facility, code, name, category, places taken, waiting, sessions
+    List,
+}
+
 fn parse_role(s: &str) -> Result<crate::domain::auth::Role, String> {
     s.parse()
 }
@@ -217,6 +234,10 @@ fn run(cli: Cli, db: &Path) -> Result<ExitCode> {
             estate::load(db, &file, apply)
         }
         Some(Command::Forms(FormsCommand::Check { files })) => forms::check(&files),
+        Some(Command::Programmes(ProgrammesCommand::Load { file, apply })) => {
+            programmes::load(db, &file, apply)
+        }
+        Some(Command::Programmes(ProgrammesCommand::List)) => programmes::list(db),
         Some(Command::Report { kind }) => report::run(db, report::PrintArgs::stdout(kind)),
         Some(Command::Print(args)) => report::run(db, args),
         Some(Command::Backup { to, force }) => backup::backup(db, &to, force),

@@ -7,6 +7,7 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 
 pub mod checks;
+pub mod file;
 pub mod release;
 #[cfg(test)]
 mod tests;

@@ -13,6 +13,7 @@ mod non_associations;
 mod occupancy;
 mod printing;
 mod prisoners;
+mod referrals;
 mod report_data;
 mod release_plans;
 mod reports;

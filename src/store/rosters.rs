@@ -294,55 +294,70 @@ fn record_event(tx: &Tx, id: i64, status: ReferralStatus, reason: &str) -> Resul
     Ok(())
 }
 
+fn insert_programme(tx: &Tx, p: &Programme) -> Result<i64> {
+    let taken: bool = tx
+        .prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM programme WHERE facility_id = ?1 AND code = ?2)",
+        )?
+        .query_row(params![p.facility_id, p.code.trim()], |r| r.get(0))?;
+    if taken {
+        return Err(invalid(format!(
+            "code: {} is already a programme here",
+            p.code.trim()
+        )));
+    }
+    tx.prepare_cached(
+        "INSERT INTO programme(facility_id, code, name, category, provider, facilitators, room, capacity,
+                               starts_on, ends_on, eligibility, completion_percent, vep_share_percent)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(params![
+        p.facility_id,
+        p.code.trim(),
+        p.name.trim(),
+        p.category.as_str(),
+        p.provider.trim(),
+        super::to_json(&p.facilitators),
+        p.room.trim(),
+        p.capacity,
+        p.starts_on.to_string(),
+        p.ends_on.to_string(),
+        super::to_json(&p.eligibility),
+        p.completion_percent,
+        p.vep_share_percent
+    ])?;
+    let id = tx.last_insert_rowid();
+    for s in &p.slots {
+        tx.prepare_cached(
+            "INSERT INTO programme_slot(programme_id, weekday, starts, ends) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![
+            id,
+            s.weekday,
+            s.starts.format("%H:%M").to_string(),
+            s.ends.format("%H:%M").to_string()
+        ])?;
+    }
+    let stored = programme_in(tx, id)?;
+    tx.audit::<(), _>("programme", id, "create", None, Some(&stored))?;
+    Ok(id)
+}
+
 impl Store {
     /// Adds a programme with its slots. The code is unique within the facility.
     pub fn add_programme(&mut self, actor: &Actor, p: &Programme) -> Result<i64> {
         p.validate().map_err(invalid)?;
+        self.write(actor, |tx| insert_programme(tx, p))
+    }
+
+    /// Adds several programmes in one transaction: all of them, or none if one is refused.
+    pub fn add_programmes(&mut self, actor: &Actor, all: &[Programme]) -> Result<Vec<i64>> {
+        for p in all {
+            p.validate()
+                .map_err(|e| invalid(format!("programme {}: {e}", p.code)))?;
+        }
         self.write(actor, |tx| {
-            let taken: bool = tx
-                .prepare_cached("SELECT EXISTS(SELECT 1 FROM programme WHERE facility_id = ?1 AND code = ?2)")?
-                .query_row(params![p.facility_id, p.code.trim()], |r| r.get(0))?;
-            if taken {
-                return Err(invalid(format!(
-                    "code: {} is already a programme here",
-                    p.code.trim()
-                )));
-            }
-            tx.prepare_cached(
-                "INSERT INTO programme(facility_id, code, name, category, provider, facilitators, room, capacity,
-                                       starts_on, ends_on, eligibility, completion_percent, vep_share_percent)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            )?
-            .execute(params![
-                p.facility_id,
-                p.code.trim(),
-                p.name.trim(),
-                p.category.as_str(),
-                p.provider.trim(),
-                super::to_json(&p.facilitators),
-                p.room.trim(),
-                p.capacity,
-                p.starts_on.to_string(),
-                p.ends_on.to_string(),
-                super::to_json(&p.eligibility),
-                p.completion_percent,
-                p.vep_share_percent
-            ])?;
-            let id = tx.last_insert_rowid();
-            for s in &p.slots {
-                tx.prepare_cached(
-                    "INSERT INTO programme_slot(programme_id, weekday, starts, ends) VALUES (?1, ?2, ?3, ?4)",
-                )?
-                .execute(params![
-                    id,
-                    s.weekday,
-                    s.starts.format("%H:%M").to_string(),
-                    s.ends.format("%H:%M").to_string()
-                ])?;
-            }
-            let stored = programme_in(tx, id)?;
-            tx.audit::<(), _>("programme", id, "create", None, Some(&stored))?;
-            Ok(id)
+            all.iter().map(|p| insert_programme(tx, p)).collect()
         })
     }
 
@@ -694,89 +709,6 @@ impl Store {
             .query_map(params![programme_id, status.as_str()], read_referral)?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
-    }
-
-    /// The history of one referral, oldest first.
-    pub fn referral_history(&self, referral_id: i64) -> Result<Vec<ReferralEvent>> {
-        let rows = self
-            .conn()
-            .prepare_cached(
-                "SELECT at, by, status, reason FROM referral_event WHERE referral_id = ?1 ORDER BY id",
-            )?
-            .query_map([referral_id], |r| {
-                Ok(ReferralEvent {
-                    at: r.get(0)?,
-                    by: r.get(1)?,
-                    status: word(ReferralStatus::parse, 2, r)?,
-                    reason: r.get(3)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
-    }
-
-    /// Programmes at the person's facility, not yet ended, that meet a need from their newest needs screen and
-    /// that nobody has acted on for them yet (referred, declined, completed ...).
-    pub fn suggestions_for(&self, prisoner_id: i64, today: NaiveDate) -> Result<Vec<Suggestion>> {
-        let facility: Option<i64> = self
-            .conn()
-            .prepare_cached("SELECT facility_id FROM prisoner WHERE id = ?1 AND in_custody = 1")?
-            .query_row([prisoner_id], |r| r.get(0))
-            .optional()?
-            .flatten();
-        let Some(facility) = facility else {
-            return Ok(Vec::new());
-        };
-        let needs = needs_of(self.conn(), prisoner_id)?;
-        let acted: Vec<i64> = self
-            .conn()
-            .prepare_cached("SELECT DISTINCT programme_id FROM referral WHERE prisoner_id = ?1")?
-            .query_map([prisoner_id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut out = Vec::new();
-        for p in self.programmes(facility, Some(today))? {
-            if acted.contains(&p.id) {
-                continue;
-            }
-            if let Some(need) = p.eligibility.needs.iter().find(|n| needs.contains(n)) {
-                out.push(Suggestion {
-                    need: need.clone(),
-                    programme: p,
-                });
-            }
-        }
-        Ok(out)
-    }
-
-    /// The waitlist in the order places are offered, each with why it stands there.
-    pub fn waitlist(
-        &self,
-        programme_id: i64,
-        today: NaiveDate,
-    ) -> Result<Vec<(ReferralRow, String)>> {
-        use crate::domain::roster::checks::{Waiting, waitlist_order};
-        let p = self.programme(programme_id)?;
-        let mut rows = self.programme_referrals(programme_id, ReferralStatus::Waitlisted)?;
-        rows.extend(self.programme_referrals(programme_id, ReferralStatus::Referred)?);
-        let mut waiting = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let needs = needs_of(self.conn(), r.prisoner_id)?;
-            waiting.push(Waiting {
-                referral_id: r.id,
-                referred_on: r.referred_on,
-                expected_release: r.expected_release,
-                needs_met: p
-                    .eligibility
-                    .needs
-                    .iter()
-                    .filter(|n| needs.contains(n))
-                    .count() as u32,
-            });
-        }
-        Ok(waitlist_order(&waiting, today)
-            .into_iter()
-            .map(|(i, why)| (rows[i].clone(), why))
-            .collect())
     }
 
     /// Attendance so far for one referral.
