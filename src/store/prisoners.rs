@@ -538,6 +538,7 @@ impl Store {
                 ..before.clone()
             };
             tx.write_prisoner(&after)?;
+            super::rosters::end_open_referrals(tx, prisoner_id, &format!("transferred to {}", target.code))?;
             tx.audit("prisoner", prisoner_id, "transfer", Some(&before), Some(&after))
         })
     }
@@ -580,6 +581,7 @@ impl Store {
                 ..before.clone()
             };
             tx.write_prisoner(&after)?;
+            super::rosters::end_open_referrals(tx, prisoner_id, "released")?;
             tx.audit(
                 "prisoner",
                 prisoner_id,

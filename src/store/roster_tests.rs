@@ -663,3 +663,51 @@ fn a_release_plan_shows_what_was_completed_and_what_is_still_open() {
     assert_eq!(plan.updated.unwrap().1, "programme");
     assert_eq!(plan.aftercare[0].organisation, "Prisoners' Aid");
 }
+
+#[test]
+fn release_and_transfer_end_places_and_referrals() {
+    let mut f = fixture();
+    let lit = f.programme("LIT1", 10, mon_wed());
+    let (a, b) = (f.admit(1, f.cell_a), f.admit(2, f.cell_a));
+    f.needs(a, &["need_literacy"]);
+    f.needs(b, &["need_literacy"]);
+    let ra = f.refer(lit, a);
+    f.allocate(ra).unwrap();
+    let rb = f.refer(lit, b);
+    let at = d("2026-11-25").and_hms_opt(15, 0, 0).unwrap();
+    f.store
+        .release(&staff("officer"), a, "High Court", "sentence served", at)
+        .unwrap();
+    let gul = f
+        .store
+        .add_facility(
+            &staff("admin"),
+            &Facility {
+                id: 0,
+                code: "GUL".into(),
+                name: "Gulu".into(),
+                region: "Northern".into(),
+                kind: FacilityKind::Men,
+                security: SecurityLevel::Medium,
+            },
+        )
+        .unwrap();
+    f.store
+        .transfer(&staff("officer"), b, gul, "Commissioner", "nearer home", at)
+        .unwrap();
+    for (referral, why) in [(ra, "released"), (rb, "transferred to GUL")] {
+        let history = f.store.referral_history(referral).unwrap();
+        let last = history.last().unwrap();
+        assert_eq!(
+            (last.status, last.reason.as_str()),
+            (ReferralStatus::Withdrawn, why)
+        );
+    }
+    assert!(
+        f.store
+            .unlock_list(f.luz, None, d("2026-11-30"))
+            .unwrap()
+            .is_empty()
+    );
+    assert!(f.store.verify_audit().unwrap().is_none());
+}

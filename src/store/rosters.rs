@@ -343,6 +343,33 @@ fn insert_programme(tx: &Tx, p: &Programme) -> Result<i64> {
     Ok(id)
 }
 
+/// Ends every open referral and place of someone leaving the facility (release, transfer), inside the
+/// transaction that moves them: a released person must never appear on an unlock list.
+pub(crate) fn end_open_referrals(tx: &Tx, prisoner_id: i64, reason: &str) -> Result<usize> {
+    let open: Vec<(i64, String)> = tx
+        .prepare_cached(
+            "SELECT id, status FROM referral WHERE prisoner_id = ?1
+               AND status IN ('referred','waitlisted','allocated')",
+        )?
+        .query_map([prisoner_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, from) in &open {
+        tx.prepare_cached(
+            "UPDATE referral SET status = 'withdrawn', updated_at = ?2, updated_by = ?3 WHERE id = ?1",
+        )?
+        .execute(params![id, time_text(tx.actor.at), tx.actor.name])?;
+        record_event(tx, *id, ReferralStatus::Withdrawn, reason)?;
+        tx.audit(
+            "referral",
+            *id,
+            "withdrawn",
+            Some(from),
+            Some(&("withdrawn", reason)),
+        )?;
+    }
+    Ok(open.len())
+}
+
 impl Store {
     /// Adds a programme with its slots. The code is unique within the facility.
     pub fn add_programme(&mut self, actor: &Actor, p: &Programme) -> Result<i64> {
