@@ -76,7 +76,17 @@ fn params(store: &Store, facility: Option<&str>) -> Params {
 #[test]
 fn every_report_matches_its_golden_text_on_the_demo_data() {
     let store = Store::open(demo()).unwrap();
-    for kind in Kind::ALL {
+    // The reports on the register and the estate; the roster reports have their goldens with the demo's rosters.
+    let kinds = [
+        Kind::Placements,
+        Kind::Overcrowding,
+        Kind::Segregation,
+        Kind::Reviews,
+        Kind::Classification,
+        Kind::Remand,
+        Kind::Mandela,
+    ];
+    for kind in kinds {
         // The placements report names hundreds of people on the demo; one facility keeps its golden readable.
         let facility = (kind == Kind::Placements).then_some("IGA01");
         let doc = report::build(&store, kind, &params(&store, facility)).unwrap();
