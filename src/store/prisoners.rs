@@ -538,7 +538,9 @@ impl Store {
                 ..before.clone()
             };
             tx.write_prisoner(&after)?;
-            super::rosters::end_open_referrals(tx, prisoner_id, &format!("transferred to {}", target.code))?;
+            let why = format!("transferred to {}", target.code);
+            super::rosters::end_open_referrals(tx, prisoner_id, &why)?;
+            super::segregation::end_on_leaving(tx, prisoner_id, at)?;
             tx.audit("prisoner", prisoner_id, "transfer", Some(&before), Some(&after))
         })
     }
@@ -582,6 +584,7 @@ impl Store {
             };
             tx.write_prisoner(&after)?;
             super::rosters::end_open_referrals(tx, prisoner_id, "released")?;
+            super::segregation::end_on_leaving(tx, prisoner_id, at)?;
             tx.audit(
                 "prisoner",
                 prisoner_id,

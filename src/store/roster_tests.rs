@@ -665,7 +665,7 @@ fn a_release_plan_shows_what_was_completed_and_what_is_still_open() {
 }
 
 #[test]
-fn release_and_transfer_end_places_and_referrals() {
+fn release_and_transfer_end_places_referrals_and_segregation() {
     let mut f = fixture();
     let lit = f.programme("LIT1", 10, mon_wed());
     let (a, b) = (f.admit(1, f.cell_a), f.admit(2, f.cell_a));
@@ -676,8 +676,19 @@ fn release_and_transfer_end_places_and_referrals() {
     let rb = f.refer(lit, b);
     let at = d("2026-11-25").and_hms_opt(15, 0, 0).unwrap();
     f.store
+        .start_segregation(
+            &staff("supervisor"),
+            a,
+            d("2026-11-20").and_hms_opt(8, 0, 0).unwrap(),
+            "own protection",
+        )
+        .unwrap();
+    f.store
         .release(&staff("officer"), a, "High Court", "sentence served", at)
         .unwrap();
+    // Segregation ends with the release, at its moment.
+    let ended = &f.store.segregations_of(a).unwrap()[0];
+    assert_eq!(ended.end, Some(at));
     let gul = f
         .store
         .add_facility(

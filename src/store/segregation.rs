@@ -100,27 +100,7 @@ impl Store {
         id: i64,
         end: NaiveDateTime,
     ) -> Result<Segregation> {
-        self.write(actor, |tx| {
-            let before = tx
-                .prepare_cached(&format!(
-                    "SELECT {COLUMNS} FROM segregation s WHERE s.id = ?1"
-                ))?
-                .query_row([id], read)
-                .optional()?
-                .ok_or_else(|| invalid(format!("no segregation placement {id}")))?;
-            if before.end.is_some() {
-                return Err(invalid("this placement has already ended"));
-            }
-            let after = Segregation {
-                end: Some(end),
-                ..before.clone()
-            };
-            after.validate().map_err(invalid)?;
-            tx.prepare_cached("UPDATE segregation SET ended_at = ?2, ended_by = ?3 WHERE id = ?1")?
-                .execute(params![id, end.format(TIME_FORMAT).to_string(), actor.name])?;
-            tx.audit("segregation", id, "end", Some(&before), Some(&after))?;
-            Ok(after)
-        })
+        self.write(actor, |tx| end_in(tx, id, end))
     }
 
     /// Open placements, longest first.
@@ -150,4 +130,44 @@ impl Store {
         let rows = stmt.query_map([prisoner_id], read)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// Ends placement `id` at `end` inside a transaction already open (ending it by hand, or a release).
+fn end_in(tx: &super::Tx, id: i64, end: NaiveDateTime) -> Result<Segregation> {
+    let before = tx
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM segregation s WHERE s.id = ?1"
+        ))?
+        .query_row([id], read)
+        .optional()?
+        .ok_or_else(|| invalid(format!("no segregation placement {id}")))?;
+    if before.end.is_some() {
+        return Err(invalid("this placement has already ended"));
+    }
+    let after = Segregation {
+        end: Some(end),
+        ..before.clone()
+    };
+    after.validate().map_err(invalid)?;
+    tx.prepare_cached("UPDATE segregation SET ended_at = ?2, ended_by = ?3 WHERE id = ?1")?
+        .execute(params![
+            id,
+            end.format(TIME_FORMAT).to_string(),
+            tx.actor.name
+        ])?;
+    tx.audit("segregation", id, "end", Some(&before), Some(&after))?;
+    Ok(after)
+}
+
+/// Leaving the facility (release, transfer) ends an open segregation placement at that moment: segregation is
+/// a measure inside one prison, and an open one would count days against someone who has left it.
+pub(crate) fn end_on_leaving(tx: &super::Tx, prisoner_id: i64, at: NaiveDateTime) -> Result<()> {
+    let open: Option<i64> = tx
+        .prepare_cached("SELECT id FROM segregation WHERE prisoner_id = ?1 AND ended_at IS NULL")?
+        .query_row([prisoner_id], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = open {
+        end_in(tx, id, at)?;
+    }
+    Ok(())
 }
