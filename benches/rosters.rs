@@ -1,5 +1,6 @@
 //! The roster issue's budgets on the national demo database: a facility's weekly roster with 1,000 allocations
-//! (<= 20 ms) and the allocation checks for one person and one programme, clashes included (<= 1 ms).
+//! (<= 20 ms) and the allocation checks for one person and one programme, clashes included (<= 1 ms); and the
+//! printing issue's: that roster as a printed report, text (<= 20 ms) and PDF (<= 200 ms).
 //! `cargo bench --bench rosters` (figures in docs/PERFORMANCE.md, "Rosters").
 //!
 //! The demo's own programmes are small; so the budget is met where it bites, the bench adds to the largest
@@ -224,6 +225,41 @@ fn allocation_check(bencher: Bencher) {
     });
 }
 
+fn roster_report(store: &Store, facility: i64) -> warden::print::Document {
+    let mut params = warden::report::Params::new(
+        Utc.with_ymd_and_hms(2026, 11, 25, 8, 0, 0).unwrap(),
+        "bench",
+    );
+    params.facility = store.facility(facility).expect("facility");
+    warden::report::build(store, warden::report::Kind::Roster, &params).expect("report")
+}
+
+/// Budget 20 ms: the week's roster, read and rendered as 80-column pages.
+#[divan::bench(sample_count = 30)]
+fn roster_as_text(bencher: Bencher) {
+    let (path, facility) = database();
+    let store = Store::open(path).expect("open");
+    bencher.bench_local(|| {
+        let doc = roster_report(&store, *facility);
+        warden::print::render(&doc, warden::print::Format::Text, warden::print::Paper::A4)
+            .expect("text")
+            .len()
+    });
+}
+
+/// Budget 200 ms: the same as a PDF with the embedded font.
+#[divan::bench(sample_count = 10)]
+fn roster_as_pdf(bencher: Bencher) {
+    let (path, facility) = database();
+    let store = Store::open(path).expect("open");
+    bencher.bench_local(|| {
+        let doc = roster_report(&store, *facility);
+        warden::print::render(&doc, warden::print::Format::Pdf, warden::print::Paper::A4)
+            .expect("pdf")
+            .len()
+    });
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
@@ -276,6 +312,26 @@ fn percentiles() {
         samples.push(start.elapsed());
     }
     report("allocation check (clashes included)", samples, 1.0);
+    for (format, budget, runs) in [
+        (warden::print::Format::Text, 20.0, 50),
+        (warden::print::Format::Pdf, 200.0, 10),
+    ] {
+        let mut samples = Vec::new();
+        let mut size = 0;
+        for _ in 0..runs {
+            let start = Instant::now();
+            let doc = roster_report(&store, *facility);
+            size = warden::print::render(&doc, format, warden::print::Paper::A4)
+                .expect("render")
+                .len();
+            samples.push(start.elapsed());
+        }
+        report(
+            &format!("roster report as {} ({size} bytes)", format.as_str()),
+            samples,
+            budget,
+        );
+    }
 }
 
 fn main() {
