@@ -668,3 +668,73 @@ fn the_demo_has_non_associations_segregations_and_home_regions() {
     assert!(open / 2 >= 3, "{open}");
     assert_eq!(store.verify_audit().unwrap(), None);
 }
+
+#[test]
+fn a_supervisor_places_someone_in_a_refused_cell_by_override_with_a_reason() {
+    let fx = fixture::build();
+    let (_, b2) = estate(&fx);
+    // Abenov is classified maximum custody: unit B (medium) refuses him on custody level, which the default
+    // rules let a supervisor override.
+    let mut store = Store::open(&fx.path).unwrap();
+    store
+        .write(&Actor::new("assessor", fixture::t0()), |tx| {
+            tx.execute(
+                "INSERT INTO form_version VALUES ('custody_initial', 999, ?1, '', '2026-01-01')",
+                ["0".repeat(64)],
+            )?;
+            tx.execute(
+                "INSERT INTO assessment(series, revision, form_id, form_version, form_sha256, prisoner_id,
+                     status, author, created_at, updated_at, answers, assessed_on, finalised_at, custody_level)
+                 VALUES (900, 1, 'custody_initial', 999, ?1, ?2, 'final', 'assessor', '2026-11-01T00:00:00Z',
+                         '2026-11-01T00:00:00Z', '{}', '2026-11-01', '2026-11-01T00:00:00Z', 'maximum')",
+                rusqlite::params!["0".repeat(64), fx.abenov],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    let mut d = Driver::new(&fx);
+    d.login("supervisor")
+        .text("/")
+        .text("абенов")
+        .key(KeyCode::Enter)
+        .text("m");
+    let s = d.screen();
+    assert!(s.contains("No cell in"), "{s}");
+    // Down to B-02 among the refused cells.
+    for _ in 0..6 {
+        if d.screen()
+            .lines()
+            .any(|l| l.starts_with('>') && l.contains("B-02"))
+        {
+            break;
+        }
+        d.key(KeyCode::Down);
+    }
+    d.key(KeyCode::Enter);
+    let s = d.screen();
+    assert!(
+        s.contains("Move to cell B-02 by override") && s.contains("Override reason"),
+        "{s}"
+    );
+    d.snap("allocate_override");
+    d.key(KeyCode::Tab)
+        .text("only free cell tonight")
+        .key(KeyCode::Tab)
+        .text("max unit full; reviewed by duty governor")
+        .key(KeyCode::F(2));
+    let s = d.screen();
+    assert!(
+        s.contains("Moved LUZ/2026/00002") && s.contains("cell B-02"),
+        "{s}"
+    );
+    let store = Store::open(&fx.path).unwrap();
+    assert_eq!(
+        store.prisoner(fx.abenov).unwrap().unwrap().prisoner.cell_id,
+        Some(b2)
+    );
+    let m = &store.movements(fx.abenov).unwrap()[0].movement;
+    assert_eq!(
+        m.override_reason.as_deref(),
+        Some("max unit full; reviewed by duty governor")
+    );
+}

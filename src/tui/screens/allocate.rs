@@ -4,7 +4,7 @@
 
 use super::{Ctx, FormKey, Outcome, Screen};
 use crate::domain::allocate::{
-    Breach, Candidates, Context, MoveReason, Mover, Suggestion, explain_refusal,
+    Breach, Candidates, Context, MoveReason, Mover, Suggestion, explain_refusal, overridable,
 };
 use crate::domain::auth::Permission;
 use crate::domain::estate::occupancy_percent;
@@ -35,6 +35,8 @@ pub struct AllocateScreen {
     may_see_vep: bool,
     /// Set while the officer confirms a move to the selected cell.
     confirm: Option<Form>,
+    /// The cell being confirmed (an index into the candidates), and whether it needs a supervisor's override.
+    confirming: Option<(usize, bool)>,
     /// Why the last attempt was refused, shown in full under the list (the message line is one row).
     refusal: Option<String>,
 }
@@ -61,6 +63,7 @@ impl AllocateScreen {
             selection: Selection::default(),
             may_see_vep: ctx.session.may(Permission::ViewVepFlag),
             confirm: None,
+            confirming: None,
             refusal: None,
         };
         match screen.load(facility_id, ctx) {
@@ -145,7 +148,8 @@ impl AllocateScreen {
         ])
     }
 
-    fn start_confirm(&mut self) {
+    fn start_confirm(&mut self, cell: usize, with_override: bool) {
+        self.confirming = Some((cell, with_override));
         let reasons: Vec<&str> = MoveReason::ALL
             .iter()
             .filter(|r| !matches!(r, MoveReason::Release | MoveReason::Transfer))
@@ -156,19 +160,26 @@ impl AllocateScreen {
         } else {
             "overcrowding"
         };
-        self.confirm = Some(Form::new(vec![
+        let mut fields = vec![
             FormField::words("reason", "Reason", &reasons, default),
             FormField::text("comment", "Comment", ""),
-        ]));
+        ];
+        if with_override {
+            fields.push(FormField::text("override", "Override reason", ""));
+        }
+        self.confirm = Some(Form::new(fields));
     }
 
     fn save(&mut self, ctx: &mut Ctx) -> Outcome {
-        let (Some(s), Some(form)) = (self.selected(), self.confirm.as_ref()) else {
+        let (Some((cell_index, with_override)), Some(form)) =
+            (self.confirming, self.confirm.as_ref())
+        else {
             return Outcome::Handled;
         };
-        let Some(place) = self.candidates.place(s.cell) else {
+        let Some(place) = self.candidates.place(cell_index) else {
             return Outcome::Handled;
         };
+        let override_text = form.get("override");
         let reason = MoveReason::parse(&form.get("reason")).unwrap_or(MoveReason::Overcrowding);
         let comment = form.get("comment");
         let cell = place.cell.code.clone();
@@ -177,7 +188,7 @@ impl AllocateScreen {
             to_cell: place.cell.id,
             reason,
             comment: &comment,
-            override_reason: None,
+            override_reason: with_override.then_some(override_text.as_str()),
             seen: Some(Seen {
                 from_cell: self.mover.cell_id,
                 occupants: place.cellmates(&self.mover).count() as u32,
@@ -193,6 +204,7 @@ impl AllocateScreen {
                 ctx.error(format!("Not moved: {e}"));
                 self.refusal = Some(e.to_string());
                 self.confirm = None;
+                self.confirming = None;
                 self.reload(ctx);
                 Outcome::Handled
             }
@@ -242,7 +254,8 @@ impl Screen for AllocateScreen {
         "Cells in this facility that break none of the hard rules (Mandela Rule 11: men and women, untried and \
          convicted, civil and criminal, young and adult apart; custody level; cells out of use or full; \
          non-associations), best first. The lines under the list say why the selected cell scores as it does. \
-         Enter chooses it; give the reason and a comment, then F2. The move is checked again as it is saved: if \
+         Enter chooses it; give the reason and a comment, then F2. A supervisor may choose a refused cell whose rules \
+         the service marks overridable, giving an override reason. The move is checked again as it is saved: if \
          someone filled the cell meanwhile you are told what changed and the list is refreshed."
     }
 
@@ -252,6 +265,7 @@ impl Screen for AllocateScreen {
                 FormKey::Save => self.save(ctx),
                 FormKey::Leave => {
                     self.confirm = None;
+                    self.confirming = None;
                     Outcome::Handled
                 }
                 FormKey::Done(outcome) => outcome,
@@ -261,7 +275,8 @@ impl Screen for AllocateScreen {
             Action::Back => Outcome::Pop,
             Action::Select if self.selected().is_some() => {
                 self.refusal = None;
-                self.start_confirm();
+                let cell = self.selected().map(|s| s.cell).unwrap_or_default();
+                self.start_confirm(cell, false);
                 Outcome::Handled
             }
             Action::Select => {
@@ -274,6 +289,17 @@ impl Screen for AllocateScreen {
                     .map(|p| p.cell.code.clone())
                     .unwrap_or_default();
                 let why: Vec<&str> = breaches.iter().map(|b| b.reason.as_str()).collect();
+                // A supervisor may place someone past the rules the service marks overridable, with a reason;
+                // the store checks the same again on saving.
+                if ctx.session.may(Permission::OverrideAllocation) && overridable(breaches) {
+                    let cell = *cell;
+                    self.refusal = Some(format!(
+                        "Cell {code} breaks: {}. As supervisor you may place them here with an override reason.",
+                        why.join("; ")
+                    ));
+                    self.start_confirm(cell, true);
+                    return Outcome::Handled;
+                }
                 ctx.error(format!("Cell {code} refused: {}", why.join("; ")));
                 Outcome::Handled
             }
@@ -346,25 +372,35 @@ impl Screen for AllocateScreen {
             area.bottom().saturating_sub(below),
         );
         if let Some(form) = &self.confirm {
-            let cell = self
-                .selected()
-                .and_then(|s| self.candidates.place(s.cell))
-                .map(|p| p.cell.code.clone())
+            let (cell, with_override) = self
+                .confirming
+                .and_then(|(c, o)| self.candidates.place(c).map(|p| (p.cell.code.clone(), o)))
                 .unwrap_or_default();
+            let mut lines = vec![Line::from(Span::styled(
+                format!(
+                    "Move to cell {}{}",
+                    text::display(&cell),
+                    if with_override { " by override" } else { "" }
+                ),
+                theme.heading(),
+            ))];
+            if with_override && let Some(why) = &self.refusal {
+                for part in text::wrap(&text::display(why), rest.width as usize) {
+                    lines.push(Line::from(Span::styled(part, theme.warning())));
+                }
+            }
+            let head = (lines.len() as u16).min(rest.height);
             frame.render_widget(
-                Paragraph::new(Line::from(Span::styled(
-                    format!("Move to cell {}", text::display(&cell)),
-                    theme.heading(),
-                ))),
-                Rect::new(rest.x, rest.y, rest.width, 1.min(rest.height)),
+                Paragraph::new(lines),
+                Rect::new(rest.x, rest.y, rest.width, head),
             );
             form.render(
                 frame,
                 Rect::new(
                     area.x,
-                    rest.y + 1,
+                    rest.y + head,
                     area.width,
-                    2.min(rest.height.saturating_sub(1)),
+                    (form.fields.len() as u16).min(rest.height.saturating_sub(head)),
                 ),
                 theme,
             );
