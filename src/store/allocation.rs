@@ -345,6 +345,34 @@ impl Store {
     }
 }
 
+/// A movement row for a cell change the allocator did not make (admission into a cell, transfer or release out
+/// of one), so a record's cell history has no gaps.
+pub(crate) fn record_plain_move(
+    tx: &super::Tx,
+    prisoner_id: i64,
+    from_cell: Option<i64>,
+    to_cell: Option<i64>,
+    at: chrono::DateTime<chrono::Utc>,
+    reason: MoveReason,
+) -> Result<()> {
+    if from_cell.is_none() && to_cell.is_none() {
+        return Ok(());
+    }
+    tx.prepare_cached(
+        "INSERT INTO movement(prisoner_id, from_cell, to_cell, at, reason, comment, recorded_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, '', ?6)",
+    )?
+    .execute(params![
+        prisoner_id,
+        from_cell,
+        to_cell,
+        time_text(at),
+        reason.as_str(),
+        tx.actor.name
+    ])?;
+    Ok(())
+}
+
 /// A person as the allocator sees them, with their number and name for messages.
 pub(crate) fn load_mover(
     conn: &Connection,

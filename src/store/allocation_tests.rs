@@ -250,13 +250,22 @@ fn a_move_writes_the_cell_the_history_and_the_audit_together() {
     );
     assert_eq!(f.cell_of(p), Some(f.a02));
     assert_eq!(f.audit_rows(), before + 2);
+    // The admission into A-01 is the first line of the cell history, the move the second.
     let history = f.store.movements(p).unwrap();
-    assert_eq!(history.len(), 1);
+    assert_eq!(history.len(), 2);
     assert_eq!(
-        (history[0].from.as_deref(), history[0].to.as_deref()),
+        (
+            history[0].from.as_deref(),
+            history[0].to.as_deref(),
+            history[0].movement.reason
+        ),
+        (None, Some("A-01"), MoveReason::Admission)
+    );
+    assert_eq!(
+        (history[1].from.as_deref(), history[1].to.as_deref()),
         (Some("A-01"), Some("A-02"))
     );
-    assert_eq!(history[0].movement.comment, "wing A decongested");
+    assert_eq!(history[1].movement.comment, "wing A decongested");
     assert!(f.store.verify_audit().unwrap().is_none());
 }
 

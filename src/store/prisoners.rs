@@ -356,6 +356,14 @@ impl Tx<'_> {
         };
         self.write_prisoner(&stored)?;
         self.audit::<(), _>("prisoner", id, "admit", None, Some(&stored))?;
+        super::allocation::record_plain_move(
+            self,
+            id,
+            None,
+            p.cell_id,
+            p.admitted_at.and_utc(),
+            crate::domain::allocate::MoveReason::Admission,
+        )?;
         self.append_event(&CustodyEvent {
             id: 0,
             prisoner_id: id,
@@ -538,6 +546,14 @@ impl Store {
                 ..before.clone()
             };
             tx.write_prisoner(&after)?;
+            super::allocation::record_plain_move(
+                tx,
+                prisoner_id,
+                before.cell_id,
+                None,
+                at.and_utc(),
+                crate::domain::allocate::MoveReason::Transfer,
+            )?;
             let why = format!("transferred to {}", target.code);
             super::rosters::end_open_referrals(tx, prisoner_id, &why)?;
             super::segregation::end_on_leaving(tx, prisoner_id, at)?;
@@ -583,6 +599,14 @@ impl Store {
                 ..before.clone()
             };
             tx.write_prisoner(&after)?;
+            super::allocation::record_plain_move(
+                tx,
+                prisoner_id,
+                before.cell_id,
+                None,
+                at.and_utc(),
+                crate::domain::allocate::MoveReason::Release,
+            )?;
             super::rosters::end_open_referrals(tx, prisoner_id, "released")?;
             super::segregation::end_on_leaving(tx, prisoner_id, at)?;
             tx.audit(

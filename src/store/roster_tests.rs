@@ -686,6 +686,21 @@ fn release_and_transfer_end_places_referrals_and_segregation() {
     f.store
         .release(&staff("officer"), a, "High Court", "sentence served", at)
         .unwrap();
+    // The cell history ends with the release out of A-01.
+    let moves = f.store.movements(a).unwrap();
+    let last = &moves.last().unwrap();
+    assert_eq!(
+        (
+            last.from.as_deref(),
+            last.to.as_deref(),
+            last.movement.reason
+        ),
+        (
+            Some("A-01"),
+            None,
+            crate::domain::allocate::MoveReason::Release
+        )
+    );
     // Segregation ends with the release, at its moment.
     let ended = &f.store.segregations_of(a).unwrap()[0];
     assert_eq!(ended.end, Some(at));

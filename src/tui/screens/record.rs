@@ -16,6 +16,8 @@ pub struct RecordScreen {
     id: i64,
     row: PrisonerRow,
     events: Vec<String>,
+    /// Cell moves, oldest first, one line each (with an override's reason where there was one).
+    moves: Vec<String>,
     /// The custody level and next review, then one line per assessment, newest first.
     assessments: Vec<String>,
     role: crate::domain::auth::Role,
@@ -35,6 +37,7 @@ impl RecordScreen {
             id,
             row: load(id, ctx)?,
             events: Vec::new(),
+            moves: Vec::new(),
             assessments: Vec::new(),
             role: ctx.session.role,
             scroll: 0,
@@ -65,6 +68,10 @@ impl RecordScreen {
                 self.events = events.iter().map(|(e, f)| describe_event(e, f)).collect();
             }
             Err(e) => ctx.error(format!("Cannot read the custody history: {e}")),
+        }
+        match ctx.store.movements(self.id) {
+            Ok(rows) => self.moves = rows.iter().map(describe_move).collect(),
+            Err(e) => ctx.error(format!("Cannot read the cell moves: {e}")),
         }
         self.today = ctx.now.date_naive();
         match ctx.store.non_associations_of(self.id) {
@@ -132,6 +139,20 @@ impl RecordScreen {
         for a in &self.assessments {
             for part in text::wrap(&text::display(a), width.saturating_sub(4)) {
                 lines.push(Line::from(format!("  {part}")));
+            }
+        }
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled("Cell moves", theme.heading())));
+        if self.moves.is_empty() {
+            lines.push(Line::from(Span::styled("  none recorded", theme.dim())));
+        }
+        for m in &self.moves {
+            for (i, part) in text::wrap(&text::display(m), width.saturating_sub(4))
+                .into_iter()
+                .enumerate()
+            {
+                let indent = if i == 0 { "  " } else { "    " };
+                lines.push(Line::from(format!("{indent}{part}")));
             }
         }
         lines.push(Line::from(""));
@@ -375,4 +396,25 @@ impl Screen for RecordScreen {
         let scroll = self.scroll.min(max_scroll);
         frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), body);
     }
+}
+
+/// "2026-11-25 08:05 A-01 to B-02, overcrowding: wing A decongested (officer; override: ...)"
+fn describe_move(row: &crate::store::MovementRow) -> String {
+    let m = &row.movement;
+    let at = m.at.get(..16).unwrap_or(&m.at).replace('T', " ");
+    let mut out = format!(
+        "{at} {} to {}, {}",
+        row.from.as_deref().unwrap_or("no cell"),
+        row.to.as_deref().unwrap_or("no cell"),
+        m.reason.as_str()
+    );
+    if !m.comment.is_empty() {
+        out.push_str(&format!(": {}", m.comment));
+    }
+    out.push_str(&format!(" ({}", m.recorded_by));
+    if let Some(why) = &m.override_reason {
+        out.push_str(&format!("; override: {why}"));
+    }
+    out.push(')');
+    out
 }
