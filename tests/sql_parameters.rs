@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-/// Placeholders that are not constants but are still fixed SQL chosen by the code, never a value: (file, name,
+/// Names spliced into SQL that are not constants but are still fixed SQL chosen by the code, never a value: (file, name,
 /// why it is safe). A new entry needs the same scrutiny.
 const FRAGMENTS: &[(&str, &str, &str)] = &[
     (
@@ -117,7 +117,7 @@ fn is_constant(name: &str) -> bool {
 }
 
 /// The names spliced into a format string: `{name}` and `{name:...}`, not `{{` escapes or positional `{}`.
-fn placeholders(format: &str) -> Vec<String> {
+fn spliced_names(format: &str) -> Vec<String> {
     let mut names = Vec::new();
     let mut rest = format;
     while let Some(i) = rest.find('{') {
@@ -133,7 +133,7 @@ fn placeholders(format: &str) -> Vec<String> {
     names
 }
 
-/// (file, line, placeholder) for every non-constant name spliced into SQL text.
+/// (file, line, name) for every non-constant name spliced into SQL text.
 fn spliced(root: &Path) -> Vec<(String, usize, String)> {
     let mut files = Vec::new();
     rust_files(&root.join("src"), &mut files);
@@ -158,7 +158,7 @@ fn spliced(root: &Path) -> Vec<(String, usize, String)> {
             }
             let line = text[..at].matches('\n').count() + 1;
             let mut positional = arguments(after).into_iter();
-            for p in placeholders(format) {
+            for p in spliced_names(format) {
                 // `{}` takes the next argument after the format string: judge that expression instead.
                 let p = if p.is_empty() {
                     positional.next().unwrap_or_default()
@@ -209,9 +209,9 @@ fn the_scan_finds_a_value_spliced_into_sql() {
 }
 
 #[test]
-fn placeholders_skip_escaped_braces_and_keep_names() {
+fn spliced_names_skip_escaped_braces_and_keep_names() {
     assert_eq!(
-        placeholders("SELECT '{{x}}', {A_B} WHERE x = {v:?} AND {}"),
+        spliced_names("SELECT '{{x}}', {A_B} WHERE x = {v:?} AND {}"),
         ["A_B", "v", ""]
     );
 }
