@@ -363,3 +363,29 @@ fn a_refused_typed_answer_is_kept_for_a_crash_and_forgotten_once_final() {
     d.app.flush_drafts();
     assert_eq!(store.draft("assessor", &key).unwrap(), None);
 }
+
+#[test]
+fn a_supervisor_audits_a_facility_from_the_estate_browser() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx);
+    d.login("supervisor").menu("Estate");
+    d.text("A");
+    d.shows("Assess KIR Kirinya")
+        .shows("Prison security audit")
+        .shows("Mandela");
+    d.snap("assess_facility_pick");
+    d.key(KeyCode::Down).key(KeyCode::Enter);
+    d.shows("The audit visit");
+    d.snap("assess_facility_form");
+    // An officer may not audit: the forms name supervisors and administrators.
+    let store = Store::open(&fx.path).unwrap();
+    let drafts = store.drafts_of("supervisor").unwrap();
+    assert_eq!(drafts.len(), 1);
+    let kir = store.facility_by_code("KIR").unwrap().unwrap().id;
+    assert_eq!(drafts[0].subject, warden::store::Subject::Facility(kir));
+    assert_eq!(drafts[0].form_id, "security_audit");
+    let mut d = Driver::new(&fx);
+    d.login("officer").menu("Estate");
+    d.text("A");
+    d.shows("No form may be filled in by your role.");
+}

@@ -71,6 +71,22 @@ impl AssessmentScreen {
         Some(AssessmentScreen::new(id, form.clone(), who, answers, ctx))
     }
 
+    /// Starts a facility's own instrument (security audit, Mandela compliance); nothing is filled in for it.
+    pub fn start_for_facility(
+        form: &Arc<Form>,
+        facility_id: i64,
+        who: String,
+        ctx: &mut Ctx,
+    ) -> Option<AssessmentScreen> {
+        let answers = initial_answers(form, None);
+        let id = ctx
+            .store
+            .start_assessment(&ctx.actor(), form, Subject::Facility(facility_id), &answers)
+            .map_err(|e| ctx.error(format!("Cannot start the assessment: {e}")))
+            .ok()?;
+        Some(AssessmentScreen::new(id, form.clone(), who, answers, ctx))
+    }
+
     /// Reopens a draft with every answer saved so far.
     pub fn resume(draft: &AssessmentRow, who: String, ctx: &mut Ctx) -> Option<AssessmentScreen> {
         let form = match ctx.store.recorded_form(&draft.form_id, draft.form_version) {

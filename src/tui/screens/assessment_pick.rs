@@ -1,12 +1,13 @@
-//! Choosing what to assess from a prisoner's record: this person's drafts about them first, then the forms their
-//! role may fill in, then forms that could not be loaded (with the reason, so nobody wonders where one went).
+//! Choosing what to assess, from a prisoner's record or a facility in the estate browser: this person's drafts
+//! about that subject first, then the forms their role may fill in for it, then forms that could not be loaded
+//! (with the reason, so nobody wonders where one went).
 
 use super::assessment::AssessmentScreen;
 use super::{Ctx, Outcome, Screen};
 use crate::domain::forms::Form;
 use crate::domain::forms::model::AppliesTo;
 use crate::domain::text;
-use crate::store::{AssessmentRow, PrisonerRow};
+use crate::store::{AssessmentRow, PrisonerRow, Subject};
 use crate::tui::keymap::Action;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::list::{Selection, render_rows};
@@ -19,8 +20,42 @@ enum Entry {
     Form(Arc<Form>),
 }
 
+/// What the assessment is about.
+#[derive(Clone)]
+pub enum Target {
+    Prisoner(Box<PrisonerRow>),
+    /// (id, "CODE name")
+    Facility(i64, String),
+}
+
+impl Target {
+    fn who(&self) -> String {
+        match self {
+            Target::Prisoner(row) => {
+                format!("{} {}", row.prisoner.number, row.prisoner.full_name())
+            }
+            Target::Facility(_, name) => name.clone(),
+        }
+    }
+
+    fn applies(&self) -> AppliesTo {
+        match self {
+            Target::Prisoner(_) => AppliesTo::Prisoner,
+            Target::Facility(..) => AppliesTo::Facility,
+        }
+    }
+
+    fn is(&self, draft: &AssessmentRow) -> bool {
+        match (self, draft.subject) {
+            (Target::Prisoner(row), Subject::Prisoner(id)) => row.prisoner.id == id,
+            (Target::Facility(id, _), Subject::Facility(f)) => *id == f,
+            _ => false,
+        }
+    }
+}
+
 pub struct PickScreen {
-    row: PrisonerRow,
+    target: Target,
     entries: Vec<Entry>,
     labels: Vec<String>,
     unavailable: Vec<String>,
@@ -29,12 +64,21 @@ pub struct PickScreen {
 
 impl PickScreen {
     pub fn new(row: &PrisonerRow, ctx: &mut Ctx) -> PickScreen {
+        PickScreen::for_target(Target::Prisoner(Box::new(row.clone())), ctx)
+    }
+
+    /// A facility's own instruments: the security audit, the Mandela compliance checklist.
+    pub fn for_facility(id: i64, name: String, ctx: &mut Ctx) -> PickScreen {
+        PickScreen::for_target(Target::Facility(id, name), ctx)
+    }
+
+    fn for_target(target: Target, ctx: &mut Ctx) -> PickScreen {
         let mut entries = Vec::new();
         match ctx.store.drafts_of(&ctx.session.name) {
             Ok(drafts) => entries.extend(
                 drafts
                     .into_iter()
-                    .filter(|d| d.prisoner_id() == Some(row.prisoner.id))
+                    .filter(|d| target.is(d))
                     .map(|d| Entry::Draft(Box::new(d))),
             ),
             Err(e) => ctx.error(format!("Cannot read your drafts: {e}")),
@@ -43,9 +87,7 @@ impl PickScreen {
             ctx.forms
                 .forms
                 .iter()
-                .filter(|(_, f)| {
-                    f.applies_to == AppliesTo::Prisoner && f.may_fill(ctx.session.role)
-                })
+                .filter(|(_, f)| f.applies_to == target.applies() && f.may_fill(ctx.session.role))
                 .map(|(_, f)| Entry::Form(f.clone())),
         );
         let title_of = |id: &str| {
@@ -73,7 +115,7 @@ impl PickScreen {
             .map(|l| format!("Unavailable: {l}"))
             .collect();
         PickScreen {
-            row: row.clone(),
+            target,
             entries,
             labels,
             unavailable,
@@ -84,11 +126,7 @@ impl PickScreen {
 
 impl Screen for PickScreen {
     fn title(&self) -> String {
-        format!(
-            "Assess {} {}",
-            self.row.prisoner.number,
-            self.row.prisoner.full_name()
-        )
+        format!("Assess {}", self.target.who())
     }
 
     fn footer(&self) -> Vec<Action> {
@@ -96,24 +134,25 @@ impl Screen for PickScreen {
     }
 
     fn help(&self) -> &'static str {
-        "The assessments you may fill in about this person, with your unfinished drafts about them first. \
-         Enter starts one (answers the register already holds, such as sex and date of birth, are filled in \
-         for you) or continues a draft where you left it."
+        "The assessments you may fill in about this person or facility, with your unfinished drafts about it \
+         first. Enter starts one (answers the register already holds, such as sex and date of birth, are \
+         filled in for you) or continues a draft where you left it."
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         match action {
             Action::Back => Outcome::Pop,
             Action::Select => {
-                let who = format!(
-                    "{} {}",
-                    self.row.prisoner.number,
-                    self.row.prisoner.full_name()
-                );
-                let screen = match self.entries.get(self.selection.index) {
-                    Some(Entry::Draft(d)) => AssessmentScreen::resume(d, who, ctx),
-                    Some(Entry::Form(f)) => AssessmentScreen::start(f, &self.row, ctx),
-                    None => None,
+                let who = self.target.who();
+                let screen = match (self.entries.get(self.selection.index), &self.target) {
+                    (Some(Entry::Draft(d)), _) => AssessmentScreen::resume(d, who, ctx),
+                    (Some(Entry::Form(f)), Target::Prisoner(row)) => {
+                        AssessmentScreen::start(f, row, ctx)
+                    }
+                    (Some(Entry::Form(f)), Target::Facility(id, _)) => {
+                        AssessmentScreen::start_for_facility(f, *id, who, ctx)
+                    }
+                    (None, _) => None,
                 };
                 match screen {
                     Some(s) => Outcome::Replace(Box::new(s)),

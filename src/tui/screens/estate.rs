@@ -85,15 +85,32 @@ impl Screen for FacilitiesScreen {
             Action::Select,
             Action::New,
             Action::Edit,
+            Action::Assess,
             Action::Back,
         ]
     }
 
     fn help(&self) -> &'static str {
-        ESTATE_HELP
+        "The estate, level by level: facilities, their units (wings), the cells in a unit, and the people in a \
+         cell. Enter goes down a level, Esc back up. Capacity is certified normal accommodation (CNA); occupancy \
+         over 100% means overcrowding and is shown as it is. Administrators press n for a new entry and e to \
+         edit the selected one; a cell is taken out of use by giving a reason. On a facility, A fills in its own \
+         instruments (the security audit, the Mandela Rules compliance checklist) for the roles the forms allow."
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        if action == Action::Assess {
+            return match self.rows.get(self.selection.index) {
+                Some(r) => {
+                    Outcome::Push(Box::new(super::assessment_pick::PickScreen::for_facility(
+                        r.facility.id,
+                        format!("{} {}", r.facility.code, r.facility.name),
+                        ctx,
+                    )))
+                }
+                None => Outcome::Ignored,
+            };
+        }
         let facilities: Vec<Facility> = self.rows.iter().map(|r| r.facility.clone()).collect();
         level_key(
             action,
