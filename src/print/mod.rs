@@ -7,6 +7,8 @@
 pub mod layout;
 pub mod pdf;
 pub mod plain;
+#[cfg(test)]
+mod props;
 pub mod sheet;
 pub mod sink;
 
