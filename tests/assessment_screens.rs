@@ -389,3 +389,31 @@ fn a_supervisor_audits_a_facility_from_the_estate_browser() {
     d.text("A");
     d.shows("No form may be filled in by your role.");
 }
+
+#[test]
+fn a_draft_is_discarded_from_my_drafts_after_asking() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx);
+    d.login("assessor")
+        .text("/")
+        .text("okello")
+        .key(KeyCode::Enter)
+        .text("A")
+        .key(KeyCode::Down)
+        .key(KeyCode::Enter)
+        .key(KeyCode::Esc)
+        .key(KeyCode::Esc)
+        .key(KeyCode::Esc);
+    d.menu("My drafts");
+    d.text("d");
+    d.shows("Discard this draft?")
+        .shows("every answer in it will be thrown away");
+    // Esc keeps it.
+    d.key(KeyCode::Esc);
+    let store = Store::open(&fx.path).unwrap();
+    assert_eq!(store.drafts_of("assessor").unwrap().len(), 1);
+    d.text("d").key(KeyCode::F(2));
+    d.shows("discarded").shows("You have no drafts.");
+    assert!(store.drafts_of("assessor").unwrap().is_empty());
+    assert!(store.verify_audit().unwrap().is_none());
+}

@@ -207,19 +207,53 @@ impl Screen for QueueScreen {
     }
 
     fn footer(&self) -> Vec<Action> {
-        vec![Action::Down, Action::Select, Action::Back]
+        match self.queue {
+            Queue::Drafts => vec![Action::Down, Action::Select, Action::Withdraw, Action::Back],
+            _ => vec![Action::Down, Action::Select, Action::Back],
+        }
+    }
+
+    fn footer_word(&self, action: Action) -> &'static str {
+        match action {
+            Action::Withdraw => "discard",
+            other => other.describe(),
+        }
     }
 
     fn help(&self) -> &'static str {
         "Assessments waiting for someone. Approvals: finalised assessments that need a second person (every \
          one of some forms, an overridden result on others), oldest first; Enter shows the scores, the result, the override and its reason, and F2 approves (nobody may \
-         approve their own). My drafts: Enter continues one where you left it. Reviews: people whose \
+         approve their own). My drafts: Enter continues one where you left it, d discards one (after asking). Reviews: people whose \
          assessment is due for review within 30 days or overdue, by facility; Enter opens the record."
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         match action {
             Action::Back => Outcome::Pop,
+            Action::Withdraw if self.queue == Queue::Drafts => {
+                let k = self.selection.index;
+                let (Some(row), Some((name, _))) = (self.rows.get(k), self.whos.get(k)) else {
+                    return Outcome::Ignored;
+                };
+                let id = row.id;
+                let what = format!("{} about {name}", row.form_id);
+                Outcome::Push(Box::new(super::prompt::PromptScreen::new(
+                    "Discard this draft?",
+                    vec![format!(
+                        "Your draft {what} and every answer in it will be thrown away. The audit trail keeps \
+                         a copy of the answers."
+                    )],
+                    Vec::new(),
+                    "discard",
+                    Box::new(move |_, ctx| {
+                        let actor = ctx.actor();
+                        ctx.store
+                            .discard_assessment(&actor, id)
+                            .map(|_| format!("Draft {what} discarded."))
+                            .map_err(|e| e.to_string())
+                    }),
+                )))
+            }
             Action::Select => {
                 let k = self.selection.index;
                 let (Some(row), Some((name, _))) = (self.rows.get(k), self.whos.get(k)) else {
