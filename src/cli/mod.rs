@@ -215,7 +215,9 @@ fn run(cli: Cli, db: &Path) -> Result<ExitCode> {
     let display = crate::tui::DisplayOptions::from_env(cli.mono, cli.ascii);
     match cli.command {
         None => {
-            let store = Store::open(db)?;
+            let mut store = Store::open(db)?;
+            // Someone is looking at a frozen screen while a save waits: give up sooner than a script would.
+            store.set_write_budget(crate::store::SCREEN_WRITE_BUDGET);
             crate::tui::run(store, display)?;
             Ok(ExitCode::SUCCESS)
         }

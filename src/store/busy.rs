@@ -16,6 +16,10 @@ use std::time::Duration;
 /// A save holds the lock for milliseconds; only a restore or a large estate load holds it for seconds.
 pub const WRITE_BUDGET: Duration = Duration::from_secs(8);
 
+/// The budget in the TUI, where the screen cannot change while a save waits (the UI thread is the one waiting):
+/// a few seconds without an answer is as long as a person should look at a frozen screen before being told.
+pub const SCREEN_WRITE_BUDGET: Duration = Duration::from_secs(3);
+
 /// The first pause; each later one doubles, up to [`MAX_PAUSE`].
 const FIRST_PAUSE: Duration = Duration::from_millis(1);
 /// Short, so that a station that has waited long still polls often enough to win the lock in its turn.

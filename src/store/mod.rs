@@ -34,7 +34,7 @@ pub use audit::{AuditRecord, ChainBreak};
 pub use backup::{
     BackupReport, RestoreReport, replaced_name, restore_backup, table_counts, verify_backup,
 };
-pub use busy::WRITE_BUDGET;
+pub use busy::{SCREEN_WRITE_BUDGET, WRITE_BUDGET};
 pub use estate::{CellRow, EstateCounts, FacilityRow, UnitRow};
 pub use non_associations::NaRow;
 pub use occupancy::{Board, BoardLine, Occupancy};
