@@ -32,7 +32,7 @@ const CELLS_PER_UNIT: usize = 2000;
 /// a long run slower with every round.
 const ROUNDS_PER_FILE: usize = 25;
 
-/// What a run of rounds found. Everything but the first four must stay 0.
+/// What a run of rounds found. Everything from `saves_lost` on must stay 0.
 #[derive(Debug, Default)]
 struct Counts {
     rounds: usize,
