@@ -417,3 +417,32 @@ fn a_draft_is_discarded_from_my_drafts_after_asking() {
     assert!(store.drafts_of("assessor").unwrap().is_empty());
     assert!(store.verify_audit().unwrap().is_none());
 }
+
+#[test]
+fn a_finalised_assessment_is_amended_with_a_reason_from_the_record() {
+    let fx = fixture::build();
+    finalise_with_override(&fx);
+    let mut d = Driver::new(&fx);
+    d.login("assessor")
+        .text("/")
+        .text("okello")
+        .key(KeyCode::Enter)
+        .text("A");
+    d.shows("Amend: Initial custody");
+    d.snap("assess_pick_amend");
+    d.key(KeyCode::End).key(KeyCode::Enter);
+    d.shows("Say why it is amended");
+    d.text("typo").key(KeyCode::F(2));
+    d.shows("10 characters or more");
+    d.text(": the escape report was withdrawn")
+        .key(KeyCode::F(2));
+    d.shows("Amendment opened");
+    let store = Store::open(&fx.path).unwrap();
+    let drafts = store.drafts_of("assessor").unwrap();
+    assert_eq!(drafts.len(), 1);
+    assert_eq!(drafts[0].revision, 2);
+    assert_eq!(
+        drafts[0].amend_reason.as_deref(),
+        Some("typo: the escape report was withdrawn")
+    );
+}

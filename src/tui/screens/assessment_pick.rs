@@ -18,6 +18,8 @@ use std::sync::Arc;
 enum Entry {
     Draft(Box<AssessmentRow>),
     Form(Arc<Form>),
+    /// The latest revision of a finalised assessment, offered for amendment with the form's current version.
+    Amend(Box<AssessmentRow>, Arc<Form>),
 }
 
 /// What the assessment is about.
@@ -90,6 +92,39 @@ impl PickScreen {
                 .filter(|(_, f)| f.applies_to == target.applies() && f.may_fill(ctx.session.role))
                 .map(|(_, f)| Entry::Form(f.clone())),
         );
+        // Finalised assessments this role may fill in again: the latest revision of each, newest first.
+        let finals = match &target {
+            Target::Prisoner(row) => ctx.store.assessments_of_prisoner(row.prisoner.id),
+            Target::Facility(..) => Ok(Vec::new()),
+        };
+        match finals {
+            Ok(rows) => {
+                let mut latest: Vec<AssessmentRow> = Vec::new();
+                for r in rows {
+                    match latest.iter_mut().find(|l| l.series == r.series) {
+                        Some(l) if l.revision < r.revision => *l = r,
+                        Some(_) => {}
+                        None => latest.push(r),
+                    }
+                }
+                for r in latest {
+                    let drafting = entries
+                        .iter()
+                        .any(|e| matches!(e, Entry::Draft(d) if d.series == r.series));
+                    if r.status != crate::store::AssessmentStatus::Final || drafting {
+                        continue;
+                    }
+                    if let Some(form) = ctx
+                        .forms
+                        .get(&r.form_id)
+                        .filter(|f| f.may_fill(ctx.session.role))
+                    {
+                        entries.push(Entry::Amend(Box::new(r), form.clone()));
+                    }
+                }
+            }
+            Err(e) => ctx.error(format!("Cannot read the assessments: {e}")),
+        }
         let title_of = |id: &str| {
             ctx.forms
                 .get(id)
@@ -105,6 +140,17 @@ impl PickScreen {
                     d.updated_at.format("%Y-%m-%d %H:%M")
                 ),
                 Entry::Form(f) => format!("{} (v{})", text::display(&f.title.text), f.version),
+                Entry::Amend(r, f) => format!(
+                    "Amend: {} of {}{} ({})",
+                    text::display(&f.title.text),
+                    r.assessed_on.map_or("-".into(), |d| d.to_string()),
+                    if r.revision > 1 {
+                        format!(" rev {}", r.revision)
+                    } else {
+                        String::new()
+                    },
+                    r.result.as_deref().unwrap_or("done")
+                ),
             })
             .collect();
         let unavailable = ctx
@@ -135,8 +181,9 @@ impl Screen for PickScreen {
 
     fn help(&self) -> &'static str {
         "The assessments you may fill in about this person or facility, with your unfinished drafts about it \
-         first. Enter starts one (answers the register already holds, such as sex and date of birth, are \
-         filled in for you) or continues a draft where you left it."
+         first, and after the forms each finalised assessment you may amend (a new revision with a reason). \
+         Enter starts one (answers the register already holds, such as sex and date of birth, are filled in \
+         for you) or continues a draft where you left it."
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -151,6 +198,34 @@ impl Screen for PickScreen {
                     }
                     (Some(Entry::Form(f)), Target::Facility(id, _)) => {
                         AssessmentScreen::start_for_facility(f, *id, who, ctx)
+                    }
+                    (Some(Entry::Amend(r, f)), _) => {
+                        let (id, form, title) = (r.id, f.clone(), f.title.text.clone());
+                        return Outcome::Replace(Box::new(super::prompt::PromptScreen::new(
+                            format!("Amend {title}"),
+                            vec![
+                                format!(
+                                    "A new revision of this {title} opens as your draft with the same answers, on \
+                                     the form's current version (v{}). The earlier revision stays as it was.",
+                                    form.version
+                                ),
+                                "Say why it is amended (10 characters or more).".into(),
+                            ],
+                            vec![crate::tui::widgets::form::FormField::text(
+                                "reason", "Reason", "",
+                            )],
+                            "amend",
+                            Box::new(move |values, ctx| {
+                                let actor = ctx.actor();
+                                let reason = values.get("reason").cloned().unwrap_or_default();
+                                ctx.store
+                                    .amend_assessment(&actor, &form, id, &reason)
+                                    .map(|_| {
+                                        "Amendment opened: continue it from My drafts or A on the record.".to_string()
+                                    })
+                                    .map_err(|e| e.to_string())
+                            }),
+                        )));
                     }
                     (None, _) => None,
                 };
