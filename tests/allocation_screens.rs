@@ -738,3 +738,23 @@ fn a_supervisor_places_someone_in_a_refused_cell_by_override_with_a_reason() {
         Some("max unit full; reviewed by duty governor")
     );
 }
+
+#[test]
+fn a_cell_holding_a_pair_who_must_be_kept_apart_is_flagged() {
+    let fx = fixture::build();
+    bad_placements(&fx);
+    let mut d = Driver::new(&fx);
+    d.login("officer");
+    while !d.screen().lines().any(|l| l.contains(">Estate")) {
+        d.key(KeyCode::Down);
+    }
+    // Estate, Luzira (second by code), unit A, cell A-01.
+    d.key(KeyCode::Enter).key(KeyCode::Down).key(KeyCode::Enter);
+    d.key(KeyCode::Enter).key(KeyCode::Enter);
+    let s = d.screen();
+    assert!(s.contains("1 pair in this cell must be kept apart"), "{s}");
+    let flagged: Vec<&str> = s.lines().filter(|l| l.contains("APART!")).collect();
+    assert_eq!(flagged.len(), 2, "{s}");
+    assert!(flagged.iter().any(|l| l.contains("LUZ/2026/00001")), "{s}");
+    d.snap("occupants_apart");
+}

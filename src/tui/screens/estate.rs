@@ -55,8 +55,9 @@ fn level_key<T: Clone>(
 
 const ESTATE_HELP: &str = "The estate, level by level: facilities, their units (wings), the cells in a unit, and \
 the people in a cell. Enter goes down a level, Esc back up. Capacity is certified normal accommodation (CNA); \
-occupancy over 100% means overcrowding and is shown as it is. Administrators press n for a new entry and e to \
-edit the selected one; a cell is taken out of use by giving a reason.";
+occupancy over 100% means overcrowding and is shown as it is. People in one cell who must be kept apart are \
+marked APART!. Administrators press n for a new entry and e to edit the selected one; a cell is taken out of use \
+by giving a reason.";
 
 pub struct FacilitiesScreen {
     rows: Vec<FacilityRow>,
@@ -370,6 +371,8 @@ impl Screen for CellsScreen {
 pub struct OccupantsScreen {
     cell: Cell,
     rows: Vec<SearchHit>,
+    /// Pairs in this cell who must be kept apart: a placement that breaks a non-association.
+    apart: Vec<(i64, i64)>,
     selection: Selection,
 }
 
@@ -378,6 +381,7 @@ impl OccupantsScreen {
         let mut s = OccupantsScreen {
             cell,
             rows: Vec::new(),
+            apart: Vec::new(),
             selection: Selection::default(),
         };
         s.resume(ctx);
@@ -417,6 +421,11 @@ impl Screen for OccupantsScreen {
             Ok(rows) => self.rows = rows,
             Err(e) => ctx.error(format!("Cannot read the occupants: {e}")),
         }
+        let ids: Vec<i64> = self.rows.iter().map(|h| h.id).collect();
+        match ctx.store.non_associations_among(&ids, ctx.now.date_naive()) {
+            Ok(found) => self.apart = found.iter().map(|na| (na.first, na.second)).collect(),
+            Err(e) => ctx.error(format!("Cannot read the non-associations: {e}")),
+        }
         self.selection.clamp(self.rows.len());
     }
 
@@ -429,19 +438,38 @@ impl Screen for OccupantsScreen {
             c.operational,
             c.maximum
         );
-        let header = columns(&[("Number", 22), ("Name", 40), ("Status", 12)]);
+        let header = columns(&[("Number", 22), ("Name", 36), ("Status", 10), ("", 8)]);
         let rows: Vec<String> = self
             .rows
             .iter()
             .map(|h| {
                 let name = format!("{}, {}", h.family_name, h.given_names);
-                columns(&[(&h.number, 22), (&name, 40), (&h.legal_status, 12)])
+                let apart = self.apart.iter().any(|(a, b)| *a == h.id || *b == h.id);
+                columns(&[
+                    (&h.number, 22),
+                    (&name, 36),
+                    (&h.legal_status, 10),
+                    (if apart { "APART!" } else { "" }, 8),
+                ])
             })
             .collect();
         frame.render_widget(
             ratatui::widgets::Paragraph::new(format!(" {summary}")),
             Rect::new(area.x, area.y, area.width, 1),
         );
+        if !self.apart.is_empty() {
+            let n = self.apart.len();
+            frame.render_widget(
+                ratatui::widgets::Paragraph::new(ratatui::text::Span::styled(
+                    format!(
+                        " {n} {} in this cell must be kept apart (non-association): move one",
+                        if n == 1 { "pair" } else { "pairs" }
+                    ),
+                    theme.warning(),
+                )),
+                Rect::new(area.x, area.y + 1, area.width, 1),
+            );
+        }
         let list = Rect::new(
             area.x,
             area.y + 2,
