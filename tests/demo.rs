@@ -287,3 +287,169 @@ fn the_command_prints_the_demo_accounts_and_refuses_other_files() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("uganda"));
 }
+
+/// The roster data of a demo file, in id order, for comparing two builds.
+fn roster_dump(path: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut out = Vec::new();
+    for sql in [
+        "SELECT id || ' ' || facility_id || ' ' || code || ' ' || provider || ' ' || facilitators || ' ' || capacity
+                || ' ' || starts_on || ' ' || ends_on FROM programme ORDER BY id",
+        "SELECT id || ' ' || programme_id || ' ' || weekday || ' ' || starts || ' ' || ends FROM programme_slot ORDER BY id",
+        "SELECT slot_id || ' ' || on_date || ' ' || reason || ' ' || comment FROM session_cancelled ORDER BY slot_id, on_date",
+        "SELECT id || ' ' || prisoner_id || ' ' || findings FROM assessment WHERE form_id = 'needs_screen' ORDER BY id",
+        "SELECT id || ' ' || programme_id || ' ' || prisoner_id || ' ' || status || ' ' || referred_on || ' '
+                || coalesce(allocated_on, '-') || ' ' || coalesce(override_reason, '-') FROM referral ORDER BY id",
+        "SELECT referral_id || ' ' || slot_id || ' ' || on_date || ' ' || outcome || ' ' || comment FROM attendance
+         ORDER BY referral_id, slot_id, on_date",
+    ] {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap();
+        out.extend(rows.map(|r| r.unwrap()));
+    }
+    out
+}
+
+#[test]
+fn the_demo_runs_programmes_everywhere_and_every_group_keeps_the_allocation_checks() {
+    use warden::domain::roster::ReferralStatus;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    let summary = demo::build(&path, &spec(Country::Uganda, 1), now()).unwrap();
+    let r = summary.rosters;
+    assert!(r.programmes >= 12 * 4, "{r:?}");
+    assert!(
+        r.screens > 100 && r.allocations > 100 && r.marks > 1000,
+        "{r:?}"
+    );
+    assert!(
+        r.overrides > 0 && r.completions > 0 && r.cancelled > 0,
+        "{r:?}"
+    );
+
+    let store = Store::open(&path).unwrap();
+    let today = now().date_naive();
+    for f in store.facilities().unwrap() {
+        let programmes = store.programmes(f.facility.id, None).unwrap();
+        assert!(
+            programmes.len() >= 3,
+            "{}: {} programmes",
+            f.facility.name,
+            programmes.len()
+        );
+        for p in &programmes {
+            assert!(!p.provider.trim().is_empty() && !p.facilitators.is_empty());
+            let group = store
+                .programme_referrals(p.id, ReferralStatus::Allocated)
+                .unwrap();
+            assert!(
+                group.len() <= p.capacity as usize,
+                "{} holds {} of {}",
+                p.name,
+                group.len(),
+                p.capacity
+            );
+            for m in &group {
+                for na in store.non_associations_of(m.prisoner_id).unwrap() {
+                    assert!(
+                        !(na.na.active_on(today)
+                            && group.iter().any(|o| o.prisoner_id == na.other_id)),
+                        "{}: {} and {} must be kept apart",
+                        p.name,
+                        m.number,
+                        na.other_number
+                    );
+                }
+            }
+            for c in store
+                .programme_referrals(p.id, ReferralStatus::Completed)
+                .unwrap()
+            {
+                let done = store.participation(c.id).unwrap();
+                assert!(done.completes(p.completion_percent).is_ok(), "{done:?}");
+            }
+        }
+    }
+
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    // Civil-society providers run the vocational and faith-based programmes.
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM programme WHERE category IN ('vocational','faith') AND provider = 'staff'"
+        ),
+        0
+    );
+    // Every referral status appears, and withdrawals and declines say why.
+    for &status in ReferralStatus::ALL {
+        if status == ReferralStatus::Suggested {
+            continue;
+        }
+        let n = count(&format!(
+            "SELECT count(*) FROM referral WHERE status = '{}'",
+            status.as_str()
+        ));
+        assert!(n > 0, "no {status:?} referral");
+    }
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM referral r WHERE r.status IN ('withdrawn','declined') AND NOT EXISTS (
+                 SELECT 1 FROM referral_event e WHERE e.referral_id = r.id AND e.status = r.status AND e.reason <> '')"
+        ),
+        0
+    );
+    // Attendance only for sessions that have happened, never on a cancelled one, never before the place was given.
+    assert_eq!(
+        count(&format!(
+            "SELECT count(*) FROM attendance WHERE on_date >= '{today}'"
+        )),
+        0
+    );
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM attendance a JOIN session_cancelled x ON x.slot_id = a.slot_id AND x.on_date = a.on_date"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM attendance a JOIN referral r ON r.id = a.referral_id WHERE a.on_date < r.allocated_on"
+        ),
+        0
+    );
+    let absent =
+        count("SELECT count(DISTINCT outcome) FROM attendance WHERE outcome <> 'attended'");
+    assert!(absent >= 4, "{absent} kinds of absence");
+    assert!(
+        count("SELECT count(*) FROM attendance WHERE outcome = 'attended'") * 10
+            > r.marks as i64 * 7
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM attendance WHERE outcome = 'other' AND comment = ''"),
+        0
+    );
+    // Needs screens in every facility, finalised with the shipped form.
+    assert_eq!(
+        count(
+            "SELECT count(DISTINCT p.facility_id) FROM assessment a JOIN prisoner p ON p.id = a.prisoner_id
+             WHERE a.form_id = 'needs_screen' AND a.status = 'final'"
+        ),
+        12
+    );
+    assert_eq!(store.verify_audit().unwrap(), None);
+    assert!(store.integrity_problems().unwrap().is_empty());
+}
+
+#[test]
+fn the_same_seed_and_day_give_the_same_rosters() {
+    let dir = tempfile::tempdir().unwrap();
+    let build = |name: &str, seed: u64| {
+        let path = dir.path().join(name);
+        demo::build(&path, &spec(Country::Tunisia, seed), now()).unwrap();
+        roster_dump(&path)
+    };
+    let first = build("a.db", 4);
+    assert!(first.len() > 1000, "{}", first.len());
+    assert!(first == build("b.db", 4), "same seed, different rosters");
+    assert!(first != build("c.db", 5), "different seeds, same rosters");
+}

@@ -94,6 +94,15 @@ fn print_summary(s: &DemoSummary, seconds: f64) {
         s.vep,
         DemoSummary::percent(s.prisoners as u64, s.certified)
     );
+    let r = &s.rosters;
+    println!(
+        "  {} programmes ({} sessions cancelled), {} needs screens, {} referrals, {} places given ({} by supervisor override)",
+        r.programmes, r.cancelled, r.screens, r.referrals, r.allocations, r.overrides
+    );
+    println!(
+        "  {} attendance marks, {} completions",
+        r.marks, r.completions
+    );
     println!();
     println!("Demo accounts (for this demonstration database only):");
     println!("  {:<12} {:<17} role", "user", "password");

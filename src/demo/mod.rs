@@ -2,9 +2,15 @@
 //! like real work (validated, audited, searchable). Same seed, same records; no real people.
 
 mod allocation;
+mod catalogue;
 mod estate;
 mod people;
 mod profile;
+mod rosters;
+mod screens;
+mod sessions;
+
+pub use rosters::Added as RosterCounts;
 
 use crate::domain::auth::Role;
 use crate::domain::prisoner::NumberPattern;
@@ -142,6 +148,8 @@ pub struct DemoSummary {
     pub young: usize,
     pub remand: usize,
     pub vep: usize,
+    /// Programmes, needs screens, places given and attendance marks (rosters.rs).
+    pub rosters: RosterCounts,
 }
 
 impl DemoSummary {
@@ -322,6 +330,16 @@ pub fn generate(
         "demo allocation data"
     );
 
+    // Rosters from a stream of their own too, after everything else, so adding them changed nothing above.
+    let mut roster_rng = ChaCha8Rng::seed_from_u64(spec.seed ^ 0x0005_7E55_1045);
+    let rosters = rosters::add(
+        store,
+        profile,
+        size.screened_per_facility,
+        now,
+        &mut roster_rng,
+    )?;
+
     let count = |f: &dyn Fn(&people::Skeleton) -> bool| skeletons.iter().filter(|s| f(s)).count();
     Ok(DemoSummary {
         path: store.path().to_path_buf(),
@@ -348,6 +366,7 @@ pub fn generate(
         young: count(&|s| s.class.age == crate::domain::estate::AgeGroup::Young),
         remand: count(&|s| s.class.status == crate::domain::estate::LegalStatus::Remand),
         vep: count(&|s| s.vep),
+        rosters,
     })
 }
 

@@ -30,6 +30,7 @@ pub(crate) struct SizeSpec {
     pub facilities: u32,
     pub prisoners: u32,
     pub cells: u32,
+    pub screened_per_facility: u32,
 }
 
 #[derive(Debug, Deserialize)]
@@ -98,6 +99,80 @@ pub(crate) struct Profile {
     #[serde(default)]
     pub patronymic: Option<Patronymic>,
     pub offences: Vec<Offence>,
+    pub rosters: Rosters,
+}
+
+/// A country's programmes: the catalogue templates, who runs them, holidays, and the shape of needs-screen answers.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Rosters {
+    /// (month-day "MM-DD", name): sessions on these days are cancelled.
+    pub holidays: Vec<(String, String)>,
+    /// Reasons a whole facility stopped movement for a day.
+    pub lockdowns: Vec<String>,
+    /// Invented civil-society organisations by what they run; a template's `provider` names a key.
+    pub providers: BTreeMap<String, Vec<String>>,
+    pub needs: NeedShares,
+    pub programme: Vec<ProgrammeTemplate>,
+}
+
+/// How answers to the needs screen fall: `[f64; N]` are weights over the question's choices in the form's order,
+/// single numbers the chance of "yes".
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NeedShares {
+    /// none, primary, secondary, higher
+    pub schooling: [f64; 4],
+    /// Chance of not reading or writing, by schooling level.
+    pub cannot_read: [f64; 4],
+    pub worked_before: f64,
+    /// yes, maybe, no
+    pub vocational: [f64; 3],
+    pub substance_use: f64,
+    /// alcohol, cannabis, opioids, stimulants, other
+    pub substances: [f64; 5],
+    /// little, some, severe
+    pub substance_effect: [f64; 3],
+    pub mental_health: f64,
+    pub self_harm_history: f64,
+    pub self_harm_thoughts: f64,
+    pub recent_loss: f64,
+    /// regular, occasional, none
+    pub family: [f64; 3],
+    /// Chance of having children under 18.
+    pub children: f64,
+    /// secure, temporary, none, unknown
+    pub housing: [f64; 4],
+    pub id_documents: f64,
+    /// yes, maybe, no
+    pub faith: [f64; 3],
+    pub counselling: [f64; 3],
+}
+
+/// One programme a facility may run; each facility draws its own provider, slots, dates and capacity.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ProgrammeTemplate {
+    pub code: String,
+    pub name: String,
+    pub category: String,
+    pub provider: String,
+    pub room: String,
+    #[serde(default)]
+    pub needs: Vec<String>,
+    #[serde(default)]
+    pub legal: Vec<String>,
+    #[serde(default)]
+    pub kinds: Vec<String>,
+    #[serde(default)]
+    pub sex: Option<String>,
+    pub chance: f64,
+    pub sessions: [u8; 2],
+    #[serde(default)]
+    pub days: Vec<u8>,
+    pub minutes: u32,
+    pub capacity: [u32; 2],
+    pub weeks: [u32; 2],
 }
 
 #[derive(Debug, Deserialize)]
@@ -338,6 +413,54 @@ impl Profile {
             return Err(
                 "offence months must be [min, max] with 1 <= min <= max, weight at least 1".into(),
             );
+        }
+        self.check_rosters()
+    }
+
+    fn check_rosters(&self) -> Result<(), String> {
+        use crate::domain::estate::{FacilityKind, LegalStatus};
+        use crate::domain::roster::Category;
+        let r = &self.rosters;
+        if r.lockdowns.is_empty() || r.programme.is_empty() {
+            return Err("rosters: lockdowns and programme must not be empty".into());
+        }
+        for (day, _) in &r.holidays {
+            if chrono::NaiveDate::parse_from_str(&format!("2024-{day}"), "%Y-%m-%d").is_err() {
+                return Err(format!("rosters: holiday '{day}' is not MM-DD"));
+            }
+        }
+        for t in &r.programme {
+            let bad = |what: &str| Err(format!("rosters programme {}: {what}", t.code));
+            if Category::parse(&t.category).is_none() {
+                return bad("unknown category");
+            }
+            if t.provider != "staff" && r.providers.get(&t.provider).is_none_or(|l| l.is_empty()) {
+                return bad("provider is neither \"staff\" nor a key of providers with names");
+            }
+            if t.legal.iter().any(|l| LegalStatus::parse(l).is_none())
+                || t.kinds.iter().any(|k| FacilityKind::parse(k).is_none())
+                || t.sex.as_deref().is_some_and(|s| s != "female")
+            {
+                return bad("legal, kinds or sex holds an unknown word");
+            }
+            if !(0.0..=1.0).contains(&t.chance)
+                || t.sessions[0] == 0
+                || t.sessions[0] > t.sessions[1]
+                || t.capacity[0] == 0
+                || t.capacity[0] > t.capacity[1]
+                || t.weeks[0] == 0
+                || t.weeks[0] > t.weeks[1]
+                || !(30..=300).contains(&t.minutes)
+                || t.days.iter().any(|d| !(1..=7).contains(d))
+            {
+                return bad(
+                    "chance 0-1, [min, max] ranges with min >= 1, minutes 30-300, days 1-7",
+                );
+            }
+            let days = if t.days.is_empty() { 5 } else { t.days.len() };
+            if usize::from(t.sessions[1]) > days {
+                return bad("more weekly sessions than days it may meet");
+            }
         }
         Ok(())
     }

@@ -7,6 +7,7 @@ mod attendance;
 mod audit;
 mod backup;
 mod busy;
+pub(crate) mod demo_rosters;
 mod drafts;
 mod estate;
 mod non_associations;
