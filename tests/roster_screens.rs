@@ -121,16 +121,7 @@ fn refer_waitlist_place_mark_and_see_participation_by_keystrokes() {
 
     // Programme staff give him a place from the waitlist.
     d.login("programme");
-    let home = d.screen();
-    let down = home
-        .lines()
-        .skip_while(|l| !l.contains("Menu"))
-        .position(|l| l.contains("Programmes and rosters"))
-        .expect("the home menu offers programmes");
-    for _ in 1..down {
-        d.key(KeyCode::Down);
-    }
-    d.key(KeyCode::Enter);
+    open_from_home(&mut d, "Programmes and rosters");
     let s = d.screen();
     assert!(s.contains("LIT1") && s.contains("1/10"), "{s}");
     insta::assert_snapshot!("programmes", s);
@@ -212,19 +203,8 @@ fn a_full_group_is_explained_and_cannot_be_overridden() {
     }
     let mut d = Driver::new(&fx.path);
     d.login("supervisor");
-    let home = d.screen();
-    let down = home
-        .lines()
-        .skip_while(|l| !l.contains("Menu"))
-        .position(|l| l.contains("Programmes and rosters"))
-        .unwrap_or_else(|| panic!("no programmes entry:\n{home}"));
-    for _ in 1..down {
-        d.key(KeyCode::Down);
-    }
-    d.key(KeyCode::Enter)
-        .key(KeyCode::Enter)
-        .key(KeyCode::Tab)
-        .text("g");
+    open_from_home(&mut d, "Programmes and rosters");
+    d.key(KeyCode::Enter).key(KeyCode::Tab).text("g");
     let s = d.screen();
     assert!(s.contains("the group is full (1 of 1 places taken)"), "{s}");
     assert!(s.contains("cannot be overridden"), "{s}");
@@ -260,16 +240,8 @@ fn the_timetable_and_the_unlock_list_show_the_week() {
         }
         d.key(KeyCode::Esc);
     }
-    let home = d.screen();
-    let down = home
-        .lines()
-        .skip_while(|l| !l.contains("Menu"))
-        .position(|l| l.contains("Programmes and rosters"))
-        .unwrap_or_else(|| panic!("no programmes entry:\n{home}"));
-    for _ in 1..down {
-        d.key(KeyCode::Down);
-    }
-    d.key(KeyCode::Enter).text("u");
+    open_from_home(&mut d, "Programmes and rosters");
+    d.text("u");
     let s = d.screen();
     assert!(
         s.contains("1 to unlock") && s.contains("Adult literacy"),
@@ -309,19 +281,8 @@ fn programme_staff_are_not_told_who_is_a_violent_extremist() {
     }
     let mut d = Driver::new(&fx.path);
     d.login("programme");
-    let home = d.screen();
-    let down = home
-        .lines()
-        .skip_while(|l| !l.contains("Menu"))
-        .position(|l| l.contains("Programmes and rosters"))
-        .unwrap();
-    for _ in 1..down {
-        d.key(KeyCode::Down);
-    }
-    d.key(KeyCode::Enter)
-        .key(KeyCode::Enter)
-        .key(KeyCode::Tab)
-        .text("g");
+    open_from_home(&mut d, "Programmes and rosters");
+    d.key(KeyCode::Enter).key(KeyCode::Tab).text("g");
     let s = d.screen();
     assert!(
         s.contains("mixed-group rule for this group needs a supervisor"),
