@@ -106,6 +106,46 @@ fn every_report_matches_its_golden_text_on_the_demo_data() {
     }
 }
 
+/// The roster reports on the demo's rosters: the first facility that runs programmes, this week and today, and
+/// the timetable of the first person (by number) holding a place.
+#[test]
+fn roster_reports_match_their_golden_text_on_the_demo_data() {
+    let store = Store::open(demo()).unwrap();
+    let conn = rusqlite::Connection::open(demo()).unwrap();
+    let number: String = conn
+        .query_row(
+            "SELECT p.number FROM referral r JOIN prisoner p ON p.id = r.prisoner_id
+             WHERE r.status = 'allocated' ORDER BY p.number LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    for kind in [
+        Kind::Roster,
+        Kind::Unlock,
+        Kind::Attendance,
+        Kind::Participation,
+        Kind::Timetable,
+    ] {
+        let mut p = params(&store, None);
+        p.prisoner = Some(number.clone());
+        let doc = report::build(&store, kind, &p).unwrap();
+        let text =
+            String::from_utf8(print::render(&doc, Format::Text, Paper::A4).unwrap()).unwrap();
+        for page in text.split('\u{c}') {
+            assert!(page.lines().count() <= print::plain::PAGE_LINES, "{kind:?}");
+            for line in page.lines() {
+                assert!(
+                    warden::domain::text::width(line) <= print::WIDTH,
+                    "{kind:?}: {line}"
+                );
+                assert!(!line.chars().any(char::is_control), "{kind:?}: {line:?}");
+            }
+        }
+        golden(&format!("{}.txt", kind.as_str()), &text);
+    }
+}
+
 /// A copy of the demo with three people in IGA01 classified: one review overdue, one due this week, one not due.
 fn assessed_demo(dir: &Path) -> PathBuf {
     use warden::domain::forms::{Answers, Registry, Value};
