@@ -1,6 +1,8 @@
 //! The report screens with their charts and the print preview, at 80x24 in colour and in monochrome ASCII,
 //! driven by key presses; and a print to a file from the preview, with its audit row and the remembered choice.
 
+// The shared fixture also carries the people other screen tests use.
+#[allow(dead_code)]
 #[path = "screens/fixture.rs"]
 mod fixture;
 

@@ -288,7 +288,11 @@ mod tests {
     #[test]
     fn officers_do_not_see_vep_figures_in_reports() {
         for role in Role::ALL {
-            assert_eq!(may(role, Permission::ViewVepFigures), role != Role::Officer, "{role}");
+            assert_eq!(
+                may(role, Permission::ViewVepFigures),
+                role != Role::Officer,
+                "{role}"
+            );
         }
     }
 
