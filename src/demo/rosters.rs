@@ -398,6 +398,8 @@ fn allocate(
                         .refusals
                         .iter()
                         .all(|r| override_reason(r.check).is_some())
+                        // Only a release still ahead can move on appeal.
+                        && who.expected_release.is_none_or(|d| d > today)
                         && ctx.overrides_left > 0
                         && rng.random_bool(0.3) =>
                 {

@@ -153,3 +153,43 @@ pub(crate) fn draw(s: &NeedShares, rng: &mut impl Rng) -> Answers {
     );
     a
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::forms::finalise;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    /// Every drawn set of answers is complete and accepted by the shipped form, and each country's shares
+    /// give a spread of needs rather than none or all.
+    #[test]
+    fn drawn_answers_finalise_with_the_shipped_form_and_find_needs() {
+        let form = crate::domain::forms::load(NEEDS_SCREEN.as_bytes()).unwrap();
+        let profiles = super::super::profile::Profiles::load().unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        for country in super::super::Country::ALL {
+            let shares = &profiles.country(country).rosters.needs;
+            let mut seen = std::collections::BTreeMap::<String, u32>::new();
+            for _ in 0..300 {
+                let mut answers = form.initial_answers();
+                answers.extend(draw(shares, &mut rng));
+                let done = finalise(&form, &answers, today)
+                    .unwrap_or_else(|e| panic!("{country}: {e:?} for {answers:?}"));
+                for name in done.outcome.finding_names(&form) {
+                    *seen.entry(name.to_string()).or_default() += 1;
+                }
+            }
+            for need in [
+                "need_literacy",
+                "need_work_skills",
+                "need_substance",
+                "need_housing",
+            ] {
+                let n = seen.get(need).copied().unwrap_or(0);
+                assert!((3..300).contains(&n), "{country} {need}: {n} of 300");
+            }
+        }
+    }
+}
