@@ -617,3 +617,36 @@ fn the_board_rolls_up_and_shows_overcrowding_unclipped() {
     assert_eq!(cells[0].code, "A-01");
     assert_eq!(cells[0].occupancy.percent(), Some(300));
 }
+
+#[test]
+fn the_placement_check_reads_each_persons_custody_level() {
+    let mut f = fixture();
+    let p = f.admit(1, LegalStatus::Remand, Some(f.a01));
+    assert!(f.store.placement_breaches(today()).unwrap().is_empty());
+    // Classified maximum after placement in medium unit A: the report now names the custody rule.
+    f.store
+        .write(&as_("assessor"), |tx| {
+            tx.execute(
+                "INSERT INTO form_version VALUES ('custody_initial', 999, ?1, '', '2026-01-01')",
+                ["0".repeat(64)],
+            )?;
+            tx.execute(
+                "INSERT INTO assessment(series, revision, form_id, form_version, form_sha256, prisoner_id,
+                     status, author, created_at, updated_at, answers, assessed_on, finalised_at, custody_level)
+                 VALUES (900, 1, 'custody_initial', 999, ?1, ?2, 'final', 'assessor', '2026-11-01T00:00:00Z',
+                         '2026-11-01T00:00:00Z', '{}', '2026-11-01', '2026-11-01T00:00:00Z', 'maximum')",
+                rusqlite::params!["0".repeat(64), p],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    let found = f.store.placement_breaches(today()).unwrap();
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0]
+            .breaches
+            .iter()
+            .any(|b| b.reason.contains("custody level maximum")),
+        "{found:?}"
+    );
+}

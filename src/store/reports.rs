@@ -66,6 +66,19 @@ impl Store {
                 });
             }
         }
+        // Each person's custody level from their newest final classification, in one pass (the last row wins).
+        let mut custody: HashMap<i64, crate::domain::estate::SecurityLevel> = HashMap::new();
+        let mut stmt = conn.prepare_cached(
+            "SELECT prisoner_id, custody_level FROM assessment
+             WHERE status = 'final' AND custody_level IS NOT NULL AND prisoner_id IS NOT NULL
+             ORDER BY prisoner_id, finalised_at, id",
+        )?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+            let (id, level) = row?;
+            if let Some(level) = crate::domain::estate::SecurityLevel::parse(&level) {
+                custody.insert(id, level);
+            }
+        }
         let mut found = Vec::new();
         for (i, cell) in candidates.cells.iter().enumerate() {
             let Some(place) = candidates.place(i) else {
@@ -77,8 +90,8 @@ impl Store {
                     sex: o.sex,
                     status: o.status,
                     age: o.age,
-                    // Classification will supply custody levels; until then the policy's default applies.
-                    custody: None,
+                    // Unclassified people fall under the policy's default, as the allocator treats them.
+                    custody: custody.get(&o.prisoner_id).copied(),
                     vep: o.vep,
                     violent: o.violent,
                     vulnerable: o.vulnerable,
