@@ -171,6 +171,7 @@ impl PrintPreview {
 
     fn print(&mut self, ctx: &mut Ctx) {
         let destination = self.destination(ctx);
+        let passthrough = destination == Destination::Passthrough;
         let choice = Choice {
             format: self.format,
             paper: self.paper,
@@ -232,6 +233,9 @@ impl PrintPreview {
             &record,
             Some((&key, &remembered.to_json())),
         ) {
+            // A terminal without printer passthrough shows the text instead of printing it; say how to clear it.
+            Ok(()) if passthrough => ctx
+                .info("Sent to your terminal's printer (shown on screen instead? Ctrl-L redraws)."),
             Ok(()) => ctx.info(format!("Printed: {said}.")),
             Err(e) => ctx.error(format!(
                 "Printed ({said}), but the audit record failed: {e}"
