@@ -758,3 +758,41 @@ fn a_cell_holding_a_pair_who_must_be_kept_apart_is_flagged() {
     assert!(flagged.iter().any(|l| l.contains("LUZ/2026/00001")), "{s}");
     d.snap("occupants_apart");
 }
+
+#[test]
+fn admissions_waiting_for_a_cell_are_listed_and_placed_from_the_list() {
+    let fx = fixture::build();
+    estate(&fx);
+    let mut d = Driver::new(&fx);
+    d.login("officer");
+    while !d
+        .screen()
+        .lines()
+        .any(|l| l.contains(">Waiting for a cell"))
+    {
+        d.key(KeyCode::Down);
+    }
+    d.key(KeyCode::Enter);
+    let s = d.screen();
+    // Abenov was admitted without a cell; Okello has one.
+    assert!(
+        s.contains("LUZ/2026/00002") && !s.contains("LUZ/2026/00001"),
+        "{s}"
+    );
+    d.snap("waiting_for_a_cell");
+    d.key(KeyCode::Enter);
+    assert!(
+        d.screen().contains("Change cell: LUZ/2026/00002"),
+        "{}",
+        d.screen()
+    );
+    d.key(KeyCode::Enter)
+        .key(KeyCode::Tab)
+        .text("first night")
+        .key(KeyCode::F(2));
+    assert!(
+        d.screen().contains("Everyone in custody has a cell."),
+        "{}",
+        d.screen()
+    );
+}

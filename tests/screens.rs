@@ -504,9 +504,10 @@ fn officers_cannot_edit_the_estate() {
 #[test]
 fn user_admin_screens() {
     both(|d, _| {
-        // Staff accounts comes after the four everyday entries, programmes and the three assessment queues.
+        // Staff accounts comes after the four everyday entries, the cell queue, programmes and the three
+        // assessment queues.
         d.login("admin");
-        for _ in 0..8 {
+        for _ in 0..9 {
             d.key(KeyCode::Down);
         }
         d.key(KeyCode::Enter);

@@ -654,6 +654,17 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// People in custody without a cell (admitted and not yet placed, or moved out of a cell taken out of use),
+    /// newest admission first, at most `limit`.
+    pub fn without_a_cell(&self, limit: usize) -> Result<Vec<SearchHit>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "{HIT_SELECT} {HIT_FROM} WHERE p.in_custody = 1 AND p.cell_id IS NULL
+             ORDER BY p.admitted_at DESC, p.id DESC LIMIT ?1"
+        ))?;
+        let rows = stmt.query_map([limit.clamp(1, 1000) as i64], read_hit)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Finds people by any part of their number, names or aliases, ignoring case and diacritics, in any
     /// script. Exact number first, then names that start with the query, then the rest; in custody first.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {

@@ -20,6 +20,7 @@ enum Target {
     Admit,
     Estate,
     Board,
+    Unplaced,
     Programmes,
     Releases,
     Approvals,
@@ -42,6 +43,11 @@ const MENU: &[(&str, Option<Permission>, Target)] = &[
     ("Admit a prisoner", Some(Permission::Admit), Target::Admit),
     ("Estate: facilities, units, cells", None, Target::Estate),
     ("Occupancy board", None, Target::Board),
+    (
+        "Waiting for a cell",
+        Some(Permission::MoveCell),
+        Target::Unplaced,
+    ),
     ("Programmes and rosters", None, Target::Programmes),
     (
         "Releases and their plans",
@@ -127,6 +133,9 @@ impl Screen for HomeScreen {
                     }
                     Target::Board => {
                         Outcome::Push(Box::new(super::occupancy::BoardScreen::new(ctx)))
+                    }
+                    Target::Unplaced => {
+                        Outcome::Push(Box::new(super::unplaced::UnplacedScreen::new(ctx)))
                     }
                     Target::Programmes => {
                         Outcome::Push(Box::new(super::programmes::ProgrammesScreen::new(ctx)))

@@ -28,6 +28,7 @@ pub mod reports;
 pub mod search;
 pub mod segregation;
 pub mod unlock;
+pub mod unplaced;
 pub mod users;
 
 use super::keymap::{Action, Scope};

@@ -1,0 +1,140 @@
+//! People in custody who have no cell yet, newest admission first: the morning's admissions wait here until an
+//! officer places each one (Enter opens the change-cell screen with the ranked cells of their facility).
+
+use super::{Ctx, Outcome, Screen};
+use crate::domain::auth::Permission;
+use crate::store::SearchHit;
+use crate::tui::keymap::Action;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::list::{Selection, columns, render_rows};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+/// More than a day's admissions at the busiest facility; the rest are reached by search.
+const SHOWN: usize = 500;
+
+pub struct UnplacedScreen {
+    rows: Vec<SearchHit>,
+    selection: Selection,
+}
+
+impl UnplacedScreen {
+    pub fn new(ctx: &mut Ctx) -> UnplacedScreen {
+        let mut s = UnplacedScreen {
+            rows: Vec::new(),
+            selection: Selection::default(),
+        };
+        s.resume(ctx);
+        s
+    }
+}
+
+impl Screen for UnplacedScreen {
+    fn title(&self) -> String {
+        "Waiting for a cell".into()
+    }
+
+    fn footer(&self) -> Vec<Action> {
+        vec![Action::Down, Action::Select, Action::Back]
+    }
+
+    fn footer_word(&self, action: Action) -> &'static str {
+        match action {
+            Action::Select => "place",
+            other => other.describe(),
+        }
+    }
+
+    fn help(&self) -> &'static str {
+        "Everyone in custody who has no cell, newest admission first. Enter opens the change-cell screen for the \
+         selected person: the cells of their facility that break no hard rule, best first, with the reasons. \
+         When nobody is left here, every admission has a cell."
+    }
+
+    fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        match action {
+            Action::Back => Outcome::Pop,
+            Action::Select => {
+                if !ctx.allowed(Permission::MoveCell) {
+                    return Outcome::Handled;
+                }
+                let Some(hit) = self.rows.get(self.selection.index) else {
+                    return Outcome::Ignored;
+                };
+                let row = match ctx.store.prisoner(hit.id) {
+                    Ok(Some(row)) => row,
+                    Ok(None) => return Outcome::Handled,
+                    Err(e) => {
+                        ctx.error(format!("Cannot read the record: {e}"));
+                        return Outcome::Handled;
+                    }
+                };
+                match super::allocate::AllocateScreen::open(&row, ctx) {
+                    Some(s) => Outcome::Push(Box::new(s)),
+                    None => Outcome::Handled,
+                }
+            }
+            other => {
+                if self.selection.handle(other, self.rows.len(), 10) {
+                    Outcome::Handled
+                } else {
+                    Outcome::Ignored
+                }
+            }
+        }
+    }
+
+    fn resume(&mut self, ctx: &mut Ctx) {
+        match ctx.store.without_a_cell(SHOWN) {
+            Ok(rows) => self.rows = rows,
+            Err(e) => ctx.error(format!("Cannot read who is waiting: {e}")),
+        }
+        self.selection.clamp(self.rows.len());
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        frame.render_widget(
+            Paragraph::new(Line::from(format!(
+                "{}{} in custody without a cell, newest admission first",
+                self.rows.len(),
+                if self.rows.len() == SHOWN { "+" } else { "" }
+            ))),
+            Rect::new(area.x + 1, area.y, area.width.saturating_sub(1), 1),
+        );
+        let rows: Vec<String> = self
+            .rows
+            .iter()
+            .map(|h| {
+                let name = format!("{}, {}", h.family_name, h.given_names);
+                columns(&[
+                    (&h.number, 21),
+                    (&name, 34),
+                    (&h.facility, 8),
+                    (&h.legal_status, 12),
+                ])
+            })
+            .collect();
+        let header = columns(&[
+            ("Number", 21),
+            ("Name", 34),
+            ("Facility", 8),
+            ("Status", 12),
+        ]);
+        render_rows(
+            frame,
+            Rect::new(
+                area.x,
+                area.y + 2,
+                area.width,
+                area.height.saturating_sub(2),
+            ),
+            theme,
+            Some(&header),
+            &rows,
+            Some(&self.selection),
+            "Everyone in custody has a cell.",
+        );
+    }
+}
