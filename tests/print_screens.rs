@@ -233,3 +233,39 @@ fn printing_to_a_file_from_the_preview_is_audited_and_remembered() {
         .key(KeyCode::Enter);
     assert!(d.screen().contains("takes text only"), "{}", d.screen());
 }
+
+#[test]
+fn the_reports_list_chooses_the_facility_and_the_week() {
+    both(|d, _| {
+        d.login("supervisor").reports();
+        assert!(
+            d.screen()
+                .contains("Facility <All facilities>  Week <this week>"),
+            "{}",
+            d.screen()
+        );
+        d.key(KeyCode::Right).key(KeyCode::BackTab);
+        let s = d.screen();
+        assert!(s.contains("Week <last week>"), "{s}");
+        d.snap("reports_list_choices");
+        // The facility list is in code order; whichever comes first is the one every report now covers.
+        let chosen = s
+            .lines()
+            .find_map(|l| l.split("Facility <").nth(1))
+            .and_then(|rest| rest.split(' ').next())
+            .unwrap()
+            .to_string();
+        d.open("Segregation durations");
+        d.press(KeyCode::Char('p'), KeyModifiers::CONTROL);
+        let s = d.screen();
+        assert!(s.contains(&format!("{chosen} ")), "{s}");
+        assert!(s.contains("As at 2026-11-25, from 2026-11-16"), "{s}");
+        // Left past the first facility comes back to all of them.
+        d.key(KeyCode::Esc).key(KeyCode::Esc).key(KeyCode::Left);
+        assert!(
+            d.screen().contains("Facility <All facilities>"),
+            "{}",
+            d.screen()
+        );
+    });
+}

@@ -5,11 +5,14 @@
 use super::print_preview::PrintPreview;
 use super::{Ctx, Outcome, Screen};
 use crate::domain::auth::Permission;
+use crate::domain::estate::Facility;
+use crate::domain::text;
 use crate::print::{Chart, Document, plain};
 use crate::report::{self, Kind, Params};
 use crate::tui::keymap::Action;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::list::{Selection, render_rows};
+use chrono::Duration;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -19,13 +22,78 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph};
 
 pub struct ReportsScreen {
     selection: Selection,
+    /// The facilities to choose from, read when first asked for; the choice is an index into them.
+    facilities: Vec<Facility>,
+    facility: Option<usize>,
+    /// Weeks from the current one: -1 is last week.
+    week: i64,
 }
 
 impl ReportsScreen {
     pub fn new() -> ReportsScreen {
         ReportsScreen {
             selection: Selection::default(),
+            facilities: Vec::new(),
+            facility: None,
+            week: 0,
         }
+    }
+
+    /// Left/Right: the previous or next facility, through "All facilities".
+    fn step_facility(&mut self, forward: bool, ctx: &mut Ctx) {
+        if self.facilities.is_empty() {
+            match ctx.store.facilities() {
+                Ok(rows) => self.facilities = rows.into_iter().map(|r| r.facility).collect(),
+                Err(e) => {
+                    ctx.error(format!("Cannot read the facilities: {e}"));
+                    return;
+                }
+            }
+        }
+        let n = self.facilities.len();
+        self.facility = match (self.facility, forward) {
+            _ if n == 0 => None,
+            (None, true) => Some(0),
+            (None, false) => Some(n - 1),
+            (Some(i), true) if i + 1 < n => Some(i + 1),
+            (Some(i), false) if i > 0 => Some(i - 1),
+            _ => None,
+        };
+    }
+
+    /// The report as chosen: facility, week, VEP figures only where the role allows.
+    fn build(&self, kind: Kind, ctx: &mut Ctx) -> Option<Document> {
+        let mut params = Params::new(ctx.now, ctx.session.name.clone());
+        params.vep = ctx.session.may(Permission::ViewVepFigures);
+        params.facility = self.facility.and_then(|i| self.facilities.get(i)).cloned();
+        params.from += Duration::weeks(self.week);
+        params.to += Duration::weeks(self.week);
+        match report::build(ctx.store, kind, &params) {
+            Ok(doc) => Some(doc),
+            Err(e) => {
+                ctx.error(format!("Cannot make the report: {e}"));
+                None
+            }
+        }
+    }
+
+    /// The choices in words; the week is relative, as the screen has no clock of its own.
+    fn choices(&self) -> String {
+        let facility = match self.facility.and_then(|i| self.facilities.get(i)) {
+            Some(f) => format!("{} {}", f.code, f.name),
+            None => "All facilities".into(),
+        };
+        let week = match self.week {
+            0 => "this week".to_string(),
+            -1 => "last week".to_string(),
+            1 => "next week".to_string(),
+            n if n < 0 => format!("{} weeks ago", -n),
+            n => format!("in {n} weeks"),
+        };
+        format!(
+            " Facility <{}>  Week <{week}>  (Left/Right, Tab)",
+            text::fit(&text::display(&facility), 30)
+        )
     }
 }
 
@@ -35,33 +103,36 @@ impl Default for ReportsScreen {
     }
 }
 
-/// The report for the signed-in user: the whole service, this week, VEP figures only where allowed.
-fn build(kind: Kind, ctx: &mut Ctx) -> Option<Document> {
-    let mut params = Params::new(ctx.now, ctx.session.name.clone());
-    params.vep = ctx.session.may(Permission::ViewVepFigures);
-    match report::build(ctx.store, kind, &params) {
-        Ok(doc) => Some(doc),
-        Err(e) => {
-            ctx.error(format!("Cannot make the report: {e}"));
-            None
-        }
-    }
-}
-
 impl Screen for ReportsScreen {
     fn title(&self) -> String {
         "Reports".into()
     }
 
     fn footer(&self) -> Vec<Action> {
-        vec![Action::Up, Action::Select, Action::Print, Action::Back]
+        vec![
+            Action::Up,
+            Action::Select,
+            Action::Print,
+            Action::Right,
+            Action::NextField,
+            Action::Back,
+        ]
+    }
+
+    fn footer_word(&self, action: Action) -> &'static str {
+        match action {
+            Action::Right => "facility",
+            Action::NextField => "week",
+            other => other.describe(),
+        }
     }
 
     fn help(&self) -> &'static str {
         "Reports as they would be printed: placements that break a hard rule today, occupancy and overcrowding, \
-         segregation, reviews due and overdue, the classification distribution, days on remand, and the Mandela \
-         Rules compliance summary. Enter opens one; Ctrl-P goes straight to the print preview. The same \
-         reports come from `warden print KIND` (see `warden print --help`)."
+         segregation, reviews due and overdue, the classification distribution, days on remand, the Mandela \
+         Rules compliance summary and the roster reports. Left and Right choose the facility (or all), Tab and \
+         Shift-Tab the week; Enter opens a report, Ctrl-P goes straight to the print preview. The same reports \
+         come from `warden print KIND` (see `warden print --help`)."
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -71,7 +142,7 @@ impl Screen for ReportsScreen {
                 let Some(kind) = Kind::ALL.get(self.selection.index).copied() else {
                     return Outcome::Ignored;
                 };
-                let Some(doc) = build(kind, ctx) else {
+                let Some(doc) = self.build(kind, ctx) else {
                     return Outcome::Handled;
                 };
                 if action == Action::Print {
@@ -83,6 +154,14 @@ impl Screen for ReportsScreen {
                     doc,
                     scroll: 0,
                 }))
+            }
+            Action::Left | Action::Right => {
+                self.step_facility(action == Action::Right, ctx);
+                Outcome::Handled
+            }
+            Action::NextField | Action::PrevField => {
+                self.week += if action == Action::NextField { 1 } else { -1 };
+                Outcome::Handled
             }
             other
                 if self
@@ -96,6 +175,10 @@ impl Screen for ReportsScreen {
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        frame.render_widget(
+            Paragraph::new(Line::styled(self.choices(), theme.label())),
+            Rect::new(area.x, area.y, area.width, 1),
+        );
         let rows: Vec<String> = Kind::ALL.iter().map(|k| k.title().to_string()).collect();
         render_rows(
             frame,
