@@ -160,7 +160,9 @@ impl Screen for ReportsScreen {
                 Outcome::Handled
             }
             Action::NextField | Action::PrevField => {
-                self.week += if action == Action::NextField { 1 } else { -1 };
+                // Ten years either way is more than anyone reads; it also keeps the date arithmetic in range.
+                let step = if action == Action::NextField { 1 } else { -1 };
+                self.week = (self.week + step).clamp(-520, 520);
                 Outcome::Handled
             }
             other
