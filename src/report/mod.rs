@@ -175,7 +175,8 @@ pub fn parse_week(s: &str) -> Option<(NaiveDate, NaiveDate)> {
     let year: i32 = year.parse().ok()?;
     let week: u32 = week.parse().ok()?;
     let monday = NaiveDate::from_isoywd_opt(year, week, chrono::Weekday::Mon)?;
-    Some((monday, monday + Duration::days(6)))
+    // Checked: the last week chrono can name may not have a Sunday it can.
+    Some((monday, monday.checked_add_days(chrono::Days::new(6))?))
 }
 
 /// The report as a document, ready to show or print.
@@ -269,7 +270,16 @@ mod tests {
         assert_eq!(from.to_string(), "2026-11-23");
         assert_eq!(to.to_string(), "2026-11-29");
         assert_eq!(parse_week("2026w48"), parse_week("2026-W48"));
-        for bad in ["2026-W54", "2026", "W48", "2026-Wxx", "", "2026-W0"] {
+        for bad in [
+            "2026-W54",
+            "2026",
+            "W48",
+            "2026-Wxx",
+            "",
+            "2026-W0",
+            "262143-W52",
+            "-262144-W01",
+        ] {
             assert_eq!(parse_week(bad), None, "{bad}");
         }
         assert_eq!(week_of(from + Duration::days(3)), (from, to));
