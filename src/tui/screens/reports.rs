@@ -242,7 +242,7 @@ fn chart<'a>(c: &'a Chart, width: u16, theme: &Theme) -> (BarChart<'a>, usize) {
         .map(|(l, v)| {
             Bar::default()
                 .value(*v)
-                .label(Line::from(l.as_str()))
+                .label(Line::from(text::display(l).into_owned()))
                 .text_value(v.to_string())
         })
         .collect();
