@@ -361,6 +361,25 @@ fn the_demo_runs_programmes_everywhere_and_every_group_keeps_the_allocation_chec
                     );
                 }
             }
+            // Every session held so far has its register complete: each person on it has a mark.
+            let yesterday = today - chrono::Duration::days(1);
+            let cancelled = store
+                .cancelled_sessions(p.id, p.starts_on, yesterday)
+                .unwrap();
+            for s in p.sessions(p.starts_on, yesterday) {
+                if cancelled.contains_key(&(s.slot_id, s.date)) {
+                    continue;
+                }
+                for line in store.session_register(s.slot_id, s.date).unwrap() {
+                    assert!(
+                        line.outcome.is_some(),
+                        "{} on {}: {} has no mark",
+                        p.name,
+                        s.date,
+                        line.referral.number
+                    );
+                }
+            }
             for c in store
                 .programme_referrals(p.id, ReferralStatus::Completed)
                 .unwrap()

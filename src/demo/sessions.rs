@@ -131,14 +131,16 @@ pub(super) fn attend(
                 .mark_attendance(&actor, s.slot_id, s.date, &marks)?;
             ctx.added.marks += marks.len();
         }
-        for m in members.iter().filter(|m| m.leaves == Some(s.date)) {
-            let actor = ctx.actor("programme", s.date, 17, 0);
-            let why = super::pick(rng, WITHDRAWN);
-            let r = &mut referrals[m.referral];
-            ctx.store
-                .set_referral_status(&actor, r.id, ReferralStatus::Withdrawn, why)?;
-            r.status = ReferralStatus::Withdrawn;
-        }
+    }
+    // Those who left are withdrawn on their day. Registers list the allocated and whoever holds a mark, so
+    // after this they drop off every session they were not marked for, and no past register has a gap.
+    for (m, day) in members.iter().filter_map(|m| m.leaves.map(|d| (m, d))) {
+        let actor = ctx.actor("programme", day, 17, 0);
+        let why = super::pick(rng, WITHDRAWN);
+        let r = &mut referrals[m.referral];
+        ctx.store
+            .set_referral_status(&actor, r.id, ReferralStatus::Withdrawn, why)?;
+        r.status = ReferralStatus::Withdrawn;
     }
     members.retain(|m| referrals[m.referral].status == ReferralStatus::Allocated);
     if phase != Phase::Finished {
