@@ -160,10 +160,13 @@ pub fn add(
     Ok(ctx.added)
 }
 
-/// Whether the person meets the programme's sex, age and legal rules (the store checks again).
-fn may_join(p: &Programme, who: &RosterPerson) -> bool {
+/// Whether the person meets the programme's sex, age and legal rules (the store checks again), and is not past
+/// their expected release: the demo's register is dated from a fixed day, so some sentences ended before today,
+/// and nobody would refer a person whose release is already due.
+fn may_join(p: &Programme, who: &RosterPerson, today: NaiveDate) -> bool {
     let e = &p.eligibility;
-    e.sex.is_none_or(|s| s == who.sex)
+    who.expected_release.is_none_or(|d| d >= today)
+        && e.sex.is_none_or(|s| s == who.sex)
         && e.age.is_none_or(|a| who.unit_age.is_none_or(|u| u == a))
         && (e.legal.is_empty() || e.legal.contains(&who.legal))
 }
@@ -211,7 +214,7 @@ fn facility(
         let mut suggested: Vec<(usize, String)> = programmes
             .iter()
             .enumerate()
-            .filter(|(_, p)| may_join(p, &people[i]))
+            .filter(|(_, p)| may_join(p, &people[i], today))
             .filter_map(|(k, p)| {
                 let need = p.eligibility.needs.iter().find(|n| findings.contains(n))?;
                 Some((k, need.clone()))
@@ -266,7 +269,7 @@ fn facility(
         // A few more than the places, but no more than the screened sample, so a national build stays quick.
         let wanted = (p.capacity as usize * 5).div_ceil(4).min(ctx.screened);
         let mut candidates: Vec<usize> = (0..people.len())
-            .filter(|&i| may_join(p, &people[i]))
+            .filter(|&i| may_join(p, &people[i], today))
             .collect();
         candidates.shuffle(rng);
         for i in candidates.into_iter().take(wanted) {
