@@ -7,7 +7,7 @@ use super::{Align, Document, Paper, PrintError};
 use krilla::geom::{PathBuilder, Point};
 use krilla::page::PageSettings;
 use krilla::paint::Stroke;
-use krilla::text::{Font, TextDirection};
+use krilla::text::{Font, GlyphId, KrillaGlyph, TextDirection};
 use std::collections::HashMap;
 
 /// DejaVu Sans 2.37 cut to the scripts a register holds (Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic,
@@ -35,26 +35,55 @@ impl Paper {
     }
 }
 
-/// Advance widths from the font's own tables, cached per character.
+/// Glyphs and advance widths from the font's own tables, cached per character.
 struct Metrics<'a> {
     face: ttf_parser::Face<'a>,
     per_em: f32,
-    cache: HashMap<char, f32>,
+    cache: HashMap<char, (Option<u16>, f32)>,
 }
 
 impl Metrics<'_> {
+    fn glyph(&mut self, c: char) -> (Option<u16>, f32) {
+        let face = &self.face;
+        *self.cache.entry(c).or_insert_with(|| {
+            let id = face.glyph_index(c);
+            let advance = id
+                .and_then(|g| face.glyph_hor_advance(g))
+                .map_or(0.0, f32::from);
+            (id.map(|g| g.0), advance)
+        })
+    }
+
     /// Width of `s` at `size` points.
     fn width(&mut self, s: &str, size: f32) -> f32 {
-        let mut units = 0.0;
-        for c in s.chars() {
-            let face = &self.face;
-            units += *self.cache.entry(c).or_insert_with(|| {
-                face.glyph_index(c)
-                    .and_then(|g| face.glyph_hor_advance(g))
-                    .map_or(0.0, f32::from)
-            });
-        }
+        let units: f32 = s.chars().map(|c| self.glyph(c).1).sum();
         units * size / self.per_em
+    }
+
+    /// One glyph per character, without shaping, when every character is left-to-right, needs no joining or
+    /// mark placement, and is in the font: most cells (numbers, dates, Latin and Cyrillic names). Shaping
+    /// parses the font's layout tables on every call, so this keeps a thousand-row PDF well inside its budget.
+    fn unshaped(&mut self, s: &str) -> Option<Vec<KrillaGlyph>> {
+        let mut glyphs = Vec::with_capacity(s.len());
+        for (at, c) in s.char_indices() {
+            let plain = matches!(u32::from(c), 0x20..=0x2FF | 0x370..=0x482 | 0x48A..=0x52F | 0x2010..=0x20CF);
+            let (Some(id), advance) = self.glyph(c) else {
+                return None;
+            };
+            if !plain {
+                return None;
+            }
+            glyphs.push(KrillaGlyph::new(
+                GlyphId::new(u32::from(id)),
+                advance / self.per_em,
+                0.0,
+                0.0,
+                0.0,
+                at..at + c.len_utf8(),
+                None,
+            ));
+        }
+        Some(glyphs)
     }
 }
 
@@ -140,14 +169,19 @@ fn draw_span(
         Align::Left => left,
         Align::Right => left + room - drawn,
     };
-    surface.draw_text(
-        Point::from_xy(x, baseline),
-        font.clone(),
-        size,
-        &span.text,
-        false,
-        TextDirection::Auto,
-    );
+    let start = Point::from_xy(x, baseline);
+    match metrics.unshaped(&span.text) {
+        Some(glyphs) => surface.draw_glyphs(start, &glyphs, font.clone(), &span.text, size, false),
+        // Arabic, Hebrew, combining marks, anything the font lacks: shaped (joined, reordered, .notdef).
+        None => surface.draw_text(
+            start,
+            font.clone(),
+            size,
+            &span.text,
+            false,
+            TextDirection::Auto,
+        ),
+    }
 }
 
 #[cfg(test)]
