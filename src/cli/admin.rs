@@ -10,7 +10,8 @@ use std::process::ExitCode;
 
 pub fn init(db: &Path, admin: &str, password_stdin: bool) -> Result<ExitCode> {
     crate::domain::auth::check_user_name(admin).map_err(anyhow::Error::msg)?;
-    // Check the file before asking for a password, so a refusal comes at once.
+    // Check the key setting and the file before asking for a password, so a refusal comes at once.
+    crate::store::check_key_setting()?;
     if db.exists() {
         let store =
             Store::open(db).with_context(|| format!("cannot initialise {}", db.display()))?;

@@ -11,12 +11,11 @@
 //! and the `-wal`/`-shm` files, which go by name, would then be paired with the wrong database. Only a file
 //! too damaged for SQLite to read is moved aside by rename instead (its sessions are failing anyway).
 
-use super::{Actor, Result, SQLITE_MAGIC, Store, StoreError, io_error, schema};
+use super::{Actor, Result, Store, StoreError, cipher, io_error, schema};
 use chrono::{DateTime, Utc};
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -104,14 +103,11 @@ pub fn verify_backup(path: &Path) -> Result<BackupReport> {
             path.display()
         )));
     }
-    if !has_sqlite_header(path) {
+    if super::file_len(path) == 0 {
         return Err(StoreError::NotSqlite { path: path.into() });
     }
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| io_error(path, e))?;
+    super::check_header(path)?;
+    let conn = open_read_only(path)?;
     let store = Store::wrap(conn, path);
     let report = store.report()?;
     if report.schema_version == 0 {
@@ -200,13 +196,15 @@ enum Outcome {
 
 /// Keeps a copy of the live database at `replaced`, then writes the backup over it through SQLite.
 fn into_live(from: &Path, live: &Path, replaced: &Path) -> Result<Outcome> {
-    let mut conn = match Connection::open_with_flags(
+    let mut conn = match cipher::open(
         live,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     ) {
         Ok(c) => c,
-        Err(e) if is_damage(&e) => return Ok(Outcome::Damaged),
-        Err(e) => return Err(io_error(live, e)),
+        Err(StoreError::Sql(e)) if is_damage(&e) => return Ok(Outcome::Damaged),
+        // Encrypted: a file the (verified) key cannot read is as unreadable as a damaged one, and is kept.
+        Err(StoreError::WrongKey { .. }) => return Ok(Outcome::Damaged),
+        Err(e) => return Err(e),
     };
     conn.busy_timeout(WAIT)?;
     match copy_checked(&conn, replaced, false, false) {
@@ -285,11 +283,11 @@ fn copy_checked(
 
 fn copy_to_staged(source: &Connection, staged: &Path) -> Result<()> {
     create_private_file(staged)?;
-    let mut conn = Connection::open_with_flags(
+    // With a key set the copy is encrypted with the same key, page for page.
+    let mut conn = cipher::open(
         staged,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| io_error(staged, e))?;
+    )?;
     {
         let step = Backup::new(source, &mut conn)?;
         run_whole(&step)?;
@@ -412,11 +410,10 @@ pub fn table_counts(conn: &Connection) -> Result<BTreeMap<String, i64>> {
 }
 
 fn open_read_only(path: &Path) -> Result<Connection> {
-    Connection::open_with_flags(
+    cipher::open(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
-    .map_err(|e| io_error(path, e))
 }
 
 fn data_version(conn: &Connection) -> Result<i64> {
@@ -431,7 +428,7 @@ fn is_damage(e: &rusqlite::Error) -> bool {
 
 /// With --force a restore replaces a damaged file, but never a healthy database that belongs to something else.
 fn refuse_foreign_database(live: &Path) -> Result<()> {
-    if !has_sqlite_header(live) {
+    if !super::encryption_expected() && !cipher::has_plain_header(live) {
         return Ok(());
     }
     let Ok(conn) = open_read_only(live) else {
@@ -448,14 +445,6 @@ fn refuse_foreign_database(live: &Path) -> Result<()> {
         }
         _ => Ok(()),
     }
-}
-
-fn has_sqlite_header(path: &Path) -> bool {
-    let mut header = [0u8; 16];
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_exact(&mut header))
-        .is_ok()
-        && &header == SQLITE_MAGIC
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

@@ -7,6 +7,7 @@ mod attendance;
 mod audit;
 mod backup;
 mod busy;
+mod cipher;
 pub(crate) mod demo_rosters;
 mod drafts;
 mod estate;
@@ -36,6 +37,7 @@ pub use backup::{
     BackupReport, RestoreReport, replaced_name, restore_backup, table_counts, verify_backup,
 };
 pub use busy::{SCREEN_WRITE_BUDGET, WRITE_BUDGET};
+pub use cipher::{KEY_FILE_VAR, KEY_VAR, check_key_setting};
 pub use estate::{CellRow, EstateCounts, FacilityRow, UnitRow};
 pub use non_associations::NaRow;
 pub use occupancy::{Board, BoardLine, Occupancy};
@@ -51,7 +53,6 @@ pub use users::{LoginOutcome, StaffRow};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -69,6 +70,19 @@ pub enum StoreError {
     },
     #[error("{path}: not a SQLite database; refusing to touch it")]
     NotSqlite { path: PathBuf },
+    /// Built with encryption, no key set, and the file is not plain SQLite: most likely an encrypted database.
+    #[error(
+        "{path}: not a plain SQLite database; if it is an encrypted warden database, set WARDEN_DB_KEY_FILE \
+         (or WARDEN_DB_KEY) to its key; refusing to touch it"
+    )]
+    KeyNeeded { path: PathBuf },
+    #[error("{path}: the database key is wrong, or this is not an encrypted warden database")]
+    WrongKey { path: PathBuf },
+    #[error(
+        "{path}: a database key is set (WARDEN_DB_KEY_FILE or WARDEN_DB_KEY), but this database is not \
+         encrypted; unset the key to open it"
+    )]
+    NotEncrypted { path: PathBuf },
     #[error("{path}: a SQLite database, but not a warden one; refusing to touch it")]
     NotWarden { path: PathBuf },
     #[error(
@@ -206,15 +220,15 @@ impl Store {
     }
 
     fn open_inner(path: &Path, creating: bool) -> Result<Store> {
+        cipher::check_key_setting()?;
         check_header(path)?;
-        let conn = Connection::open_with_flags(
+        let conn = cipher::open(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX
                 | OpenFlags::SQLITE_OPEN_URI,
-        )
-        .map_err(|e| io_error(path, e))?;
+        )?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // Read-only checks first: nothing may be written to a file that is not ours.
         let version: i64 = conn
@@ -433,17 +447,21 @@ fn file_len(path: &Path) -> u64 {
     std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
 }
 
+/// Refuses a non-empty file without SQLite's plain header, untouched. An encrypted file has no plain header:
+/// with a key set (feature `sqlcipher`) the key itself is the check, made when the connection opens.
 fn check_header(path: &Path) -> Result<()> {
-    let len = file_len(path);
-    if len == 0 {
+    if file_len(path) == 0 || encryption_expected() || cipher::has_plain_header(path) {
         return Ok(());
     }
-    let mut header = [0u8; 16];
-    let mut file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
-    if len < 16 || file.read_exact(&mut header).is_err() || &header != SQLITE_MAGIC {
-        return Err(StoreError::NotSqlite { path: path.into() });
+    if cfg!(feature = "sqlcipher") {
+        return Err(StoreError::KeyNeeded { path: path.into() });
     }
-    Ok(())
+    Err(StoreError::NotSqlite { path: path.into() })
+}
+
+/// Built with encryption and a key set: database files are expected to be encrypted.
+fn encryption_expected() -> bool {
+    cfg!(feature = "sqlcipher") && cipher::key_requested()
 }
 
 fn ensure_directory(path: &Path) -> Result<()> {
