@@ -23,8 +23,13 @@ pub fn key_requested() -> bool {
 /// Refuses a key setting this program cannot honour (built without the feature) or a key it cannot use (an
 /// unreadable or shared key file, an empty key). Cheap enough to call before asking anyone for a password.
 pub fn check_key_setting() -> Result<()> {
+    requested_key().map(|_| ())
+}
+
+/// The key to open databases with: None when no key is set; an error for a key that cannot be honoured.
+fn requested_key() -> Result<Option<Key>> {
     if !key_requested() {
-        return Ok(());
+        return Ok(None);
     }
     if !cfg!(feature = "sqlcipher") {
         return Err(StoreError::Invalid(format!(
@@ -33,7 +38,7 @@ pub fn check_key_setting() -> Result<()> {
              --features sqlcipher`, or unset the variable"
         )));
     }
-    env_key().map(|_| ())
+    env_key()
 }
 
 /// The passphrase, kept out of `Debug` output and so out of every log line.
@@ -47,7 +52,7 @@ impl std::fmt::Debug for Key {
 }
 
 /// The key the environment names; None when neither variable is set.
-pub(crate) fn env_key() -> Result<Option<Key>> {
+fn env_key() -> Result<Option<Key>> {
     let file = std::env::var_os(KEY_FILE_VAR);
     let direct = std::env::var_os(KEY_VAR);
     match (file, direct) {
@@ -144,8 +149,7 @@ pub(crate) fn has_plain_header(path: &Path) -> bool {
 /// statement, SQLCipher's own logging off (it would write to the terminal the TUI draws on), and the key
 /// proven against the file before anyone reads from it.
 pub(crate) fn open(path: &Path, flags: OpenFlags) -> Result<Connection> {
-    check_key_setting()?;
-    let key = env_key()?;
+    let key = requested_key()?;
     if key.is_some() && super::file_len(path) > 0 && has_plain_header(path) {
         return Err(StoreError::NotEncrypted { path: path.into() });
     }

@@ -72,8 +72,8 @@ pub enum StoreError {
     NotSqlite { path: PathBuf },
     /// Built with encryption, no key set, and the file is not plain SQLite: most likely an encrypted database.
     #[error(
-        "{path}: not a plain SQLite database; if it is an encrypted warden database, set WARDEN_DB_KEY_FILE \
-         (or WARDEN_DB_KEY) to its key; refusing to touch it"
+        "{path}: not a SQLite database (if it is an encrypted warden database, set WARDEN_DB_KEY_FILE or \
+         WARDEN_DB_KEY to its key); refusing to touch it"
     )]
     KeyNeeded { path: PathBuf },
     #[error("{path}: the database key is wrong, or this is not an encrypted warden database")]
