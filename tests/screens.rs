@@ -428,6 +428,12 @@ fn transfer_and_release_screens() {
             .key(KeyCode::F(2));
         let s = d.screen();
         assert!(s.contains("Transferred LUZ/2026/00002"), "{s}");
+        // Transfer and placement in one go: the new facility's cells come next; Esc leaves them waiting.
+        assert!(
+            s.contains("Change cell: LUZ/2026/00002") && s.contains("Now choose a cell"),
+            "{s}"
+        );
+        d.key(KeyCode::Esc);
         d.text("r");
         d.snap("release");
         d.text("High Court")

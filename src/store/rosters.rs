@@ -41,17 +41,23 @@ fn read_programme(r: &rusqlite::Row) -> rusqlite::Result<Programme> {
     })
 }
 
-/// Fills in each programme's slots with one query.
-fn with_slots(conn: &Connection, mut programmes: Vec<Programme>) -> Result<Vec<Programme>> {
+/// Fills in the slots of one facility's programmes with one query (the facility's slots only: a national
+/// register has thousands).
+fn with_slots(
+    conn: &Connection,
+    facility_id: i64,
+    mut programmes: Vec<Programme>,
+) -> Result<Vec<Programme>> {
     let index: HashMap<i64, usize> = programmes
         .iter()
         .enumerate()
         .map(|(i, p)| (p.id, i))
         .collect();
     let mut stmt = conn.prepare_cached(
-        "SELECT programme_id, id, weekday, starts, ends FROM programme_slot ORDER BY weekday, starts",
+        "SELECT s.programme_id, s.id, s.weekday, s.starts, s.ends FROM programme_slot s
+         JOIN programme g ON g.id = s.programme_id WHERE g.facility_id = ?1 ORDER BY s.weekday, s.starts",
     )?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map([facility_id], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             Slot {
@@ -399,7 +405,7 @@ impl Store {
             ))?
             .query_map(params![facility_id, from], read_programme)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        with_slots(self.conn(), found)
+        with_slots(self.conn(), facility_id, found)
     }
 
     pub fn programme(&self, id: i64) -> Result<Programme> {

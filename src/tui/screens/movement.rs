@@ -131,6 +131,17 @@ impl MovementScreen {
         match result {
             Ok(message) => {
                 super::drop_draft(&self.draft_key(), ctx);
+                // Transfer and placement in one go: the person arrives without a cell, so an officer who may move
+                // people goes straight on to the ranked cells of the new facility (Esc leaves them waiting for
+                // a cell, on the home screen's list).
+                if self.kind == Kind::Transfer
+                    && ctx.session.may(crate::domain::auth::Permission::MoveCell)
+                    && let Ok(Some(row)) = ctx.store.prisoner(self.prisoner_id)
+                    && let Some(next) = super::allocate::AllocateScreen::open(&row, ctx)
+                {
+                    ctx.info(format!("{message} Now choose a cell there."));
+                    return Outcome::Replace(Box::new(next));
+                }
                 ctx.info(message);
                 Outcome::Pop
             }
