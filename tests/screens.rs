@@ -642,3 +642,41 @@ fn monochrome_shows_focus_selection_and_errors() {
         "the title bar is in reverse video"
     );
 }
+
+#[test]
+fn a_field_changed_meanwhile_is_shown_and_the_typing_kept_to_save_again() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx, true);
+    d.login("officer")
+        .text("/")
+        .text("okello")
+        .key(KeyCode::Enter)
+        .text("e");
+    // The given names are two fields on from the number.
+    d.key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .key(KeyCode::End)
+        .text(" Paul");
+    // Another station changes the same field first.
+    let mut other = warden::store::Store::open(&fx.path).unwrap();
+    let actor = warden::store::Actor::new("supervisor", fixture::t0());
+    let mut p = other.prisoner(fx.okello).unwrap().unwrap().prisoner;
+    p.given_names = "John B.".into();
+    other.update_prisoner(&actor, &p).unwrap();
+    d.key(KeyCode::F(2));
+    let s = d.screen();
+    assert!(
+        s.contains("Someone else changed Given names (now 'John B.')"),
+        "{s}"
+    );
+    assert!(s.contains("John Bosco Paul"), "the typing is kept:\n{s}");
+    // Having seen it, the officer saves over it.
+    d.key(KeyCode::F(2));
+    assert!(
+        d.screen().contains("Saved LUZ/2026/00001"),
+        "{}",
+        d.screen()
+    );
+    let now = other.prisoner(fx.okello).unwrap().unwrap().prisoner;
+    assert_eq!(now.given_names, "John Bosco Paul");
+}

@@ -41,7 +41,9 @@ pub use cipher::{KEY_FILE_VAR, KEY_VAR, check_key_setting};
 pub use estate::{CellRow, EstateCounts, FacilityRow, UnitRow};
 pub use non_associations::NaRow;
 pub use occupancy::{Board, BoardLine, Occupancy};
-pub use prisoners::{DEFAULT_NUMBER_PATTERN, PrisonerRow, SearchHit, describe_event};
+pub use prisoners::{
+    CHANGED_MEANWHILE, DEFAULT_NUMBER_PATTERN, PrisonerRow, SearchHit, describe_event,
+};
 pub use release_plans::{PlanView, ReleaseDue};
 pub use report_data::{EndedSegregation, LateClassification, LevelCount, RemandRow, ReviewRow};
 pub use reports::PlacementBreach;

@@ -93,6 +93,9 @@ const TIME_FORMAT: &str = "%Y-%m-%d %H:%M";
 const HIT_SELECT: &str =
     "SELECT p.id, p.number, p.family_name, p.given_names, coalesce(f.code, ''),
                                  p.legal_status, p.in_custody";
+/// How a refused save starts when someone else changed a field the editor changed too; the edit screen then
+/// takes the record as it is now, so the editor's typing, checked against the new values, saves on the next F2.
+pub const CHANGED_MEANWHILE: &str = "Someone else changed";
 const HIT_FROM: &str = "FROM prisoner p LEFT JOIN facility f ON f.id = p.facility_id";
 
 fn read_hit(r: &rusqlite::Row) -> rusqlite::Result<SearchHit> {
@@ -477,19 +480,27 @@ impl Store {
             let mut merged = before.clone();
             let mut clashes = Vec::new();
             for spec in prisoner::FIELDS {
-                let (was, wanted, now) = (loaded.get(spec.key), edited.get(spec.key), before.get(spec.key));
+                let (was, wanted, now) = (
+                    loaded.get(spec.key),
+                    edited.get(spec.key),
+                    before.get(spec.key),
+                );
                 if wanted == was {
                     continue;
                 }
                 if now != was && now != wanted {
-                    clashes.push(spec.label);
+                    let shown = if now.is_empty() {
+                        "nothing".to_string()
+                    } else {
+                        format!("'{now}'")
+                    };
+                    clashes.push(format!("{} (now {shown})", spec.label));
                 }
                 merged.set(spec.key, &wanted, today).map_err(invalid)?;
             }
             if !clashes.is_empty() {
                 return Err(invalid(format!(
-                    "Someone else changed {} while you were editing; nothing was saved. Note your changes, leave \
-                     with Esc twice and open the record again.",
+                    "{CHANGED_MEANWHILE} {} while you were editing; nothing was saved.",
                     clashes.join(", ")
                 )));
             }

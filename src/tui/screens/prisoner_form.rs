@@ -192,6 +192,18 @@ impl PrisonerForm {
                     ctx.info(format!("Saved {}.", p.number));
                     Outcome::Pop
                 }
+                Err(e) if e.to_string().starts_with(crate::store::CHANGED_MEANWHILE) => {
+                    // Take the record as it is now: the typing stays in the form and, once the editor has seen
+                    // what the other person wrote, F2 saves it over theirs.
+                    if let Ok(Some(now)) = ctx.store.prisoner(self.base.id) {
+                        self.base = now.prisoner;
+                    }
+                    ctx.error(format!(
+                        "{e} Your typing is kept: check it and press F2 to save it over theirs, or Esc twice to \
+                         leave it."
+                    ));
+                    Outcome::Handled
+                }
                 Err(e) => self.refused(e, ctx),
             }
         }
