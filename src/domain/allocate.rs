@@ -10,6 +10,8 @@
 //! from criminal prisoners (Rule 11c) and, in a unit declared for one of them, from each other.
 
 pub mod config;
+#[cfg(test)]
+mod props;
 mod score;
 #[cfg(test)]
 mod tests;
