@@ -416,6 +416,37 @@ impl Store {
         self.write(actor, |tx| tx.update_cell(c))
     }
 
+    /// Saves an edited facility if nobody changed it since `loaded` (what the editor's screen showed).
+    pub fn update_facility_from(
+        &mut self,
+        actor: &Actor,
+        loaded: &Facility,
+        f: &Facility,
+    ) -> Result<()> {
+        self.write(actor, |tx| {
+            let now = facility_in(tx, f.id)?;
+            unchanged("facility", &loaded.code, now.as_ref(), loaded)?;
+            tx.check_units_fit(f)?;
+            tx.update_facility(f)
+        })
+    }
+
+    pub fn update_unit_from(&mut self, actor: &Actor, loaded: &Unit, u: &Unit) -> Result<()> {
+        self.write(actor, |tx| {
+            let now = unit_in(tx, u.id)?;
+            unchanged("unit", &loaded.code, now.as_ref(), loaded)?;
+            tx.update_unit(u)
+        })
+    }
+
+    pub fn update_cell_from(&mut self, actor: &Actor, loaded: &Cell, c: &Cell) -> Result<()> {
+        self.write(actor, |tx| {
+            let now = cell_in(tx, c.id)?;
+            unchanged("cell", &loaded.code, now.as_ref(), loaded)?;
+            tx.update_cell(c)
+        })
+    }
+
     pub fn facility(&self, id: i64) -> Result<Option<Facility>> {
         facility_in(self.conn(), id)
     }
@@ -521,4 +552,38 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// Refuses a save when the stored entry differs from what the editor loaded, naming each field that changed and
+/// its value now, so one administrator's edit never silently undoes another's.
+fn unchanged<T: serde::Serialize>(
+    what: &str,
+    code: &str,
+    now: Option<&T>,
+    loaded: &T,
+) -> Result<()> {
+    let Some(now) = now else {
+        return Err(StoreError::Invalid(format!(
+            "{what} {code}: no longer exists; nothing was saved"
+        )));
+    };
+    let (now, was) = (
+        serde_json::to_value(now).unwrap_or_default(),
+        serde_json::to_value(loaded).unwrap_or_default(),
+    );
+    if now == was {
+        return Ok(());
+    }
+    let changed: Vec<String> = now
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, v)| was.get(k.as_str()) != Some(v))
+        .map(|(k, v)| format!("{k} (now {v})"))
+        .collect();
+    Err(StoreError::Invalid(format!(
+        "{} {what} {code}: {} while you were editing; nothing was saved. Leave with Esc twice and open it again.",
+        super::prisoners::CHANGED_MEANWHILE,
+        changed.join(", ")
+    )))
 }

@@ -546,12 +546,28 @@ fn a_cell_given_at_admission_must_be_in_that_facility_and_in_use() {
 
     let closed = Cell {
         out_of_use: Some("roof repair".into()),
-        ..cell
+        ..cell.clone()
     };
     f.store.update_cell(&at(2), &closed).unwrap();
     man.number = "LUZ/2026/00010".into();
     let e = f.store.admit(&at(3), &man).unwrap_err();
     assert!(e.to_string().contains("out of use (roof repair)"), "{e}");
+
+    // An administrator editing what they loaded before that change is refused, told what changed.
+    let bigger = Cell {
+        maximum: cell.maximum + 1,
+        ..cell.clone()
+    };
+    let e = f
+        .store
+        .update_cell_from(&at(4), &cell, &bigger)
+        .unwrap_err();
+    let text = e.to_string();
+    assert!(
+        text.starts_with("Someone else changed cell A1: out_of_use (now \"roof repair\")"),
+        "{text}"
+    );
+    f.store.update_cell_from(&at(5), &closed, &bigger).unwrap();
 }
 
 #[test]

@@ -151,8 +151,8 @@ impl EstateForm {
                     kind: FacilityKind::parse(&g("kind")).unwrap_or(FacilityKind::Men),
                     security: SecurityLevel::parse(&g("security")).unwrap_or(SecurityLevel::Medium),
                 };
-                if existing.is_some() {
-                    ctx.store.update_facility(&actor, &f)
+                if let Some(loaded) = existing {
+                    ctx.store.update_facility_from(&actor, loaded, &f)
                 } else {
                     ctx.store.add_facility(&actor, &f).map(|_| ())
                 }
@@ -168,15 +168,15 @@ impl EstateForm {
                     legal_use: UnitUse::parse(&g("legal_use")).unwrap_or(UnitUse::Any),
                     security: SecurityLevel::parse(&g("security")).unwrap_or(SecurityLevel::Medium),
                 };
-                if existing.is_some() {
-                    ctx.store.update_unit(&actor, &u)
+                if let Some(loaded) = existing {
+                    ctx.store.update_unit_from(&actor, loaded, &u)
                 } else {
                     ctx.store.add_unit(&actor, &u).map(|_| ())
                 }
             }
             Target::Cell(unit_id, existing) => {
                 let (unit_id, id) = (*unit_id, existing.as_ref().map(|c| c.id).unwrap_or(0));
-                let is_edit = existing.is_some();
+                let loaded = existing.clone();
                 let Some(certified) = self.number("certified", "Certified capacity", ctx) else {
                     return Outcome::Handled;
                 };
@@ -201,8 +201,8 @@ impl EstateForm {
                         Some(reason)
                     },
                 };
-                if is_edit {
-                    ctx.store.update_cell(&actor, &c)
+                if let Some(loaded) = &loaded {
+                    ctx.store.update_cell_from(&actor, loaded, &c)
                 } else {
                     ctx.store.add_cell(&actor, &c).map(|_| ())
                 }
