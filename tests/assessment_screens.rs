@@ -112,7 +112,7 @@ fn an_assessor_fills_custody_initial_reviews_it_and_overrides_the_result() {
     // admission_checks is first by file name; custody_initial second.
     d.key(KeyCode::Down).key(KeyCode::Enter);
     // Sex and date of birth come from the register record.
-    d.shows("Section 1 of 4: The person")
+    d.shows("Section 1 of 3: The person")
         .shows("Answered 2 of 11 required")
         .shows("1990-03-14");
     d.snap("assessment_person");
@@ -132,9 +132,9 @@ fn an_assessor_fills_custody_initial_reviews_it_and_overrides_the_result() {
     d.text("1990-03-14").key(KeyCode::Enter);
     // Yes/no by letter; each answer moves on, the last of a section to the next section.
     d.text("nn");
-    d.shows("Section 2 of 4: Schedule A");
+    d.shows("Section 2 of 3: Schedule A");
     d.text("1221");
-    d.shows("Section 3 of 4: Schedule B");
+    d.shows("Section 3 of 3: Schedule B");
     d.text("222").text("1");
     d.shows("Answered 11 of 11 required");
     d.snap("assessment_schedule_b");

@@ -469,14 +469,14 @@ fn custody_initial_filled_by_keys_survives_kill_9_is_overridden_and_approved_by_
     term.wait_for("What to assess");
     select(&mut term, "Initial custody classification");
     term.send(keys::ENTER);
-    term.wait_for("Section 1 of 4");
+    term.wait_for("Section 1 of 3");
     term.wait_for("Answered 2 of 11 required");
     // Past the prefilled sex and date of birth; two yes/no, then Schedule A by number.
     term.send(keys::F3);
     term.send("nn");
-    term.wait_for("Section 2 of 4");
+    term.wait_for("Section 2 of 3");
     term.send("1221");
-    term.wait_for("Section 3 of 4");
+    term.wait_for("Section 3 of 3");
     let draft = wait_for_answers(&demo, 8);
     term.kill_hard();
     term.wait_exit();

@@ -187,6 +187,18 @@ impl AssessmentScreen {
         screen
     }
 
+    /// The sections with at least one question that applies now: the ones paging visits and the heading counts.
+    fn applying_sections(&self) -> Vec<usize> {
+        (0..self.form.sections.len())
+            .filter(|&s| {
+                self.form.sections[s]
+                    .questions
+                    .clone()
+                    .any(|i| self.outcome.relevant[i])
+            })
+            .collect()
+    }
+
     /// Questions of the current section that apply now, in order.
     fn shown(&self) -> Vec<usize> {
         let range = self.form.sections[self.section].questions.clone();
@@ -599,6 +611,8 @@ impl Screen for AssessmentScreen {
     fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let width = area.width.saturating_sub(1) as usize;
         let s = &self.form.sections[self.section];
+        // Sections that do not apply (a women's section for a man) are skipped by paging, so not counted either.
+        let applying = self.applying_sections();
         let (answered, required, refused) = self.counts();
         let mut status = format!("Answered {answered} of {required} required");
         if refused > 0 {
@@ -609,8 +623,12 @@ impl Screen for AssessmentScreen {
                 text::fit(
                     &format!(
                         "Section {} of {}: {}",
-                        self.section + 1,
-                        self.form.sections.len(),
+                        applying
+                            .iter()
+                            .filter(|&&a| a <= self.section)
+                            .count()
+                            .max(1),
+                        applying.len().max(1),
                         text::display(&s.title.text)
                     ),
                     width,
