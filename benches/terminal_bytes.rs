@@ -499,6 +499,22 @@ fn warden(
     s.act(ESC, "back on the record", |scr| {
         scr.contains("Legal status and sentence")
     });
+    // A roster screen (issue 6): the person's programmes, opened from the record.
+    let progs = s.act("P", "the person's programmes", |scr| {
+        scr.contains("suggested from the needs screen")
+    });
+    report.line(
+        &format!(
+            "open a screen: a person's programmes ({} writes; new text {} B)",
+            progs.writes, progs.floor
+        ),
+        format!("{} B", progs.bytes),
+        if ascii { "<= 800 B" } else { "<= 1.5 KB" },
+        Some(progs.bytes > open_budget),
+    );
+    s.act(ESC, "back on the record", |scr| {
+        scr.contains("Legal status and sentence")
+    });
     let redraw = s.act("\x0c", "repainted", |_| true);
     report.line(
         &format!("Ctrl-L full repaint ({} writes)", redraw.writes),
