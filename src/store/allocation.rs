@@ -1,6 +1,7 @@
 //! Allocation in SQL: compact cell summaries for the allocator, the service's allocation policy, and cell moves
 //! that check every hard rule again inside the write transaction.
 
+use super::rows::word;
 use super::{Actor, Result, Store, StoreError, Tx, time_text};
 use crate::domain::allocate::{
     self, AllocationRules, Breach, Candidates, CellInfo, Context, FacilityInfo, KeepApart,
@@ -70,17 +71,6 @@ pub struct MovementRow {
     pub movement: Movement,
     pub from: Option<String>,
     pub to: Option<String>,
-}
-
-fn word<T>(parse: fn(&str) -> Option<T>, idx: usize, r: &rusqlite::Row) -> rusqlite::Result<T> {
-    let s: String = r.get(idx)?;
-    parse(&s).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            idx,
-            rusqlite::types::Type::Text,
-            format!("unexpected '{s}'").into(),
-        )
-    })
 }
 
 /// Like `word`, without allocating: the allocator reads a national register's worth of these at a time.

@@ -1,5 +1,6 @@
 //! Estate queries and writes: facilities, units, cells, with their occupancy.
 
+use super::rows::word;
 use super::{Actor, Result, Store, StoreError, Tx};
 use crate::domain::estate::{
     AgeGroup, Cell, Facility, FacilityKind, SecurityLevel, Unit, UnitSex, UnitUse,
@@ -34,17 +35,6 @@ pub struct UnitRow {
 pub struct CellRow {
     pub cell: Cell,
     pub occupants: u64,
-}
-
-fn word<T>(parse: fn(&str) -> Option<T>, idx: usize, r: &rusqlite::Row) -> rusqlite::Result<T> {
-    let s: String = r.get(idx)?;
-    parse(&s).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            idx,
-            rusqlite::types::Type::Text,
-            format!("unexpected '{s}'").into(),
-        )
-    })
 }
 
 pub(crate) fn read_facility(r: &rusqlite::Row) -> rusqlite::Result<Facility> {

@@ -1,5 +1,6 @@
 //! Non-associations in SQL: recorded and closed with their audit rows, listed on both people's records.
 
+use super::rows::{opt_date, word};
 use super::{Actor, Result, Store, StoreError, time_text};
 use crate::domain::non_association::{
     Closure, NaReason, NaRole, NaScope, NonAssociation, check_close_reason,
@@ -13,27 +14,6 @@ pub(crate) const NA_COLUMNS: &str =
 /// How many columns `NA_COLUMNS` reads, so queries can add their own after them.
 pub(crate) const NA_WIDTH: usize = 13;
 
-fn word<T>(parse: fn(&str) -> Option<T>, idx: usize, r: &rusqlite::Row) -> rusqlite::Result<T> {
-    let s: String = r.get(idx)?;
-    parse(&s).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            idx,
-            rusqlite::types::Type::Text,
-            format!("unexpected '{s}'").into(),
-        )
-    })
-}
-
-fn date(idx: usize, r: &rusqlite::Row) -> rusqlite::Result<Option<NaiveDate>> {
-    let s: Option<String> = r.get(idx)?;
-    s.map(|s| {
-        NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, e.into())
-        })
-    })
-    .transpose()
-}
-
 pub(crate) fn read_na(r: &rusqlite::Row) -> rusqlite::Result<NonAssociation> {
     let closed_at: Option<String> = r.get(10)?;
     Ok(NonAssociation {
@@ -45,8 +25,8 @@ pub(crate) fn read_na(r: &rusqlite::Row) -> rusqlite::Result<NonAssociation> {
         reason: word(NaReason::parse, 5, r)?,
         scope: word(NaScope::parse, 6, r)?,
         comment: r.get(7)?,
-        start: date(8, r)?.unwrap_or_default(),
-        expiry: date(9, r)?,
+        start: opt_date(8, r)?.unwrap_or_default(),
+        expiry: opt_date(9, r)?,
         closed: match closed_at {
             Some(at) => Some(Closure {
                 at,
