@@ -348,6 +348,23 @@ impl Store {
             .iter()
             .filter(|s| s.session.date == on && s.cancelled.is_none())
             .collect();
+        // Everyone out today, their medical flags and the non-associations among them, read once for the list.
+        let mut people: HashMap<i64, &ReferralRow> = HashMap::new();
+        for rs in &todays {
+            for m in &rs.members {
+                people.insert(m.prisoner_id, m);
+            }
+        }
+        let ids: Vec<i64> = people.keys().copied().collect();
+        let ids_json = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+        let medical: std::collections::HashSet<i64> = self
+            .conn()
+            .prepare_cached(
+                "SELECT id FROM prisoner WHERE medical_alert = 1 AND id IN (SELECT value FROM json_each(?1))",
+            )?
+            .query_map([ids_json], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let apart = self.non_associations_among(&ids, on)?;
         let mut out = Vec::new();
         for rs in &todays {
             for person in &rs.members {
@@ -355,11 +372,7 @@ impl Store {
                     continue;
                 }
                 let mut alerts = Vec::new();
-                let medical: bool = self
-                    .conn()
-                    .prepare_cached("SELECT medical_alert FROM prisoner WHERE id = ?1")?
-                    .query_row([person.prisoner_id], |r| r.get(0))?;
-                if medical {
+                if medical.contains(&person.prisoner_id) {
                     alerts.push("medical alert".to_string());
                 }
                 let moving_with: Vec<i64> = todays
@@ -370,12 +383,12 @@ impl Store {
                     .flat_map(|o| o.members.iter().map(|m| m.prisoner_id))
                     .filter(|id| *id != person.prisoner_id)
                     .collect();
-                for na in self.non_associations_of(person.prisoner_id)? {
-                    if na.na.active_on(on) && moving_with.contains(&na.other_id) {
-                        alerts.push(format!(
-                            "keep apart from {} {}",
-                            na.other_number, na.other_name
-                        ));
+                for na in &apart {
+                    let Some((other, _)) = na.other(person.prisoner_id) else {
+                        continue;
+                    };
+                    if let Some(o) = people.get(&other).filter(|_| moving_with.contains(&other)) {
+                        alerts.push(format!("keep apart from {} {}", o.number, o.name));
                     }
                 }
                 out.push(UnlockLine {
