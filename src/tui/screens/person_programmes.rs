@@ -5,6 +5,7 @@ use super::programme::percent_text;
 use super::prompt::PromptScreen;
 use super::{Ctx, Outcome, Screen};
 use crate::domain::auth::Permission;
+use crate::domain::roster::release::need_label;
 use crate::domain::roster::{ReferralStatus, monday_of, week_label};
 use crate::domain::text;
 use crate::store::{ParticipationLine, PrisonerRow, ReferralRow, RosterSession, Suggestion};
@@ -73,7 +74,10 @@ impl PersonProgrammesScreen {
         } else {
             (
                 format!("Refer to {name}"),
-                format!("Refer {who} to {name} (need: {need}). A reason or note is optional."),
+                format!(
+                    "Refer {who} to {name} (need: {}). A reason or note is optional.",
+                    need_label(&need)
+                ),
                 "refer",
             )
         };
@@ -108,8 +112,8 @@ impl PersonProgrammesScreen {
         match row {
             Row::Suggested(s) => columns(&[
                 ("suggested", 10),
-                (&s.programme.name, 24),
-                (&format!("need: {}", s.need.trim_start_matches("need_")), 22),
+                (&s.programme.name, 27),
+                (&format!("need: {}", need_label(&s.need)), 19),
                 (&s.programme.schedule_text(), 20),
             ]),
             Row::Referral(r, part) => {
@@ -122,8 +126,8 @@ impl PersonProgrammesScreen {
                 };
                 columns(&[
                     (r.status.as_str(), 10),
-                    (&r.programme, 24),
-                    (&since, 22),
+                    (&r.programme, 27),
+                    (&since, 19),
                     (&part.as_ref().map(percent_text).unwrap_or_default(), 20),
                 ])
             }
@@ -149,6 +153,7 @@ impl Screen for PersonProgrammesScreen {
                 Action::Refer,
                 Action::Withdraw,
                 Action::NextField,
+                Action::Edit,
                 Action::Back,
             ]
         }
@@ -170,8 +175,8 @@ impl Screen for PersonProgrammesScreen {
          their needs and that nobody has acted on yet. f refers them (they join the programme's waitlist); d \
          declines a suggestion with a reason so it is not suggested again. Below are every referral and place \
          with its status and attendance so far; places are given on the programme's screen, where the checks \
-         run. Tab shows the person's timetable for a week, with court dates; Left/Right change the week, Ctrl-P prints it. e opens \
-         the pre-release plan."
+         run. Tab shows the person's timetable for a week, with court dates; Left/Right change the week, \
+         Ctrl-P prints it. e opens the pre-release plan."
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -342,9 +347,9 @@ impl Screen for PersonProgrammesScreen {
         let rows: Vec<String> = self.rows.iter().map(Self::row_text).collect();
         let header = columns(&[
             ("Status", 10),
-            ("Programme", 24),
-            ("", 22),
-            ("Attended", 20),
+            ("Programme", 27),
+            ("Need or dates", 19),
+            ("Sessions/attended", 20),
         ]);
         render_rows(
             frame,
