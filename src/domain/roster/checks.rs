@@ -310,10 +310,12 @@ pub fn waitlist_order(waiting: &[Waiting], today: NaiveDate) -> Vec<(usize, Stri
             let w = &waiting[i];
             let mut why = Vec::new();
             if let Some(r) = soon(w) {
-                why.push(format!(
-                    "releases in {} days",
-                    (r - today).num_days().max(0)
-                ));
+                let days = (r - today).num_days();
+                why.push(if days < 0 {
+                    format!("release date {r} has passed")
+                } else {
+                    format!("releases in {days} days")
+                });
             }
             why.push(match w.needs_met {
                 0 => "no matching need".to_string(),

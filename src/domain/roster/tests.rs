@@ -346,3 +346,18 @@ fn the_waitlist_puts_release_first_then_needs_then_time_waited() {
     );
     assert_eq!(order[2].1, "2 matching needs, waiting 116 days");
 }
+
+#[test]
+fn a_release_date_already_past_is_said_so_on_the_waitlist() {
+    let list = vec![Waiting {
+        referral_id: 1,
+        referred_on: d("2026-11-01"),
+        expected_release: Some(d("2026-05-25")),
+        needs_met: 1,
+    }];
+    let order = waitlist_order(&list, d(TODAY));
+    assert_eq!(
+        order[0].1,
+        "release date 2026-05-25 has passed, 1 matching need, waiting 24 days"
+    );
+}

@@ -171,14 +171,21 @@ impl ProgrammeScreen {
             .collect();
         about.extend(verdict.warnings.iter().map(|w| format!("Note: {w}")));
         let mut fields = Vec::new();
+        // F2 places the person; where nobody here may, it checks again (someone may have left the group).
+        let mut word = "place";
         if !verdict.allowed() {
             if !verdict.overridable() {
-                about.push("This place cannot be given.".into());
+                about.push("This place cannot be given now. F2 checks again; Esc closes.".into());
+                word = "check again";
             } else if ctx.session.may(Permission::OverrideProgramme) {
                 about.push("As supervisor you may give the place anyway, with a reason.".into());
                 fields.push(FormField::text("reason", "Override reason", ""));
             } else {
-                about.push("Only a supervisor may give this place anyway.".into());
+                about.push(
+                    "Only a supervisor may give this place anyway. F2 checks again; Esc closes."
+                        .into(),
+                );
+                word = "check again";
             }
         }
         let referral = r.id;
@@ -187,7 +194,7 @@ impl ProgrammeScreen {
             title,
             about,
             fields,
-            "place",
+            word,
             Box::new(move |values, ctx| {
                 let actor = ctx.actor();
                 let reason = values.get("reason").map(String::as_str);

@@ -68,6 +68,9 @@ impl Screen for PromptScreen {
     }
 
     fn footer(&self) -> Vec<Action> {
+        if self.form.fields.is_empty() {
+            return vec![Action::Save, Action::Back];
+        }
         vec![Action::Save, Action::NextField, Action::Back]
     }
 
