@@ -47,6 +47,7 @@ pub struct ProgrammeScreen {
     marked: std::collections::HashMap<(i64, NaiveDate), usize>,
     selection: Selection,
     show_vep: bool,
+    today: NaiveDate,
 }
 
 pub fn percent_text(p: &Participation) -> String {
@@ -75,6 +76,7 @@ impl ProgrammeScreen {
             marked: Default::default(),
             selection: Selection::default(),
             show_vep: ctx.session.may(Permission::ViewVepFlag),
+            today: ctx.now.date_naive(),
         };
         s.resume(ctx);
         Some(s)
@@ -337,6 +339,11 @@ impl Screen for ProgrammeScreen {
                     (Tab::Week, true) | (Tab::Waitlist, false) => Tab::Group,
                 };
                 self.selection = Selection::default();
+                if self.tab == Tab::Week {
+                    // The register an officer is most likely after: today's session, else the next one.
+                    let next = self.week.iter().position(|s| s.session.date >= self.today);
+                    self.selection.index = next.unwrap_or(0);
+                }
                 Outcome::Handled
             }
             (Action::Allocate, Tab::Waitlist) => self.allocate(ctx),
@@ -521,7 +528,14 @@ impl Screen for ProgrammeScreen {
                                     .get(&(s.session.slot_id, s.session.date))
                                     .copied()
                                     .unwrap_or(0);
-                                format!("{marked} of {} marked", s.members.len())
+                                let n = s.members.len();
+                                if s.session.date > self.today {
+                                    "not held yet".to_string()
+                                } else if s.session.date == self.today {
+                                    format!("{marked} of {n} marked (today)")
+                                } else {
+                                    format!("{marked} of {n} marked")
+                                }
                             }
                         };
                         columns(&[

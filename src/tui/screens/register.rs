@@ -12,7 +12,7 @@ use crate::tui::widgets::form::FormField;
 use crate::tui::widgets::list::{Selection, columns, render_rows};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 pub struct RegisterScreen {
@@ -22,6 +22,8 @@ pub struct RegisterScreen {
     session: Session,
     lines: Vec<RegisterLine>,
     selection: Selection,
+    /// A session still to come: its register can be read (who will attend) but not marked.
+    ahead: bool,
 }
 
 impl RegisterScreen {
@@ -33,6 +35,7 @@ impl RegisterScreen {
             session,
             lines: Vec::new(),
             selection: Selection::default(),
+            ahead: session.date > ctx.now.date_naive(),
         };
         s.resume(ctx);
         s
@@ -195,11 +198,21 @@ impl Screen for RegisterScreen {
                 self.when(),
                 crate::domain::text::display(&self.room)
             )),
-            Line::from(format!(
-                "{} in the group: {attended} attended, {} absent, {unmarked} not marked",
-                self.lines.len(),
-                self.lines.len() - attended - unmarked
-            )),
+            if self.ahead {
+                Line::from(Span::styled(
+                    format!(
+                        "{} in the group. Not held yet: marks can be saved from the day itself.",
+                        self.lines.len()
+                    ),
+                    theme.warning(),
+                ))
+            } else {
+                Line::from(format!(
+                    "{} in the group: {attended} attended, {} absent, {unmarked} not marked",
+                    self.lines.len(),
+                    self.lines.len() - attended - unmarked
+                ))
+            },
         ];
         frame.render_widget(
             Paragraph::new(head),
