@@ -141,6 +141,11 @@ fn refer_waitlist_place_mark_and_see_participation_by_keystrokes() {
         s.contains("Wed 2026-11-25") && s.contains("0 of 2 marked"),
         "{s}"
     );
+    // Today's session is the one selected, and says so.
+    assert!(
+        s.contains(">Wed 2026-11-25") && s.contains("(today)"),
+        "{s}"
+    );
     d.key(KeyCode::Down).key(KeyCode::Enter);
     d.text("y");
     let s = d.screen();
