@@ -319,10 +319,10 @@ pub(crate) fn load_candidates(
     Ok(c)
 }
 
-/// The custody level of a person's newest final classification, for the query that loads them (`?1` = the id).
-const CURRENT_CUSTODY: &str = "(SELECT a.custody_level FROM assessment a
-     WHERE a.prisoner_id = ?1 AND a.status = 'final' AND a.custody_level IS NOT NULL
-     ORDER BY a.finalised_at DESC, a.id DESC LIMIT 1)";
+/// The custody level in force from a person's newest classification (the `classification` view: sent-back ones
+/// do not count, a pending override binds only where stricter), for the query that loads them (`?1` = the id).
+const CURRENT_CUSTODY: &str = "(SELECT c.level FROM classification c WHERE c.prisoner_id = ?1
+     ORDER BY c.finalised_at DESC, c.id DESC LIMIT 1)";
 
 impl Store {
     /// The custody level from the newest final classification, if there is one (the allocator's custody rule).

@@ -2,6 +2,7 @@
 //! amendments, discretionary overrides and four-eyes approval. Each change of a record is one audited transaction.
 
 use super::{Actor, Result, Store, StoreError, Tx, parse_time, time_text};
+use crate::domain::estate::SecurityLevel;
 use crate::domain::estate_file::Pos;
 use crate::domain::forms::answers::{answers_from_json, answers_to_json, value_to_json};
 use crate::domain::forms::evaluate::needs_approval;
@@ -90,6 +91,18 @@ pub struct AssessmentRow {
     pub next_review: Option<NaiveDate>,
     pub approval: ApprovalState,
     pub approved_by: Option<String>,
+    /// The custody level the scores gave, before any discretionary override.
+    pub scored_level: Option<String>,
+    /// Set when an approver sent it back instead of approving it: it no longer counts.
+    pub returned: Option<Returned>,
+}
+
+/// An approver's refusal of an assessment awaiting approval.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Returned {
+    pub by: String,
+    pub at: DateTime<Utc>,
+    pub reason: String,
 }
 
 impl AssessmentRow {
@@ -108,7 +121,15 @@ impl AssessmentRow {
 
 const COLUMNS: &str = "id, series, revision, form_id, form_version, form_sha256, prisoner_id, facility_id, status,
     author, created_at, updated_at, answers, amend_reason, assessed_on, scores, scored_result, mandatory_reason,
-    override_result, override_reason, result, custody_level, findings, next_review, approval, approved_by";
+    override_result, override_reason, result, custody_level, findings, next_review, approval, approved_by,
+    scored_level,
+    (SELECT returned_by FROM assessment_return WHERE assessment_id = assessment.id),
+    (SELECT returned_at FROM assessment_return WHERE assessment_id = assessment.id),
+    (SELECT reason FROM assessment_return WHERE assessment_id = assessment.id)";
+
+/// Leaves out revisions an approver sent back (for a query on `assessment`).
+const NOT_RETURNED: &str =
+    "NOT EXISTS (SELECT 1 FROM assessment_return r WHERE r.assessment_id = assessment.id)";
 
 fn date(s: Option<String>) -> Option<NaiveDate> {
     s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
@@ -163,6 +184,15 @@ fn read(r: &rusqlite::Row) -> rusqlite::Result<AssessmentRow> {
             _ => ApprovalState::NotNeeded,
         },
         approved_by: r.get(25)?,
+        scored_level: r.get(26)?,
+        returned: match r.get::<_, Option<String>>(27)? {
+            Some(by) => Some(Returned {
+                by,
+                at: parse_time(&r.get::<_, String>(28)?).unwrap_or_default(),
+                reason: r.get(29)?,
+            }),
+            None => None,
+        },
     })
 }
 
@@ -466,12 +496,15 @@ impl Store {
             let result_value = |r: Option<usize>| -> Option<String> {
                 Some(form.result.as_ref()?.choices.get(r?)?.value.clone())
             };
-            let custody = form
-                .result
-                .as_ref()
-                .and_then(|r| r.security_levels.as_ref())
-                .and_then(|levels| levels.get(result?))
-                .map(|l| l.to_string());
+            let level_of = |r: Option<usize>| {
+                form.result
+                    .as_ref()
+                    .and_then(|res| res.security_levels.as_ref())
+                    .and_then(|levels| levels.get(r?))
+                    .map(|l| l.to_string())
+            };
+            let custody = level_of(result);
+            let scored_level = level_of(outcome.result);
             let scores: Vec<SumScore> = form
                 .sums
                 .iter()
@@ -503,7 +536,7 @@ impl Store {
                 "UPDATE assessment SET status = 'final', answers = ?1, assessed_on = ?2, finalised_at = ?3,
                      updated_at = ?3, scores = ?4, scored_result = ?5, mandatory_reason = ?6,
                      override_result = ?7, override_reason = ?8, result = ?9, custody_level = ?10,
-                     findings = ?11, next_review = ?12, approval = ?13
+                     findings = ?11, next_review = ?12, approval = ?13, scored_level = ?15
                  WHERE id = ?14",
                 params![
                     answers_json,
@@ -519,7 +552,8 @@ impl Store {
                     findings,
                     review.map(|d| d.to_string()),
                     approval.word(),
-                    id
+                    id,
+                    scored_level
                 ],
             )?;
             let result_text = result_value(result);
@@ -651,7 +685,7 @@ impl Store {
         let form = self.recorded_form(&row.form_id, row.form_version)?;
         self.write(actor, |tx| {
             let row = tx.assessment(id)?;
-            if row.approval != ApprovalState::Pending {
+            if row.approval != ApprovalState::Pending || row.returned.is_some() {
                 return Err(invalid("this assessment is not awaiting approval"));
             }
             let role = tx.role_of(&actor.name)?;
@@ -666,6 +700,45 @@ impl Store {
                 "approve",
                 Some(&serde_json::json!({ "approval": "pending" })),
                 Some(&serde_json::json!({ "approval": "approved", "result": row.result })),
+            )?;
+            tx.assessment(id)
+        })
+    }
+
+    /// Sends an assessment awaiting approval back to its author instead of approving it, with the reason. It stays
+    /// readable but no longer counts (its result and its review date do not apply); the author amends it.
+    pub fn return_assessment(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        reason: &str,
+    ) -> Result<AssessmentRow> {
+        let reason = reason.trim();
+        if reason.chars().count() < 10 {
+            return Err(invalid("say why it is sent back (10 characters or more)"));
+        }
+        let row = self
+            .assessment(id)?
+            .ok_or_else(|| invalid(format!("assessment {id} does not exist")))?;
+        let form = self.recorded_form(&row.form_id, row.form_version)?;
+        self.write(actor, |tx| {
+            let row = tx.assessment(id)?;
+            if row.approval != ApprovalState::Pending || row.returned.is_some() {
+                return Err(invalid("this assessment is not awaiting approval"));
+            }
+            let role = tx.role_of(&actor.name)?;
+            check_approval(&form, &row.author, &actor.name, role).map_err(invalid)?;
+            tx.execute(
+                "INSERT INTO assessment_return(assessment_id, returned_by, returned_at, reason)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![id, actor.name, time_text(actor.at), reason],
+            )?;
+            tx.audit(
+                "assessment",
+                id,
+                "send back",
+                Some(&serde_json::json!({ "approval": "pending" })),
+                Some(&serde_json::json!({ "approval": "sent back", "reason": reason })),
             )?;
             tx.assessment(id)
         })
@@ -727,18 +800,43 @@ impl Store {
 
     /// Finalised assessments waiting for a supervisor, oldest first.
     pub fn awaiting_approval(&self) -> Result<Vec<AssessmentRow>> {
-        self.assessments_where("approval = 'pending' ORDER BY finalised_at, id", [])
+        self.assessments_where(
+            &format!("approval = 'pending' AND {NOT_RETURNED} ORDER BY finalised_at, id"),
+            [],
+        )
     }
 
-    /// The newest finalised assessment that set a custody level for this prisoner.
-    pub fn custody_assessment(&self, prisoner_id: i64) -> Result<Option<AssessmentRow>> {
-        Ok(self
-            .assessments_where(
-                "prisoner_id = ?1 AND status = 'final' AND custody_level IS NOT NULL
+    /// This person's assessments that an approver sent back and that nobody has amended yet, newest first.
+    pub fn returned_to(&self, author: &str) -> Result<Vec<AssessmentRow>> {
+        self.assessments_where(
+            "author = ?1 AND id IN (SELECT assessment_id FROM assessment_return)
+               AND NOT EXISTS (SELECT 1 FROM assessment later
+                               WHERE later.series = assessment.series AND later.revision > assessment.revision)
+             ORDER BY id DESC",
+            [author],
+        )
+    }
+
+    /// The classification in force for this prisoner: the newest finalised assessment that set a custody level
+    /// and was not sent back, with the level it puts in force (see `custody_level`).
+    pub fn custody_assessment(
+        &self,
+        prisoner_id: i64,
+    ) -> Result<Option<(AssessmentRow, Option<SecurityLevel>)>> {
+        let found: Option<(i64, String)> = self
+            .conn()
+            .prepare_cached(
+                "SELECT id, level FROM classification WHERE prisoner_id = ?1
                  ORDER BY finalised_at DESC, id DESC LIMIT 1",
-                [prisoner_id],
             )?
-            .pop())
+            .query_row([prisoner_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let Some((id, level)) = found else {
+            return Ok(None);
+        };
+        Ok(self
+            .assessment(id)?
+            .map(|row| (row, SecurityLevel::parse(&level))))
     }
 
     /// Assessments of people in custody whose review falls on or before `by`: for each person only the newest
@@ -748,10 +846,12 @@ impl Store {
         self.assessments_where(
             "status = 'final' AND next_review IS NOT NULL AND next_review <= ?1
                AND prisoner_id IN (SELECT id FROM prisoner WHERE in_custody = 1)
+               AND NOT EXISTS (SELECT 1 FROM assessment_return r WHERE r.assessment_id = assessment.id)
                AND NOT EXISTS (
                    SELECT 1 FROM assessment later
                    WHERE later.prisoner_id = assessment.prisoner_id AND later.status = 'final'
                      AND later.id > assessment.id
+                     AND NOT EXISTS (SELECT 1 FROM assessment_return r WHERE r.assessment_id = later.id)
                      AND (later.form_id = assessment.form_id
                           OR (later.custody_level IS NOT NULL AND assessment.custody_level IS NOT NULL)))
              ORDER BY next_review, id",

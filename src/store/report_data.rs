@@ -84,9 +84,11 @@ impl Store {
              LEFT JOIN facility f ON f.id = p.facility_id
              WHERE a.status = 'final' AND a.next_review IS NOT NULL AND a.next_review <= ?1
                AND p.in_custody = 1 AND (?2 IS NULL OR p.facility_id = ?2)
+               AND NOT EXISTS (SELECT 1 FROM assessment_return r WHERE r.assessment_id = a.id)
                AND NOT EXISTS (
                    SELECT 1 FROM assessment later
                    WHERE later.prisoner_id = a.prisoner_id AND later.status = 'final' AND later.id > a.id
+                     AND NOT EXISTS (SELECT 1 FROM assessment_return r WHERE r.assessment_id = later.id)
                      AND (later.form_id = a.form_id
                           OR (later.custody_level IS NOT NULL AND a.custody_level IS NOT NULL)))
              ORDER BY a.next_review, p.number, a.id"
@@ -115,9 +117,8 @@ impl Store {
     pub fn custody_levels(&self, facility: Option<i64>) -> Result<Vec<LevelCount>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT f.code,
-                    (SELECT a.custody_level FROM assessment a
-                     WHERE a.prisoner_id = p.id AND a.status = 'final' AND a.custody_level IS NOT NULL
-                     ORDER BY a.finalised_at DESC, a.id DESC LIMIT 1) AS level,
+                    (SELECT c.level FROM classification c WHERE c.prisoner_id = p.id
+                     ORDER BY c.finalised_at DESC, c.id DESC LIMIT 1) AS level,
                     count(*), coalesce(sum(p.vep), 0)
              FROM prisoner p JOIN facility f ON f.id = p.facility_id
              WHERE p.in_custody = 1 AND (?1 IS NULL OR p.facility_id = ?1)
@@ -193,9 +194,8 @@ impl Store {
                     sum(first_done IS NULL AND date(p.admitted_at, '+' || ?2 || ' days') < ?1),
                     sum(first_done IS NOT NULL AND first_done > date(p.admitted_at, '+' || ?2 || ' days'))
              FROM (SELECT p.*, (SELECT min(coalesce(a.assessed_on, substr(a.finalised_at, 1, 10)))
-                                FROM assessment a
-                                WHERE a.prisoner_id = p.id AND a.status = 'final'
-                                  AND a.custody_level IS NOT NULL) AS first_done
+                                FROM assessment a JOIN classification c ON c.id = a.id
+                                WHERE a.prisoner_id = p.id) AS first_done
                    FROM prisoner p WHERE p.in_custody = 1 AND (?3 IS NULL OR p.facility_id = ?3)) p
              JOIN facility f ON f.id = p.facility_id
              GROUP BY f.code ORDER BY f.code",

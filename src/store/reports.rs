@@ -69,9 +69,7 @@ impl Store {
         // Each person's custody level from their newest final classification, in one pass (the last row wins).
         let mut custody: HashMap<i64, crate::domain::estate::SecurityLevel> = HashMap::new();
         let mut stmt = conn.prepare_cached(
-            "SELECT prisoner_id, custody_level FROM assessment
-             WHERE status = 'final' AND custody_level IS NOT NULL AND prisoner_id IS NOT NULL
-             ORDER BY prisoner_id, finalised_at, id",
+            "SELECT prisoner_id, level FROM classification ORDER BY prisoner_id, finalised_at, id",
         )?;
         for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
             let (id, level) = row?;

@@ -389,6 +389,51 @@ CREATE TABLE aftercare_referral (
 ) STRICT;
 CREATE INDEX aftercare_prisoner ON aftercare_referral(prisoner_id);
 "#,
+    // 5: sending an assessment back instead of approving it, and the custody level in force while a
+    // classification awaits approval (a discretionary override binds only once approved, unless it is stricter)
+    r#"
+CREATE TABLE assessment_return (
+    assessment_id INTEGER PRIMARY KEY REFERENCES assessment(id),
+    returned_by   TEXT NOT NULL,
+    returned_at   TEXT NOT NULL,
+    reason        TEXT NOT NULL CHECK (length(trim(reason)) >= 10)
+) STRICT;
+CREATE TRIGGER assessment_return_only_pending BEFORE INSERT ON assessment_return
+WHEN NOT EXISTS (SELECT 1 FROM assessment a WHERE a.id = NEW.assessment_id AND a.status = 'final'
+                 AND a.approval = 'pending' AND a.author <> NEW.returned_by)
+BEGIN SELECT RAISE(ABORT, 'only an assessment awaiting approval can be sent back, and not by its author'); END;
+CREATE TRIGGER assessment_return_kept_update BEFORE UPDATE ON assessment_return
+BEGIN SELECT RAISE(ABORT, 'a send-back is never changed'); END;
+CREATE TRIGGER assessment_return_kept_delete BEFORE DELETE ON assessment_return
+BEGIN SELECT RAISE(ABORT, 'a send-back is never deleted'); END;
+CREATE TRIGGER assessment_returned_locked BEFORE UPDATE OF approval ON assessment
+WHEN EXISTS (SELECT 1 FROM assessment_return r WHERE r.assessment_id = OLD.id)
+BEGIN SELECT RAISE(ABORT, 'this assessment was sent back: amend it instead'); END;
+
+-- The custody level the scores gave, before any discretionary override. Older records: the scored result when it
+-- names a level, else the level recorded.
+ALTER TABLE assessment ADD COLUMN scored_level TEXT
+    CHECK (scored_level IN ('minimum','medium','close','maximum'));
+UPDATE assessment SET scored_level = CASE
+        WHEN lower(scored_result) IN ('minimum','medium','close','maximum') THEN lower(scored_result)
+        ELSE custody_level END
+    WHERE custody_level IS NOT NULL;
+CREATE TRIGGER assessment_scored_level_locked BEFORE UPDATE OF scored_level ON assessment
+WHEN OLD.status = 'final' AND NEW.scored_level IS NOT OLD.scored_level
+BEGIN SELECT RAISE(ABORT, 'a finalised assessment is locked: amend it instead'); END;
+
+-- Each finalised classification that counts, with the level it puts in force: sent-back revisions do not count;
+-- while approval is pending an override binds only where it is stricter than the scores.
+CREATE VIEW classification AS
+SELECT a.id, a.series, a.prisoner_id, a.form_id, a.finalised_at, a.next_review, a.approval,
+       CASE WHEN a.approval = 'pending' AND a.override_result IS NOT NULL AND a.scored_level IS NOT NULL
+                 AND (CASE a.scored_level WHEN 'minimum' THEN 1 WHEN 'medium' THEN 2 WHEN 'close' THEN 3 ELSE 4 END)
+                   > (CASE a.custody_level WHEN 'minimum' THEN 1 WHEN 'medium' THEN 2 WHEN 'close' THEN 3 ELSE 4 END)
+            THEN a.scored_level ELSE a.custody_level END AS level
+FROM assessment a
+WHERE a.status = 'final' AND a.custody_level IS NOT NULL AND a.prisoner_id IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM assessment_return r WHERE r.assessment_id = a.id);
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
