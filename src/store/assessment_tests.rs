@@ -12,26 +12,26 @@ use std::path::PathBuf;
 
 const CUSTODY: &str = include_str!("../../forms/custody_initial.toml");
 
-fn as_(name: &str, min: i64) -> Actor {
+pub(super) fn as_(name: &str, min: i64) -> Actor {
     Actor::new(
         name,
         Utc.with_ymd_and_hms(2026, 11, 25, 8, 0, 0).unwrap() + chrono::Duration::minutes(min),
     )
 }
 
-fn today() -> NaiveDate {
+pub(super) fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
 }
 
-fn day(s: &str) -> NaiveDate {
+pub(super) fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-struct Fx {
+pub(super) struct Fx {
     dir: tempfile::TempDir,
-    store: Store,
-    prisoner: i64,
-    form: Form,
+    pub(super) store: Store,
+    pub(super) prisoner: i64,
+    pub(super) form: Form,
 }
 
 fn registry(text: &str) -> Registry {
@@ -41,7 +41,7 @@ fn registry(text: &str) -> Registry {
     )])
 }
 
-fn fixture() -> Fx {
+pub(super) fn fixture() -> Fx {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::create(&dir.path().join("w.db")).unwrap();
     let a = as_("admin", 0);
@@ -106,7 +106,7 @@ fn answers_for_minimum() -> Vec<(&'static str, Value)> {
     ]
 }
 
-fn start(fx: &mut Fx, who: &str) -> i64 {
+pub(super) fn start(fx: &mut Fx, who: &str) -> i64 {
     fx.store
         .start_assessment(
             &as_(who, 1),
@@ -117,7 +117,7 @@ fn start(fx: &mut Fx, who: &str) -> i64 {
         .unwrap()
 }
 
-fn fill(fx: &mut Fx, who: &str, id: i64) {
+pub(super) fn fill(fx: &mut Fx, who: &str, id: i64) {
     for (k, (q, v)) in answers_for_minimum().into_iter().enumerate() {
         fx.store
             .save_answer(&as_(who, 2 + k as i64), id, q, &v)
@@ -125,7 +125,7 @@ fn fill(fx: &mut Fx, who: &str, id: i64) {
     }
 }
 
-fn is_invalid(e: StoreError, words: &str) {
+pub(super) fn is_invalid(e: StoreError, words: &str) {
     assert!(e.is_invalid(), "{e}");
     assert!(e.to_string().contains(words), "{e}");
 }
@@ -487,155 +487,4 @@ fn a_draft_is_its_authors_and_can_be_discarded() {
         .unwrap();
     assert!(fx.store.assessment(id).unwrap().is_none());
     let _ = &fx.dir;
-}
-
-/// Finalises a classification scored medium (escape history recent) with an override down to minimum.
-fn medium_overridden_to_minimum(fx: &mut Fx) -> i64 {
-    let id = start(fx, "assessor");
-    fill(fx, "assessor", id);
-    fx.store
-        .save_answer(
-            &as_("assessor", 15),
-            id,
-            "escape_history",
-            &Value::Text("secure_recent".into()),
-        )
-        .unwrap();
-    let row = fx
-        .store
-        .finalise_assessment(
-            &as_("assessor", 20),
-            id,
-            today(),
-            Some(Override {
-                result: "minimum",
-                reason: "Long record of trusted work outside the perimeter",
-            }),
-        )
-        .unwrap();
-    assert_eq!(
-        (row.scored_level.as_deref(), row.custody_level.as_deref()),
-        (Some("medium"), Some("minimum"))
-    );
-    id
-}
-
-#[test]
-fn a_lenient_override_binds_only_once_approved() {
-    let mut fx = fixture();
-    let id = medium_overridden_to_minimum(&mut fx);
-    assert_eq!(
-        fx.store.custody_level(fx.prisoner).unwrap(),
-        Some(SecurityLevel::Medium),
-        "while approval is pending the scored level holds"
-    );
-    let (row, level) = fx.store.custody_assessment(fx.prisoner).unwrap().unwrap();
-    assert_eq!((row.id, level), (id, Some(SecurityLevel::Medium)));
-    fx.store
-        .approve_assessment(&as_("supervisor", 30), id)
-        .unwrap();
-    assert_eq!(
-        fx.store.custody_level(fx.prisoner).unwrap(),
-        Some(SecurityLevel::Minimum)
-    );
-}
-
-#[test]
-fn an_assessment_sent_back_stops_counting_and_returns_to_its_author() {
-    let mut fx = fixture();
-    let id = medium_overridden_to_minimum(&mut fx);
-    is_invalid(
-        fx.store
-            .return_assessment(&as_("supervisor", 30), id, "no")
-            .unwrap_err(),
-        "say why",
-    );
-    let reason = "The work record was another man's: check the answers";
-    is_invalid(
-        fx.store
-            .return_assessment(&as_("assessor", 30), id, reason)
-            .unwrap_err(),
-        "may not approve",
-    );
-    is_invalid(
-        fx.store
-            .return_assessment(&as_("officer", 30), id, reason)
-            .unwrap_err(),
-        "may not approve",
-    );
-    let row = fx
-        .store
-        .return_assessment(&as_("supervisor", 31), id, reason)
-        .unwrap();
-    let returned = row.returned.expect("sent back");
-    assert_eq!(
-        (returned.by.as_str(), returned.reason.as_str()),
-        ("supervisor", reason)
-    );
-    // It leaves the approval queue, cannot be approved or sent back again, and no longer sets a level.
-    assert!(fx.store.awaiting_approval().unwrap().is_empty());
-    is_invalid(
-        fx.store
-            .approve_assessment(&as_("supervisor2", 32), id)
-            .unwrap_err(),
-        "not awaiting approval",
-    );
-    is_invalid(
-        fx.store
-            .return_assessment(&as_("supervisor2", 32), id, reason)
-            .unwrap_err(),
-        "not awaiting approval",
-    );
-    assert_eq!(fx.store.custody_level(fx.prisoner).unwrap(), None);
-    assert!(fx.store.custody_assessment(fx.prisoner).unwrap().is_none());
-    assert!(fx.store.reviews_due(day("2030-01-01")).unwrap().is_empty());
-    // The database itself refuses to approve it behind the store's back.
-    assert!(
-        fx.store
-            .conn()
-            .execute(
-                "UPDATE assessment SET approval = 'approved', approved_by = 'supervisor2',
-                     approved_at = '2026-11-25 09:00:00' WHERE id = ?1",
-                [id]
-            )
-            .is_err()
-    );
-    // Its author finds it, amends it, and then it is no longer waiting for them.
-    let mine = fx.store.returned_to("assessor").unwrap();
-    assert_eq!(mine.iter().map(|r| r.id).collect::<Vec<_>>(), vec![id]);
-    assert!(fx.store.returned_to("supervisor").unwrap().is_empty());
-    let new = fx
-        .store
-        .amend_assessment(
-            &as_("assessor", 40),
-            &fx.form,
-            id,
-            "Sent back: work record corrected",
-        )
-        .unwrap();
-    assert!(fx.store.returned_to("assessor").unwrap().is_empty());
-    fx.store
-        .save_answer(
-            &as_("assessor", 41),
-            new,
-            "escape_history",
-            &Value::Text("none".into()),
-        )
-        .unwrap();
-    fx.store
-        .finalise_assessment(&as_("assessor", 42), new, today(), None)
-        .unwrap();
-    assert_eq!(
-        fx.store.custody_level(fx.prisoner).unwrap(),
-        Some(SecurityLevel::Minimum)
-    );
-    let actions: Vec<String> = fx
-        .store
-        .recent_audit(4)
-        .unwrap()
-        .into_iter()
-        .map(|r| r.action)
-        .collect();
-    assert_eq!(actions, vec!["finalise", "amend", "send back", "finalise"]);
-    assert!(fx.store.verify_audit().unwrap().is_none());
 }

@@ -95,6 +95,8 @@ pub struct AssessmentRow {
     pub scored_level: Option<String>,
     /// Set when an approver sent it back instead of approving it: it no longer counts.
     pub returned: Option<Returned>,
+    /// The earliest review trigger raised against it: (event, day raised). It brings the review forward.
+    pub triggered: Option<(String, NaiveDate)>,
 }
 
 /// An approver's refusal of an assessment awaiting approval.
@@ -106,6 +108,14 @@ pub struct Returned {
 }
 
 impl AssessmentRow {
+    /// When its review falls due: the scheduled review, brought forward by a trigger.
+    pub fn due_on(&self) -> Option<NaiveDate> {
+        match (self.next_review, &self.triggered) {
+            (Some(n), Some((_, t))) => Some(n.min(*t)),
+            (n, t) => n.or(t.as_ref().map(|(_, d)| *d)),
+        }
+    }
+
     pub fn prisoner_id(&self) -> Option<i64> {
         match self.subject {
             Subject::Prisoner(id) => Some(id),
@@ -125,7 +135,21 @@ const COLUMNS: &str = "id, series, revision, form_id, form_version, form_sha256,
     scored_level,
     (SELECT returned_by FROM assessment_return WHERE assessment_id = assessment.id),
     (SELECT returned_at FROM assessment_return WHERE assessment_id = assessment.id),
-    (SELECT reason FROM assessment_return WHERE assessment_id = assessment.id)";
+    (SELECT reason FROM assessment_return WHERE assessment_id = assessment.id),
+    (SELECT event FROM review_trigger WHERE assessment_id = assessment.id ORDER BY raised_at, id LIMIT 1),
+    (SELECT min(substr(raised_at, 1, 10)) FROM review_trigger WHERE assessment_id = assessment.id)";
+
+/// SQL for the day the assessment row `t` falls due for review: its scheduled review, or the day a trigger was
+/// raised if earlier.
+pub(crate) fn due_on_sql(t: &str) -> String {
+    format!(
+        "(SELECT CASE WHEN trig.day IS NULL THEN {t}.next_review
+                      WHEN {t}.next_review IS NULL OR trig.day < {t}.next_review THEN trig.day
+                      ELSE {t}.next_review END
+          FROM (SELECT min(substr(raised_at, 1, 10)) AS day FROM review_trigger
+                WHERE assessment_id = {t}.id) trig)"
+    )
+}
 
 /// Leaves out revisions an approver sent back (for a query on `assessment`).
 const NOT_RETURNED: &str =
@@ -192,6 +216,10 @@ fn read(r: &rusqlite::Row) -> rusqlite::Result<AssessmentRow> {
                 reason: r.get(29)?,
             }),
             None => None,
+        },
+        triggered: match (r.get::<_, Option<String>>(30)?, date(r.get(31)?)) {
+            (Some(event), Some(day)) => Some((event, day)),
+            _ => None,
         },
     })
 }
@@ -744,6 +772,66 @@ impl Store {
         })
     }
 
+    /// Records that an event the form names as a review trigger happened, so the review of this assessment falls
+    /// due today. Only on the assessment in force (the latest revision, finalised, not sent back), by a role that
+    /// may fill the form in, with a note of 10 characters or more.
+    pub fn raise_review(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        event: &str,
+        note: &str,
+    ) -> Result<AssessmentRow> {
+        let note = note.trim();
+        if note.chars().count() < 10 {
+            return Err(invalid("note: say what happened (10 characters or more)"));
+        }
+        let row = self
+            .assessment(id)?
+            .ok_or_else(|| invalid(format!("assessment {id} does not exist")))?;
+        let form = self.recorded_form(&row.form_id, row.form_version)?;
+        let Some(trigger) = form.review_trigger(event) else {
+            return Err(invalid(format!(
+                "event: '{event}' is not a review trigger of {}",
+                form.id
+            )));
+        };
+        let label = trigger.label.text.clone();
+        self.write(actor, |tx| {
+            let row = tx.assessment(id)?;
+            if row.status != Status::Final || row.returned.is_some() {
+                return Err(invalid(
+                    "a review can be called only on a finalised assessment in force",
+                ));
+            }
+            let newer: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM assessment WHERE series = ?1 AND revision > ?2)",
+                [row.series, row.revision],
+                |r| r.get(0),
+            )?;
+            if newer {
+                return Err(invalid("a newer revision of this assessment exists"));
+            }
+            let role = tx.role_of(&actor.name)?;
+            if !form.may_fill(role) {
+                return Err(invalid(format!("a {role} may not review {}", form.id)));
+            }
+            tx.execute(
+                "INSERT INTO review_trigger(assessment_id, event, note, raised_by, raised_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, event, note, actor.name, time_text(actor.at)],
+            )?;
+            tx.audit(
+                "assessment",
+                id,
+                "review trigger",
+                None::<&()>,
+                Some(&serde_json::json!({ "event": event, "label": label, "note": note })),
+            )?;
+            tx.assessment(id)
+        })
+    }
+
     /// Throws a draft away (its author only).
     pub fn discard_assessment(&mut self, actor: &Actor, id: i64) -> Result<()> {
         self.write(actor, |tx| {
@@ -844,7 +932,8 @@ impl Store {
     /// the initial one), earliest review first.
     pub fn reviews_due(&self, by: NaiveDate) -> Result<Vec<AssessmentRow>> {
         self.assessments_where(
-            "status = 'final' AND next_review IS NOT NULL AND next_review <= ?1
+            &format!(
+                "status = 'final' AND {due} <= ?1
                AND prisoner_id IN (SELECT id FROM prisoner WHERE in_custody = 1)
                AND NOT EXISTS (SELECT 1 FROM assessment_return r WHERE r.assessment_id = assessment.id)
                AND NOT EXISTS (
@@ -854,7 +943,9 @@ impl Store {
                      AND NOT EXISTS (SELECT 1 FROM assessment_return r WHERE r.assessment_id = later.id)
                      AND (later.form_id = assessment.form_id
                           OR (later.custody_level IS NOT NULL AND assessment.custody_level IS NOT NULL)))
-             ORDER BY next_review, id",
+             ORDER BY {due}, id",
+                due = due_on_sql("assessment")
+            ),
             [by.to_string()],
         )
     }

@@ -29,7 +29,7 @@ mod users;
 pub use access::{ACCESS_SETTING, FileAccess};
 pub use allocation::{MoveRequest, Movement, MovementRow, RULES_SETTING, Seen, Within};
 pub use assessments::{
-    ApprovalState, AssessmentRow, Override, Status as AssessmentStatus, Subject, SumScore,
+    ApprovalState, AssessmentRow, Override, Returned, Status as AssessmentStatus, Subject, SumScore,
 };
 pub use attendance::{ParticipationLine, RegisterLine, RosterSession, UnlockLine};
 pub use audit::{AuditRecord, ChainBreak};
@@ -45,7 +45,9 @@ pub use prisoners::{
     CHANGED_MEANWHILE, DEFAULT_NUMBER_PATTERN, PrisonerRow, SearchHit, describe_event,
 };
 pub use release_plans::{PlanView, ReleaseDue};
-pub use report_data::{EndedSegregation, LateClassification, LevelCount, RemandRow, ReviewRow};
+pub use report_data::{
+    EndedSegregation, LateClassification, LevelCount, RemandRow, ReviewCount, ReviewRow,
+};
 pub use reports::PlacementBreach;
 pub use rosters::{ReferralEvent, ReferralRow, Suggestion};
 pub use segregation::SegregationRow;
@@ -527,6 +529,8 @@ pub(crate) fn time_text(t: DateTime<Utc>) -> String {
 
 #[cfg(test)]
 mod allocation_tests;
+#[cfg(test)]
+mod approval_tests;
 #[cfg(test)]
 mod assessment_tests;
 #[cfg(test)]

@@ -389,8 +389,8 @@ CREATE TABLE aftercare_referral (
 ) STRICT;
 CREATE INDEX aftercare_prisoner ON aftercare_referral(prisoner_id);
 "#,
-    // 5: sending an assessment back instead of approving it, and the custody level in force while a
-    // classification awaits approval (a discretionary override binds only once approved, unless it is stricter)
+    // 5: sending an assessment back instead of approving it, review triggers, and the custody level in force while
+    // a classification awaits approval (a discretionary override binds only once approved, unless it is stricter)
     r#"
 CREATE TABLE assessment_return (
     assessment_id INTEGER PRIMARY KEY REFERENCES assessment(id),
@@ -409,6 +409,25 @@ BEGIN SELECT RAISE(ABORT, 'a send-back is never deleted'); END;
 CREATE TRIGGER assessment_returned_locked BEFORE UPDATE OF approval ON assessment
 WHEN EXISTS (SELECT 1 FROM assessment_return r WHERE r.assessment_id = OLD.id)
 BEGIN SELECT RAISE(ABORT, 'this assessment was sent back: amend it instead'); END;
+
+-- An event the form names as a review trigger (a new conviction, self-harm ...) brings the review of the assessment
+-- it was raised against forward to the day it was raised.
+CREATE TABLE review_trigger (
+    id            INTEGER PRIMARY KEY,
+    assessment_id INTEGER NOT NULL REFERENCES assessment(id),
+    event         TEXT NOT NULL,
+    note          TEXT NOT NULL CHECK (length(trim(note)) >= 10),
+    raised_by     TEXT NOT NULL,
+    raised_at     TEXT NOT NULL
+) STRICT;
+CREATE INDEX review_trigger_assessment ON review_trigger(assessment_id);
+CREATE TRIGGER review_trigger_only_final BEFORE INSERT ON review_trigger
+WHEN NOT EXISTS (SELECT 1 FROM assessment a WHERE a.id = NEW.assessment_id AND a.status = 'final')
+BEGIN SELECT RAISE(ABORT, 'a review can be called only on a finalised assessment'); END;
+CREATE TRIGGER review_trigger_kept_update BEFORE UPDATE ON review_trigger
+BEGIN SELECT RAISE(ABORT, 'a review trigger is never changed'); END;
+CREATE TRIGGER review_trigger_kept_delete BEFORE DELETE ON review_trigger
+BEGIN SELECT RAISE(ABORT, 'a review trigger is never deleted'); END;
 
 -- The custody level the scores gave, before any discretionary override. Older records: the scored result when it
 -- names a level, else the level recorded.

@@ -328,6 +328,15 @@ impl Form {
         self.approve_roles.contains(&role)
     }
 
+    /// The review trigger this form names `event`, if it names one.
+    pub fn review_trigger(&self, event: &str) -> Option<&Trigger> {
+        self.review
+            .as_ref()?
+            .triggers
+            .iter()
+            .find(|t| t.value == event)
+    }
+
     /// The answers a new draft starts with: each question's default.
     pub fn initial_answers(&self) -> super::Answers {
         self.questions
