@@ -152,7 +152,7 @@ fn an_assessor_fills_custody_initial_reviews_it_and_overrides_the_result() {
     d.key(KeyCode::End);
     d.shows("Custody level medium, awaiting approval; next review 2027-11-25");
     let store = Store::open(&fx.path).unwrap();
-    let done = store.custody_assessment(fx.okello).unwrap().unwrap();
+    let (done, _) = store.custody_assessment(fx.okello).unwrap().unwrap();
     assert_eq!(done.override_result.as_deref(), Some("medium"));
     assert_eq!(done.approval, ApprovalState::Pending);
     assert!(store.assessments_of_prisoner(fx.abenov).unwrap().is_empty());
@@ -224,7 +224,7 @@ fn a_supervisor_approves_an_override_from_the_home_queue() {
     d.shows("Approved: Medium for LUZ/2026/00001 Okello, John Bosco.")
         .shows("Nothing is awaiting approval.");
     let store = Store::open(&fx.path).unwrap();
-    let done = store.custody_assessment(fx.okello).unwrap().unwrap();
+    let (done, _) = store.custody_assessment(fx.okello).unwrap().unwrap();
     assert_eq!(done.approval, ApprovalState::Approved);
     assert_eq!(done.approved_by.as_deref(), Some("supervisor"));
 }
@@ -319,7 +319,7 @@ fn a_supervisor_cannot_approve_their_own_override() {
     d.key(KeyCode::Enter).key(KeyCode::F(2));
     d.shows("Not approved:");
     let store = Store::open(&fx.path).unwrap();
-    let row = store.custody_assessment(fx.okello).unwrap().unwrap();
+    let (row, _) = store.custody_assessment(fx.okello).unwrap().unwrap();
     assert_eq!(row.approval, ApprovalState::Pending);
     assert_eq!(row.approved_by, None);
 }

@@ -510,10 +510,10 @@ fn officers_cannot_edit_the_estate() {
 #[test]
 fn user_admin_screens() {
     both(|d, _| {
-        // Staff accounts comes after the four everyday entries, the cell queue, programmes and the three
+        // Staff accounts comes after the four everyday entries, the cell queue, programmes and the four
         // assessment queues.
         d.login("admin");
-        for _ in 0..9 {
+        for _ in 0..10 {
             d.key(KeyCode::Down);
         }
         d.key(KeyCode::Enter);

@@ -139,17 +139,32 @@ const COLUMNS: &str = "id, series, revision, form_id, form_version, form_sha256,
     (SELECT event FROM review_trigger WHERE assessment_id = assessment.id ORDER BY raised_at, id LIMIT 1),
     (SELECT min(substr(raised_at, 1, 10)) FROM review_trigger WHERE assessment_id = assessment.id)";
 
-/// SQL for the day the assessment row `t` falls due for review: its scheduled review, or the day a trigger was
-/// raised if earlier.
-pub(crate) fn due_on_sql(t: &str) -> String {
-    format!(
-        "(SELECT CASE WHEN trig.day IS NULL THEN {t}.next_review
-                      WHEN {t}.next_review IS NULL OR trig.day < {t}.next_review THEN trig.day
-                      ELSE {t}.next_review END
-          FROM (SELECT min(substr(raised_at, 1, 10)) AS day FROM review_trigger
-                WHERE assessment_id = {t}.id) trig)"
-    )
+/// SQL for the day the assessment row `$t` falls due for review: its scheduled review, or the day a trigger was
+/// raised if earlier. A macro so that each use is one constant string.
+macro_rules! due_on {
+    ($t:literal) => {
+        concat!(
+            "(SELECT CASE WHEN trig.day IS NULL THEN ",
+            $t,
+            ".next_review
+                          WHEN ",
+            $t,
+            ".next_review IS NULL OR trig.day < ",
+            $t,
+            ".next_review THEN trig.day
+                          ELSE ",
+            $t,
+            ".next_review END
+              FROM (SELECT min(substr(raised_at, 1, 10)) AS day FROM review_trigger
+                    WHERE assessment_id = ",
+            $t,
+            ".id) trig)"
+        )
+    };
 }
+const DUE_ON: &str = due_on!("assessment");
+/// The same for an assessment row named `a` (the custody reports).
+pub(crate) const DUE_ON_A: &str = due_on!("a");
 
 /// Leaves out revisions an approver sent back (for a query on `assessment`).
 const NOT_RETURNED: &str =
@@ -933,7 +948,7 @@ impl Store {
     pub fn reviews_due(&self, by: NaiveDate) -> Result<Vec<AssessmentRow>> {
         self.assessments_where(
             &format!(
-                "status = 'final' AND {due} <= ?1
+                "status = 'final' AND {DUE_ON} <= ?1
                AND prisoner_id IN (SELECT id FROM prisoner WHERE in_custody = 1)
                AND NOT EXISTS (SELECT 1 FROM assessment_return r WHERE r.assessment_id = assessment.id)
                AND NOT EXISTS (
@@ -943,8 +958,7 @@ impl Store {
                      AND NOT EXISTS (SELECT 1 FROM assessment_return r WHERE r.assessment_id = later.id)
                      AND (later.form_id = assessment.form_id
                           OR (later.custody_level IS NOT NULL AND assessment.custody_level IS NOT NULL)))
-             ORDER BY {due}, id",
-                due = due_on_sql("assessment")
+             ORDER BY {DUE_ON}, id"
             ),
             [by.to_string()],
         )

@@ -2,6 +2,7 @@
 
 mod access;
 mod allocation;
+#[macro_use]
 mod assessments;
 mod attendance;
 mod audit;

@@ -2,6 +2,7 @@
 //! segregation that ran past the limit, and classification done late or not at all. Each query takes an optional
 //! facility so a report can cover one prison or the whole service.
 
+use super::assessments::DUE_ON_A;
 use super::{Result, Store};
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -26,22 +27,21 @@ pub struct ReviewCount {
 
 /// FROM and WHERE of the reviews due on or before `?1` (at facility `?2` if not NULL): each person's newest final
 /// assessment of a form (custody levels count as one form), not sent back, due by its date or an earlier trigger.
-fn reviews_scope() -> String {
-    format!(
-        "FROM assessment a JOIN prisoner p ON p.id = a.prisoner_id
-         LEFT JOIN facility f ON f.id = p.facility_id
-         WHERE a.status = 'final' AND {due} <= ?1
-           AND p.in_custody = 1 AND (?2 IS NULL OR p.facility_id = ?2)
-           AND NOT EXISTS (SELECT 1 FROM assessment_return r WHERE r.assessment_id = a.id)
-           AND NOT EXISTS (
-               SELECT 1 FROM assessment later
-               WHERE later.prisoner_id = a.prisoner_id AND later.status = 'final' AND later.id > a.id
-                 AND NOT EXISTS (SELECT 1 FROM assessment_return r WHERE r.assessment_id = later.id)
-                 AND (later.form_id = a.form_id
-                      OR (later.custody_level IS NOT NULL AND a.custody_level IS NOT NULL)))",
-        due = super::assessments::due_on_sql("a")
-    )
-}
+const REVIEWS_SCOPE: &str = concat!(
+    "FROM assessment a JOIN prisoner p ON p.id = a.prisoner_id
+     LEFT JOIN facility f ON f.id = p.facility_id
+     WHERE a.status = 'final' AND ",
+    due_on!("a"),
+    " <= ?1
+       AND p.in_custody = 1 AND (?2 IS NULL OR p.facility_id = ?2)
+       AND NOT EXISTS (SELECT 1 FROM assessment_return r WHERE r.assessment_id = a.id)
+       AND NOT EXISTS (
+           SELECT 1 FROM assessment later
+           WHERE later.prisoner_id = a.prisoner_id AND later.status = 'final' AND later.id > a.id
+             AND NOT EXISTS (SELECT 1 FROM assessment_return r WHERE r.assessment_id = later.id)
+             AND (later.form_id = a.form_id
+                  OR (later.custody_level IS NOT NULL AND a.custody_level IS NOT NULL)))"
+);
 
 /// People in custody at one facility by custody level (None: no final assessment set one).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,10 +106,8 @@ impl Store {
     /// `reviews_due` (only each person's newest final assessment of a form counts).
     pub fn review_rows(&self, by: NaiveDate, facility: Option<i64>) -> Result<Vec<ReviewRow>> {
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT p.number, {NAME}, coalesce(f.code, '-'), a.form_id, a.custody_level, {due}
-             {scope} ORDER BY 6, p.number, a.id",
-            due = super::assessments::due_on_sql("a"),
-            scope = reviews_scope()
+            "SELECT p.number, {NAME}, coalesce(f.code, '-'), a.form_id, a.custody_level, {DUE_ON_A}
+             {REVIEWS_SCOPE} ORDER BY 6, p.number, a.id"
         ))?;
         let rows = stmt.query_map(rusqlite::params![by.to_string(), facility], |r| {
             let due: String = r.get(5)?;
@@ -134,10 +132,8 @@ impl Store {
     /// Reviews due by `by` per facility (the same rule as `review_rows`), the most overdue facility first.
     pub fn review_counts(&self, today: NaiveDate, by: NaiveDate) -> Result<Vec<ReviewCount>> {
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT coalesce(f.code, '-'), count(*), sum({due} < ?3) {scope}
-             GROUP BY 1 ORDER BY 3 DESC, 2 DESC, 1",
-            due = super::assessments::due_on_sql("a"),
-            scope = reviews_scope()
+            "SELECT coalesce(f.code, '-'), count(*), sum({DUE_ON_A} < ?3) {REVIEWS_SCOPE}
+             GROUP BY 1 ORDER BY 3 DESC, 2 DESC, 1"
         ))?;
         let rows = stmt.query_map(
             rusqlite::params![by.to_string(), None::<i64>, today.to_string()],

@@ -53,6 +53,8 @@ pub enum Action {
     Unlock,
     /// Cancel a session (holiday, lockdown ...).
     CancelSession,
+    /// Record an event that calls for an early review of an assessment.
+    RequestReview,
     New,
     ToggleLock,
     SetPassword,
@@ -95,6 +97,7 @@ impl Action {
             Action::Waitlist => "waitlist",
             Action::Allocate => "place",
             Action::Withdraw => "withdraw",
+            Action::RequestReview => "review early",
             Action::Complete => "complete",
             Action::AllAttended => "all attended",
             Action::Unlock => "unlock list",
@@ -193,6 +196,7 @@ pub const BINDINGS: &[Binding] = &[
     key(K::Char('y'), A::AllAttended, "y", Browse),
     key(K::Char('u'), A::Unlock, "u", Browse),
     key(K::Char('C'), A::CancelSession, "C", Browse),
+    key(K::Char('R'), A::RequestReview, "R", Browse),
     key(K::Char('n'), A::New, "n", Browse),
     key(K::Char('l'), A::ToggleLock, "l", Browse),
     key(K::Char('p'), A::SetPassword, "p", Browse),

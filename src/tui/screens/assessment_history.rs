@@ -5,6 +5,9 @@ use super::Ctx;
 use crate::store::{ApprovalState, AssessmentRow, AssessmentStatus, StoreError};
 
 fn approval(a: &AssessmentRow) -> String {
+    if let Some(r) = &a.returned {
+        return format!(", sent back by {}: {}", r.by, r.reason);
+    }
     match (a.approval, &a.approved_by) {
         (ApprovalState::Pending, _) => ", awaiting approval".into(),
         (ApprovalState::Approved, Some(by)) => format!(", approved by {by}"),
@@ -21,12 +24,20 @@ pub fn lines(prisoner_id: i64, ctx: &mut Ctx) -> Result<Vec<String>, StoreError>
             .map_or(id.to_string(), |f| f.title.text.clone())
     };
     match ctx.store.custody_assessment(prisoner_id)? {
-        Some(c) => out.push(format!(
-            "Custody level {}{}; next review {}",
-            c.custody_level.as_deref().unwrap_or("-"),
-            approval(&c),
-            c.next_review.map_or("-".into(), |d| d.to_string())
-        )),
+        Some((c, level)) => {
+            let level = level.map_or("-".to_string(), |l| l.to_string());
+            // A pending override that would lower the level does not bind until it is approved.
+            let held = match c.custody_level.as_deref() {
+                Some(overridden) if overridden != level => {
+                    format!(" (override to {overridden} awaits approval)")
+                }
+                _ => approval(&c),
+            };
+            out.push(format!(
+                "Custody level {level}{held}; next review {}",
+                c.next_review.map_or("-".into(), |d| d.to_string())
+            ))
+        }
         None => out.push("Custody level not assessed yet".into()),
     }
     for a in ctx.store.assessments_of_prisoner(prisoner_id)? {

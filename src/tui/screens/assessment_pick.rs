@@ -176,19 +176,43 @@ impl Screen for PickScreen {
     }
 
     fn footer(&self) -> Vec<Action> {
-        vec![Action::Down, Action::Select, Action::Back]
+        match self.entries.get(self.selection.index) {
+            Some(Entry::Amend(..)) => vec![
+                Action::Down,
+                Action::Select,
+                Action::RequestReview,
+                Action::Back,
+            ],
+            _ => vec![Action::Down, Action::Select, Action::Back],
+        }
+    }
+
+    fn footer_word(&self, action: Action) -> &'static str {
+        match (action, self.entries.get(self.selection.index)) {
+            (Action::Select, Some(Entry::Amend(..))) => "amend",
+            (a, _) => a.describe(),
+        }
     }
 
     fn help(&self) -> &'static str {
         "The assessments you may fill in about this person or facility, with your unfinished drafts about it \
          first, and after the forms each finalised assessment you may amend (a new revision with a reason). \
          Enter starts one (answers the register already holds, such as sex and date of birth, are filled in \
-         for you) or continues a draft where you left it."
+         for you) or continues a draft where you left it. On a finalised assessment, R records an event the \
+         form names as a review trigger (a new conviction, a disciplinary finding, self-harm ...): its review \
+         falls due that day and shows in Reviews due."
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         match action {
             Action::Back => Outcome::Pop,
+            Action::RequestReview => match self.entries.get(self.selection.index) {
+                Some(Entry::Amend(r, _)) => match review_prompt(r, ctx) {
+                    Some(p) => Outcome::Replace(Box::new(p)),
+                    None => Outcome::Handled,
+                },
+                _ => Outcome::Ignored,
+            },
             Action::Select => {
                 let who = self.target.who();
                 let screen = match (self.entries.get(self.selection.index), &self.target) {
@@ -200,31 +224,10 @@ impl Screen for PickScreen {
                         AssessmentScreen::start_for_facility(f, *id, who, ctx)
                     }
                     (Some(Entry::Amend(r, f)), _) => {
-                        let (id, form, title) = (r.id, f.clone(), f.title.text.clone());
-                        return Outcome::Replace(Box::new(super::prompt::PromptScreen::new(
-                            format!("Amend {title}"),
-                            vec![
-                                format!(
-                                    "A new revision of this {title} opens as your draft with the same answers, on \
-                                     the form's current version (v{}). The earlier revision stays as it was.",
-                                    form.version
-                                ),
-                                "Say why it is amended (10 characters or more).".into(),
-                            ],
-                            vec![crate::tui::widgets::form::FormField::text(
-                                "reason", "Reason", "",
-                            )],
-                            "amend",
-                            Box::new(move |values, ctx| {
-                                let actor = ctx.actor();
-                                let reason = values.get("reason").cloned().unwrap_or_default();
-                                ctx.store
-                                    .amend_assessment(&actor, &form, id, &reason)
-                                    .map(|_| {
-                                        "Amendment opened: continue it from My drafts or A on the record.".to_string()
-                                    })
-                                    .map_err(|e| e.to_string())
-                            }),
+                        return Outcome::Replace(Box::new(amend_prompt(
+                            r,
+                            f.clone(),
+                            String::new(),
                         )));
                     }
                     (None, _) => None,
@@ -252,4 +255,92 @@ impl Screen for PickScreen {
             "No form may be filled in by your role.",
         );
     }
+}
+
+/// Opens a new revision of the finalised assessment `row` as a draft, after asking why (from the pick list, and
+/// from the queue of assessments sent back, where `reason` starts filled in).
+pub fn amend_prompt(
+    row: &AssessmentRow,
+    form: Arc<Form>,
+    reason: String,
+) -> super::prompt::PromptScreen {
+    let (id, title) = (row.id, form.title.text.clone());
+    super::prompt::PromptScreen::new(
+        format!("Amend {title}"),
+        vec![
+            format!(
+                "A new revision of this {title} opens as your draft with the same answers, on the form's \
+                 current version (v{}). The earlier revision stays as it was.",
+                form.version
+            ),
+            "Say why it is amended (10 characters or more).".into(),
+        ],
+        vec![crate::tui::widgets::form::FormField::text(
+            "reason", "Reason", &reason,
+        )],
+        "amend",
+        Box::new(move |values, ctx| {
+            let actor = ctx.actor();
+            let reason = values.get("reason").cloned().unwrap_or_default();
+            ctx.store
+                .amend_assessment(&actor, &form, id, &reason)
+                .map(|_| {
+                    "Amendment opened: continue it from My drafts or A on the record.".to_string()
+                })
+                .map_err(|e| e.to_string())
+        }),
+    )
+}
+
+/// Asks which of the form's review triggers happened, and a note, then brings the review forward to today.
+fn review_prompt(row: &AssessmentRow, ctx: &mut Ctx) -> Option<super::prompt::PromptScreen> {
+    let form = match ctx.store.recorded_form(&row.form_id, row.form_version) {
+        Ok(f) => f,
+        Err(e) => {
+            ctx.error(format!("Cannot read the form: {e}"));
+            return None;
+        }
+    };
+    let triggers: Vec<(String, String)> = form
+        .review
+        .iter()
+        .flat_map(|r| &r.triggers)
+        .map(|t| (t.value.clone(), text::display(&t.label.text).into_owned()))
+        .collect();
+    if triggers.is_empty() {
+        ctx.error(format!(
+            "{} names no review triggers: amend it to review it now.",
+            form.title.text
+        ));
+        return None;
+    }
+    let (id, title) = (row.id, form.title.text.clone());
+    Some(super::prompt::PromptScreen::new(
+        format!("Review early: {title}"),
+        vec![
+            format!(
+                "Record what happened. The review of this {title} (due {}) falls due today and shows in \
+                 Reviews due until someone reviews it.",
+                row.next_review.map_or("-".into(), |d| d.to_string())
+            ),
+            "Say what happened and when (10 characters or more).".into(),
+        ],
+        vec![
+            crate::tui::widgets::form::FormField::choice("event", "Event", triggers, ""),
+            crate::tui::widgets::form::FormField::text("note", "Note", ""),
+        ],
+        "record",
+        Box::new(move |values, ctx| {
+            let actor = ctx.actor();
+            let event = values.get("event").cloned().unwrap_or_default();
+            let note = values.get("note").cloned().unwrap_or_default();
+            ctx.store
+                .raise_review(&actor, id, &event, &note)
+                .map(|_| format!("Review of {title} brought forward to today."))
+                .map_err(|e| match e {
+                    crate::store::StoreError::Invalid(m) => m,
+                    e => e.to_string(),
+                })
+        }),
+    ))
 }

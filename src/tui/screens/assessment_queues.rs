@@ -1,5 +1,6 @@
 //! The assessment queues reached from the home screen: assessments awaiting approval (with the finalised record to
-//! approve), this person's drafts (to continue), and reviews due or overdue, grouped by facility.
+//! approve or send back), this person's drafts (to continue), their assessments sent back (to amend), and reviews
+//! due or overdue, grouped by facility.
 
 use super::assessment::AssessmentScreen;
 use super::assessment_review::score_lines;
@@ -24,6 +25,8 @@ pub const DUE_WITHIN_DAYS: i64 = 30;
 pub enum Queue {
     Approvals,
     Drafts,
+    /// This person's assessments an approver sent back, not yet amended.
+    Returned,
     Reviews,
 }
 
@@ -32,6 +35,7 @@ pub enum Queue {
 pub struct Counts {
     pub approvals: usize,
     pub drafts: usize,
+    pub returned: usize,
     pub due: usize,
     pub overdue: usize,
 }
@@ -73,17 +77,20 @@ pub fn counts(ctx: &Ctx) -> crate::store::Result<Counts> {
     }
     if may_fill_any(ctx) {
         c.drafts = ctx.store.drafts_of(&ctx.session.name)?.len();
-        let today = ctx.now.date_naive();
-        let due = ctx
-            .store
-            .reviews_due(today + Duration::days(DUE_WITHIN_DAYS))?;
-        c.overdue = due
-            .iter()
-            .filter(|r| r.next_review.is_some_and(|d| d < today))
-            .count();
-        c.due = due.len();
+        c.returned = ctx.store.returned_to(&ctx.session.name)?.len();
+        for f in review_counts(ctx)? {
+            c.due += f.due as usize;
+            c.overdue += f.overdue as usize;
+        }
     }
     Ok(c)
+}
+
+/// Reviews due within `DUE_WITHIN_DAYS` per facility, the most overdue first (for the home screen).
+pub fn review_counts(ctx: &Ctx) -> crate::store::Result<Vec<crate::store::ReviewCount>> {
+    let today = ctx.now.date_naive();
+    ctx.store
+        .review_counts(today, today + Duration::days(DUE_WITHIN_DAYS))
 }
 
 /// "LUZ/2026/00001 Okello John Bosco" for a prisoner, the facility's name for a facility.
@@ -132,6 +139,7 @@ impl QueueScreen {
         let mut rows = match self.queue {
             Queue::Approvals => approvals(ctx)?,
             Queue::Drafts => ctx.store.drafts_of(&ctx.session.name)?,
+            Queue::Returned => ctx.store.returned_to(&ctx.session.name)?,
             Queue::Reviews => ctx
                 .store
                 .reviews_due(self.today + Duration::days(DUE_WITHIN_DAYS))?,
@@ -172,12 +180,20 @@ impl QueueScreen {
                         name,
                         title(&r.form_id)
                     ),
+                    Queue::Returned => format!("{} | {}", name, title(&r.form_id)),
                     Queue::Reviews => {
-                        let due = r.next_review.map_or(String::new(), |d| d.to_string());
-                        let late = if r.next_review.is_some_and(|d| d < self.today) {
+                        let due = r.due_on().map_or(String::new(), |d| d.to_string());
+                        let late = if r.due_on().is_some_and(|d| d < self.today) {
                             " OVERDUE"
                         } else {
                             ""
+                        };
+                        // A review brought forward by an event says which.
+                        let late = match &r.triggered {
+                            Some((event, day)) if r.next_review.is_none_or(|n| *day < n) => {
+                                format!("{late} ({event})")
+                            }
+                            _ => late.to_string(),
                         };
                         // The title goes last: on a narrow screen it is what gets cut.
                         let facility = text::fit(facility, 12);
@@ -202,6 +218,7 @@ impl Screen for QueueScreen {
         match self.queue {
             Queue::Approvals => "Assessments awaiting approval".into(),
             Queue::Drafts => "My drafts".into(),
+            Queue::Returned => "Sent back to me".into(),
             Queue::Reviews => format!("Reviews due within {DUE_WITHIN_DAYS} days or overdue"),
         }
     }
@@ -214,17 +231,21 @@ impl Screen for QueueScreen {
     }
 
     fn footer_word(&self, action: Action) -> &'static str {
-        match action {
-            Action::Withdraw => "discard",
-            other => other.describe(),
+        match (action, self.queue) {
+            (Action::Withdraw, _) => "discard",
+            (Action::Select, Queue::Returned) => "amend",
+            (other, _) => other.describe(),
         }
     }
 
     fn help(&self) -> &'static str {
         "Assessments waiting for someone. Approvals: finalised assessments that need a second person (every \
          one of some forms, an overridden result on others), oldest first; Enter shows the scores, the result, the override and its reason, and F2 approves (nobody may \
-         approve their own). My drafts: Enter continues one where you left it, d discards one (after asking). Reviews: people whose \
-         assessment is due for review within 30 days or overdue, by facility; Enter opens the record."
+         approve their own). My drafts: Enter continues one where you left it, d discards one (after asking). Sent back to me: \
+         your assessments an approver sent back, with their reason; Enter opens an amendment (a new revision \
+         with your answers) to correct and finalise again. Reviews: people whose assessment is due for review \
+         within 30 days or overdue (or brought forward by an event such as a disciplinary finding), by \
+         facility; Enter opens the record."
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -268,6 +289,24 @@ impl Screen for QueueScreen {
                         Some(s) => Outcome::Push(Box::new(s)),
                         None => Outcome::Handled,
                     },
+                    Queue::Returned => match ctx.forms.get(&row.form_id) {
+                        Some(form) => {
+                            Outcome::Push(Box::new(super::assessment_pick::amend_prompt(
+                                row,
+                                form.clone(),
+                                row.returned
+                                    .as_ref()
+                                    .map_or(String::new(), |b| format!("Sent back by {}", b.by)),
+                            )))
+                        }
+                        None => {
+                            ctx.error(format!(
+                                "The form {} is not loaded: it cannot be amended here.",
+                                row.form_id
+                            ));
+                            Outcome::Handled
+                        }
+                    },
                     Queue::Reviews => match row
                         .prisoner_id()
                         .and_then(|id| super::record::RecordScreen::open(id, ctx))
@@ -295,14 +334,48 @@ impl Screen for QueueScreen {
                 "Nothing is awaiting approval.",
             ),
             Queue::Drafts => ("Last saved (UTC) | subject | form", "You have no drafts."),
+            Queue::Returned => ("Subject | form", "Nothing of yours was sent back."),
             Queue::Reviews => (
                 "Facility, review date | person | form",
                 "No review is due within 30 days.",
             ),
         };
+        // Sent back: the selected one's reason, in full, under the list.
+        let returned = match self.queue {
+            Queue::Returned => self
+                .rows
+                .get(self.selection.index)
+                .and_then(|r| r.returned.as_ref()),
+            _ => None,
+        };
+        let mut list = area;
+        if let Some(back) = returned {
+            let width = area.width.saturating_sub(1) as usize;
+            let why = text::wrap(
+                &text::display(&format!(
+                    "Sent back by {} on {}: {}",
+                    back.by,
+                    back.at.format("%Y-%m-%d"),
+                    back.reason
+                )),
+                width,
+            );
+            let height = (why.len() as u16 + 1).min(area.height / 2);
+            list.height = area.height.saturating_sub(height);
+            let lines: Vec<Line> = why.into_iter().map(Line::from).collect();
+            frame.render_widget(
+                Paragraph::new(lines),
+                Rect::new(
+                    area.x + 1,
+                    list.bottom() + 1,
+                    area.width.saturating_sub(1),
+                    height - 1,
+                ),
+            );
+        }
         render_rows(
             frame,
-            area,
+            list,
             theme,
             Some(header),
             &self.labels,
@@ -401,12 +474,18 @@ impl Screen for ApprovalScreen {
     }
 
     fn footer(&self) -> Vec<Action> {
-        vec![Action::Save, Action::PageDown, Action::Back]
+        vec![
+            Action::Save,
+            Action::Withdraw,
+            Action::PageDown,
+            Action::Back,
+        ]
     }
 
     fn footer_word(&self, action: Action) -> &'static str {
         match action {
             Action::Save => "approve",
+            Action::Withdraw => "send back",
             Action::PageDown => "scroll",
             a => a.describe(),
         }
@@ -415,8 +494,9 @@ impl Screen for ApprovalScreen {
     fn help(&self) -> &'static str {
         "A finalised assessment awaiting approval: the scores and their bands, the result they gave, any \
          override chosen and the reason written for it. F2 approves it and the overridden result takes \
-         effect; the author cannot approve their own. To disagree, speak to the author: sending back is not \
-         yet possible here."
+         effect; the author cannot approve their own. d sends it back to its author with your reason instead: \
+         it then no longer counts (a pending override never took effect), and the author finds it under \
+         'Sent back to me' to amend."
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -436,6 +516,40 @@ impl Screen for ApprovalScreen {
                     Outcome::Handled
                 }
             },
+            Action::Withdraw => {
+                let id = self.row.id;
+                let who = self.who.clone();
+                Outcome::Replace(Box::new(super::prompt::PromptScreen::new(
+                    format!("Send back: {who}"),
+                    vec![
+                        format!(
+                            "{} by {} goes back to its author instead of being approved. It stays on the \
+                             record but no longer counts; the author amends it.",
+                            self.form.title.text, self.row.author
+                        ),
+                        "Say what is to be corrected (10 characters or more).".into(),
+                    ],
+                    vec![crate::tui::widgets::form::FormField::text(
+                        "reason", "Reason", "",
+                    )],
+                    "send back",
+                    Box::new(move |values, ctx| {
+                        let actor = ctx.actor();
+                        let reason = values.get("reason").cloned().unwrap_or_default();
+                        ctx.store
+                            .return_assessment(&actor, id, &reason)
+                            .map(|r| format!("Sent back to {}: {who}.", r.author))
+                            .map_err(|e| match e {
+                                crate::store::StoreError::Invalid(m)
+                                    if m.starts_with("say why") =>
+                                {
+                                    format!("reason: {m}")
+                                }
+                                e => e.to_string(),
+                            })
+                    }),
+                )))
+            }
             Action::PageDown | Action::Down => {
                 self.scroll += if action == Action::Down { 1 } else { 10 };
                 Outcome::Handled

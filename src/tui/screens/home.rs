@@ -1,10 +1,10 @@
 //! The home screen: a menu of what this person's role may do, and the headline counts of the service.
 
-use super::assessment_queues::{self, Counts, Queue, QueueScreen};
+use super::assessment_queues::{self, Counts, DUE_WITHIN_DAYS, Queue, QueueScreen};
 use super::{Ctx, Outcome, Screen, thousands};
 use crate::domain::auth::Permission;
 use crate::domain::segregation::Urgency;
-use crate::store::{Headline, SegregationRow};
+use crate::store::{Headline, ReviewCount, SegregationRow};
 use crate::tui::keymap::Action;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::list::{Selection, render_rows};
@@ -25,6 +25,7 @@ enum Target {
     Releases,
     Approvals,
     Drafts,
+    Returned,
     Reviews,
     Users,
     Reports,
@@ -54,9 +55,10 @@ const MENU: &[(&str, Option<Permission>, Target)] = &[
         Some(Permission::PlanRelease),
         Target::Releases,
     ),
-    // The three queues are shown by what the loaded form files let the role do (see `queue_shown`).
+    // The four queues are shown by what the loaded form files let the role do (see `queue_shown`).
     ("Approvals", None, Target::Approvals),
     ("My drafts", None, Target::Drafts),
+    ("Sent back to me", None, Target::Returned),
     ("Reviews due", None, Target::Reviews),
     (
         "Staff accounts",
@@ -74,6 +76,8 @@ pub struct HomeScreen {
     selection: Selection,
     headline: Option<Headline>,
     queues: Counts,
+    /// Reviews due per facility, for roles that fill in forms (None: not shown).
+    reviews: Option<Vec<ReviewCount>>,
     /// For supervisors: everyone in segregation, longest first, with the time the days are counted to.
     segregation: Option<(Vec<SegregationRow>, NaiveDateTime)>,
 }
@@ -91,6 +95,7 @@ impl HomeScreen {
             selection: Selection::default(),
             headline: None,
             queues: Counts::default(),
+            reviews: None,
             segregation: None,
         };
         home.resume(ctx);
@@ -147,6 +152,9 @@ impl Screen for HomeScreen {
                         Outcome::Push(Box::new(QueueScreen::new(Queue::Approvals, ctx)))
                     }
                     Target::Drafts => Outcome::Push(Box::new(QueueScreen::new(Queue::Drafts, ctx))),
+                    Target::Returned => {
+                        Outcome::Push(Box::new(QueueScreen::new(Queue::Returned, ctx)))
+                    }
                     Target::Reviews => {
                         Outcome::Push(Box::new(QueueScreen::new(Queue::Reviews, ctx)))
                     }
@@ -186,6 +194,12 @@ impl Screen for HomeScreen {
             Ok(c) => self.queues = c,
             Err(e) => ctx.error(format!("Cannot read the assessment queues: {e}")),
         }
+        if assessment_queues::may_fill_any(ctx) {
+            match assessment_queues::review_counts(ctx) {
+                Ok(rows) => self.reviews = Some(rows),
+                Err(e) => ctx.error(format!("Cannot read the reviews due: {e}")),
+            }
+        }
         if ctx.session.may(Permission::Segregate) {
             match ctx.store.open_segregations() {
                 Ok(rows) => self.segregation = Some((rows, ctx.now.naive_utc())),
@@ -209,6 +223,7 @@ impl Screen for HomeScreen {
             .map(|(l, t)| match t {
                 Target::Approvals => format!("{l} ({})", q.approvals),
                 Target::Drafts => format!("{l} ({})", q.drafts),
+                Target::Returned => format!("{l} ({})", q.returned),
                 Target::Reviews => format!("{l} ({}, {} overdue)", q.due, q.overdue),
                 _ => l.to_string(),
             })
@@ -250,86 +265,143 @@ impl Screen for HomeScreen {
             )));
         }
         frame.render_widget(Paragraph::new(lines), inner);
+        // Below the counts: reviews due per facility and, for supervisors, segregation; halves when both show.
+        let top = area.y + 12;
+        let room = area.bottom().saturating_sub(top + 1);
+        let mut seg_top = top;
+        if let Some(reviews) = &self.reviews {
+            let height = if self.segregation.is_some() {
+                room / 2
+            } else {
+                room
+            };
+            let panel = Rect::new(area.x + 40, top, area.width.saturating_sub(41), height);
+            render_reviews(frame, panel, theme, reviews);
+            seg_top = top + height;
+        }
         if let Some((rows, now)) = &self.segregation {
-            self.render_segregation(frame, area, theme, rows, *now);
+            let panel = Rect::new(
+                area.x + 40,
+                seg_top,
+                area.width.saturating_sub(41),
+                area.bottom().saturating_sub(seg_top + 1),
+            );
+            render_segregation(frame, panel, theme, rows, *now);
         }
     }
 }
 
-impl HomeScreen {
-    /// Supervisors' alert list: people in segregation, days so far, warning at day 10, alert at day 15.
-    fn render_segregation(
-        &self,
-        frame: &mut Frame,
-        area: Rect,
-        theme: &Theme,
-        rows: &[SegregationRow],
-        now: NaiveDateTime,
-    ) {
-        let top = area.y + 12;
-        let seg_area = Rect::new(
-            area.x + 40,
-            top,
-            area.width.saturating_sub(41),
-            area.bottom().saturating_sub(top + 1),
+/// Reviews due within 30 days per facility, the most overdue first.
+fn render_reviews(frame: &mut Frame, panel: Rect, theme: &Theme, rows: &[ReviewCount]) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(theme.border())
+        .title(format!(" Reviews due, {DUE_WITHIN_DAYS} days "));
+    let inner = block.inner(panel);
+    frame.render_widget(block, panel);
+    if rows.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Span::styled("No review is due.", theme.dim())),
+            inner,
         );
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_set(theme.border())
-            .title(" Segregation (Rules 43-45) ");
-        let inner = block.inner(seg_area);
-        frame.render_widget(block, seg_area);
-        if rows.is_empty() {
-            frame.render_widget(
-                Paragraph::new(Span::styled("Nobody is in segregation.", theme.dim())),
-                inner,
-            );
-            return;
-        }
-        let room = inner.height as usize;
-        let shown = if rows.len() > room {
-            room.saturating_sub(1)
-        } else {
-            rows.len()
-        };
-        let mut lines: Vec<Line> = rows
-            .iter()
-            .take(shown)
-            .map(|r| {
-                let s = &r.segregation;
-                let (mark, style) = match s.urgency(now) {
-                    Urgency::Alert => ("ALERT", theme.error()),
-                    Urgency::Warning => ("warn", theme.warning()),
-                    Urgency::Ok => ("", theme.base()),
-                };
-                let who = crate::domain::text::fit(
-                    &crate::domain::text::display(&format!("{} {}", r.number, r.name)),
-                    inner.width.saturating_sub(15) as usize,
-                );
-                let pad =
-                    (inner.width as usize).saturating_sub(15 + crate::domain::text::width(&who));
-                Line::from(vec![
-                    Span::raw(format!("{who}{} ", " ".repeat(pad))),
-                    Span::raw(format!("day {:>3} ", s.days(now))),
-                    Span::styled(format!("{mark:<5}"), style),
-                ])
-            })
-            .collect();
-        if shown < rows.len() {
-            lines.push(Line::from(Span::styled(
-                format!("and {} more", rows.len() - shown),
-                theme.dim(),
-            )));
-        }
-        frame.render_widget(Paragraph::new(lines), inner);
+        return;
     }
+    let room = inner.height as usize;
+    let shown = if rows.len() > room {
+        room.saturating_sub(1)
+    } else {
+        rows.len()
+    };
+    let mut lines: Vec<Line> = rows
+        .iter()
+        .take(shown)
+        .map(|r| {
+            let code = crate::domain::text::fit(&crate::domain::text::display(&r.facility), 10);
+            Line::from(vec![
+                Span::raw(format!("{code:<10} {:>5} due ", r.due)),
+                Span::styled(
+                    format!("{:>5} overdue", r.overdue),
+                    if r.overdue > 0 {
+                        theme.warning()
+                    } else {
+                        theme.base()
+                    },
+                ),
+            ])
+        })
+        .collect();
+    if shown < rows.len() {
+        lines.push(Line::from(Span::styled(
+            format!("and {} more facilities", rows.len() - shown),
+            theme.dim(),
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Supervisors' alert list: people in segregation, days so far, warning at day 10, alert at day 15.
+fn render_segregation(
+    frame: &mut Frame,
+    seg_area: Rect,
+    theme: &Theme,
+    rows: &[SegregationRow],
+    now: NaiveDateTime,
+) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(theme.border())
+        .title(" Segregation (Rules 43-45) ");
+    let inner = block.inner(seg_area);
+    frame.render_widget(block, seg_area);
+    if rows.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Span::styled("Nobody is in segregation.", theme.dim())),
+            inner,
+        );
+        return;
+    }
+    let room = inner.height as usize;
+    let shown = if rows.len() > room {
+        room.saturating_sub(1)
+    } else {
+        rows.len()
+    };
+    let mut lines: Vec<Line> = rows
+        .iter()
+        .take(shown)
+        .map(|r| {
+            let s = &r.segregation;
+            let (mark, style) = match s.urgency(now) {
+                Urgency::Alert => ("ALERT", theme.error()),
+                Urgency::Warning => ("warn", theme.warning()),
+                Urgency::Ok => ("", theme.base()),
+            };
+            let who = crate::domain::text::fit(
+                &crate::domain::text::display(&format!("{} {}", r.number, r.name)),
+                inner.width.saturating_sub(15) as usize,
+            );
+            let pad = (inner.width as usize).saturating_sub(15 + crate::domain::text::width(&who));
+            Line::from(vec![
+                Span::raw(format!("{who}{} ", " ".repeat(pad))),
+                Span::raw(format!("day {:>3} ", s.days(now))),
+                Span::styled(format!("{mark:<5}"), style),
+            ])
+        })
+        .collect();
+    if shown < rows.len() {
+        lines.push(Line::from(Span::styled(
+            format!("and {} more", rows.len() - shown),
+            theme.dim(),
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 /// Approvals for roles some form lets approve; drafts and reviews for roles some form lets fill in.
 fn queue_shown(target: Target, ctx: &Ctx) -> bool {
     match target {
         Target::Approvals => assessment_queues::may_approve_any(ctx),
-        Target::Drafts | Target::Reviews => assessment_queues::may_fill_any(ctx),
+        Target::Drafts | Target::Returned | Target::Reviews => assessment_queues::may_fill_any(ctx),
         _ => true,
     }
 }
