@@ -122,3 +122,50 @@ fn evaluate_after_one_answer_100_questions(bencher: Bencher) {
         evaluate(&form, &answers, today)
     });
 }
+
+/// Saving one answer to a draft, as the filler does the moment an answer is entered: one write transaction,
+/// synced to disk (WAL, synchronous=FULL), on a small demo database in a temporary directory.
+#[divan::bench(sample_count = 200)]
+fn save_one_answer_to_a_draft(bencher: Bencher) {
+    use chrono::{TimeZone, Utc};
+    use warden::store::{Actor, Store, Subject};
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("forms-bench.db");
+    let spec = warden::demo::DemoSpec {
+        country: warden::demo::Country::Uganda,
+        size: warden::demo::Size::Small,
+        seed: 1,
+    };
+    let at = Utc.with_ymd_and_hms(2026, 11, 25, 8, 0, 0).unwrap();
+    warden::demo::build(&path, &spec, at).expect("build the demo database");
+    let mut store = Store::open(&path).expect("open");
+    let mut registry = Registry::load_dir(&forms_dir()).expect("forms/ is readable");
+    let actor = Actor::new("assessor", at);
+    store
+        .register_forms(&actor, &mut registry)
+        .expect("register forms");
+    let form = registry
+        .get("custody_initial")
+        .expect("custody_initial ships")
+        .clone();
+    let prisoner: i64 = rusqlite::Connection::open(&path)
+        .and_then(|c| {
+            c.query_row(
+                "SELECT id FROM prisoner WHERE in_custody = 1 AND sex = 'male' ORDER BY id LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+        })
+        .expect("a man in custody");
+    let draft = store
+        .start_assessment(&actor, &form, Subject::Prisoner(prisoner), &Answers::new())
+        .expect("start a draft");
+    let mut k = 0usize;
+    bencher.bench_local(|| {
+        k += 1;
+        let v = ["none", "secure_recent"][k % 2];
+        store
+            .save_answer(&actor, draft, "escape_history", &Value::Text(v.into()))
+            .expect("saved")
+    });
+}
