@@ -32,13 +32,7 @@ pub fn load(bytes: &[u8]) -> Result<Form, Vec<FormError>> {
     };
     let source = text.to_string();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let raw: RawForm = toml::from_str(text).map_err(|e| {
-        let offset = e.span().map_or(0, |s| s.start);
-        vec![FormError {
-            pos: Pos::of_offset(text, offset),
-            message: e.message().trim().replace('\n', " "),
-        }]
-    })?;
+    let raw: RawForm = super::parse::parse(text)?;
     let mut loader = Loader::new(text);
     let mut form = loader.form(&raw, sha256);
     form.source = source;

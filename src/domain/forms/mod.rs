@@ -11,6 +11,7 @@ mod load_question;
 mod load_scoring;
 mod locate;
 pub mod model;
+mod parse;
 mod range;
 mod raw;
 pub mod registry;
