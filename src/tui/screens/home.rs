@@ -270,8 +270,9 @@ impl Screen for HomeScreen {
         let room = area.bottom().saturating_sub(top + 1);
         let mut seg_top = top;
         if let Some(reviews) = &self.reviews {
+            // Sharing with segregation: no more than half, and no more than the facilities need.
             let height = if self.segregation.is_some() {
-                room / 2
+                (reviews.len().max(1) as u16 + 2).min(room / 2)
             } else {
                 room
             };
