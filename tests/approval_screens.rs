@@ -118,8 +118,11 @@ fn an_override_sent_back_goes_to_its_author_who_amends_it() {
         d.key(KeyCode::Enter);
         shows(d, "Sent back by supervisor");
         snap(d, "amend_after_send_back");
+        // F2 opens the amendment in the form filler at once, every answer carried over.
         d.key(KeyCode::F(2));
-        shows(d, "Amendment opened");
+        shows(d, "Amendment opened as your draft");
+        shows(d, "Answered 11 of 11 required");
+        d.key(KeyCode::Esc);
         shows(d, "Nothing of yours was sent back.");
         // The record tells the story.
         d.key(KeyCode::Esc)

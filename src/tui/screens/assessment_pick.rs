@@ -228,6 +228,7 @@ impl Screen for PickScreen {
                             r,
                             f.clone(),
                             String::new(),
+                            who,
                         )));
                     }
                     (None, _) => None,
@@ -257,14 +258,17 @@ impl Screen for PickScreen {
     }
 }
 
-/// Opens a new revision of the finalised assessment `row` as a draft, after asking why (from the pick list, and
-/// from the queue of assessments sent back, where `reason` starts filled in).
+/// Opens a new revision of the finalised assessment `row` as a draft, after asking why, and then the form filler
+/// on it (from the pick list, and from the queue of assessments sent back, where `reason` starts filled in).
 pub fn amend_prompt(
     row: &AssessmentRow,
     form: Arc<Form>,
     reason: String,
+    who: String,
 ) -> super::prompt::PromptScreen {
     let (id, title) = (row.id, form.title.text.clone());
+    let opened = std::rc::Rc::new(std::cell::Cell::new(None::<i64>));
+    let opened_then = opened.clone();
     super::prompt::PromptScreen::new(
         format!("Amend {title}"),
         vec![
@@ -284,12 +288,24 @@ pub fn amend_prompt(
             let reason = values.get("reason").cloned().unwrap_or_default();
             ctx.store
                 .amend_assessment(&actor, &form, id, &reason)
-                .map(|_| {
-                    "Amendment opened: continue it from My drafts or A on the record.".to_string()
+                .map(|new| {
+                    opened.set(Some(new));
+                    "Amendment opened as your draft: every answer is saved as you go.".to_string()
                 })
                 .map_err(|e| e.to_string())
         }),
     )
+    .then_open(Box::new(move |ctx| {
+        let draft = match ctx.store.assessment(opened_then.get()?) {
+            Ok(d) => d?,
+            Err(e) => {
+                ctx.error(format!("Cannot open the amendment: {e}"));
+                return None;
+            }
+        };
+        AssessmentScreen::resume(&draft, who.clone(), ctx)
+            .map(|s| Box::new(s) as Box<dyn super::Screen>)
+    }))
 }
 
 /// Asks which of the form's review triggers happened, and a note, then brings the review forward to today.

@@ -297,6 +297,7 @@ impl Screen for QueueScreen {
                                 row.returned
                                     .as_ref()
                                     .map_or(String::new(), |b| format!("Sent back by {}", b.by)),
+                                name.clone(),
                             )))
                         }
                         None => {

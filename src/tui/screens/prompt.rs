@@ -15,12 +15,16 @@ use std::collections::BTreeMap;
 /// What F2 does with the form's values: a message for the status line, or an error that keeps the popup open.
 pub type Submit = Box<dyn FnMut(&BTreeMap<String, String>, &mut Ctx) -> Result<String, String>>;
 
+/// After a successful F2: the screen to open in the popup's place (None: back to the screen beneath).
+pub type Then = Box<dyn FnMut(&mut Ctx) -> Option<Box<dyn Screen>>>;
+
 pub struct PromptScreen {
     title: String,
     /// Lines above the fields; a line starting with "! " is drawn as a warning.
     about: Vec<String>,
     form: Form,
     submit: Submit,
+    then: Option<Then>,
     save_word: &'static str,
 }
 
@@ -37,8 +41,15 @@ impl PromptScreen {
             about,
             form: Form::new(fields),
             submit,
+            then: None,
             save_word,
         }
+    }
+
+    /// Opens the screen `then` gives after a successful F2, instead of going back to the screen beneath.
+    pub fn then_open(mut self, then: Then) -> PromptScreen {
+        self.then = Some(then);
+        self
     }
 
     fn save(&mut self, ctx: &mut Ctx) -> Outcome {
@@ -47,7 +58,10 @@ impl PromptScreen {
         match (self.submit)(&values, ctx) {
             Ok(message) => {
                 ctx.info(message);
-                Outcome::Pop
+                match self.then.as_mut().and_then(|then| then(ctx)) {
+                    Some(next) => Outcome::Replace(next),
+                    None => Outcome::Pop,
+                }
             }
             Err(message) => {
                 if let Some((field, why)) = message.split_once(": ")
