@@ -209,6 +209,8 @@ fn an_event_brings_a_review_forward_and_home_counts_it_by_facility() {
         snap(d, "home_reviews_by_facility");
         menu(d, "Reviews due");
         shows(d, "2026-11-25 (new_conviction)");
+        d.key(KeyCode::Enter).key(KeyCode::End);
+        shows(d, "review called 2026-11-25 (new_conviction)");
         let store = Store::open(&fx.path).unwrap();
         let due = store.reviews_due(fixture::t0().date_naive()).unwrap();
         assert_eq!(due.len(), 1);

@@ -437,7 +437,8 @@ fn a_finalised_assessment_is_amended_with_a_reason_from_the_record() {
     d.text(": the escape report was withdrawn")
         .key(KeyCode::F(2));
     // The amendment opens in the filler with the answers of the revision it amends.
-    d.shows("Amendment opened").shows("Answered 11 of 11 required");
+    d.shows("Amendment opened")
+        .shows("Answered 11 of 11 required");
     let store = Store::open(&fx.path).unwrap();
     let drafts = store.drafts_of("assessor").unwrap();
     assert_eq!(drafts.len(), 1);

@@ -66,6 +66,10 @@ pub fn lines(prisoner_id: i64, ctx: &mut Ctx) -> Result<Vec<String>, StoreError>
                 )
             }
         };
+        let what = match &a.triggered {
+            Some((event, day)) => format!("{what}; review called {day} ({event})"),
+            None => what,
+        };
         out.push(format!(
             "{when} {} v{}{rev}: {what}",
             title(&a.form_id),

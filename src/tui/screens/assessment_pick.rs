@@ -149,7 +149,11 @@ impl PickScreen {
                     } else {
                         String::new()
                     },
-                    r.result.as_deref().unwrap_or("done")
+                    if r.returned.is_some() {
+                        "sent back"
+                    } else {
+                        r.result.as_deref().unwrap_or("done")
+                    }
                 ),
             })
             .collect();
