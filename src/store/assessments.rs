@@ -722,17 +722,7 @@ impl Store {
     /// Approves a finalised assessment awaiting approval. The approver's role is read from the staff table, and
     /// the approver must not be its author (four eyes).
     pub fn approve_assessment(&mut self, actor: &Actor, id: i64) -> Result<AssessmentRow> {
-        let row = self
-            .assessment(id)?
-            .ok_or_else(|| invalid(format!("assessment {id} does not exist")))?;
-        let form = self.recorded_form(&row.form_id, row.form_version)?;
-        self.write(actor, |tx| {
-            let row = tx.assessment(id)?;
-            if row.approval != ApprovalState::Pending || row.returned.is_some() {
-                return Err(invalid("this assessment is not awaiting approval"));
-            }
-            let role = tx.role_of(&actor.name)?;
-            check_approval(&form, &row.author, &actor.name, role).map_err(invalid)?;
+        self.decide_approval(actor, id, |tx, row| {
             tx.execute(
                 "UPDATE assessment SET approval = 'approved', approved_by = ?1, approved_at = ?2 WHERE id = ?3",
                 params![actor.name, time_text(actor.at), id],
@@ -743,8 +733,7 @@ impl Store {
                 "approve",
                 Some(&serde_json::json!({ "approval": "pending" })),
                 Some(&serde_json::json!({ "approval": "approved", "result": row.result })),
-            )?;
-            tx.assessment(id)
+            )
         })
     }
 
@@ -760,17 +749,7 @@ impl Store {
         if reason.chars().count() < 10 {
             return Err(invalid("say why it is sent back (10 characters or more)"));
         }
-        let row = self
-            .assessment(id)?
-            .ok_or_else(|| invalid(format!("assessment {id} does not exist")))?;
-        let form = self.recorded_form(&row.form_id, row.form_version)?;
-        self.write(actor, |tx| {
-            let row = tx.assessment(id)?;
-            if row.approval != ApprovalState::Pending || row.returned.is_some() {
-                return Err(invalid("this assessment is not awaiting approval"));
-            }
-            let role = tx.role_of(&actor.name)?;
-            check_approval(&form, &row.author, &actor.name, role).map_err(invalid)?;
+        self.decide_approval(actor, id, |tx, _| {
             tx.execute(
                 "INSERT INTO assessment_return(assessment_id, returned_by, returned_at, reason)
                  VALUES (?1, ?2, ?3, ?4)",
@@ -782,7 +761,30 @@ impl Store {
                 "send back",
                 Some(&serde_json::json!({ "approval": "pending" })),
                 Some(&serde_json::json!({ "approval": "sent back", "reason": reason })),
-            )?;
+            )
+        })
+    }
+
+    /// An approver's decision on an assessment awaiting approval, in one write: it must still be awaiting
+    /// approval, and the approver must hold an approving role and not be its author.
+    fn decide_approval(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        decide: impl FnOnce(&Tx, &AssessmentRow) -> Result<()>,
+    ) -> Result<AssessmentRow> {
+        let row = self
+            .assessment(id)?
+            .ok_or_else(|| invalid(format!("assessment {id} does not exist")))?;
+        let form = self.recorded_form(&row.form_id, row.form_version)?;
+        self.write(actor, |tx| {
+            let row = tx.assessment(id)?;
+            if row.approval != ApprovalState::Pending || row.returned.is_some() {
+                return Err(invalid("this assessment is not awaiting approval"));
+            }
+            let role = tx.role_of(&actor.name)?;
+            check_approval(&form, &row.author, &actor.name, role).map_err(invalid)?;
+            decide(tx, &row)?;
             tx.assessment(id)
         })
     }

@@ -307,15 +307,8 @@ fn render_reviews(frame: &mut Frame, panel: Rect, theme: &Theme, rows: &[ReviewC
         );
         return;
     }
-    let room = inner.height as usize;
-    let shown = if rows.len() > room {
-        room.saturating_sub(1)
-    } else {
-        rows.len()
-    };
-    let mut lines: Vec<Line> = rows
+    let lines: Vec<Line> = rows
         .iter()
-        .take(shown)
         .map(|r| {
             let code = crate::domain::text::fit(&crate::domain::text::display(&r.facility), 10);
             Line::from(vec![
@@ -331,13 +324,33 @@ fn render_reviews(frame: &mut Frame, panel: Rect, theme: &Theme, rows: &[ReviewC
             ])
         })
         .collect();
-    if shown < rows.len() {
-        lines.push(Line::from(Span::styled(
-            format!("and {} more facilities", rows.len() - shown),
-            theme.dim(),
-        )));
+    frame.render_widget(
+        Paragraph::new(fit_with_more(lines, inner.height, "facilities", theme)),
+        inner,
+    );
+}
+
+/// The first lines that fit in `height` rows; when some do not, the last row says how many more `things` there
+/// are.
+fn fit_with_more(
+    mut lines: Vec<Line<'static>>,
+    height: u16,
+    things: &str,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let room = height as usize;
+    if lines.len() > room {
+        let shown = room.saturating_sub(1);
+        let more = lines.len() - shown;
+        lines.truncate(shown);
+        let and_more = if things.is_empty() {
+            format!("and {more} more")
+        } else {
+            format!("and {more} more {things}")
+        };
+        lines.push(Line::from(Span::styled(and_more, theme.dim())));
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+    lines
 }
 
 /// Supervisors' alert list: people in segregation, days so far, warning at day 10, alert at day 15.
@@ -361,15 +374,8 @@ fn render_segregation(
         );
         return;
     }
-    let room = inner.height as usize;
-    let shown = if rows.len() > room {
-        room.saturating_sub(1)
-    } else {
-        rows.len()
-    };
-    let mut lines: Vec<Line> = rows
+    let lines: Vec<Line> = rows
         .iter()
-        .take(shown)
         .map(|r| {
             let s = &r.segregation;
             let (mark, style) = match s.urgency(now) {
@@ -389,13 +395,10 @@ fn render_segregation(
             ])
         })
         .collect();
-    if shown < rows.len() {
-        lines.push(Line::from(Span::styled(
-            format!("and {} more", rows.len() - shown),
-            theme.dim(),
-        )));
-    }
-    frame.render_widget(Paragraph::new(lines), inner);
+    frame.render_widget(
+        Paragraph::new(fit_with_more(lines, inner.height, "", theme)),
+        inner,
+    );
 }
 
 /// Approvals for roles some form lets approve; drafts and reviews for roles some form lets fill in.
