@@ -33,6 +33,10 @@ pub struct Cli {
     /// ASCII borders and symbols only, in colour unless --mono (also chosen by a non-UTF-8 locale)
     #[arg(long, global = true)]
     pub ascii: bool,
+    /// A slow line (9600 baud, a poor mobile link): search results wait for a pause in typing (also chosen by
+    /// WARDEN_SLOW_LINK=1, the slow_link setting, or a serial line of 19200 baud or less)
+    #[arg(long, global = true)]
+    pub slow_link: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -218,7 +222,7 @@ fn run(cli: Cli, db: &Path) -> Result<ExitCode> {
             let mut store = Store::open(db)?;
             // Someone is looking at a frozen screen while a save waits: give up sooner than a script would.
             store.set_write_budget(crate::store::SCREEN_WRITE_BUDGET);
-            crate::tui::run(store, display)?;
+            crate::tui::run_on(store, display, cli.slow_link)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Init {

@@ -22,6 +22,9 @@ pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 /// Shared terminals lock after this long without a key press unless the service sets `idle_lock_seconds`.
 pub const DEFAULT_IDLE_SECONDS: i64 = 300;
+/// On a slow line, how long typing must pause before a screen does the work it held back (a search's list):
+/// longer than the gap between letters of someone typing a word, short enough to feel like an answer.
+pub const TYPING_PAUSE_MS: i64 = 400;
 
 pub struct App {
     store: Store,
@@ -40,6 +43,8 @@ pub struct App {
     idle_limit: Duration,
     last_input: DateTime<Utc>,
     quit: bool,
+    /// The line to the terminal is slow: screens may hold back costly redraws until typing pauses.
+    slow_link: bool,
     /// Set by Ctrl-L: the terminal should be cleared and repainted in full.
     pub full_redraw: bool,
 }
@@ -106,7 +111,16 @@ impl App {
             idle_limit: Duration::seconds(idle),
             last_input: now,
             quit: false,
+            slow_link: false,
             full_redraw: false,
+        }
+    }
+
+    /// Says whether the line to the terminal is slow; every screen shown from now on is told.
+    pub fn set_slow_link(&mut self, slow: bool) {
+        self.slow_link = slow;
+        for screen in &mut self.stack {
+            screen.set_slow_link(slow);
         }
     }
 
@@ -131,8 +145,8 @@ impl App {
         &self.store
     }
 
-    /// When the idle lock falls due, if it can: the event loop sleeps until then and no longer.
-    pub fn deadline(&self) -> Option<DateTime<Utc>> {
+    /// When the idle lock falls due, if it can.
+    fn idle_deadline(&self) -> Option<DateTime<Utc>> {
         if self.session.is_some() && self.lock.is_none() {
             Some(self.last_input + self.idle_limit)
         } else {
@@ -140,9 +154,56 @@ impl App {
         }
     }
 
-    /// Locks the screen if the idle time has run out. Returns true if the screen must be redrawn.
+    /// When the top screen's held-back work falls due: a typing pause after the last key.
+    fn settle_deadline(&self) -> Option<DateTime<Utc>> {
+        let top = self.stack.last()?;
+        (self.lock.is_none() && top.unsettled())
+            .then(|| self.last_input + Duration::milliseconds(TYPING_PAUSE_MS))
+    }
+
+    /// The next moment something happens without a key: the event loop sleeps until then and no longer
+    /// (no periodic wake-ups, so an idle screen writes nothing).
+    pub fn deadline(&self) -> Option<DateTime<Utc>> {
+        match (self.idle_deadline(), self.settle_deadline()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Does what has fallen due by `now`: the idle lock, or the work a screen held back until typing paused.
+    /// Returns true if the screen must be redrawn.
     pub fn tick(&mut self, now: DateTime<Utc>) -> bool {
-        match (self.deadline(), &self.session) {
+        if self.lock_if_idle(now) {
+            return true;
+        }
+        match (self.settle_deadline(), &self.session) {
+            (Some(due), Some(session)) if now >= due => {
+                let session = session.clone();
+                let mut ctx = Ctx {
+                    store: &mut self.store,
+                    drafts: &self.drafts,
+                    forms: &self.forms,
+                    session: &session,
+                    now,
+                    message: None,
+                };
+                let Some(top) = self.stack.last_mut() else {
+                    return false;
+                };
+                let redraw = top.settle(&mut ctx);
+                if let Some(m) = ctx.message {
+                    self.message = Some(m);
+                    return true;
+                }
+                redraw
+            }
+            _ => false,
+        }
+    }
+
+    /// Locks the screen if the idle time has run out. Returns true if the screen must be redrawn.
+    fn lock_if_idle(&mut self, now: DateTime<Utc>) -> bool {
+        match (self.idle_deadline(), &self.session) {
             (Some(due), Some(session)) if now >= due => {
                 let name = session.name.clone();
                 let actor = Actor::new(name.clone(), now);
@@ -168,7 +229,7 @@ impl App {
 
     pub fn handle_key(&mut self, key: KeyEvent, now: DateTime<Utc>) -> bool {
         // A key pressed after the deadline but before the timer fired must not reach the screen behind.
-        if self.tick(now) {
+        if self.lock_if_idle(now) {
             return true;
         }
         self.last_input = now;
@@ -243,11 +304,13 @@ impl App {
         match outcome {
             Outcome::Ignored => false,
             Outcome::Handled => true,
-            Outcome::Push(screen) => {
+            Outcome::Push(mut screen) => {
+                screen.set_slow_link(self.slow_link);
                 self.stack.push(screen);
                 true
             }
-            Outcome::Replace(screen) => {
+            Outcome::Replace(mut screen) => {
+                screen.set_slow_link(self.slow_link);
                 self.stack.pop();
                 self.stack.push(screen);
                 true
@@ -305,8 +368,9 @@ impl App {
             now,
             message: None,
         };
-        let home = HomeScreen::new(&mut ctx);
+        let mut home = HomeScreen::new(&mut ctx);
         self.message = ctx.message;
+        home.set_slow_link(self.slow_link);
         self.stack = vec![Box::new(home)];
         self.session = Some(session);
         self.login = LoginScreen::new();

@@ -87,6 +87,13 @@ impl<W: Write> LeanBackend<W> {
         }
     }
 
+    /// Queues control bytes to go out at the front of the next frame, in its one write(): the switch to the
+    /// alternate screen, so the first paint is a single write. Only for sequences followed by a clear (which
+    /// resynchronises cursor, pen and screen) or that move nothing the backend remembers.
+    pub fn queue(&mut self, bytes: &[u8]) {
+        self.buf.extend_from_slice(bytes);
+    }
+
     pub fn writer(&self) -> &W {
         &self.out
     }

@@ -4,6 +4,7 @@ pub mod app;
 pub mod backend;
 pub mod drafts;
 pub mod keymap;
+pub mod link;
 pub mod screens;
 pub mod theme;
 pub mod widgets;
@@ -14,13 +15,19 @@ use backend::LeanBackend;
 use chrono::Utc;
 use crossterm::event;
 use crossterm::style::{Attribute, SetAttribute};
-use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
+use crossterm::terminal::{self, LeaveAlternateScreen};
 use crossterm::{cursor, execute};
 use ratatui::Terminal;
 use std::io::Write;
 use std::time::Duration;
 
 use crate::store::Store;
+
+/// xterm's switch to the alternate screen (what crossterm's `EnterAlternateScreen` writes), sent by the lean
+/// backend with the first frame rather than in a write of its own.
+const ENTER_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049h";
+/// The service setting that says every station's line is slow (`1`) or not (`0`); `WARDEN_SLOW_LINK` wins.
+pub const SLOW_LINK_SETTING: &str = "slow_link";
 
 /// How to draw: colour or monochrome, Unicode or ASCII borders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,12 +101,25 @@ fn install_signal_handlers() {
     }
 }
 
+/// The TUI, with the line's speed found from the environment, the service setting and the terminal.
 pub fn run(store: Store, display: DisplayOptions) -> Result<()> {
+    run_on(store, display, false)
+}
+
+/// The TUI; `slow_link_flag` is `--slow-link`.
+pub fn run_on(store: Store, display: DisplayOptions, slow_link_flag: bool) -> Result<()> {
+    let setting = store.setting(SLOW_LINK_SETTING).ok().flatten();
+    let slow_link = link::is_slow(
+        slow_link_flag,
+        std::env::var("WARDEN_SLOW_LINK").ok().as_deref(),
+        setting.as_deref(),
+        link::output_baud(),
+    );
+    tracing::info!(slow_link, "terminal line speed decided");
     install_panic_hook();
     install_signal_handlers();
     terminal::enable_raw_mode()?;
-    execute!(std::io::stdout(), EnterAlternateScreen)?;
-    let result = event_loop(store, display);
+    let result = event_loop(store, display, slow_link);
     restore_terminal();
     result
 }
@@ -118,11 +138,14 @@ fn frame_writer() -> std::io::Result<std::io::Stdout> {
     Ok(std::io::stdout())
 }
 
-fn event_loop(store: Store, display: DisplayOptions) -> Result<()> {
-    let backend = LeanBackend::new(frame_writer()?, display.mono)?;
+fn event_loop(store: Store, display: DisplayOptions, slow_link: bool) -> Result<()> {
+    let mut backend = LeanBackend::new(frame_writer()?, display.mono)?;
+    // The switch to the alternate screen goes out with the first frame, in the same write().
+    backend.queue(ENTER_ALTERNATE_SCREEN);
     let mut terminal = Terminal::new(backend)?;
     terminal.clear()?;
     let mut app = App::new(store, theme::Theme::new(display), Utc::now());
+    app.set_slow_link(slow_link);
     let mut dirty = true;
     loop {
         if app.full_redraw {

@@ -127,6 +127,19 @@ pub trait Screen {
     fn is_popup(&self) -> bool {
         false
     }
+    /// Told when the screen is shown whether the line to the terminal is slow (a serial line, `--slow-link`).
+    /// A screen whose typing redraws much (a search's result list) may then hold that work back until typing
+    /// pauses, so that each key costs its echo alone.
+    fn set_slow_link(&mut self, _slow: bool) {}
+    /// True while work is held back until typing pauses; the event loop then wakes once, a pause after the last
+    /// key, and calls [`Screen::settle`].
+    fn unsettled(&self) -> bool {
+        false
+    }
+    /// Typing has paused: does the work held back. Returns true when the screen must be redrawn.
+    fn settle(&mut self, _ctx: &mut Ctx) -> bool {
+        false
+    }
 }
 
 /// What a key means on a form screen, for the keys every form shares.

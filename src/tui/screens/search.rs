@@ -1,4 +1,5 @@
-//! Find a prisoner: results update with every key typed (number, any name or alias, any script).
+//! Find a prisoner: results update with every key typed (number, any name or alias, any script), or on a slow
+//! line once typing pauses.
 
 use super::{Ctx, Outcome, Screen};
 use crate::store::SearchHit;
@@ -27,6 +28,11 @@ pub struct SearchScreen {
     hits: Vec<SearchHit>,
     selection: Selection,
     searched: bool,
+    /// On a slow line the list is searched again only when typing pauses (or on Enter or a move): each new
+    /// list is some 500 bytes at 80x24, half a second at 9600 baud, for every letter otherwise.
+    slow_link: bool,
+    /// The text typed differs from what the list shows; the query waits for a pause.
+    stale: bool,
 }
 
 impl SearchScreen {
@@ -38,10 +44,13 @@ impl SearchScreen {
             hits: Vec::new(),
             selection: Selection::default(),
             searched: false,
+            slow_link: false,
+            stale: false,
         }
     }
 
     fn run_query(&mut self, ctx: &mut Ctx) {
+        self.stale = false;
         let q = self.input.value();
         if q.trim().is_empty() {
             self.hits.clear();
@@ -78,13 +87,22 @@ impl Screen for SearchScreen {
 
     fn help(&self) -> &'static str {
         "Type any part of a prison number, family name, given name or alias, in any script; case and accents \
-         do not matter (Muller finds Müller). The list updates as you type. Up and Down choose a person, \
+         do not matter (Muller finds Müller). The list updates as you type; on a slow line it updates when you stop typing \
+         for a moment, or at once on Enter or Down. Up and Down choose a person, \
          Enter opens the record. People in custody are listed before those released."
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         match action {
             Action::Back => Outcome::Pop,
+            // Enter or a move while the list still shows an older query: search now, and let the person see
+            // the list before anything is opened from it.
+            Action::Select | Action::Up | Action::Down | Action::PageUp | Action::PageDown
+                if self.stale =>
+            {
+                self.run_query(ctx);
+                Outcome::Handled
+            }
             Action::Select => match self.hits.get(self.selection.index) {
                 Some(hit) => match super::record::RecordScreen::open(hit.id, ctx) {
                     Some(record) => Outcome::Push(Box::new(record)),
@@ -101,13 +119,33 @@ impl Screen for SearchScreen {
             }
             other => {
                 if self.input.handle(other) {
-                    self.run_query(ctx);
+                    if self.slow_link {
+                        self.stale = true;
+                    } else {
+                        self.run_query(ctx);
+                    }
                     Outcome::Handled
                 } else {
                     Outcome::Ignored
                 }
             }
         }
+    }
+
+    fn set_slow_link(&mut self, slow: bool) {
+        self.slow_link = slow;
+    }
+
+    fn unsettled(&self) -> bool {
+        self.stale
+    }
+
+    fn settle(&mut self, ctx: &mut Ctx) -> bool {
+        if !self.stale {
+            return false;
+        }
+        self.run_query(ctx);
+        true
     }
 
     fn resume(&mut self, ctx: &mut Ctx) {
