@@ -88,7 +88,10 @@ struct Frame {
 
 #[derive(Debug, Clone)]
 enum Step {
+    /// A new frame: most of the screen changes, which the backend may draw as an erase of rows or the screen.
     Draw(Frame),
+    /// The last frame with one row drawn anew: a small change, drawn cell by cell.
+    Patch(u16, Vec<Piece>),
     /// Ctrl-L: clear and repaint.
     Clear,
     Resize(u16, u16),
@@ -96,7 +99,8 @@ enum Step {
 
 fn piece() -> impl Strategy<Value = Piece> {
     (
-        0u16..4,
+        // Now and then a long gap: a blank run inside a row, which the backend may erase with ECH.
+        prop_oneof![4 => 0u16..4, 1 => 4u16..16],
         prop::collection::vec(prop::sample::select(GRAPHEMES), 0..12),
         0..styles().len(),
     )
@@ -122,7 +126,8 @@ fn frame() -> impl Strategy<Value = Frame> {
 
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
-        12 => frame().prop_map(Step::Draw),
+        8 => frame().prop_map(Step::Draw),
+        6 => (0u16..10, prop::collection::vec(piece(), 0..4)).prop_map(|(y, p)| Step::Patch(y, p)),
         1 => Just(Step::Clear),
         1 => (6u16..30, 3u16..9).prop_map(|(w, h)| Step::Resize(w, h)),
     ]
@@ -300,6 +305,10 @@ fn run(steps: &[Step], mono: bool) -> Result<(), TestCaseError> {
     for (i, step) in steps.iter().enumerate() {
         match step {
             Step::Draw(spec) => last = spec.clone(),
+            Step::Patch(y, pieces) => {
+                last.rows.retain(|(row, _)| row != y);
+                last.rows.insert(0, (*y, pieces.clone()));
+            }
             Step::Clear => {
                 lean.clear().unwrap();
                 test.clear().unwrap();
@@ -447,4 +456,147 @@ fn write_errors_reach_the_caller() {
         .draw(|f| f.render_widget(ratatui::widgets::Paragraph::new("x"), Rect::new(0, 0, 1, 1)))
         .unwrap_err();
     assert_eq!(err.raw_os_error(), Some(5));
+}
+
+/// Draws `texts` (column, row, text) as one frame in the default style, replays the bytes into `vt`, and returns
+/// them.
+fn draw_texts(
+    t: &mut Terminal<LeanBackend<Line>>,
+    vt: &mut vt100::Parser,
+    texts: &[(u16, u16, &str)],
+) -> String {
+    let from = t.backend().writer().bytes.len();
+    t.draw(|f| {
+        for (x, y, text) in texts {
+            f.buffer_mut().set_string(*x, *y, text, Style::default());
+        }
+    })
+    .unwrap();
+    let out = &t.backend().writer().bytes[from..];
+    vt.process(out);
+    String::from_utf8_lossy(out).into_owned()
+}
+
+fn lean_and_vt(w: u16, h: u16) -> (Terminal<LeanBackend<Line>>, vt100::Parser) {
+    let mut t = Terminal::new(LeanBackend::with_size(Line::default(), w, h, true)).unwrap();
+    let mut vt = vt100::Parser::new(NonZeroU16::new(h).unwrap(), NonZeroU16::new(w).unwrap(), 0);
+    t.clear().unwrap();
+    vt.process(&t.backend().writer().bytes);
+    (t, vt)
+}
+
+fn vt_rows(vt: &vt100::Parser) -> Vec<String> {
+    let w = vt.screen().size().1.get();
+    vt.screen()
+        .rows(0, w)
+        .map(|r| r.trim_end().to_string())
+        .collect()
+}
+
+#[test]
+fn a_new_screen_over_a_full_one_is_an_erase_and_its_text() {
+    let (mut t, mut vt) = lean_and_vt(40, 10);
+    let full = "x".repeat(40);
+    let rows: Vec<(u16, u16, &str)> = (0..10).map(|y| (0, y, full.as_str())).collect();
+    draw_texts(&mut t, &mut vt, &rows);
+    let out = draw_texts(&mut t, &mut vt, &[(2, 3, "Home"), (30, 8, "F1 help")]);
+    assert!(out.contains("\x1b[J"), "one erase of the screen: {out:?}");
+    assert!(!out.contains("x"), "no blank written as text: {out:?}");
+    assert!(out.len() < 40, "{} bytes: {out:?}", out.len());
+    let mut want = vec![String::new(); 10];
+    want[3] = "  Home".into();
+    want[8] = format!("{}F1 help", " ".repeat(30));
+    assert_eq!(vt_rows(&vt), want);
+}
+
+#[test]
+fn a_title_bar_that_stays_is_not_erased_with_the_screen_below() {
+    let (mut t, mut vt) = lean_and_vt(40, 10);
+    let full = "x".repeat(40);
+    let mut rows: Vec<(u16, u16, &str)> = (1..10).map(|y| (0, y, full.as_str())).collect();
+    rows.push((0, 0, "warden | Home"));
+    draw_texts(&mut t, &mut vt, &rows);
+    let out = draw_texts(&mut t, &mut vt, &[(0, 0, "warden | Find"), (2, 3, "Find:")]);
+    assert!(
+        out.contains("\x1b[J"),
+        "the rows below erased at once: {out:?}"
+    );
+    assert!(
+        !out.contains("warden"),
+        "the title's unchanged text is not sent again: {out:?}"
+    );
+    assert!(out.len() < 30, "{} bytes: {out:?}", out.len());
+    let mut want = vec![String::new(); 10];
+    want[0] = "warden | Find".into();
+    want[3] = "  Find:".into();
+    assert_eq!(vt_rows(&vt), want);
+}
+
+#[test]
+fn a_row_that_changes_whole_is_erased_then_written() {
+    let (mut t, mut vt) = lean_and_vt(40, 4);
+    let full = "x".repeat(40);
+    draw_texts(
+        &mut t,
+        &mut vt,
+        &[(0, 0, "top"), (0, 1, &full), (0, 3, "end")],
+    );
+    let out = draw_texts(
+        &mut t,
+        &mut vt,
+        &[(0, 0, "top"), (0, 1, "ab"), (30, 1, "yz"), (0, 3, "end")],
+    );
+    assert!(out.contains("\x1b[2K"), "the row erased whole: {out:?}");
+    assert!(!out.contains("   "), "no run of spaces: {out:?}");
+    assert_eq!(
+        vt_rows(&vt),
+        vec![
+            "top".to_string(),
+            format!("ab{}yz", " ".repeat(28)),
+            String::new(),
+            "end".into()
+        ]
+    );
+}
+
+#[test]
+fn a_long_blank_run_inside_a_row_is_one_ech() {
+    let (mut t, mut vt) = lean_and_vt(40, 2);
+    let old = format!("abc{}def", "x".repeat(30));
+    draw_texts(&mut t, &mut vt, &[(0, 1, &old)]);
+    let out = draw_texts(&mut t, &mut vt, &[(0, 1, "abc"), (33, 1, "dEf")]);
+    assert!(out.contains("\x1b[30X"), "ECH over the 30 blanks: {out:?}");
+    assert!(out.len() <= 16, "{} bytes: {out:?}", out.len());
+    assert_eq!(
+        vt_rows(&vt),
+        vec![String::new(), format!("abc{}dEf", " ".repeat(30))]
+    );
+}
+
+#[test]
+fn an_erase_in_colour_resets_the_background_first() {
+    let mut t = Terminal::new(LeanBackend::with_size(Line::default(), 20, 3, false)).unwrap();
+    let mut vt = vt100::Parser::new(NonZeroU16::new(3).unwrap(), NonZeroU16::new(20).unwrap(), 0);
+    t.clear().unwrap();
+    let bar = Style::default().bg(Color::Cyan);
+    let full = "x".repeat(20);
+    for step in 0..2 {
+        let from = t.backend().writer().bytes.len();
+        t.draw(|f| {
+            if step == 0 {
+                for y in 0..3 {
+                    f.buffer_mut().set_string(0, y, &full, Style::default());
+                }
+            }
+            // Ends the frame in a coloured pen; the erase of the next frame must not fill with it.
+            f.buffer_mut().set_string(0, 2, "bar", bar);
+        })
+        .unwrap();
+        vt.process(&t.backend().writer().bytes[from..]);
+    }
+    let screen = vt.screen();
+    assert_eq!(screen.cell(0, 5).unwrap().bgcolor(), vt100::Color::Default);
+    assert_eq!(screen.cell(1, 5).unwrap().bgcolor(), vt100::Color::Default);
+    assert_eq!(screen.cell(2, 1).unwrap().bgcolor(), vt100::Color::Idx(6));
+    assert_eq!(screen.cell(2, 10).unwrap().bgcolor(), vt100::Color::Default);
 }

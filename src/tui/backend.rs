@@ -3,10 +3,13 @@
 //! Over a 9600-baud line every byte is a wait, so across frames this backend remembers the terminal's cursor
 //! position, its pen (colours and attributes), whether the cursor is shown, and a copy of the screen. It then
 //! picks the shortest cursor move (none at all when the last character written left the cursor where the next
-//! one goes), writes short SGR codes, erases a row's blank tail with EL, and sends each frame with one write().
+//! one goes), writes short SGR codes, erases a row's blank tail with EL, a long blank run with ECH, and a row or
+//! the whole screen before writing only what is not blank when that is shorter, and sends each frame with one
+//! write().
 //! It never asks the terminal anything (a cursor-position query waits a round trip). A clear resynchronises
 //! everything, which is what Ctrl-L is for.
 
+mod erase;
 mod moves;
 mod sgr;
 
@@ -203,19 +206,28 @@ impl<W: Write> LeanBackend<W> {
             .position(|(x, _)| *x >= tail)
             .filter(|i| cells.len() - i >= EL_MIN_CELLS);
         let width = self.shadow.area.width;
-        for (i, (x, cell)) in cells.iter().enumerate() {
+        let mut i = 0;
+        while i < cells.len() {
+            let (x, cell) = &cells[i];
             if erase_from == Some(i) {
                 // Erase from where the cursor already is when that is inside the blank tail.
                 match self.cursor {
                     Cursor::At { x: cx, y: cy } if cy == y && cx >= tail && cx <= *x => {}
                     _ => self.move_to(*x, y),
                 }
-                if !self.pen.is_some_and(|p| p.on_blank() == Pen::DEFAULT) {
-                    self.set_pen(Pen::DEFAULT);
-                }
+                self.blank_pen();
                 self.buf.extend_from_slice(b"\x1b[K");
                 return;
             }
+            // A long run of blanks inside the row: one ECH, and the cursor stays at its start.
+            if let Some(n) = self.ech_run(y, cells, i, erase_from.unwrap_or(cells.len())) {
+                self.move_to(*x, y);
+                self.blank_pen();
+                self.buf.extend_from_slice(&erase::ech(n as u16));
+                i += n;
+                continue;
+            }
+            i += 1;
             self.move_to(*x, y);
             let pen = Pen::of(cell, self.mono);
             // A space looks the same in any foreground: keep the pen rather than pay to change it.
@@ -314,9 +326,7 @@ impl<W: Write> Backend for LeanBackend<W> {
                 cells.insert(at, (fx, self.shadow[(fx, fy)].clone()));
             }
         }
-        for (y, cells) in &rows {
-            self.draw_row(*y, cells);
-        }
+        self.draw_rows(&rows);
         Ok(())
     }
 
