@@ -13,7 +13,7 @@ use crate::tui::theme::Theme;
 use crate::tui::widgets::input::Input;
 use chrono::NaiveDate;
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use std::collections::BTreeMap;
@@ -432,9 +432,12 @@ impl AssessmentScreen {
             .map(|p| p.message.text.clone())
     }
 
-    fn lines(&self, theme: &Theme, width: usize) -> (Vec<Line<'static>>, usize) {
+    /// The question lines, the line of the focused question, and the column of its value where the terminal
+    /// cursor goes.
+    fn lines(&self, theme: &Theme, width: usize) -> (Vec<Line<'static>>, usize, usize) {
         let mut lines = Vec::new();
         let mut focus_line = 0;
+        let mut focus_col = 0;
         let value_cols = width.saturating_sub(LABEL_COLS + 3);
         for i in self.shown() {
             let q = &self.form.questions[i];
@@ -459,19 +462,21 @@ impl AssessmentScreen {
             let star = if q.required { "*" } else { " " };
             let head = text::fit(&format!("{star}{label}"), LABEL_COLS);
             let pad = " ".repeat(LABEL_COLS.saturating_sub(text::width(&head)));
-            let label_style = if focused {
-                theme.selected()
-            } else {
-                theme.label()
-            };
+            // Focus is the '>' mark and the terminal's cursor, as on the edit form: a reversed label would
+            // repaint two whole labels on every move, which a 9600-baud line feels.
             let value = if focused && self.is_typed(i) {
-                self.input.view(value_cols).0
+                let (shown, col) = self.input.view(value_cols);
+                focus_col = 1 + LABEL_COLS + 2 + col;
+                shown
             } else {
+                if focused {
+                    focus_col = 1 + LABEL_COLS + 2;
+                }
                 text::fit(&text::display(&self.answer_text(i)), value_cols)
             };
             lines.push(Line::from(vec![
                 Span::raw(mark.to_string()),
-                Span::styled(format!("{head}{pad}"), label_style),
+                Span::styled(format!("{head}{pad}"), theme.label()),
                 Span::raw("  "),
                 Span::raw(value),
             ]));
@@ -498,7 +503,7 @@ impl AssessmentScreen {
                 }
             }
         }
-        (lines, focus_line)
+        (lines, focus_line, focus_col)
     }
 }
 
@@ -647,10 +652,22 @@ impl Screen for AssessmentScreen {
             area.width,
             area.height.saturating_sub(3),
         );
-        let (lines, focus_line) = self.lines(theme, width);
+        let (lines, focus_line, focus_col) = self.lines(theme, width);
         // Keep the focused question and the lines under it (hint, choices) in view.
         let rows = body.height as usize;
         let scroll = (focus_line + 4).saturating_sub(rows).min(focus_line);
+        let answered = self
+            .form
+            .questions
+            .get(self.focus)
+            .is_some_and(|q| q.kind.is_answered());
         frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), body);
+        if answered && focus_line >= scroll && focus_line - scroll < rows {
+            let x = (body.x as usize + focus_col).min(body.right().saturating_sub(1) as usize);
+            frame.set_cursor_position(Position::new(
+                x as u16,
+                body.y + (focus_line - scroll) as u16,
+            ));
+        }
     }
 }

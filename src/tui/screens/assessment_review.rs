@@ -113,14 +113,17 @@ impl ReviewScreen {
                 format!("Override (optional): {}", choices.join("  ")),
                 theme.label(),
             )));
+            // The field being typed in is marked by '>', as on the edit form, not reversed whole: moving
+            // between the two then costs two cells, not two labels.
             let field = |k: usize, label: &str, input: &Input, cols: usize| {
-                let style = if self.field == k {
-                    theme.selected()
+                let mark = if self.field == k {
+                    theme.pointer()
                 } else {
-                    theme.label()
+                    " "
                 };
                 Line::from(vec![
-                    Span::styled(format!("  {label:<10}"), style),
+                    Span::raw(format!(" {mark}")),
+                    Span::styled(format!("{label:<10}"), theme.label()),
                     Span::raw(input.view(cols).0),
                 ])
             };
