@@ -39,15 +39,25 @@ pub struct DisplayOptions {
 impl DisplayOptions {
     /// From the command-line flags and the environment (NO_COLOR, TERM, the locale).
     pub fn from_env(mono_flag: bool, ascii_flag: bool) -> DisplayOptions {
-        let term = std::env::var("TERM").unwrap_or_default();
+        Self::from_vars(mono_flag, ascii_flag, |k| std::env::var(k).ok())
+    }
+
+    /// As [`DisplayOptions::from_env`], with the environment given as a lookup (for tests).
+    pub fn from_vars(
+        mono_flag: bool,
+        ascii_flag: bool,
+        var: impl Fn(&str) -> Option<String>,
+    ) -> DisplayOptions {
+        let term = var("TERM").unwrap_or_default();
         let plain_term = matches!(
             term.as_str(),
             "vt100" | "vt102" | "vt220" | "linux" | "dumb" | ""
         );
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let no_color = var("NO_COLOR").is_some_and(|v| !v.is_empty());
+        // The locale that decides the character set: LC_ALL, else LC_CTYPE, else LANG (the first one set).
         let lang = ["LC_ALL", "LC_CTYPE", "LANG"]
             .iter()
-            .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+            .find_map(|k| var(k).filter(|v| !v.is_empty()))
             .unwrap_or_default()
             .to_uppercase();
         let utf8 = lang.contains("UTF-8") || lang.contains("UTF8");
@@ -175,4 +185,100 @@ fn event_loop(store: Store, display: DisplayOptions, slow_link: bool) -> Result<
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DisplayOptions;
+
+    fn with(vars: &[(&str, &str)], mono: bool, ascii: bool) -> DisplayOptions {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        DisplayOptions::from_vars(mono, ascii, move |k| {
+            vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+        })
+    }
+
+    const XTERM_UTF8: &[(&str, &str)] = &[("TERM", "xterm-256color"), ("LANG", "en_GB.UTF-8")];
+
+    #[test]
+    fn a_utf8_colour_terminal_gets_colour_and_box_drawing() {
+        let d = with(XTERM_UTF8, false, false);
+        assert_eq!(
+            d,
+            DisplayOptions {
+                mono: false,
+                ascii: false
+            }
+        );
+        let d = with(&[("TERM", "xterm"), ("LC_CTYPE", "C.utf8")], false, false);
+        assert!(!d.ascii, "utf8 spelt without a hyphen");
+    }
+
+    #[test]
+    fn ascii_comes_from_the_flag_a_non_utf8_locale_or_a_vt100() {
+        assert!(with(XTERM_UTF8, false, true).ascii, "--ascii");
+        assert!(!with(XTERM_UTF8, false, true).mono, "--ascii keeps colour");
+        for lang in ["C", "POSIX", "en_US.ISO-8859-1", "ru_RU.KOI8-R"] {
+            let d = with(&[("TERM", "xterm"), ("LANG", lang)], false, false);
+            assert!(d.ascii && !d.mono, "LANG={lang}: {d:?}");
+        }
+        assert!(
+            with(&[("TERM", "xterm")], false, false).ascii,
+            "no locale at all is C"
+        );
+        // LC_ALL wins over LANG, either way; an empty one is skipped.
+        assert!(
+            with(
+                &[("TERM", "xterm"), ("LC_ALL", "C"), ("LANG", "en_GB.UTF-8")],
+                false,
+                false
+            )
+            .ascii
+        );
+        assert!(
+            !with(
+                &[("TERM", "xterm"), ("LC_ALL", ""), ("LANG", "en_GB.UTF-8")],
+                false,
+                false
+            )
+            .ascii
+        );
+        assert!(
+            !with(
+                &[("TERM", "xterm"), ("LC_ALL", "de_DE.UTF-8"), ("LANG", "C")],
+                false,
+                false
+            )
+            .ascii
+        );
+        let vt = with(&[("TERM", "vt100"), ("LANG", "en_GB.UTF-8")], false, false);
+        assert!(
+            vt.ascii && vt.mono,
+            "a vt100 has neither box drawing nor colour: {vt:?}"
+        );
+    }
+
+    #[test]
+    fn monochrome_comes_from_the_flag_no_color_or_a_plain_terminal_and_brings_ascii() {
+        assert_eq!(
+            with(XTERM_UTF8, true, false),
+            DisplayOptions {
+                mono: true,
+                ascii: true
+            }
+        );
+        let mut vars = XTERM_UTF8.to_vec();
+        vars.push(("NO_COLOR", "1"));
+        assert!(with(&vars, false, false).mono);
+        vars.pop();
+        vars.push(("NO_COLOR", ""));
+        assert!(
+            !with(&vars, false, false).mono,
+            "an empty NO_COLOR is not set"
+        );
+        assert!(with(&[("TERM", "linux"), ("LANG", "C.UTF-8")], false, false).mono);
+    }
 }
