@@ -8,6 +8,7 @@ mod fixture;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::style::Modifier;
 use warden::store::{ApprovalState, Store};
 use warden::tui::DisplayOptions;
 use warden::tui::app::App;
@@ -446,5 +447,51 @@ fn a_finalised_assessment_is_amended_with_a_reason_from_the_record() {
     assert_eq!(
         drafts[0].amend_reason.as_deref(),
         Some("typo: the escape report was withdrawn")
+    );
+}
+
+#[test]
+fn the_filler_shows_focus_by_the_mark_and_the_cursor_not_a_reversed_label() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx);
+    d.login("assessor")
+        .text("/")
+        .text("okello")
+        .key(KeyCode::Enter)
+        .text("A");
+    d.key(KeyCode::Down).key(KeyCode::Enter).key(KeyCode::Down);
+    d.shows("Section 1 of 3: The person");
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let buf = t.draw(|f| d.app.render(f)).unwrap().buffer.clone();
+    let row_text = |y: u16| -> String { (0..80).map(|x| buf[(x, y)].symbol()).collect() };
+    // The date of birth (a typed answer) has the focus: its row starts with the mark.
+    let y = (0..24)
+        .find(|&y| row_text(y).contains("1990-03-14"))
+        .expect("the date of birth on screen");
+    let row = row_text(y);
+    assert!(row.starts_with('>'), "{row:?}");
+    assert_eq!(
+        (0..24).filter(|&y| row_text(y).starts_with('>')).count(),
+        1,
+        "one mark"
+    );
+    // No label is reversed (only the title bar is, in monochrome).
+    for yy in 1..24 {
+        for x in 0..80 {
+            assert!(
+                !buf[(x, yy)].modifier.contains(Modifier::REVERSED),
+                "reversed cell at {x},{yy}: {:?}",
+                row_text(yy)
+            );
+        }
+    }
+    // The terminal cursor is in the focused answer, so typing shows where it goes.
+    assert!(t.backend().cursor_visible(), "the cursor is shown");
+    let at = t.backend().cursor_position();
+    let value = row.find("1990-03-14").unwrap() as u16;
+    assert_eq!(at.y, y);
+    assert!(
+        (value..=value + 10).contains(&at.x),
+        "cursor {at:?}, value from column {value}"
     );
 }

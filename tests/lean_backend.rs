@@ -600,3 +600,22 @@ fn an_erase_in_colour_resets_the_background_first() {
     assert_eq!(screen.cell(2, 1).unwrap().bgcolor(), vt100::Color::Idx(6));
     assert_eq!(screen.cell(2, 10).unwrap().bgcolor(), vt100::Color::Default);
 }
+
+#[test]
+fn bytes_queued_before_the_first_frame_go_out_in_its_one_write() {
+    let mut backend = LeanBackend::with_size(Line::default(), 10, 2, true);
+    backend.queue(b"\x1b[?1049h");
+    let mut t = Terminal::new(backend).unwrap();
+    t.clear().unwrap();
+    assert_eq!(t.backend().writer().writes, 0, "a clear alone is not sent");
+    t.draw(|f| f.buffer_mut().set_string(0, 0, "warden", Style::default()))
+        .unwrap();
+    let line = t.backend().writer();
+    assert_eq!(
+        line.writes, 1,
+        "the switch and the first paint in one write()"
+    );
+    let out = String::from_utf8_lossy(&line.bytes);
+    assert!(out.starts_with("\x1b[?1049h\x1b[m\x1b[H\x1b[2J"), "{out:?}");
+    assert!(out.contains("warden"), "{out:?}");
+}
