@@ -152,6 +152,10 @@ impl<W: Write> LeanBackend<W> {
     }
 
     fn move_to(&mut self, x: u16, y: u16) {
+        // The common case, the next cell of a run: nothing to plan (and nothing to allocate).
+        if self.cursor == (Cursor::At { x, y }) {
+            return;
+        }
         let bytes = plan(self.cursor, x, y, &|row, from, to| {
             self.reprint(row, from, to)
         });
