@@ -81,7 +81,7 @@ fn typed_character(bencher: Bencher) {
     let mut n = 0u32;
     bencher.bench_local(|| {
         n += 1;
-        let c = if n % 2 == 0 { "a" } else { "b" };
+        let c = if n.is_multiple_of(2) { "a" } else { "b" };
         t.backend_mut().writer_mut().clear();
         t.draw(|f| {
             list(f);
