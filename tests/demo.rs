@@ -460,15 +460,138 @@ fn the_demo_runs_programmes_everywhere_and_every_group_keeps_the_allocation_chec
 }
 
 #[test]
-fn the_same_seed_and_day_give_the_same_rosters() {
+fn the_same_seed_and_day_give_the_same_rosters_and_classifications() {
     let dir = tempfile::tempdir().unwrap();
     let build = |name: &str, seed: u64| {
         let path = dir.path().join(name);
         demo::build(&path, &spec(Country::Tunisia, seed), now()).unwrap();
-        roster_dump(&path)
+        (roster_dump(&path), custody_dump(&path))
     };
     let first = build("a.db", 4);
-    assert!(first.len() > 1000, "{}", first.len());
-    assert!(first == build("b.db", 4), "same seed, different rosters");
-    assert!(first != build("c.db", 5), "different seeds, same rosters");
+    assert!(first.0.len() > 1000, "{}", first.0.len());
+    assert!(first.1.len() > 100, "{}", first.1.len());
+    let again = build("b.db", 4);
+    assert!(first.0 == again.0, "same seed, different rosters");
+    assert!(first.1 == again.1, "same seed, different classifications");
+    let other = build("c.db", 5);
+    assert!(first.0 != other.0, "different seeds, same rosters");
+    assert!(first.1 != other.1, "different seeds, same classifications");
+}
+
+/// The custody classifications of a demo file, in id order, for comparing two builds.
+fn custody_dump(path: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT id || ' ' || form_id || ' ' || prisoner_id || ' ' || assessed_on || ' ' || answers || ' '
+                    || scored_result || ' ' || coalesce(override_result, '-') || ' ' || approval
+             FROM assessment WHERE custody_level IS NOT NULL ORDER BY id",
+        )
+        .unwrap();
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap();
+    rows.map(|r| r.unwrap()).collect()
+}
+
+#[test]
+fn demo_classifications_are_what_the_scale_gives_and_the_reports_find_true_breaches() {
+    use warden::domain::allocate::HardRule;
+    use warden::domain::forms::finalise;
+    use warden::store::ApprovalState;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    let summary = demo::build(&path, &spec(Country::Uganda, 1), now()).unwrap();
+    let c = summary.custody;
+    assert!(c.classified > 300, "{c:?}");
+    assert!(c.reclassified > 50 && c.overrides > 5, "{c:?}");
+    assert!(c.pending > 0 && c.pending < c.classified / 10, "{c:?}");
+
+    let store = Store::open(&path).unwrap();
+    let today = now().date_naive();
+    let (mut levels, mut pending_overrides) = (std::collections::BTreeSet::new(), 0);
+    let mut forms = std::collections::HashMap::new();
+    for person in everyone(&store) {
+        let id = person.prisoner.id;
+        let rows: Vec<_> = store
+            .assessments_of_prisoner(id)
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.custody_level.is_some())
+            .collect();
+        for a in &rows {
+            // The scale, run again on the stored answers, gives the stored score; the result is the override
+            // where there is one, else that score.
+            let form = forms
+                .entry((a.form_id.clone(), a.form_version))
+                .or_insert_with(|| store.recorded_form(&a.form_id, a.form_version).unwrap());
+            let done = finalise(form, &a.answers(form), a.assessed_on.unwrap()).unwrap();
+            let scored = done
+                .outcome
+                .result
+                .map(|i| form.result.as_ref().unwrap().choices[i].value.clone());
+            assert_eq!(scored, a.scored_result, "assessment {}", a.id);
+            assert_eq!(
+                a.result,
+                a.override_result.clone().or(scored.clone()),
+                "assessment {}",
+                a.id
+            );
+            assert!(a.assessed_on.unwrap() < today);
+            if a.approval == ApprovalState::Approved {
+                assert_ne!(a.approved_by.as_deref(), Some(a.author.as_str()));
+            }
+        }
+        // The store's level in force is the newest classification's: its result, or while an override awaits
+        // approval one of the scored and the overridden level (which one is the store's rule, not this test's).
+        let in_force = store.custody_level(id).unwrap().map(|l| l.to_string());
+        match rows.first() {
+            None => assert_eq!(in_force, None, "{}", person.prisoner.number),
+            Some(newest)
+                if newest.override_result.is_some()
+                    && newest.approval == ApprovalState::Pending =>
+            {
+                pending_overrides += 1;
+                let allowed = [newest.scored_result.clone(), newest.override_result.clone()];
+                assert!(allowed.contains(&in_force), "{}", person.prisoner.number);
+            }
+            Some(newest) => assert_eq!(in_force, newest.result, "{}", person.prisoner.number),
+        }
+        levels.extend(in_force);
+    }
+    assert_eq!(levels.len(), 4, "{levels:?}");
+    assert!(pending_overrides > 0);
+
+    // The placements report finds people whose classification their unit no longer meets, and some other
+    // breaches, without drowning in them: a cell over its absolute maximum is the exception.
+    let breaches = store.placement_breaches(today).unwrap();
+    let with = |rule: HardRule| {
+        breaches
+            .iter()
+            .filter(|b| b.breaches.iter().any(|x| x.rule == rule))
+            .count()
+    };
+    let classified_breach = breaches.iter().any(|b| {
+        store.custody_level(b.prisoner_id).unwrap().is_some()
+            && b.breaches.iter().any(|x| x.rule == HardRule::CustodyLevel)
+    });
+    assert!(
+        classified_breach,
+        "no classified person breaches the custody rule"
+    );
+    assert!(with(HardRule::NonAssociation) > 0);
+    assert!(with(HardRule::UntriedConvicted) > 0);
+    assert!(
+        with(HardRule::AbsoluteMaximum) < 40,
+        "{}",
+        with(HardRule::AbsoluteMaximum)
+    );
+    assert!(
+        (40..200).contains(&breaches.len()),
+        "{} of 2000 people in a cell that breaks a rule",
+        breaches.len()
+    );
+    // Segregation: ended placements too, one or more after more than 15 days, ended in the last day.
+    let ended = store
+        .ended_segregations(today - chrono::Duration::days(1), 15, None)
+        .unwrap();
+    assert!(!ended.is_empty());
 }

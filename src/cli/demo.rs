@@ -103,6 +103,11 @@ fn print_summary(s: &DemoSummary, seconds: f64) {
         "  {} attendance marks, {} completions",
         r.marks, r.completions
     );
+    let c = &s.custody;
+    println!(
+        "  {} custody classifications ({} reclassifications, {} discretionary overrides, {} awaiting approval)",
+        c.classified, c.reclassified, c.overrides, c.pending
+    );
     println!();
     println!("Demo accounts (for this demonstration database only):");
     println!("  {:<12} {:<17} role", "user", "password");

@@ -1,6 +1,7 @@
 //! The demo's allocation data, so every allocation screen has something true to show: the district -> region
 //! table (the Rule 59 preference), non-associations between people held in the same unit (a few already in one
-//! cell: current violations for the report), and segregation placements, some past day 10 and day 15.
+//! cell: current violations for the report), and segregation placements, some past day 10 and day 15, and
+//! some ended (one or two after more than 15 days, for the segregation report).
 
 use super::DemoError;
 use super::profile::Profile;
@@ -29,7 +30,9 @@ const SEGREGATION_REASONS: &[&str] = &[
 /// What was added.
 pub struct Added {
     pub non_associations: usize,
+    /// Open placements, then ended ones.
     pub segregations: usize,
+    pub ended: usize,
 }
 
 fn pick<'a, T>(rng: &mut impl Rng, items: &'a [T]) -> &'a T {
@@ -68,6 +71,7 @@ pub fn add(
         return Ok(Added {
             non_associations: 0,
             segregations: 0,
+            ended: 0,
         });
     }
     let mut occupied = occupied;
@@ -130,11 +134,17 @@ pub fn add(
     }
 
     let mut segregations = 0;
-    for _ in 0..(prisoners / 400).clamp(3, 40) {
+    for k in 0..(prisoners / 400).clamp(3, 40) {
         let cell = *pick(rng, &occupied);
         let who = person(rng, cell);
-        // Up to 20 days: some past the day-10 warning, some past the day-15 alert.
-        let start = (now - Duration::hours(rng.random_range(2..20 * 24))).naive_utc();
+        // Up to 20 days: some past the day-10 warning, some past the day-15 alert; the first two are one of
+        // each, so the supervisor's home screen always has both to show.
+        let hours = match k {
+            0 => rng.random_range(15 * 24 + 2..20 * 24),
+            1 => rng.random_range(10 * 24 + 2..15 * 24 - 2),
+            _ => rng.random_range(2..20 * 24),
+        };
+        let start = (now - Duration::hours(hours)).naive_utc();
         let reason = pick(rng, SEGREGATION_REASONS);
         match store.start_segregation(&actor, who, start, reason) {
             Ok(_) => segregations += 1,
@@ -142,8 +152,34 @@ pub fn add(
             Err(e) => return Err(e.into()),
         }
     }
+
+    // Ended placements, drawn after the open ones so those stay as they were. The first two ended a few hours
+    // ago after more than 15 days, so this week's segregation report has a Rule 44 breach to show; the rest
+    // ended over the past fortnight, most well within the limit.
+    let mut ended = 0;
+    for k in 0..(prisoners / 800).clamp(2, 20) {
+        let cell = *pick(rng, &occupied);
+        let who = person(rng, cell);
+        let (days, hours_ago) = if k < 2 {
+            (rng.random_range(16..23), rng.random_range(1..6))
+        } else {
+            (rng.random_range(1..20), rng.random_range(6..14 * 24))
+        };
+        let end = (now - Duration::hours(hours_ago)).naive_utc();
+        let start = end - Duration::days(days) - Duration::hours(rng.random_range(0..12));
+        let reason = pick(rng, SEGREGATION_REASONS);
+        let id = match store.start_segregation(&actor, who, start, reason) {
+            Ok(id) => id,
+            // Already in an open placement (drawn above): an earlier one cannot be recorded after it.
+            Err(StoreError::Invalid(_)) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        store.end_segregation(&Actor::new("demo", now), id, end)?;
+        ended += 1;
+    }
     Ok(Added {
         non_associations,
         segregations,
+        ended,
     })
 }

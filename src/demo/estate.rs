@@ -49,11 +49,28 @@ pub(crate) struct EstatePlan {
 
 impl EstatePlan {
     /// Picks a unit and a cell in use for a prisoner of `class`; `None` if no unit takes the class.
-    pub fn place(&self, class: Class, rng: &mut impl Rng) -> Option<(usize, usize)> {
+    /// `held` counts who is already in each planned cell: a cell at its absolute maximum passes the person to
+    /// the next cell of the unit with room (a drawing office sends no one into a full cell while the unit has
+    /// space), so the only cells over their maximum are in units that are full everywhere. The next cell is
+    /// found without a random draw, so the rest of the population is drawn exactly as before.
+    pub fn place(
+        &self,
+        class: Class,
+        held: &mut [u32],
+        rng: &mut impl Rng,
+    ) -> Option<(usize, usize)> {
         let (units, weights) = self.class_units.get(&class)?;
         let unit = units[weights.sample(rng)];
         let (cells, weights) = &self.unit_cells[unit];
-        let cell = cells[weights.as_ref()?.sample(rng)];
+        let drawn = weights.as_ref()?.sample(rng);
+        let room = |c: usize| held.get(c).copied().unwrap_or(0) < self.cells[c].cell.maximum;
+        let cell = (0..cells.len())
+            .map(|k| cells[(drawn + k) % cells.len()])
+            .find(|&c| room(c))
+            .unwrap_or(cells[drawn]);
+        if let Some(n) = held.get_mut(cell) {
+            *n += 1;
+        }
         Some((unit, cell))
     }
 

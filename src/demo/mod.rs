@@ -3,6 +3,7 @@
 
 mod allocation;
 mod catalogue;
+mod custody;
 mod estate;
 mod people;
 mod profile;
@@ -10,6 +11,7 @@ mod rosters;
 mod screens;
 mod sessions;
 
+pub use custody::Added as CustodyCounts;
 pub use rosters::Added as RosterCounts;
 
 use crate::domain::auth::Role;
@@ -150,6 +152,8 @@ pub struct DemoSummary {
     pub vep: usize,
     /// Programmes, needs screens, places given and attendance marks (rosters.rs).
     pub rosters: RosterCounts,
+    /// Custody classifications, reclassifications and overrides (custody.rs).
+    pub custody: CustodyCounts,
 }
 
 impl DemoSummary {
@@ -327,6 +331,7 @@ pub fn generate(
     tracing::info!(
         non_associations = added.non_associations,
         segregations = added.segregations,
+        ended_segregations = added.ended,
         "demo allocation data"
     );
 
@@ -339,6 +344,25 @@ pub fn generate(
         now,
         &mut roster_rng,
     )?;
+
+    // Custody classifications last, from a stream of their own: the prisoners and rosters of a seed stay as
+    // they were without them.
+    let mut custody_rng = ChaCha8Rng::seed_from_u64(spec.seed ^ 0x00C0_5700_D1E5);
+    let custody = custody::add(
+        store,
+        profile,
+        skeletons.len(),
+        size.classified_per_facility,
+        now,
+        &mut custody_rng,
+    )?;
+    tracing::info!(
+        classified = custody.classified,
+        reclassified = custody.reclassified,
+        overrides = custody.overrides,
+        pending = custody.pending,
+        "demo custody classifications"
+    );
 
     let count = |f: &dyn Fn(&people::Skeleton) -> bool| skeletons.iter().filter(|s| f(s)).count();
     Ok(DemoSummary {
@@ -367,6 +391,7 @@ pub fn generate(
         remand: count(&|s| s.class.status == crate::domain::estate::LegalStatus::Remand),
         vep: count(&|s| s.vep),
         rosters,
+        custody,
     })
 }
 

@@ -178,8 +178,9 @@ pub(crate) fn skeletons(
     }
 
     let mut out = Vec::with_capacity(people.len());
+    let mut held = vec![0u32; plan.cells.len()];
     for (index, (class, vep)) in people.into_iter().enumerate() {
-        let (unit, cell) = plan.place(class, rng).ok_or_else(|| {
+        let (unit, cell) = plan.place(class, &mut held, rng).ok_or_else(|| {
             super::DemoError::Profile(format!(
                 "no cell for {} {} {}",
                 class.sex, class.age, class.status

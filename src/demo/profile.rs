@@ -31,6 +31,7 @@ pub(crate) struct SizeSpec {
     pub prisoners: u32,
     pub cells: u32,
     pub screened_per_facility: u32,
+    pub classified_per_facility: u32,
 }
 
 #[derive(Debug, Deserialize)]

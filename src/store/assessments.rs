@@ -388,6 +388,16 @@ impl Store {
 
     /// The form a record was made with, from its recorded text.
     pub fn recorded_form(&self, id: &str, version: u32) -> Result<Form> {
+        let key = (id.to_string(), version);
+        if let Some(form) = self.recorded_forms.borrow().get(&key) {
+            return Ok(form.clone());
+        }
+        let form = self.load_recorded_form(id, version)?;
+        self.recorded_forms.borrow_mut().insert(key, form.clone());
+        Ok(form)
+    }
+
+    fn load_recorded_form(&self, id: &str, version: u32) -> Result<Form> {
         let source = self
             .form_source(id, version)?
             .ok_or_else(|| invalid(format!("form {id} version {version} was never recorded")))?;

@@ -186,6 +186,10 @@ pub struct Store {
     path: PathBuf,
     /// How `write` waits for the write lock (see busy.rs).
     wait: busy::Wait,
+    /// Forms as recorded, by id and version, loaded once: a recorded version's text never changes, and parsing
+    /// it again for every finalise and approval was most of their cost.
+    recorded_forms:
+        std::cell::RefCell<std::collections::HashMap<(String, u32), crate::domain::forms::Form>>,
 }
 
 /// A write in progress: the SQL transaction plus who is making it. Dropping it without `commit` rolls back.
@@ -274,6 +278,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             wait: busy::Wait::new(),
+            recorded_forms: Default::default(),
         }
     }
 
