@@ -451,6 +451,8 @@ fn custody_initial_filled_by_keys_survives_kill_9_is_overridden_and_approved_by_
                 && store.search(&h.number, 10).unwrap().first().map(|f| f.id) == Some(h.id)
         })
         .expect("a man in custody with a date of birth");
+    // The demo's own classifications awaiting approval are in the queue too, oldest first.
+    let waiting = store.awaiting_approval().unwrap().len();
     drop(store);
 
     let mut term = Launch::new(&demo.db, demo.path())
@@ -512,10 +514,12 @@ fn custody_initial_filled_by_keys_survives_kill_9_is_overridden_and_approved_by_
     term.wait_for("Sign in");
 
     sign_in(&mut term, SUPERVISOR);
-    term.wait_for("Approvals (1)");
-    select(&mut term, "Approvals (1)");
+    let approvals = format!("Approvals ({})", waiting + 1);
+    term.wait_for(&approvals);
+    select(&mut term, &approvals);
     term.send(keys::ENTER);
     term.wait_for(&person.number);
+    select(&mut term, &person.number);
     term.send(keys::ENTER);
     term.wait_for("Intelligence report of a planned escape");
     term.send(keys::F2);
