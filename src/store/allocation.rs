@@ -493,6 +493,12 @@ impl Tx<'_> {
     /// Moves someone to a cell in the facility that holds them, after checking every hard rule against the
     /// database as it is inside this transaction. Refusals say which rules, and what changed since `seen`.
     pub fn move_to_cell(&self, req: &MoveRequest) -> Result<Movement> {
+        self.move_recorded(req, None)
+    }
+
+    /// The move, recording `left` as the cell moved from when the person has none here: the cell they left by
+    /// a transfer in this same transaction, so the history shows one move from the old cell to the new.
+    pub(crate) fn move_recorded(&self, req: &MoveRequest, left: Option<i64>) -> Result<Movement> {
         allocate::check_move_text(req.comment, req.override_reason).map_err(invalid)?;
         let today = self.actor.at.date_naive();
         let (mover, who, in_custody) = load_mover(self, req.prisoner_id, today)?
@@ -579,7 +585,7 @@ impl Tx<'_> {
         let movement = Movement {
             id: 0,
             prisoner_id: mover.id,
-            from_cell: mover.cell_id,
+            from_cell: mover.cell_id.or(left),
             to_cell: Some(req.to_cell),
             at: time_text(self.actor.at),
             reason: req.reason,

@@ -650,3 +650,110 @@ fn the_placement_check_reads_each_persons_custody_level() {
         "{found:?}"
     );
 }
+
+#[test]
+fn placing_in_another_facilitys_cell_is_a_transfer_and_one_move_rechecked_in_the_write() {
+    use crate::domain::prisoner::EventKind;
+    let mut f = fixture();
+    let p = f.admit(1, LegalStatus::Remand, Some(f.a02));
+    let seen = Some(Seen {
+        from_cell: Some(f.a02),
+        occupants: 0,
+    });
+    // Gulu's only cell is full: every rule is checked inside the write, and nothing is written on a refusal.
+    let filler: Vec<i64> = (2..4)
+        .map(|n| f.admit(n, LegalStatus::Remand, None))
+        .collect();
+    for &q in &filler {
+        f.store
+            .transfer(
+                &as_("officer"),
+                q,
+                f.gul,
+                "Commissioner's order",
+                "decongest",
+                when(1).naive_utc(),
+            )
+            .unwrap();
+        f.store
+            .move_to_cell(&as_("officer"), &request(q, f.g01))
+            .unwrap();
+    }
+    let audit = f.audit_rows();
+    let req = MoveRequest {
+        seen,
+        ..request(p, f.g01)
+    };
+    let e = f
+        .store
+        .transfer_to_cell(&as_("officer"), &req, "Commissioner's order 12/2026")
+        .unwrap_err();
+    assert!(e.to_string().contains("G-01 is full"), "{e}");
+    assert_eq!(f.cell_of(p), Some(f.a02));
+    assert_eq!(f.audit_rows(), audit, "a refused transfer writes nothing");
+
+    // With a place free it goes through: out and in events, one movement from the old cell to the new.
+    f.store
+        .release(
+            &as_("officer"),
+            filler[0],
+            "Court order",
+            "bail",
+            when(2).naive_utc(),
+        )
+        .unwrap();
+    let m = f
+        .store
+        .transfer_to_cell(&as_("officer"), &req, "Commissioner's order 12/2026")
+        .unwrap();
+    assert_eq!(
+        (m.from_cell, m.to_cell, m.reason),
+        (Some(f.a02), Some(f.g01), MoveReason::Transfer)
+    );
+    let row = f.store.prisoner(p).unwrap().unwrap().prisoner;
+    assert_eq!((row.facility_id, row.cell_id), (Some(f.gul), Some(f.g01)));
+    let kinds: Vec<EventKind> = f
+        .store
+        .events(p)
+        .unwrap()
+        .into_iter()
+        .map(|(e, _)| e.kind)
+        .collect();
+    assert!(
+        kinds.ends_with(&[EventKind::TransferOut, EventKind::TransferIn]),
+        "{kinds:?}"
+    );
+    let moves = f.store.movements(p).unwrap();
+    let last = moves.last().unwrap();
+    assert_eq!(
+        (last.from.as_deref(), last.to.as_deref()),
+        (Some("A-02"), Some("G-01"))
+    );
+    assert_eq!(
+        moves
+            .iter()
+            .filter(|m| m.movement.reason == MoveReason::Transfer)
+            .count(),
+        1
+    );
+    assert_eq!(f.store.verify_audit().unwrap(), None);
+
+    // In their own facility it is a plain cell move; a stale screen is refused.
+    let m = f
+        .store
+        .transfer_to_cell(&as_("officer"), &request(filler[1], f.g01), "x")
+        .unwrap_err();
+    assert!(m.to_string().contains("already in that cell"), "{m}");
+    let stale = MoveRequest {
+        seen: Some(Seen {
+            from_cell: Some(f.a01),
+            occupants: 0,
+        }),
+        ..request(filler[1], f.a02)
+    };
+    let e = f
+        .store
+        .transfer_to_cell(&as_("officer"), &stale, "Commissioner's order")
+        .unwrap_err();
+    assert!(e.to_string().contains("moved by someone else"), "{e}");
+}

@@ -25,6 +25,7 @@ mod rows;
 pub mod schema;
 mod segregation;
 mod stats;
+mod transfer;
 mod users;
 
 pub use access::{ACCESS_SETTING, FileAccess};

@@ -123,12 +123,12 @@ fn sort_key(p: &Prisoner) -> String {
     fold(&format!("{} {}", p.family_name, p.given_names))
 }
 
-const PRISONER_COLUMNS: &str =
+pub(super) const PRISONER_COLUMNS: &str =
     "p.id, p.number, p.family_name, p.given_names, p.birth, p.sex, p.legal_status,
      p.admitted_at, p.expected_release, p.home_district, p.vep, p.vulnerable, p.medical_alert,
      p.facility_id, p.cell_id, p.in_custody, p.details";
 
-fn read_prisoner(r: &rusqlite::Row) -> rusqlite::Result<Prisoner> {
+pub(super) fn read_prisoner(r: &rusqlite::Row) -> rusqlite::Result<Prisoner> {
     let bad = |i: usize, what: &str| {
         rusqlite::Error::FromSqlConversionFailure(
             i,
@@ -231,7 +231,7 @@ impl Tx<'_> {
         Ok(after)
     }
 
-    fn write_prisoner(&self, p: &Prisoner) -> Result<()> {
+    pub(super) fn write_prisoner(&self, p: &Prisoner) -> Result<()> {
         let details = super::to_json(&Details::of(p));
         self.prepare_cached(
             "UPDATE prisoner SET number = ?2, family_name = ?3, given_names = ?4, birth = ?5, sex = ?6,
@@ -267,7 +267,7 @@ impl Tx<'_> {
         Ok(())
     }
 
-    fn append_event(&self, event: &CustodyEvent) -> Result<i64> {
+    pub(super) fn append_event(&self, event: &CustodyEvent) -> Result<i64> {
         self.prepare_cached(
             "INSERT INTO custody_event(prisoner_id, kind, at, facility_id, authority, reason, recorded_by)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -518,57 +518,9 @@ impl Store {
         reason: &str,
         at: NaiveDateTime,
     ) -> Result<()> {
-        let today = actor.at.date_naive();
         self.write(actor, |tx| {
-            let sql = format!("SELECT {PRISONER_COLUMNS} FROM prisoner p WHERE p.id = ?1");
-            let before = tx
-                .query_row(&sql, [prisoner_id], read_prisoner)
-                .optional()?
-                .ok_or_else(|| invalid("this prisoner's record no longer exists"))?;
-            check_movement(&before, authority, reason).map_err(invalid)?;
-            let from = before.facility_id.ok_or_else(|| invalid("not held in any facility"))?;
-            if from == to_facility {
-                return Err(invalid("To facility: the prisoner is already there"));
-            }
-            let target = tx
-                .query_row(
-                    "SELECT f.id, f.code, f.name, f.region, f.kind, f.security FROM facility f WHERE f.id = ?1",
-                    [to_facility],
-                    super::estate::read_facility,
-                )
-                .optional()?
-                .ok_or_else(|| invalid("To facility: no such facility"))?;
-            facility_accepts(&target, &before, today).map_err(|e| invalid(format!("To facility: {e}")))?;
-            let event = |kind, facility_id| CustodyEvent {
-                id: 0,
-                prisoner_id,
-                kind,
-                at,
-                facility_id,
-                authority: authority.trim().to_string(),
-                reason: reason.trim().to_string(),
-                recorded_by: actor.name.clone(),
-            };
-            tx.append_event(&event(EventKind::TransferOut, from))?;
-            tx.append_event(&event(EventKind::TransferIn, to_facility))?;
-            let after = Prisoner {
-                facility_id: Some(to_facility),
-                cell_id: None,
-                ..before.clone()
-            };
-            tx.write_prisoner(&after)?;
-            super::allocation::record_plain_move(
-                tx,
-                prisoner_id,
-                before.cell_id,
-                None,
-                at.and_utc(),
-                crate::domain::allocate::MoveReason::Transfer,
-            )?;
-            let why = format!("transferred to {}", target.code);
-            super::rosters::end_open_referrals(tx, prisoner_id, &why)?;
-            super::segregation::end_on_leaving(tx, prisoner_id, at)?;
-            tx.audit("prisoner", prisoner_id, "transfer", Some(&before), Some(&after))
+            tx.transfer(prisoner_id, to_facility, authority, reason, at, true)
+                .map(|_| ())
         })
     }
 

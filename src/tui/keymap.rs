@@ -22,6 +22,8 @@ pub enum Action {
     Edit,
     Admit,
     Transfer,
+    /// On the change-cell screen: rank the cells of every facility (placing there is a transfer), or back.
+    AllFacilities,
     Release,
     /// Change someone's cell.
     MoveCell,
@@ -85,6 +87,7 @@ impl Action {
             Action::Edit => "edit",
             Action::Admit => "admit",
             Action::Transfer => "transfer",
+            Action::AllFacilities => "all facilities",
             Action::Release => "release",
             Action::MoveCell => "cell",
             Action::KeepApart => "keep apart",
@@ -181,6 +184,7 @@ pub const BINDINGS: &[Binding] = &[
     key(K::F(4), A::Edit, "F4", Any),
     key(K::Char('a'), A::Admit, "a", Browse),
     key(K::Char('t'), A::Transfer, "t", Browse),
+    key(K::Char('F'), A::AllFacilities, "F", Browse),
     key(K::Char('r'), A::Release, "r", Browse),
     key(K::Char('m'), A::MoveCell, "m", Browse),
     key(K::Char('x'), A::KeepApart, "x", Browse),

@@ -1,6 +1,7 @@
 //! Change someone's cell: the cells of their facility that break no hard rule, best first, with the reasons for
 //! the one selected, then the cells refused with the rules they break; Enter on a fitting cell asks for the
-//! reason and a comment, and the store checks every rule again on saving.
+//! reason and a comment, and the store checks every rule again on saving. F ranks the cells of every facility
+//! instead: choosing one in another facility transfers the person there and places them, as one move.
 
 use super::{Ctx, FormKey, Outcome, Screen};
 use crate::domain::allocate::{
@@ -21,6 +22,8 @@ use ratatui::widgets::Paragraph;
 
 /// Rows of the list at 80x24: the rest of the screen shows the reasons for the selected cell.
 const LIST_ROWS: u16 = 9;
+/// Across all facilities only the best are listed: thousands of fitting cells help nobody choose.
+const SHOWN_EVERYWHERE: usize = 200;
 
 pub struct AllocateScreen {
     who: String,
@@ -39,10 +42,21 @@ pub struct AllocateScreen {
     confirming: Option<(usize, bool)>,
     /// Why the last attempt was refused, shown in full under the list (the message line is one row).
     refusal: Option<String>,
+    /// Ranking the cells of every facility, not only the person's own.
+    everywhere: bool,
 }
 
 impl AllocateScreen {
     pub fn open(row: &PrisonerRow, ctx: &mut Ctx) -> Option<AllocateScreen> {
+        Self::open_ranking(row, ctx, false)
+    }
+
+    /// Opens with the cells of every facility ranked (`everywhere`), or of the person's own.
+    pub fn open_ranking(
+        row: &PrisonerRow,
+        ctx: &mut Ctx,
+        everywhere: bool,
+    ) -> Option<AllocateScreen> {
         let p = &row.prisoner;
         let Some(facility_id) = p.facility_id.filter(|_| p.in_custody) else {
             ctx.error(format!("{} is not in custody.", p.number));
@@ -65,6 +79,7 @@ impl AllocateScreen {
             confirm: None,
             confirming: None,
             refusal: None,
+            everywhere,
         };
         match screen.load(facility_id, ctx) {
             Ok(()) => Some(screen),
@@ -77,9 +92,23 @@ impl AllocateScreen {
 
     fn load(&mut self, facility_id: i64, ctx: &mut Ctx) -> crate::store::Result<()> {
         let today = ctx.now.date_naive();
-        let (mover, candidates, suggestions) =
-            ctx.store
-                .suggest_cells(self.mover.id, Within::Facility(facility_id), today)?;
+        let within = if self.everywhere {
+            Within::All
+        } else {
+            Within::Facility(facility_id)
+        };
+        let (mover, candidates, mut suggestions) =
+            ctx.store.suggest_cells(self.mover.id, within, today)?;
+        if self.everywhere {
+            suggestions.truncate(SHOWN_EVERYWHERE);
+            // The refused cells of a whole estate would be a list nobody reads; only the offers are shown.
+            self.refused = Vec::new();
+            self.mover = mover;
+            self.candidates = candidates;
+            self.suggestions = suggestions;
+            self.selection.clamp(self.suggestions.len());
+            return Ok(());
+        }
         let rules = ctx.store.allocation_rules()?;
         let keep_apart = ctx.store.keep_apart(mover.id, today)?;
         let rule_ctx = Context {
@@ -139,6 +168,16 @@ impl AllocateScreen {
         };
         let held = place.cellmates(&self.mover).count() as u64;
         let percent = occupancy_percent(held, place.cell.certified as u64).unwrap_or(0);
+        if self.everywhere {
+            return columns(&[
+                (&place.facility.code, 9),
+                (&place.unit.code, 6),
+                (&place.cell.code, 9),
+                (&right(&format!("{held}/{}", place.cell.certified), 7), 7),
+                (&right(&format!("{percent}%"), 6), 6),
+                (&right(&format!("{:+}", s.score), 6), 6),
+            ]);
+        }
         columns(&[
             (&place.unit.code, 8),
             (&place.cell.code, 10),
@@ -148,8 +187,24 @@ impl AllocateScreen {
         ])
     }
 
+    /// Whether placing in `cell` means a transfer: it is in another facility than the one holding the person.
+    fn transfers(&self, cell: usize) -> bool {
+        self.candidates
+            .place(cell)
+            .is_some_and(|p| Some(p.facility.id) != self.mover.facility_id)
+    }
+
     fn start_confirm(&mut self, cell: usize, with_override: bool) {
         self.confirming = Some((cell, with_override));
+        if self.transfers(cell) {
+            // A transfer needs the authority for it; its reason is the comment, and the move's reason is
+            // "transfer".
+            self.confirm = Some(Form::new(vec![
+                FormField::text("authority", "Authority", ""),
+                FormField::text("comment", "Reason", ""),
+            ]));
+            return;
+        }
         let reasons: Vec<&str> = MoveReason::ALL
             .iter()
             .filter(|r| !matches!(r, MoveReason::Release | MoveReason::Transfer))
@@ -183,6 +238,13 @@ impl AllocateScreen {
         let reason = MoveReason::parse(&form.get("reason")).unwrap_or(MoveReason::Overcrowding);
         let comment = form.get("comment");
         let cell = place.cell.code.clone();
+        let transfer = Some(place.facility.id) != self.mover.facility_id;
+        let facility = place.facility.code.clone();
+        let reason = if transfer {
+            MoveReason::Transfer
+        } else {
+            reason
+        };
         let req = MoveRequest {
             prisoner_id: self.mover.id,
             to_cell: place.cell.id,
@@ -194,7 +256,20 @@ impl AllocateScreen {
                 occupants: place.cellmates(&self.mover).count() as u32,
             }),
         };
-        match ctx.store.move_to_cell(&ctx.actor(), &req) {
+        let done = if transfer {
+            ctx.store
+                .transfer_to_cell(&ctx.actor(), &req, &form.get("authority"))
+        } else {
+            ctx.store.move_to_cell(&ctx.actor(), &req)
+        };
+        match done {
+            Ok(_) if transfer => {
+                ctx.info(format!(
+                    "Transferred {} to {facility} and placed in cell {cell}.",
+                    self.who
+                ));
+                Outcome::Pop
+            }
             Ok(_) => {
                 ctx.info(format!("Moved {} to cell {cell}.", self.who));
                 Outcome::Pop
@@ -230,14 +305,21 @@ impl Screen for AllocateScreen {
         if self.confirm.is_some() {
             vec![Action::Save, Action::NextField, Action::Back]
         } else {
-            vec![Action::Down, Action::Select, Action::Back]
+            vec![
+                Action::Down,
+                Action::Select,
+                Action::AllFacilities,
+                Action::Back,
+            ]
         }
     }
 
     fn footer_word(&self, action: Action) -> &'static str {
         match action {
             Action::Select => "choose",
+            Action::Save if self.confirming.is_some_and(|(c, _)| self.transfers(c)) => "transfer",
             Action::Save => "move",
+            Action::AllFacilities if self.everywhere => "this facility",
             other => other.describe(),
         }
     }
@@ -256,7 +338,9 @@ impl Screen for AllocateScreen {
          non-associations), best first. The lines under the list say why the selected cell scores as it does. \
          Enter chooses it; give the reason and a comment, then F2. A supervisor may choose a refused cell whose rules \
          the service marks overridable, giving an override reason. The move is checked again as it is saved: if \
-         someone filled the cell meanwhile you are told what changed and the list is refreshed."
+         someone filled the cell meanwhile you are told what changed and the list is refreshed. F ranks the cells \
+         of every facility instead (and back): choosing one elsewhere transfers the person there and places them \
+         in one step, with the authority for the transfer; every rule is checked again as it is saved."
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -273,6 +357,16 @@ impl Screen for AllocateScreen {
         }
         match action {
             Action::Back => Outcome::Pop,
+            Action::AllFacilities => {
+                if !self.everywhere && !ctx.allowed(Permission::Transfer) {
+                    return Outcome::Handled;
+                }
+                self.everywhere = !self.everywhere;
+                self.refusal = None;
+                self.selection = Selection::default();
+                self.reload(ctx);
+                Outcome::Handled
+            }
             Action::Select if self.selected().is_some() => {
                 self.refusal = None;
                 let cell = self.selected().map(|s| s.cell).unwrap_or_default();
@@ -318,7 +412,19 @@ impl Screen for AllocateScreen {
 
     fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let n = self.suggestions.len();
-        let intro = if n == 0 {
+        let intro = if self.everywhere {
+            match n {
+                0 => "No cell in any facility fits every rule.".to_string(),
+                SHOWN_EVERYWHERE => {
+                    format!("The best {n} cells of all facilities; elsewhere means a transfer.")
+                }
+                _ => format!(
+                    "{n} {} in all facilities {} every rule; elsewhere means a transfer.",
+                    if n == 1 { "cell" } else { "cells" },
+                    if n == 1 { "fits" } else { "fit" }
+                ),
+            }
+        } else if n == 0 {
             format!(
                 "No cell in {} fits every rule: a transfer or a supervisor's override is needed.",
                 text::display(&self.facility)
@@ -342,13 +448,24 @@ impl Screen for AllocateScreen {
             .map(|s| self.row_text(s))
             .chain(self.refused.iter().map(|(c, _)| self.refused_text(*c)))
             .collect();
-        let header = columns(&[
-            ("Unit", 8),
-            ("Cell", 10),
-            (&right("Held", 7), 7),
-            (&right("Cert%", 6), 6),
-            (&right("Score", 6), 6),
-        ]);
+        let header = if self.everywhere {
+            columns(&[
+                ("Facility", 9),
+                ("Unit", 6),
+                ("Cell", 9),
+                (&right("Held", 7), 7),
+                (&right("Cert%", 6), 6),
+                (&right("Score", 6), 6),
+            ])
+        } else {
+            columns(&[
+                ("Unit", 8),
+                ("Cell", 10),
+                (&right("Held", 7), 7),
+                (&right("Cert%", 6), 6),
+                (&right("Score", 6), 6),
+            ])
+        };
         let list_area = Rect::new(
             area.x,
             area.y + 2,
@@ -376,12 +493,17 @@ impl Screen for AllocateScreen {
                 .confirming
                 .and_then(|(c, o)| self.candidates.place(c).map(|p| (p.cell.code.clone(), o)))
                 .unwrap_or_default();
-            let mut lines = vec![Line::from(Span::styled(
-                format!(
-                    "Move to cell {}{}",
-                    text::display(&cell),
-                    if with_override { " by override" } else { "" }
+            let transfer = self.confirming.is_some_and(|(c, _)| self.transfers(c));
+            let to = match self.confirming.and_then(|(c, _)| self.candidates.place(c)) {
+                Some(p) if transfer => format!(
+                    "Transfer to {} and place in cell {}",
+                    text::display(&p.facility.name),
+                    text::display(&cell)
                 ),
+                _ => format!("Move to cell {}", text::display(&cell)),
+            };
+            let mut lines = vec![Line::from(Span::styled(
+                format!("{to}{}", if with_override { " by override" } else { "" }),
                 theme.heading(),
             ))];
             if with_override && let Some(why) = &self.refusal {

@@ -1,5 +1,6 @@
 //! People in custody who have no cell yet, newest admission first: the morning's admissions wait here until an
-//! officer places each one (Enter opens the change-cell screen with the ranked cells of their facility).
+//! officer places each one (Enter opens the change-cell screen with the ranked cells of their facility; F the
+//! ranked cells of every facility, where choosing one elsewhere transfers them there and places them).
 
 use super::{Ctx, Outcome, Screen};
 use crate::domain::auth::Permission;
@@ -37,7 +38,12 @@ impl Screen for UnplacedScreen {
     }
 
     fn footer(&self) -> Vec<Action> {
-        vec![Action::Down, Action::Select, Action::Back]
+        vec![
+            Action::Down,
+            Action::Select,
+            Action::AllFacilities,
+            Action::Back,
+        ]
     }
 
     fn footer_word(&self, action: Action) -> &'static str {
@@ -50,14 +56,18 @@ impl Screen for UnplacedScreen {
     fn help(&self) -> &'static str {
         "Everyone in custody who has no cell, newest admission first. Enter opens the change-cell screen for the \
          selected person: the cells of their facility that break no hard rule, best first, with the reasons. \
+         F opens it with the cells of every facility instead: choosing one elsewhere transfers the person there \
+         and places them, as one recorded move. \
          When nobody is left here, every admission has a cell."
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         match action {
             Action::Back => Outcome::Pop,
-            Action::Select => {
-                if !ctx.allowed(Permission::MoveCell) {
+            Action::Select | Action::AllFacilities => {
+                if !ctx.allowed(Permission::MoveCell)
+                    || (action == Action::AllFacilities && !ctx.allowed(Permission::Transfer))
+                {
                     return Outcome::Handled;
                 }
                 let Some(hit) = self.rows.get(self.selection.index) else {
@@ -71,7 +81,8 @@ impl Screen for UnplacedScreen {
                         return Outcome::Handled;
                     }
                 };
-                match super::allocate::AllocateScreen::open(&row, ctx) {
+                let everywhere = action == Action::AllFacilities;
+                match super::allocate::AllocateScreen::open_ranking(&row, ctx, everywhere) {
                     Some(s) => Outcome::Push(Box::new(s)),
                     None => Outcome::Handled,
                 }

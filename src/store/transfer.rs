@@ -1,0 +1,145 @@
+//! Transfers between facilities: out and in events, the person's facility changed and their cell left, and the
+//! same transfer followed by a placement in a chosen cell of the new facility, as one write that checks every
+//! hard rule against the database as it is inside that transaction.
+
+use super::allocation::{MoveRequest, Movement, Seen};
+use super::prisoners::{PRISONER_COLUMNS, read_prisoner};
+use super::{Actor, Result, Store, StoreError, Tx};
+use crate::domain::allocate::MoveReason;
+use crate::domain::prisoner::{
+    CustodyEvent, EventKind, Prisoner, check_movement, facility_accepts,
+};
+use chrono::NaiveDateTime;
+use rusqlite::OptionalExtension;
+
+fn invalid(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Invalid(e.to_string())
+}
+
+impl Tx<'_> {
+    /// Moves a prisoner to another facility: an out event at the old one, an in event at the new one; they
+    /// leave their cell. `record_move` writes the movement row out of the old cell; a transfer straight into a
+    /// cell leaves it out, since the placement records the whole move (old cell to new) as one row. Returns the
+    /// cell they left.
+    pub(crate) fn transfer(
+        &self,
+        prisoner_id: i64,
+        to_facility: i64,
+        authority: &str,
+        reason: &str,
+        at: NaiveDateTime,
+        record_move: bool,
+    ) -> Result<Option<i64>> {
+        let today = self.actor.at.date_naive();
+        let sql = format!("SELECT {PRISONER_COLUMNS} FROM prisoner p WHERE p.id = ?1");
+        let before = self
+            .query_row(&sql, [prisoner_id], read_prisoner)
+            .optional()?
+            .ok_or_else(|| invalid("this prisoner's record no longer exists"))?;
+        check_movement(&before, authority, reason).map_err(invalid)?;
+        let from = before
+            .facility_id
+            .ok_or_else(|| invalid("not held in any facility"))?;
+        if from == to_facility {
+            return Err(invalid("To facility: the prisoner is already there"));
+        }
+        let target = self
+            .query_row(
+                "SELECT f.id, f.code, f.name, f.region, f.kind, f.security FROM facility f WHERE f.id = ?1",
+                [to_facility],
+                super::estate::read_facility,
+            )
+            .optional()?
+            .ok_or_else(|| invalid("To facility: no such facility"))?;
+        facility_accepts(&target, &before, today)
+            .map_err(|e| invalid(format!("To facility: {e}")))?;
+        let event = |kind, facility_id| CustodyEvent {
+            id: 0,
+            prisoner_id,
+            kind,
+            at,
+            facility_id,
+            authority: authority.trim().to_string(),
+            reason: reason.trim().to_string(),
+            recorded_by: self.actor.name.clone(),
+        };
+        self.append_event(&event(EventKind::TransferOut, from))?;
+        self.append_event(&event(EventKind::TransferIn, to_facility))?;
+        let after = Prisoner {
+            facility_id: Some(to_facility),
+            cell_id: None,
+            ..before.clone()
+        };
+        self.write_prisoner(&after)?;
+        if record_move {
+            super::allocation::record_plain_move(
+                self,
+                prisoner_id,
+                before.cell_id,
+                None,
+                at.and_utc(),
+                MoveReason::Transfer,
+            )?;
+        }
+        let why = format!("transferred to {}", target.code);
+        super::rosters::end_open_referrals(self, prisoner_id, &why)?;
+        super::segregation::end_on_leaving(self, prisoner_id, at)?;
+        self.audit(
+            "prisoner",
+            prisoner_id,
+            "transfer",
+            Some(&before),
+            Some(&after),
+        )?;
+        Ok(before.cell_id)
+    }
+}
+
+impl Store {
+    /// Places someone in `req.to_cell` wherever it is. In their own facility that is a cell move; in another,
+    /// a transfer there (out and in events, with `authority` and the comment as its reason) and the placement,
+    /// in one transaction, recorded as one move from the old cell to the new with the reason `transfer`. Every
+    /// hard rule is checked again inside the transaction, as for any move; if one refuses, nothing is written.
+    pub fn transfer_to_cell(
+        &mut self,
+        actor: &Actor,
+        req: &MoveRequest,
+        authority: &str,
+    ) -> Result<Movement> {
+        self.write(actor, |tx| {
+            let target: Option<i64> = tx
+                .prepare_cached(
+                    "SELECT u.facility_id FROM cell c JOIN unit u ON u.id = c.unit_id WHERE c.id = ?1",
+                )?
+                .query_row([req.to_cell], |r| r.get(0))
+                .optional()?;
+            let target = target.ok_or_else(|| invalid("Cell: no such cell"))?;
+            let (facility, cell): (Option<i64>, Option<i64>) = tx
+                .prepare_cached("SELECT facility_id, cell_id FROM prisoner WHERE id = ?1")?
+                .query_row([req.prisoner_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?
+                .ok_or_else(|| invalid("this prisoner's record no longer exists"))?;
+            if facility == Some(target) {
+                return tx.move_to_cell(req);
+            }
+            if let Some(seen) = req.seen
+                && seen.from_cell != cell
+            {
+                return Err(invalid(
+                    "they were moved by someone else meanwhile; look again before moving",
+                ));
+            }
+            let at = tx.actor.at.naive_utc();
+            let left = tx.transfer(req.prisoner_id, target, authority, req.comment, at, false)?;
+            let placed = MoveRequest {
+                reason: MoveReason::Transfer,
+                seen: req.seen.map(|s| Seen {
+                    from_cell: None,
+                    ..s
+                }),
+                ..req.clone()
+            };
+            tx.move_recorded(&placed, left)
+        })
+    }
+}
