@@ -377,3 +377,72 @@ fn a_release_plan_is_kept_from_the_list_of_releases_due() {
     assert!(s.contains("Needs still open literacy, housing"), "{s}");
     insta::assert_snapshot!("release_plan", s);
 }
+
+/// Okello and Abenov must now be kept apart: a non-association recorded after both had places.
+fn keep_apart(fx: &fixture::Fixture) {
+    use warden::domain::non_association::{NaReason, NaRole, NaScope, NonAssociation};
+    let mut store = Store::open(&fx.path).unwrap();
+    store
+        .add_non_association(
+            &Actor::new("officer", fixture::t0()),
+            &NonAssociation {
+                id: 0,
+                first: fx.okello,
+                first_role: NaRole::Victim,
+                second: fx.abenov,
+                second_role: NaRole::Perpetrator,
+                reason: NaReason::Violence,
+                scope: NaScope::Unit,
+                comment: "fight at the classroom door".into(),
+                start: d("2026-11-24"),
+                expiry: None,
+                closed: None,
+            },
+        )
+        .unwrap();
+}
+
+#[test]
+fn two_who_must_be_kept_apart_are_marked_in_the_group_and_in_search_results() {
+    let fx = fixture::build();
+    let programme = literacy(&fx, 10);
+    {
+        let mut store = Store::open(&fx.path).unwrap();
+        let a = Actor::new("programme", fixture::t0());
+        let r = store
+            .refer(&a, programme, fx.okello, Some("need_literacy"), "")
+            .unwrap();
+        store.allocate_place(&a, Role::Programme, r, None).unwrap();
+    }
+    let mut d = Driver::new(&fx.path);
+    d.login("programme");
+    open_from_home(&mut d, "Programmes and rosters");
+    d.key(KeyCode::Enter);
+    let s = d.screen();
+    assert!(!s.contains("APART!"), "{s}");
+    keep_apart(&fx);
+    // Reopened: both rows carry the mark.
+    d.key(KeyCode::Esc).key(KeyCode::Enter);
+    let s = d.screen();
+    let marked = s
+        .lines()
+        .filter(|l| l.trim_end().ends_with("APART!"))
+        .count();
+    assert_eq!(marked, 2, "{s}");
+    insta::assert_snapshot!("programme_group_apart", s);
+
+    // Search results that list both mark both; a list with only one of them marks nobody.
+    d.key(KeyCode::F(10))
+        .login("officer")
+        .text("/")
+        .text("LUZ/2026");
+    let s = d.screen();
+    assert_eq!(s.matches("APART!").count(), 2, "{s}");
+    insta::assert_snapshot!("search_apart", s);
+    for _ in 0.."LUZ/2026".len() {
+        d.key(KeyCode::Backspace);
+    }
+    d.text("okello");
+    let s = d.screen();
+    assert!(s.contains("Okello") && !s.contains("APART!"), "{s}");
+}

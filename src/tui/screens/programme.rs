@@ -48,6 +48,9 @@ pub struct ProgrammeScreen {
     selection: Selection,
     show_vep: bool,
     today: NaiveDate,
+    /// Pairs in the group under a non-association in force (one made after both had their places): both
+    /// rows are marked APART!. Read once per refresh of the group.
+    apart: Vec<(i64, i64)>,
 }
 
 pub fn percent_text(p: &Participation) -> String {
@@ -77,6 +80,7 @@ impl ProgrammeScreen {
             selection: Selection::default(),
             show_vep: ctx.session.may(Permission::ViewVepFlag),
             today: ctx.now.date_naive(),
+            apart: Vec::new(),
         };
         s.resume(ctx);
         Some(s)
@@ -325,7 +329,8 @@ impl Screen for ProgrammeScreen {
          place anyway with a reason, except when the group is full or someone in it must be kept apart. The \
          waitlist order is release first, then matching needs, then time waited, and each line says why. w puts \
          a referral on the waitlist, d withdraws (a reason is asked). In the group, c marks a place completed \
-         when the attendance rule is met. In the sessions, Left/Right change week and Enter opens the register; \
+         when the attendance rule is met; APART! marks two members who must now be kept apart (a \
+         non-association made after both had their places): withdraw one. In the sessions, Left/Right change week and Enter opens the register; \
          C cancels a session with a reason."
     }
 
@@ -394,6 +399,11 @@ impl Screen for ProgrammeScreen {
             }
             Err(e) => ctx.error(format!("Cannot read the group: {e}")),
         }
+        let ids: Vec<i64> = self.group.iter().map(|(r, _)| r.prisoner_id).collect();
+        match ctx.store.non_associations_among(&ids, ctx.now.date_naive()) {
+            Ok(found) => self.apart = found.iter().map(|na| (na.first, na.second)).collect(),
+            Err(e) => ctx.error(format!("Cannot read the non-associations: {e}")),
+        }
         match ctx.store.waitlist(id, ctx.now.date_naive()) {
             Ok(w) => self.waitlist = w,
             Err(e) => ctx.error(format!("Cannot read the waitlist: {e}")),
@@ -455,10 +465,11 @@ impl Screen for ProgrammeScreen {
             Tab::Group => (
                 columns(&[
                     ("Number", 20),
-                    ("Name", 19),
-                    ("Cell", 10),
+                    ("Name", 18),
+                    ("Cell", 7),
                     ("Since", 10),
-                    ("Attended", 14),
+                    ("Attended", 12),
+                    ("", 6),
                 ]),
                 self.group
                     .iter()
@@ -470,12 +481,15 @@ impl Screen for ProgrammeScreen {
                         let cell = r.cell.clone().unwrap_or_default();
                         let since = r.allocated_on.map(|d| d.to_string()).unwrap_or_default();
                         let mark = if r.override_reason.is_some() { "*" } else { "" };
+                        let id = r.prisoner_id;
+                        let apart = self.apart.iter().any(|(a, b)| *a == id || *b == id);
                         columns(&[
                             (&r.number, 20),
-                            (&name, 19),
-                            (&cell, 10),
+                            (&name, 18),
+                            (&cell, 7),
                             (&since, 10),
-                            (&format!("{}{mark}", percent_text(part)), 14),
+                            (&format!("{}{mark}", percent_text(part)), 12),
+                            (if apart { "APART!" } else { "" }, 6),
                         ])
                     })
                     .collect::<Vec<_>>(),

@@ -1,5 +1,6 @@
 //! Find a prisoner: results update with every key typed (number, any name or alias, any script), or on a slow
-//! line once typing pauses.
+//! line once typing pauses. Two people in the results who must be kept apart are both marked APART!, as in every
+//! list that puts people together.
 
 use super::{Ctx, Outcome, Screen};
 use crate::store::SearchHit;
@@ -15,12 +16,14 @@ use ratatui::widgets::Paragraph;
 /// Rows fetched per query: more than a screen, few enough to stay within the typing budget.
 const RESULT_LIMIT: usize = 100;
 
-/// Result columns and their widths; prison numbers such as UPS/MUK01/2024/00010 need 22.
-const COLUMNS: [(&str, usize); 4] = [
+/// Result columns and their widths; prison numbers such as UPS/MUK01/2024/00010 need 22. The last holds the
+/// non-association mark.
+const COLUMNS: [(&str, usize); 5] = [
     ("Number", 22),
-    ("Name", 32),
+    ("Name", 26),
     ("Facility", 8),
     ("Status", 11),
+    ("", 6),
 ];
 
 pub struct SearchScreen {
@@ -33,6 +36,8 @@ pub struct SearchScreen {
     slow_link: bool,
     /// The text typed differs from what the list shows; the query waits for a pause.
     stale: bool,
+    /// Pairs among the results under a non-association in force, read once per query.
+    apart: Vec<(i64, i64)>,
 }
 
 impl SearchScreen {
@@ -46,6 +51,7 @@ impl SearchScreen {
             searched: false,
             slow_link: false,
             stale: false,
+            apart: Vec::new(),
         }
     }
 
@@ -54,12 +60,18 @@ impl SearchScreen {
         let q = self.input.value();
         if q.trim().is_empty() {
             self.hits.clear();
+            self.apart.clear();
             self.searched = false;
             return;
         }
         match ctx.store.search(&q, RESULT_LIMIT) {
             Ok(hits) => self.hits = hits,
             Err(e) => ctx.error(format!("Search failed: {e}")),
+        }
+        let ids: Vec<i64> = self.hits.iter().map(|h| h.id).collect();
+        match ctx.store.non_associations_among(&ids, ctx.now.date_naive()) {
+            Ok(found) => self.apart = found.iter().map(|na| (na.first, na.second)).collect(),
+            Err(e) => ctx.error(format!("Cannot read the non-associations: {e}")),
         }
         self.searched = true;
         self.selection = Selection::default();
@@ -87,9 +99,10 @@ impl Screen for SearchScreen {
 
     fn help(&self) -> &'static str {
         "Type any part of a prison number, family name, given name or alias, in any script; case and accents \
-         do not matter (Muller finds Müller). The list updates as you type; on a slow line it updates when you stop typing \
-         for a moment, or at once on Enter or Down. Up and Down choose a person, \
-         Enter opens the record. People in custody are listed before those released."
+         do not matter (Muller finds Muller with an umlaut). The list updates as you type; on a slow line it \
+         updates when you stop typing for a moment, or at once on Enter or Down. Up and Down choose a person, \
+         Enter opens the record. People in custody are listed before those released. APART! marks two people \
+         in the list who must be kept apart (a non-association in force); the record says with whom."
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -179,7 +192,9 @@ impl Screen for SearchScreen {
                 } else {
                     format!("{}, {}", h.family_name, h.given_names)
                 };
-                let cells = [h.number.as_str(), &name, &h.facility, &h.status()];
+                let apart = self.apart.iter().any(|(a, b)| *a == h.id || *b == h.id);
+                let mark = if apart { "APART!" } else { "" };
+                let cells = [h.number.as_str(), &name, &h.facility, &h.status(), mark];
                 let pairs: Vec<(&str, usize)> = cells
                     .iter()
                     .zip(COLUMNS)
