@@ -379,7 +379,7 @@ fn override_for(
         (false, Sex::Female) => (i - 1, &WOMEN_REASONS[..WOMEN_REASONS.len() - 1]),
         (false, Sex::Male) => (i - 1, LOWER_REASONS),
     };
-    let why: &str = *super::pick(rng, reasons);
+    let why = *super::pick::<&str>(rng, reasons);
     Some((levels[to], why.to_string()))
 }
 
@@ -521,7 +521,7 @@ fn history(profile: &Profile, p: &Prisoner, day: NaiveDate, rng: &mut impl Rng) 
             a.insert("women_level".into(), text(level));
             // The last reason speaks of risk to others; the others of its absence.
             let (calm, risky) = WOMEN_REASONS.split_at(WOMEN_REASONS.len() - 1);
-            let why: &str = *super::pick(rng, if risk == "low" { calm } else { risky });
+            let why = *super::pick::<&str>(rng, if risk == "low" { calm } else { risky });
             a.insert("women_rationale".into(), text(why));
         }
     }
