@@ -657,7 +657,10 @@ impl Store {
 
     /// Compact summaries of the cells in one facility (or all), for `allocate::rank`.
     pub fn candidate_cells(&self, within: Within, today: NaiveDate) -> Result<Candidates> {
-        load_candidates(self.conn(), within, today)
+        match within {
+            Within::All => self.estate_summaries(today),
+            _ => load_candidates(self.conn(), within, today),
+        }
     }
 
     /// The person as the allocator sees them; None when there is no such record.

@@ -757,3 +757,29 @@ fn placing_in_another_facilitys_cell_is_a_transfer_and_one_move_rechecked_in_the
         .unwrap_err();
     assert!(e.to_string().contains("moved by someone else"), "{e}");
 }
+
+#[test]
+fn kept_estate_summaries_are_read_again_after_any_write_here_or_elsewhere() {
+    let mut f = fixture();
+    let p = f.admit(1, LegalStatus::Remand, Some(f.a02));
+    let held = |s: &Store, cell: i64| -> usize {
+        let c = s.candidate_cells(Within::All, today()).unwrap();
+        c.cells
+            .iter()
+            .find(|c| c.id == cell)
+            .unwrap()
+            .occupants
+            .len()
+    };
+    assert_eq!(held(&f.store, f.a02), 1);
+    f.store
+        .move_to_cell(&as_("officer"), &request(p, f.a01))
+        .unwrap();
+    assert_eq!((held(&f.store, f.a02), held(&f.store, f.a01)), (0, 1));
+    // Another station moves them back: this connection's kept copy must not be used.
+    let mut other = Store::open(f.store.path()).unwrap();
+    other
+        .move_to_cell(&as_("officer"), &request(p, f.a02))
+        .unwrap();
+    assert_eq!((held(&f.store, f.a02), held(&f.store, f.a01)), (1, 0));
+}

@@ -25,6 +25,7 @@ mod rows;
 pub mod schema;
 mod segregation;
 mod stats;
+mod summaries;
 mod transfer;
 mod users;
 
@@ -191,6 +192,9 @@ pub struct Store {
     /// it again for every finalise and approval was most of their cost.
     recorded_forms:
         std::cell::RefCell<std::collections::HashMap<(String, u32), crate::domain::forms::Form>>,
+    /// The whole estate's cell summaries while nothing has changed (summaries.rs).
+    estate_summaries:
+        std::cell::RefCell<Option<(summaries::SummaryKey, crate::domain::allocate::Candidates)>>,
 }
 
 /// A write in progress: the SQL transaction plus who is making it. Dropping it without `commit` rolls back.
@@ -280,6 +284,7 @@ impl Store {
             path: path.to_path_buf(),
             wait: busy::Wait::new(),
             recorded_forms: Default::default(),
+            estate_summaries: Default::default(),
         }
     }
 

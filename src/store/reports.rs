@@ -1,9 +1,9 @@
 //! What the reports read: every current placement checked against the hard rules at once (after an override,
 //! a reclassification or a data load a placement can break one), from one pass over the estate.
 
-use super::allocation::{load_candidates, load_rules};
+use super::allocation::load_rules;
 use super::non_associations::{NA_COLUMNS, read_na};
-use super::{Result, Store, Within};
+use super::{Result, Store};
 use crate::domain::allocate::{self, Breach, Context, KeepApart, Mover};
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -24,7 +24,7 @@ impl Store {
     /// Every person in a cell that breaks a hard rule for them, by facility, unit and cell.
     pub fn placement_breaches(&self, today: NaiveDate) -> Result<Vec<PlacementBreach>> {
         let conn = self.conn();
-        let candidates = load_candidates(conn, Within::All, today)?;
+        let candidates = self.estate_summaries(today)?;
         let rules = load_rules(conn)?;
         // Where each party to an open non-association is, so each one's keep-apart list can be built.
         let mut stmt = conn.prepare_cached(
@@ -118,12 +118,24 @@ impl Store {
                 }
             }
         }
+        // Numbers and names in one query, not one per person found: at the national size thousands are.
+        let ids: Vec<i64> = found.iter().map(|f| f.prisoner_id).collect();
         let mut stmt = conn.prepare_cached(
-            "SELECT number, family_name || CASE WHEN given_names = '' THEN '' ELSE ', ' || given_names END
-             FROM prisoner WHERE id = ?1",
+            "SELECT id, number, family_name || CASE WHEN given_names = '' THEN '' ELSE ', ' || given_names END
+             FROM prisoner WHERE id IN (SELECT value FROM json_each(?1))",
         )?;
+        let mut names: HashMap<i64, (String, String)> = HashMap::with_capacity(ids.len());
+        let rows = stmt.query_map([super::to_json(&ids)], |r| {
+            Ok((r.get::<_, i64>(0)?, (r.get(1)?, r.get(2)?)))
+        })?;
+        for row in rows {
+            let (id, who) = row?;
+            names.insert(id, who);
+        }
         for f in &mut found {
-            (f.number, f.name) = stmt.query_row([f.prisoner_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            if let Some((number, name)) = names.remove(&f.prisoner_id) {
+                (f.number, f.name) = (number, name);
+            }
         }
         found.sort_by(|a, b| {
             (&a.facility, &a.unit, &a.cell, &a.number).cmp(&(
