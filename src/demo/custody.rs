@@ -106,13 +106,13 @@ fn text(s: &str) -> Value {
 }
 
 /// Classifies a share of each facility's convicted people, and nearly everyone else held in a minimum-security
-/// unit (open conditions are given on a classification), each up to `per_facility`. People are read from the register by id; the random
+/// unit (open conditions are given on a classification), up to `per_facility` of each. People are read from the register by id; the random
 /// stream is the caller's own, so nothing drawn before changes.
 pub fn add(
     store: &mut Store,
     profile: &Profile,
     prisoners: usize,
-    per_facility: u32,
+    per_facility: [u32; 2],
     now: DateTime<Utc>,
     rng: &mut impl Rng,
 ) -> Result<Added, DemoError> {
@@ -151,7 +151,7 @@ pub fn add(
         convicted.shuffle(rng);
         others.shuffle(rng);
         let share = |n: usize, s: f64| (n as f64 * s).round() as usize;
-        let drawn = share(convicted.len(), CLASSIFIED_SHARE).min(per_facility as usize);
+        let drawn = share(convicted.len(), CLASSIFIED_SHARE).min(per_facility[0] as usize);
         let in_open = |p: &&Prisoner| p.cell_id.is_some_and(|c| open.contains(&c));
         let open_rest: Vec<&Prisoner> = convicted[drawn..]
             .iter()
@@ -166,9 +166,9 @@ pub fn add(
         for p in &convicted[..drawn] {
             classify(store, profile, &forms, p, unit(p), today, rng, &mut added)?;
         }
-        // A few in open conditions are still waiting for theirs: the "not yet classified" rule shows them. At
-        // the national size the cap leaves many more waiting: classifying everyone would triple the build time.
-        let open_taken = share(open_rest.len(), OPEN_CLASSIFIED_SHARE).min(per_facility as usize);
+        // A few in open conditions are still waiting for theirs: the "not yet classified" rule shows them.
+        let open_taken =
+            share(open_rest.len(), OPEN_CLASSIFIED_SHARE).min(per_facility[1] as usize);
         for p in &open_rest[..open_taken] {
             classify(store, profile, &forms, p, unit(p), today, rng, &mut added)?;
         }

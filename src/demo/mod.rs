@@ -352,7 +352,10 @@ pub fn generate(
         store,
         profile,
         skeletons.len(),
-        size.classified_per_facility,
+        [
+            size.classified_per_facility,
+            size.classified_open_per_facility,
+        ],
         now,
         &mut custody_rng,
     )?;

@@ -32,6 +32,7 @@ pub(crate) struct SizeSpec {
     pub cells: u32,
     pub screened_per_facility: u32,
     pub classified_per_facility: u32,
+    pub classified_open_per_facility: u32,
 }
 
 #[derive(Debug, Deserialize)]
