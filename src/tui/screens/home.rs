@@ -209,7 +209,9 @@ impl Screen for HomeScreen {
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let menu_area = Rect::new(area.x + 1, area.y + 1, 38, area.height.saturating_sub(2));
+        // Boxes as tall as what they hold: every empty bordered row costs bytes on a slow line.
+        let menu_height = (self.entries.len() as u16 + 2).min(area.height.saturating_sub(2));
+        let menu_area = Rect::new(area.x + 1, area.y + 1, 38, menu_height);
         let block = Block::default()
             .borders(Borders::ALL)
             .border_set(theme.border())
@@ -270,12 +272,13 @@ impl Screen for HomeScreen {
         let room = area.bottom().saturating_sub(top + 1);
         let mut seg_top = top;
         if let Some(reviews) = &self.reviews {
-            // Sharing with segregation: no more than half, and no more than the facilities need.
-            let height = if self.segregation.is_some() {
-                (reviews.len().max(1) as u16 + 2).min(room / 2)
+            // No taller than the facilities need; sharing with segregation, no more than half.
+            let limit = if self.segregation.is_some() {
+                room / 2
             } else {
                 room
             };
+            let height = (reviews.len().max(1) as u16 + 2).min(limit);
             let panel = Rect::new(area.x + 40, top, area.width.saturating_sub(41), height);
             render_reviews(frame, panel, theme, reviews);
             seg_top = top + height;
@@ -285,7 +288,7 @@ impl Screen for HomeScreen {
                 area.x + 40,
                 seg_top,
                 area.width.saturating_sub(41),
-                area.bottom().saturating_sub(seg_top + 1),
+                (rows.len().max(1) as u16 + 2).min(area.bottom().saturating_sub(seg_top + 1)),
             );
             render_segregation(frame, panel, theme, rows, *now);
         }
