@@ -11,6 +11,10 @@ pub(super) fn placements(store: &Store, p: &Params, doc: &mut Document) -> Resul
     if let Some(code) = p.facility_code() {
         found.retain(|f| f.facility == code);
     }
+    // Someone not yet classified breaks the custody rule only through the default level: listed apart, as a
+    // count, so the placements that need undoing are not lost among classifications still to do.
+    let (unclassified, found): (Vec<_>, Vec<_>) =
+        found.into_iter().partition(|f| f.awaits_classification());
     let mut cells: Vec<(&str, &str, &str)> = found
         .iter()
         .map(|f| (f.facility.as_str(), f.unit.as_str(), f.cell.as_str()))
@@ -45,6 +49,17 @@ pub(super) fn placements(store: &Store, p: &Params, doc: &mut Document) -> Resul
         }
     }
     table(doc, t);
+    if !unclassified.is_empty() {
+        paragraph(
+            doc,
+            format!(
+                "Not listed: {} not yet classified, held in a unit below the level the allocation rules take \
+                 for unclassified people; their classification is due (see the late classifications in the \
+                 Mandela summary).",
+                plural(unclassified.len(), "person", "people"),
+            ),
+        );
+    }
     Ok(())
 }
 

@@ -18,6 +18,20 @@ pub struct PlacementBreach {
     pub unit: String,
     pub cell: String,
     pub breaches: Vec<Breach>,
+    /// Whether a final classification gave the custody level the rules used (else the policy's default).
+    pub classified: bool,
+}
+
+impl PlacementBreach {
+    /// Only the custody rule is broken, and only by the default level taken for someone not yet classified:
+    /// a classification to do rather than a placement to undo.
+    pub fn awaits_classification(&self) -> bool {
+        !self.classified
+            && self
+                .breaches
+                .iter()
+                .all(|b| b.rule == crate::domain::allocate::HardRule::CustodyLevel)
+    }
 }
 
 impl Store {
@@ -114,6 +128,7 @@ impl Store {
                         unit: place.unit.code.clone(),
                         cell: cell.code.clone(),
                         breaches,
+                        classified: custody.contains_key(&o.prisoner_id),
                     });
                 }
             }
