@@ -237,3 +237,18 @@ fn the_form_filler_and_its_review_page_in_colour() {
     shows(&d, "Minimum");
     insta::assert_snapshot!("review_colour", d.screen());
 }
+
+#[test]
+fn reviews_show_only_for_roles_that_do_them() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx.path);
+    // Officers fill in admission checks (no review schedule): drafts yes, reviews no.
+    d.login("officer");
+    shows(&d, "My drafts (0)");
+    let home = d.screen();
+    assert!(!home.contains("Reviews due"), "{home}");
+    d.key(KeyCode::F(10));
+    d.login("assessor");
+    shows(&d, "Reviews due (0, 0 overdue)");
+    shows(&d, "No review is due.");
+}

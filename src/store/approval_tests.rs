@@ -199,7 +199,17 @@ fn a_review_trigger_brings_the_review_forward_and_is_counted_per_facility() {
     let due = fx.store.reviews_due(day("2026-12-25")).unwrap();
     assert_eq!(due.iter().map(|r| r.id).collect::<Vec<_>>(), vec![id]);
     let tomorrow = today() + chrono::Duration::days(1);
-    let counts = fx.store.review_counts(tomorrow, tomorrow).unwrap();
+    let counts = fx
+        .store
+        .review_counts(tomorrow, tomorrow, &["custody_initial"])
+        .unwrap();
+    assert!(
+        fx.store
+            .review_counts(tomorrow, tomorrow, &["needs_screen"])
+            .unwrap()
+            .is_empty(),
+        "only the forms asked for"
+    );
     assert_eq!(
         counts,
         vec![ReviewCount {
@@ -230,7 +240,7 @@ fn a_review_trigger_brings_the_review_forward_and_is_counted_per_facility() {
     assert!(fx.store.reviews_due(day("2026-12-25")).unwrap().is_empty());
     assert!(
         fx.store
-            .review_counts(tomorrow, tomorrow)
+            .review_counts(tomorrow, tomorrow, &["custody_initial"])
             .unwrap()
             .is_empty()
     );

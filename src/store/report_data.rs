@@ -129,14 +129,26 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Reviews due by `by` per facility (the same rule as `review_rows`), the most overdue facility first.
-    pub fn review_counts(&self, today: NaiveDate, by: NaiveDate) -> Result<Vec<ReviewCount>> {
+    /// Reviews of the forms `forms` due by `by` per facility (the same rule as `review_rows`), the most overdue
+    /// facility first.
+    pub fn review_counts(
+        &self,
+        today: NaiveDate,
+        by: NaiveDate,
+        forms: &[&str],
+    ) -> Result<Vec<ReviewCount>> {
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT coalesce(f.code, '-'), count(*), sum({DUE_ON_A} < ?3) {REVIEWS_SCOPE}
+               AND a.form_id IN (SELECT value FROM json_each(?4))
              GROUP BY 1 ORDER BY 3 DESC, 2 DESC, 1"
         ))?;
         let rows = stmt.query_map(
-            rusqlite::params![by.to_string(), None::<i64>, today.to_string()],
+            rusqlite::params![
+                by.to_string(),
+                None::<i64>,
+                today.to_string(),
+                super::to_json(&forms)
+            ],
             |r| {
                 Ok(ReviewCount {
                     facility: r.get(0)?,

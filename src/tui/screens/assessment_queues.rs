@@ -48,6 +48,21 @@ pub fn may_approve_any(ctx: &Ctx) -> bool {
         .any(|(_, f)| f.may_approve(ctx.session.role))
 }
 
+/// The loaded forms with a review schedule that this role may fill in: the reviews that are this role's to do.
+pub fn reviewable_forms(ctx: &Ctx) -> Vec<String> {
+    ctx.forms
+        .forms
+        .iter()
+        .filter(|(_, f)| f.review.is_some() && f.may_fill(ctx.session.role))
+        .map(|(_, f)| f.id.clone())
+        .collect()
+}
+
+/// Whether this role has reviews to do (the queue and the home panel are shown for it).
+pub fn may_review_any(ctx: &Ctx) -> bool {
+    !reviewable_forms(ctx).is_empty()
+}
+
 /// Whether this role may fill any loaded form, and so has drafts and reviews to do.
 pub fn may_fill_any(ctx: &Ctx) -> bool {
     ctx.forms
@@ -78,6 +93,8 @@ pub fn counts(ctx: &Ctx) -> crate::store::Result<Counts> {
     if may_fill_any(ctx) {
         c.drafts = ctx.store.drafts_of(&ctx.session.name)?.len();
         c.returned = ctx.store.returned_to(&ctx.session.name)?.len();
+    }
+    if may_review_any(ctx) {
         for f in review_counts(ctx)? {
             c.due += f.due as usize;
             c.overdue += f.overdue as usize;
@@ -86,11 +103,18 @@ pub fn counts(ctx: &Ctx) -> crate::store::Result<Counts> {
     Ok(c)
 }
 
-/// Reviews due within `DUE_WITHIN_DAYS` per facility, the most overdue first (for the home screen).
+/// Reviews of this role's forms due within `DUE_WITHIN_DAYS` per facility, the most overdue first (for the
+/// home screen).
 pub fn review_counts(ctx: &Ctx) -> crate::store::Result<Vec<crate::store::ReviewCount>> {
     let today = ctx.now.date_naive();
-    ctx.store
-        .review_counts(today, today + Duration::days(DUE_WITHIN_DAYS))
+    ctx.store.review_counts(
+        today,
+        today + Duration::days(DUE_WITHIN_DAYS),
+        &reviewable_forms(ctx)
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// "LUZ/2026/00001 Okello John Bosco" for a prisoner, the facility's name for a facility.
@@ -140,9 +164,14 @@ impl QueueScreen {
             Queue::Approvals => approvals(ctx)?,
             Queue::Drafts => ctx.store.drafts_of(&ctx.session.name)?,
             Queue::Returned => ctx.store.returned_to(&ctx.session.name)?,
-            Queue::Reviews => ctx
-                .store
-                .reviews_due(self.today + Duration::days(DUE_WITHIN_DAYS))?,
+            Queue::Reviews => {
+                let mine = reviewable_forms(ctx);
+                let mut due = ctx
+                    .store
+                    .reviews_due(self.today + Duration::days(DUE_WITHIN_DAYS))?;
+                due.retain(|r| mine.contains(&r.form_id));
+                due
+            }
         };
         let mut whos: Vec<(String, String)> =
             rows.iter().map(|r| who(ctx.store, r.subject)).collect();

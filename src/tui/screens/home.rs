@@ -194,7 +194,7 @@ impl Screen for HomeScreen {
             Ok(c) => self.queues = c,
             Err(e) => ctx.error(format!("Cannot read the assessment queues: {e}")),
         }
-        if assessment_queues::may_fill_any(ctx) {
+        if assessment_queues::may_review_any(ctx) {
             match assessment_queues::review_counts(ctx) {
                 Ok(rows) => self.reviews = Some(rows),
                 Err(e) => ctx.error(format!("Cannot read the reviews due: {e}")),
@@ -404,11 +404,13 @@ fn render_segregation(
     );
 }
 
-/// Approvals for roles some form lets approve; drafts and reviews for roles some form lets fill in.
+/// Approvals for roles some form lets approve; drafts for roles some form lets fill in; reviews for roles that
+/// fill in a form with a review schedule.
 fn queue_shown(target: Target, ctx: &Ctx) -> bool {
     match target {
         Target::Approvals => assessment_queues::may_approve_any(ctx),
-        Target::Drafts | Target::Returned | Target::Reviews => assessment_queues::may_fill_any(ctx),
+        Target::Drafts | Target::Returned => assessment_queues::may_fill_any(ctx),
+        Target::Reviews => assessment_queues::may_review_any(ctx),
         _ => true,
     }
 }
