@@ -52,8 +52,10 @@ impl Theme {
         Style::default().add_modifier(Modifier::BOLD)
     }
 
+    /// Field labels: coloured on a colour terminal; plain in monochrome and in ASCII mode, which is for serial
+    /// lines and old terminals where each colour switch is 8 bytes a row.
     pub fn label(&self) -> Style {
-        if self.mono {
+        if self.mono || self.ascii {
             Style::default()
         } else {
             Style::default().fg(Color::Cyan)
@@ -86,8 +88,14 @@ impl Theme {
         }
     }
 
+    /// The keys in the footer: bold where it is cheap; plain in monochrome and ASCII mode (7 bytes a key on a
+    /// slow line, and the footer reads the same without it).
     pub fn key(&self) -> Style {
-        Style::default().add_modifier(Modifier::BOLD)
+        if self.mono || self.ascii {
+            Style::default()
+        } else {
+            Style::default().add_modifier(Modifier::BOLD)
+        }
     }
 
     pub fn border(&self) -> border::Set<'static> {
