@@ -94,6 +94,23 @@ fn person(number: &str, family: &str, given: &str, facility: i64) -> Prisoner {
 }
 
 #[test]
+fn every_connection_bounds_its_page_cache_and_maps_nothing() {
+    let f = fixture();
+    // Reopened, as each session and its draft writer open the file.
+    let store = Store::open(f.store.path()).unwrap();
+    for conn in [f.store.conn(), store.conn()] {
+        let cache: i64 = conn
+            .query_row("PRAGMA cache_size", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(cache, -1024, "1 MiB of page cache");
+        let mmap: i64 = conn
+            .query_row("PRAGMA mmap_size", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mmap, 0, "no memory-mapped reads");
+    }
+}
+
+#[test]
 fn a_new_file_gets_the_latest_schema_and_owner_only_permissions() {
     let f = fixture();
     let v: i64 = f
