@@ -5,7 +5,7 @@
 //!
 //! The first run builds the national demo with the binary under test (`warden demo --no-tui --size national`)
 //! into `target/bench-memory-national.db` and rebuilds it whenever the binary changes, so its schema and its
-//! password hashes (whose memory cost is most of the peak) are that binary's. `MEMORY_BIN=PATH` measures another
+//! password hashes (whose memory cost is most of the peak) are that binary's; each run works on a fresh copy. `MEMORY_BIN=PATH` measures another
 //! build of warden instead (the static station binary, say). Under `cargo test` (no `--bench`) the same session
 //! runs once on a small demo through the test build, as a smoke test of the journey; no budget is checked there.
 
@@ -433,7 +433,15 @@ fn bench() {
     let mut peaks = Vec::new();
     let mut last = None;
     for run in 1..=RUNS {
-        let j = journey(&bin, &db, &logs, &query);
+        // A fresh copy each run: a session leaves drafts behind, and the next would be offered to continue them.
+        let copy = dir.path().join("national.db");
+        std::fs::copy(&db, &copy).expect("copy the national demo");
+        let j = journey(&bin, &copy, &logs, &query);
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = copy.as_os_str().to_owned();
+            p.push(suffix);
+            let _ = std::fs::remove_file(PathBuf::from(p));
+        }
         println!("run {run}:");
         print_journey(&j);
         peaks.extend(j.steps.last().map(|(_, st)| st.peak));
