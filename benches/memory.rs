@@ -137,7 +137,10 @@ impl Session {
         cmd.env("TERM", "xterm-256color");
         cmd.env("LANG", "C.UTF-8");
         cmd.env("WARDEN_LOG_DIR", logs);
-        cmd.env("WARDEN_FORMS", concat!(env!("CARGO_MANIFEST_DIR"), "/forms"));
+        cmd.env(
+            "WARDEN_FORMS",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/forms"),
+        );
         let child = pair.slave.spawn_command(cmd).expect("start warden");
         drop(pair.slave);
         let pid = child.process_id().expect("warden's process id");
@@ -311,9 +314,7 @@ fn journey(bin: &Path, db: &Path, logs: &Path, query: &str) -> Journey {
         }
         s.act("\x1b[B", "the selection moved", |_| true);
     }
-    let form = s.act(ENTER, "the assessment form", |scr| {
-        answered(scr).is_some()
-    });
+    let form = s.act(ENTER, "the assessment form", |scr| answered(scr).is_some());
     // Three yes/no answers and two typed ones; each must be counted before the next.
     let mut count = answered(&form).unwrap_or(0);
     for keys in [

@@ -652,13 +652,20 @@ fn the_dummy_hash_uses_the_same_parameters_as_real_ones() {
             )
             .unwrap();
         assert!(matches!(
-            f.store.login("admin", "not it", at(1 + 2 * i as i64).at).unwrap(),
+            f.store
+                .login("admin", "not it", at(1 + 2 * i as i64).at)
+                .unwrap(),
             LoginOutcome::Refused { .. }
         ));
-        assert!(matches!(
-            f.store.login("admin", "old password", at(2 + 2 * i as i64).at).unwrap(),
-            LoginOutcome::Success(_)
-        ), "{old}");
+        assert!(
+            matches!(
+                f.store
+                    .login("admin", "old password", at(2 + 2 * i as i64).at)
+                    .unwrap(),
+                LoginOutcome::Success(_)
+            ),
+            "{old}"
+        );
     }
 }
 
