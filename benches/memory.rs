@@ -99,7 +99,7 @@ fn smaps(pid: u32) -> Vec<(String, u64)> {
             }
         }
     }
-    out.sort_by(|a, b| b.1.cmp(&a.1));
+    out.sort_by_key(|(_, kib)| std::cmp::Reverse(*kib));
     out
 }
 

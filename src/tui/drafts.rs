@@ -92,7 +92,8 @@ impl Drop for Drafts {
 /// The writer's connection: not yet opened, open, or refused (then drafts are dropped; the log said why once).
 enum Link {
     NotYet,
-    Open(Store),
+    // Boxed: a Store is large beside the other two.
+    Open(Box<Store>),
     Refused,
 }
 
@@ -100,7 +101,7 @@ impl Link {
     fn get(&mut self, path: &Path) -> Option<&Store> {
         if let Link::NotYet = self {
             *self = match Store::open(path) {
-                Ok(store) => Link::Open(store),
+                Ok(store) => Link::Open(Box::new(store)),
                 Err(e) => {
                     tracing::warn!(error = %e, "drafts disabled: cannot open a second connection");
                     Link::Refused
