@@ -265,6 +265,9 @@ pub(crate) fn log_path(db: &Path) -> PathBuf {
         .join("warden.log")
 }
 
+/// Log lines queued for the writer thread (32 bytes of memory each).
+const LOG_QUEUE_LINES: usize = 1024;
+
 /// Logs go to a file beside the data, never to the terminal the TUI draws on.
 fn init_logging(db: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let log = log_path(db);
@@ -279,7 +282,13 @@ fn init_logging(db: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard
     options.open(&log).ok()?;
     access::set_log_mode(&log, mode);
     let appender = tracing_appender::rolling::never(&dir, "warden.log");
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    // tracing-appender's default queue holds 128,000 lines and touches every slot when it is made: 4 MB of
+    // memory before the first frame (issue 9's 16 MB budget). warden writes a handful of lines per action, so a
+    // small queue is plenty; when it is full the line waits instead of being dropped.
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(LOG_QUEUE_LINES)
+        .lossy(false)
+        .finish(appender);
     tracing_subscriber::fmt()
         .with_writer(writer)
         .with_ansi(false)

@@ -94,6 +94,23 @@ fn person(number: &str, family: &str, given: &str, facility: i64) -> Prisoner {
 }
 
 #[test]
+fn every_connection_bounds_its_page_cache_and_maps_nothing() {
+    let f = fixture();
+    // Reopened, as each session and its draft writer open the file.
+    let store = Store::open(f.store.path()).unwrap();
+    for conn in [f.store.conn(), store.conn()] {
+        let cache: i64 = conn
+            .query_row("PRAGMA cache_size", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(cache, -1024, "1 MiB of page cache");
+        let mmap: i64 = conn
+            .query_row("PRAGMA mmap_size", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mmap, 0, "no memory-mapped reads");
+    }
+}
+
+#[test]
 fn a_new_file_gets_the_latest_schema_and_owner_only_permissions() {
     let f = fixture();
     let v: i64 = f
@@ -599,7 +616,7 @@ fn the_dummy_hash_uses_the_same_parameters_as_real_ones() {
         "{dummy}"
     );
     assert!(
-        dummy.starts_with("$argon2id$v=19$m=9216,t=4,p=1$"),
+        dummy.starts_with("$argon2id$v=19$m=7168,t=5,p=1$"),
         "{dummy}"
     );
     let mut f = fixture();
@@ -613,26 +630,43 @@ fn the_dummy_hash_uses_the_same_parameters_as_real_ones() {
         )
         .unwrap();
     assert!(
-        stored.starts_with("$argon2id$v=19$m=9216,t=4,p=1$"),
+        stored.starts_with("$argon2id$v=19$m=7168,t=5,p=1$"),
         "{stored}"
     );
-    // A hash made with the library default (19 MiB, 2 passes) still verifies: it carries its own parameters.
+    // Hashes made with the library default (19 MiB, 2 passes) and with the 9 MiB x 4 used before still verify:
+    // each carries its own parameters. A wrong password against them is still refused.
     use argon2::password_hash::PasswordHasher;
-    let old = argon2::Argon2::default()
-        .hash_password(b"old password")
-        .unwrap()
-        .to_string();
-    f.store
-        .conn()
-        .execute(
-            "UPDATE staff SET password_hash = ?1 WHERE name = 'admin'",
-            [&old],
-        )
-        .unwrap();
-    assert!(matches!(
-        f.store.login("admin", "old password", at(1).at).unwrap(),
-        LoginOutcome::Success(_)
-    ));
+    let nine = argon2::Params::new(9 * 1024, 4, 1, None).unwrap();
+    let older = [
+        argon2::Argon2::default(),
+        argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, nine),
+    ];
+    for (i, hasher) in older.iter().enumerate() {
+        let old = hasher.hash_password(b"old password").unwrap().to_string();
+        assert!(!old.contains("m=7168"), "{old}");
+        f.store
+            .conn()
+            .execute(
+                "UPDATE staff SET password_hash = ?1 WHERE name = 'admin'",
+                [&old],
+            )
+            .unwrap();
+        assert!(matches!(
+            f.store
+                .login("admin", "not it", at(1 + 2 * i as i64).at)
+                .unwrap(),
+            LoginOutcome::Refused { .. }
+        ));
+        assert!(
+            matches!(
+                f.store
+                    .login("admin", "old password", at(2 + 2 * i as i64).at)
+                    .unwrap(),
+                LoginOutcome::Success(_)
+            ),
+            "{old}"
+        );
+    }
 }
 
 #[test]
