@@ -1,16 +1,15 @@
 //! Assessment records in SQL: the form versions they were made with, drafts saved answer by answer, finalising,
-//! amendments, discretionary overrides and four-eyes approval. Each change of a record is one audited transaction.
+//! amendments and discretionary overrides (approval, sending back and reviews: `assessment_decisions`). Each change
+//! of a record is one audited transaction.
 
 use super::{Actor, Result, Store, StoreError, Tx, parse_time, time_text};
-use crate::domain::estate::SecurityLevel;
 use crate::domain::estate_file::Pos;
 use crate::domain::forms::answers::{answers_from_json, answers_to_json, value_to_json};
 use crate::domain::forms::evaluate::needs_approval;
 use crate::domain::forms::model::AppliesTo;
 use crate::domain::forms::registry::Unavailable;
 use crate::domain::forms::{
-    Answers, Form, FormError, Registry, Value, check_approval, check_discretionary, finalise,
-    next_review,
+    Answers, Form, FormError, Registry, Value, check_discretionary, finalise, next_review,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, params};
@@ -139,35 +138,8 @@ const COLUMNS: &str = "id, series, revision, form_id, form_version, form_sha256,
     (SELECT event FROM review_trigger WHERE assessment_id = assessment.id ORDER BY raised_at, id LIMIT 1),
     (SELECT min(substr(raised_at, 1, 10)) FROM review_trigger WHERE assessment_id = assessment.id)";
 
-/// SQL for the day the assessment row `$t` falls due for review: its scheduled review, or the day a trigger was
-/// raised if earlier. A macro so that each use is one constant string.
-macro_rules! due_on {
-    ($t:literal) => {
-        concat!(
-            "(SELECT CASE WHEN trig.day IS NULL THEN ",
-            $t,
-            ".next_review
-                          WHEN ",
-            $t,
-            ".next_review IS NULL OR trig.day < ",
-            $t,
-            ".next_review THEN trig.day
-                          ELSE ",
-            $t,
-            ".next_review END
-              FROM (SELECT min(substr(raised_at, 1, 10)) AS day FROM review_trigger
-                    WHERE assessment_id = ",
-            $t,
-            ".id) trig)"
-        )
-    };
-}
-const DUE_ON: &str = due_on!("assessment");
-/// The same for an assessment row named `a` (the custody reports).
-pub(crate) const DUE_ON_A: &str = due_on!("a");
-
 /// Leaves out revisions an approver sent back (for a query on `assessment`).
-const NOT_RETURNED: &str =
+pub(super) const NOT_RETURNED: &str =
     "NOT EXISTS (SELECT 1 FROM assessment_return r WHERE r.assessment_id = assessment.id)";
 
 fn date(s: Option<String>) -> Option<NaiveDate> {
@@ -239,7 +211,7 @@ fn read(r: &rusqlite::Row) -> rusqlite::Result<AssessmentRow> {
     })
 }
 
-fn invalid(e: impl std::fmt::Display) -> StoreError {
+pub(super) fn invalid(e: impl std::fmt::Display) -> StoreError {
     StoreError::Invalid(e.to_string())
 }
 
@@ -278,14 +250,14 @@ pub struct Override<'a> {
 }
 
 impl Tx<'_> {
-    fn assessment(&self, id: i64) -> Result<AssessmentRow> {
+    pub(super) fn assessment(&self, id: i64) -> Result<AssessmentRow> {
         self.prepare_cached(&format!("SELECT {COLUMNS} FROM assessment WHERE id = ?1"))?
             .query_row([id], read)
             .optional()?
             .ok_or_else(|| invalid(format!("assessment {id} does not exist")))
     }
 
-    fn role_of(&self, name: &str) -> Result<crate::domain::auth::Role> {
+    pub(super) fn role_of(&self, name: &str) -> Result<crate::domain::auth::Role> {
         let role: Option<String> = self
             .query_row("SELECT role FROM staff WHERE name = ?1", [name], |r| {
                 r.get(0)
@@ -729,136 +701,6 @@ impl Store {
         })
     }
 
-    /// Approves a finalised assessment awaiting approval. The approver's role is read from the staff table, and
-    /// the approver must not be its author (four eyes).
-    pub fn approve_assessment(&mut self, actor: &Actor, id: i64) -> Result<AssessmentRow> {
-        self.decide_approval(actor, id, |tx, row| {
-            tx.execute(
-                "UPDATE assessment SET approval = 'approved', approved_by = ?1, approved_at = ?2 WHERE id = ?3",
-                params![actor.name, time_text(actor.at), id],
-            )?;
-            tx.audit(
-                "assessment",
-                id,
-                "approve",
-                Some(&serde_json::json!({ "approval": "pending" })),
-                Some(&serde_json::json!({ "approval": "approved", "result": row.result })),
-            )
-        })
-    }
-
-    /// Sends an assessment awaiting approval back to its author instead of approving it, with the reason. It stays
-    /// readable but no longer counts (its result and its review date do not apply); the author amends it.
-    pub fn return_assessment(
-        &mut self,
-        actor: &Actor,
-        id: i64,
-        reason: &str,
-    ) -> Result<AssessmentRow> {
-        let reason = reason.trim();
-        if reason.chars().count() < 10 {
-            return Err(invalid("say why it is sent back (10 characters or more)"));
-        }
-        self.decide_approval(actor, id, |tx, _| {
-            tx.execute(
-                "INSERT INTO assessment_return(assessment_id, returned_by, returned_at, reason)
-                 VALUES (?1, ?2, ?3, ?4)",
-                params![id, actor.name, time_text(actor.at), reason],
-            )?;
-            tx.audit(
-                "assessment",
-                id,
-                "send back",
-                Some(&serde_json::json!({ "approval": "pending" })),
-                Some(&serde_json::json!({ "approval": "sent back", "reason": reason })),
-            )
-        })
-    }
-
-    /// An approver's decision on an assessment awaiting approval, in one write: it must still be awaiting
-    /// approval, and the approver must hold an approving role and not be its author.
-    fn decide_approval(
-        &mut self,
-        actor: &Actor,
-        id: i64,
-        decide: impl FnOnce(&Tx, &AssessmentRow) -> Result<()>,
-    ) -> Result<AssessmentRow> {
-        let row = self
-            .assessment(id)?
-            .ok_or_else(|| invalid(format!("assessment {id} does not exist")))?;
-        let form = self.recorded_form(&row.form_id, row.form_version)?;
-        self.write(actor, |tx| {
-            let row = tx.assessment(id)?;
-            if row.approval != ApprovalState::Pending || row.returned.is_some() {
-                return Err(invalid("this assessment is not awaiting approval"));
-            }
-            let role = tx.role_of(&actor.name)?;
-            check_approval(&form, &row.author, &actor.name, role).map_err(invalid)?;
-            decide(tx, &row)?;
-            tx.assessment(id)
-        })
-    }
-
-    /// Records that an event the form names as a review trigger happened, so the review of this assessment falls
-    /// due today. Only on the assessment in force (the latest revision, finalised, not sent back), by a role that
-    /// may fill the form in, with a note of 10 characters or more.
-    pub fn raise_review(
-        &mut self,
-        actor: &Actor,
-        id: i64,
-        event: &str,
-        note: &str,
-    ) -> Result<AssessmentRow> {
-        let note = note.trim();
-        if note.chars().count() < 10 {
-            return Err(invalid("note: say what happened (10 characters or more)"));
-        }
-        let row = self
-            .assessment(id)?
-            .ok_or_else(|| invalid(format!("assessment {id} does not exist")))?;
-        let form = self.recorded_form(&row.form_id, row.form_version)?;
-        let Some(trigger) = form.review_trigger(event) else {
-            return Err(invalid(format!(
-                "event: '{event}' is not a review trigger of {}",
-                form.id
-            )));
-        };
-        let label = trigger.label.text.clone();
-        self.write(actor, |tx| {
-            let row = tx.assessment(id)?;
-            if row.status != Status::Final || row.returned.is_some() {
-                return Err(invalid(
-                    "a review can be called only on a finalised assessment in force",
-                ));
-            }
-            let newer: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM assessment WHERE series = ?1 AND revision > ?2)",
-                [row.series, row.revision],
-                |r| r.get(0),
-            )?;
-            if newer {
-                return Err(invalid("a newer revision of this assessment exists"));
-            }
-            let role = tx.role_of(&actor.name)?;
-            if !form.may_fill(role) {
-                return Err(invalid(format!("a {role} may not review {}", form.id)));
-            }
-            tx.execute(
-                "INSERT INTO review_trigger(assessment_id, event, note, raised_by, raised_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![id, event, note, actor.name, time_text(actor.at)],
-            )?;
-            tx.audit(
-                "assessment",
-                id,
-                "review trigger",
-                None::<&()>,
-                Some(&serde_json::json!({ "event": event, "label": label, "note": note })),
-            )?;
-            tx.assessment(id)
-        })
-    }
-
     /// Throws a draft away (its author only).
     pub fn discard_assessment(&mut self, actor: &Actor, id: i64) -> Result<()> {
         self.write(actor, |tx| {
@@ -888,7 +730,7 @@ impl Store {
             .optional()?)
     }
 
-    fn assessments_where(
+    pub(super) fn assessments_where(
         &self,
         filter: &str,
         p: impl rusqlite::Params,
@@ -910,69 +752,6 @@ impl Store {
         self.assessments_where(
             "status = 'draft' AND author = ?1 ORDER BY updated_at DESC, id DESC",
             [author],
-        )
-    }
-
-    /// Finalised assessments waiting for a supervisor, oldest first.
-    pub fn awaiting_approval(&self) -> Result<Vec<AssessmentRow>> {
-        self.assessments_where(
-            &format!("approval = 'pending' AND {NOT_RETURNED} ORDER BY finalised_at, id"),
-            [],
-        )
-    }
-
-    /// This person's assessments that an approver sent back and that nobody has amended yet, newest first.
-    pub fn returned_to(&self, author: &str) -> Result<Vec<AssessmentRow>> {
-        self.assessments_where(
-            "author = ?1 AND id IN (SELECT assessment_id FROM assessment_return)
-               AND NOT EXISTS (SELECT 1 FROM assessment later
-                               WHERE later.series = assessment.series AND later.revision > assessment.revision)
-             ORDER BY id DESC",
-            [author],
-        )
-    }
-
-    /// The classification in force for this prisoner: the newest finalised assessment that set a custody level
-    /// and was not sent back, with the level it puts in force (see `custody_level`).
-    pub fn custody_assessment(
-        &self,
-        prisoner_id: i64,
-    ) -> Result<Option<(AssessmentRow, Option<SecurityLevel>)>> {
-        let found: Option<(i64, String)> = self
-            .conn()
-            .prepare_cached(
-                "SELECT id, level FROM classification WHERE prisoner_id = ?1
-                 ORDER BY finalised_at DESC, id DESC LIMIT 1",
-            )?
-            .query_row([prisoner_id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        let Some((id, level)) = found else {
-            return Ok(None);
-        };
-        Ok(self
-            .assessment(id)?
-            .map(|row| (row, SecurityLevel::parse(&level))))
-    }
-
-    /// Assessments of people in custody whose review falls on or before `by`: for each person only the newest
-    /// finalised assessment of each form (custody levels count as one form, since a reclassification replaces
-    /// the initial one), earliest review first.
-    pub fn reviews_due(&self, by: NaiveDate) -> Result<Vec<AssessmentRow>> {
-        self.assessments_where(
-            &format!(
-                "status = 'final' AND {DUE_ON} <= ?1
-               AND prisoner_id IN (SELECT id FROM prisoner WHERE in_custody = 1)
-               AND NOT EXISTS (SELECT 1 FROM assessment_return r WHERE r.assessment_id = assessment.id)
-               AND NOT EXISTS (
-                   SELECT 1 FROM assessment later
-                   WHERE later.prisoner_id = assessment.prisoner_id AND later.status = 'final'
-                     AND later.id > assessment.id
-                     AND NOT EXISTS (SELECT 1 FROM assessment_return r WHERE r.assessment_id = later.id)
-                     AND (later.form_id = assessment.form_id
-                          OR (later.custody_level IS NOT NULL AND assessment.custody_level IS NOT NULL)))
-             ORDER BY {DUE_ON}, id"
-            ),
-            [by.to_string()],
         )
     }
 }

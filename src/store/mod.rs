@@ -3,6 +3,7 @@
 mod access;
 mod allocation;
 #[macro_use]
+mod assessment_decisions;
 mod assessments;
 mod attendance;
 mod audit;

@@ -2,7 +2,7 @@
 //! segregation that ran past the limit, and classification done late or not at all. Each query takes an optional
 //! facility so a report can cover one prison or the whole service.
 
-use super::assessments::DUE_ON_A;
+use super::assessment_decisions::DUE_ON_A;
 use super::{Result, Store};
 use chrono::{NaiveDate, NaiveDateTime};
 
