@@ -65,11 +65,19 @@ fn a_small_uganda_demo_has_uganda_proportions_and_a_sound_file() {
     assert_eq!(people.len(), 2000);
     let vep = people.iter().filter(|p| p.prisoner.vep).count();
     assert_eq!(vep, 5, "2000 x 189 / 70119");
-    assert!(
-        people
-            .iter()
-            .all(|p| p.cell.is_some() && p.prisoner.in_custody)
-    );
+    assert!(people.iter().all(|p| p.prisoner.in_custody));
+    // Everyone has a cell but the remand admissions since noon the day before, who wait for the allocation round.
+    let noon_before = demo::reference_date()
+        .pred_opt()
+        .and_then(|d| d.and_hms_opt(12, 0, 0))
+        .unwrap();
+    let waiting: Vec<&PrisonerRow> = people.iter().filter(|p| p.cell.is_none()).collect();
+    assert!(!waiting.is_empty(), "nobody waits for a cell");
+    assert!(waiting.len() < 50, "{} wait for a cell", waiting.len());
+    assert!(waiting.iter().all(|p| {
+        p.prisoner.legal_status == warden::domain::estate::LegalStatus::Remand
+            && p.prisoner.admitted_at >= noon_before
+    }));
     // Numbers follow the service's pattern and admission order.
     assert!(people[0].prisoner.number.starts_with("UPS/"));
     assert!(

@@ -504,8 +504,19 @@ pub(crate) fn prisoner(ctx: &Context, s: &Skeleton) -> Prisoner {
     p.vulnerable = rng.random_bool(if adult { 0.05 } else { 0.3 });
     p.medical_alert = rng.random_bool(0.07);
     p.facility_id = Some(ctx.facility_ids[s.facility]);
-    p.cell_id = Some(ctx.cell_ids[s.cell]);
+    p.cell_id = if awaits_a_cell(ctx.reference, s) {
+        None
+    } else {
+        Some(ctx.cell_ids[s.cell])
+    };
     p
+}
+
+/// People brought in on remand since noon the day before are still waiting for a cell, as a day's admissions are
+/// before the allocation round: "Waiting for a cell" and the placing screens have someone true to show.
+fn awaits_a_cell(reference: NaiveDate, s: &Skeleton) -> bool {
+    let since_noon = reference.pred_opt().and_then(|d| d.and_hms_opt(12, 0, 0));
+    s.class.status == LegalStatus::Remand && since_noon.is_some_and(|noon| s.admitted >= noon)
 }
 
 /// Children and who cares for them (Bangkok Rules 2-3): recorded for everyone, most often for women.
