@@ -268,8 +268,9 @@ impl Screen for HomeScreen {
         }
         frame.render_widget(Paragraph::new(lines), inner);
         // Below the counts: reviews due per facility and, for supervisors, segregation; halves when both show.
-        let top = area.y + 12;
-        let room = area.bottom().saturating_sub(top + 1);
+        // Straight under the counts' box, down to the last row: the panels need every row they can get.
+        let top = area.y + 11;
+        let room = area.bottom().saturating_sub(top);
         let mut seg_top = top;
         if let Some(reviews) = &self.reviews {
             // No taller than the facilities need; sharing with segregation, no more than half.
@@ -288,7 +289,7 @@ impl Screen for HomeScreen {
                 area.x + 40,
                 seg_top,
                 area.width.saturating_sub(41),
-                (rows.len().max(1) as u16 + 2).min(area.bottom().saturating_sub(seg_top + 1)),
+                (rows.len().max(1) as u16 + 2).min(area.bottom().saturating_sub(seg_top)),
             );
             render_segregation(frame, panel, theme, rows, *now);
         }
