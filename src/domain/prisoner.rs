@@ -434,7 +434,7 @@ pub const FIELDS: &[FieldSpec] = &[
     f!("given_names", "Given names", text(120), Identity),
     f!(
         "aliases",
-        "Aliases (; between)",
+        "Aliases (a; b)",
         FieldKind::List { max: 300 },
         Identity
     ),
@@ -449,7 +449,7 @@ pub const FIELDS: &[FieldSpec] = &[
     f!("nationality", "Nationality", text(60), Identity),
     f!(
         "languages",
-        "Languages (; between)",
+        "Languages (a; b)",
         FieldKind::List { max: 200 },
         Identity
     ),
@@ -491,7 +491,7 @@ pub const FIELDS: &[FieldSpec] = &[
     ),
     f!(
         "court_dates",
-        "Court dates (; between)",
+        "Court dates (a; b)",
         FieldKind::List { max: 200 },
         Legal
     ),

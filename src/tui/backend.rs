@@ -97,6 +97,18 @@ impl<W: Write> LeanBackend<W> {
         self.buf.extend_from_slice(bytes);
     }
 
+    /// Queues the power-on tab stops (every `TAB_WIDTH` columns) in place of whatever the terminal holds, for
+    /// moves by HT; the cursor is left somewhere on its row, so its position is forgotten.
+    pub fn reset_tab_stops(&mut self) {
+        let width = self.current_size().map_or(80, |s| s.width);
+        self.buf.extend_from_slice(b"\x1b[3g");
+        for column in (moves::TAB_WIDTH..width).step_by(moves::TAB_WIDTH as usize) {
+            self.buf
+                .extend_from_slice(format!("\x1b[{}G\x1bH", column + 1).as_bytes());
+        }
+        self.cursor = Cursor::Unknown;
+    }
+
     pub fn writer(&self) -> &W {
         &self.out
     }

@@ -159,7 +159,9 @@ fn event_loop(store: Store, display: DisplayOptions, slow_link: bool) -> Result<
     let mut dirty = true;
     loop {
         if app.full_redraw {
-            // Clears, resets the pen and forgets the cursor state; the draw below repaints every cell.
+            // Clears, resets the pen and forgets the cursor state; the draw below repaints every cell. The tab
+            // stops are set again too, as cursor moves use them.
+            terminal.backend_mut().reset_tab_stops();
             terminal.clear()?;
             app.full_redraw = false;
             dirty = true;

@@ -1,7 +1,11 @@
 //! Where the terminal's cursor is, and the shortest byte sequence that moves it somewhere else.
 //!
-//! Moves rely only on what every VT100 descendant does: CR, BS, LF at column 0, CUU/CUD/CUF/CUB, CHA and CUP.
-//! LF is used only at column 0, so the result is the same whether or not the tty turns LF into CR LF.
+//! Moves rely only on what every VT100 descendant does: CR, BS, LF at column 0, HT, CUU/CUD/CUF/CUB, CHA and CUP.
+//! LF is used only at column 0, so the result is the same whether or not the tty turns LF into CR LF. HT assumes
+//! the power-on tab stops, every 8 columns (Ctrl-L sets them again: `TAB_STOP_RESET`).
+
+/// Columns between the tab stops HT moves to.
+pub const TAB_WIDTH: u16 = 8;
 
 /// The terminal cursor as far as the backend knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +68,18 @@ fn vertical(y: u16, ty: u16, at_column_0: bool) -> Vec<u8> {
     }
 }
 
+/// Right along row `y` from column `x` to `tx` by CUF or by printing again what is there.
+fn forward(y: u16, x: u16, tx: u16, reprint: Reprint) -> Vec<u8> {
+    if tx <= x {
+        return Vec::new();
+    }
+    let cuf = csi(tx - x, 'C');
+    match reprint(y, x, tx) {
+        Some(bytes) if bytes.len() < cuf.len() => bytes,
+        _ => cuf,
+    }
+}
+
 /// Along row `y` from column `x` to `tx`.
 fn horizontal(y: u16, x: u16, tx: u16, reprint: Reprint) -> Vec<u8> {
     if tx < x {
@@ -75,10 +91,16 @@ fn horizontal(y: u16, x: u16, tx: u16, reprint: Reprint) -> Vec<u8> {
             cub
         }
     } else if tx > x {
-        let cuf = csi(tx - x, 'C');
-        match reprint(y, x, tx) {
-            Some(bytes) if bytes.len() < cuf.len() => bytes,
-            _ => cuf,
+        let direct = forward(y, x, tx, reprint);
+        // HT (one byte each) to the last tab stop at or before the target, then the rest of the way.
+        let last_stop = tx / TAB_WIDTH * TAB_WIDTH;
+        if last_stop > x {
+            let tabs = (last_stop / TAB_WIDTH - x / TAB_WIDTH) as usize;
+            let mut via_tabs = vec![b'\t'; tabs];
+            via_tabs.extend(forward(y, last_stop, tx, reprint));
+            shortest([direct, via_tabs])
+        } else {
+            direct
         }
     } else {
         Vec::new()
@@ -168,6 +190,26 @@ mod tests {
         let s = mv(Cursor::PastEnd { y: 5 }, 3, 5);
         assert!(s.starts_with('\r') || s.starts_with("\x1b["), "{s:?}");
         assert!(!s.contains('\x08'), "{s:?}");
+    }
+
+    #[test]
+    fn tabs_reach_tab_stops_in_a_byte_each() {
+        assert_eq!(mv(at(13, 3), 24, 3), "\t\t", "13 -> 16 -> 24");
+        assert_eq!(mv(at(13, 3), 16, 3), "\t");
+        assert_eq!(
+            mv(at(13, 3), 17, 3),
+            "\x1b[4C",
+            "a tab and CUF tie with CUF alone"
+        );
+        assert_eq!(mv(at(2, 3), 32, 3), "\t\t\t\t", "four tabs beat CSI 30 C");
+        assert_eq!(mv(at(9, 3), 15, 3), "\x1b[6C", "no tab stop on the way");
+        assert_eq!(mv(at(40, 2), 8, 3), "\r\n\t", "from the start of the row");
+        let reprint = |_: u16, from: u16, to: u16| Some(vec![b'a'; (to - from) as usize]);
+        assert_eq!(
+            plan(at(14, 3), 17, 3, &reprint),
+            b"\ta",
+            "a tab then a reprinted cell"
+        );
     }
 
     #[test]

@@ -89,7 +89,8 @@ impl RecordScreen {
 
     /// The record body, wrapped to `width` columns so long entries (children, property) are read in full.
     fn lines(&self, theme: &Theme, width: usize) -> Vec<Line<'static>> {
-        const LABEL: usize = 26;
+        // Values start at column 24, a tab stop, so a slow line moves to each with one HT byte.
+        const LABEL: usize = 23;
         let p = &self.row.prisoner;
         let mut lines = Vec::new();
         let mut section = None;
@@ -116,7 +117,7 @@ impl RecordScreen {
             {
                 let label = if i == 0 { spec.label } else { "" };
                 lines.push(Line::from(vec![
-                    Span::styled(format!("  {label:<24}"), theme.label()),
+                    Span::styled(format!(" {label:<22}"), theme.label()),
                     Span::raw(part),
                 ]));
             }

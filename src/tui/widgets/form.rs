@@ -109,7 +109,8 @@ impl Form {
             focus: 0,
             scroll: 0,
             dirty: false,
-            label_width: 24,
+            // With the focus mark and a space, values start at column 24 (a tab stop: one HT byte away).
+            label_width: 22,
             leave_armed: false,
             initial: Default::default(),
         };
