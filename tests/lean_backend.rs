@@ -494,6 +494,27 @@ fn vt_rows(vt: &vt100::Parser) -> Vec<String> {
 }
 
 #[test]
+fn moves_to_a_tab_stop_are_tabs_and_ctrl_l_sets_the_stops_again() {
+    let (mut t, mut vt) = lean_and_vt(40, 3);
+    // Two words 14 columns apart: from the end of the first, the second starts at a tab stop.
+    let out = draw_texts(&mut t, &mut vt, &[(0, 1, "Name"), (16, 1, "Okello")]);
+    assert!(out.contains("Name\t\tOkello"), "{out:?}");
+    assert_eq!(vt_rows(&vt)[1], "Name            Okello");
+    // Ctrl-L: tab stops every 8 columns, set before the clear (the terminal's may have been changed).
+    let before = t.backend().writer().bytes.len();
+    t.backend_mut().reset_tab_stops();
+    t.clear().unwrap();
+    t.draw(|_| {}).unwrap();
+    let out = String::from_utf8_lossy(&t.backend().writer().bytes[before..]).into_owned();
+    assert!(
+        out.starts_with(
+            "\x1b[3g\x1b[9G\x1bH\x1b[17G\x1bH\x1b[25G\x1bH\x1b[33G\x1bH\x1b[m\x1b[H\x1b[2J"
+        ),
+        "{out:?}"
+    );
+}
+
+#[test]
 fn a_new_screen_over_a_full_one_is_an_erase_and_its_text() {
     let (mut t, mut vt) = lean_and_vt(40, 10);
     let full = "x".repeat(40);

@@ -34,6 +34,8 @@ pub struct App {
     drafts: Drafts,
     /// The assessment forms, checked once at start against the versions already used for records.
     forms: Registry,
+    /// False until the first sign-in has loaded `forms`.
+    forms_loaded: bool,
     theme: Theme,
     session: Option<Session>,
     stack: Vec<Box<dyn Screen>>,
@@ -76,7 +78,7 @@ fn load_forms(store: &mut Store, now: DateTime<Utc>) -> Registry {
 }
 
 impl App {
-    pub fn new(mut store: Store, theme: Theme, now: DateTime<Utc>) -> App {
+    pub fn new(store: Store, theme: Theme, now: DateTime<Utc>) -> App {
         let idle = std::env::var("WARDEN_IDLE_SECONDS")
             .ok()
             .and_then(|s| s.parse::<i64>().ok())
@@ -89,7 +91,6 @@ impl App {
             })
             .filter(|s| *s > 0)
             .unwrap_or(DEFAULT_IDLE_SECONDS);
-        let forms = load_forms(&mut store, now);
         let demo_hint = store.setting("demo_country").ok().flatten().map(|_| {
             let users: Vec<String> = crate::demo::DEMO_USERS
                 .iter()
@@ -99,7 +100,8 @@ impl App {
         });
         App {
             demo_hint,
-            forms,
+            forms: Registry::default(),
+            forms_loaded: false,
             drafts: Drafts::start(store.path()),
             store,
             theme,
@@ -360,6 +362,12 @@ impl App {
     }
 
     fn start_session(&mut self, session: Session, now: DateTime<Utc>) {
+        // Forms are read after the first password check, not at start: the check's hash memory (7 MiB) is then
+        // not on top of the parsed forms, which lowers the session's peak memory.
+        if !self.forms_loaded {
+            self.forms = load_forms(&mut self.store, now);
+            self.forms_loaded = true;
+        }
         let mut ctx = Ctx {
             store: &mut self.store,
             drafts: &self.drafts,
