@@ -507,11 +507,19 @@ fn moves_to_a_tab_stop_are_tabs_and_ctrl_l_sets_the_stops_again() {
     t.draw(|_| {}).unwrap();
     let out = String::from_utf8_lossy(&t.backend().writer().bytes[before..]).into_owned();
     assert!(
-        out.starts_with(
-            "\x1b[3g\x1b[9G\x1bH\x1b[17G\x1bH\x1b[25G\x1bH\x1b[33G\x1bH\x1b[m\x1b[H\x1b[2J"
-        ),
+        out.starts_with(&format!(
+            "\x1b[3g\r{}\x1b[m\x1b[H\x1b[2J",
+            "\x1b[8C\x1bH".repeat(4)
+        )),
         "{out:?}"
     );
+    // A wider terminal: its new columns get their tab stops before anything moves there.
+    t.backend_mut().set_size(48, 3);
+    let before = t.backend().writer().bytes.len();
+    t.resize(ratatui::layout::Rect::new(0, 0, 48, 3)).unwrap();
+    t.draw(|_| {}).unwrap();
+    let out = String::from_utf8_lossy(&t.backend().writer().bytes[before..]).into_owned();
+    assert_eq!(out.matches("\x1bH").count(), 5, "{out:?}");
 }
 
 #[test]

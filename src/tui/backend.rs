@@ -52,6 +52,8 @@ pub struct LeanBackend<W: Write> {
     shown: Option<bool>,
     want_shown: bool,
     want_pos: Position,
+    /// The width up to which `reset_tab_stops` set the tab stops; None: the terminal's own (assumed every 8).
+    tab_stops_to: Option<u16>,
 }
 
 impl<W: Write> LeanBackend<W> {
@@ -80,6 +82,7 @@ impl<W: Write> LeanBackend<W> {
             shown: None,
             want_shown: true,
             want_pos: Position::ORIGIN,
+            tab_stops_to: None,
         }
     }
 
@@ -101,12 +104,19 @@ impl<W: Write> LeanBackend<W> {
     /// moves by HT; the cursor is left somewhere on its row, so its position is forgotten.
     pub fn reset_tab_stops(&mut self) {
         let width = self.current_size().map_or(80, |s| s.width);
-        self.buf.extend_from_slice(b"\x1b[3g");
-        for column in (moves::TAB_WIDTH..width).step_by(moves::TAB_WIDTH as usize) {
-            self.buf
-                .extend_from_slice(format!("\x1b[{}G\x1bH", column + 1).as_bytes());
+        self.buf.extend_from_slice(b"\x1b[3g\r");
+        for _ in (moves::TAB_WIDTH..width).step_by(moves::TAB_WIDTH as usize) {
+            self.buf.extend_from_slice(b"\x1b[8C\x1bH");
         }
+        self.tab_stops_to = Some(width);
         self.cursor = Cursor::Unknown;
+    }
+
+    /// Columns a wider terminal adds may have no tab stops after `reset_tab_stops` cleared them all.
+    fn cover_with_tab_stops(&mut self, width: u16) {
+        if self.tab_stops_to.is_some_and(|w| width > w) {
+            self.reset_tab_stops();
+        }
     }
 
     pub fn writer(&self) -> &W {
@@ -210,6 +220,7 @@ impl<W: Write> LeanBackend<W> {
         if self.shadow.area != area {
             self.shadow.resize(area);
             self.synced = false;
+            self.cover_with_tab_stops(size.width);
         }
         Ok(())
     }
@@ -375,6 +386,7 @@ impl<W: Write> Backend for LeanBackend<W> {
             // A full clear is also the resynchronisation: reset the pen, home, erase, and forget the cursor's
             // visibility, so that whatever the terminal did meanwhile, the next frame starts from a known state.
             let size = self.current_size()?;
+            self.cover_with_tab_stops(size.width);
             self.buf.extend_from_slice(b"\x1b[m\x1b[H\x1b[2J");
             self.pen = Some(Pen::DEFAULT);
             self.cursor = Cursor::At { x: 0, y: 0 };

@@ -150,8 +150,10 @@ fn frame_writer() -> std::io::Result<std::io::Stdout> {
 
 fn event_loop(store: Store, display: DisplayOptions, slow_link: bool) -> Result<()> {
     let mut backend = LeanBackend::new(frame_writer()?, display.mono)?;
-    // The switch to the alternate screen goes out with the first frame, in the same write().
+    // The switch to the alternate screen goes out with the first frame, in the same write(), and so do tab stops
+    // every 8 columns: moves use HT, and a shell may have set others (`tabs -4`).
     backend.queue(ENTER_ALTERNATE_SCREEN);
+    backend.reset_tab_stops();
     let mut terminal = Terminal::new(backend)?;
     terminal.clear()?;
     let mut app = App::new(store, theme::Theme::new(display), Utc::now());
