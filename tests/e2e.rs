@@ -255,6 +255,37 @@ fn five_wrong_passwords_lock_the_account_and_then_even_the_right_one_is_refused(
     assert_eq!(store.verify_audit().unwrap(), None);
 }
 
+/// What the program decided about its line, from the log line it writes at start.
+fn line_decided(demo: &Demo) -> String {
+    let log = std::fs::read_to_string(demo.path().join("logs/warden.log")).unwrap_or_default();
+    log.lines()
+        .rev()
+        .find(|l| l.contains("terminal line speed decided"))
+        .unwrap_or_else(|| panic!("no line-speed decision in the log:\n{log}"))
+        .to_string()
+}
+
+#[test]
+fn a_terminal_at_9600_baud_is_taken_for_a_slow_line_and_a_pseudo_terminal_is_not() {
+    let demo = Demo::new();
+    for (baud, slow) in [(Some(9600), true), (None, false), (Some(38400), false)] {
+        let launch = Launch::new(&demo.db, demo.path());
+        let launch = match baud {
+            Some(b) => launch.baud(b),
+            None => launch,
+        };
+        let mut term = launch.start();
+        term.wait_for("Sign in");
+        term.send(keys::CTRL_Q);
+        assert!(term.wait_exit().success());
+        let line = line_decided(&demo);
+        assert!(
+            line.contains(&format!("slow_link={slow}")),
+            "at {baud:?} baud: {line}"
+        );
+    }
+}
+
 #[test]
 fn a_terminal_smaller_than_80x24_is_told_so_instead_of_drawn_into() {
     let demo = Demo::new();

@@ -33,6 +33,8 @@ pub struct Launch<'a> {
     pub cols: u16,
     pub rows: u16,
     pub env: Vec<(&'a str, &'a str)>,
+    /// The line speed the terminal reports (termios), as a serial line would; None leaves the pty's own.
+    pub baud: Option<u32>,
 }
 
 impl<'a> Launch<'a> {
@@ -44,7 +46,13 @@ impl<'a> Launch<'a> {
             cols: 80,
             rows: 24,
             env: Vec::new(),
+            baud: None,
         }
+    }
+
+    pub fn baud(mut self, baud: u32) -> Self {
+        self.baud = Some(baud);
+        self
     }
 
     pub fn size(mut self, cols: u16, rows: u16) -> Self {
@@ -97,6 +105,21 @@ impl Term {
                 pixel_height: 0,
             })
             .expect("open a pseudo-terminal");
+        if let Some(baud) = launch.baud {
+            // stty sets the terminal side's speed as a serial port's driver would report it.
+            let tty = pair.master.tty_name().expect("the terminal side's name");
+            let status = std::process::Command::new("stty")
+                .arg("-F")
+                .arg(&tty)
+                .arg(baud.to_string())
+                .status()
+                .expect("run stty");
+            assert!(
+                status.success(),
+                "stty -F {} {baud}: {status}",
+                tty.display()
+            );
+        }
         let mut cmd = CommandBuilder::new(binary());
         cmd.arg("--db");
         cmd.arg(launch.db);
