@@ -14,8 +14,8 @@ mod classic;
 mod session;
 
 use session::{
-    CTRL_P, CTRL_Q, Cost, DOWN, ENTER, ESC, Session, TAB, TYPING_GAP, average, back_to, backspaces,
-    menu_to, type_paced, type_word, which,
+    CTRL_P, CTRL_Q, Cost, DOWN, ENTER, ESC, Session, TAB, TYPING_GAP, UP, average, back_to,
+    backspaces, menu_to, type_paced, type_word, which,
 };
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -202,6 +202,15 @@ fn warden(
         "none set",
         None,
     );
+    // Keys that arrive together (typed ahead, a held key on a slow line) are one frame, not one each.
+    let burst = s.act(&DOWN.repeat(8), "selection moved 8 rows", |_| true);
+    report.line(
+        &format!("8 Downs arriving together ({} writes)", burst.writes),
+        format!("{} B", burst.bytes),
+        "none set",
+        None,
+    );
+    let _ = s.act(&UP.repeat(8), "selection moved back", |_| true);
     let record = s.act(ENTER, "the record", |scr| {
         scr.contains("Legal status and sentence")
     });

@@ -19,7 +19,7 @@ use crossterm::terminal::{self, LeaveAlternateScreen};
 use crossterm::{cursor, execute};
 use ratatui::Terminal;
 use std::io::Write;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::store::Store;
 
@@ -148,6 +148,10 @@ fn frame_writer() -> std::io::Result<std::io::Stdout> {
     Ok(std::io::stdout())
 }
 
+/// At most this many events already waiting are handled before a frame is drawn, and for at most this long.
+const TYPEAHEAD_EVENTS: usize = 256;
+const TYPEAHEAD_TIME: Duration = Duration::from_millis(100);
+
 fn event_loop(store: Store, display: DisplayOptions, slow_link: bool) -> Result<()> {
     let mut backend = LeanBackend::new(frame_writer()?, display.mono)?;
     // The switch to the alternate screen goes out with the first frame, in the same write(), and so do tab stops
@@ -184,6 +188,19 @@ fn event_loop(store: Store, display: DisplayOptions, slow_link: bool) -> Result<
         };
         if ready {
             dirty = app.handle_event(event::read()?, Utc::now());
+            // Keys already waiting (typed ahead, pasted, a key held down) are handled before the next frame, so
+            // one frame shows where they lead instead of one frame each: on a slow line the frames between
+            // would only delay the last. Bounded, so a long paste still shows progress.
+            let burst = Instant::now();
+            let mut handled = 1;
+            while handled < TYPEAHEAD_EVENTS
+                && burst.elapsed() < TYPEAHEAD_TIME
+                && !app.should_quit()
+                && event::poll(Duration::ZERO)?
+            {
+                dirty |= app.handle_event(event::read()?, Utc::now());
+                handled += 1;
+            }
         } else {
             dirty = app.tick(Utc::now());
         }
