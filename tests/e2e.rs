@@ -255,6 +255,32 @@ fn five_wrong_passwords_lock_the_account_and_then_even_the_right_one_is_refused(
     assert_eq!(store.verify_audit().unwrap(), None);
 }
 
+#[test]
+fn keys_that_arrive_together_are_drawn_as_one_frame() {
+    let demo = Demo::new();
+    let mut term = Launch::new(&demo.db, demo.path()).start();
+    sign_in(&mut term, OFFICER);
+    term.send("/");
+    term.wait_for("Find:");
+    // Every family name starting "o": more than nine rows of results.
+    term.send("o");
+    let listed = term.wait_until("a list of ten or more", |s| {
+        s.lines().filter(|l| l.contains("/20")).count() >= 10
+    });
+    let tenth = listed.lines().filter(|l| l.contains("/20")).nth(9).unwrap()[1..].to_string();
+    let before = term.received();
+    term.send(&keys::DOWN.repeat(9));
+    term.wait_until("the tenth row selected", |s| {
+        s.lines().any(|l| l.starts_with('>') && l[1..] == tenth)
+    });
+    // One frame moves the mark from the first row to the tenth (two cells and the moves between: about 25
+    // bytes); a frame per key would be about 20 bytes each, 180 in all.
+    let sent = term.received() - before;
+    assert!(sent < 60, "{sent} bytes for 9 Downs typed ahead");
+    term.send(keys::CTRL_Q);
+    assert!(term.wait_exit().success());
+}
+
 /// What the program decided about its line, from the log line it writes at start.
 fn line_decided(demo: &Demo) -> String {
     let log = std::fs::read_to_string(demo.path().join("logs/warden.log")).unwrap_or_default();

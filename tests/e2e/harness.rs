@@ -4,7 +4,7 @@ use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native
 use std::io::{Read, Write};
 use std::num::NonZeroU16;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -82,6 +82,8 @@ pub struct Term {
     child: Box<dyn Child + Send + Sync>,
     _master: Box<dyn MasterPty + Send>,
     reader_done: Arc<AtomicBool>,
+    /// Bytes the program has written to the terminal so far.
+    received: Arc<AtomicUsize>,
     reader: Option<JoinHandle<()>>,
     status: Option<ExitStatus>,
 }
@@ -147,9 +149,11 @@ impl Term {
             0,
         )));
         let reader_done = Arc::new(AtomicBool::new(false));
+        let received = Arc::new(AtomicUsize::new(0));
         let thread = {
             let parser = Arc::clone(&parser);
             let done = Arc::clone(&reader_done);
+            let counted = Arc::clone(&received);
             let answer = Arc::clone(&writer);
             std::thread::spawn(move || {
                 let mut buf = [0u8; 8192];
@@ -160,6 +164,7 @@ impl Term {
                         Ok(0) | Err(_) => break,
                         Ok(n) => n,
                     };
+                    counted.fetch_add(n, Ordering::SeqCst);
                     let (row, col) = {
                         let mut p = parser.lock().unwrap();
                         p.process(&buf[..n]);
@@ -189,6 +194,7 @@ impl Term {
             child,
             _master: pair.master,
             reader_done,
+            received,
             reader: Some(thread),
             status: None,
         }
@@ -203,6 +209,11 @@ impl Term {
     }
 
     /// The screen as text, one line per row, trailing blanks trimmed.
+    /// How many bytes the program has written to the terminal since it started.
+    pub fn received(&self) -> usize {
+        self.received.load(Ordering::SeqCst)
+    }
+
     pub fn screen(&self) -> String {
         self.parser.lock().unwrap().screen().contents()
     }
