@@ -81,6 +81,7 @@ fn theme() -> Theme {
     Theme::new(DisplayOptions {
         mono: false,
         ascii: false,
+        vt100: false,
     })
 }
 

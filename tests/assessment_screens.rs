@@ -30,6 +30,7 @@ impl Driver {
         let theme = Theme::new(DisplayOptions {
             mono: true,
             ascii: true,
+            vt100: false,
         });
         Driver {
             app: App::new(store, theme, now),

@@ -48,6 +48,7 @@ fn a_save_refused_for_a_busy_database_keeps_the_form_and_saves_on_the_next_f2() 
         Theme::new(DisplayOptions {
             mono: false,
             ascii: false,
+            vt100: false,
         }),
         fixture::t0(),
     );

@@ -45,7 +45,11 @@ const GRAPHEMES: &[&str] = &[
 fn styles() -> Vec<Style> {
     let mut out = Vec::new();
     for mono in [false, true] {
-        let t = Theme::new(DisplayOptions { mono, ascii: mono });
+        let t = Theme::new(DisplayOptions {
+            mono,
+            ascii: mono,
+            vt100: false,
+        });
         out.extend([
             t.base(),
             t.bar(),
@@ -136,7 +140,11 @@ fn step() -> impl Strategy<Value = Step> {
 fn render(f: &mut ratatui::Frame, spec: &Frame, styles: &[Style]) {
     let area = f.area();
     if let Some(ascii) = spec.border {
-        let t = Theme::new(DisplayOptions { mono: false, ascii });
+        let t = Theme::new(DisplayOptions {
+            mono: false,
+            ascii,
+            vt100: false,
+        });
         f.render_widget(
             Block::default()
                 .borders(Borders::ALL)
@@ -288,9 +296,23 @@ fn same_screen(
 }
 
 fn run(steps: &[Step], mono: bool) -> Result<(), TestCaseError> {
+    run_on(steps, mono, false)
+}
+
+/// True if `bytes` holds a sequence a DEC VT100 does not know: CHA (`CSI n G`) or ECH (`CSI n X`).
+fn has_post_vt100_sequence(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    text.split("\x1b[").skip(1).any(|seq| {
+        let end = seq.find(|c: char| !c.is_ascii_digit() && c != ';');
+        end.is_some_and(|e| matches!(seq[e..].chars().next(), Some('G' | 'X')))
+    })
+}
+
+fn run_on(steps: &[Step], mono: bool, vt100_only: bool) -> Result<(), TestCaseError> {
     let styles = styles();
     let (mut w, mut h) = (24u16, 6u16);
     let mut lean = Terminal::new(LeanBackend::with_size(Line::default(), w, h, mono)).unwrap();
+    lean.backend_mut().set_vt100_only(vt100_only);
     let mut test = Terminal::new(TestBackend::new(w, h)).unwrap();
     let mut vt = vt100::Parser::new(NonZeroU16::new(h).unwrap(), NonZeroU16::new(w).unwrap(), 0);
     // As the event loop starts: a clear, then frames.
@@ -339,6 +361,13 @@ fn run(steps: &[Step], mono: bool) -> Result<(), TestCaseError> {
                 String::from_utf8_lossy(out)
             )));
         }
+        if vt100_only {
+            prop_assert!(
+                !has_post_vt100_sequence(out),
+                "CHA or ECH for a VT100: {:?}",
+                String::from_utf8_lossy(out)
+            );
+        }
         if mono {
             prop_assert!(
                 !has_colour_sgr(out),
@@ -386,6 +415,11 @@ proptest! {
     #[test]
     fn monochrome_frames_replay_to_the_same_screen_without_colour(steps in prop::collection::vec(step(), 1..12)) {
         run(&steps, true)?;
+    }
+
+    #[test]
+    fn vt100_frames_replay_to_the_same_screen_with_only_vt100_sequences(steps in prop::collection::vec(step(), 1..12)) {
+        run_on(&steps, true, true)?;
     }
 }
 

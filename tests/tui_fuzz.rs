@@ -164,7 +164,11 @@ fn walk(role: Role, keys: &[Key], mono: bool, reach: &mut Reach) -> Result<(), T
     let start = fixture::t0();
     let mut app = App::new(
         Store::open(&fx.path).unwrap(),
-        Theme::new(DisplayOptions { mono, ascii: mono }),
+        Theme::new(DisplayOptions {
+            mono,
+            ascii: mono,
+            vt100: false,
+        }),
         start,
     );
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
@@ -186,7 +190,11 @@ fn walk(role: Role, keys: &[Key], mono: bool, reach: &mut Reach) -> Result<(), T
             app.flush_drafts();
             app = App::new(
                 Store::open(&fx.path).unwrap(),
-                Theme::new(DisplayOptions { mono, ascii: mono }),
+                Theme::new(DisplayOptions {
+                    mono,
+                    ascii: mono,
+                    vt100: false,
+                }),
                 now,
             );
             sign_in(&mut app, role, now);

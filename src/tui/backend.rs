@@ -54,6 +54,9 @@ pub struct LeanBackend<W: Write> {
     want_pos: Position,
     /// The width up to which `reset_tab_stops` set the tab stops; None: the terminal's own (assumed every 8).
     tab_stops_to: Option<u16>,
+    /// Whether CHA (column absolute) and ECH (erase characters) may be used: not on a DEC VT100/VT102/VT220.
+    cha: bool,
+    ech: bool,
 }
 
 impl<W: Write> LeanBackend<W> {
@@ -83,7 +86,16 @@ impl<W: Write> LeanBackend<W> {
             want_shown: true,
             want_pos: Position::ORIGIN,
             tab_stops_to: None,
+            cha: true,
+            ech: true,
         }
+    }
+
+    /// Keeps to what a DEC VT100 knows: no CHA and no ECH (both came later; a VT100 ignores them, which would
+    /// leave the cursor or stale characters in the wrong place).
+    pub fn set_vt100_only(&mut self, on: bool) {
+        self.cha = !on;
+        self.ech = !on;
     }
 
     /// Changes a fixed size, as a terminal resize would (the caller then draws; ratatui clears first).
@@ -178,7 +190,7 @@ impl<W: Write> LeanBackend<W> {
         if self.cursor == (Cursor::At { x, y }) {
             return;
         }
-        let bytes = plan(self.cursor, x, y, &|row, from, to| {
+        let bytes = plan(self.cursor, x, y, self.cha, &|row, from, to| {
             self.reprint(row, from, to)
         });
         self.buf.extend_from_slice(&bytes);

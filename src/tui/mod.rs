@@ -34,6 +34,8 @@ pub const SLOW_LINK_SETTING: &str = "slow_link";
 pub struct DisplayOptions {
     pub mono: bool,
     pub ascii: bool,
+    /// The terminal may be a DEC VT100, VT102 or VT220 (or is unknown): only the sequences those know.
+    pub vt100: bool,
 }
 
 impl DisplayOptions {
@@ -66,6 +68,10 @@ impl DisplayOptions {
         DisplayOptions {
             mono,
             ascii: ascii_flag || mono || !utf8,
+            vt100: ["vt100", "vt102", "vt220"]
+                .iter()
+                .any(|t| term.starts_with(t))
+                || matches!(term.as_str(), "dumb" | ""),
         }
     }
 }
@@ -157,6 +163,7 @@ fn event_loop(store: Store, display: DisplayOptions, slow_link: bool) -> Result<
     // The switch to the alternate screen goes out with the first frame, in the same write(), and so do tab stops
     // every 8 columns: moves use HT, and a shell may have set others (`tabs -4`).
     backend.queue(ENTER_ALTERNATE_SCREEN);
+    backend.set_vt100_only(display.vt100);
     backend.reset_tab_stops();
     let mut terminal = Terminal::new(backend)?;
     terminal.clear()?;
@@ -231,7 +238,8 @@ mod tests {
             d,
             DisplayOptions {
                 mono: false,
-                ascii: false
+                ascii: false,
+                vt100: false
             }
         );
         let d = with(&[("TERM", "xterm"), ("LC_CTYPE", "C.utf8")], false, false);
@@ -283,12 +291,29 @@ mod tests {
     }
 
     #[test]
+    fn dec_terminals_and_unknown_ones_get_only_vt100_sequences() {
+        for term in ["vt100", "vt102", "vt220", "vt100-am", "dumb", ""] {
+            assert!(with(&[("TERM", term)], false, false).vt100, "TERM={term}");
+        }
+        for term in [
+            "xterm-256color",
+            "linux",
+            "screen",
+            "tmux-256color",
+            "putty",
+        ] {
+            assert!(!with(&[("TERM", term)], false, false).vt100, "TERM={term}");
+        }
+    }
+
+    #[test]
     fn monochrome_comes_from_the_flag_no_color_or_a_plain_terminal_and_brings_ascii() {
         assert_eq!(
             with(XTERM_UTF8, true, false),
             DisplayOptions {
                 mono: true,
-                ascii: true
+                ascii: true,
+                vt100: false
             }
         );
         let mut vars = XTERM_UTF8.to_vec();

@@ -201,6 +201,9 @@ impl<W: Write> LeanBackend<W> {
         i: usize,
         end: usize,
     ) -> Option<usize> {
+        if !self.ech {
+            return None;
+        }
         let x0 = cells[i].0;
         let mut n = 0;
         while i + n < end
@@ -216,8 +219,9 @@ impl<W: Write> LeanBackend<W> {
         let reprint = |row, from, to| self.reprint(row, from, to);
         let (by_spaces, by_erase) = match cells.get(i + n) {
             Some((next, _)) => (
-                n + plan(Cursor::At { x: after, y }, *next, y, &reprint).len(),
-                ech(n as u16).len() + plan(Cursor::At { x: x0, y }, *next, y, &reprint).len(),
+                n + plan(Cursor::At { x: after, y }, *next, y, self.cha, &reprint).len(),
+                ech(n as u16).len()
+                    + plan(Cursor::At { x: x0, y }, *next, y, self.cha, &reprint).len(),
             ),
             None => (n, ech(n as u16).len()),
         };

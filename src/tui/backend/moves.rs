@@ -1,6 +1,7 @@
 //! Where the terminal's cursor is, and the shortest byte sequence that moves it somewhere else.
 //!
-//! Moves rely only on what every VT100 descendant does: CR, BS, LF at column 0, HT, CUU/CUD/CUF/CUB, CHA and CUP.
+//! Moves rely only on what every VT100 descendant does: CR, BS, LF at column 0, HT, CUU/CUD/CUF/CUB and CUP, and
+//! CHA where the terminal is not a DEC VT100, VT102 or VT220 (which lack it).
 //! LF is used only at column 0, so the result is the same whether or not the tty turns LF into CR LF. HT assumes
 //! the power-on tab stops, every 8 columns (Ctrl-L sets them again: `TAB_STOP_RESET`).
 
@@ -107,8 +108,9 @@ fn horizontal(y: u16, x: u16, tx: u16, reprint: Reprint) -> Vec<u8> {
     }
 }
 
-/// The shortest sequence from `from` to column `tx`, row `ty`: nothing if the cursor is already there.
-pub fn plan(from: Cursor, tx: u16, ty: u16, reprint: Reprint) -> Vec<u8> {
+/// The shortest sequence from `from` to column `tx`, row `ty`: nothing if the cursor is already there. `cha` says
+/// whether CHA (column absolute) may be used.
+pub fn plan(from: Cursor, tx: u16, ty: u16, cha: bool, reprint: Reprint) -> Vec<u8> {
     let cup = absolute(tx, ty);
     match from {
         Cursor::Unknown => cup,
@@ -126,10 +128,10 @@ pub fn plan(from: Cursor, tx: u16, ty: u16, reprint: Reprint) -> Vec<u8> {
             via_cr.extend(vertical(y, ty, true));
             via_cr.extend(horizontal(ty, 0, tx, reprint));
             let mut candidates = vec![direct, via_cr, cup];
-            if tx > 0 {
-                let mut cha = vertical(y, ty, x == 0);
-                cha.extend(format!("\x1b[{}G", tx + 1).into_bytes());
-                candidates.push(cha);
+            if cha && tx > 0 {
+                let mut by_column = vertical(y, ty, x == 0);
+                by_column.extend(format!("\x1b[{}G", tx + 1).into_bytes());
+                candidates.push(by_column);
             }
             shortest(candidates)
         }
@@ -145,7 +147,7 @@ mod tests {
     }
 
     fn mv(from: Cursor, tx: u16, ty: u16) -> String {
-        String::from_utf8(plan(from, tx, ty, &no_reprint)).unwrap()
+        String::from_utf8(plan(from, tx, ty, true, &no_reprint)).unwrap()
     }
 
     fn at(x: u16, y: u16) -> Cursor {
@@ -193,6 +195,13 @@ mod tests {
     }
 
     #[test]
+    fn without_cha_a_column_is_reached_another_way() {
+        assert_eq!(mv(at(70, 3), 5, 3), "\x1b[6G");
+        let plain = String::from_utf8(plan(at(70, 3), 5, 3, false, &no_reprint)).unwrap();
+        assert_eq!(plain, "\x1b[65D");
+    }
+
+    #[test]
     fn tabs_reach_tab_stops_in_a_byte_each() {
         assert_eq!(mv(at(13, 3), 24, 3), "\t\t", "13 -> 16 -> 24");
         assert_eq!(mv(at(13, 3), 16, 3), "\t");
@@ -206,7 +215,7 @@ mod tests {
         assert_eq!(mv(at(40, 2), 8, 3), "\r\n\t", "from the start of the row");
         let reprint = |_: u16, from: u16, to: u16| Some(vec![b'a'; (to - from) as usize]);
         assert_eq!(
-            plan(at(14, 3), 17, 3, &reprint),
+            plan(at(14, 3), 17, 3, true, &reprint),
             b"\ta",
             "a tab then a reprinted cell"
         );
@@ -215,9 +224,9 @@ mod tests {
     #[test]
     fn reprinting_what_is_there_can_beat_an_escape_sequence() {
         let reprint = |_: u16, from: u16, to: u16| Some(vec![b'a'; (to - from) as usize]);
-        assert_eq!(plan(at(5, 3), 6, 3, &reprint), b"a");
-        assert_eq!(plan(at(5, 3), 7, 3, &reprint), b"aa");
-        assert_eq!(plan(at(5, 3), 30, 3, &reprint), b"\x1b[25C");
-        assert_eq!(plan(at(40, 2), 1, 3, &reprint), b"\r\na");
+        assert_eq!(plan(at(5, 3), 6, 3, true, &reprint), b"a");
+        assert_eq!(plan(at(5, 3), 7, 3, true, &reprint), b"aa");
+        assert_eq!(plan(at(5, 3), 30, 3, true, &reprint), b"\x1b[25C");
+        assert_eq!(plan(at(40, 2), 1, 3, true, &reprint), b"\r\na");
     }
 }
