@@ -279,6 +279,15 @@ fn keys_that_arrive_together_are_drawn_as_one_frame() {
     assert!(sent < 60, "{sent} bytes for 9 Downs typed ahead");
     term.send(keys::CTRL_Q);
     assert!(term.wait_exit().success());
+    // The list of names is erased before the alternate screen is left: a terminal without one (the Linux
+    // console, a VT100) would otherwise keep showing it after the program has gone.
+    let tail = term.last_bytes();
+    let erased = tail.rfind("\x1b[2J");
+    let left = tail.rfind("\x1b[?1049l");
+    assert!(
+        erased.is_some() && left.is_some() && erased < left,
+        "the screen is not erased before leaving: {tail:?}"
+    );
 }
 
 /// What the program decided about its line, from the log line it writes at start.

@@ -80,10 +80,14 @@ impl DisplayOptions {
 pub fn restore_terminal() {
     let _ = terminal::disable_raw_mode();
     let mut out = std::io::stdout();
-    // The lean backend leaves its last pen set between frames; the shell must not inherit it.
+    // The lean backend leaves its last pen set between frames; the shell must not inherit it. The screen is
+    // erased before leaving the alternate screen: a terminal without one (the Linux console, a VT100) would
+    // otherwise go on showing the last record on a shared station.
     let _ = execute!(
         out,
         SetAttribute(Attribute::Reset),
+        cursor::MoveTo(0, 0),
+        terminal::Clear(terminal::ClearType::All),
         LeaveAlternateScreen,
         cursor::Show
     );

@@ -71,6 +71,9 @@ impl<'a> Launch<'a> {
     }
 }
 
+/// How many of the program's last bytes `Term::last_bytes` keeps.
+const LAST_BYTES: usize = 256;
+
 /// Device status report "where is the cursor?", which the program waits to have answered.
 const CURSOR_QUERY: &[u8] = b"\x1b[6n";
 
@@ -84,6 +87,8 @@ pub struct Term {
     reader_done: Arc<AtomicBool>,
     /// Bytes the program has written to the terminal so far.
     received: Arc<AtomicUsize>,
+    /// The last bytes it wrote (up to `LAST_BYTES`).
+    last: Arc<Mutex<Vec<u8>>>,
     reader: Option<JoinHandle<()>>,
     status: Option<ExitStatus>,
 }
@@ -150,10 +155,12 @@ impl Term {
         )));
         let reader_done = Arc::new(AtomicBool::new(false));
         let received = Arc::new(AtomicUsize::new(0));
+        let last = Arc::new(Mutex::new(Vec::new()));
         let thread = {
             let parser = Arc::clone(&parser);
             let done = Arc::clone(&reader_done);
             let counted = Arc::clone(&received);
+            let kept = Arc::clone(&last);
             let answer = Arc::clone(&writer);
             std::thread::spawn(move || {
                 let mut buf = [0u8; 8192];
@@ -165,6 +172,12 @@ impl Term {
                         Ok(n) => n,
                     };
                     counted.fetch_add(n, Ordering::SeqCst);
+                    {
+                        let mut kept = kept.lock().unwrap();
+                        kept.extend_from_slice(&buf[..n]);
+                        let extra = kept.len().saturating_sub(LAST_BYTES);
+                        kept.drain(..extra);
+                    }
                     let (row, col) = {
                         let mut p = parser.lock().unwrap();
                         p.process(&buf[..n]);
@@ -195,6 +208,7 @@ impl Term {
             _master: pair.master,
             reader_done,
             received,
+            last,
             reader: Some(thread),
             status: None,
         }
@@ -209,6 +223,11 @@ impl Term {
     }
 
     /// The screen as text, one line per row, trailing blanks trimmed.
+    /// The last bytes the program wrote to the terminal, as text (escape sequences included).
+    pub fn last_bytes(&self) -> String {
+        String::from_utf8_lossy(&self.last.lock().unwrap()).into_owned()
+    }
+
     /// How many bytes the program has written to the terminal since it started.
     pub fn received(&self) -> usize {
         self.received.load(Ordering::SeqCst)
