@@ -5,8 +5,8 @@
 //! of read() chunks the pseudo-terminal delivered, which can only be lower or equal).
 //! Under `cargo test` (no `--bench` argument) nothing runs: the harness takes minutes and needs a release
 //! build. `TERMINAL_BYTES_DUMP=DIR` keeps each action's bytes in a file; `TERMINAL_BYTES_ONLY=colour` (or
-//! `ascii`, `mono`) runs one display and leaves out dialog and whiptail; `TERMINAL_BYTES_BIN=PATH` measures
-//! another warden binary.
+//! `ascii`, `mono`, `vt100`: TERM=vt100) runs one display and leaves out dialog and whiptail;
+//! `TERMINAL_BYTES_BIN=PATH` measures another warden binary.
 
 #[path = "terminal_bytes/classic.rs"]
 mod classic;
@@ -65,10 +65,11 @@ fn warden(
     dir: &Path,
     label: &str,
     flags: &[&str],
+    term: &str,
     report: &mut Report,
 ) -> (f64, f64, usize) {
     println!(
-        "\n== warden {label} ({}) ==",
+        "\n== warden {label} ({}, TERM={term}) ==",
         if flags.is_empty() {
             "no flags".to_string()
         } else {
@@ -102,12 +103,16 @@ fn warden(
     let mut s = Session::start(
         bin,
         &args,
-        &[("WARDEN_LOG_DIR", log_dir.to_str().unwrap())],
+        &[
+            ("WARDEN_LOG_DIR", log_dir.to_str().unwrap()),
+            ("TERM", term),
+        ],
         trace,
     );
     s.settle("the sign-in screen", |scr| scr.contains("User name"));
     let (first, first_writes) = s.count();
-    let ascii = flags.contains(&"--ascii") || flags.contains(&"--mono");
+    // A VT100 gets ASCII and monochrome by itself (and only the sequences it knows).
+    let ascii = flags.contains(&"--ascii") || flags.contains(&"--mono") || term == "vt100";
     let open_budget = if ascii { 800 } else { 1536 };
     report.line(
         &format!("first paint, sign-in screen ({first_writes} writes)"),
@@ -332,7 +337,7 @@ fn warden(
 
 /// The search box on a slow line (`--slow-link`): a word typed at a person's pace, then the one redraw of the
 /// list once typing pauses.
-fn slow_search(bin: &Path, db: &Path, dir: &Path, flags: &[&str], report: &mut Report) {
+fn slow_search(bin: &Path, db: &Path, dir: &Path, flags: &[&str], term: &str, report: &mut Report) {
     let store = warden::store::Store::open(db).expect("open the demo");
     let person = store
         .search("", 50)
@@ -357,7 +362,10 @@ fn slow_search(bin: &Path, db: &Path, dir: &Path, flags: &[&str], report: &mut R
     let mut s = Session::start(
         bin,
         &args,
-        &[("WARDEN_LOG_DIR", log_dir.to_str().unwrap())],
+        &[
+            ("WARDEN_LOG_DIR", log_dir.to_str().unwrap()),
+            ("TERM", term),
+        ],
         trace,
     );
     s.settle("the sign-in screen", |scr| scr.contains("User name"));
@@ -391,7 +399,7 @@ fn slow_search(bin: &Path, db: &Path, dir: &Path, flags: &[&str], report: &mut R
     let list = s.act("", "the list after the pause", |scr| {
         scr.contains(&format!("{}, ", person.family_name))
     });
-    let ascii = flags.contains(&"--ascii") || flags.contains(&"--mono");
+    let ascii = flags.contains(&"--ascii") || flags.contains(&"--mono") || term == "vt100";
     let budget = if ascii { 800 } else { 1536 };
     report.line(
         &format!(
@@ -442,19 +450,21 @@ fn main() {
     let mut ours = Vec::new();
     // TERMINAL_BYTES_ONLY=colour (or ascii, mono) runs that one display and leaves out the classic tools.
     let only = std::env::var("TERMINAL_BYTES_ONLY").ok();
-    for (label, flags) in [
-        ("colour", &[][..]),
-        ("ascii", &["--ascii"][..]),
-        ("mono", &["--mono"][..]),
+    const XTERM: &str = "xterm-256color";
+    for (label, flags, term) in [
+        ("colour", &[][..], XTERM),
+        ("ascii", &["--ascii"][..], XTERM),
+        ("mono", &["--mono"][..], XTERM),
+        ("vt100", &[][..], "vt100"),
     ] {
         if only.as_deref().is_some_and(|o| o != label) {
             continue;
         }
         ours.push((
             label,
-            warden(&bin, &db, dir.path(), label, flags, &mut report),
+            warden(&bin, &db, dir.path(), label, flags, term, &mut report),
         ));
-        slow_search(&bin, &db, dir.path(), flags, &mut report);
+        slow_search(&bin, &db, dir.path(), flags, term, &mut report);
     }
     let classic = if only.is_some() {
         Vec::new()
