@@ -414,14 +414,16 @@ impl Screen for ProgrammeScreen {
 
     fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let p = &self.programme;
+        // A line cut at the edge says so ("~"), rather than ending mid-name.
+        let about = format!(
+            "{} run by {}; {}; facilitators {}",
+            p.category.label(),
+            p.provider_text(),
+            text::display(&p.room),
+            text::display(&p.facilitators.join(", "))
+        );
         let mut head = vec![
-            Line::from(format!(
-                "{} run by {}; {}; facilitators {}",
-                p.category.label(),
-                p.provider_text(),
-                text::display(&p.room),
-                text::display(&p.facilitators.join(", "))
-            )),
+            Line::from(text::fit(&about, area.width.saturating_sub(1) as usize)),
             Line::from(format!(
                 "{} to {}: {}",
                 p.starts_on,
