@@ -281,4 +281,14 @@ fn main() {
         percentiles();
     }
     divan::main();
+    // The smoke run's database is this process's own (its name carries the pid): remove it, with SQLite's side
+    // files, so that test runs do not fill the target folder. The national one is kept for the next full run.
+    if !full_run() && DATABASE.get().is_some() {
+        let path: &Path = database();
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            let _ = std::fs::remove_file(name);
+        }
+    }
 }

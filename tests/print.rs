@@ -19,21 +19,42 @@ fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap()
 }
 
-/// The small Uganda demo, seed 1, built once for the whole file.
+/// The small Uganda demo, seed 1, built once for the whole file. A static is never dropped, so a temporary
+/// directory held in one would be left behind by every run: the file goes in cargo's scratch folder under this
+/// run's pid instead, and files of earlier runs (over an hour old) are removed first.
 fn demo() -> &'static Path {
-    static DB: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, path) = DB.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("demo.db");
+    static DB: OnceLock<PathBuf> = OnceLock::new();
+    DB.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        remove_old_demos(dir);
+        let path = dir.join(format!("print-demo-{}.db", std::process::id()));
+        let _ = std::fs::remove_file(&path);
         let spec = DemoSpec {
             country: Country::Uganda,
             size: Size::Small,
             seed: 1,
         };
         warden::demo::build(&path, &spec, now()).unwrap();
-        (dir, path)
-    });
-    path
+        path
+    })
+}
+
+fn remove_old_demos(dir: &Path) {
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t < hour_ago);
+        if old
+            && entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with("print-demo-")
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Compares with tests/golden/print/NAME; UPDATE_GOLDEN=1 rewrites it instead.
