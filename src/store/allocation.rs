@@ -17,6 +17,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// The setting that holds a service's allocation policy (TOML; see `AllocationRules`).
 pub const RULES_SETTING: &str = "allocation_rules";
@@ -656,10 +657,10 @@ impl Store {
     }
 
     /// Compact summaries of the cells in one facility (or all), for `allocate::rank`.
-    pub fn candidate_cells(&self, within: Within, today: NaiveDate) -> Result<Candidates> {
+    pub fn candidate_cells(&self, within: Within, today: NaiveDate) -> Result<Rc<Candidates>> {
         match within {
             Within::All => self.estate_summaries(today),
-            _ => load_candidates(self.conn(), within, today),
+            _ => Ok(Rc::new(load_candidates(self.conn(), within, today)?)),
         }
     }
 
@@ -678,7 +679,7 @@ impl Store {
         prisoner_id: i64,
         within: Within,
         today: NaiveDate,
-    ) -> Result<(Mover, Candidates, Vec<Suggestion>)> {
+    ) -> Result<(Mover, Rc<Candidates>, Vec<Suggestion>)> {
         let mover = self
             .mover(prisoner_id, today)?
             .ok_or_else(|| invalid("this prisoner's record no longer exists"))?;

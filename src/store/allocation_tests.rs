@@ -782,4 +782,11 @@ fn kept_estate_summaries_are_read_again_after_any_write_here_or_elsewhere() {
         .move_to_cell(&as_("officer"), &request(p, f.a02))
         .unwrap();
     assert_eq!((held(&f.store, f.a02), held(&f.store, f.a01)), (1, 0));
+    // Kept, they are shared rather than copied; released (back on Home), they are let go and read afresh.
+    let kept = f.store.candidate_cells(Within::All, today()).unwrap();
+    let again = f.store.candidate_cells(Within::All, today()).unwrap();
+    assert!(std::rc::Rc::ptr_eq(&kept, &again));
+    f.store.release_kept_memory();
+    let fresh = f.store.candidate_cells(Within::All, today()).unwrap();
+    assert!(!std::rc::Rc::ptr_eq(&kept, &fresh));
 }

@@ -194,8 +194,12 @@ pub struct Store {
     recorded_forms:
         std::cell::RefCell<std::collections::HashMap<(String, u32), crate::domain::forms::Form>>,
     /// The whole estate's cell summaries while nothing has changed (summaries.rs).
-    estate_summaries:
-        std::cell::RefCell<Option<(summaries::SummaryKey, crate::domain::allocate::Candidates)>>,
+    estate_summaries: std::cell::RefCell<
+        Option<(
+            summaries::SummaryKey,
+            std::rc::Rc<crate::domain::allocate::Candidates>,
+        )>,
+    >,
 }
 
 /// A write in progress: the SQL transaction plus who is making it. Dropping it without `commit` rolls back.

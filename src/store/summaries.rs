@@ -7,6 +7,7 @@ use super::allocation::load_candidates;
 use super::{Result, Store, Within};
 use crate::domain::allocate::Candidates;
 use chrono::NaiveDate;
+use std::rc::Rc;
 
 /// What must not have changed for kept summaries to stand: this connection's changes so far, SQLite's
 /// data version (it moves when another connection commits), and the day.
@@ -30,16 +31,29 @@ impl Store {
         })
     }
 
-    /// Every cell's summary, from the kept copy when nothing has changed since it was read.
-    pub(crate) fn estate_summaries(&self, today: NaiveDate) -> Result<Candidates> {
+    /// Every cell's summary, from the kept copy when nothing has changed since it was read. Shared, not copied:
+    /// at the national size they are tens of megabytes.
+    pub(crate) fn estate_summaries(&self, today: NaiveDate) -> Result<Rc<Candidates>> {
         let key = self.summary_key(today)?;
         if let Some((kept, c)) = self.estate_summaries.borrow().as_ref()
             && *kept == key
         {
-            return Ok(c.clone());
+            return Ok(Rc::clone(c));
         }
-        let c = load_candidates(self.conn(), Within::All, today)?;
-        *self.estate_summaries.borrow_mut() = Some((key, c.clone()));
+        // The old copy goes before the new one is read, so the two are never held at once.
+        *self.estate_summaries.borrow_mut() = None;
+        let c = Rc::new(load_candidates(self.conn(), Within::All, today)?);
+        *self.estate_summaries.borrow_mut() = Some((key, Rc::clone(&c)));
         Ok(c)
+    }
+
+    /// Lets go of what is kept only to be quick next time: the estate's summaries (tens of megabytes at the
+    /// national size) and SQLite's cached pages. The TUI calls it when the person is back on Home, so a session
+    /// that once ran a national report or placement does not go on holding its memory.
+    pub fn release_kept_memory(&self) {
+        *self.estate_summaries.borrow_mut() = None;
+        if let Err(e) = self.conn().execute_batch("PRAGMA shrink_memory") {
+            tracing::debug!(error = %e, "shrink_memory");
+        }
     }
 }

@@ -321,6 +321,10 @@ impl App {
                 if self.stack.len() > 1 {
                     self.stack.pop();
                 }
+                if self.stack.len() == 1 {
+                    // Back on Home: what was kept to make the last screens quick is let go.
+                    self.store.release_kept_memory();
+                }
                 let mut ctx = Ctx {
                     store: &mut self.store,
                     drafts: &self.drafts,
@@ -386,6 +390,7 @@ impl App {
     }
 
     fn end_session(&mut self, now: DateTime<Utc>, action: &str) {
+        self.store.release_kept_memory();
         if let Some(s) = self.session.take() {
             let actor = Actor::new(s.name.clone(), now);
             if let Err(e) = self.store.record_session_event(&actor, action) {

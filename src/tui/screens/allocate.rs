@@ -29,7 +29,7 @@ pub struct AllocateScreen {
     who: String,
     facility: String,
     mover: Mover,
-    candidates: Candidates,
+    candidates: std::rc::Rc<Candidates>,
     suggestions: Vec<Suggestion>,
     /// Every other cell of the facility, with the hard rules it breaks for this person: listed after the
     /// suggestions so an officer looking for a particular cell sees why it is not offered.
@@ -71,7 +71,7 @@ impl AllocateScreen {
                 ctx.now.date_naive(),
                 ctx.store.custody_level(p.id).ok().flatten(),
             ),
-            candidates: Candidates::default(),
+            candidates: Default::default(),
             suggestions: Vec::new(),
             refused: Vec::new(),
             selection: Selection::default(),
