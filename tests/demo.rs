@@ -597,6 +597,19 @@ fn demo_classifications_are_what_the_scale_gives_and_the_reports_find_true_breac
         "{} of 2000 people in a cell that breaks a rule",
         breaches.len()
     );
+    // A facility's report reads only its own cells and finds exactly what the whole estate's finds there.
+    for row in store.facilities().unwrap() {
+        let facility = row.facility;
+        let there: Vec<_> = breaches
+            .iter()
+            .filter(|b| b.facility == facility.code)
+            .cloned()
+            .collect();
+        let own = store
+            .placement_breaches_within(warden::store::Within::Facility(facility.id), today)
+            .unwrap();
+        assert_eq!(own, there, "{}", facility.code);
+    }
     // Segregation: ended placements too, one or more after more than 15 days, ended in the last day.
     let ended = store
         .ended_segregations(today - chrono::Duration::days(1), 15, None)

@@ -7,7 +7,7 @@ use crate::print::{Chart, Column, Document, Row, Table};
 use crate::store::{BoardLine, Occupancy, Result, Store};
 
 pub(super) fn placements(store: &Store, p: &Params, doc: &mut Document) -> Result<()> {
-    let mut found = store.placement_breaches(p.today())?;
+    let mut found = store.placement_breaches_within(p.within(), p.today())?;
     if let Some(code) = p.facility_code() {
         found.retain(|f| f.facility == code);
     }

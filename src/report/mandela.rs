@@ -29,7 +29,7 @@ struct Line {
 pub(super) fn summary(store: &Store, p: &Params, doc: &mut Document) -> Result<()> {
     let days = classification_days(store)?;
     let mut by: BTreeMap<String, Line> = BTreeMap::new();
-    let mut breaches = store.placement_breaches(p.today())?;
+    let mut breaches = store.placement_breaches_within(p.within(), p.today())?;
     if let Some(code) = p.facility_code() {
         breaches.retain(|b| b.facility == code);
     }

@@ -13,7 +13,7 @@ mod rosters;
 
 use crate::domain::estate::Facility;
 use crate::print::{Block, Document, Table, plain};
-use crate::store::{Result, Store};
+use crate::store::{Result, Store, Within};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
 pub use crate::print::WIDTH;
@@ -151,6 +151,13 @@ impl Params {
 
     fn facility_code(&self) -> Option<&str> {
         self.facility.as_ref().map(|f| f.code.as_str())
+    }
+
+    /// The part of the estate the report covers.
+    fn within(&self) -> Within {
+        self.facility
+            .as_ref()
+            .map_or(Within::All, |f| Within::Facility(f.id))
     }
 
     fn today(&self) -> NaiveDate {

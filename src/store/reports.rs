@@ -3,7 +3,7 @@
 
 use super::allocation::load_rules;
 use super::non_associations::{NA_COLUMNS, read_na};
-use super::{Result, Store};
+use super::{Result, Store, Within};
 use crate::domain::allocate::{self, Breach, Context, KeepApart, Mover};
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -37,8 +37,18 @@ impl PlacementBreach {
 impl Store {
     /// Every person in a cell that breaks a hard rule for them, by facility, unit and cell.
     pub fn placement_breaches(&self, today: NaiveDate) -> Result<Vec<PlacementBreach>> {
+        self.placement_breaches_within(Within::All, today)
+    }
+
+    /// The same for one facility (or unit, or cell): only its cells are read, not the whole estate's, which at
+    /// the national size is the difference between a few hundred kilobytes and tens of megabytes.
+    pub fn placement_breaches_within(
+        &self,
+        within: Within,
+        today: NaiveDate,
+    ) -> Result<Vec<PlacementBreach>> {
         let conn = self.conn();
-        let candidates = self.estate_summaries(today)?;
+        let candidates = self.candidate_cells(within, today)?;
         let rules = load_rules(conn)?;
         // Where each party to an open non-association is, so each one's keep-apart list can be built.
         let mut stmt = conn.prepare_cached(
