@@ -181,6 +181,54 @@ fn search_screen_finds_names_in_any_script() {
 }
 
 #[test]
+fn on_a_slow_line_the_search_list_shows_the_best_eight_at_a_time() {
+    let fx = fixture::build();
+    {
+        let mut store = Store::open(&fx.path).unwrap();
+        let admin = warden::store::Actor::new("admin", fixture::t0());
+        let mut p = store.prisoner(fx.okello).unwrap().unwrap().prisoner;
+        for i in 0..11 {
+            p.number = format!("LUZ/2026/{:05}", 10 + i);
+            p.given_names = format!("Peter {i:02}");
+            store.admit(&admin, &p).unwrap();
+        }
+    }
+    let listed = |s: &str| s.lines().filter(|l| l.contains("LUZ/2026/")).count();
+    let mut d = Driver::new(&fx, true);
+    d.login("officer").text("/").text("okello");
+    let s = d.screen();
+    assert_eq!(
+        listed(&s),
+        12,
+        "a fast line shows every match that fits:\n{s}"
+    );
+    assert!(!s.contains("for more"), "{s}");
+
+    let mut d = Driver::new(&fx, true);
+    d.app.set_slow_link(true);
+    d.login("officer")
+        .text("/")
+        .text("okello")
+        .key(KeyCode::Enter);
+    let s = d.screen();
+    assert_eq!(listed(&s), 8, "a slow line shows the best eight:\n{s}");
+    assert!(s.contains("12 found; Down or PgDn for more."), "{s}");
+    assert!(
+        s.contains(">LUZ/2026/00001"),
+        "the best match first, selected:\n{s}"
+    );
+    d.key(KeyCode::PageDown);
+    let s = d.screen();
+    assert_eq!(listed(&s), 8, "{s}");
+    let selected: Vec<&str> = s.lines().filter(|l| l.starts_with('>')).collect();
+    assert_eq!(selected.len(), 1, "{s}");
+    assert!(
+        s.lines().rev().find(|l| l.contains("LUZ/2026/")) == selected.first().copied(),
+        "a page down selects the ninth, at the bottom of the eight shown:\n{s}"
+    );
+}
+
+#[test]
 fn on_a_slow_line_the_search_list_waits_for_a_pause_in_typing() {
     let fx = fixture::build();
     let mut d = Driver::new(&fx, true);

@@ -15,6 +15,12 @@ use ratatui::widgets::Paragraph;
 
 /// Rows fetched per query: more than a screen, few enough to stay within the typing budget.
 const RESULT_LIMIT: usize = 100;
+/// Result rows a full screen shows at 80x24.
+const SCREEN_ROWS: usize = 18;
+/// Result rows shown at a time on a slow line. The results come best first (the number, then family names that
+/// start with what was typed), so the person is nearly always among the first few; 8 rows are about 500 bytes,
+/// half the wait of a full list at 9600 baud. Down and PgDn bring the rest.
+const SLOW_LINE_ROWS: usize = 8;
 
 /// Result columns and their widths; prison numbers such as UPS/MUK01/2024/00010 need 22. The last holds the
 /// non-association mark.
@@ -52,6 +58,14 @@ impl SearchScreen {
             slow_link: false,
             stale: false,
             apart: Vec::new(),
+        }
+    }
+
+    fn rows_shown(&self) -> usize {
+        if self.slow_link {
+            SLOW_LINE_ROWS
+        } else {
+            SCREEN_ROWS
         }
     }
 
@@ -100,7 +114,8 @@ impl Screen for SearchScreen {
     fn help(&self) -> &'static str {
         "Type any part of a prison number, family name, given name or alias, in any script; case and accents \
          do not matter (a plain u finds an accented one). The list updates as you type; on a slow line it \
-         updates when you stop typing for a moment, or at once on Enter or Down. Up and Down choose a person, \
+         updates when you stop typing for a moment, or at once on Enter or Down, and shows the best 8 at a time \
+         (PgDn for more). Up and Down choose a person, \
          Enter opens the record. People in custody are listed before those released. APART! marks two people \
          in the list who must be kept apart (a non-association in force); the record says with whom."
     }
@@ -124,7 +139,10 @@ impl Screen for SearchScreen {
                 None => Outcome::Ignored,
             },
             Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
-                if self.selection.handle(action, self.hits.len(), 18) {
+                if self
+                    .selection
+                    .handle(action, self.hits.len(), self.rows_shown())
+                {
                     Outcome::Handled
                 } else {
                     Outcome::Ignored
@@ -209,12 +227,12 @@ impl Screen for SearchScreen {
         } else {
             "Type part of a number or name."
         };
-        let list_area = Rect::new(
-            area.x,
-            area.y + 2,
-            area.width,
-            area.height.saturating_sub(2),
-        );
+        let height = if self.slow_link {
+            area.height.saturating_sub(2).min(1 + SLOW_LINE_ROWS as u16)
+        } else {
+            area.height.saturating_sub(2)
+        };
+        let list_area = Rect::new(area.x, area.y + 2, area.width, height);
         render_rows(
             frame,
             list_area,
@@ -224,6 +242,14 @@ impl Screen for SearchScreen {
             Some(&self.selection),
             empty,
         );
+        let below = list_area.y + list_area.height;
+        if self.slow_link && self.hits.len() > SLOW_LINE_ROWS && below < area.bottom() {
+            let note = format!(" {} found; Down or PgDn for more.", self.hits.len());
+            frame.render_widget(
+                Paragraph::new(note).style(theme.dim()),
+                Rect::new(area.x, below, area.width, 1),
+            );
+        }
         if self.hits.len() >= RESULT_LIMIT {
             let note = format!(" First {RESULT_LIMIT} shown; type more to narrow.");
             frame.render_widget(
