@@ -78,11 +78,7 @@ fn t0() -> DateTime<Utc> {
 }
 
 fn theme() -> Theme {
-    Theme::new(DisplayOptions {
-        mono: false,
-        ascii: false,
-        vt100: false,
-    })
+    Theme::new(DisplayOptions::new(false, false))
 }
 
 fn key(app: &mut App, code: KeyCode) {

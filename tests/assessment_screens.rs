@@ -27,11 +27,7 @@ impl Driver {
 
     fn at(fx: &fixture::Fixture, now: chrono::DateTime<chrono::Utc>) -> Driver {
         let store = Store::open(&fx.path).unwrap();
-        let theme = Theme::new(DisplayOptions {
-            mono: true,
-            ascii: true,
-            vt100: false,
-        });
+        let theme = Theme::new(DisplayOptions::new(true, true));
         Driver {
             app: App::new(store, theme, now),
             path_text: fx.path.display().to_string(),

@@ -45,11 +45,7 @@ fn a_save_refused_for_a_busy_database_keeps_the_form_and_saves_on_the_next_f2() 
     store.set_write_budget(Duration::from_millis(150));
     let mut app = App::new(
         store,
-        Theme::new(DisplayOptions {
-            mono: false,
-            ascii: false,
-            vt100: false,
-        }),
+        Theme::new(DisplayOptions::new(false, false)),
         fixture::t0(),
     );
     typed(&mut app, "officer");

@@ -45,11 +45,7 @@ const GRAPHEMES: &[&str] = &[
 fn styles() -> Vec<Style> {
     let mut out = Vec::new();
     for mono in [false, true] {
-        let t = Theme::new(DisplayOptions {
-            mono,
-            ascii: mono,
-            vt100: false,
-        });
+        let t = Theme::new(DisplayOptions::new(mono, mono));
         out.extend([
             t.base(),
             t.bar(),
@@ -140,11 +136,7 @@ fn step() -> impl Strategy<Value = Step> {
 fn render(f: &mut ratatui::Frame, spec: &Frame, styles: &[Style]) {
     let area = f.area();
     if let Some(ascii) = spec.border {
-        let t = Theme::new(DisplayOptions {
-            mono: false,
-            ascii,
-            vt100: false,
-        });
+        let t = Theme::new(DisplayOptions::new(false, ascii));
         f.render_widget(
             Block::default()
                 .borders(Borders::ALL)

@@ -23,11 +23,7 @@ struct Driver {
 impl Driver {
     fn new(fx: &fixture::Fixture, mono: bool) -> Driver {
         let store = Store::open(&fx.path).unwrap();
-        let theme = Theme::new(DisplayOptions {
-            mono,
-            ascii: mono,
-            vt100: false,
-        });
+        let theme = Theme::new(DisplayOptions::new(mono, mono));
         Driver {
             app: App::new(store, theme, fixture::t0()),
             mono,

@@ -394,11 +394,7 @@ fn the_whole_app_takes_any_keys_typed_on_the_search_screen() {
     let strategy = (prop::collection::vec(key, 0..40), any::<bool>());
     runner(48)
         .run(&strategy, |(keys, mono)| {
-            let theme = Theme::new(DisplayOptions {
-                mono,
-                ascii: mono,
-                vt100: false,
-            });
+            let theme = Theme::new(DisplayOptions::new(mono, mono));
             let mut app = App::new(Store::open(&path).unwrap(), theme, t0());
             for c in "clerk".chars() {
                 press(&mut app, KeyCode::Char(c));

@@ -164,11 +164,7 @@ fn walk(role: Role, keys: &[Key], mono: bool, reach: &mut Reach) -> Result<(), T
     let start = fixture::t0();
     let mut app = App::new(
         Store::open(&fx.path).unwrap(),
-        Theme::new(DisplayOptions {
-            mono,
-            ascii: mono,
-            vt100: false,
-        }),
+        Theme::new(DisplayOptions::new(mono, mono)),
         start,
     );
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
@@ -190,11 +186,7 @@ fn walk(role: Role, keys: &[Key], mono: bool, reach: &mut Reach) -> Result<(), T
             app.flush_drafts();
             app = App::new(
                 Store::open(&fx.path).unwrap(),
-                Theme::new(DisplayOptions {
-                    mono,
-                    ascii: mono,
-                    vt100: false,
-                }),
+                Theme::new(DisplayOptions::new(mono, mono)),
                 now,
             );
             sign_in(&mut app, role, now);

@@ -39,6 +39,15 @@ pub struct DisplayOptions {
 }
 
 impl DisplayOptions {
+    /// A display with the given colour and character set, on a terminal newer than a VT100 (tests, benches).
+    pub fn new(mono: bool, ascii: bool) -> DisplayOptions {
+        DisplayOptions {
+            mono,
+            ascii,
+            vt100: false,
+        }
+    }
+
     /// From the command-line flags and the environment (NO_COLOR, TERM, the locale).
     pub fn from_env(mono_flag: bool, ascii_flag: bool) -> DisplayOptions {
         Self::from_vars(mono_flag, ascii_flag, |k| std::env::var(k).ok())

@@ -23,11 +23,7 @@ impl Driver {
 
     pub fn with_theme(path: &std::path::Path, mono: bool) -> Driver {
         let store = Store::open(path).unwrap();
-        let theme = Theme::new(DisplayOptions {
-            mono,
-            ascii: mono,
-            vt100: false,
-        });
+        let theme = Theme::new(DisplayOptions::new(mono, mono));
         Driver {
             app: App::new(store, theme, fixture::t0()),
             mono,
