@@ -21,14 +21,37 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+/// Someone in custody whose family name is long enough to search for by its first letters.
+fn searchable_person(db: &Path) -> warden::store::SearchHit {
+    let store = warden::store::Store::open(db).expect("open the demo");
+    store
+        .search("", 50)
+        .expect("search the demo")
+        .into_iter()
+        .find(|p| {
+            p.in_custody
+                && p.family_name.chars().count() >= 5
+                && p.family_name.chars().all(char::is_alphabetic)
+        })
+        .expect("someone in custody")
+}
+
+/// Whether a run draws in ASCII (and so has the 800 B screen budget): `--ascii`, `--mono`, or a VT100, which
+/// gets ASCII and monochrome by itself.
+fn is_ascii(flags: &[&str], term: &str) -> bool {
+    flags.contains(&"--ascii") || flags.contains(&"--mono") || term == "vt100"
+}
+
 /// One "open a screen" line: colour within 1.5 KB, ASCII and monochrome within 800 B.
 fn open_line(report: &mut Report, ascii: bool, what: &str, c: Cost) {
+    screen_line(report, ascii, &format!("open a screen: {what}"), c);
+}
+
+/// A whole screen's bytes against the screen budget, with its writes and new text.
+fn screen_line(report: &mut Report, ascii: bool, label: &str, c: Cost) {
     let budget = if ascii { 800 } else { 1536 };
     report.line(
-        &format!(
-            "open a screen: {what} ({} writes; new text {} B)",
-            c.writes, c.floor
-        ),
+        &format!("{label} ({} writes; new text {} B)", c.writes, c.floor),
         format!("{} B", c.bytes),
         if ascii { "<= 800 B" } else { "<= 1.5 KB" },
         Some(c.bytes > budget),
@@ -77,24 +100,13 @@ fn warden(
         }
     );
     report.run = format!("warden {label}");
-    let store = warden::store::Store::open(db).expect("open the demo");
-    let person = store
-        .search("", 50)
-        .expect("search the demo")
-        .into_iter()
-        .find(|p| {
-            p.in_custody
-                && p.family_name.chars().count() >= 5
-                && p.family_name.chars().all(char::is_alphabetic)
-        })
-        .expect("someone in custody");
+    let person = searchable_person(db);
     let query: String = person
         .family_name
         .chars()
         .take(4)
         .flat_map(char::to_lowercase)
         .collect();
-    drop(store);
 
     let trace = which("strace").then(|| dir.join(format!("trace-{label}.txt")));
     let mut args = vec!["--db", db.to_str().unwrap()];
@@ -111,8 +123,7 @@ fn warden(
     );
     s.settle("the sign-in screen", |scr| scr.contains("User name"));
     let (first, first_writes) = s.count();
-    // A VT100 gets ASCII and monochrome by itself (and only the sequences it knows).
-    let ascii = flags.contains(&"--ascii") || flags.contains(&"--mono") || term == "vt100";
+    let ascii = is_ascii(flags, term);
     let open_budget = if ascii { 800 } else { 1536 };
     report.line(
         &format!("first paint, sign-in screen ({first_writes} writes)"),
@@ -154,25 +165,9 @@ fn warden(
     let home = s.act(ENTER, "the home screen", |scr| {
         scr.contains("The service now")
     });
-    report.line(
-        &format!(
-            "open a screen: sign in to home ({} writes; new text {} B)",
-            home.writes, home.floor
-        ),
-        format!("{} B", home.bytes),
-        if ascii { "<= 800 B" } else { "<= 1.5 KB" },
-        Some(home.bytes > open_budget),
-    );
+    open_line(report, ascii, "sign in to home", home);
     let search = s.act("/", "the search screen", |scr| scr.contains("Find:"));
-    report.line(
-        &format!(
-            "open a screen: search ({} writes; new text {} B)",
-            search.writes, search.floor
-        ),
-        format!("{} B", search.bytes),
-        if ascii { "<= 800 B" } else { "<= 1.5 KB" },
-        Some(search.bytes > open_budget),
-    );
+    open_line(report, ascii, "search", search);
     let typed = type_word(&mut s, &query, |scr, t| scr.contains(&format!("Find: {t}")));
     let (avg_q, writes_q) = average(&typed);
     report.line(
@@ -219,15 +214,7 @@ fn warden(
     let record = s.act(ENTER, "the record", |scr| {
         scr.contains("Legal status and sentence")
     });
-    report.line(
-        &format!(
-            "open a screen: record view ({} writes; new text {} B)",
-            record.writes, record.floor
-        ),
-        format!("{} B", record.bytes),
-        if ascii { "<= 800 B" } else { "<= 1.5 KB" },
-        Some(record.bytes > open_budget),
-    );
+    open_line(report, ascii, "record view", record);
     let idle = s.idle(Duration::from_secs(10));
     report.line(
         "10 s idle on the record",
@@ -237,15 +224,7 @@ fn warden(
     );
 
     let edit = s.act("e", "the edit form", |scr| scr.contains("| Edit "));
-    report.line(
-        &format!(
-            "open a screen: edit form ({} writes; new text {} B)",
-            edit.writes, edit.floor
-        ),
-        format!("{} B", edit.bytes),
-        if ascii { "<= 800 B" } else { "<= 1.5 KB" },
-        Some(edit.bytes > open_budget),
-    );
+    open_line(report, ascii, "edit form", edit);
     let mut tabs = Vec::new();
     for _ in 0..4 {
         tabs.push(s.act(TAB, "next field", |_| true));
@@ -281,15 +260,7 @@ fn warden(
     let progs = s.act("P", "the person's programmes", |scr| {
         scr.contains("suggested from the needs screen")
     });
-    report.line(
-        &format!(
-            "open a screen: a person's programmes ({} writes; new text {} B)",
-            progs.writes, progs.floor
-        ),
-        format!("{} B", progs.bytes),
-        if ascii { "<= 800 B" } else { "<= 1.5 KB" },
-        Some(progs.bytes > open_budget),
-    );
+    open_line(report, ascii, "a person's programmes", progs);
     s.act(ESC, "back on the record", |scr| {
         scr.contains("Legal status and sentence")
     });
@@ -338,18 +309,7 @@ fn warden(
 /// The search box on a slow line (`--slow-link`): a word typed at a person's pace, then the one redraw of the
 /// list once typing pauses.
 fn slow_search(bin: &Path, db: &Path, dir: &Path, flags: &[&str], term: &str, report: &mut Report) {
-    let store = warden::store::Store::open(db).expect("open the demo");
-    let person = store
-        .search("", 50)
-        .expect("search the demo")
-        .into_iter()
-        .find(|p| {
-            p.in_custody
-                && p.family_name.chars().count() >= 5
-                && p.family_name.chars().all(char::is_alphabetic)
-        })
-        .expect("someone in custody");
-    drop(store);
+    let person = searchable_person(db);
     let word: String = person
         .family_name
         .chars()
@@ -399,16 +359,11 @@ fn slow_search(bin: &Path, db: &Path, dir: &Path, flags: &[&str], term: &str, re
     let list = s.act("", "the list after the pause", |scr| {
         scr.contains(&format!("{}, ", person.family_name))
     });
-    let ascii = flags.contains(&"--ascii") || flags.contains(&"--mono") || term == "vt100";
-    let budget = if ascii { 800 } else { 1536 };
-    report.line(
-        &format!(
-            "  then the list, once, after the pause ({} writes; new text {} B)",
-            list.writes, list.floor
-        ),
-        format!("{} B", list.bytes),
-        if ascii { "<= 800 B" } else { "<= 1.5 KB" },
-        Some(list.bytes > budget),
+    screen_line(
+        report,
+        is_ascii(flags, term),
+        "  then the list, once, after the pause",
+        list,
     );
     let idle = s.idle(Duration::from_secs(2));
     report.line(
