@@ -55,9 +55,16 @@ fn on_a_slow_line_the_search_list_shows_the_best_eight_at_a_time() {
     assert_eq!(listed(&s), 8, "{s}");
     let selected: Vec<&str> = s.lines().filter(|l| l.starts_with('>')).collect();
     assert_eq!(selected.len(), 1, "{s}");
+    // The page turns: the last eight of the twelve are shown (the last page is full), the ninth selected.
+    let rows: Vec<&str> = s.lines().filter(|l| l.contains("LUZ/2026/")).collect();
     assert!(
-        s.lines().rev().find(|l| l.contains("LUZ/2026/")) == selected.first().copied(),
-        "a page down selects the ninth, at the bottom of the eight shown:\n{s}"
+        !s.contains("LUZ/2026/00001"),
+        "the first page is gone:\n{s}"
+    );
+    assert_eq!(
+        rows.iter().position(|l| Some(l) == selected.first()),
+        Some(4),
+        "a page down selects the ninth, fifth of the last eight shown:\n{s}"
     );
 }
 

@@ -31,6 +31,13 @@ impl Selection {
             Action::End => len - 1,
             _ => return false,
         };
+        // A page key turns the page: the view moves with the selection, so the rows shown are all new rather
+        // than the old page less one row (the last page stays full).
+        match action {
+            Action::PageDown => self.offset = (self.offset + page).min(len.saturating_sub(page)),
+            Action::PageUp => self.offset = self.offset.saturating_sub(page),
+            _ => {}
+        }
         self.index != before
     }
 
@@ -136,6 +143,32 @@ mod tests {
         assert!(!s.handle(Action::Down, 5, 2));
         s.clamp(3);
         assert_eq!(s.index, 2);
+    }
+
+    #[test]
+    fn a_page_key_shows_a_whole_new_page() {
+        let mut s = Selection::default();
+        s.settle(8);
+        s.handle(Action::PageDown, 30, 8);
+        assert_eq!(
+            (s.index, s.offset_for(8)),
+            (8, 8),
+            "rows 9-16, the ninth selected"
+        );
+        s.settle(8);
+        s.handle(Action::PageDown, 30, 8);
+        s.settle(8);
+        s.handle(Action::PageDown, 30, 8);
+        assert_eq!(
+            (s.index, s.offset_for(8)),
+            (24, 22),
+            "the last page is full"
+        );
+        s.settle(8);
+        s.handle(Action::PageUp, 30, 8);
+        assert_eq!((s.index, s.offset_for(8)), (16, 14));
+        s.handle(Action::Home, 30, 8);
+        assert_eq!(s.offset_for(8), 0);
     }
 
     #[test]
