@@ -358,6 +358,9 @@ fn fit_with_more(
 }
 
 /// Supervisors' alert list: people in segregation, days so far, warning at day 10, alert at day 15.
+/// The fewest letters of a name worth showing after a number in a narrow panel.
+const MIN_NAME_SHOWN: usize = 5;
+
 fn render_segregation(
     frame: &mut Frame,
     seg_area: Rect,
@@ -387,10 +390,15 @@ fn render_segregation(
                 Urgency::Warning => ("warn", theme.warning()),
                 Urgency::Ok => ("", theme.base()),
             };
-            let who = crate::domain::text::fit(
-                &crate::domain::text::display(&format!("{} {}", r.number, r.name)),
-                inner.width.saturating_sub(15) as usize,
-            );
+            // The number, and the name when a useful part of it fits: a lone "~" after the number said nothing.
+            let room = inner.width.saturating_sub(15) as usize;
+            let number = crate::domain::text::display(&r.number);
+            let with_name = format!("{number} {}", crate::domain::text::display(&r.name));
+            let who = if crate::domain::text::width(&number) + 1 + MIN_NAME_SHOWN <= room {
+                crate::domain::text::fit(&with_name, room)
+            } else {
+                crate::domain::text::fit(&number, room)
+            };
             let pad = (inner.width as usize).saturating_sub(15 + crate::domain::text::width(&who));
             Line::from(vec![
                 Span::raw(format!("{who}{} ", " ".repeat(pad))),
@@ -413,5 +421,62 @@ fn queue_shown(target: Target, ctx: &Ctx) -> bool {
         Target::Drafts | Target::Returned => assessment_queues::may_fill_any(ctx),
         Target::Reviews => assessment_queues::may_review_any(ctx),
         _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::segregation::Segregation;
+    use crate::tui::DisplayOptions;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    fn row(number: &str, name: &str, start: NaiveDateTime) -> SegregationRow {
+        SegregationRow {
+            segregation: Segregation {
+                id: 1,
+                prisoner_id: 1,
+                start,
+                end: None,
+                reason: "fights".into(),
+                recorded_by: "supervisor".into(),
+            },
+            number: number.into(),
+            name: name.into(),
+            facility: None,
+        }
+    }
+
+    #[test]
+    fn the_segregation_panel_shows_a_name_only_when_a_useful_part_fits() {
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 25)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
+        let start = now - chrono::Duration::days(17);
+        let rows = [
+            row("UPS/MUB01/2025/00010", "Okot, Peter", start),
+            row("LUZ/2026/00001", "Okello, John Bosco", start),
+        ];
+        let theme = Theme::new(DisplayOptions::new(true, true));
+        let mut t = Terminal::new(TestBackend::new(39, 4)).unwrap();
+        t.draw(|f| render_segregation(f, f.area(), &theme, &rows, now))
+            .unwrap();
+        let text: Vec<String> = (1..3)
+            .map(|y| {
+                (0..39)
+                    .map(|x| t.backend().buffer()[(x, y)].symbol().to_string())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            text[0].trim_end(),
+            "|UPS/MUB01/2025/00010   day  17 ALERT |"
+        );
+        assert_eq!(
+            text[1].trim_end(),
+            "|LUZ/2026/00001 Okello~ day  17 ALERT |"
+        );
     }
 }
