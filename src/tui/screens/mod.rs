@@ -164,7 +164,13 @@ pub fn form_key(form: &mut Form, action: Action, ctx: &mut Ctx) -> FormKey {
         }
         Action::Back => FormKey::Leave,
         Action::Select => {
+            let from = form.focus;
             form.handle(Action::NextField);
+            // Enter never saves (F2 does, so a stray Enter cannot); on the last field, where it only goes back
+            // to the first (or nowhere, in a one-field prompt), it says so instead of seeming to do nothing.
+            if form.focus <= from {
+                ctx.info("Enter moves to the next field; F2 finishes.");
+            }
             FormKey::Done(Outcome::Handled)
         }
         other if form.handle(other) => FormKey::Done(Outcome::Handled),
