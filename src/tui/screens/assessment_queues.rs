@@ -475,10 +475,15 @@ impl ApprovalScreen {
         ))];
         lines.extend(score_lines(&self.form, &self.outcome, theme, width));
         lines.push(Line::from(""));
+        // A long value wraps under itself, not under its label.
         let row = |k: &str, v: String| -> Vec<Line<'static>> {
-            text::wrap(&text::display(&format!("{k:<16}{v}")), width)
+            text::wrap(&text::display(&v), width.saturating_sub(16).max(10))
                 .into_iter()
-                .map(Line::from)
+                .enumerate()
+                .map(|(i, part)| {
+                    let label = if i == 0 { k } else { "" };
+                    Line::from(format!("{label:<16}{part}"))
+                })
                 .collect()
         };
         lines.extend(row("Scored result", self.label(r.scored_result.as_deref())));
