@@ -47,13 +47,11 @@ impl Store {
         Ok(c)
     }
 
-    /// Lets go of what is kept only to be quick next time: the estate's summaries (tens of megabytes at the
-    /// national size) and SQLite's cached pages. The TUI calls it when the person is back on Home, so a session
-    /// that once ran a national report or placement does not go on holding its memory.
+    /// Lets go of the estate's summaries, kept only to be quick next time (tens of megabytes at the national
+    /// size). The TUI calls it when the person is back on Home, so a session that once ran a national report or
+    /// placement does not go on holding them. SQLite's page cache is left: it is bounded (1 MiB) and Home reads
+    /// its counts through it straight away.
     pub fn release_kept_memory(&self) {
         *self.estate_summaries.borrow_mut() = None;
-        if let Err(e) = self.conn().execute_batch("PRAGMA shrink_memory") {
-            tracing::debug!(error = %e, "shrink_memory");
-        }
     }
 }
