@@ -8,6 +8,7 @@ mod harness;
 use chrono::Utc;
 use fixture::{Demo, OFFICER, audit, check};
 use harness::{Launch, Term, keys};
+use std::time::Duration;
 use warden::domain::auth::Role;
 use warden::domain::prisoner::{may_edit_field, visible_fields};
 use warden::store::SearchHit;
@@ -612,4 +613,161 @@ fn custody_initial_filled_by_keys_survives_kill_9_is_overridden_and_approved_by_
     );
     let (ok, report) = check(&demo.db, demo.path());
     assert!(ok, "{report}");
+}
+
+/// How many POSIX locks `/proc/locks` lists for process `pid` on the file at `path` (Linux).
+fn locks_of(pid: u32, path: &std::path::Path) -> usize {
+    use std::os::unix::fs::MetadataExt;
+    let inode = std::fs::metadata(path)
+        .expect("the file exists")
+        .ino()
+        .to_string();
+    std::fs::read_to_string("/proc/locks")
+        .expect("read /proc/locks")
+        .lines()
+        .filter(|l| !l.contains("->"))
+        .filter(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            fields.len() >= 6
+                && fields[4] == pid.to_string()
+                && fields[5].rsplit(':').next() == Some(inode.as_str())
+        })
+        .count()
+}
+
+/// Opens and closes the database from outside, again and again, as backup tools, Litestream and an
+/// administrator's `sqlite3` do: with the bundled SQLite and, where installed, with the system's `sqlite3` shell.
+/// Returns how many times each opened it.
+fn outside_openers(
+    db: std::path::PathBuf,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> std::thread::JoinHandle<(usize, usize)> {
+    use std::sync::atomic::Ordering;
+    let shell = std::process::Command::new("sqlite3")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !shell && std::env::var_os("WARDEN_REQUIRE_SQLITE3").is_some() {
+        panic!(
+            "the sqlite3 shell is not installed (Debian: apt-get install sqlite3); .ci/run installs it"
+        );
+    }
+    std::thread::spawn(move || {
+        let (mut bundled, mut system) = (0, 0);
+        while !stop.load(Ordering::SeqCst) {
+            if let Ok(conn) = rusqlite::Connection::open(&db) {
+                let _: rusqlite::Result<i64> =
+                    conn.query_row("SELECT count(*) FROM audit", [], |r| r.get(0));
+                drop(conn);
+                bundled += 1;
+            }
+            if shell {
+                let out = std::process::Command::new("sqlite3")
+                    .arg(&db)
+                    .arg("SELECT count(*) FROM prisoner;")
+                    .output();
+                if out.is_ok() {
+                    system += 1;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(15));
+        }
+        (bundled, system)
+    })
+}
+
+#[test]
+fn every_save_shown_on_screen_survives_outside_programs_opening_and_closing_the_file() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let demo = Demo::new();
+    let (person, typed, row) = findable_person(&demo);
+    let before = demo.store().prisoner(person.id).unwrap().unwrap().prisoner;
+    let audit_rows_before = audit(&demo.store()).len();
+    let stop = Arc::new(AtomicBool::new(false));
+    let openers = outside_openers(demo.db.clone(), Arc::clone(&stop));
+
+    let mut term = Launch::new(&demo.db, demo.path()).start();
+    sign_in(&mut term, OFFICER);
+    term.send("/");
+    term.wait_for("Find:");
+    term.send(&typed);
+    term.wait_for(&person.number);
+    for _ in 0..row {
+        term.send(keys::DOWN);
+    }
+    term.wait_until("the person's row selected", |s| {
+        s.lines()
+            .any(|l| l.starts_with('>') && l.contains(&person.number))
+    });
+    term.send(keys::ENTER);
+    term.wait_for("Legal status and sentence");
+
+    let mut previous = before.next_of_kin.clone();
+    let rounds = [
+        "Akello Grace (aunt)",
+        "Okot James (uncle)",
+        "Achan Mary (sister)",
+    ];
+    for (round, kin) in rounds.iter().enumerate() {
+        term.send("e");
+        term.wait_for(&format!("Edit {}", person.number));
+        term.send(&keys::TAB.repeat(tabs_to("next_of_kin")));
+        term.wait_for(">Next of kin");
+        term.send(&keys::BACKSPACE.repeat(previous.chars().count() + 2));
+        term.send(kin);
+        term.wait_for(kin);
+        // Typing has started the drafts writer: the session still holds its lock on the database.
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(
+            locks_of(term.pid(), &demo.db) >= 1,
+            "round {round}: the session lost its lock on the database after typing in a form"
+        );
+        // A command-line write meanwhile, with its own audit row.
+        let action = if round % 2 == 0 { "lock" } else { "unlock" };
+        let out = std::process::Command::new(harness::binary())
+            .args(["user", action, "assessor", "--db"])
+            .arg(&demo.db)
+            .env("WARDEN_LOG_DIR", demo.path().join("logs"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "warden user {action}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        term.send(keys::F2);
+        term.wait_for(&format!("Saved {}", person.number));
+        term.wait_for("Legal status and sentence");
+        previous = kin.to_string();
+    }
+    term.send(keys::CTRL_Q);
+    assert!(term.wait_exit().success());
+    stop.store(true, Ordering::SeqCst);
+    let (bundled, system) = openers.join().unwrap();
+    assert!(bundled > 0, "the outside program never opened the database");
+
+    // A fresh process sees every save shown on screen, each with its audit row, and the CLI's rows beside them.
+    let (ok, said) = check(&demo.db, demo.path());
+    assert!(ok, "warden check after the session:\n{said}");
+    let store = demo.store();
+    let after = store.prisoner(person.id).unwrap().unwrap().prisoner;
+    assert_eq!(after.next_of_kin, rounds[2]);
+    let rows = audit(&store);
+    let new_rows = &rows[audit_rows_before..];
+    for kin in rounds {
+        assert!(
+            new_rows.iter().any(|r| r.entity == "prisoner"
+                && r.action == "update"
+                && r.after.as_deref().is_some_and(|a| a.contains(kin))),
+            "no audit row for the save of {kin:?} ({bundled} outside opens, {system} by sqlite3)"
+        );
+    }
+    let cli: Vec<&str> = new_rows
+        .iter()
+        .filter(|r| r.entity == "staff" && r.entity_id == "assessor")
+        .map(|r| r.action.as_str())
+        .collect();
+    assert_eq!(cli.len(), 3, "the command line's lock/unlock rows: {cli:?}");
+    assert_eq!(store.verify_audit().unwrap(), None);
 }

@@ -173,6 +173,14 @@ pub fn run(db: &Path, args: PrintArgs) -> Result<ExitCode> {
     // Open the file before the work, so an unwritable path is refused at once and names the option.
     let mode = store.file_access()?.mode();
     let file = match &args.out {
+        // Truncating the database (or its -wal) would destroy the register, and even opening it would release
+        // this process's locks on it.
+        Some(path) if crate::store::is_held_database(path) => {
+            return refuse(format!(
+                "--out {}: that is the database itself (or its -wal/-shm); name another file",
+                path.display()
+            ));
+        }
         Some(path) => match print::sink::create_file(path, mode) {
             Ok(f) => Some(f),
             Err(e) => return refuse(format!("--out {e}")),

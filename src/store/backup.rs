@@ -106,7 +106,6 @@ pub fn verify_backup(path: &Path) -> Result<BackupReport> {
     if super::file_len(path) == 0 {
         return Err(StoreError::NotSqlite { path: path.into() });
     }
-    super::check_header(path)?;
     let conn = open_read_only(path)?;
     let store = Store::wrap(conn, path);
     let report = store.report()?;
@@ -204,6 +203,10 @@ fn into_live(from: &Path, live: &Path, replaced: &Path) -> Result<Outcome> {
         Err(StoreError::Sql(e)) if is_damage(&e) => return Ok(Outcome::Damaged),
         // Encrypted: a file the (verified) key cannot read is as unreadable as a damaged one, and is kept.
         Err(StoreError::WrongKey { .. }) => return Ok(Outcome::Damaged),
+        // Not SQLite at all (refused by its header before SQLite saw it): as unreadable as a damaged file.
+        Err(StoreError::NotSqlite { .. } | StoreError::KeyNeeded { .. }) => {
+            return Ok(Outcome::Damaged);
+        }
         Err(e) => return Err(e),
     };
     conn.busy_timeout(WAIT)?;
@@ -294,7 +297,7 @@ fn copy_to_staged(source: &Connection, staged: &Path) -> Result<()> {
     }
     // The pages carry the source's WAL flag; a backup should be one file that can be carried away alone.
     conn.pragma_update(None, "journal_mode", "DELETE")?;
-    conn.close().map_err(|(_, e)| StoreError::Sql(e))?;
+    conn.close().map_err(StoreError::Sql)?;
     std::fs::File::open(staged)
         .and_then(|f| f.sync_all())
         .map_err(|e| io_error(staged, e))?;
@@ -409,7 +412,7 @@ pub fn table_counts(conn: &Connection) -> Result<BTreeMap<String, i64>> {
     Ok(counts)
 }
 
-fn open_read_only(path: &Path) -> Result<Connection> {
+fn open_read_only(path: &Path) -> Result<cipher::HeldConnection> {
     cipher::open(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -428,9 +431,7 @@ fn is_damage(e: &rusqlite::Error) -> bool {
 
 /// With --force a restore replaces a damaged file, but never a healthy database that belongs to something else.
 fn refuse_foreign_database(live: &Path) -> Result<()> {
-    if !super::encryption_expected() && !cipher::has_plain_header(live) {
-        return Ok(());
-    }
+    // Not plain SQLite (and no key says it is encrypted) or unreadable: nothing of anyone else's to protect.
     let Ok(conn) = open_read_only(live) else {
         return Ok(());
     };

@@ -5,6 +5,7 @@
 //! break is dropped) or from `WARDEN_DB_KEY`. A warden built without the feature refuses to run with either
 //! variable set, so a site that meant to encrypt never writes the register in plain text by mistake.
 
+use super::held::{self, FileHold};
 use super::{Result, SQLITE_MAGIC, StoreError, io_error};
 use rusqlite::{Connection, OpenFlags};
 use std::io::Read;
@@ -136,22 +137,57 @@ fn checked_key(text: String, origin: &str) -> Result<Key> {
     Ok(Key(text))
 }
 
-/// True when the file starts with the plain SQLite header (an encrypted file has none).
-pub(crate) fn has_plain_header(path: &Path) -> bool {
-    let mut header = [0u8; 16];
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_exact(&mut header))
-        .is_ok()
-        && &header == SQLITE_MAGIC
+/// A connection together with its place in the registry of held files (held.rs). The connection is declared
+/// first so it closes before the file is let go: fields drop in declaration order.
+pub(crate) struct HeldConnection {
+    conn: Connection,
+    _hold: FileHold,
 }
 
-/// Opens `path` the way every store connection is opened: with the key (if one is set) as the very first
-/// statement, SQLCipher's own logging off (it would write to the terminal the TUI draws on), and the key
+impl std::ops::Deref for HeldConnection {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for HeldConnection {
+    fn deref_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}
+
+impl HeldConnection {
+    /// Closes the connection, reporting SQLite's error (a close cannot be retried here: the file is let go).
+    pub(crate) fn close(self) -> rusqlite::Result<()> {
+        let HeldConnection { conn, _hold } = self;
+        conn.close().map_err(|(_, e)| e)
+    }
+}
+
+/// Opens `path` the way every store connection is opened: the header judged first (a file that is not plain
+/// SQLite is refused untouched, unless a key says it is encrypted), with the key (if one is set) as the very
+/// first statement, SQLCipher's own logging off (it would write to the terminal the TUI draws on), and the key
 /// proven against the file before anyone reads from it.
-pub(crate) fn open(path: &Path, flags: OpenFlags) -> Result<Connection> {
+///
+/// The header is read with `std::fs` only while no connection of this process holds the file (held.rs): the
+/// first open checks it, every later one relies on that check.
+pub(crate) fn open(path: &Path, flags: OpenFlags) -> Result<HeldConnection> {
     let key = requested_key()?;
-    if key.is_some() && super::file_len(path) > 0 && has_plain_header(path) {
-        return Err(StoreError::NotEncrypted { path: path.into() });
+    let opening = held::opening();
+    if super::file_len(path) > 0
+        && let Some(header) = held::read_header(&opening, path)
+    {
+        let plain = &header == SQLITE_MAGIC;
+        if key.is_some() && plain {
+            return Err(StoreError::NotEncrypted { path: path.into() });
+        }
+        if key.is_none() && !plain {
+            if cfg!(feature = "sqlcipher") {
+                return Err(StoreError::KeyNeeded { path: path.into() });
+            }
+            return Err(StoreError::NotSqlite { path: path.into() });
+        }
     }
     let conn = Connection::open_with_flags(path, flags).map_err(|e| match e {
         // A file SQLite cannot read stays a damaged file, so a restore can move it aside.
@@ -165,8 +201,12 @@ pub(crate) fn open(path: &Path, flags: OpenFlags) -> Result<Connection> {
         }
         e => io_error(path, e),
     })?;
-    apply_key(&conn, key.as_ref(), path)?;
-    Ok(conn)
+    let held = HeldConnection {
+        conn,
+        _hold: opening.register(path),
+    };
+    apply_key(&held, key.as_ref(), path)?;
+    Ok(held)
 }
 
 #[cfg(feature = "sqlcipher")]

@@ -13,6 +13,8 @@ mod cipher;
 pub(crate) mod demo_rosters;
 mod drafts;
 mod estate;
+mod held;
+pub use held::is_held_database;
 mod non_associations;
 mod occupancy;
 mod printing;
@@ -185,7 +187,7 @@ impl Actor {
 }
 
 pub struct Store {
-    conn: Connection,
+    conn: cipher::HeldConnection,
     path: PathBuf,
     /// How `write` waits for the write lock (see busy.rs).
     wait: busy::Wait,
@@ -242,7 +244,6 @@ impl Store {
 
     fn open_inner(path: &Path, creating: bool) -> Result<Store> {
         cipher::check_key_setting()?;
-        check_header(path)?;
         let conn = cipher::open(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -291,7 +292,7 @@ impl Store {
         Ok(store)
     }
 
-    fn wrap(conn: Connection, path: &Path) -> Store {
+    fn wrap(conn: cipher::HeldConnection, path: &Path) -> Store {
         Store {
             conn,
             path: path.to_path_buf(),
@@ -474,23 +475,6 @@ pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
 
 fn file_len(path: &Path) -> u64 {
     std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
-}
-
-/// Refuses a non-empty file without SQLite's plain header, untouched. An encrypted file has no plain header:
-/// with a key set (feature `sqlcipher`) the key itself is the check, made when the connection opens.
-fn check_header(path: &Path) -> Result<()> {
-    if file_len(path) == 0 || encryption_expected() || cipher::has_plain_header(path) {
-        return Ok(());
-    }
-    if cfg!(feature = "sqlcipher") {
-        return Err(StoreError::KeyNeeded { path: path.into() });
-    }
-    Err(StoreError::NotSqlite { path: path.into() })
-}
-
-/// Built with encryption and a key set: database files are expected to be encrypted.
-fn encryption_expected() -> bool {
-    cfg!(feature = "sqlcipher") && cipher::key_requested()
 }
 
 fn ensure_directory(path: &Path) -> Result<()> {
