@@ -375,3 +375,106 @@ fn file_access_group_shares_the_database_and_log_with_the_group_and_every_open_k
         .count();
     assert_eq!(audited, 2);
 }
+
+fn new_database(dir: &Path) -> std::path::PathBuf {
+    let db = dir.join("w.db");
+    let o = warden(
+        &db,
+        &["init", "--admin", "amina", "--password-stdin"],
+        "first password\n",
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    db
+}
+
+#[test]
+fn check_reports_dropped_guard_triggers_and_the_next_writing_open_puts_them_back_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = new_database(dir.path());
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(
+            "DROP TRIGGER audit_append_only_delete;
+             DROP TRIGGER form_version_fixed_update;
+             CREATE TRIGGER mallory AFTER INSERT ON audit BEGIN SELECT 1; END;",
+        )
+        .unwrap();
+    }
+    let o = warden(&db, &["check"], "");
+    let said = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("trigger audit_append_only_delete is missing"),
+        "{said}"
+    );
+    assert!(
+        said.contains("trigger form_version_fixed_update is missing"),
+        "{said}"
+    );
+    assert!(
+        said.contains("trigger mallory was not made by warden"),
+        "{said}"
+    );
+    // Checking changed nothing: it is still missing for the second look.
+    let o = warden(&db, &["check"], "");
+    assert!(text(&o).contains("audit_append_only_delete is missing"));
+
+    // Any command that writes opens the file for writing, which puts the guards back in an audited write.
+    let o = warden(&db, &["user", "lock", "amina"], "");
+    assert!(o.status.success(), "{}", text(&o));
+    let o = warden(&db, &["check"], "");
+    let said = text(&o);
+    assert!(!said.contains("is missing"), "{said}");
+    // The stranger's trigger is reported, never removed by warden: an administrator decides.
+    assert!(
+        said.contains("trigger mallory was not made by warden"),
+        "{said}"
+    );
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let restored: String = conn
+        .query_row(
+            "SELECT after FROM audit WHERE entity = 'database' AND action = 'restored'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(restored.contains("audit_append_only_delete"), "{restored}");
+    let refused = conn.execute("DELETE FROM audit WHERE id = 1", []);
+    assert!(refused.is_err(), "the append-only guard works again");
+}
+
+#[test]
+fn an_empty_file_is_refused_with_the_way_back_and_left_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    std::fs::write(&db, "").unwrap();
+    for args in [&["check"][..], &["user", "list"], &["audit", "verify"]] {
+        let o = warden(&db, args, "");
+        let said = text(&o);
+        assert!(!o.status.success(), "{args:?}: {said}");
+        assert!(said.contains("empty file: not a warden database"), "{said}");
+        assert!(said.contains("restore the latest backup"), "{said}");
+    }
+    assert_eq!(std::fs::metadata(&db).unwrap().len(), 0);
+    assert!(!dir.path().join("w.db-wal").exists());
+}
+
+#[test]
+fn a_truncated_database_is_called_damaged_not_foreign() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = new_database(dir.path());
+    {
+        // Everything into the main file, then cut it in half as an interrupted copy would.
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;")
+            .unwrap();
+    }
+    let bytes = std::fs::read(&db).unwrap();
+    std::fs::write(&db, &bytes[..bytes.len() / 2]).unwrap();
+    let o = warden(&db, &["check"], "");
+    let said = text(&o);
+    assert!(!o.status.success(), "{said}");
+    assert!(said.contains("damaged"), "{said}");
+    assert!(said.contains("Restore the latest backup"), "{said}");
+    assert!(!said.contains("not a SQLite database"), "{said}");
+}

@@ -1,9 +1,9 @@
 //! Subcommands for setting up and checking a database: init, user, prisoner search, check, audit verify.
 
-use super::{UserCommand, cli_actor, open, password};
+use super::{UserCommand, cli_actor, open, open_read_only, password};
 use crate::domain::auth::Role;
 use crate::domain::text::{display, fit};
-use crate::store::Store;
+use crate::store::{GuardProblem, Store};
 use anyhow::{Context, Result, bail};
 use std::path::Path;
 use std::process::ExitCode;
@@ -110,7 +110,7 @@ pub(crate) fn print_lines(lines: impl IntoIterator<Item = String>) -> std::io::R
 }
 
 pub fn search(db: &Path, query: &str, limit: usize) -> Result<ExitCode> {
-    let store = open(db)?;
+    let store = open_read_only(db)?;
     let hits = store.search(query, limit)?;
     print_lines(hits.iter().map(|h| {
         let names = if h.given_names.is_empty() {
@@ -134,7 +134,8 @@ pub fn search(db: &Path, query: &str, limit: usize) -> Result<ExitCode> {
 }
 
 pub fn check(db: &Path) -> Result<ExitCode> {
-    let store = open(db)?;
+    // Read-only: a check reports what it finds; the next write-capable open repairs guards (audited).
+    let store = open_read_only(db)?;
     let mut ok = true;
     let problems = store.integrity_problems()?;
     if problems.is_empty() {
@@ -153,6 +154,24 @@ pub fn check(db: &Path) -> Result<ExitCode> {
             println!("audit chain: BROKEN at {b}");
         }
     }
+    let guards = store.guard_problems()?;
+    if guards.is_empty() {
+        println!("guard triggers: ok");
+    } else {
+        ok = false;
+        for g in &guards {
+            println!("guard triggers: {g}");
+        }
+        if guards
+            .iter()
+            .any(|g| !matches!(g, GuardProblem::Unknown(_)))
+        {
+            println!(
+                "  (someone changed the schema outside warden; the next warden session or command that writes \
+                 puts the guards back and audits it)"
+            );
+        }
+    }
     Ok(if ok {
         ExitCode::SUCCESS
     } else {
@@ -161,7 +180,7 @@ pub fn check(db: &Path) -> Result<ExitCode> {
 }
 
 pub fn audit_verify(db: &Path) -> Result<ExitCode> {
-    let store = open(db)?;
+    let store = open_read_only(db)?;
     match store.verify_audit()? {
         None => {
             println!("audit chain: ok");

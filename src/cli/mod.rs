@@ -302,3 +302,9 @@ fn init_logging(db: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard
 pub(crate) fn open(db: &Path) -> Result<Store> {
     Store::open(db).with_context(|| format!("cannot open {}", db.display()))
 }
+
+/// Opens the database for a subcommand that only reads: no migration or repair, and it works on a file this
+/// account may only read (a backup on write-protected media, a station's file seen by an auditor).
+pub(crate) fn open_read_only(db: &Path) -> Result<Store> {
+    Store::open_read_only(db).with_context(|| format!("cannot open {}", db.display()))
+}

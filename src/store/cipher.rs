@@ -175,9 +175,17 @@ impl HeldConnection {
 pub(crate) fn open(path: &Path, flags: OpenFlags) -> Result<HeldConnection> {
     let key = requested_key()?;
     let opening = held::opening();
-    if super::file_len(path) > 0
-        && let Some(header) = held::read_header(&opening, path)
-    {
+    let header = if super::file_len(path) > 0 {
+        held::read_header(&opening, path)
+    } else {
+        held::Header::Held
+    };
+    let header = match header {
+        held::Header::Read(bytes) => Some(bytes),
+        held::Header::Short => Some([0u8; 16]),
+        held::Header::Held | held::Header::Unreadable => None,
+    };
+    if let Some(header) = header {
         let plain = &header == SQLITE_MAGIC;
         if key.is_some() && plain {
             return Err(StoreError::NotEncrypted { path: path.into() });

@@ -92,18 +92,32 @@ impl Drop for FileHold {
     }
 }
 
-/// Reads the first 16 bytes of `path`; None when they cannot be read, or when a connection of this process
-/// has the file open (then the caller must not open it: see the module's note).
-pub(crate) fn read_header(opening: &Opening, path: &Path) -> Option<[u8; 16]> {
+/// What the first bytes of a database file say, when they may be read.
+pub(crate) enum Header {
+    /// A connection of this process has the file open: its header was judged then, and opening the file
+    /// again outside SQLite would release that connection's locks (see the module's note).
+    Held,
+    /// The first 16 bytes.
+    Read([u8; 16]),
+    /// Shorter than a SQLite header: whatever it is, not a database.
+    Short,
+    /// Could not be read here (permissions, a directory): SQLite's own open will say why.
+    Unreadable,
+}
+
+/// Reads the first 16 bytes of `path`, unless a connection of this process holds it.
+pub(crate) fn read_header(opening: &Opening, path: &Path) -> Header {
     use std::io::Read;
     if opening.is_held(path) {
-        return None;
+        return Header::Held;
     }
     let mut header = [0u8; 16];
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_exact(&mut header))
-        .ok()
-        .map(|()| header)
+    let read = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut header));
+    match read {
+        Ok(()) => Header::Read(header),
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Header::Short,
+        Err(_) => Header::Unreadable,
+    }
 }
 
 /// True when `path` is a database file a connection of this process holds, or one of its companions

@@ -13,6 +13,7 @@ mod cipher;
 pub(crate) mod demo_rosters;
 mod drafts;
 mod estate;
+mod guards;
 mod held;
 pub use held::is_held_database;
 mod non_associations;
@@ -45,6 +46,7 @@ pub use backup::{
 pub use busy::{SCREEN_WRITE_BUDGET, WRITE_BUDGET};
 pub use cipher::{KEY_FILE_VAR, KEY_VAR, check_key_setting};
 pub use estate::{CellRow, EstateCounts, FacilityRow, UnitRow};
+pub use guards::GuardProblem;
 pub use non_associations::NaRow;
 pub use occupancy::{Board, BoardLine, Occupancy};
 pub use prisoners::{
@@ -78,6 +80,16 @@ pub enum StoreError {
         dir: PathBuf,
         reason: String,
     },
+    #[error(
+        "{path}: empty file: not a warden database; if it should be one, restore the latest backup \
+         (warden restore BACKUP --force); the file was left as it is"
+    )]
+    Empty { path: PathBuf },
+    #[error(
+        "{path}: the file is damaged (SQLite cannot read it); nothing was changed. Restore the latest backup \
+         (warden restore BACKUP --force), then run `warden check`"
+    )]
+    Damaged { path: PathBuf },
     #[error("{path}: not a SQLite database; refusing to touch it")]
     NotSqlite { path: PathBuf },
     /// Built with encryption, no key set, and the file is not plain SQLite: most likely an encrypted database.
@@ -225,7 +237,36 @@ impl Store {
         if !path.exists() {
             return Err(StoreError::Missing { path: path.into() });
         }
+        // An empty file is never made into a new database by opening it: it is far more likely a copy or a
+        // disk that failed than a wish for an empty register (`init` and `demo` create on purpose).
+        if file_len(path) == 0 {
+            return Err(StoreError::Empty { path: path.into() });
+        }
         Self::open_inner(path, false)
+    }
+
+    /// Opens an existing warden database for reading only: no migration, no repair, no change to the file's
+    /// mode; what `warden check` and other commands that only read use, so they also work on a file this
+    /// account may not write. A database of an older schema can be checked but not used by newer queries.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            return Err(StoreError::Missing { path: path.into() });
+        }
+        if file_len(path) == 0 {
+            return Err(StoreError::Empty { path: path.into() });
+        }
+        cipher::check_key_setting()?;
+        let conn = cipher::open(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        check_identity(&conn, path, false)?;
+        conn.pragma_update(None, "trusted_schema", "OFF")?;
+        conn.pragma_update(None, "cache_size", CACHE_SIZE_KIB)?;
+        Ok(Store::wrap(conn, path))
     }
 
     /// Creates a new database at `path`; an existing empty file is accepted, anything else is refused.
@@ -233,7 +274,7 @@ impl Store {
         ensure_directory(path)?;
         if file_len(path) > 0 {
             // Refuse non-SQLite files untouched, and warden files that already hold data.
-            let store = Self::open_inner(path, false)?;
+            let store = Self::open_inner(path, true)?;
             if store.is_empty()? {
                 return Ok(store);
             }
@@ -253,26 +294,7 @@ impl Store {
         )?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // Read-only checks first: nothing may be written to a file that is not ours.
-        let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|_| StoreError::NotSqlite { path: path.into() })?;
-        let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
-        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
-        if !creating || tables > 0 || version > 0 {
-            if version == 0 && tables > 0 {
-                return Err(StoreError::NotWarden { path: path.into() });
-            }
-            if version > 0 && app_id != schema::APPLICATION_ID {
-                return Err(StoreError::NotWarden { path: path.into() });
-            }
-            if version > schema::LATEST {
-                return Err(StoreError::TooNew {
-                    path: path.into(),
-                    found: version,
-                    known: schema::LATEST,
-                });
-            }
-        }
+        check_identity(&conn, path, creating)?;
         // WAL survives power loss with synchronous=FULL; the pragmas below are the durability contract.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
@@ -286,6 +308,7 @@ impl Store {
         conn.pragma_update(None, "mmap_size", 0)?;
         let mut store = Store::wrap(conn, path);
         store.migrate()?;
+        store.restore_guards()?;
         // The register is confidential (Rule 9): owner-only unless the site chose a shared group.
         let access = store.file_access()?;
         access::restrict_permissions(path, access.mode());
@@ -475,6 +498,45 @@ pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
 
 fn file_len(path: &Path) -> u64 {
     std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+/// Refuses, before anything is written, a file that is not a warden database of a schema this program knows.
+/// A file SQLite finds damaged is called damaged, with the way back (a restore), not "not a database".
+fn check_identity(conn: &Connection, path: &Path, creating: bool) -> Result<()> {
+    let damaged = |e: rusqlite::Error| match e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if matches!(
+                f.code,
+                rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase
+            ) =>
+        {
+            StoreError::Damaged { path: path.into() }
+        }
+        e => StoreError::Sql(e),
+    };
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(damaged)?;
+    let app_id: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(damaged)?;
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+        .map_err(damaged)?;
+    if creating && tables == 0 && version == 0 {
+        return Ok(());
+    }
+    if version == 0 || app_id != schema::APPLICATION_ID {
+        return Err(StoreError::NotWarden { path: path.into() });
+    }
+    if version > schema::LATEST {
+        return Err(StoreError::TooNew {
+            path: path.into(),
+            found: version,
+            known: schema::LATEST,
+        });
+    }
+    Ok(())
 }
 
 fn ensure_directory(path: &Path) -> Result<()> {
