@@ -140,7 +140,7 @@ fn save_one_answer_to_a_draft(bencher: Bencher) {
     warden::demo::build(&path, &spec, at).expect("build the demo database");
     let mut store = Store::open(&path).expect("open");
     let mut registry = Registry::load_dir(&forms_dir()).expect("forms/ is readable");
-    let actor = Actor::new("assessor", at);
+    let actor = Actor::system("assessor", at);
     store
         .register_forms(&actor, &mut registry)
         .expect("register forms");

@@ -89,7 +89,7 @@ fn fill(path: &Path, places: usize) -> i64 {
     if !bench.is_empty() {
         return facility;
     }
-    let actor = Actor::new("programme", Utc::now());
+    let actor = Actor::system("programme", Utc::now());
     let count = places.div_ceil(25);
     let mut ids = Vec::new();
     for i in 0..count {

@@ -23,7 +23,7 @@ fn today() -> NaiveDate {
 fn last_bed(dir: &Path) -> (PathBuf, i64, [i64; 2]) {
     let path = dir.join("w.db");
     let mut store = Store::create(&path).unwrap();
-    let a = Actor::new("admin", t0());
+    let a = Actor::system("admin", t0());
     store
         .add_user(&a, "admin", Role::Admin, "password1")
         .unwrap();
@@ -111,7 +111,7 @@ fn take_the_bed(
     go();
     store
         .move_to_cell(
-            &Actor::new(officer, t0()),
+            &Actor::system(officer, t0()),
             &MoveRequest {
                 prisoner_id: prisoner,
                 to_cell: cell,

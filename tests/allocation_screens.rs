@@ -20,7 +20,7 @@ use warden::tui::theme::Theme;
 /// The screen fixture plus an any-status unit B with two cells, one already holding a convicted man.
 fn estate(fx: &fixture::Fixture) -> (i64, i64) {
     let mut store = Store::open(&fx.path).unwrap();
-    let a = Actor::new("admin", fixture::t0());
+    let a = Actor::system("admin", fixture::t0());
     let luz = store.facility_by_code("LUZ").unwrap().unwrap().id;
     let unit = store
         .add_unit(
@@ -185,11 +185,11 @@ fn a_cell_filled_meanwhile_is_refused_with_what_changed() {
     p.committing_authority = "High Court".into();
     p.facility_id = Some(other.facility_by_code("LUZ").unwrap().unwrap().id);
     let late = other
-        .admit(&Actor::new("admin", fixture::t0()), &p)
+        .admit(&Actor::system("admin", fixture::t0()), &p)
         .unwrap();
     other
         .move_to_cell(
-            &Actor::new("supervisor", fixture::t0()),
+            &Actor::system("supervisor", fixture::t0()),
             &MoveRequest {
                 prisoner_id: late,
                 to_cell: b2,
@@ -230,7 +230,7 @@ fn both(f: impl Fn(&mut Driver, &fixture::Fixture)) {
 /// Two more men in A-01 (certified 1) beside Okello: 300%, which the board shows as it is.
 fn crowd_a01(fx: &fixture::Fixture) {
     let mut store = Store::open(&fx.path).unwrap();
-    let a = Actor::new("admin", fixture::t0());
+    let a = Actor::system("admin", fixture::t0());
     let okello = store.prisoner(fx.okello).unwrap().unwrap().prisoner;
     for (seq, name) in [(4, "Ssali"), (5, "Wasswa")] {
         let mut p = Prisoner::blank(fixture::t0().naive_utc());
@@ -382,7 +382,7 @@ fn the_change_cell_list_shows_a_cell_refused_for_a_non_association() {
     assert_eq!(mugisha.prisoner.cell_id, Some(b1));
     store
         .add_non_association(
-            &Actor::new("officer", fixture::t0()),
+            &Actor::system("officer", fixture::t0()),
             &NonAssociation {
                 id: 0,
                 first: fx.abenov,
@@ -441,7 +441,7 @@ fn the_change_cell_list_shows_a_cell_refused_for_a_non_association() {
 fn supervisors_see_who_is_in_segregation_with_the_day_10_and_15_marks() {
     both(|d, fx| {
         let mut store = Store::open(&fx.path).unwrap();
-        let s = Actor::new("supervisor", fixture::t0());
+        let s = Actor::system("supervisor", fixture::t0());
         let days_ago = |n| (fixture::t0() - chrono::Duration::days(n)).naive_utc();
         store
             .start_segregation(&s, fx.okello, days_ago(16), "assault on staff")
@@ -507,7 +507,7 @@ fn a_supervisor_starts_and_ends_segregation_from_the_record() {
 /// non-association between the two: both placements now break hard rules.
 fn bad_placements(fx: &fixture::Fixture) {
     let mut store = Store::open(&fx.path).unwrap();
-    let a = Actor::new("admin", fixture::t0());
+    let a = Actor::system("admin", fixture::t0());
     let okello = store.prisoner(fx.okello).unwrap().unwrap().prisoner;
     let mut p = Prisoner::blank(fixture::t0().naive_utc());
     p.number = "LUZ/2026/00007".into();
@@ -538,7 +538,7 @@ fn bad_placements(fx: &fixture::Fixture) {
         .unwrap();
     store
         .start_segregation(
-            &Actor::new("supervisor", fixture::t0()),
+            &Actor::system("supervisor", fixture::t0()),
             kato,
             (fixture::t0() - chrono::Duration::days(12)).naive_utc(),
             "threats",
@@ -677,7 +677,7 @@ fn a_supervisor_places_someone_in_a_refused_cell_by_override_with_a_reason() {
     // rules let a supervisor override.
     let mut store = Store::open(&fx.path).unwrap();
     store
-        .write(&Actor::new("assessor", fixture::t0()), |tx| {
+        .write(&Actor::system("assessor", fixture::t0()), warden::domain::auth::Need::To(warden::domain::auth::Permission::ConfigureStation), "test", |tx| {
             tx.execute(
                 "INSERT INTO form_version VALUES ('custody_initial', 999, ?1, '', '2026-01-01')",
                 ["0".repeat(64)],

@@ -36,7 +36,7 @@ fn text(o: &Output) -> String {
 }
 
 fn actor() -> Actor {
-    Actor::now("test")
+    Actor::system_now("test")
 }
 
 /// A database with an administrator and one officer, made through the library.
@@ -84,15 +84,20 @@ fn a_backup_taken_under_write_load_is_consistent_and_restores_equal() {
     // A few megabytes, so each copy takes long enough for the writer's commits to land in the middle of it.
     Store::open(&live)
         .unwrap()
-        .write(&actor(), |tx| {
-            for i in 0..3000 {
-                tx.execute(
-                    "INSERT INTO setting(key, value) VALUES (?1, ?2)",
-                    [format!("bulk-{i}"), "y".repeat(1000)],
-                )?;
-            }
-            tx.audit::<(), ()>("setting", "bulk", "set", None, None)
-        })
+        .write(
+            &actor(),
+            warden::domain::auth::Need::To(warden::domain::auth::Permission::ConfigureStation),
+            "test",
+            |tx| {
+                for i in 0..3000 {
+                    tx.execute(
+                        "INSERT INTO setting(key, value) VALUES (?1, ?2)",
+                        [format!("bulk-{i}"), "y".repeat(1000)],
+                    )?;
+                }
+                tx.audit::<(), ()>("setting", "bulk", "set", None, None)
+            },
+        )
         .unwrap();
 
     let stop = Arc::new(AtomicBool::new(false));

@@ -133,7 +133,7 @@ fn four_processes_writing_at_once_lose_nothing_and_fail_nothing() {
     let db = dir.path().join("shared.db");
     {
         let mut store = Store::create(&db).unwrap();
-        let a = Actor::now("setup");
+        let a = Actor::system_now("setup");
         store
             .add_user(&a, "amina", Role::Admin, "first password")
             .unwrap();

@@ -191,7 +191,7 @@ fn a_database_that_is_not_a_demo_is_never_replaced() {
     let mut store = Store::create(&real).unwrap();
     store
         .add_user(
-            &Actor::new("cli", now()),
+            &Actor::system("cli", now()),
             "chief",
             Role::Admin,
             "a long password",

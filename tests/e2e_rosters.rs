@@ -60,7 +60,7 @@ fn set_up(demo: &Demo) -> (i64, Vec<(i64, String)>) {
     let people = two_people(&store, facility.id);
     assert_eq!(people.len(), 2, "two people to work with");
     let today = Utc::now().date_naive();
-    let actor = Actor::new("programme", Utc::now());
+    let actor = Actor::system("programme", Utc::now());
     let programme = store
         .add_programme(
             &actor,
@@ -93,7 +93,7 @@ fn set_up(demo: &Demo) -> (i64, Vec<(i64, String)>) {
         .unwrap();
     for (id, _) in &people {
         store
-            .write(&Actor::new("assessor", Utc::now()), |tx| {
+            .write(&Actor::system("assessor", Utc::now()), warden::domain::auth::Need::To(warden::domain::auth::Permission::ConfigureStation), "test", |tx| {
                 tx.execute(
                     "INSERT OR IGNORE INTO form_version VALUES ('needs_screen', 999, ?1, '', '2026-01-01')",
                     ["0".repeat(64)],

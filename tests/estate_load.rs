@@ -316,7 +316,7 @@ fn the_store_refuses_a_kind_that_its_units_do_not_fit() {
     let s = setup();
     assert_eq!(s.load(Path::new(EXAMPLE_TOML), true).0, 0);
     let mut store = Store::open(&s.db).unwrap();
-    let actor = warden::store::Actor::now("test");
+    let actor = warden::store::Actor::system_now("test");
     let mut gulu = store.facility_by_code("GUL").unwrap().unwrap();
     gulu.kind = warden::domain::estate::FacilityKind::Women;
     let e = store.update_facility(&actor, &gulu).unwrap_err();

@@ -13,7 +13,7 @@ use warden::store::{Actor, FileAccess, Store, is_held_database, verify_backup};
 use warden::tui::drafts::Drafts;
 
 fn actor() -> Actor {
-    Actor::now("test")
+    Actor::system_now("test")
 }
 
 fn inode(path: &Path) -> u64 {

@@ -29,7 +29,7 @@ fn race(
                 edit(k, &mut edited);
                 barrier.wait();
                 store.update_prisoner_from(
-                    &Actor::new(format!("writer{k}"), fixture::t0()),
+                    &Actor::system(format!("writer{k}"), fixture::t0()),
                     &loaded,
                     &edited,
                 )

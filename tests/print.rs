@@ -174,7 +174,7 @@ fn assessed_demo(dir: &Path) -> PathBuf {
     let path = demo_copy(dir);
     let mut store = Store::open(&path).unwrap();
     let actor = |d: u32| {
-        Actor::new(
+        Actor::system(
             "assessor",
             Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap()
                 + chrono::Duration::days(i64::from(d)),

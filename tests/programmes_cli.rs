@@ -22,7 +22,7 @@ fn warden(db: &Path, args: &[&str]) -> (i32, String, String) {
 
 fn estate(db: &Path) {
     let mut store = warden::store::Store::create(db).unwrap();
-    let a = warden::store::Actor::new("admin", chrono::Utc::now());
+    let a = warden::store::Actor::system("admin", chrono::Utc::now());
     use warden::domain::estate::*;
     store
         .add_facility(

@@ -30,7 +30,7 @@ fn today() -> NaiveDate {
 /// A register with one facility, one clerk and a few people named in several scripts.
 fn register(dir: &tempfile::TempDir) -> (Store, i64) {
     let mut store = Store::create(&dir.path().join("p.db")).unwrap();
-    let a = Actor::new("fixture", t0());
+    let a = Actor::system("fixture", t0());
     store
         .add_user(&a, "clerk", Role::Officer, PASSWORD)
         .unwrap();
@@ -69,7 +69,7 @@ fn admit(store: &mut Store, facility: i64, family: &str, given: &str) -> Result<
     p.committing_authority = "Chief Magistrate".into();
     p.facility_id = Some(facility);
     store
-        .admit(&Actor::new("fixture", t0()), &p)
+        .admit(&Actor::system("fixture", t0()), &p)
         .map_err(|e| e.to_string())
 }
 

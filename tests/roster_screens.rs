@@ -32,7 +32,7 @@ fn slot(weekday: u8, a: &str, b: &str) -> Slot {
 fn literacy(fx: &fixture::Fixture, capacity: u32) -> i64 {
     let mut store = Store::open(&fx.path).unwrap();
     let luz = store.facility_by_code("LUZ").unwrap().unwrap().id;
-    let a = Actor::new("programme", fixture::t0());
+    let a = Actor::system("programme", fixture::t0());
     let id = store
         .add_programme(
             &a,
@@ -63,7 +63,7 @@ fn literacy(fx: &fixture::Fixture, capacity: u32) -> i64 {
         (fx.abenov, r#"["need_literacy"]"#),
     ] {
         store
-            .write(&Actor::new("assessor", fixture::t0()), |tx| {
+            .write(&Actor::system("assessor", fixture::t0()), warden::domain::auth::Need::To(warden::domain::auth::Permission::ConfigureStation), "test", |tx| {
                 tx.execute(
                     "INSERT OR IGNORE INTO form_version VALUES ('needs_screen', 1, ?1, '', '2026-11-01')",
                     ["0".repeat(64)],
@@ -198,7 +198,7 @@ fn a_full_group_is_explained_and_cannot_be_overridden() {
         let mut store = Store::open(&fx.path).unwrap();
         store
             .refer(
-                &Actor::new("assessor", fixture::t0()),
+                &Actor::system("assessor", fixture::t0()),
                 programme,
                 fx.okello,
                 None,
@@ -276,7 +276,7 @@ fn programme_staff_are_not_told_who_is_a_violent_extremist() {
         let mut store = Store::open(&fx.path).unwrap();
         store
             .refer(
-                &Actor::new("assessor", fixture::t0()),
+                &Actor::system("assessor", fixture::t0()),
                 programme,
                 fx.okello,
                 None,
@@ -325,13 +325,18 @@ fn a_release_plan_is_kept_from_the_list_of_releases_due() {
     {
         let mut store = Store::open(&fx.path).unwrap();
         store
-            .write(&Actor::new("officer", fixture::t0()), |tx| {
-                tx.execute(
-                    "UPDATE prisoner SET expected_release = '2026-12-10' WHERE id = ?1",
-                    [fx.okello],
-                )?;
-                Ok(())
-            })
+            .write(
+                &Actor::system("officer", fixture::t0()),
+                warden::domain::auth::Need::To(warden::domain::auth::Permission::ConfigureStation),
+                "test",
+                |tx| {
+                    tx.execute(
+                        "UPDATE prisoner SET expected_release = '2026-12-10' WHERE id = ?1",
+                        [fx.okello],
+                    )?;
+                    Ok(())
+                },
+            )
             .unwrap();
     }
     let mut d = Driver::new(&fx.path);
@@ -384,7 +389,7 @@ fn keep_apart(fx: &fixture::Fixture) {
     let mut store = Store::open(&fx.path).unwrap();
     store
         .add_non_association(
-            &Actor::new("officer", fixture::t0()),
+            &Actor::system("officer", fixture::t0()),
             &NonAssociation {
                 id: 0,
                 first: fx.okello,
@@ -408,7 +413,7 @@ fn two_who_must_be_kept_apart_are_marked_in_the_group_and_in_search_results() {
     let programme = literacy(&fx, 10);
     {
         let mut store = Store::open(&fx.path).unwrap();
-        let a = Actor::new("programme", fixture::t0());
+        let a = Actor::system("programme", fixture::t0());
         let r = store
             .refer(&a, programme, fx.okello, Some("need_literacy"), "")
             .unwrap();

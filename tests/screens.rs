@@ -659,7 +659,7 @@ fn a_field_changed_meanwhile_is_shown_and_the_typing_kept_to_save_again() {
         .text(" Paul");
     // Another station changes the same field first.
     let mut other = warden::store::Store::open(&fx.path).unwrap();
-    let actor = warden::store::Actor::new("supervisor", fixture::t0());
+    let actor = warden::store::Actor::system("supervisor", fixture::t0());
     let mut p = other.prisoner(fx.okello).unwrap().unwrap().prisoner;
     p.given_names = "John B.".into();
     other.update_prisoner(&actor, &p).unwrap();

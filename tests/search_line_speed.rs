@@ -18,7 +18,7 @@ fn on_a_slow_line_the_search_list_shows_the_best_eight_at_a_time() {
     let fx = fixture::build();
     {
         let mut store = Store::open(&fx.path).unwrap();
-        let admin = warden::store::Actor::new("admin", fixture::t0());
+        let admin = warden::store::Actor::system("admin", fixture::t0());
         let mut p = store.prisoner(fx.okello).unwrap().unwrap().prisoner;
         for i in 0..11 {
             p.number = format!("LUZ/2026/{:05}", 10 + i);

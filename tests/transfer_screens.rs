@@ -20,7 +20,7 @@ use warden::store::{Actor, Store};
 /// only its remand unit, so nothing there fits Abenov (convicted, waiting for a cell).
 fn kirinya(fx: &fixture::Fixture) -> (i64, i64) {
     let mut store = Store::open(&fx.path).unwrap();
-    let a = Actor::new("admin", fixture::t0());
+    let a = Actor::system("admin", fixture::t0());
     let kir = store.facility_by_code("KIR").unwrap().unwrap().id;
     let unit = store
         .add_unit(

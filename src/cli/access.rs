@@ -1,6 +1,6 @@
 //! `warden file-access owner|group`: who may open the database files, and the log's mode to match.
 
-use super::{cli_actor, open};
+use super::open;
 use crate::store::FileAccess;
 use anyhow::Result;
 use std::path::Path;
@@ -15,12 +15,12 @@ pub enum Access {
 }
 
 pub fn run(db: &Path, access: Access) -> Result<ExitCode> {
-    let mut store = open(db)?;
+    let (mut store, actor) = open(db)?;
     let access = match access {
         Access::Owner => FileAccess::Owner,
         Access::Group => FileAccess::Group,
     };
-    store.set_file_access(&cli_actor(), access)?;
+    store.set_file_access(&actor, access)?;
     drop(store);
     let log = super::log_path(db);
     set_log_mode(&log, access.mode());

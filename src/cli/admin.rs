@@ -1,7 +1,7 @@
 //! Subcommands for setting up and checking a database: init, user, prisoner search, check, audit verify.
 
-use super::{UserCommand, cli_actor, open, open_read_only, password};
-use crate::domain::auth::Role;
+use super::{UserCommand, open, open_read_only, password};
+use crate::domain::auth::{Need, Permission, Role};
 use crate::domain::text::{display, fit};
 use crate::store::{GuardProblem, Store};
 use anyhow::{Context, Result, bail};
@@ -25,31 +25,72 @@ pub fn init(db: &Path, admin: &str, password_stdin: bool) -> Result<ExitCode> {
     let password = password::read_new(password_stdin, admin)?;
     crate::domain::auth::check_new_password(&password).map_err(anyhow::Error::msg)?;
     let mut store = Store::create(db)?;
-    store.add_user(&cli_actor(), admin, Role::Admin, &password)?;
+    // The first administrator is made by whoever creates the file; their OS account is linked to it, so
+    // the command line knows them from now on (root needs no link: it acts as the station administrator).
+    let account = super::identity::OsAccount::invoking();
+    let actor = crate::store::Actor::system_now("init").with_os_account(&account.name);
+    store.add_user(&actor, admin, Role::Admin, &password)?;
     println!("Created {} with administrator {admin}.", db.display());
+    if !account.is_root() {
+        store.link_os_account(&actor, admin, &account.name)?;
+        println!("The OS account {} is linked to {admin}.", account.name);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn user(db: &Path, cmd: UserCommand) -> Result<ExitCode> {
-    let mut store = open(db)?;
+    let (mut store, actor) = open(db)?;
     match cmd {
         UserCommand::Add {
             name,
             role,
             password_stdin,
+            os_account,
         } => {
             crate::domain::auth::check_user_name(&name).map_err(anyhow::Error::msg)?;
+            // Refused before a password is asked for: the role, the name, the account to link.
+            store.authorise(
+                &actor,
+                Need::To(Permission::ManageUsers),
+                &format!("user {name}"),
+            )?;
             if store.user(&name)?.is_some() {
                 bail!("user name '{name}': already taken");
             }
+            if let Some(account) = &os_account {
+                check_linkable(&store, account)?;
+            }
             let password = password::read_new(password_stdin, &name)?;
-            store.add_user(&cli_actor(), &name, role, &password)?;
+            store.add_user(&actor, &name, role, &password)?;
             println!("Added {name} ({role}).");
+            if let Some(account) = os_account {
+                store.link_os_account(&actor, &name, &account)?;
+                println!("The OS account {account} is linked to {name}.");
+            }
+        }
+        UserCommand::Link { name, os_account } => {
+            store.authorise(
+                &actor,
+                Need::To(Permission::ManageUsers),
+                &format!("user {name}"),
+            )?;
+            check_linkable(&store, &os_account)?;
+            store.link_os_account(&actor, &name, &os_account)?;
+            println!("The OS account {os_account} is linked to {name}.");
         }
         UserCommand::List => {
-            let mut lines = vec![format!("{:<24} {:<10} status", "name", "role")];
+            store.authorise(&actor, Need::To(Permission::ManageUsers), "users")?;
+            let mut lines = vec![format!(
+                "{:<24} {:<10} {:<16} status",
+                "name", "role", "os account"
+            )];
             let now = chrono::Utc::now();
+            let links = store.os_links()?;
             for u in store.users()? {
+                let account = links
+                    .iter()
+                    .find(|(_, user)| *user == u.name)
+                    .map_or("-", |(account, _)| account.as_str());
                 let status = if u.disabled {
                     "locked by administrator".to_string()
                 } else if let Some(until) = u.locked_until.filter(|t| *t > now) {
@@ -60,16 +101,21 @@ pub fn user(db: &Path, cmd: UserCommand) -> Result<ExitCode> {
                 } else {
                     "active".to_string()
                 };
-                lines.push(format!("{:<24} {:<10} {status}", u.name, u.role.as_str()));
+                lines.push(format!(
+                    "{:<24} {:<10} {:<16} {status}",
+                    u.name,
+                    u.role.as_str(),
+                    display(account)
+                ));
             }
             print_lines(lines)?;
         }
         UserCommand::Lock { name } => {
-            store.set_user_locked(&cli_actor(), &name, true)?;
+            store.set_user_locked(&actor, &name, true)?;
             println!("Locked {name}.");
         }
         UserCommand::Unlock { name } => {
-            store.set_user_locked(&cli_actor(), &name, false)?;
+            store.set_user_locked(&actor, &name, false)?;
             println!("Unlocked {name}.");
         }
         UserCommand::ResetPassword {
@@ -81,7 +127,7 @@ pub fn user(db: &Path, cmd: UserCommand) -> Result<ExitCode> {
                 bail!("user '{name}': no such user");
             }
             let password = password::read_new(password_stdin, &name)?;
-            let row = store.reset_password(&cli_actor(), &name, &password)?;
+            let row = store.reset_password(&actor, &name, &password)?;
             println!("New password set for {name}; failed sign-ins cleared.");
             if row.disabled {
                 println!(
@@ -91,6 +137,24 @@ pub fn user(db: &Path, cmd: UserCommand) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses an account the system does not know, or one already linked, naming it.
+fn check_linkable(store: &Store, account: &str) -> Result<()> {
+    if !super::identity::account_exists(account) {
+        bail!(
+            "os account '{}': no such account on this system",
+            display(account)
+        );
+    }
+    if let Some(user) = store.user_for_os_account(account)? {
+        bail!(
+            "os account '{}': already linked to warden user '{}'",
+            display(account),
+            user.name
+        );
+    }
+    Ok(())
 }
 
 /// Writes lines to standard output; a reader that stops early (`| head`) ends the output quietly.
@@ -110,7 +174,8 @@ pub(crate) fn print_lines(lines: impl IntoIterator<Item = String>) -> std::io::R
 }
 
 pub fn search(db: &Path, query: &str, limit: usize) -> Result<ExitCode> {
-    let store = open_read_only(db)?;
+    let (mut store, actor) = open_read_only(db)?;
+    store.authorise(&actor, Need::To(Permission::ViewRegister), "register")?;
     let hits = store.search(query, limit)?;
     print_lines(hits.iter().map(|h| {
         let names = if h.given_names.is_empty() {
@@ -135,7 +200,8 @@ pub fn search(db: &Path, query: &str, limit: usize) -> Result<ExitCode> {
 
 pub fn check(db: &Path) -> Result<ExitCode> {
     // Read-only: a check reports what it finds; the next write-capable open repairs guards (audited).
-    let store = open_read_only(db)?;
+    let (mut store, actor) = open_read_only(db)?;
+    store.authorise(&actor, Need::To(Permission::ViewRegister), "database")?;
     let mut ok = true;
     let problems = store.integrity_problems()?;
     if problems.is_empty() {
@@ -180,7 +246,8 @@ pub fn check(db: &Path) -> Result<ExitCode> {
 }
 
 pub fn audit_verify(db: &Path) -> Result<ExitCode> {
-    let store = open_read_only(db)?;
+    let (mut store, actor) = open_read_only(db)?;
+    store.authorise(&actor, Need::To(Permission::ViewRegister), "audit")?;
     match store.verify_audit()? {
         None => {
             println!("audit chain: ok");

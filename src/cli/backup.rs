@@ -1,15 +1,15 @@
 //! `warden backup` and `warden restore`: copies taken while others work, checked before they are trusted.
 
-use super::{cli_actor, open};
-use crate::store::{BackupReport, restore_backup};
-use anyhow::Result;
+use super::open;
+use crate::store::{BackupReport, Store, restore_backup};
+use anyhow::{Context, Result};
 use std::path::Path;
 use std::process::ExitCode;
 
 pub fn backup(db: &Path, to: &Path, force: bool) -> Result<ExitCode> {
-    let mut store = open(db)?;
+    let (mut store, actor) = open(db)?;
     let started = std::time::Instant::now();
-    let report = store.backup_to(&cli_actor(), to, force)?;
+    let report = store.backup_to(&actor, to, force)?;
     println!(
         "Backed up {} to {} in {:.1} s.",
         db.display(),
@@ -21,7 +21,18 @@ pub fn backup(db: &Path, to: &Path, force: bool) -> Result<ExitCode> {
 }
 
 pub fn restore(db: &Path, from: &Path, force: bool) -> Result<ExitCode> {
-    let report = restore_backup(&cli_actor(), from, db, force)?;
+    // Who may restore is decided by the live database's links, or, where it is missing or unreadable, by the
+    // backup's: either way an administrator of the register being put in place.
+    let account = super::identity::OsAccount::invoking();
+    let actor = match Store::open_read_only(db) {
+        Ok(live) => super::identity::actor_for(&live, &account)?,
+        Err(_) => {
+            let backup = Store::open_read_only(from)
+                .with_context(|| format!("cannot open {}", from.display()))?;
+            super::identity::actor_for(&backup, &account)?
+        }
+    };
+    let report = restore_backup(&actor, from, db, force)?;
     println!("Restored {} from {}.", db.display(), from.display());
     print_report(&report.backup);
     if let Some(replaced) = &report.replaced {

@@ -69,6 +69,18 @@ pub fn run(
     let started = Instant::now();
     let summary = demo::build(&path, &spec, chrono::Utc::now())?;
     print_summary(&summary, started.elapsed().as_secs_f64());
+    // Whoever built the demo may try its command line as its administrator (root needs no link).
+    let account = super::identity::OsAccount::invoking();
+    if !account.is_root() {
+        let mut store =
+            Store::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
+        let actor = crate::store::Actor::system_now("demo").with_os_account(&account.name);
+        store.link_os_account(&actor, "admin", &account.name)?;
+        println!(
+            "The OS account {} is linked to the demo's admin.",
+            account.name
+        );
+    }
     if args.no_tui {
         println!("Open it with: warden --db {}", path.display());
         return Ok(ExitCode::SUCCESS);

@@ -1,6 +1,6 @@
 //! `warden estate load`: facilities, units and cells from a TOML or CSV file; a dry run unless `--apply`.
 
-use super::{cli_actor, open};
+use super::open;
 use crate::domain::estate_file::{EstateFile, FileError, parse_csv, parse_toml};
 use crate::domain::estate_plan::{Change, Plan, Tally, cell_diff, facility_diff, unit_diff};
 use crate::domain::text::display;
@@ -30,9 +30,9 @@ pub fn load(db: &Path, file: &Path, apply: bool) -> Result<ExitCode> {
         Ok(e) => e,
         Err(errors) => return Ok(refuse(&name, &errors)),
     };
-    let mut store = open(db)?;
+    let (mut store, actor) = open(db)?;
     let result = if apply {
-        store.apply_estate(&cli_actor(), &estate)?
+        store.apply_estate(&actor, &estate)?
     } else {
         store.plan_estate(&estate)?
     };

@@ -6,6 +6,7 @@ mod backup;
 mod demo;
 mod estate;
 mod forms;
+pub mod identity;
 mod password;
 mod programmes;
 mod report;
@@ -15,7 +16,7 @@ use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::store::{Actor, Store};
+use crate::store::{Actor, Store, StoreError};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -121,8 +122,17 @@ pub enum UserCommand {
         role: crate::domain::auth::Role,
         #[arg(long)]
         password_stdin: bool,
+        /// Link this operating-system account to the new user (see `user link`)
+        #[arg(long, value_name = "ACCOUNT")]
+        os_account: Option<String>,
     },
-    /// List staff accounts
+    /// Let an operating-system account run warden commands as this user, with the user's role
+    Link {
+        name: String,
+        #[arg(long, value_name = "ACCOUNT")]
+        os_account: String,
+    },
+    /// List staff accounts and the OS accounts linked to them
     List,
     /// Lock an account until it is unlocked
     Lock { name: String },
@@ -194,13 +204,6 @@ pub fn data_dir() -> PathBuf {
 }
 
 /// Who the CLI writes as in the audit trail: the operating-system account that ran it.
-pub(crate) fn cli_actor() -> Actor {
-    let user = std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_else(|_| "unknown".into());
-    Actor::now(format!("cli:{user}"))
-}
-
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let db = cli.db.clone().unwrap_or_else(default_db_path);
@@ -210,7 +213,15 @@ pub fn main() -> ExitCode {
         Err(e) => {
             eprintln!("warden: {e:#}");
             tracing::error!("{e:#}");
-            ExitCode::FAILURE
+            // Refused because of who is asking (an unlinked account, a role without the permission): exit 2,
+            // like every other refusal, so a script can tell it from a failure to run.
+            let refused = e.downcast_ref::<identity::IdentityError>().is_some()
+                || matches!(e.downcast_ref::<StoreError>(), Some(StoreError::Refused(_)));
+            if refused {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }
@@ -298,13 +309,19 @@ fn init_logging(db: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard
     Some(guard)
 }
 
-/// Opens the database for a subcommand, with the path in any error.
-pub(crate) fn open(db: &Path) -> Result<Store> {
-    Store::open(db).with_context(|| format!("cannot open {}", db.display()))
+/// Opens the database for a subcommand, with the path in any error, and says who is calling: the warden
+/// user linked to the invoking OS account (identity.rs), or a refusal before anything is read.
+pub(crate) fn open(db: &Path) -> Result<(Store, Actor)> {
+    let store = Store::open(db).with_context(|| format!("cannot open {}", db.display()))?;
+    let actor = identity::cli_actor(&store)?;
+    Ok((store, actor))
 }
 
 /// Opens the database for a subcommand that only reads: no migration or repair, and it works on a file this
 /// account may only read (a backup on write-protected media, a station's file seen by an auditor).
-pub(crate) fn open_read_only(db: &Path) -> Result<Store> {
-    Store::open_read_only(db).with_context(|| format!("cannot open {}", db.display()))
+pub(crate) fn open_read_only(db: &Path) -> Result<(Store, Actor)> {
+    let store =
+        Store::open_read_only(db).with_context(|| format!("cannot open {}", db.display()))?;
+    let actor = identity::cli_actor(&store)?;
+    Ok((store, actor))
 }

@@ -1,7 +1,8 @@
 //! `warden programmes load FILE`: a facility's programme catalogue from a TOML file (docs/ROSTERS.md); a dry run
 //! unless `--apply`, and then all or nothing. `warden programmes list` shows what each facility runs.
 
-use super::{cli_actor, open};
+use super::open;
+use crate::domain::auth::{Need, Permission};
 use crate::domain::estate_file::FileError;
 use crate::domain::roster::file::parse_toml;
 use crate::domain::text::display;
@@ -33,7 +34,7 @@ pub fn load(db: &Path, file: &Path, apply: bool) -> Result<ExitCode> {
         Ok(p) => p,
         Err(errors) => return Ok(refuse(&name, &errors)),
     };
-    let mut store = open(db)?;
+    let (mut store, actor) = open(db)?;
     let mut errors = Vec::new();
     let mut programmes = Vec::new();
     for entry in read {
@@ -86,7 +87,7 @@ pub fn load(db: &Path, file: &Path, apply: bool) -> Result<ExitCode> {
     }
     if apply {
         let all: Vec<_> = programmes.into_iter().map(|(_, p)| p).collect();
-        store.add_programmes(&cli_actor(), &all)?;
+        store.add_programmes(&actor, &all)?;
         println!("{name}: {} programmes added", all.len());
     } else {
         println!(
@@ -98,7 +99,8 @@ pub fn load(db: &Path, file: &Path, apply: bool) -> Result<ExitCode> {
 }
 
 pub fn list(db: &Path) -> Result<ExitCode> {
-    let store = open(db)?;
+    let (mut store, actor) = open(db)?;
+    store.authorise(&actor, Need::To(Permission::ViewRegister), "programmes")?;
     let today = chrono::Utc::now().date_naive();
     let mut lines = Vec::new();
     for f in store.facilities()? {

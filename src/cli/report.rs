@@ -2,7 +2,8 @@
 //! (a file, the station's printer through `lp`, the terminal's printer, or standard output). `warden report KIND`
 //! is the same as `warden print KIND` to standard output. Every run is written to the audit trail.
 
-use super::{cli_actor, open};
+use super::open;
+use crate::domain::auth::{Need, Permission};
 use crate::print::{self, Destination, Format, Paper, PrintError};
 use crate::report::{self, Kind, Params};
 use anyhow::Result;
@@ -103,9 +104,17 @@ struct PrintRecord<'a> {
 }
 
 pub fn run(db: &Path, args: PrintArgs) -> Result<ExitCode> {
-    let mut store = open(db)?;
-    let actor = cli_actor();
+    let (mut store, actor) = open(db)?;
+    store.authorise(
+        &actor,
+        Need::To(Permission::ViewRegister),
+        &format!("report {:?}", args.report),
+    )?;
     let mut params = Params::new(actor.at, actor.name.clone());
+    // Violent-extremist breakdowns only for roles whose duties need them (Mandela Rule 9), as on screen.
+    params.vep = actor
+        .role()
+        .is_some_and(|r| crate::domain::auth::may(r, Permission::ViewVepFigures));
     if let Some(code) = &args.facility {
         match store.facility_by_code(code.trim())? {
             Some(f) => params.facility = Some(f),

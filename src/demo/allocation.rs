@@ -46,7 +46,7 @@ pub fn add(
     now: DateTime<Utc>,
     rng: &mut impl Rng,
 ) -> Result<Added, DemoError> {
-    let actor = Actor::new("demo", now);
+    let actor = Actor::system("demo", now);
     let mut rules = AllocationRules::default();
     for region in &profile.regions {
         for district in &region.districts {
@@ -174,7 +174,7 @@ pub fn add(
             Err(StoreError::Invalid(_)) => continue,
             Err(e) => return Err(e.into()),
         };
-        store.end_segregation(&Actor::new("demo", now), id, end)?;
+        store.end_segregation(&Actor::system("demo", now), id, end)?;
         ended += 1;
     }
     Ok(Added {

@@ -116,7 +116,7 @@ pub fn add(
     now: DateTime<Utc>,
     rng: &mut impl Rng,
 ) -> Result<Added, DemoError> {
-    let (initial, reclass) = forms(store, &Actor::new("demo", now))?;
+    let (initial, reclass) = forms(store, &Actor::system("demo", now))?;
     let today = now.date_naive();
     let estate = store.candidate_cells(Within::All, today)?;
     let security: HashMap<i64, SecurityLevel> = (0..estate.cells.len())
@@ -309,7 +309,11 @@ fn finalise(
     rng: &mut impl Rng,
     added: &mut Added,
 ) -> Result<Option<AssessmentRow>, DemoError> {
-    let assessor = Actor::new("assessor", at(day, 10, rng.random_range(0..59)));
+    let assessor = Actor::staff(
+        "assessor",
+        crate::domain::auth::Role::Assessor,
+        at(day, 10, rng.random_range(0..59)),
+    );
     let id = store.start_assessment(&assessor, form, Subject::Prisoner(p.id), answers)?;
     // Which way an override may go depends on what the scale gives, so the assessor looks first. The override
     // itself is then checked by the store like any other.
@@ -354,7 +358,11 @@ fn finalise(
         added.pending += 1;
         return Ok(Some(row));
     }
-    let supervisor = Actor::new("supervisor", at(on, 15, rng.random_range(0..59)));
+    let supervisor = Actor::staff(
+        "supervisor",
+        crate::domain::auth::Role::Supervisor,
+        at(on, 15, rng.random_range(0..59)),
+    );
     Ok(Some(store.approve_assessment(&supervisor, row.id)?))
 }
 

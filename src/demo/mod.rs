@@ -15,6 +15,7 @@ pub use custody::Added as CustodyCounts;
 pub use rosters::Added as RosterCounts;
 
 use crate::domain::auth::Role;
+use crate::domain::auth::{Need, Permission};
 use crate::domain::prisoner::NumberPattern;
 use crate::store::{Actor, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -263,7 +264,7 @@ pub fn generate(
     let profile = profiles.country(spec.country);
     let size = profiles.size(spec.size);
     let reference = reference_date();
-    let actor = Actor::new("demo", now);
+    let actor = Actor::system("demo", now);
 
     // The marker goes first: even a half-built file is then recognisably a demo that may be replaced.
     store.set_setting(&actor, DEMO_COUNTRY_SETTING, spec.country.as_str())?;
@@ -278,27 +279,28 @@ pub fn generate(
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
     let counts = people::class_counts(profile, size);
     let plan = estate::plan(profile, &profiles.common, size, &counts, &mut rng)?;
-    let (facility_ids, cell_ids) = store.write(&actor, |tx| {
-        let mut facility_ids = Vec::with_capacity(plan.facilities.len());
-        for f in &plan.facilities {
-            facility_ids.push(tx.insert_facility(&f.facility)?);
-        }
-        let mut unit_ids = Vec::with_capacity(plan.units.len());
-        for u in &plan.units {
-            unit_ids.push(tx.insert_unit(&crate::domain::estate::Unit {
-                facility_id: facility_ids[u.facility],
-                ..u.unit.clone()
-            })?);
-        }
-        let mut cell_ids = Vec::with_capacity(plan.cells.len());
-        for c in &plan.cells {
-            cell_ids.push(tx.insert_cell(&crate::domain::estate::Cell {
-                unit_id: unit_ids[c.unit],
-                ..c.cell.clone()
-            })?);
-        }
-        Ok((facility_ids, cell_ids))
-    })?;
+    let (facility_ids, cell_ids) =
+        store.write(&actor, Need::To(Permission::EditEstate), "demo", |tx| {
+            let mut facility_ids = Vec::with_capacity(plan.facilities.len());
+            for f in &plan.facilities {
+                facility_ids.push(tx.insert_facility(&f.facility)?);
+            }
+            let mut unit_ids = Vec::with_capacity(plan.units.len());
+            for u in &plan.units {
+                unit_ids.push(tx.insert_unit(&crate::domain::estate::Unit {
+                    facility_id: facility_ids[u.facility],
+                    ..u.unit.clone()
+                })?);
+            }
+            let mut cell_ids = Vec::with_capacity(plan.cells.len());
+            for c in &plan.cells {
+                cell_ids.push(tx.insert_cell(&crate::domain::estate::Cell {
+                    unit_id: unit_ids[c.unit],
+                    ..c.cell.clone()
+                })?);
+            }
+            Ok((facility_ids, cell_ids))
+        })?;
 
     let skeletons = people::skeletons(profile, &counts, &plan, &pattern, reference, &mut rng)?;
     let ctx = people::Context {
@@ -311,7 +313,7 @@ pub fn generate(
         seed: spec.seed,
     };
     for batch in skeletons.chunks(BATCH) {
-        store.write(&actor, |tx| {
+        store.write(&actor, Need::To(Permission::EditEstate), "demo", |tx| {
             for s in batch {
                 let p = people::prisoner(&ctx, s);
                 tx.admit(&p, &pattern, reference).map_err(|e| match e {

@@ -81,7 +81,7 @@ pub(super) struct Ctx<'a> {
 
 impl Ctx<'_> {
     pub(super) fn actor(&self, name: &str, day: NaiveDate, hour: u32, minute: u32) -> Actor {
-        Actor::new(name, at(day, hour, minute, self.now))
+        Actor::system(name, at(day, hour, minute, self.now))
     }
 }
 
@@ -112,7 +112,7 @@ pub fn add(
     now: DateTime<Utc>,
     rng: &mut impl Rng,
 ) -> Result<Added, DemoError> {
-    let form = screens::needs_form(store, &Actor::new("demo", now))?;
+    let form = screens::needs_form(store, &Actor::system("demo", now))?;
     let people = store.roster_people()?;
     let apart = store.open_non_association_pairs()?;
     let facilities = store.facilities()?;

@@ -100,10 +100,14 @@ pub enum Permission {
     OverrideProgramme,
     /// Keep a pre-release plan and its post-release referrals.
     PlanRelease,
+    /// Change the station's settings: file access, allocation rules, shipped forms, restores.
+    ConfigureStation,
+    /// Copy the database to a backup file.
+    Backup,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 21] = [
+    pub const ALL: [Permission; 23] = [
         Permission::ViewRegister,
         Permission::EditPrisoner,
         Permission::Admit,
@@ -125,7 +129,96 @@ impl Permission {
         Permission::RecordAttendance,
         Permission::OverrideProgramme,
         Permission::PlanRelease,
+        Permission::ConfigureStation,
+        Permission::Backup,
     ];
+
+    /// The permission's name in the audit trail and in `warden audit show` (stable: scripts filter on it).
+    pub fn name(self) -> &'static str {
+        match self {
+            Permission::ViewRegister => "view-register",
+            Permission::EditPrisoner => "edit-prisoner",
+            Permission::Admit => "admit",
+            Permission::Transfer => "transfer",
+            Permission::Release => "release",
+            Permission::ViewVepFlag => "view-vep",
+            Permission::SetVepFlag => "set-vep-flag",
+            Permission::EditEstate => "edit-estate",
+            Permission::ManageUsers => "manage-users",
+            Permission::ViewAudit => "view-audit",
+            Permission::MoveCell => "move-cell",
+            Permission::OverrideAllocation => "override-allocation",
+            Permission::ManageNonAssociations => "manage-non-associations",
+            Permission::Segregate => "segregate",
+            Permission::ViewVepFigures => "view-vep-figures",
+            Permission::ManageProgrammes => "manage-programmes",
+            Permission::ReferToProgramme => "refer-to-programme",
+            Permission::AllocateProgramme => "allocate-programme",
+            Permission::RecordAttendance => "record-attendance",
+            Permission::OverrideProgramme => "override-programme",
+            Permission::PlanRelease => "plan-release",
+            Permission::ConfigureStation => "configure-station",
+            Permission::Backup => "backup",
+        }
+    }
+}
+
+/// On whose authority a write is made: a member of staff in a role (signed in on screen, or linked to the OS
+/// account that ran a command), or warden itself for its own bookkeeping (migrations, putting guards back,
+/// recording shipped forms, building a demo, counting failed sign-ins before anyone is signed in).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Authority {
+    Staff(Role),
+    System,
+}
+
+/// What a write needs from whoever makes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need<'a> {
+    /// A permission from the role table.
+    To(Permission),
+    /// Filling in (starting, answering, finalising, amending, discarding, raising a review of) an assessment
+    /// on this form: one of the form's `fill_roles`.
+    FillForm { form: &'a str, roles: &'a [Role] },
+    /// Approving or sending back an assessment on this form: one of the form's `approve_roles`.
+    ApproveForm { form: &'a str, roles: &'a [Role] },
+}
+
+impl Need<'_> {
+    /// The need's name in the audit trail: a permission's name, or `fill-form:ID` / `approve-form:ID`.
+    pub fn name(&self) -> String {
+        match self {
+            Need::To(p) => p.name().to_string(),
+            Need::FillForm { form, .. } => format!("fill-form:{form}"),
+            Need::ApproveForm { form, .. } => format!("approve-form:{form}"),
+        }
+    }
+}
+
+/// The one place a write's authority is decided: the store asks here before every transaction.
+pub fn allows(authority: Authority, need: Need) -> bool {
+    let Authority::Staff(role) = authority else {
+        return true;
+    };
+    match need {
+        Need::To(p) => may(role, p),
+        Need::FillForm { roles, .. } | Need::ApproveForm { roles, .. } => roles.contains(&role),
+    }
+}
+
+/// Why a write was refused, in words the person can act on (never naming restricted data).
+pub fn refusal_of(authority: Authority, need: Need) -> Option<String> {
+    if allows(authority, need) {
+        return None;
+    }
+    let Authority::Staff(role) = authority else {
+        return None;
+    };
+    Some(match need {
+        Need::To(p) => format!("a {role} may not {}", describe(p)),
+        Need::FillForm { .. } => format!("a {role} may not fill in this form"),
+        Need::ApproveForm { .. } => format!("a {role} may not approve this form"),
+    })
 }
 
 /// The whole access policy in one table, so it can be read (and reviewed) at a glance.
@@ -147,6 +240,8 @@ pub fn may(role: Role, permission: Permission) -> bool {
         AllocateProgramme => matches!(role, Programme | Supervisor),
         RecordAttendance => matches!(role, Officer | Programme | Supervisor),
         OverrideProgramme => role == Supervisor,
+        ConfigureStation => role == Admin,
+        Backup => matches!(role, Supervisor | Admin),
     }
 }
 
@@ -182,6 +277,8 @@ fn describe(p: Permission) -> &'static str {
         Permission::RecordAttendance => "mark programme registers",
         Permission::OverrideProgramme => "override a programme check",
         Permission::PlanRelease => "keep pre-release plans",
+        Permission::ConfigureStation => "change the station's settings",
+        Permission::Backup => "back up the database",
     }
 }
 

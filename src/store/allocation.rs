@@ -7,6 +7,7 @@ use crate::domain::allocate::{
     self, AllocationRules, Breach, Candidates, CellInfo, Context, FacilityInfo, KeepApart,
     MoveReason, Mover, Occupant, Suggestion, UnitInfo,
 };
+use crate::domain::auth::Need;
 use crate::domain::auth::{Permission, Role, may};
 use crate::domain::estate::{
     AgeGroup, FacilityKind, LegalStatus, SecurityLevel, Sex, UnitSex, UnitUse,
@@ -698,7 +699,12 @@ impl Store {
     }
 
     pub fn move_to_cell(&mut self, actor: &Actor, req: &MoveRequest) -> Result<Movement> {
-        self.write(actor, |tx| tx.move_to_cell(req))
+        self.write(
+            actor,
+            Need::To(Permission::MoveCell),
+            &format!("prisoner {}", req.prisoner_id),
+            |tx| tx.move_to_cell(req),
+        )
     }
 
     /// A person's cell moves, oldest first.

@@ -14,7 +14,7 @@ fn when(min: i64) -> chrono::DateTime<Utc> {
 }
 
 fn as_(name: &str) -> Actor {
-    Actor::new(name, when(5))
+    Actor::system(name, when(5))
 }
 
 fn today() -> NaiveDate {
@@ -38,7 +38,7 @@ struct Fx {
 fn fixture() -> Fx {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::create(&dir.path().join("w.db")).unwrap();
-    let a = Actor::new("admin", when(0));
+    let a = Actor::system("admin", when(0));
     for role in Role::ALL {
         store
             .add_user(&a, role.as_str(), role, "password1")
@@ -154,10 +154,15 @@ fn summaries_carry_what_the_rules_need_and_no_more() {
     let mut f = fixture();
     let p = f.admit(1, LegalStatus::Remand, Some(f.a02));
     f.store
-        .write(&as_("admin"), |tx| {
-            tx.execute("UPDATE prisoner SET vep = 1 WHERE id = ?1", [p])?;
-            Ok(())
-        })
+        .write(
+            &as_("admin"),
+            crate::domain::auth::Need::To(crate::domain::auth::Permission::ConfigureStation),
+            "test",
+            |tx| {
+                tx.execute("UPDATE prisoner SET vep = 1 WHERE id = ?1", [p])?;
+                Ok(())
+            },
+        )
         .unwrap();
     let c = f
         .store
@@ -625,7 +630,7 @@ fn the_placement_check_reads_each_persons_custody_level() {
     assert!(f.store.placement_breaches(today()).unwrap().is_empty());
     // Classified maximum after placement in medium unit A: the report now names the custody rule.
     f.store
-        .write(&as_("assessor"), |tx| {
+        .write(&as_("assessor"), crate::domain::auth::Need::To(crate::domain::auth::Permission::ConfigureStation), "test", |tx| {
             tx.execute(
                 "INSERT INTO form_version VALUES ('custody_initial', 999, ?1, '', '2026-01-01')",
                 ["0".repeat(64)],

@@ -96,16 +96,21 @@ impl Store {
             .assessment(id)?
             .ok_or_else(|| invalid(format!("assessment {id} does not exist")))?;
         let form = self.recorded_form(&row.form_id, row.form_version)?;
-        self.write(actor, |tx| {
-            let row = tx.assessment(id)?;
-            if row.approval != ApprovalState::Pending || row.returned.is_some() {
-                return Err(invalid("this assessment is not awaiting approval"));
-            }
-            let role = tx.role_of(&actor.name)?;
-            check_approval(&form, &row.author, &actor.name, role).map_err(invalid)?;
-            decide(tx, &row)?;
-            tx.assessment(id)
-        })
+        self.write(
+            actor,
+            form.approve_need(),
+            &format!("assessment {id}"),
+            |tx| {
+                let row = tx.assessment(id)?;
+                if row.approval != ApprovalState::Pending || row.returned.is_some() {
+                    return Err(invalid("this assessment is not awaiting approval"));
+                }
+                let role = tx.role_of(&actor.name)?;
+                check_approval(&form, &row.author, &actor.name, role).map_err(invalid)?;
+                decide(tx, &row)?;
+                tx.assessment(id)
+            },
+        )
     }
 
     /// Records that an event the form names as a review trigger happened, so the review of this assessment falls
@@ -133,7 +138,7 @@ impl Store {
             )));
         };
         let label = trigger.label.text.clone();
-        self.write(actor, |tx| {
+        self.write(actor, form.fill_need(), &format!("assessment {id}"), |tx| {
             let row = tx.assessment(id)?;
             if row.status != Status::Final || row.returned.is_some() {
                 return Err(invalid(

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 const CUSTODY: &str = include_str!("../../forms/custody_initial.toml");
 
 pub(super) fn as_(name: &str, min: i64) -> Actor {
-    Actor::new(
+    Actor::system(
         name,
         Utc.with_ymd_and_hms(2026, 11, 25, 8, 0, 0).unwrap() + chrono::Duration::minutes(min),
     )

@@ -3,6 +3,7 @@
 //! of a record is one audited transaction.
 
 use super::{Actor, Result, Store, StoreError, Tx, parse_time, time_text};
+use crate::domain::auth::{Need, Permission};
 use crate::domain::estate_file::Pos;
 use crate::domain::forms::answers::{answers_from_json, answers_to_json, value_to_json};
 use crate::domain::forms::evaluate::needs_approval;
@@ -328,22 +329,35 @@ impl Store {
         }
         let forms = std::mem::take(&mut registry.forms);
         let mut refused = Vec::new();
-        let kept = self.write(actor, |tx| {
-            let mut kept = Vec::new();
-            for (path, form) in forms {
-                let recorded = tx.recorded_sha(&form.id, form.version)?;
-                if recorded.as_ref().is_some_and(|sha| *sha != form.sha256) {
-                    refused.push(edited_form(&path, &form, tx)?);
-                    continue;
+        let kept = self.write(
+            actor,
+            Need::To(Permission::ConfigureStation),
+            "forms",
+            |tx| {
+                let mut kept = Vec::new();
+                for (path, form) in forms {
+                    let recorded = tx.recorded_sha(&form.id, form.version)?;
+                    if recorded.as_ref().is_some_and(|sha| *sha != form.sha256) {
+                        refused.push(edited_form(&path, &form, tx)?);
+                        continue;
+                    }
+                    tx.ensure_form_version(&form)?;
+                    kept.push((path, form));
                 }
-                tx.ensure_form_version(&form)?;
-                kept.push((path, form));
-            }
-            Ok(kept)
-        })?;
+                Ok(kept)
+            },
+        )?;
         registry.forms = kept;
         registry.unavailable.extend(refused);
         Ok(())
+    }
+
+    /// The form (as recorded) an assessment was made with: what the store checks a change to it against.
+    fn assessment_form(&self, id: i64) -> Result<Form> {
+        let row = self
+            .assessment(id)?
+            .ok_or_else(|| invalid(format!("assessment {id} does not exist")))?;
+        self.recorded_form(&row.form_id, row.form_version)
     }
 
     /// The text of a form version that records were made with.
@@ -399,7 +413,7 @@ impl Store {
                 )));
             }
         };
-        self.write(actor, |tx| {
+        self.write(actor, form.fill_need(), &format!("prisoner or facility {subject:?}"), |tx| {
             let role = tx.role_of(&actor.name)?;
             if !form.may_fill(role) {
                 return Err(invalid(format!("a {role} may not fill in {}", form.id)));
@@ -443,7 +457,8 @@ impl Store {
         question: &str,
         value: &Value,
     ) -> Result<()> {
-        self.write(actor, |tx| {
+        let form = self.assessment_form(id)?;
+        self.write(actor, form.fill_need(), &format!("assessment {id}"), |tx| {
             let row = tx.assessment(id)?;
             if row.status != Status::Draft {
                 return Err(invalid(
@@ -483,7 +498,7 @@ impl Store {
             .assessment(id)?
             .ok_or_else(|| invalid(format!("assessment {id} does not exist")))?;
         let form = self.recorded_form(&row.form_id, row.form_version)?;
-        self.write(actor, |tx| {
+        self.write(actor, form.fill_need(), &format!("assessment {id}"), |tx| {
             let row = tx.assessment(id)?;
             if row.status != Status::Draft {
                 return Err(invalid("this assessment is already finalised"));
@@ -619,7 +634,7 @@ impl Store {
                 "say why the assessment is amended (10 characters or more)",
             ));
         }
-        self.write(actor, |tx| {
+        self.write(actor, form.fill_need(), &format!("assessment {id}"), |tx| {
             let old = tx.assessment(id)?;
             if old.status != Status::Final {
                 return Err(invalid("only a finalised assessment can be amended"));
@@ -703,7 +718,8 @@ impl Store {
 
     /// Throws a draft away (its author only).
     pub fn discard_assessment(&mut self, actor: &Actor, id: i64) -> Result<()> {
-        self.write(actor, |tx| {
+        let form = self.assessment_form(id)?;
+        self.write(actor, form.fill_need(), &format!("assessment {id}"), |tx| {
             let row = tx.assessment(id)?;
             if row.status != Status::Draft || row.author != actor.name {
                 return Err(invalid("only its author can discard a draft"));

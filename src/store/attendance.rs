@@ -4,6 +4,7 @@
 use super::rosters::{REFERRAL_SELECT, ReferralRow, read_referral};
 use super::rows::word;
 use super::{Actor, Result, Store, StoreError, time_text};
+use crate::domain::auth::{Need, Permission};
 use crate::domain::roster::{
     CancelReason, Outcome, Participation, ReferralStatus, Session, check_outcome,
 };
@@ -136,7 +137,7 @@ impl Store {
         if on > actor.at.date_naive() {
             return Err(invalid(format!("the session on {on} has not happened yet")));
         }
-        self.write(actor, |tx| {
+        self.write(actor, Need::To(Permission::RecordAttendance), &format!("session {slot_id} on {on}"), |tx| {
             let programme_id: i64 = tx
                 .prepare_cached("SELECT programme_id FROM programme_slot WHERE id = ?1")?
                 .query_row([slot_id], |r| r.get(0))

@@ -1,6 +1,7 @@
 //! The audit trail: one row per change, each carrying the SHA-256 of itself and its predecessor (a hash chain).
 
 use super::{Result, Store, Tx, time_text, to_json};
+use crate::domain::auth::{Need, Permission};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -57,9 +58,33 @@ fn row_hash(r: &AuditRecord) -> String {
 }
 
 impl Tx<'_> {
-    /// Appends one audit row inside this transaction.
+    /// Appends one audit row inside this transaction, by this transaction's actor.
     pub fn audit<B: Serialize + ?Sized, A: Serialize + ?Sized>(
         &self,
+        entity: &str,
+        entity_id: impl ToString,
+        action: &str,
+        before: Option<&B>,
+        after: Option<&A>,
+    ) -> Result<()> {
+        let actor = self.actor.audit_name();
+        self.audit_by(
+            &actor,
+            self.actor.at,
+            entity,
+            entity_id,
+            action,
+            before,
+            after,
+        )
+    }
+
+    /// Appends one audit row by someone other than this transaction's actor (a summary of their refusals).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn audit_by<B: Serialize + ?Sized, A: Serialize + ?Sized>(
+        &self,
+        actor: &str,
+        at: chrono::DateTime<chrono::Utc>,
         entity: &str,
         entity_id: impl ToString,
         action: &str,
@@ -77,8 +102,8 @@ impl Tx<'_> {
         };
         let mut record = AuditRecord {
             id: prev_id + 1,
-            at: time_text(self.actor.at),
-            actor: self.actor.name.clone(),
+            at: time_text(at),
+            actor: actor.to_string(),
             entity: entity.to_string(),
             entity_id: entity_id.to_string(),
             action: action.to_string(),
@@ -113,9 +138,12 @@ impl Tx<'_> {
 impl Store {
     /// Appends an audit row that records a read, not a change (opening a VEP record: Mandela Rule 9).
     pub fn audit_read(&mut self, actor: &super::Actor, entity: &str, entity_id: i64) -> Result<()> {
-        self.write(actor, |tx| {
-            tx.audit::<(), ()>(entity, entity_id, "read", None, None)
-        })
+        self.write(
+            actor,
+            Need::To(Permission::ViewRegister),
+            &format!("{entity} {entity_id}"),
+            |tx| tx.audit::<(), ()>(entity, entity_id, "read", None, None),
+        )
     }
 
     /// Walks the whole chain; `Ok(None)` when every row is intact and linked.

@@ -12,6 +12,7 @@
 //! too damaged for SQLite to read is moved aside by rename instead (its sessions are failing anyway).
 
 use super::{Actor, Result, Store, StoreError, cipher, io_error, schema};
+use crate::domain::auth::{Need, Permission};
 use chrono::{DateTime, Utc};
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
@@ -87,7 +88,7 @@ impl Store {
             "bytes": report.bytes,
             "audit_records": report.audit_records(),
         });
-        self.write(actor, |tx| {
+        self.write(actor, Need::To(Permission::Backup), &name, |tx| {
             tx.audit::<(), _>("database", &name, "backup", None, Some(&record))
         })?;
         Ok(report)
@@ -182,7 +183,7 @@ pub fn restore_backup(
         "replaced_was_damaged": report.replaced_was_damaged,
         "audit_records": report.backup.audit_records(),
     });
-    store.write(actor, |tx| {
+    store.write(actor, Need::To(Permission::ConfigureStation), &name, |tx| {
         tx.audit::<(), _>("database", &name, "restore", None, Some(&record))
     })?;
     Ok(report)

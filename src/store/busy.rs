@@ -154,7 +154,7 @@ mod tests {
     }
 
     fn actor() -> crate::store::Actor {
-        crate::store::Actor::now("test")
+        crate::store::Actor::system_now("test")
     }
 
     fn setting(store: &crate::store::Store, key: &str) -> Option<String> {
@@ -177,11 +177,16 @@ mod tests {
                 std::thread::sleep(Duration::from_millis(50));
                 held.send(()).unwrap();
             });
-            store.write(&actor(), |tx| {
-                runs += 1;
-                tx.execute("INSERT INTO setting(key, value) VALUES ('k', 'v')", [])?;
-                tx.audit("setting", "k", "set", None::<&()>, Some(&"v"))
-            })
+            store.write(
+                &actor(),
+                crate::domain::auth::Need::To(crate::domain::auth::Permission::ConfigureStation),
+                "test",
+                |tx| {
+                    runs += 1;
+                    tx.execute("INSERT INTO setting(key, value) VALUES ('k', 'v')", [])?;
+                    tx.audit("setting", "k", "set", None::<&()>, Some(&"v"))
+                },
+            )
         });
         holder.join().unwrap();
         started.unwrap();
@@ -197,11 +202,16 @@ mod tests {
         other.execute_batch("BEGIN IMMEDIATE").unwrap();
         let mut runs = 0;
         let e = store
-            .write(&actor(), |tx| {
-                runs += 1;
-                tx.execute("INSERT INTO setting(key, value) VALUES ('k', 'v')", [])?;
-                Ok(())
-            })
+            .write(
+                &actor(),
+                crate::domain::auth::Need::To(crate::domain::auth::Permission::ConfigureStation),
+                "test",
+                |tx| {
+                    runs += 1;
+                    tx.execute("INSERT INTO setting(key, value) VALUES ('k', 'v')", [])?;
+                    Ok(())
+                },
+            )
             .unwrap_err();
         assert!(e.is_busy(), "{e:?}");
         assert!(!e.is_invalid());
@@ -217,10 +227,15 @@ mod tests {
         // Once the other station has finished, the very same save succeeds.
         other.execute_batch("COMMIT").unwrap();
         store
-            .write(&actor(), |tx| {
-                tx.execute("INSERT INTO setting(key, value) VALUES ('k', 'v')", [])?;
-                Ok(())
-            })
+            .write(
+                &actor(),
+                crate::domain::auth::Need::To(crate::domain::auth::Permission::ConfigureStation),
+                "test",
+                |tx| {
+                    tx.execute("INSERT INTO setting(key, value) VALUES ('k', 'v')", [])?;
+                    Ok(())
+                },
+            )
             .unwrap();
         assert_eq!(setting(&store, "k").as_deref(), Some("v"));
     }
@@ -230,7 +245,19 @@ mod tests {
         let (_dir, mut store, other) = two_stations();
         store.set_write_budget(Duration::from_millis(20));
         other.execute_batch("BEGIN IMMEDIATE").unwrap();
-        assert!(store.write(&actor(), |_| Ok(())).unwrap_err().is_busy());
+        assert!(
+            store
+                .write(
+                    &actor(),
+                    crate::domain::auth::Need::To(
+                        crate::domain::auth::Permission::ConfigureStation
+                    ),
+                    "test",
+                    |_| Ok(())
+                )
+                .unwrap_err()
+                .is_busy()
+        );
         other.execute_batch("COMMIT").unwrap();
         // SQLite's own wait is back for everything else this connection does.
         let timeout: i64 = store

@@ -2,6 +2,7 @@
 
 use super::rows::word;
 use super::{Actor, Result, Store, StoreError, Tx};
+use crate::domain::auth::{Need, Permission};
 use crate::domain::estate::{
     AgeGroup, Cell, Facility, FacilityKind, SecurityLevel, Unit, UnitSex, UnitUse,
 };
@@ -366,7 +367,7 @@ impl Store {
         actor: &Actor,
         file: &EstateFile,
     ) -> Result<Result<Plan, Vec<FileError>>> {
-        self.write(actor, |tx| {
+        self.write(actor, Need::To(Permission::EditEstate), "estate", |tx| {
             let existing = existing_estate(tx)?;
             match estate_plan::plan(file, &existing) {
                 Ok(plan) => {
@@ -379,31 +380,41 @@ impl Store {
     }
 
     pub fn add_facility(&mut self, actor: &Actor, f: &Facility) -> Result<i64> {
-        self.write(actor, |tx| tx.insert_facility(f))
+        self.write(actor, Need::To(Permission::EditEstate), "estate", |tx| {
+            tx.insert_facility(f)
+        })
     }
 
     pub fn add_unit(&mut self, actor: &Actor, u: &Unit) -> Result<i64> {
-        self.write(actor, |tx| tx.insert_unit(u))
+        self.write(actor, Need::To(Permission::EditEstate), "estate", |tx| {
+            tx.insert_unit(u)
+        })
     }
 
     pub fn add_cell(&mut self, actor: &Actor, c: &Cell) -> Result<i64> {
-        self.write(actor, |tx| tx.insert_cell(c))
+        self.write(actor, Need::To(Permission::EditEstate), "estate", |tx| {
+            tx.insert_cell(c)
+        })
     }
 
     /// Saves an edited facility; a new kind must still fit every unit it holds (Rule 11a).
     pub fn update_facility(&mut self, actor: &Actor, f: &Facility) -> Result<()> {
-        self.write(actor, |tx| {
+        self.write(actor, Need::To(Permission::EditEstate), "estate", |tx| {
             tx.check_units_fit(f)?;
             tx.update_facility(f)
         })
     }
 
     pub fn update_unit(&mut self, actor: &Actor, u: &Unit) -> Result<()> {
-        self.write(actor, |tx| tx.update_unit(u))
+        self.write(actor, Need::To(Permission::EditEstate), "estate", |tx| {
+            tx.update_unit(u)
+        })
     }
 
     pub fn update_cell(&mut self, actor: &Actor, c: &Cell) -> Result<()> {
-        self.write(actor, |tx| tx.update_cell(c))
+        self.write(actor, Need::To(Permission::EditEstate), "estate", |tx| {
+            tx.update_cell(c)
+        })
     }
 
     /// Saves an edited facility if nobody changed it since `loaded` (what the editor's screen showed).
@@ -413,7 +424,7 @@ impl Store {
         loaded: &Facility,
         f: &Facility,
     ) -> Result<()> {
-        self.write(actor, |tx| {
+        self.write(actor, Need::To(Permission::EditEstate), "estate", |tx| {
             let now = facility_in(tx, f.id)?;
             unchanged("facility", &loaded.code, now.as_ref(), loaded)?;
             tx.check_units_fit(f)?;
@@ -422,7 +433,7 @@ impl Store {
     }
 
     pub fn update_unit_from(&mut self, actor: &Actor, loaded: &Unit, u: &Unit) -> Result<()> {
-        self.write(actor, |tx| {
+        self.write(actor, Need::To(Permission::EditEstate), "estate", |tx| {
             let now = unit_in(tx, u.id)?;
             unchanged("unit", &loaded.code, now.as_ref(), loaded)?;
             tx.update_unit(u)
@@ -430,7 +441,7 @@ impl Store {
     }
 
     pub fn update_cell_from(&mut self, actor: &Actor, loaded: &Cell, c: &Cell) -> Result<()> {
-        self.write(actor, |tx| {
+        self.write(actor, Need::To(Permission::EditEstate), "estate", |tx| {
             let now = cell_in(tx, c.id)?;
             unchanged("cell", &loaded.code, now.as_ref(), loaded)?;
             tx.update_cell(c)

@@ -5,6 +5,7 @@
 //! database built in memory by the same migrations, so a trigger added by a future migration is guarded too.
 
 use super::{Actor, Result, Store, schema};
+use crate::domain::auth::{Need, Permission};
 use rusqlite::Connection;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -99,20 +100,26 @@ impl Store {
         }
         let expected = latest_triggers()?;
         let names: Vec<String> = repaired.iter().map(ToString::to_string).collect();
-        self.write(&Actor::now("warden"), |tx| {
-            for problem in &repaired {
-                let (GuardProblem::Missing(name) | GuardProblem::Altered(name)) = problem else {
-                    continue;
-                };
-                let Some(sql) = expected.get(name) else {
-                    continue;
-                };
-                let quoted = name.replace('"', "\"\"");
-                tx.execute_batch(&format!("DROP TRIGGER IF EXISTS \"{quoted}\";"))?;
-                tx.execute_batch(sql)?;
-            }
-            tx.audit::<(), _>("database", "triggers", "restored", None, Some(&names))
-        })?;
+        self.write(
+            &Actor::system_now("warden"),
+            Need::To(Permission::ConfigureStation),
+            "triggers",
+            |tx| {
+                for problem in &repaired {
+                    let (GuardProblem::Missing(name) | GuardProblem::Altered(name)) = problem
+                    else {
+                        continue;
+                    };
+                    let Some(sql) = expected.get(name) else {
+                        continue;
+                    };
+                    let quoted = name.replace('"', "\"\"");
+                    tx.execute_batch(&format!("DROP TRIGGER IF EXISTS \"{quoted}\";"))?;
+                    tx.execute_batch(sql)?;
+                }
+                tx.audit::<(), _>("database", "triggers", "restored", None, Some(&names))
+            },
+        )?;
         tracing::warn!(
             ?names,
             "guard triggers were missing or altered and have been put back"

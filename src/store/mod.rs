@@ -21,6 +21,7 @@ mod occupancy;
 mod printing;
 mod prisoners;
 mod referrals;
+mod refusals;
 mod release_plans;
 mod report_data;
 mod reports;
@@ -62,6 +63,7 @@ pub use segregation::SegregationRow;
 pub use stats::Headline;
 pub use users::{LoginOutcome, StaffRow};
 
+use crate::domain::auth::{Authority, Need, Permission, Role};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
@@ -119,6 +121,9 @@ pub enum StoreError {
     NotEmpty { path: PathBuf },
     #[error("{0}")]
     Invalid(String),
+    /// The actor's role may not make this write (domain::auth); nothing was written but the refusal's audit row.
+    #[error("Not allowed: {0}")]
+    Refused(String),
     #[error("{path}: {reason}")]
     Io { path: PathBuf, reason: String },
     /// The write lock stayed with other stations for the whole [`WRITE_BUDGET`]; this write was not made and
@@ -178,23 +183,71 @@ impl StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// Who is writing and when: every write carries both into the audit trail.
+/// Who is writing, on whose authority, and when: the store decides from `authority` whether the write may
+/// happen (domain::auth), and writes `audit_name` into the audit trail.
 #[derive(Debug, Clone)]
 pub struct Actor {
     pub name: String,
+    pub authority: Authority,
+    /// The operating-system account that ran a command-line action (None on screen, where warden's own
+    /// sign-in says who it is).
+    pub os_account: Option<String>,
     pub at: DateTime<Utc>,
 }
 
 impl Actor {
-    pub fn new(name: impl Into<String>, at: DateTime<Utc>) -> Actor {
+    /// A member of staff in a role: signed in on screen, or linked to the OS account that ran a command.
+    pub fn staff(name: impl Into<String>, role: Role, at: DateTime<Utc>) -> Actor {
         Actor {
             name: name.into(),
+            authority: Authority::Staff(role),
+            os_account: None,
             at,
         }
     }
 
-    pub fn now(name: impl Into<String>) -> Actor {
-        Actor::new(name, Utc::now())
+    /// warden itself, for its own bookkeeping (putting guards back, recording shipped forms, a demo being
+    /// built, counting failed sign-ins). Never for something a person asked for: that is [`Actor::staff`].
+    pub fn system(name: impl Into<String>, at: DateTime<Utc>) -> Actor {
+        Actor {
+            name: name.into(),
+            authority: Authority::System,
+            os_account: None,
+            at,
+        }
+    }
+
+    /// [`Actor::staff`] now.
+    pub fn staff_now(name: impl Into<String>, role: Role) -> Actor {
+        Actor::staff(name, role, Utc::now())
+    }
+
+    /// [`Actor::system`] now.
+    pub fn system_now(name: impl Into<String>) -> Actor {
+        Actor::system(name, Utc::now())
+    }
+
+    /// The command line's actor: the linked warden user, with the OS account beside it in the trail.
+    pub fn with_os_account(mut self, account: impl Into<String>) -> Actor {
+        self.os_account = Some(account.into());
+        self
+    }
+
+    /// The role, for a member of staff.
+    pub fn role(&self) -> Option<Role> {
+        match self.authority {
+            Authority::Staff(role) => Some(role),
+            Authority::System => None,
+        }
+    }
+
+    /// The audit trail's actor: the warden user, and for a command-line action the OS account beside it
+    /// (`amina (os: amina)`).
+    pub fn audit_name(&self) -> String {
+        match &self.os_account {
+            Some(os) => format!("{} (os: {os})", self.name),
+            None => self.name.clone(),
+        }
     }
 }
 
@@ -207,6 +260,8 @@ pub struct Store {
     /// it again for every finalise and approval was most of their cost.
     recorded_forms:
         std::cell::RefCell<std::collections::HashMap<(String, u32), crate::domain::forms::Form>>,
+    /// Refusals repeated within a minute, counted here and written as one summary row (refusals.rs).
+    refusals: std::cell::RefCell<refusals::Pending>,
     /// The whole estate's cell summaries while nothing has changed (summaries.rs).
     estate_summaries: std::cell::RefCell<
         Option<(
@@ -321,6 +376,7 @@ impl Store {
             path: path.to_path_buf(),
             wait: busy::Wait::new(),
             recorded_forms: Default::default(),
+            refusals: Default::default(),
             estate_summaries: Default::default(),
         }
     }
@@ -363,10 +419,35 @@ impl Store {
         Ok(n == 0)
     }
 
-    /// Runs `work` in one IMMEDIATE transaction; every audit row it appends commits with it or not at all.
-    /// While another station holds the write lock it retries with random pauses (busy.rs); after the write
-    /// budget it gives up with [`StoreError::Busy`] before `work` has run, so nothing is half done.
-    pub fn write<T>(&mut self, actor: &Actor, work: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
+    /// The one door every change goes through. First the authority: when `actor` may not do what `need`
+    /// names (domain::auth decides), the write is refused before any transaction begins, and the refusal
+    /// itself is audited (refusals.rs). Then `work` runs in one IMMEDIATE transaction; every audit row it
+    /// appends commits with it or not at all. `target` names what the write is about, for the refusal row
+    /// ("prisoner 42", "user amina").
+    pub fn write<T>(
+        &mut self,
+        actor: &Actor,
+        need: Need,
+        target: &str,
+        work: impl FnOnce(&Tx) -> Result<T>,
+    ) -> Result<T> {
+        self.authorise(actor, need, target)?;
+        let pending = self.take_pending_refusals();
+        self.write_unguarded(actor, |tx| {
+            refusals::append_summaries(tx, &pending)?;
+            work(tx)
+        })
+    }
+
+    /// Runs `work` in one IMMEDIATE transaction with no check of authority: only for `write` and for
+    /// appending refusal rows. While another station holds the write lock it retries with random pauses
+    /// (busy.rs); after the write budget it gives up with [`StoreError::Busy`] before `work` has run, so
+    /// nothing is half done.
+    fn write_unguarded<T>(
+        &mut self,
+        actor: &Actor,
+        work: impl FnOnce(&Tx) -> Result<T>,
+    ) -> Result<T> {
         let start = std::time::Instant::now();
         let mut tries = 0u32;
         let mut work = Some(work);
@@ -428,19 +509,24 @@ impl Store {
     }
 
     pub fn set_setting(&mut self, actor: &Actor, key: &str, value: &str) -> Result<()> {
-        self.write(actor, |tx| {
-            let before = tx
-                .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
-                    r.get::<_, String>(0)
-                })
-                .optional()?;
-            tx.execute(
-                "INSERT INTO setting(key, value) VALUES (?1, ?2)
+        self.write(
+            actor,
+            Need::To(Permission::ConfigureStation),
+            &format!("setting {key}"),
+            |tx| {
+                let before = tx
+                    .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+                        r.get::<_, String>(0)
+                    })
+                    .optional()?;
+                tx.execute(
+                    "INSERT INTO setting(key, value) VALUES (?1, ?2)
                  ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [key, value],
-            )?;
-            tx.audit("setting", key, "set", before.as_ref(), Some(&value))
-        })
+                    [key, value],
+                )?;
+                tx.audit("setting", key, "set", before.as_ref(), Some(&value))
+            },
+        )
     }
 
     /// Copies everything from the write-ahead log into the main file and empties the log, so the main file alone

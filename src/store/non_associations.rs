@@ -2,6 +2,7 @@
 
 use super::rows::{opt_date, word};
 use super::{Actor, Result, Store, StoreError, time_text};
+use crate::domain::auth::{Need, Permission};
 use crate::domain::non_association::{
     Closure, NaReason, NaRole, NaScope, NonAssociation, check_close_reason,
 };
@@ -58,7 +59,7 @@ impl Store {
     /// Records a non-association. Both people must exist; a pair may have one open record at a time.
     pub fn add_non_association(&mut self, actor: &Actor, na: &NonAssociation) -> Result<i64> {
         na.validate().map_err(invalid)?;
-        self.write(actor, |tx| {
+        self.write(actor, Need::To(Permission::ManageNonAssociations), "new non-association", |tx| {
             for id in [na.first, na.second] {
                 let exists: bool = tx
                     .prepare_cached("SELECT EXISTS(SELECT 1 FROM prisoner WHERE id = ?1)")?
@@ -117,37 +118,42 @@ impl Store {
         reason: &str,
     ) -> Result<NonAssociation> {
         check_close_reason(reason).map_err(invalid)?;
-        self.write(actor, |tx| {
-            let before = tx
-                .prepare_cached(&format!(
-                    "SELECT {NA_COLUMNS} FROM non_association na WHERE na.id = ?1"
-                ))?
-                .query_row([id], read_na)
-                .optional()?
-                .ok_or_else(|| invalid(format!("no non-association {id}")))?;
-            if let Some(c) = &before.closed {
-                return Err(invalid(format!(
-                    "non-association {id} was already closed by {} ({})",
-                    c.by, c.reason
-                )));
-            }
-            let closure = Closure {
-                at: time_text(actor.at),
-                by: actor.name.clone(),
-                reason: reason.trim().to_string(),
-            };
-            tx.prepare_cached(
-                "UPDATE non_association SET closed_at = ?2, closed_by = ?3, closed_reason = ?4
+        self.write(
+            actor,
+            Need::To(Permission::ManageNonAssociations),
+            &format!("non-association {id}"),
+            |tx| {
+                let before = tx
+                    .prepare_cached(&format!(
+                        "SELECT {NA_COLUMNS} FROM non_association na WHERE na.id = ?1"
+                    ))?
+                    .query_row([id], read_na)
+                    .optional()?
+                    .ok_or_else(|| invalid(format!("no non-association {id}")))?;
+                if let Some(c) = &before.closed {
+                    return Err(invalid(format!(
+                        "non-association {id} was already closed by {} ({})",
+                        c.by, c.reason
+                    )));
+                }
+                let closure = Closure {
+                    at: time_text(actor.at),
+                    by: actor.name.clone(),
+                    reason: reason.trim().to_string(),
+                };
+                tx.prepare_cached(
+                    "UPDATE non_association SET closed_at = ?2, closed_by = ?3, closed_reason = ?4
                  WHERE id = ?1 AND closed_at IS NULL",
-            )?
-            .execute(params![id, closure.at, closure.by, closure.reason])?;
-            let after = NonAssociation {
-                closed: Some(closure),
-                ..before.clone()
-            };
-            tx.audit("non_association", id, "close", Some(&before), Some(&after))?;
-            Ok(after)
-        })
+                )?
+                .execute(params![id, closure.at, closure.by, closure.reason])?;
+                let after = NonAssociation {
+                    closed: Some(closure),
+                    ..before.clone()
+                };
+                tx.audit("non_association", id, "close", Some(&before), Some(&after))?;
+                Ok(after)
+            },
+        )
     }
 
     /// Every non-association involving a person, open ones first, newest first within each.

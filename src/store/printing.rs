@@ -2,6 +2,7 @@
 //! print choice, kept in the `setting` table under `print.<user>`; both in one transaction.
 
 use super::{Actor, Result, Store};
+use crate::domain::auth::{Need, Permission};
 use serde::Serialize;
 
 impl Store {
@@ -14,7 +15,7 @@ impl Store {
         record: &R,
         remember: Option<(&str, &str)>,
     ) -> Result<()> {
-        self.write(actor, |tx| {
+        self.write(actor, Need::To(Permission::ViewRegister), report, |tx| {
             if let Some((key, value)) = remember {
                 tx.execute(
                     "INSERT INTO setting(key, value) VALUES (?1, ?2)

@@ -1,6 +1,7 @@
 //! The register in SQL: admission, edits, transfers, releases, custody events and name search.
 
 use super::{Actor, Result, Store, StoreError, Tx};
+use crate::domain::auth::{Need, Permission};
 use crate::domain::estate::{LegalStatus, Sex};
 use crate::domain::prisoner::{
     self, BirthDate, CustodyEvent, EventKind, NumberPattern, Prisoner, check_movement,
@@ -417,7 +418,9 @@ impl Store {
     pub fn admit(&mut self, actor: &Actor, p: &Prisoner) -> Result<i64> {
         let pattern = self.number_pattern()?;
         let today = actor.at.date_naive();
-        self.write(actor, |tx| tx.admit(p, &pattern, today))
+        self.write(actor, Need::To(Permission::Admit), "new prisoner", |tx| {
+            tx.admit(p, &pattern, today)
+        })
     }
 
     pub fn prisoner(&self, id: i64) -> Result<Option<PrisonerRow>> {
@@ -457,10 +460,15 @@ impl Store {
         let pattern = self.number_pattern()?;
         let today = actor.at.date_naive();
         edited.validate(&pattern, today).map_err(invalid)?;
-        self.write(actor, |tx| {
-            let before = tx.stored_prisoner(edited.id)?;
-            tx.save_update(before, edited.clone())
-        })
+        self.write(
+            actor,
+            Need::To(Permission::EditPrisoner),
+            &format!("prisoner {}", edited.id),
+            |tx| {
+                let before = tx.stored_prisoner(edited.id)?;
+                tx.save_update(before, edited.clone())
+            },
+        )
     }
 
     /// Saves what an editor changed since `loaded` (the record as their screen showed it) onto the record as it
@@ -475,37 +483,42 @@ impl Store {
         let pattern = self.number_pattern()?;
         let today = actor.at.date_naive();
         edited.validate(&pattern, today).map_err(invalid)?;
-        self.write(actor, |tx| {
-            let before = tx.stored_prisoner(edited.id)?;
-            let mut merged = before.clone();
-            let mut clashes = Vec::new();
-            for spec in prisoner::FIELDS {
-                let (was, wanted, now) = (
-                    loaded.get(spec.key),
-                    edited.get(spec.key),
-                    before.get(spec.key),
-                );
-                if wanted == was {
-                    continue;
+        self.write(
+            actor,
+            Need::To(Permission::EditPrisoner),
+            &format!("prisoner {}", edited.id),
+            |tx| {
+                let before = tx.stored_prisoner(edited.id)?;
+                let mut merged = before.clone();
+                let mut clashes = Vec::new();
+                for spec in prisoner::FIELDS {
+                    let (was, wanted, now) = (
+                        loaded.get(spec.key),
+                        edited.get(spec.key),
+                        before.get(spec.key),
+                    );
+                    if wanted == was {
+                        continue;
+                    }
+                    if now != was && now != wanted {
+                        let shown = if now.is_empty() {
+                            "nothing".to_string()
+                        } else {
+                            format!("'{now}'")
+                        };
+                        clashes.push(format!("{} (now {shown})", spec.label));
+                    }
+                    merged.set(spec.key, &wanted, today).map_err(invalid)?;
                 }
-                if now != was && now != wanted {
-                    let shown = if now.is_empty() {
-                        "nothing".to_string()
-                    } else {
-                        format!("'{now}'")
-                    };
-                    clashes.push(format!("{} (now {shown})", spec.label));
+                if !clashes.is_empty() {
+                    return Err(invalid(format!(
+                        "{CHANGED_MEANWHILE} {} while you were editing; nothing was saved.",
+                        clashes.join(", ")
+                    )));
                 }
-                merged.set(spec.key, &wanted, today).map_err(invalid)?;
-            }
-            if !clashes.is_empty() {
-                return Err(invalid(format!(
-                    "{CHANGED_MEANWHILE} {} while you were editing; nothing was saved.",
-                    clashes.join(", ")
-                )));
-            }
-            tx.save_update(before, merged)
-        })
+                tx.save_update(before, merged)
+            },
+        )
     }
 
     /// Moves a prisoner to another facility: an out event at the old one, an in event at the new one.
@@ -518,10 +531,15 @@ impl Store {
         reason: &str,
         at: NaiveDateTime,
     ) -> Result<()> {
-        self.write(actor, |tx| {
-            tx.transfer(prisoner_id, to_facility, authority, reason, at, true)
-                .map(|_| ())
-        })
+        self.write(
+            actor,
+            Need::To(Permission::Transfer),
+            &format!("prisoner {prisoner_id}"),
+            |tx| {
+                tx.transfer(prisoner_id, to_facility, authority, reason, at, true)
+                    .map(|_| ())
+            },
+        )
     }
 
     /// Ends custody. The record stays; only `in_custody` and the cell change.
@@ -533,53 +551,58 @@ impl Store {
         reason: &str,
         at: NaiveDateTime,
     ) -> Result<()> {
-        self.write(actor, |tx| {
-            let sql = format!("SELECT {PRISONER_COLUMNS} FROM prisoner p WHERE p.id = ?1");
-            let before = tx
-                .query_row(&sql, [prisoner_id], read_prisoner)
-                .optional()?
-                .ok_or_else(|| invalid("this prisoner's record no longer exists"))?;
-            check_movement(&before, authority, reason).map_err(invalid)?;
-            if at < before.admitted_at {
-                return Err(invalid("Release time: before the admission"));
-            }
-            let facility_id = before
-                .facility_id
-                .ok_or_else(|| invalid("not held in any facility"))?;
-            tx.append_event(&CustodyEvent {
-                id: 0,
-                prisoner_id,
-                kind: EventKind::Release,
-                at,
-                facility_id,
-                authority: authority.trim().to_string(),
-                reason: reason.trim().to_string(),
-                recorded_by: actor.name.clone(),
-            })?;
-            let after = Prisoner {
-                in_custody: false,
-                cell_id: None,
-                ..before.clone()
-            };
-            tx.write_prisoner(&after)?;
-            super::allocation::record_plain_move(
-                tx,
-                prisoner_id,
-                before.cell_id,
-                None,
-                at.and_utc(),
-                crate::domain::allocate::MoveReason::Release,
-            )?;
-            super::rosters::end_open_referrals(tx, prisoner_id, "released")?;
-            super::segregation::end_on_leaving(tx, prisoner_id, at)?;
-            tx.audit(
-                "prisoner",
-                prisoner_id,
-                "release",
-                Some(&before),
-                Some(&after),
-            )
-        })
+        self.write(
+            actor,
+            Need::To(Permission::Release),
+            &format!("prisoner {prisoner_id}"),
+            |tx| {
+                let sql = format!("SELECT {PRISONER_COLUMNS} FROM prisoner p WHERE p.id = ?1");
+                let before = tx
+                    .query_row(&sql, [prisoner_id], read_prisoner)
+                    .optional()?
+                    .ok_or_else(|| invalid("this prisoner's record no longer exists"))?;
+                check_movement(&before, authority, reason).map_err(invalid)?;
+                if at < before.admitted_at {
+                    return Err(invalid("Release time: before the admission"));
+                }
+                let facility_id = before
+                    .facility_id
+                    .ok_or_else(|| invalid("not held in any facility"))?;
+                tx.append_event(&CustodyEvent {
+                    id: 0,
+                    prisoner_id,
+                    kind: EventKind::Release,
+                    at,
+                    facility_id,
+                    authority: authority.trim().to_string(),
+                    reason: reason.trim().to_string(),
+                    recorded_by: actor.name.clone(),
+                })?;
+                let after = Prisoner {
+                    in_custody: false,
+                    cell_id: None,
+                    ..before.clone()
+                };
+                tx.write_prisoner(&after)?;
+                super::allocation::record_plain_move(
+                    tx,
+                    prisoner_id,
+                    before.cell_id,
+                    None,
+                    at.and_utc(),
+                    crate::domain::allocate::MoveReason::Release,
+                )?;
+                super::rosters::end_open_referrals(tx, prisoner_id, "released")?;
+                super::segregation::end_on_leaving(tx, prisoner_id, at)?;
+                tx.audit(
+                    "prisoner",
+                    prisoner_id,
+                    "release",
+                    Some(&before),
+                    Some(&after),
+                )
+            },
+        )
     }
 
     pub fn events(&self, prisoner_id: i64) -> Result<Vec<(CustodyEvent, String)>> {

@@ -4,6 +4,7 @@
 use super::rosters::needs_of;
 use super::rows::opt_date;
 use super::{Actor, Result, Store, StoreError, time_text};
+use crate::domain::auth::{Need, Permission};
 use crate::domain::roster::release::{Aftercare, ReleasePlan, open_needs};
 use chrono::{Duration, NaiveDate};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -124,7 +125,7 @@ impl Store {
         plan: &ReleasePlan,
     ) -> Result<()> {
         plan.validate().map_err(invalid)?;
-        self.write(actor, |tx| {
+        self.write(actor, Need::To(Permission::PlanRelease), &format!("prisoner {prisoner_id}"), |tx| {
             let before = tx
                 .prepare_cached(
                     "SELECT documents_ready, housing, notes FROM release_plan WHERE prisoner_id = ?1",
@@ -157,7 +158,7 @@ impl Store {
     }
 
     pub fn add_aftercare(&mut self, actor: &Actor, prisoner_id: i64, a: &Aftercare) -> Result<i64> {
-        self.write(actor, |tx| {
+        self.write(actor, Need::To(Permission::PlanRelease), &format!("prisoner {prisoner_id}"), |tx| {
             let release: Option<NaiveDate> = tx
                 .prepare_cached("SELECT expected_release FROM prisoner WHERE id = ?1")?
                 .query_row([prisoner_id], |r| opt_date(0, r))

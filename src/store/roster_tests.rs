@@ -21,7 +21,7 @@ fn hm(s: &str) -> NaiveTime {
     NaiveTime::parse_from_str(s, "%H:%M").unwrap()
 }
 fn staff(name: &str) -> Actor {
-    Actor::new(name, at(25))
+    Actor::system(name, at(25))
 }
 
 struct Fx {
@@ -36,7 +36,7 @@ struct Fx {
 fn fixture() -> Fx {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::create(&dir.path().join("w.db")).unwrap();
-    let a = Actor::new("admin", at(1));
+    let a = Actor::system("admin", at(1));
     let luz = store
         .add_facility(
             &a,
@@ -103,7 +103,9 @@ impl Fx {
         p.committing_authority = "High Court".into();
         p.facility_id = Some(self.luz);
         p.cell_id = Some(cell);
-        self.store.admit(&Actor::new("officer", at(1)), &p).unwrap()
+        self.store
+            .admit(&Actor::system("officer", at(1)), &p)
+            .unwrap()
     }
 
     fn programme(&mut self, code: &str, capacity: u32, slots: Vec<Slot>) -> i64 {
@@ -133,7 +135,7 @@ impl Fx {
     fn needs(&mut self, prisoner: i64, findings: &[&str]) {
         let json = serde_json::to_string(findings).unwrap();
         self.store
-            .write(&staff("assessor"), |tx| {
+            .write(&staff("assessor"), crate::domain::auth::Need::To(crate::domain::auth::Permission::ConfigureStation), "test", |tx| {
                 tx.execute(
                     "INSERT OR IGNORE INTO form_version VALUES ('needs_screen', 1, ?1, '', '2026-11-01')",
                     ["0".repeat(64)],
@@ -245,10 +247,15 @@ fn a_referral_goes_from_suggestion_to_completion_with_its_history() {
     );
     let e = f
         .store
-        .write(&staff("x"), |tx| {
-            tx.execute("DELETE FROM referral_event", [])?;
-            Ok(())
-        })
+        .write(
+            &staff("x"),
+            crate::domain::auth::Need::To(crate::domain::auth::Permission::ConfigureStation),
+            "test",
+            |tx| {
+                tx.execute("DELETE FROM referral_event", [])?;
+                Ok(())
+            },
+        )
         .unwrap_err();
     assert!(e.to_string().contains("never deleted"), "{e}");
     assert!(f.store.verify_audit().unwrap().is_none());
@@ -591,13 +598,18 @@ fn a_release_plan_shows_what_was_completed_and_what_is_still_open() {
         .unwrap();
     // The release date is set after the place was given (a sentence recalculated).
     f.store
-        .write(&staff("officer"), |tx| {
-            tx.execute(
-                "UPDATE prisoner SET expected_release = '2026-12-20' WHERE id = ?1",
-                [p],
-            )?;
-            Ok(())
-        })
+        .write(
+            &staff("officer"),
+            crate::domain::auth::Need::To(crate::domain::auth::Permission::ConfigureStation),
+            "test",
+            |tx| {
+                tx.execute(
+                    "UPDATE prisoner SET expected_release = '2026-12-20' WHERE id = ?1",
+                    [p],
+                )?;
+                Ok(())
+            },
+        )
         .unwrap();
     let before = f.store.release_plan(p).unwrap();
     assert!(before.updated.is_none());

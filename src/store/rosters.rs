@@ -4,6 +4,7 @@
 
 use super::rows::{date, json_list, opt_date, time, word};
 use super::{Actor, Result, Store, StoreError, Tx, time_text};
+use crate::domain::auth::Need;
 use crate::domain::auth::{Permission, Role, may, refusal};
 use crate::domain::roster::checks::{Candidate, Commitment, Group, Verdict, check_allocation};
 use crate::domain::roster::{
@@ -380,7 +381,12 @@ impl Store {
     /// Adds a programme with its slots. The code is unique within the facility.
     pub fn add_programme(&mut self, actor: &Actor, p: &Programme) -> Result<i64> {
         p.validate().map_err(invalid)?;
-        self.write(actor, |tx| insert_programme(tx, p))
+        self.write(
+            actor,
+            Need::To(Permission::ManageProgrammes),
+            &format!("programme {}", p.code),
+            |tx| insert_programme(tx, p),
+        )
     }
 
     /// Adds several programmes in one transaction: all of them, or none if one is refused.
@@ -389,9 +395,12 @@ impl Store {
             p.validate()
                 .map_err(|e| invalid(format!("programme {}: {e}", p.code)))?;
         }
-        self.write(actor, |tx| {
-            all.iter().map(|p| insert_programme(tx, p)).collect()
-        })
+        self.write(
+            actor,
+            Need::To(Permission::ManageProgrammes),
+            "programmes",
+            |tx| all.iter().map(|p| insert_programme(tx, p)).collect(),
+        )
     }
 
     /// A facility's programmes running on or after `from` (every programme when none), by name.
@@ -422,7 +431,7 @@ impl Store {
         comment: &str,
     ) -> Result<()> {
         check_reason("comment", comment, reason == CancelReason::Other).map_err(invalid)?;
-        self.write(actor, |tx| {
+        self.write(actor, Need::To(Permission::ManageProgrammes), &format!("session {slot_id} on {on}"), |tx| {
             let programme: i64 = tx
                 .prepare_cached("SELECT programme_id FROM programme_slot WHERE id = ?1")?
                 .query_row([slot_id], |r| r.get(0))
@@ -535,7 +544,7 @@ impl Store {
         reason: &str,
     ) -> Result<i64> {
         transition(ReferralStatus::Suggested, status, reason).map_err(invalid)?;
-        self.write(actor, |tx| {
+        self.write(actor, Need::To(Permission::ReferToProgramme), &format!("prisoner {prisoner_id}"), |tx| {
             let p = programme_in(tx, programme_id)?;
             let in_custody: Option<bool> = tx
                 .prepare_cached("SELECT in_custody FROM prisoner WHERE id = ?1")?
@@ -601,16 +610,20 @@ impl Store {
         if to == ReferralStatus::Allocated {
             return Err(invalid("a place is given through the allocation checks"));
         }
-        self.write(actor, |tx| {
-            let (from, programme_id, _) = referral_status(tx, referral_id)?;
-            transition(from, to, reason).map_err(invalid)?;
-            if to == ReferralStatus::Completed {
-                let p = programme_in(tx, programme_id)?;
-                super::attendance::participation_of(tx, referral_id)?
-                    .completes(p.completion_percent)
-                    .map_err(invalid)?;
-            }
-            tx.prepare_cached(
+        self.write(
+            actor,
+            Need::To(Permission::AllocateProgramme),
+            &format!("referral {referral_id}"),
+            |tx| {
+                let (from, programme_id, _) = referral_status(tx, referral_id)?;
+                transition(from, to, reason).map_err(invalid)?;
+                if to == ReferralStatus::Completed {
+                    let p = programme_in(tx, programme_id)?;
+                    super::attendance::participation_of(tx, referral_id)?
+                        .completes(p.completion_percent)
+                        .map_err(invalid)?;
+                }
+                tx.prepare_cached(
                 "UPDATE referral SET status = ?2, updated_at = ?3, updated_by = ?4 WHERE id = ?1",
             )?
             .execute(params![
@@ -619,15 +632,16 @@ impl Store {
                 time_text(actor.at),
                 actor.name
             ])?;
-            record_event(tx, referral_id, to, reason)?;
-            tx.audit(
-                "referral",
-                referral_id,
-                to.as_str(),
-                Some(&from.as_str()),
-                Some(&(to.as_str(), reason.trim())),
-            )
-        })
+                record_event(tx, referral_id, to, reason)?;
+                tx.audit(
+                    "referral",
+                    referral_id,
+                    to.as_str(),
+                    Some(&from.as_str()),
+                    Some(&(to.as_str(), reason.trim())),
+                )
+            },
+        )
     }
 
     /// Runs every allocation check for a person and a programme as things stand.
@@ -655,39 +669,43 @@ impl Store {
         if let Some(why) = refusal(role, Permission::AllocateProgramme) {
             return Err(invalid(why));
         }
-        self.write(actor, |tx| {
-            let (from, programme_id, prisoner_id) = referral_status(tx, referral_id)?;
-            transition(from, ReferralStatus::Allocated, "").map_err(invalid)?;
-            let today = actor.at.date_naive();
-            let p = programme_in(tx, programme_id)?;
-            let (who, group) = allocation_facts(tx, &p, prisoner_id, today)?;
-            let verdict = check_allocation(&p, &who, &group, today);
-            let mut recorded_override = None;
-            if !verdict.allowed() {
-                let see_vep = may(role, Permission::ViewVepFlag);
-                let reasons = verdict
-                    .refusals
-                    .iter()
-                    .map(|r| r.shown(see_vep))
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                if !verdict.overridable() {
-                    return Err(invalid(format!("cannot allocate: {reasons}")));
+        self.write(
+            actor,
+            Need::To(Permission::AllocateProgramme),
+            &format!("referral {referral_id}"),
+            |tx| {
+                let (from, programme_id, prisoner_id) = referral_status(tx, referral_id)?;
+                transition(from, ReferralStatus::Allocated, "").map_err(invalid)?;
+                let today = actor.at.date_naive();
+                let p = programme_in(tx, programme_id)?;
+                let (who, group) = allocation_facts(tx, &p, prisoner_id, today)?;
+                let verdict = check_allocation(&p, &who, &group, today);
+                let mut recorded_override = None;
+                if !verdict.allowed() {
+                    let see_vep = may(role, Permission::ViewVepFlag);
+                    let reasons = verdict
+                        .refusals
+                        .iter()
+                        .map(|r| r.shown(see_vep))
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    if !verdict.overridable() {
+                        return Err(invalid(format!("cannot allocate: {reasons}")));
+                    }
+                    let Some(why) = override_reason.filter(|w| !w.trim().is_empty()) else {
+                        return Err(invalid(format!(
+                            "needs a supervisor's override with a reason: {reasons}"
+                        )));
+                    };
+                    if !may(role, Permission::OverrideProgramme) {
+                        return Err(invalid(format!(
+                            "only a supervisor may override: {reasons}"
+                        )));
+                    }
+                    check_reason("override reason", why, true).map_err(invalid)?;
+                    recorded_override = Some(format!("{} (over: {reasons})", why.trim()));
                 }
-                let Some(why) = override_reason.filter(|w| !w.trim().is_empty()) else {
-                    return Err(invalid(format!(
-                        "needs a supervisor's override with a reason: {reasons}"
-                    )));
-                };
-                if !may(role, Permission::OverrideProgramme) {
-                    return Err(invalid(format!(
-                        "only a supervisor may override: {reasons}"
-                    )));
-                }
-                check_reason("override reason", why, true).map_err(invalid)?;
-                recorded_override = Some(format!("{} (over: {reasons})", why.trim()));
-            }
-            tx.prepare_cached(
+                tx.prepare_cached(
                 "UPDATE referral SET status = 'allocated', allocated_on = ?2, override_reason = ?3,
                         override_by = ?4, updated_at = ?5, updated_by = ?6 WHERE id = ?1",
             )?
@@ -699,21 +717,22 @@ impl Store {
                 time_text(actor.at),
                 actor.name
             ])?;
-            record_event(
-                tx,
-                referral_id,
-                ReferralStatus::Allocated,
-                recorded_override.as_deref().unwrap_or(""),
-            )?;
-            tx.audit(
-                "referral",
-                referral_id,
-                "allocated",
-                Some(&from.as_str()),
-                Some(&("allocated", &recorded_override)),
-            )?;
-            Ok(verdict)
-        })
+                record_event(
+                    tx,
+                    referral_id,
+                    ReferralStatus::Allocated,
+                    recorded_override.as_deref().unwrap_or(""),
+                )?;
+                tx.audit(
+                    "referral",
+                    referral_id,
+                    "allocated",
+                    Some(&from.as_str()),
+                    Some(&("allocated", &recorded_override)),
+                )?;
+                Ok(verdict)
+            },
+        )
     }
 
     /// A person's referrals, newest first.

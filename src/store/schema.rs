@@ -453,6 +453,20 @@ FROM assessment a
 WHERE a.status = 'final' AND a.custody_level IS NOT NULL AND a.prisoner_id IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM assessment_return r WHERE r.assessment_id = a.id);
 "#,
+    // Issue 16: the operating-system accounts that may run the command line, each as one warden user; and the
+    // forms whose records only roles with the VEP permission may see, as the form files declare them.
+    r#"
+CREATE TABLE os_account (
+    account   TEXT PRIMARY KEY,
+    staff_id  INTEGER NOT NULL UNIQUE REFERENCES staff(id),
+    linked_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE form_access (
+    form_id TEXT PRIMARY KEY,
+    access  TEXT NOT NULL CHECK (access IN ('normal','restricted'))
+) STRICT;
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -1,6 +1,7 @@
 //! Segregation placements in SQL: started and ended with audit rows; open ones listed longest first.
 
 use super::{Actor, Result, Store, StoreError};
+use crate::domain::auth::{Need, Permission};
 use crate::domain::segregation::Segregation;
 use chrono::NaiveDateTime;
 use rusqlite::{OptionalExtension, params};
@@ -60,7 +61,7 @@ impl Store {
             recorded_by: actor.name.clone(),
         };
         s.validate().map_err(invalid)?;
-        self.write(actor, |tx| {
+        self.write(actor, Need::To(Permission::Segregate), &format!("prisoner {prisoner_id}"), |tx| {
             let in_custody: Option<bool> = tx
                 .prepare_cached("SELECT in_custody FROM prisoner WHERE id = ?1")?
                 .query_row([prisoner_id], |r| r.get(0))
@@ -100,7 +101,12 @@ impl Store {
         id: i64,
         end: NaiveDateTime,
     ) -> Result<Segregation> {
-        self.write(actor, |tx| end_in(tx, id, end))
+        self.write(
+            actor,
+            Need::To(Permission::Segregate),
+            &format!("segregation {id}"),
+            |tx| end_in(tx, id, end),
+        )
     }
 
     /// Open placements, longest first.

@@ -7,7 +7,7 @@ use crate::domain::prisoner::Prisoner;
 use chrono::{NaiveDate, TimeZone};
 
 fn at(min: i64) -> Actor {
-    Actor::new(
+    Actor::system(
         "admin",
         Utc.with_ymd_and_hms(2026, 11, 25, 8, 0, 0).unwrap() + chrono::Duration::minutes(min),
     )
@@ -592,17 +592,27 @@ fn many_audit_rows_in_one_transaction_chain_correctly() {
     let mut f = fixture();
     let a = at(1);
     f.store
-        .write(&a, |tx| {
-            for i in 0..50 {
-                tx.audit::<(), _>("test", i, "bulk", None, Some(&i))?;
-            }
-            // A failed statement mid-transaction must not leave a stale hash behind.
-            assert!(tx.execute("INSERT INTO nowhere VALUES (1)", []).is_err());
-            tx.audit::<(), ()>("test", 50, "bulk", None, None)
-        })
+        .write(
+            &a,
+            crate::domain::auth::Need::To(crate::domain::auth::Permission::ConfigureStation),
+            "test",
+            |tx| {
+                for i in 0..50 {
+                    tx.audit::<(), _>("test", i, "bulk", None, Some(&i))?;
+                }
+                // A failed statement mid-transaction must not leave a stale hash behind.
+                assert!(tx.execute("INSERT INTO nowhere VALUES (1)", []).is_err());
+                tx.audit::<(), ()>("test", 50, "bulk", None, None)
+            },
+        )
         .unwrap();
     f.store
-        .write(&a, |tx| tx.audit::<(), ()>("test", 51, "next", None, None))
+        .write(
+            &a,
+            crate::domain::auth::Need::To(crate::domain::auth::Permission::ConfigureStation),
+            "test",
+            |tx| tx.audit::<(), ()>("test", 51, "next", None, None),
+        )
         .unwrap();
     assert!(f.store.verify_audit().unwrap().is_none());
     assert_eq!(f.store.recent_audit(1).unwrap()[0].entity_id, "51");
@@ -676,17 +686,22 @@ fn names_that_start_with_the_query_rank_first_even_among_many_matches() {
     let pattern = f.store.number_pattern().unwrap();
     let men = f.men;
     f.store
-        .write(&a, |tx| {
-            for i in 0..600 {
-                let p = person(&format!("LUZ/2026/{i:05}"), &format!("Bokeza{i}"), "", men);
-                tx.admit(&p, &pattern, a.at.date_naive())?;
-            }
-            tx.admit(
-                &person("LUZ/2026/09999", "Okeke", "Ada", men),
-                &pattern,
-                a.at.date_naive(),
-            )
-        })
+        .write(
+            &a,
+            crate::domain::auth::Need::To(crate::domain::auth::Permission::ConfigureStation),
+            "test",
+            |tx| {
+                for i in 0..600 {
+                    let p = person(&format!("LUZ/2026/{i:05}"), &format!("Bokeza{i}"), "", men);
+                    tx.admit(&p, &pattern, a.at.date_naive())?;
+                }
+                tx.admit(
+                    &person("LUZ/2026/09999", "Okeke", "Ada", men),
+                    &pattern,
+                    a.at.date_naive(),
+                )
+            },
+        )
         .unwrap();
     let hits = f.store.search("oke", 10).unwrap();
     assert_eq!(hits.len(), 10);

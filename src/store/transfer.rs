@@ -6,6 +6,7 @@ use super::allocation::{MoveRequest, Movement, Seen};
 use super::prisoners::{PRISONER_COLUMNS, read_prisoner};
 use super::{Actor, Result, Store, StoreError, Tx};
 use crate::domain::allocate::MoveReason;
+use crate::domain::auth::{Need, Permission};
 use crate::domain::prisoner::{
     CustodyEvent, EventKind, Prisoner, check_movement, facility_accepts,
 };
@@ -106,7 +107,7 @@ impl Store {
         req: &MoveRequest,
         authority: &str,
     ) -> Result<Movement> {
-        self.write(actor, |tx| {
+        self.write(actor, Need::To(Permission::Transfer), &format!("prisoner {}", req.prisoner_id), |tx| {
             let target: Option<i64> = tx
                 .prepare_cached(
                     "SELECT u.facility_id FROM cell c JOIN unit u ON u.id = c.unit_id WHERE c.id = ?1",

@@ -1,7 +1,7 @@
 //! Staff accounts: argon2id password hashes, lockout after failed logins, administrator locks.
 
 use super::{Actor, Result, Store, StoreError, parse_time, time_text};
-use crate::domain::auth::{self, AccountState, LoginGate, Role};
+use crate::domain::auth::{self, AccountState, LoginGate, Need, Permission, Role};
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -91,20 +91,85 @@ impl Store {
             )));
         }
         let hash = hash_password(password)?;
-        self.write(actor, |tx| {
-            tx.execute(
+        self.write(
+            actor,
+            Need::To(Permission::ManageUsers),
+            &format!("user {name}"),
+            |tx| {
+                tx.execute(
                 "INSERT INTO staff(name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
                 rusqlite::params![name, role.as_str(), hash, time_text(actor.at)],
             )?;
-            let id = tx.last_insert_rowid();
-            let row = tx.query_row(
-                &format!("SELECT {STAFF_COLUMNS} FROM staff WHERE id = ?1"),
-                [id],
+                let id = tx.last_insert_rowid();
+                let row = tx.query_row(
+                    &format!("SELECT {STAFF_COLUMNS} FROM staff WHERE id = ?1"),
+                    [id],
+                    read_staff,
+                )?;
+                tx.audit::<(), _>("staff", name, "create", None, Some(&row))?;
+                Ok(row)
+            },
+        )
+    }
+
+    /// Ties an operating-system account to a warden user, so that commands run from that account act as the
+    /// user, with the user's role. One account, one user; one user, one account.
+    pub fn link_os_account(&mut self, actor: &Actor, user: &str, account: &str) -> Result<()> {
+        let staff = self
+            .user(user)?
+            .ok_or_else(|| StoreError::Invalid(format!("user '{user}': no such user")))?;
+        if let Some(linked) = self.user_for_os_account(account)? {
+            return Err(StoreError::Invalid(format!(
+                "os account '{account}': already linked to warden user '{}'",
+                linked.name
+            )));
+        }
+        if let Some((other, _)) = self.os_links()?.into_iter().find(|(_, u)| u == user) {
+            return Err(StoreError::Invalid(format!(
+                "user '{user}': already linked to os account '{other}'"
+            )));
+        }
+        self.write(
+            actor,
+            Need::To(Permission::ManageUsers),
+            &format!("user {user}"),
+            |tx| {
+                tx.execute(
+                    "INSERT INTO os_account(account, staff_id, linked_at) VALUES (?1, ?2, ?3)",
+                    rusqlite::params![account, staff.id, time_text(actor.at)],
+                )?;
+                tx.audit::<(), _>(
+                    "staff",
+                    user,
+                    "link",
+                    None,
+                    Some(&serde_json::json!({ "os_account": account })),
+                )
+            },
+        )
+    }
+
+    /// The warden user an operating-system account is linked to.
+    pub fn user_for_os_account(&self, account: &str) -> Result<Option<StaffRow>> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!(
+                    "SELECT {STAFF_COLUMNS} FROM staff WHERE id = (SELECT staff_id FROM os_account WHERE account = ?1)"
+                ),
+                [account],
                 read_staff,
-            )?;
-            tx.audit::<(), _>("staff", name, "create", None, Some(&row))?;
-            Ok(row)
-        })
+            )
+            .optional()?)
+    }
+
+    /// Every link: (os account, warden user), by account.
+    pub fn os_links(&self) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT o.account, s.name FROM os_account o JOIN staff s ON s.id = o.staff_id ORDER BY o.account",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn user(&self, name: &str) -> Result<Option<StaffRow>> {
@@ -136,7 +201,7 @@ impl Store {
                 "you cannot lock your own account".into(),
             ));
         }
-        self.write(actor, |tx| {
+        self.write(actor, Need::To(Permission::ManageUsers), &format!("user {name}"), |tx| {
             if locked {
                 tx.execute("UPDATE staff SET disabled = 1 WHERE name = ?1", [name])?;
             } else {
@@ -175,7 +240,7 @@ impl Store {
             .user(name)?
             .ok_or_else(|| StoreError::Invalid(format!("user '{name}': no such user")))?;
         let hash = hash_password(password)?;
-        self.write(actor, |tx| {
+        self.write(actor, Need::To(Permission::ManageUsers), &format!("user {name}"), |tx| {
             tx.execute(
                 "UPDATE staff SET password_hash = ?2, failed_logins = 0, locked_until = NULL WHERE name = ?1",
                 [name, &hash],
@@ -200,13 +265,16 @@ impl Store {
                 |r| Ok((read_staff(r)?, r.get(7)?)),
             )
             .optional()?;
-        let actor = Actor::new(format!("login:{name}"), at);
+        let actor = Actor::system(format!("login:{name}"), at);
         let Some((row, stored)) = found else {
             // Spend the same time as a real check so timing does not reveal which names exist.
             let _ = password_matches(password, dummy_hash());
-            self.write(&actor, |tx| {
-                tx.audit::<(), ()>("staff", name, "login-unknown-user", None, None)
-            })?;
+            self.write(
+                &actor,
+                Need::To(Permission::ViewRegister),
+                &format!("user {name}"),
+                |tx| tx.audit::<(), ()>("staff", name, "login-unknown-user", None, None),
+            )?;
             return Ok(LoginOutcome::Refused {
                 attempts_left: None,
             });
@@ -218,27 +286,38 @@ impl Store {
         };
         match auth::login_gate(&state, at) {
             LoginGate::Disabled => {
-                self.write(&actor, |tx| {
-                    tx.audit::<(), ()>("staff", name, "login-while-disabled", None, None)
-                })?;
+                self.write(
+                    &actor,
+                    Need::To(Permission::ViewRegister),
+                    &format!("user {name}"),
+                    |tx| tx.audit::<(), ()>("staff", name, "login-while-disabled", None, None),
+                )?;
                 return Ok(LoginOutcome::Disabled);
             }
             LoginGate::LockedUntil(until) => {
-                self.write(&actor, |tx| {
-                    tx.audit::<(), ()>("staff", name, "login-while-locked", None, None)
-                })?;
+                self.write(
+                    &actor,
+                    Need::To(Permission::ViewRegister),
+                    &format!("user {name}"),
+                    |tx| tx.audit::<(), ()>("staff", name, "login-while-locked", None, None),
+                )?;
                 return Ok(LoginOutcome::LockedUntil(until));
             }
             LoginGate::Open => {}
         }
         if password_matches(password, &stored) {
-            self.write(&actor, |tx| {
-                tx.execute(
-                    "UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
-                    [row.id],
-                )?;
-                tx.audit::<(), ()>("staff", name, "login", None, None)
-            })?;
+            self.write(
+                &actor,
+                Need::To(Permission::ViewRegister),
+                &format!("user {name}"),
+                |tx| {
+                    tx.execute(
+                        "UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
+                        [row.id],
+                    )?;
+                    tx.audit::<(), ()>("staff", name, "login", None, None)
+                },
+            )?;
             return Ok(LoginOutcome::Success(StaffRow {
                 failed_logins: 0,
                 locked_until: None,
@@ -246,24 +325,29 @@ impl Store {
             }));
         }
         let (failures, lock) = auth::after_failure(&state, at);
-        self.write(&actor, |tx| {
-            tx.execute(
-                "UPDATE staff SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1",
-                rusqlite::params![row.id, failures, lock.map(time_text)],
-            )?;
-            let action = if lock.is_some() {
-                "login-failed-locked"
-            } else {
-                "login-failed"
-            };
-            tx.audit::<(), _>(
-                "staff",
-                name,
-                action,
-                None,
-                Some(&serde_json::json!({ "failures": failures })),
-            )
-        })?;
+        self.write(
+            &actor,
+            Need::To(Permission::ViewRegister),
+            &format!("user {name}"),
+            |tx| {
+                tx.execute(
+                    "UPDATE staff SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1",
+                    rusqlite::params![row.id, failures, lock.map(time_text)],
+                )?;
+                let action = if lock.is_some() {
+                    "login-failed-locked"
+                } else {
+                    "login-failed"
+                };
+                tx.audit::<(), _>(
+                    "staff",
+                    name,
+                    action,
+                    None,
+                    Some(&serde_json::json!({ "failures": failures })),
+                )
+            },
+        )?;
         Ok(match lock {
             Some(until) => LoginOutcome::LockedUntil(until),
             None => LoginOutcome::Refused {
@@ -275,9 +359,12 @@ impl Store {
     /// Records a sign-out or an idle lock in the audit trail.
     pub fn record_session_event(&mut self, actor: &Actor, action: &str) -> Result<()> {
         let name = actor.name.clone();
-        self.write(actor, |tx| {
-            tx.audit::<(), ()>("staff", &name, action, None, None)
-        })
+        self.write(
+            actor,
+            Need::To(Permission::ViewRegister),
+            &format!("user {name}"),
+            |tx| tx.audit::<(), ()>("staff", &name, action, None, None),
+        )
     }
 }
 

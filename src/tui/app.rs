@@ -66,7 +66,7 @@ fn load_forms(store: &mut Store, now: DateTime<Utc>) -> Registry {
         tracing::warn!(dir = %dir.display(), error = %e, "no forms folder");
         Registry::default()
     });
-    if let Err(e) = store.register_forms(&Actor::new("warden", now), &mut forms) {
+    if let Err(e) = store.register_forms(&Actor::system("warden", now), &mut forms) {
         tracing::warn!(error = %e, "form versions not checked");
     }
     for u in &forms.unavailable {
@@ -208,7 +208,7 @@ impl App {
         match (self.idle_deadline(), &self.session) {
             (Some(due), Some(session)) if now >= due => {
                 let name = session.name.clone();
-                let actor = Actor::new(name.clone(), now);
+                let actor = Actor::staff(name.clone(), session.role, now);
                 if let Err(e) = self.store.record_session_event(&actor, "idle-lock") {
                     tracing::warn!(error = %e, "could not audit the idle lock");
                 }
@@ -392,7 +392,7 @@ impl App {
     fn end_session(&mut self, now: DateTime<Utc>, action: &str) {
         self.store.release_kept_memory();
         if let Some(s) = self.session.take() {
-            let actor = Actor::new(s.name.clone(), now);
+            let actor = Actor::staff(s.name.clone(), s.role, now);
             if let Err(e) = self.store.record_session_event(&actor, action) {
                 tracing::warn!(error = %e, "could not audit the sign-out");
             }

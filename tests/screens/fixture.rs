@@ -25,7 +25,7 @@ pub fn build() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("w.db");
     let mut store = Store::create(&path).unwrap();
-    let a = Actor::new("admin", t0());
+    let a = Actor::system("admin", t0());
     for role in Role::ALL {
         store.add_user(&a, role.as_str(), role, PASSWORD).unwrap();
     }

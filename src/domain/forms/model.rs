@@ -328,6 +328,22 @@ impl Form {
         self.approve_roles.contains(&role)
     }
 
+    /// What filling in this form needs, for the store's check of authority.
+    pub fn fill_need(&self) -> crate::domain::auth::Need<'_> {
+        crate::domain::auth::Need::FillForm {
+            form: &self.id,
+            roles: &self.fill_roles,
+        }
+    }
+
+    /// What approving (or sending back) an assessment on this form needs.
+    pub fn approve_need(&self) -> crate::domain::auth::Need<'_> {
+        crate::domain::auth::Need::ApproveForm {
+            form: &self.id,
+            roles: &self.approve_roles,
+        }
+    }
+
     /// The review trigger this form names `event`, if it names one.
     pub fn review_trigger(&self, event: &str) -> Option<&Trigger> {
         self.review

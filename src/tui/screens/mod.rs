@@ -71,7 +71,7 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     pub fn actor(&self) -> Actor {
-        Actor::new(self.session.name.clone(), self.now)
+        Actor::staff(self.session.name.clone(), self.session.role, self.now)
     }
 
     pub fn info(&mut self, s: impl Into<String>) {
