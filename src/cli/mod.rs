@@ -8,6 +8,8 @@ mod estate;
 mod forms;
 mod password;
 mod programmes;
+mod replica;
+mod replica_target;
 mod report;
 
 use anyhow::{Context, Result};
@@ -96,6 +98,9 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// A continuous off-site copy with Litestream: print its configuration, or restore from it and check
+    #[command(subcommand)]
+    Replica(replica::ReplicaCommand),
     /// Who may open the database and log files: the owner only (default) or also their group
     FileAccess {
         #[arg(value_enum)]
@@ -249,6 +254,7 @@ fn run(cli: Cli, db: &Path) -> Result<ExitCode> {
         Some(Command::Backup { to, force }) => backup::backup(db, &to, force),
         Some(Command::Restore { from, force }) => backup::restore(db, &from, force),
         Some(Command::FileAccess { access }) => access::run(db, access),
+        Some(Command::Replica(cmd)) => replica::run(db, cmd),
     }
 }
 
