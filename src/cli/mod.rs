@@ -9,6 +9,8 @@ mod forms;
 pub mod identity;
 mod password;
 mod programmes;
+mod replica;
+mod replica_target;
 mod report;
 
 use anyhow::{Context, Result};
@@ -97,6 +99,9 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// A continuous off-site copy with Litestream: print its configuration, or restore from it and check
+    #[command(subcommand)]
+    Replica(replica::ReplicaCommand),
     /// Who may open the database and log files: the owner only (default) or also their group
     FileAccess {
         #[arg(value_enum)]
@@ -260,6 +265,7 @@ fn run(cli: Cli, db: &Path) -> Result<ExitCode> {
         Some(Command::Backup { to, force }) => backup::backup(db, &to, force),
         Some(Command::Restore { from, force }) => backup::restore(db, &from, force),
         Some(Command::FileAccess { access }) => access::run(db, access),
+        Some(Command::Replica(cmd)) => replica::run(db, cmd),
     }
 }
 

@@ -183,7 +183,7 @@ pub(crate) fn open(path: &Path, flags: OpenFlags) -> Result<HeldConnection> {
     let header = match header {
         held::Header::Read(bytes) => Some(bytes),
         held::Header::Short => Some([0u8; 16]),
-        held::Header::Held | held::Header::Unreadable => None,
+        held::Header::Held | held::Header::Unreadable(_) => None,
     };
     if let Some(header) = header {
         let plain = &header == SQLITE_MAGIC;

@@ -102,7 +102,7 @@ pub(crate) enum Header {
     /// Shorter than a SQLite header: whatever it is, not a database.
     Short,
     /// Could not be read here (permissions, a directory): SQLite's own open will say why.
-    Unreadable,
+    Unreadable(std::io::Error),
 }
 
 /// Reads the first 16 bytes of `path`, unless a connection of this process holds it.
@@ -116,7 +116,7 @@ pub(crate) fn read_header(opening: &Opening, path: &Path) -> Header {
     match read {
         Ok(()) => Header::Read(header),
         Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Header::Short,
-        Err(_) => Header::Unreadable,
+        Err(e) => Header::Unreadable(e),
     }
 }
 

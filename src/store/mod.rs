@@ -45,7 +45,7 @@ pub use backup::{
     BackupReport, RestoreReport, replaced_name, restore_backup, table_counts, verify_backup,
 };
 pub use busy::{SCREEN_WRITE_BUDGET, WRITE_BUDGET};
-pub use cipher::{KEY_FILE_VAR, KEY_VAR, check_key_setting};
+pub use cipher::{KEY_FILE_VAR, KEY_VAR, check_key_setting, key_requested};
 pub use estate::{CellRow, EstateCounts, FacilityRow, UnitRow};
 pub use guards::GuardProblem;
 pub use non_associations::NaRow;
@@ -282,6 +282,8 @@ pub struct Tx<'a> {
 }
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+/// The table Litestream creates in each database it replicates (its sync counter).
+const LITESTREAM_TABLE: &str = "_litestream_seq";
 const BUSY_TIMEOUT: Duration = Duration::from_secs(8);
 /// SQLite's page cache per connection, in KiB (the pragma's negative form): 1 MiB, half SQLite's default.
 const CACHE_SIZE_KIB: i64 = -1024;
@@ -531,7 +533,19 @@ impl Store {
 
     /// Copies everything from the write-ahead log into the main file and empties the log, so the main file alone
     /// holds the whole database (before it is moved or copied).
+    ///
+    /// Refused, before anything is done, on a database Litestream replicates: Litestream keeps a read transaction
+    /// open and does its own checkpoints, so a TRUNCATE here would hold the write lock (every station's saves)
+    /// while it waited for that reader, then fail; and one that got through would restart the log under
+    /// Litestream, which then has to send the whole database again.
     pub fn checkpoint(&self) -> Result<()> {
+        if self.is_replicated()? {
+            return Err(StoreError::Invalid(format!(
+                "{}: Litestream replicates this database and checkpoints it itself; warden does not empty its \
+                 write-ahead log (use `warden backup` for a one-file copy)",
+                self.path.display()
+            )));
+        }
         let busy: i64 = self
             .conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
@@ -542,6 +556,20 @@ impl Store {
             )));
         }
         Ok(())
+    }
+
+    /// True when Litestream has replicated this database: it adds its own tables to every database it serves.
+    /// They stay after Litestream stops, so this errs towards "replicated", the side that never disturbs it.
+    pub fn is_replicated(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+                [LITESTREAM_TABLE],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
     }
 
     /// PRAGMA integrity_check and foreign_key_check; returns the problems found (empty when sound).
@@ -670,6 +698,21 @@ fn io_error(path: &Path, e: impl std::fmt::Display) -> StoreError {
     StoreError::Io {
         path: path.into(),
         reason: e.to_string(),
+    }
+}
+
+/// True when the file starts with SQLite's plain header (not encrypted). The file is read outside SQLite only
+/// when no connection of this process holds it (held.rs: closing the handle would drop that connection's locks);
+/// a held file is an error here, not a guess.
+pub fn has_plain_header(path: &Path) -> std::io::Result<bool> {
+    let opening = held::opening();
+    match held::read_header(&opening, path) {
+        held::Header::Read(header) => Ok(&header == SQLITE_MAGIC),
+        held::Header::Short => Ok(false),
+        held::Header::Unreadable(e) => Err(e),
+        held::Header::Held => Err(std::io::Error::other(
+            "this process has the database open; its header is not read again",
+        )),
     }
 }
 

@@ -184,6 +184,33 @@ fn a_newer_schema_is_refused_with_a_clear_message() {
 }
 
 #[test]
+fn checkpoint_leaves_a_litestream_replicated_database_to_litestream() {
+    let f = fixture();
+    let wal = |s: &Store| {
+        let mut p = s.path().as_os_str().to_owned();
+        p.push("-wal");
+        std::fs::metadata(std::path::PathBuf::from(p)).map_or(0, |m| m.len())
+    };
+    assert!(!f.store.is_replicated().unwrap());
+    f.store.checkpoint().unwrap();
+    assert_eq!(wal(&f.store), 0, "TRUNCATE empties the log");
+    // What Litestream adds to every database it serves (it creates both tables when it starts).
+    f.store
+        .conn()
+        .execute_batch(
+            "CREATE TABLE _litestream_seq (id INTEGER PRIMARY KEY, seq INTEGER);
+             CREATE TABLE _litestream_lock (id INTEGER);",
+        )
+        .unwrap();
+    assert!(f.store.is_replicated().unwrap());
+    let before = wal(&f.store);
+    assert!(before > 0);
+    let e = f.store.checkpoint().err().unwrap();
+    assert!(e.to_string().contains("Litestream replicates"), "{e}");
+    assert_eq!(wal(&f.store), before, "the log is left as it was");
+}
+
+#[test]
 fn missing_file_and_unwritable_directory_are_explained() {
     let dir = tempfile::tempdir().unwrap();
     let e = Store::open(&dir.path().join("nope.db")).err().unwrap();
