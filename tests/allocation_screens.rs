@@ -683,7 +683,7 @@ fn a_supervisor_places_someone_in_a_refused_cell_by_override_with_a_reason() {
                 ["0".repeat(64)],
             )?;
             tx.execute(
-                "INSERT INTO assessment(series, revision, form_id, form_version, form_sha256, prisoner_id,
+                "INSERT INTO main.assessment(series, revision, form_id, form_version, form_sha256, prisoner_id,
                      status, author, created_at, updated_at, answers, assessed_on, finalised_at, custody_level)
                  VALUES (900, 1, 'custody_initial', 999, ?1, ?2, 'final', 'assessor', '2026-11-01T00:00:00Z',
                          '2026-11-01T00:00:00Z', '{}', '2026-11-01', '2026-11-01T00:00:00Z', 'maximum')",

@@ -269,3 +269,43 @@ fn linking_an_unknown_or_already_linked_account_is_refused_naming_it() {
         text(&o)
     );
 }
+
+#[test]
+fn an_officer_on_the_command_line_gets_no_restricted_line_in_the_reviews_report() {
+    if !is_root() {
+        eprintln!("skipped: needs root to run a command as another account");
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    std::fs::create_dir(dir.path().join("logs")).unwrap();
+    std::fs::set_permissions(
+        dir.path().join("logs"),
+        std::fs::Permissions::from_mode(0o777),
+    )
+    .unwrap();
+    let db = dir.path().join("demo.db");
+    let spec = warden::demo::DemoSpec {
+        country: warden::demo::Country::Uganda,
+        size: warden::demo::Size::Small,
+        seed: 1,
+    };
+    warden::demo::build(&db, &spec, chrono::Utc::now()).unwrap();
+    let o = warden(
+        &db,
+        &["user", "link", "officer", "--os-account", NOBODY],
+        None,
+        &[],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let restricted = |s: &str| s.contains("vep_risk_spj") || s.contains("Violent-extremism");
+    // The station administrator (root) may see them: the report has them, so the officer's test can fail.
+    let o = warden(&db, &["report", "reviews"], None, &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(restricted(&text(&o)), "{}", text(&o));
+    hand_to_nobody(&db);
+    let o = warden(&db, &["report", "reviews"], Some(NOBODY_UID), &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(!restricted(&text(&o)), "{}", text(&o));
+}

@@ -518,7 +518,11 @@ fn custody_initial_filled_by_keys_survives_kill_9_is_overridden_and_approved_by_
                 && store.search(&h.number, 10).unwrap().first().map(|f| f.id) == Some(h.id)
         })
         .expect("a man in custody with a date of birth");
-    // The demo's own classifications awaiting approval are in the queue too, oldest first.
+    // The demo's own classifications awaiting approval are in the queue too, oldest first; a supervisor also
+    // sees the restricted judgements waiting.
+    store.set_viewer(Some(warden::domain::auth::Authority::Staff(
+        warden::domain::auth::Role::Supervisor,
+    )));
     let waiting = store.awaiting_approval().unwrap().len();
     drop(store);
 

@@ -99,7 +99,7 @@ fn set_up(demo: &Demo) -> (i64, Vec<(i64, String)>) {
                     ["0".repeat(64)],
                 )?;
                 tx.execute(
-                    "INSERT INTO assessment(series, revision, form_id, form_version, form_sha256, prisoner_id,
+                    "INSERT INTO main.assessment(series, revision, form_id, form_version, form_sha256, prisoner_id,
                          status, author, created_at, updated_at, answers, assessed_on, finalised_at, findings)
                      VALUES (?1 + 1000000, 1, 'needs_screen', 999, ?2, ?1, 'final', 'assessor',
                              '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '{}', '2026-01-01',

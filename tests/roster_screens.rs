@@ -69,7 +69,7 @@ fn literacy(fx: &fixture::Fixture, capacity: u32) -> i64 {
                     ["0".repeat(64)],
                 )?;
                 tx.execute(
-                    "INSERT INTO assessment(series, revision, form_id, form_version, form_sha256, prisoner_id,
+                    "INSERT INTO main.assessment(series, revision, form_id, form_version, form_sha256, prisoner_id,
                          status, author, created_at, updated_at, answers, assessed_on, finalised_at, findings)
                      VALUES (?1, 1, 'needs_screen', 1, ?2, ?1, 'final', 'assessor', '2026-11-01T00:00:00Z',
                              '2026-11-01T00:00:00Z', '{}', '2026-11-01', '2026-11-01T00:00:00Z', ?3)",

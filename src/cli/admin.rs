@@ -245,17 +245,108 @@ pub fn check(db: &Path) -> Result<ExitCode> {
     })
 }
 
-pub fn audit_verify(db: &Path) -> Result<ExitCode> {
+pub fn audit_verify(db: &Path, head: Option<&str>) -> Result<ExitCode> {
     let (mut store, actor) = open_read_only(db)?;
     store.authorise(&actor, Need::To(Permission::ViewRegister), "audit")?;
-    match store.verify_audit()? {
-        None => {
-            println!("audit chain: ok");
+    if let Some(b) = store.verify_audit()? {
+        println!("audit chain broken: {b}");
+        return Ok(ExitCode::FAILURE);
+    }
+    println!("audit chain: ok");
+    let Some(head) = head else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    let head = head.trim();
+    match store.audit_row_with_hash(head)? {
+        Some(id) => {
+            let newest = store.audit_head()?.map_or(0, |(n, _)| n);
+            println!(
+                "head: ok, the chain still holds it (record {id}; {} written since)",
+                newest - id
+            );
             Ok(ExitCode::SUCCESS)
         }
-        Some(b) => {
-            println!("audit chain broken: {b}");
+        None => {
+            println!(
+                "head: NOT FOUND: the chain no longer holds {}; records written up to it were removed or \
+                 replaced",
+                display(head)
+            );
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+pub fn audit_head(db: &Path) -> Result<ExitCode> {
+    let (mut store, actor) = open_read_only(db)?;
+    store.authorise(&actor, Need::To(Permission::ViewRegister), "audit")?;
+    match store.audit_head()? {
+        Some((rows, hash)) => {
+            println!("head: {hash}");
+            println!("rows: {rows}");
+            println!("taken: {}", chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"));
+        }
+        None => println!("head: none (the trail is empty)"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Filters of `warden audit show`.
+#[derive(clap::Args, Debug)]
+pub struct AuditShowArgs {
+    /// Rows on or after this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    since: Option<chrono::NaiveDate>,
+    /// Rows on or before this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    until: Option<chrono::NaiveDate>,
+    /// Rows by this warden user (command-line rows by their linked user too)
+    #[arg(long, value_name = "NAME")]
+    actor: Option<String>,
+    /// Rows about this kind of thing (prisoner, staff, assessment, permission, ...)
+    #[arg(long, value_name = "KIND")]
+    entity: Option<String>,
+    /// Rows about this one (a prisoner's id, a user's name, a permission's name for refusals)
+    #[arg(long, value_name = "ID")]
+    id: Option<String>,
+    /// Rows of this action (update, refused, login-failed, ...)
+    #[arg(long, value_name = "ACTION")]
+    action: Option<String>,
+    /// At most this many rows
+    #[arg(long, default_value_t = 50, value_name = "N")]
+    limit: usize,
+}
+
+/// The trail as 80-column text, newest first: a line for who did what when, and what it became.
+pub fn audit_show(db: &Path, args: &AuditShowArgs) -> Result<ExitCode> {
+    let (mut store, actor) = open(db)?;
+    let filter = crate::store::AuditFilter {
+        since: args.since.map(|d| d.to_string()),
+        until: args.until.and_then(|d| d.succ_opt()).map(|d| d.to_string()),
+        actor: args.actor.clone(),
+        entity: args.entity.clone(),
+        id: args.id.clone(),
+        action: args.action.clone(),
+        limit: args.limit.max(1),
+    };
+    let rows = store.audit_show(&actor, &filter)?;
+    let mut lines = Vec::new();
+    for r in &rows {
+        let at = r.at.get(..16).unwrap_or(&r.at).replace('T', " ");
+        lines.push(fit(
+            &display(&format!(
+                "{:>6} {at} {} {} {} {}",
+                r.id, r.actor, r.action, r.entity, r.entity_id
+            )),
+            80,
+        ));
+        if let Some(after) = r.after.as_deref().filter(|a| !a.is_empty() && *a != "null") {
+            lines.push(fit(&display(&format!("       {after}")), 80));
+        }
+    }
+    if rows.is_empty() {
+        lines.push("no audit rows match".into());
+    }
+    print_lines(lines)?;
+    Ok(ExitCode::SUCCESS)
 }

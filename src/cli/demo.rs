@@ -120,6 +120,11 @@ fn print_summary(s: &DemoSummary, seconds: f64) {
         "  {} custody classifications ({} reclassifications, {} discretionary overrides, {} awaiting approval)",
         c.classified, c.reclassified, c.overrides, c.pending
     );
+    let v = &s.restricted;
+    println!(
+        "  {} violent-extremism judgements, restricted to assessors and supervisors ({} awaiting approval, {} due for review)",
+        v.judgements, v.pending, v.review_due
+    );
     println!();
     println!("Demo accounts (for this demonstration database only):");
     println!("  {:<12} {:<17} role", "user", "password");

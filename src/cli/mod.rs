@@ -164,8 +164,16 @@ pub enum PrisonerCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
-    /// Check the audit hash chain
-    Verify,
+    /// Check the audit hash chain; with --head, also that it still holds a head taken earlier
+    Verify {
+        /// A head printed earlier by `warden audit head`: rows written before it cannot have been removed
+        #[arg(long, value_name = "HASH")]
+        head: Option<String>,
+    },
+    /// Print the newest row's hash and the row count, to keep outside the file (print or send it daily)
+    Head,
+    /// Read the trail, newest first (supervisors and administrators; the reading is itself audited)
+    Show(admin::AuditShowArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -251,7 +259,11 @@ fn run(cli: Cli, db: &Path) -> Result<ExitCode> {
             admin::search(db, &query, limit)
         }
         Some(Command::Check) => admin::check(db),
-        Some(Command::Audit(AuditCommand::Verify)) => admin::audit_verify(db),
+        Some(Command::Audit(AuditCommand::Verify { head })) => {
+            admin::audit_verify(db, head.as_deref())
+        }
+        Some(Command::Audit(AuditCommand::Head)) => admin::audit_head(db),
+        Some(Command::Audit(AuditCommand::Show(args))) => admin::audit_show(db, &args),
         Some(Command::Estate(EstateCommand::Load { file, apply })) => {
             estate::load(db, &file, apply)
         }
@@ -320,6 +332,7 @@ fn init_logging(db: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard
 pub(crate) fn open(db: &Path) -> Result<(Store, Actor)> {
     let store = Store::open(db).with_context(|| format!("cannot open {}", db.display()))?;
     let actor = identity::cli_actor(&store)?;
+    store.set_viewer(Some(actor.authority));
     Ok((store, actor))
 }
 
@@ -329,5 +342,6 @@ pub(crate) fn open_read_only(db: &Path) -> Result<(Store, Actor)> {
     let store =
         Store::open_read_only(db).with_context(|| format!("cannot open {}", db.display()))?;
     let actor = identity::cli_actor(&store)?;
+    store.set_viewer(Some(actor.authority));
     Ok((store, actor))
 }

@@ -7,6 +7,7 @@ mod custody;
 mod estate;
 mod people;
 mod profile;
+mod restricted;
 mod rosters;
 mod screens;
 mod sessions;
@@ -155,6 +156,8 @@ pub struct DemoSummary {
     pub rosters: RosterCounts,
     /// Custody classifications, reclassifications and overrides (custody.rs).
     pub custody: CustodyCounts,
+    /// Violent-extremism judgements: restricted records (restricted.rs).
+    pub restricted: restricted::Added,
 }
 
 impl DemoSummary {
@@ -205,6 +208,7 @@ pub fn build(path: &Path, spec: &DemoSpec, now: DateTime<Utc>) -> Result<DemoSum
     remove_database_files(&building)?;
     let built = (|| {
         let mut store = Store::create(&building)?;
+        store.set_viewer(Some(crate::domain::auth::Authority::System));
         let summary = generate(&mut store, spec, now)?;
         // Everything into the main file, so moving that one file moves the whole database.
         store.checkpoint()?;
@@ -369,6 +373,10 @@ pub fn generate(
         "demo custody classifications"
     );
 
+    // Restricted judgements last, from their own stream: nothing above changes with them.
+    let mut restricted_rng = ChaCha8Rng::seed_from_u64(spec.seed ^ 0x0000_0E11_5EC7);
+    let restricted = restricted::add(store, now, &mut restricted_rng)?;
+
     let count = |f: &dyn Fn(&people::Skeleton) -> bool| skeletons.iter().filter(|s| f(s)).count();
     Ok(DemoSummary {
         path: store.path().to_path_buf(),
@@ -397,6 +405,7 @@ pub fn generate(
         vep: count(&|s| s.vep),
         rosters,
         custody,
+        restricted,
     })
 }
 

@@ -206,6 +206,17 @@ pub fn allows(authority: Authority, need: Need) -> bool {
     }
 }
 
+/// May this viewer see records made on a restricted form (violent-extremism assessments and any instrument a
+/// service marks `access = "restricted"`)? Only with the VEP permission (Mandela Rule 9: need to know); nobody
+/// signed in sees none. warden's own bookkeeping sees everything.
+pub fn sees_restricted(viewer: Option<Authority>) -> bool {
+    match viewer {
+        Some(Authority::System) => true,
+        Some(Authority::Staff(role)) => may(role, Permission::ViewVepFlag),
+        None => false,
+    }
+}
+
 /// Why a write was refused, in words the person can act on (never naming restricted data).
 pub fn refusal_of(authority: Authority, need: Need) -> Option<String> {
     if allows(authority, need) {
@@ -242,6 +253,27 @@ pub fn may(role: Role, permission: Permission) -> bool {
         OverrideProgramme => role == Supervisor,
         ConfigureStation => role == Admin,
         Backup => matches!(role, Supervisor | Admin),
+    }
+}
+
+/// The roles that may do `permission`, from the table, as words ("an admin", "a supervisor or an admin").
+pub fn who_may_describe(permission: Permission) -> String {
+    let roles: Vec<String> = Role::ALL
+        .into_iter()
+        .filter(|r| may(*r, permission))
+        .map(|r| {
+            let article = if r.as_str().starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            format!("{article} {r}")
+        })
+        .collect();
+    match roles.as_slice() {
+        [] => "an administrator".into(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
     }
 }
 

@@ -111,7 +111,7 @@ fn an_assessment_sent_back_stops_counting_and_returns_to_its_author() {
         fx.store
             .conn()
             .execute(
-                "UPDATE assessment SET approval = 'approved', approved_by = 'supervisor2',
+                "UPDATE main.assessment SET approval = 'approved', approved_by = 'supervisor2',
                      approved_at = '2026-11-25 09:00:00' WHERE id = ?1",
                 [id]
             )

@@ -43,7 +43,7 @@ impl Store {
     pub fn approve_assessment(&mut self, actor: &Actor, id: i64) -> Result<AssessmentRow> {
         self.decide_approval(actor, id, |tx, row| {
             tx.execute(
-                "UPDATE assessment SET approval = 'approved', approved_by = ?1, approved_at = ?2 WHERE id = ?3",
+                "UPDATE main.assessment SET approval = 'approved', approved_by = ?1, approved_at = ?2 WHERE id = ?3",
                 params![actor.name, time_text(actor.at), id],
             )?;
             tx.audit(
@@ -70,7 +70,7 @@ impl Store {
         }
         self.decide_approval(actor, id, |tx, _| {
             tx.execute(
-                "INSERT INTO assessment_return(assessment_id, returned_by, returned_at, reason)
+                "INSERT INTO main.assessment_return(assessment_id, returned_by, returned_at, reason)
                  VALUES (?1, ?2, ?3, ?4)",
                 params![id, actor.name, time_text(actor.at), reason],
             )?;
@@ -158,7 +158,7 @@ impl Store {
                 return Err(invalid(format!("a {role} may not review {}", form.id)));
             }
             tx.execute(
-                "INSERT INTO review_trigger(assessment_id, event, note, raised_by, raised_at)
+                "INSERT INTO main.review_trigger(assessment_id, event, note, raised_by, raised_at)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![id, event, note, actor.name, time_text(actor.at)],
             )?;

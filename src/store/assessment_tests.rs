@@ -223,14 +223,14 @@ fn finalising_scores_clears_what_does_not_apply_and_locks_the_record() {
         "amend",
     );
     let raw = fx.store.conn().execute(
-        "UPDATE assessment SET result = 'maximum' WHERE id = ?1",
+        "UPDATE main.assessment SET result = 'maximum' WHERE id = ?1",
         [id],
     );
     assert!(raw.unwrap_err().to_string().contains("locked"));
     assert!(
         fx.store
             .conn()
-            .execute("DELETE FROM assessment WHERE id = ?1", [id])
+            .execute("DELETE FROM main.assessment WHERE id = ?1", [id])
             .is_err()
     );
     let audit = fx.store.recent_audit(1).unwrap();

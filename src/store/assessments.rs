@@ -276,6 +276,34 @@ impl Tx<'_> {
     }
 
     /// Records the form's version the first time it is used; refuses one whose text changed under its number.
+    /// Records who may see this form's records (its `access` line), audited when it changes. The latest form
+    /// file decides for every version of the form: restricting a form hides its older records too.
+    fn record_form_access(&self, form: &Form) -> Result<()> {
+        let before: Option<String> = self
+            .query_row(
+                "SELECT access FROM form_access WHERE form_id = ?1",
+                [&form.id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let access = form.access.as_str();
+        if before.as_deref() == Some(access) {
+            return Ok(());
+        }
+        self.execute(
+            "INSERT INTO form_access(form_id, access) VALUES (?1, ?2)
+             ON CONFLICT(form_id) DO UPDATE SET access = excluded.access",
+            params![form.id, access],
+        )?;
+        self.audit(
+            "form_access",
+            &form.id,
+            "set",
+            before.as_ref(),
+            Some(&access),
+        )
+    }
+
     fn ensure_form_version(&self, form: &Form) -> Result<()> {
         match self.recorded_sha(&form.id, form.version)? {
             Some(sha) if sha == form.sha256 => Ok(()),
@@ -324,7 +352,11 @@ impl Store {
                 })
                 .is_ok_and(|sha| sha.as_deref() == Some(form.sha256.as_str()))
         });
-        if all_recorded {
+        let access_recorded = registry.forms.iter().all(|(_, form)| {
+            self.form_access(&form.id)
+                .is_ok_and(|a| a.as_deref() == Some(form.access.as_str()))
+        });
+        if all_recorded && access_recorded {
             return Ok(());
         }
         let forms = std::mem::take(&mut registry.forms);
@@ -342,6 +374,7 @@ impl Store {
                         continue;
                     }
                     tx.ensure_form_version(&form)?;
+                    tx.record_form_access(&form)?;
                     kept.push((path, form));
                 }
                 Ok(kept)
@@ -358,6 +391,15 @@ impl Store {
             .assessment(id)?
             .ok_or_else(|| invalid(format!("assessment {id} does not exist")))?;
         self.recorded_form(&row.form_id, row.form_version)
+    }
+
+    /// Who may see records made on a form, as last recorded (`normal`, `restricted`; None before the first start).
+    pub fn form_access(&self, form_id: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT access FROM form_access WHERE form_id = ?1")?
+            .query_row([form_id], |r| r.get(0))
+            .optional()?)
     }
 
     /// The text of a form version that records were made with.
@@ -421,7 +463,7 @@ impl Store {
             tx.ensure_form_version(form)?;
             let now = time_text(actor.at);
             tx.execute(
-                "INSERT INTO assessment(series, revision, form_id, form_version, form_sha256, prisoner_id,
+                "INSERT INTO main.assessment(series, revision, form_id, form_version, form_sha256, prisoner_id,
                      facility_id, status, author, created_at, updated_at, answers)
                  VALUES (0, 1, ?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?7, ?7, ?8)",
                 params![
@@ -436,7 +478,7 @@ impl Store {
                 ],
             )?;
             let id = tx.last_insert_rowid();
-            tx.execute("UPDATE assessment SET series = id WHERE id = ?1", [id])?;
+            tx.execute("UPDATE main.assessment SET series = id WHERE id = ?1", [id])?;
             tx.audit(
                 "assessment",
                 id,
@@ -475,12 +517,14 @@ impl Store {
             } else {
                 map.insert(question.to_string(), value_to_json(value));
             }
-            tx.prepare_cached("UPDATE assessment SET answers = ?1, updated_at = ?2 WHERE id = ?3")?
-                .execute(params![
-                    serde_json::Value::Object(map).to_string(),
-                    time_text(actor.at),
-                    id
-                ])?;
+            tx.prepare_cached(
+                "UPDATE main.assessment SET answers = ?1, updated_at = ?2 WHERE id = ?3",
+            )?
+            .execute(params![
+                serde_json::Value::Object(map).to_string(),
+                time_text(actor.at),
+                id
+            ])?;
             Ok(())
         })
     }
@@ -573,7 +617,7 @@ impl Store {
                 None => (None, None),
             };
             tx.execute(
-                "UPDATE assessment SET status = 'final', answers = ?1, assessed_on = ?2, finalised_at = ?3,
+                "UPDATE main.assessment SET status = 'final', answers = ?1, assessed_on = ?2, finalised_at = ?3,
                      updated_at = ?3, scores = ?4, scored_result = ?5, mandatory_reason = ?6,
                      override_result = ?7, override_reason = ?8, result = ?9, custody_level = ?10,
                      findings = ?11, next_review = ?12, approval = ?13, scored_level = ?15
@@ -679,7 +723,7 @@ impl Store {
             };
             let now = time_text(actor.at);
             tx.execute(
-                "INSERT INTO assessment(series, revision, form_id, form_version, form_sha256, prisoner_id,
+                "INSERT INTO main.assessment(series, revision, form_id, form_version, form_sha256, prisoner_id,
                      facility_id, status, author, created_at, updated_at, answers, amend_reason)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'draft', ?8, ?9, ?9, ?10, ?11)",
                 params![
@@ -724,7 +768,7 @@ impl Store {
             if row.status != Status::Draft || row.author != actor.name {
                 return Err(invalid("only its author can discard a draft"));
             }
-            tx.execute("DELETE FROM assessment WHERE id = ?1", [id])?;
+            tx.execute("DELETE FROM main.assessment WHERE id = ?1", [id])?;
             tx.audit(
                 "assessment",
                 id,

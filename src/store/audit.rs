@@ -219,4 +219,99 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+
+    /// The trail as `warden audit show` reads it: newest first, filtered, at most `filter.limit` rows. Only roles
+    /// that may read the audit trail (supervisors, administrators); the reading itself is audited.
+    pub fn audit_show(
+        &mut self,
+        actor: &super::Actor,
+        filter: &AuditFilter,
+    ) -> Result<Vec<AuditRecord>> {
+        self.authorise(actor, Need::To(Permission::ViewAudit), "audit trail")?;
+        let rows = {
+            let mut stmt = self.conn().prepare_cached(
+                "SELECT id, at, actor, entity, entity_id, action, before, after, prev_hash, hash
+                 FROM audit
+                 WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR at < ?2)
+                   AND (?3 IS NULL OR actor = ?3 OR substr(actor, 1, length(?3) + 6) = ?3 || ' (os: ')
+                   AND (?4 IS NULL OR entity = ?4) AND (?5 IS NULL OR entity_id = ?5)
+                   AND (?6 IS NULL OR action = ?6)
+                 ORDER BY id DESC LIMIT ?7",
+            )?;
+            let rows = stmt.query_map(
+                rusqlite::params![
+                    filter.since,
+                    filter.until,
+                    filter.actor,
+                    filter.entity,
+                    filter.id,
+                    filter.action,
+                    filter.limit as i64
+                ],
+                read_record,
+            )?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        let asked = serde_json::json!({
+            "since": filter.since, "until": filter.until, "actor": filter.actor, "entity": filter.entity,
+            "id": filter.id, "action": filter.action, "limit": filter.limit, "rows": rows.len(),
+        });
+        self.write(
+            actor,
+            Need::To(Permission::ViewAudit),
+            "audit trail",
+            |tx| tx.audit::<(), _>("audit", "trail", "read", None, Some(&asked)),
+        )?;
+        Ok(rows)
+    }
+
+    /// The newest row's id and hash: the head to keep outside the file (`warden audit head`).
+    pub fn audit_head(&self) -> Result<Option<(i64, String)>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// The id of the row whose hash is `hash`, if the chain still holds it.
+    pub fn audit_row_with_hash(&self, hash: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn()
+            .query_row("SELECT id FROM audit WHERE hash = ?1", [hash], |r| r.get(0))
+            .optional()?)
+    }
+}
+
+/// What `warden audit show` asks for; None means any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Rows at or after this instant (RFC 3339 text, as stored).
+    pub since: Option<String>,
+    /// Rows before this instant.
+    pub until: Option<String>,
+    /// The warden user (a command-line row `NAME (os: ACCOUNT)` counts as NAME).
+    pub actor: Option<String>,
+    pub entity: Option<String>,
+    pub id: Option<String>,
+    pub action: Option<String>,
+    pub limit: usize,
+}
+
+fn read_record(r: &rusqlite::Row) -> rusqlite::Result<AuditRecord> {
+    Ok(AuditRecord {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        entity: r.get(3)?,
+        entity_id: r.get(4)?,
+        action: r.get(5)?,
+        before: r.get(6)?,
+        after: r.get(7)?,
+        prev_hash: r.get(8)?,
+        hash: r.get(9)?,
+    })
 }

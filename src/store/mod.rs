@@ -33,6 +33,7 @@ mod stats;
 mod summaries;
 mod transfer;
 mod users;
+mod visibility;
 
 pub use access::{ACCESS_SETTING, FileAccess};
 pub use allocation::{MoveRequest, Movement, MovementRow, RULES_SETTING, Seen, Within};
@@ -40,7 +41,7 @@ pub use assessments::{
     ApprovalState, AssessmentRow, Override, Returned, Status as AssessmentStatus, Subject, SumScore,
 };
 pub use attendance::{ParticipationLine, RegisterLine, RosterSession, UnlockLine};
-pub use audit::{AuditRecord, ChainBreak};
+pub use audit::{AuditFilter, AuditRecord, ChainBreak};
 pub use backup::{
     BackupReport, RestoreReport, replaced_name, restore_backup, table_counts, verify_backup,
 };
@@ -260,6 +261,8 @@ pub struct Store {
     /// it again for every finalise and approval was most of their cost.
     recorded_forms:
         std::cell::RefCell<std::collections::HashMap<(String, u32), crate::domain::forms::Form>>,
+    /// Whether the person using this connection may see restricted records (visibility.rs).
+    viewer: visibility::Viewer,
     /// Refusals repeated within a minute, counted here and written as one summary row (refusals.rs).
     refusals: std::cell::RefCell<refusals::Pending>,
     /// The whole estate's cell summaries while nothing has changed (summaries.rs).
@@ -323,7 +326,22 @@ impl Store {
         check_identity(&conn, path, false)?;
         conn.pragma_update(None, "trusted_schema", "OFF")?;
         conn.pragma_update(None, "cache_size", CACHE_SIZE_KIB)?;
-        Ok(Store::wrap(conn, path))
+        let store = Store::wrap(conn, path);
+        let version: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        // An older file has no form_access table; nothing in it can be restricted yet.
+        if version == schema::LATEST {
+            visibility::install(&store.conn, &store.viewer)?;
+        }
+        Ok(store)
+    }
+
+    /// Who is looking, for need-to-know: records made on restricted forms are hidden from every read on this
+    /// connection unless the domain's rule lets `viewer` see them. None (nobody signed in) sees none.
+    pub fn set_viewer(&self, viewer: Option<Authority>) {
+        self.viewer
+            .set(crate::domain::auth::sees_restricted(viewer));
     }
 
     /// Creates a new database at `path`; an existing empty file is accepted, anything else is refused.
@@ -366,6 +384,7 @@ impl Store {
         let mut store = Store::wrap(conn, path);
         store.migrate()?;
         store.restore_guards()?;
+        visibility::install(&store.conn, &store.viewer)?;
         // The register is confidential (Rule 9): owner-only unless the site chose a shared group.
         let access = store.file_access()?;
         access::restrict_permissions(path, access.mode());
@@ -378,6 +397,7 @@ impl Store {
             path: path.to_path_buf(),
             wait: busy::Wait::new(),
             recorded_forms: Default::default(),
+            viewer: Default::default(),
             refusals: Default::default(),
             estate_summaries: Default::default(),
         }
@@ -733,6 +753,8 @@ mod allocation_tests;
 mod approval_tests;
 #[cfg(test)]
 mod assessment_tests;
+#[cfg(test)]
+mod authority_tests;
 #[cfg(test)]
 mod roster_tests;
 #[cfg(test)]

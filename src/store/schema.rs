@@ -466,6 +466,14 @@ CREATE TABLE form_access (
     form_id TEXT PRIMARY KEY,
     access  TEXT NOT NULL CHECK (access IN ('normal','restricted'))
 ) STRICT;
+
+-- Failed sign-ins under names that are no account, counted like an account's, so the messages at each try are
+-- the same whether or not the name exists.
+CREATE TABLE login_failure (
+    name          TEXT PRIMARY KEY,
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until  TEXT
+) STRICT;
 "#,
 ];
 

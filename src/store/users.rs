@@ -83,6 +83,12 @@ impl Store {
         role: Role,
         password: &str,
     ) -> Result<StaffRow> {
+        // Authority first: a refusal must not depend on (or reveal) whether the name is taken.
+        self.authorise(
+            actor,
+            Need::To(Permission::ManageUsers),
+            &format!("user {name}"),
+        )?;
         auth::check_user_name(name).map_err(StoreError::Invalid)?;
         auth::check_new_password(password).map_err(StoreError::Invalid)?;
         if self.user(name)?.is_some() {
@@ -115,6 +121,11 @@ impl Store {
     /// Ties an operating-system account to a warden user, so that commands run from that account act as the
     /// user, with the user's role. One account, one user; one user, one account.
     pub fn link_os_account(&mut self, actor: &Actor, user: &str, account: &str) -> Result<()> {
+        self.authorise(
+            actor,
+            Need::To(Permission::ManageUsers),
+            &format!("user {user}"),
+        )?;
         let staff = self
             .user(user)?
             .ok_or_else(|| StoreError::Invalid(format!("user '{user}': no such user")))?;
@@ -193,6 +204,11 @@ impl Store {
 
     /// Administrator lock (`disabled`) or unlock; unlocking also clears a failed-login lock.
     pub fn set_user_locked(&mut self, actor: &Actor, name: &str, locked: bool) -> Result<StaffRow> {
+        self.authorise(
+            actor,
+            Need::To(Permission::ManageUsers),
+            &format!("user {name}"),
+        )?;
         let before = self
             .user(name)?
             .ok_or_else(|| StoreError::Invalid(format!("user '{name}': no such user")))?;
@@ -235,6 +251,11 @@ impl Store {
         name: &str,
         password: &str,
     ) -> Result<StaffRow> {
+        self.authorise(
+            actor,
+            Need::To(Permission::ManageUsers),
+            &format!("user {name}"),
+        )?;
         auth::check_new_password(password).map_err(StoreError::Invalid)?;
         let before = self
             .user(name)?
@@ -267,17 +288,7 @@ impl Store {
             .optional()?;
         let actor = Actor::system(format!("login:{name}"), at);
         let Some((row, stored)) = found else {
-            // Spend the same time as a real check so timing does not reveal which names exist.
-            let _ = password_matches(password, dummy_hash());
-            self.write(
-                &actor,
-                Need::To(Permission::ViewRegister),
-                &format!("user {name}"),
-                |tx| tx.audit::<(), ()>("staff", name, "login-unknown-user", None, None),
-            )?;
-            return Ok(LoginOutcome::Refused {
-                attempts_left: None,
-            });
+            return self.login_unknown(&actor, name, password, at);
         };
         let state = AccountState {
             failed_logins: row.failed_logins,
@@ -285,7 +296,9 @@ impl Store {
             disabled: row.disabled,
         };
         match auth::login_gate(&state, at) {
-            LoginGate::Disabled => {
+            // Said only to someone who knows the password: to anyone else a locked account answers like any
+            // wrong password, so the message does not reveal that the name exists.
+            LoginGate::Disabled if password_matches(password, &stored) => {
                 self.write(
                     &actor,
                     Need::To(Permission::ViewRegister),
@@ -294,6 +307,7 @@ impl Store {
                 )?;
                 return Ok(LoginOutcome::Disabled);
             }
+            LoginGate::Disabled => {}
             LoginGate::LockedUntil(until) => {
                 self.write(
                     &actor,
@@ -343,6 +357,68 @@ impl Store {
                     "staff",
                     name,
                     action,
+                    None,
+                    Some(&serde_json::json!({ "failures": failures })),
+                )
+            },
+        )?;
+        Ok(match lock {
+            Some(until) => LoginOutcome::LockedUntil(until),
+            None => LoginOutcome::Refused {
+                attempts_left: Some(auth::MAX_FAILED_LOGINS - failures),
+            },
+        })
+    }
+
+    /// A sign-in under a name that is no account: the same password check (same time), counted and locked
+    /// after the same number of tries as a real account, so the answers never tell which names exist.
+    fn login_unknown(
+        &mut self,
+        actor: &Actor,
+        name: &str,
+        password: &str,
+        at: DateTime<Utc>,
+    ) -> Result<LoginOutcome> {
+        let _ = password_matches(password, dummy_hash());
+        let (failed, locked): (u32, Option<String>) = self
+            .conn()
+            .query_row(
+                "SELECT failed_logins, locked_until FROM login_failure WHERE name = ?1",
+                [name],
+                |r| Ok((r.get::<_, i64>(0)? as u32, r.get(1)?)),
+            )
+            .optional()?
+            .unwrap_or((0, None));
+        let state = AccountState {
+            failed_logins: failed,
+            locked_until: locked.as_deref().and_then(parse_time),
+            disabled: false,
+        };
+        if let LoginGate::LockedUntil(until) = auth::login_gate(&state, at) {
+            self.write(
+                actor,
+                Need::To(Permission::ViewRegister),
+                &format!("user {name}"),
+                |tx| tx.audit::<(), ()>("staff", name, "login-while-locked", None, None),
+            )?;
+            return Ok(LoginOutcome::LockedUntil(until));
+        }
+        let (failures, lock) = auth::after_failure(&state, at);
+        self.write(
+            actor,
+            Need::To(Permission::ViewRegister),
+            &format!("user {name}"),
+            |tx| {
+                tx.execute(
+                "INSERT INTO login_failure(name, failed_logins, locked_until) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(name) DO UPDATE SET failed_logins = excluded.failed_logins,
+                                                 locked_until = excluded.locked_until",
+                rusqlite::params![name, failures, lock.map(time_text)],
+            )?;
+                tx.audit::<(), _>(
+                    "staff",
+                    name,
+                    "login-unknown-user",
                     None,
                     Some(&serde_json::json!({ "failures": failures })),
                 )

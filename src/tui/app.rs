@@ -256,6 +256,10 @@ impl App {
                     self.message = Some(Message::Info("Welcome back.".into()));
                 }
                 LockResult::SwitchUser => self.end_session(now, "logout-from-lock"),
+                LockResult::Ended(why) => {
+                    self.end_session(now, "logout-from-lock");
+                    self.message = Some(Message::Error(why));
+                }
             }
             return true;
         }
@@ -372,6 +376,9 @@ impl App {
             self.forms = load_forms(&mut self.store, now);
             self.forms_loaded = true;
         }
+        // Need-to-know: from here every read on this connection shows what this role may see.
+        self.store
+            .set_viewer(Some(crate::domain::auth::Authority::Staff(session.role)));
         let mut ctx = Ctx {
             store: &mut self.store,
             drafts: &self.drafts,
@@ -391,6 +398,7 @@ impl App {
 
     fn end_session(&mut self, now: DateTime<Utc>, action: &str) {
         self.store.release_kept_memory();
+        self.store.set_viewer(None);
         if let Some(s) = self.session.take() {
             let actor = Actor::staff(s.name.clone(), s.role, now);
             if let Err(e) = self.store.record_session_event(&actor, action) {

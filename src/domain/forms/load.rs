@@ -3,7 +3,8 @@
 
 use super::expr::{self, Expr};
 use super::model::{
-    AppliesTo, Approval, Choice, Form, MandatoryOverride, Question, Review, Section, Text, Trigger,
+    Access, AppliesTo, Approval, Choice, Form, MandatoryOverride, Question, Review, Section, Text,
+    Trigger,
 };
 use super::raw::{RawChoice, RawForm, RawSection, S, Tr};
 use super::{FormError, locate};
@@ -338,6 +339,18 @@ impl<'t> Loader<'t> {
         self.scoring(raw);
         let discretionary = self.discretionary(raw, &approve_roles);
         let approval = self.approval(raw, discretionary.is_some(), &approve_roles);
+        let access = match raw.access.as_ref().map(|a| a.get_ref().as_str()) {
+            None | Some("normal") => Access::Normal,
+            Some("restricted") => Access::Restricted,
+            Some(other) => {
+                let span = raw.access.as_ref().map_or(raw.id.span(), |a| a.span());
+                self.err(
+                    &span,
+                    format!("access '{}' must be normal or restricted", display(other)),
+                );
+                Access::Normal
+            }
+        };
         let order = self.check();
         Form {
             id,
@@ -348,6 +361,7 @@ impl<'t> Loader<'t> {
             fill_roles,
             approve_roles,
             approval,
+            access,
             review,
             sections: std::mem::take(&mut self.sections),
             questions: std::mem::take(&mut self.questions),

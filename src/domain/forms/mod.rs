@@ -23,7 +23,7 @@ pub use evaluate::{
     evaluate, finalise, next_review, parse_answer,
 };
 pub use load::load;
-pub use model::{Form, Question, QuestionKind, Text};
+pub use model::{Access, Form, Question, QuestionKind, Text};
 pub use registry::Registry;
 
 use crate::domain::estate_file::Pos;

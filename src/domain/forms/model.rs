@@ -284,6 +284,24 @@ pub enum Node {
     Sum(usize),
 }
 
+/// Who may see records made on a form: everyone who may see the register, or (restricted: violent-extremism
+/// and any sensitive instrument a service adds) only roles with the VEP permission, everywhere (Mandela Rule 9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Access {
+    #[default]
+    Normal,
+    Restricted,
+}
+
+impl Access {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Access::Normal => "normal",
+            Access::Restricted => "restricted",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Form {
     pub id: String,
@@ -294,6 +312,8 @@ pub struct Form {
     pub fill_roles: Vec<Role>,
     pub approve_roles: Vec<Role>,
     pub approval: Approval,
+    /// Who may see records made on this form.
+    pub access: Access,
     pub review: Option<Review>,
     pub sections: Vec<Section>,
     pub questions: Vec<Question>,

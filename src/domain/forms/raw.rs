@@ -24,6 +24,9 @@ pub struct RawForm {
     pub approve_roles: Vec<S<String>>,
     #[serde(default)]
     pub approval: Option<S<String>>,
+    /// `restricted`: records made on the form are need-to-know (issue 16); default `normal`.
+    #[serde(default)]
+    pub access: Option<S<String>>,
     #[serde(default)]
     pub review: Option<S<RawReview>>,
     #[serde(default)]

@@ -22,6 +22,8 @@ pub enum LockResult {
     Unlocked,
     /// Someone else wants the terminal: the locked session ends.
     SwitchUser,
+    /// Too many wrong passwords (or an administrator's lock): the session ends, and the sign-in screen says why.
+    Ended(String),
 }
 
 impl LockScreen {
@@ -48,8 +50,9 @@ impl LockScreen {
                 match store.login(&self.name, &password, now) {
                     Ok(LoginOutcome::Success(_)) => LockResult::Unlocked,
                     Ok(outcome @ (LoginOutcome::LockedUntil(_) | LoginOutcome::Disabled)) => {
-                        tracing::info!(user = %self.name, "locked session ended: {}", refusal_text(&outcome));
-                        LockResult::SwitchUser
+                        let why = refusal_text(&outcome);
+                        tracing::info!(user = %self.name, "locked session ended: {why}");
+                        LockResult::Ended(format!("Session ended. {why}"))
                     }
                     Ok(outcome) => {
                         self.message = Some(refusal_text(&outcome));

@@ -148,8 +148,9 @@ pub fn refusal_text(outcome: &LoginOutcome) -> String {
         ),
         LoginOutcome::Refused { .. } => "Wrong user name or password.".into(),
         LoginOutcome::LockedUntil(until) => format!(
-            "This account is locked after too many wrong passwords, until {} UTC. Ask a supervisor if urgent.",
-            until.format("%H:%M")
+            "This account is locked after too many wrong passwords, until {} UTC. If urgent, ask {} to unlock it.",
+            until.format("%H:%M"),
+            crate::domain::auth::who_may_describe(crate::domain::auth::Permission::ManageUsers)
         ),
         LoginOutcome::Disabled => "This account has been locked by an administrator.".into(),
     }
