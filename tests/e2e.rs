@@ -775,3 +775,82 @@ fn every_save_shown_on_screen_survives_outside_programs_opening_and_closing_the_
     assert_eq!(cli.len(), 3, "the command line's lock/unlock rows: {cli:?}");
     assert_eq!(store.verify_audit().unwrap(), None);
 }
+
+/// The line of the screen that holds `label`.
+fn line_with(screen: &str, label: &str) -> String {
+    screen
+        .lines()
+        .find(|l| l.contains(label))
+        .unwrap_or_else(|| panic!("no {label:?} on screen:\n{screen}"))
+        .to_string()
+}
+
+#[test]
+fn pasted_terminal_sequences_never_freeze_the_keys_and_a_bracketed_paste_lands_as_text() {
+    let demo = Demo::new();
+    let mut term = Launch::new(&demo.db, demo.path()).start();
+    sign_in(&mut term, OFFICER);
+    term.send(keys::DOWN);
+    term.send(keys::ENTER);
+    term.wait_for("Admit to facility");
+    term.send(keys::TAB);
+    term.send(keys::TAB);
+    term.wait_until("the family name focused", |s| {
+        selected_line(s).is_some_and(|l| l.contains("Family name"))
+    });
+
+    // A paste on a terminal without bracketed paste (the Linux console, a serial line) comes as keys. crossterm
+    // 0.29 waited after `ESC [ ?` for a `u` or `c`, and every key after it, Tab and F2 included, was lost.
+    term.send("X\x1b[?1049lY");
+    term.send(keys::TAB);
+    let screen = term.wait_until("the focus past the family name", |s| {
+        selected_line(s).is_some_and(|l| !l.contains("Family name"))
+    });
+    assert!(
+        line_with(&screen, "Family name").ends_with(" XY"),
+        "{screen}"
+    );
+    term.send(keys::SHIFT_TAB);
+    term.wait_until("the family name focused again", |s| {
+        selected_line(s).is_some_and(|l| l.contains("Family name"))
+    });
+    // A window-title string leaves nothing in the field, whichever way it ends.
+    term.send("\x1b]0;title\x07Z\x1b]2;other title\x1b\\W");
+    let screen = term.wait_until("Z and W typed", |s| {
+        line_with(s, "Family name").contains("XYZW")
+    });
+    assert!(!screen.contains("title"), "{screen}");
+
+    // A bracketed paste is text: its line break a space, its escape sequence not a key.
+    term.send("\x1b[200~ Okello\r\nJames\x1b[B\x1b[201~");
+    let screen = term.wait_until("the paste in the field", |s| {
+        line_with(s, "Family name").contains("XYZW Okello James[B")
+    });
+    assert!(
+        selected_line(&screen).is_some_and(|l| l.contains("Family name")),
+        "the pasted Down did not move the focus:\n{screen}"
+    );
+    // F2 still acts: the admission is refused for what is missing, on screen.
+    let before = term.screen();
+    term.send(keys::F2);
+    term.wait_until("F2 to answer", |s| s != before);
+
+    // Past a field's limit the paste is cut, and the message says so (the search box takes 100 characters).
+    term.send("\x1b");
+    term.send("\x1b");
+    term.wait_for("The service now");
+    term.send("/");
+    term.wait_for("Find:");
+    term.send(&format!("\x1b[200~{}\x1b[201~", "o".repeat(150)));
+    term.wait_for("Pasted text cut at the field's limit: 50 characters left out.");
+    term.send(keys::CTRL_Q);
+    assert!(term.wait_exit().success());
+    // Bracketed paste is turned off again before the alternate screen is left.
+    let tail = term.last_bytes();
+    let off = tail.rfind("\x1b[?2004l");
+    let left = tail.rfind("\x1b[?1049l");
+    assert!(
+        off.is_some() && left.is_some() && off < left,
+        "bracketed paste left on: {tail:?}"
+    );
+}

@@ -10,7 +10,7 @@
 mod fixture;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use ratatui::Terminal;
@@ -34,6 +34,8 @@ enum Key {
     Word(&'static str),
     /// Ctrl-S saves. Ctrl-Q (quit) and Ctrl-P (print, which can run `lp` or write files) are left out.
     CtrlS,
+    /// A bracketed paste: any text, control characters and escape sequences included.
+    Paste(String),
 }
 
 impl Key {
@@ -45,6 +47,7 @@ impl Key {
                 .map(|c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
                 .collect(),
             Key::CtrlS => vec![KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)],
+            Key::Paste(_) => vec![],
         }
     }
 }
@@ -87,6 +90,12 @@ fn key() -> impl Strategy<Value = Key> {
         ])
         .prop_map(Key::Word),
         1 => Just(Key::CtrlS),
+        1 => prop_oneof![
+            "[ -~\r\n\t\x1bабвمحد]{0,60}",
+            Just("okello\r\n".to_string()),
+            Just("x".repeat(2100)),
+        ]
+        .prop_map(Key::Paste),
     ]
 }
 
@@ -179,6 +188,10 @@ fn walk(role: Role, keys: &[Key], mono: bool, reach: &mut Reach) -> Result<(), T
         let now = start + chrono::Duration::seconds(i as i64 + 1);
         for event in k.events() {
             app.handle_key(event, now);
+            reach.keys += 1;
+        }
+        if let Key::Paste(text) = k {
+            app.handle_event(Event::Paste(text.clone()), now);
             reach.keys += 1;
         }
         if app.should_quit() {

@@ -19,7 +19,8 @@ pub fn display(s: &str) -> Cow<'_, str> {
     }
 }
 
-fn is_unsafe(c: char) -> bool {
+/// A control character, or a bidirectional override that could make text read differently from what it is.
+pub fn is_unsafe(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 

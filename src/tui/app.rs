@@ -8,11 +8,12 @@ use super::screens::lock::{LockResult, LockScreen};
 use super::screens::login::{LoginResult, LoginScreen};
 use super::screens::{Ctx, Message, Outcome, Screen, Session};
 use super::theme::Theme;
+use super::widgets::input;
 use crate::domain::forms::Registry;
 use crate::domain::text;
 use crate::store::{Actor, Store};
 use chrono::{DateTime, Duration, Utc};
-use crossterm::event::{Event, KeyEvent, KeyEventKind};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -75,6 +76,25 @@ fn load_forms(store: &mut Store, now: DateTime<Utc>) -> Registry {
         }
     }
     forms
+}
+
+/// Pasted text as a text field takes it: one line, without control characters (a line break or tab is a space;
+/// those at the end, as copying a whole line leaves, are dropped).
+pub fn paste_text(pasted: &str) -> String {
+    let mut out = String::with_capacity(pasted.len());
+    let mut gap = false;
+    for c in pasted.trim_end_matches(['\r', '\n', '\t']).chars() {
+        if matches!(c, '\r' | '\n' | '\t') {
+            gap = true;
+        } else if !text::is_unsafe(c) {
+            if gap {
+                out.push(' ');
+                gap = false;
+            }
+            out.push(c);
+        }
+    }
+    out
 }
 
 impl App {
@@ -223,10 +243,47 @@ impl App {
     pub fn handle_event(&mut self, event: Event, now: DateTime<Utc>) -> bool {
         match event {
             Event::Key(key) if key.kind != KeyEventKind::Release => self.handle_key(key, now),
+            Event::Paste(text) => self.handle_paste(&text, now),
             Event::Resize(_, _) => true,
             Event::FocusGained => true,
             _ => false,
         }
+    }
+
+    /// A paste (bracketed by the terminal) goes into the focused text field as typing would: line breaks and tabs
+    /// as spaces, other control characters removed. Past the field's length limit it is cut, and the message line
+    /// says so. Where no text field has the focus it does nothing: pasted letters must not run commands.
+    pub fn handle_paste(&mut self, pasted: &str, now: DateTime<Utc>) -> bool {
+        if self.lock_if_idle(now) {
+            return true;
+        }
+        if self.scope() != Scope::Text {
+            self.last_input = now;
+            self.message = Some(Message::Info(
+                "Nothing here takes text: a paste goes into a text field.".into(),
+            ));
+            return true;
+        }
+        let chars: Vec<char> = paste_text(pasted).chars().collect();
+        input::take_refused();
+        let mut redraw = false;
+        for (i, &c) in chars.iter().enumerate() {
+            let mods = if c.is_uppercase() {
+                KeyModifiers::SHIFT
+            } else {
+                KeyModifiers::NONE
+            };
+            redraw |= self.handle_key(KeyEvent::new(KeyCode::Char(c), mods), now);
+            // Once the field is full the rest would be refused one by one (each a search, on a search box).
+            if input::take_refused() > 0 {
+                let cut = chars.len() - i;
+                self.message = Some(Message::Error(format!(
+                    "Pasted text cut at the field's limit: {cut} characters left out."
+                )));
+                return true;
+            }
+        }
+        redraw
     }
 
     pub fn handle_key(&mut self, key: KeyEvent, now: DateTime<Utc>) -> bool {

@@ -2,7 +2,9 @@
 
 pub mod app;
 pub mod backend;
+pub mod decoder;
 pub mod drafts;
+pub mod keyboard;
 pub mod keymap;
 pub mod link;
 pub mod screens;
@@ -13,12 +15,12 @@ use anyhow::Result;
 use app::App;
 use backend::LeanBackend;
 use chrono::Utc;
-use crossterm::event;
 use crossterm::style::{Attribute, SetAttribute};
 use crossterm::terminal::{self, LeaveAlternateScreen};
 use crossterm::{cursor, execute};
 use ratatui::Terminal;
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::store::Store;
@@ -26,6 +28,13 @@ use crate::store::Store;
 /// xterm's switch to the alternate screen (what crossterm's `EnterAlternateScreen` writes), sent by the lean
 /// backend with the first frame rather than in a write of its own.
 const ENTER_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049h";
+/// xterm's bracketed paste on and off (crossterm's `EnableBracketedPaste`/`DisableBracketedPaste`): a paste then
+/// comes as one event between markers, not as keys. Terminals that do not know the mode ignore it.
+const ENABLE_BRACKETED_PASTE: &[u8] = b"\x1b[?2004h";
+const DISABLE_BRACKETED_PASTE: &[u8] = b"\x1b[?2004l";
+/// Set once bracketed paste was asked for, so that leaving (also from a panic or signal) turns it off again, and
+/// a VT100, which was never sent it, is not sent the other either.
+static BRACKETED_PASTE: AtomicBool = AtomicBool::new(false);
 /// The service setting that says every station's line is slow (`1`) or not (`0`); `WARDEN_SLOW_LINK` wins.
 pub const SLOW_LINK_SETTING: &str = "slow_link";
 
@@ -89,6 +98,10 @@ impl DisplayOptions {
 pub fn restore_terminal() {
     let _ = terminal::disable_raw_mode();
     let mut out = std::io::stdout();
+    // A shell left in bracketed-paste mode would see the markers around every paste as garbage.
+    if BRACKETED_PASTE.swap(false, Ordering::SeqCst) {
+        let _ = out.write_all(DISABLE_BRACKETED_PASTE);
+    }
     // The lean backend leaves its last pen set between frames; the shell must not inherit it. The screen is
     // erased before leaving the alternate screen: a terminal without one (the Linux console, a VT100) would
     // otherwise go on showing the last record on a shared station.
@@ -176,10 +189,19 @@ fn event_loop(store: Store, display: DisplayOptions, slow_link: bool) -> Result<
     // The switch to the alternate screen goes out with the first frame, in the same write(), and so do tab stops
     // every 8 columns: moves use HT, and a shell may have set others (`tabs -4`).
     backend.queue(ENTER_ALTERNATE_SCREEN);
+    // Not on a VT100 (only what it knows) nor the Linux console (which has no such mode: a paste there, from
+    // gpm, comes as keys, which the decoder also takes safely).
+    if !display.vt100 && std::env::var("TERM").map_or(true, |t| t != "linux") {
+        BRACKETED_PASTE.store(true, Ordering::SeqCst);
+        backend.queue(ENABLE_BRACKETED_PASTE);
+    }
     backend.set_vt100_only(display.vt100);
     backend.reset_tab_stops();
     let mut terminal = Terminal::new(backend)?;
     terminal.clear()?;
+    let esc_delay = decoder::esc_delay_from(std::env::var(decoder::ESC_DELAY_VAR).ok().as_deref());
+    tracing::info!(esc_delay_ms = esc_delay.as_millis() as u64, "key decoder");
+    let mut keyboard = keyboard::Keyboard::open(esc_delay)?;
     let mut app = App::new(store, theme::Theme::new(display), Utc::now());
     app.set_slow_link(slow_link);
     let mut dirty = true;
@@ -202,12 +224,9 @@ fn event_loop(store: Store, display: DisplayOptions, slow_link: bool) -> Result<
         let timeout = app
             .deadline()
             .map(|due| (due - Utc::now()).to_std().unwrap_or(Duration::ZERO));
-        let ready = match timeout {
-            Some(t) => event::poll(t)?,
-            None => event::poll(Duration::from_secs(24 * 3600))?,
-        };
-        if ready {
-            dirty = app.handle_event(event::read()?, Utc::now());
+        let first = keyboard.next(timeout.unwrap_or(Duration::from_secs(24 * 3600)))?;
+        if let Some(event) = first {
+            dirty = app.handle_event(event, Utc::now());
             // Keys already waiting (typed ahead, pasted, a key held down) are handled before the next frame, so
             // one frame shows where they lead instead of one frame each: on a slow line the frames between
             // would only delay the last. Bounded, so a long paste still shows progress.
@@ -216,9 +235,11 @@ fn event_loop(store: Store, display: DisplayOptions, slow_link: bool) -> Result<
             while handled < TYPEAHEAD_EVENTS
                 && burst.elapsed() < TYPEAHEAD_TIME
                 && !app.should_quit()
-                && event::poll(Duration::ZERO)?
             {
-                dirty |= app.handle_event(event::read()?, Utc::now());
+                let Some(event) = keyboard.next(Duration::ZERO)? else {
+                    break;
+                };
+                dirty |= app.handle_event(event, Utc::now());
                 handled += 1;
             }
         } else {

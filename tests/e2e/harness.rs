@@ -17,6 +17,7 @@ pub const TIMEOUT: Duration = Duration::from_secs(10);
 pub mod keys {
     pub const ENTER: &str = "\r";
     pub const TAB: &str = "\t";
+    pub const SHIFT_TAB: &str = "\x1b[Z";
     pub const BACKSPACE: &str = "\x7f";
     pub const DOWN: &str = "\x1b[B";
     pub const PAGE_DOWN: &str = "\x1b[6~";

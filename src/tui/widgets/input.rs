@@ -2,6 +2,18 @@
 
 use crate::domain::text;
 use crate::tui::keymap::Action;
+use std::cell::Cell;
+
+thread_local! {
+    /// Characters refused at a length limit since [`take_refused`] was last called, so that a paste cut short
+    /// can say so without every screen passing the news up.
+    static REFUSED: Cell<usize> = const { Cell::new(0) };
+}
+
+/// How many typed characters a length limit refused since the last call.
+pub fn take_refused() -> usize {
+    REFUSED.with(|r| r.replace(0))
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Input {
@@ -61,6 +73,8 @@ impl Input {
                 if self.chars.len() < self.max_chars {
                     self.chars.insert(self.cursor, c);
                     self.cursor += 1;
+                } else {
+                    REFUSED.with(|r| r.set(r.get() + 1));
                 }
             }
             Action::Backspace if self.cursor > 0 => {
@@ -170,5 +184,7 @@ mod tests {
             i.handle(Action::Char(c));
         }
         assert_eq!(i.value(), "abc");
+        assert_eq!(take_refused(), 3, "each refused character is counted");
+        assert_eq!(take_refused(), 0);
     }
 }
