@@ -371,6 +371,17 @@ fn an_unknown_number_is_named_at_its_field() {
         .key(KeyCode::Enter)
         .text("xn");
     assert!(p.screen().contains("Not allowed"), "{}", p.screen());
+    // The refused key is in the audit trail: who, which permission, from where.
+    let refused: Vec<_> = Store::open(&fx.path)
+        .unwrap()
+        .recent_audit(20)
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.action == "refused")
+        .collect();
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert_eq!(refused[0].actor, "programme");
+    assert_eq!(refused[0].entity_id, "manage-non-associations");
 }
 
 #[test]

@@ -28,8 +28,9 @@ const WRITES: &[(&str, &str)] = &[
         "Need::To(Permission::ManageNonAssociations)",
     ),
     ("admit", "Need::To(Permission::Admit)"),
-    ("update_prisoner", "Need::To(Permission::EditPrisoner)"),
-    ("update_prisoner_from", "Need::To(Permission::EditPrisoner)"),
+    // Each changed field's own permission (the VEP flag: SetVepFlag) or EditPrisoner (prisoners.rs edit_need).
+    ("update_prisoner", "Need::To(need)"),
+    ("update_prisoner_from", "Need::To(need)"),
     ("transfer", "Need::To(Permission::Transfer)"),
     ("release", "Need::To(Permission::Release)"),
     ("restore_guards", "Need::To(Permission::ConfigureStation)"),

@@ -454,21 +454,47 @@ impl Store {
         }
     }
 
+    /// What an edit needs: each changed field's own permission (the VEP flag: SetVepFlag, Rule 9) or
+    /// EditPrisoner. Every need but one is checked here (and audited if refused); the one returned is the
+    /// write's own, so an assessor may set the flag and nothing else, and an officer anything but the flag.
+    fn edit_need(
+        &mut self,
+        actor: &Actor,
+        loaded: &Prisoner,
+        edited: &Prisoner,
+        target: &str,
+    ) -> Result<Permission> {
+        let mut needs: Vec<Permission> = Vec::new();
+        for spec in prisoner::FIELDS {
+            if loaded.get(spec.key) != edited.get(spec.key) {
+                let need = spec.edit.unwrap_or(Permission::EditPrisoner);
+                if !needs.contains(&need) {
+                    needs.push(need);
+                }
+            }
+        }
+        let Some((first, rest)) = needs.split_first() else {
+            return Ok(Permission::EditPrisoner);
+        };
+        for need in rest {
+            self.authorise(actor, Need::To(*need), target)?;
+        }
+        Ok(*first)
+    }
+
     /// Saves an edited record. Custody (facility, cell, in custody) changes only through events, so those
     /// fields are taken from the stored record, whatever the caller sent.
     pub fn update_prisoner(&mut self, actor: &Actor, edited: &Prisoner) -> Result<Prisoner> {
         let pattern = self.number_pattern()?;
         let today = actor.at.date_naive();
         edited.validate(&pattern, today).map_err(invalid)?;
-        self.write(
-            actor,
-            Need::To(Permission::EditPrisoner),
-            &format!("prisoner {}", edited.id),
-            |tx| {
-                let before = tx.stored_prisoner(edited.id)?;
-                tx.save_update(before, edited.clone())
-            },
-        )
+        let target = format!("prisoner {}", edited.id);
+        let stored = self.prisoner(edited.id)?.map(|r| r.prisoner);
+        let need = self.edit_need(actor, stored.as_ref().unwrap_or(edited), edited, &target)?;
+        self.write(actor, Need::To(need), &target, |tx| {
+            let before = tx.stored_prisoner(edited.id)?;
+            tx.save_update(before, edited.clone())
+        })
     }
 
     /// Saves what an editor changed since `loaded` (the record as their screen showed it) onto the record as it
@@ -483,42 +509,39 @@ impl Store {
         let pattern = self.number_pattern()?;
         let today = actor.at.date_naive();
         edited.validate(&pattern, today).map_err(invalid)?;
-        self.write(
-            actor,
-            Need::To(Permission::EditPrisoner),
-            &format!("prisoner {}", edited.id),
-            |tx| {
-                let before = tx.stored_prisoner(edited.id)?;
-                let mut merged = before.clone();
-                let mut clashes = Vec::new();
-                for spec in prisoner::FIELDS {
-                    let (was, wanted, now) = (
-                        loaded.get(spec.key),
-                        edited.get(spec.key),
-                        before.get(spec.key),
-                    );
-                    if wanted == was {
-                        continue;
-                    }
-                    if now != was && now != wanted {
-                        let shown = if now.is_empty() {
-                            "nothing".to_string()
-                        } else {
-                            format!("'{now}'")
-                        };
-                        clashes.push(format!("{} (now {shown})", spec.label));
-                    }
-                    merged.set(spec.key, &wanted, today).map_err(invalid)?;
+        let target = format!("prisoner {}", edited.id);
+        let need = self.edit_need(actor, loaded, edited, &target)?;
+        self.write(actor, Need::To(need), &target, |tx| {
+            let before = tx.stored_prisoner(edited.id)?;
+            let mut merged = before.clone();
+            let mut clashes = Vec::new();
+            for spec in prisoner::FIELDS {
+                let (was, wanted, now) = (
+                    loaded.get(spec.key),
+                    edited.get(spec.key),
+                    before.get(spec.key),
+                );
+                if wanted == was {
+                    continue;
                 }
-                if !clashes.is_empty() {
-                    return Err(invalid(format!(
-                        "{CHANGED_MEANWHILE} {} while you were editing; nothing was saved.",
-                        clashes.join(", ")
-                    )));
+                if now != was && now != wanted {
+                    let shown = if now.is_empty() {
+                        "nothing".to_string()
+                    } else {
+                        format!("'{now}'")
+                    };
+                    clashes.push(format!("{} (now {shown})", spec.label));
                 }
-                tx.save_update(before, merged)
-            },
-        )
+                merged.set(spec.key, &wanted, today).map_err(invalid)?;
+            }
+            if !clashes.is_empty() {
+                return Err(invalid(format!(
+                    "{CHANGED_MEANWHILE} {} while you were editing; nothing was saved.",
+                    clashes.join(", ")
+                )));
+            }
+            tx.save_update(before, merged)
+        })
     }
 
     /// Moves a prisoner to another facility: an out event at the old one, an in event at the new one.

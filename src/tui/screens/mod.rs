@@ -82,12 +82,19 @@ impl Ctx<'_> {
         self.message = Some(Message::Error(s.into()));
     }
 
-    /// Checks a permission in the domain and explains a refusal on the message line.
+    /// Checks a permission through the store (the domain decides) and explains a refusal on the message line.
+    /// A key pressed for something the role may not do is an attempt, audited like a refused write.
     pub fn allowed(&mut self, permission: Permission) -> bool {
-        match crate::domain::auth::refusal(self.session.role, permission) {
-            None => true,
-            Some(why) => {
+        let actor = self.actor();
+        let need = crate::domain::auth::Need::To(permission);
+        match self.store.authorise(&actor, need, "a key on screen") {
+            Ok(()) => true,
+            Err(crate::store::StoreError::Refused(why)) => {
                 self.error(format!("Not allowed: {why}."));
+                false
+            }
+            Err(e) => {
+                self.error(format!("Not allowed: {e}"));
                 false
             }
         }
