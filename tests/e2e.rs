@@ -360,6 +360,36 @@ fn a_hang_up_restores_the_terminal_and_exits_with_everything_committed() {
 }
 
 #[test]
+fn every_hang_up_with_a_form_open_is_logged() {
+    let demo = Demo::new();
+    let log = demo.path().join("logs").join("warden.log");
+    let lines = || {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .matches("signal SIGHUP: leaving")
+            .count()
+    };
+    for round in 1..=5 {
+        let mut term = Launch::new(&demo.db, demo.path()).start();
+        sign_in(&mut term, OFFICER);
+        // Home menu: Find a prisoner, then Admit a prisoner: the admission form.
+        term.send(keys::DOWN);
+        term.send(keys::ENTER);
+        term.wait_for("Admit to facility");
+        term.hang_up();
+        let status = term.wait_exit();
+        assert_eq!(status.exit_code(), 129, "round {round}: {status:?}");
+        // Read as soon as the process is gone: the line must already be on disk, not on its way there.
+        assert_eq!(
+            lines(),
+            round,
+            "round {round}: the hang-up was not logged:\n{}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+    }
+}
+
+#[test]
 fn no_color_draws_the_home_screen_without_colours_in_reverse_video() {
     let demo = Demo::new();
     let mut term = Launch::new(&demo.db, demo.path())

@@ -220,8 +220,16 @@ pub fn data_dir() -> PathBuf {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let db = cli.db.clone().unwrap_or_else(default_db_path);
-    let _log = init_logging(&db);
-    match run(cli, &db) {
+    if let Some(guard) = init_logging(&db) {
+        *log_guard() = Some(guard);
+    }
+    let code = run_logged(cli, &db);
+    flush_log();
+    code
+}
+
+fn run_logged(cli: Cli, db: &Path) -> ExitCode {
+    match run(cli, db) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("warden: {e:#}");
@@ -239,10 +247,19 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Said, alone, when the screens are asked for with no terminal to draw on (exit 2).
+pub const NO_TERMINAL: &str = "warden needs a terminal (ssh -t, or a console)";
+
 fn run(cli: Cli, db: &Path) -> Result<ExitCode> {
     let display = crate::tui::DisplayOptions::from_env(cli.mono, cli.ascii);
     match cli.command {
         None => {
+            // Checked before anything else: without it crossterm's raw mode fails with "No such device or
+            // address (os error 6)", which tells someone who ran `ssh host warden` nothing.
+            if !crate::tui::has_terminal() {
+                eprintln!("{NO_TERMINAL}");
+                return Ok(ExitCode::from(2));
+            }
             let mut store = Store::open(db)?;
             // Someone is looking at a frozen screen while a save waits: give up sooner than a script would.
             store.set_write_budget(crate::store::SCREEN_WRITE_BUDGET);
@@ -281,17 +298,37 @@ fn run(cli: Cli, db: &Path) -> Result<ExitCode> {
     }
 }
 
-/// Where the log goes: WARDEN_LOG_DIR, else beside the database.
+/// Where the log goes: WARDEN_LOG_DIR, else beside the database (the current directory for a bare file name
+/// such as `warden.db`, whose parent is the empty path).
 pub(crate) fn log_path(db: &Path) -> PathBuf {
     std::env::var_os("WARDEN_LOG_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            db.parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .map(Path::to_path_buf)
-                .unwrap_or_else(data_dir)
+        .unwrap_or_else(|| match db.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
         })
         .join("warden.log")
+}
+
+/// The log writer's guard, kept where a signal's exit path can reach it: lines sit in a queue for a background
+/// thread, and `std::process::exit` skips every destructor, so without a flush the last lines (the signal's
+/// own) were lost.
+static LOG_GUARD: std::sync::Mutex<Option<tracing_appender::non_blocking::WorkerGuard>> =
+    std::sync::Mutex::new(None);
+
+fn log_guard() -> std::sync::MutexGuard<'static, Option<tracing_appender::non_blocking::WorkerGuard>>
+{
+    // A panic while holding the lock leaves the guard as it was: still usable.
+    LOG_GUARD
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Writes out every queued log line and stops the writer (dropping the guard waits for it, up to a second);
+/// lines logged afterwards are lost, so this is for the way out. Safe to call twice.
+pub fn flush_log() {
+    let guard = log_guard().take();
+    drop(guard);
 }
 
 /// Log lines queued for the writer thread (32 bytes of memory each).
@@ -330,7 +367,11 @@ fn init_logging(db: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard
 /// Opens the database for a subcommand, with the path in any error, and says who is calling: the warden
 /// user linked to the invoking OS account (identity.rs), or a refusal before anything is read.
 pub(crate) fn open(db: &Path) -> Result<(Store, Actor)> {
-    let store = Store::open(db).with_context(|| format!("cannot open {}", db.display()))?;
+    let store = match Store::open(db) {
+        // Already one line naming the file and saying nothing changed; "cannot open" would only repeat it.
+        Err(e @ StoreError::ReadOnly { .. }) => return Err(e.into()),
+        other => other.with_context(|| format!("cannot open {}", db.display()))?,
+    };
     let actor = identity::cli_actor(&store)?;
     store.set_viewer(Some(actor.authority));
     Ok((store, actor))

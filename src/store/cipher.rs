@@ -173,6 +173,16 @@ impl HeldConnection {
 /// The header is read with `std::fs` only while no connection of this process holds the file (held.rs): the
 /// first open checks it, every later one relies on that check.
 pub(crate) fn open(path: &Path, flags: OpenFlags) -> Result<HeldConnection> {
+    open_as(path, path, flags)
+}
+
+/// As [`open`], with SQLite given `name` (a `file:` URI with parameters, under `SQLITE_OPEN_URI`) for the
+/// file at `path`, which is what the header check and the registry of held files look at.
+pub(crate) fn open_as(
+    path: &Path,
+    name: impl AsRef<Path>,
+    flags: OpenFlags,
+) -> Result<HeldConnection> {
     let key = requested_key()?;
     let opening = held::opening();
     let header = if super::file_len(path) > 0 {
@@ -197,7 +207,7 @@ pub(crate) fn open(path: &Path, flags: OpenFlags) -> Result<HeldConnection> {
             return Err(StoreError::NotSqlite { path: path.into() });
         }
     }
-    let conn = Connection::open_with_flags(path, flags).map_err(|e| match e {
+    let conn = Connection::open_with_flags(name.as_ref(), flags).map_err(|e| match e {
         // A file SQLite cannot read stays a damaged file, so a restore can move it aside.
         rusqlite::Error::SqliteFailure(f, _)
             if matches!(

@@ -18,6 +18,7 @@ mod held;
 pub use held::is_held_database;
 mod non_associations;
 mod occupancy;
+pub mod open_mode;
 mod printing;
 mod prisoners;
 mod referrals;
@@ -93,6 +94,12 @@ pub enum StoreError {
          (warden restore BACKUP --force), then run `warden check`"
     )]
     Damaged { path: PathBuf },
+    /// A command that writes, on a file this account may only read or on read-only media.
+    #[error(
+        "{path}: the database is read-only for this account{}; nothing was changed",
+        if *.media { " (on a read-only file system)" } else { "" }
+    )]
+    ReadOnly { path: PathBuf, media: bool },
     #[error("{path}: not a SQLite database; refusing to touch it")]
     NotSqlite { path: PathBuf },
     /// Built with encryption, no key set, and the file is not plain SQLite: most likely an encrypted database.
@@ -302,6 +309,17 @@ impl Store {
         if file_len(path) == 0 {
             return Err(StoreError::Empty { path: path.into() });
         }
+        // Refused here, before SQLite: on a file it may not write it opens read-only without a word and the
+        // first write (a migration, putting guards back) fails with its own terse error.
+        match open_mode::mode_for(path) {
+            open_mode::OpenMode::ReadWrite => {}
+            mode => {
+                return Err(StoreError::ReadOnly {
+                    path: path.into(),
+                    media: mode == open_mode::OpenMode::Immutable,
+                });
+            }
+        }
         Self::open_inner(path, false)
     }
 
@@ -316,12 +334,16 @@ impl Store {
             return Err(StoreError::Empty { path: path.into() });
         }
         cipher::check_key_setting()?;
-        let conn = cipher::open(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX
-                | OpenFlags::SQLITE_OPEN_URI,
-        )?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        // Immutable only where nobody can write (see open_mode.rs): a live file keeps SQLite's locking.
+        let conn = match open_mode::mode_for(path) {
+            open_mode::OpenMode::Immutable => {
+                cipher::open_as(path, open_mode::immutable_uri(path), flags)?
+            }
+            _ => cipher::open(path, flags)?,
+        };
         conn.busy_timeout(BUSY_TIMEOUT)?;
         check_identity(&conn, path, false)?;
         conn.pragma_update(None, "trusted_schema", "OFF")?;

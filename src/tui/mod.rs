@@ -125,22 +125,67 @@ fn install_panic_hook() {
     }));
 }
 
+/// The signal that asked the program to leave (0 while none has), set by signal-hook's handler the moment it is
+/// delivered: a real hang-up also makes the terminal's reads fail, and the event loop may then come back with
+/// that error before the signal thread has even run.
+static RECEIVED: std::sync::LazyLock<std::sync::Arc<std::sync::atomic::AtomicUsize>> =
+    std::sync::LazyLock::new(Default::default);
+/// Set by whichever path (the signal thread or the event loop's return) leaves first, so the line is logged once.
+static LEAVING: AtomicBool = AtomicBool::new(false);
+
 /// A dropped SSH connection sends SIGHUP; writes to the tty then fail. Every change is already committed
 /// (each is one transaction), so the right answer is to log, restore what can be restored, and leave.
 fn install_signal_handlers() {
     use signal_hook::consts::{SIGHUP, SIGTERM};
+    for sig in [SIGHUP, SIGTERM] {
+        if let Err(e) = signal_hook::flag::register_usize(sig, RECEIVED.clone(), sig as usize) {
+            tracing::warn!(error = %e, "could not record signal {sig}");
+        }
+    }
     match signal_hook::iterator::Signals::new([SIGHUP, SIGTERM]) {
         Ok(mut signals) => {
             std::thread::spawn(move || {
                 if let Some(sig) = signals.forever().next() {
-                    tracing::info!(signal = sig, "terminal hung up or terminated; exiting");
-                    restore_terminal();
-                    std::process::exit(128 + sig);
+                    leave_on_signal(sig);
                 }
             });
         }
         Err(e) => tracing::warn!(error = %e, "could not install signal handlers"),
     }
+}
+
+/// Logs the signal, writes the log out, puts the terminal back and exits with 128 + the signal's number. The
+/// log comes first and is flushed before the exit: `exit` runs no destructors, and the log's writer is a
+/// background thread whose queue would otherwise die with the process.
+fn leave_on_signal(sig: i32) -> ! {
+    if LEAVING.swap(true, Ordering::SeqCst) {
+        // The other path is already logging and will exit the whole process.
+        loop {
+            std::thread::park();
+        }
+    }
+    let name = match sig {
+        signal_hook::consts::SIGHUP => "SIGHUP".to_string(),
+        signal_hook::consts::SIGTERM => "SIGTERM".to_string(),
+        other => format!("{other}"),
+    };
+    tracing::info!("signal {name}: leaving");
+    crate::cli::flush_log();
+    restore_terminal();
+    std::process::exit(128 + sig);
+}
+
+/// True when there is a terminal to draw on and read keys from: standard output is one, and so is standard
+/// input or the process's controlling terminal (what the keyboard reads when standard input is redirected).
+pub fn has_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal()
+        && (std::io::stdin().is_terminal()
+            || std::fs::File::options()
+                .read(true)
+                .write(true)
+                .open("/dev/tty")
+                .is_ok())
 }
 
 /// The TUI, with the line's speed found from the environment, the service setting and the terminal.
@@ -162,6 +207,11 @@ pub fn run_on(store: Store, display: DisplayOptions, slow_link_flag: bool) -> Re
     install_signal_handlers();
     terminal::enable_raw_mode()?;
     let result = event_loop(store, display, slow_link);
+    let sig = RECEIVED.load(Ordering::SeqCst);
+    if sig != 0 {
+        // A hang-up that broke the terminal's reads: leave as the signal thread would, with the line logged.
+        leave_on_signal(i32::try_from(sig).unwrap_or(signal_hook::consts::SIGHUP));
+    }
     restore_terminal();
     result
 }

@@ -1,0 +1,192 @@
+//! The database file's surroundings: no terminal, a relative path's log, a read-only file or file system.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use warden::domain::auth::Role;
+use warden::store::{Actor, Store};
+
+/// A database made through the library (`init --password-stdin` would need standard input for the password).
+fn database(dir: &Path) -> std::path::PathBuf {
+    let db = dir.join("w.db");
+    let mut store = Store::create(&db).unwrap();
+    store
+        .add_user(
+            &Actor::system_now("test"),
+            "amina",
+            Role::Admin,
+            "a long password",
+        )
+        .unwrap();
+    db
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn warden(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_warden"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("WARDEN_LOG_DIR", db.parent().unwrap())
+        .env_remove("WARDEN_DB")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn is_root() -> bool {
+    rustix::process::getuid().is_root()
+}
+
+#[test]
+fn without_a_terminal_the_screens_say_so_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let o = Command::new(env!("CARGO_BIN_EXE_warden"))
+        .arg("--db")
+        .arg(&db)
+        .env("WARDEN_LOG_DIR", dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "warden needs a terminal (ssh -t, or a console)\n"
+    );
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn a_relative_database_path_logs_beside_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    database(dir.path());
+    let o = Command::new(env!("CARGO_BIN_EXE_warden"))
+        .args(["--db", "w.db", "check"])
+        .current_dir(dir.path())
+        .env_remove("WARDEN_LOG_DIR")
+        .env_remove("WARDEN_DB")
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(dir.path().join("warden.log").exists(), "no log beside w.db");
+    assert!(
+        !home.path().join("data/warden/warden.log").exists(),
+        "the log went to the data directory"
+    );
+}
+
+#[test]
+fn a_write_on_a_read_only_file_is_one_clear_line() {
+    if is_root() {
+        eprintln!(
+            "skipped: root may write a file of mode 0444 (the decision is tested in store::open_mode)"
+        );
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let o = warden(&db, &["check"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = warden(&db, &["user", "lock", "amina"]);
+    assert!(!o.status.success());
+    assert!(
+        text(&o).contains("the database is read-only for this account; nothing was changed"),
+        "{}",
+        text(&o)
+    );
+}
+
+/// A WAL database whose -shm is gone, copied to a file system then mounted read-only (in a private mount
+/// namespace): the reading commands open it immutable, the writing ones refuse in one line.
+#[test]
+fn a_copy_on_a_read_only_file_system_is_read_immutable() {
+    let probe = Command::new("unshare")
+        .args([
+            "-m",
+            "sh",
+            "-c",
+            "mount -t tmpfs none /mnt && mount -o remount,ro /mnt",
+        ])
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        eprintln!(
+            "skipped: this sandbox cannot make a private read-only mount (unshare -m, mount)"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    // Held open while the copy is made, so the last change is still in the -wal (a close would checkpoint it),
+    // as in a copy of a live station's files.
+    let mut store = Store::open(&db).unwrap();
+    store
+        .add_user(
+            &Actor::system_now("test"),
+            "okello",
+            Role::Officer,
+            "another long password",
+        )
+        .unwrap();
+    let media = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_warden");
+    let script = format!(
+        "set -e; mount -t tmpfs none {m}; cp {d}/w.db {d}/w.db-wal {m}/ 2>/dev/null || cp {d}/w.db {m}/; \
+         rm -f {m}/w.db-shm; mount -o remount,ro {m}; \
+         {bin} --db {m}/w.db check; echo CHECK=$?; \
+         echo LIVE=$({bin} --db {d}/w.db audit head); \
+         echo COPY=$({bin} --db {m}/w.db audit head); \
+         {bin} --db {m}/w.db user lock amina || echo LOCK=$?; \
+         ls {m}",
+        m = media.path().display(),
+        d = dir.path().display(),
+    );
+    let o = Command::new("unshare")
+        .args(["-m", "sh", "-c", &script])
+        .env("WARDEN_LOG_DIR", dir.path())
+        .env_remove("WARDEN_DB")
+        .output()
+        .unwrap();
+    drop(store);
+    let out = text(&o);
+    assert!(out.contains("CHECK=0"), "{out}");
+    assert!(
+        out.contains(
+            "read-only for this account (on a read-only file system); nothing was changed"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("LOCK=1"), "{out}");
+    let line = |tag: &str| {
+        out.lines()
+            .find_map(|l| l.strip_prefix(tag))
+            .map(str::to_string)
+    };
+    assert!(
+        line("LIVE=").is_some_and(|l| l.starts_with("head: ")),
+        "{out}"
+    );
+    // Immutable reads the main file only: what was still in the copied -wal is not seen (docs/OPERATIONS.md
+    // says to put `warden backup`'s one-file copy on such media). The copy opens and reads all the same.
+    assert!(
+        line("COPY=").is_some_and(|l| l.starts_with("head: ")),
+        "{out}"
+    );
+    assert!(
+        !out.contains("w.db-shm"),
+        "a -shm was made on read-only media: {out}"
+    );
+}
