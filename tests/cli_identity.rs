@@ -309,3 +309,127 @@ fn an_officer_on_the_command_line_gets_no_restricted_line_in_the_reviews_report(
     assert!(o.status.success(), "{}", text(&o));
     assert!(!restricted(&text(&o)), "{}", text(&o));
 }
+
+/// Commands with the permission each needs (None: any linked user), and whether it succeeds when allowed.
+const COMMANDS: &[(&[&str], Option<warden::domain::auth::Permission>)] = {
+    use warden::domain::auth::Permission::*;
+    &[
+        (&["user", "list"], Some(ManageUsers)),
+        (&["user", "lock", "okello"], Some(ManageUsers)),
+        (&["user", "unlock", "okello"], Some(ManageUsers)),
+        (&["check"], Some(ViewRegister)),
+        (&["audit", "head"], Some(ViewRegister)),
+        (&["audit", "verify"], Some(ViewRegister)),
+        (&["audit", "show", "--limit", "2"], Some(ViewAudit)),
+        (&["report", "overcrowding"], Some(ViewRegister)),
+        (&["file-access", "owner"], Some(ConfigureStation)),
+        (&["programmes", "list"], Some(ViewRegister)),
+    ]
+};
+
+#[test]
+fn random_commands_as_linked_and_unlinked_accounts_are_refused_exactly_as_the_role_table_says() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    use warden::domain::auth::may;
+    if !is_root() {
+        eprintln!("skipped: needs root to run commands as another account");
+        return;
+    }
+    let (_dir, db) = shared_database();
+    {
+        let setup = Actor::system_now("test");
+        let mut store = Store::open(&db).unwrap();
+        for role in [Role::Programme, Role::Supervisor, Role::Assessor] {
+            store
+                .add_user(&setup, role.as_str(), role, "a password!")
+                .unwrap();
+        }
+    }
+    let accounts: Vec<Option<(&str, Role)>> = vec![
+        None,
+        Some(("okello", Role::Officer)),
+        Some(("amina", Role::Admin)),
+        Some(("programme", Role::Programme)),
+        Some(("supervisor", Role::Supervisor)),
+        Some(("assessor", Role::Assessor)),
+    ];
+    let mut runner = TestRunner::new_with_rng(
+        Config {
+            cases: 24,
+            failure_persistence: None,
+            ..Config::default()
+        },
+        TestRng::from_seed(RngAlgorithm::ChaCha, &[16; 32]),
+    );
+    runner
+        .run(
+            &(0..accounts.len(), 0..COMMANDS.len()),
+            |(account, command)| {
+                // Link `nobody` to the chosen user (or to no one), as an administrator would.
+                {
+                    let conn = rusqlite::Connection::open(&db).unwrap();
+                    conn.execute("DELETE FROM os_account", []).unwrap();
+                }
+                if let Some((user, _)) = accounts[account] {
+                    let mut store = Store::open(&db).unwrap();
+                    store
+                        .link_os_account(&Actor::system_now("test"), user, NOBODY)
+                        .unwrap();
+                }
+                // The account that was just locked may be the one linked: unlock it first.
+                {
+                    let conn = rusqlite::Connection::open(&db).unwrap();
+                    conn.execute("UPDATE staff SET disabled = 0", []).ok();
+                }
+                hand_to_nobody(&db);
+                let refusals_before = audit_rows(&db).iter().filter(|r| r.3 == "refused").count();
+                let (args, need) = COMMANDS[command];
+                let o = warden(&db, args, Some(NOBODY_UID), &[("USER", "root")]);
+                let said = text(&o);
+                let refusals_after = audit_rows(&db).iter().filter(|r| r.3 == "refused").count();
+                match accounts[account] {
+                    None => {
+                        prop_assert_eq!(o.status.code(), Some(2), "{:?}: {}", args, said);
+                        prop_assert!(said.contains("is not linked to a warden user"), "{}", said);
+                        prop_assert_eq!(
+                            refusals_after,
+                            refusals_before,
+                            "unlinked: nothing written"
+                        );
+                    }
+                    Some((user, role)) => {
+                        let allowed = need.is_none_or(|p| may(role, p));
+                        if allowed {
+                            prop_assert!(
+                                o.status.success(),
+                                "{} ({:?}) {:?}: {}",
+                                user,
+                                role,
+                                args,
+                                said
+                            );
+                        } else {
+                            prop_assert_eq!(
+                                o.status.code(),
+                                Some(2),
+                                "{:?} {:?}: {}",
+                                role,
+                                args,
+                                said
+                            );
+                            prop_assert!(said.contains("Not allowed"), "{}", said);
+                            // Read-only commands cannot write their refusal; every other refusal is a row.
+                            let read_only =
+                                matches!(args[0], "check" | "audit") && args[1] != "show";
+                            if !read_only {
+                                prop_assert_eq!(refusals_after, refusals_before + 1, "{:?}", args);
+                            }
+                        }
+                    }
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+}

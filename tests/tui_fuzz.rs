@@ -1,6 +1,7 @@
 //! Random key sequences into the whole TUI application, thousands of steps per run, as every role: no panic,
 //! every screen draws at 80x24, the audit chain stays valid, and nobody changes what their role forbids (staff
-//! accounts, the estate). Fixed seeds, so a failure in CI is the same failure on a desk.
+//! accounts, the estate, and every other write: each audit row the walker writes needs a permission its role
+//! holds). Fixed seeds, so a failure in CI is the same failure on a desk.
 //!
 //! `PROPTEST_CASES=200 cargo test --test tui_fuzz` digs deeper.
 
@@ -134,6 +135,77 @@ fn guarded(store: &Store) -> (String, String) {
     )
 }
 
+/// The permissions (any of them) a row of the audit trail written by a member of staff needs, from its entity and
+/// action; an empty list: any signed-in role (sign-ins, refusals, reads, prints). Assessments are judged by the
+/// forms' roles. A row this table does not know fails the walk: add it, with the permission the write needs.
+fn needed(entity: &str, action: &str) -> Option<&'static [Permission]> {
+    use Permission::*;
+    Some(match (entity, action) {
+        ("staff", a) if a.starts_with("login") || a.starts_with("logout") || a == "idle-lock" => {
+            &[]
+        }
+        ("staff", _) => &[ManageUsers],
+        ("permission", "refused") | ("print", _) | (_, "read") => &[],
+        ("audit", _) => &[ViewAudit],
+        ("prisoner", "admit") => &[Admit],
+        ("prisoner", "update") => &[EditPrisoner, SetVepFlag],
+        ("prisoner", "transfer") | ("custody_event", "transfer") => &[Transfer],
+        ("prisoner", "release") | ("custody_event", "release") => &[Release],
+        ("custody_event", "admission") => &[Admit],
+        ("prisoner" | "custody_event" | "movement", _) => &[MoveCell, Transfer, Admit],
+        ("segregation", _) => &[Segregate],
+        ("non_association", _) => &[ManageNonAssociations],
+        ("programme" | "session" | "slot", _) => &[ManageProgrammes],
+        ("referral", _) => &[ReferToProgramme, AllocateProgramme],
+        ("attendance", _) => &[RecordAttendance],
+        ("release_plan" | "aftercare", _) => &[PlanRelease],
+        ("facility" | "unit" | "cell", _) => &[EditEstate],
+        ("setting", _) => &[ConfigureStation],
+        _ => return None,
+    })
+}
+
+/// Every audit row `role`'s user wrote after row `after`: each needs a permission the role holds (issue 16).
+fn writes_within_the_role(store: &Store, role: Role, after: i64) -> Result<i64, TestCaseError> {
+    let forms = warden::domain::forms::Registry::load_dir(std::path::Path::new("forms")).unwrap();
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT id, entity, action FROM audit WHERE id > ?1 AND actor = ?2 ORDER BY id")
+        .unwrap();
+    let rows: Vec<(i64, String, String)> = stmt
+        .query_map(rusqlite::params![after, role.as_str()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut last = after;
+    for (id, entity, action) in rows {
+        last = id;
+        if entity == "assessment" {
+            let fills = forms
+                .forms
+                .iter()
+                .any(|(_, f)| f.fill_roles.contains(&role) || f.approve_roles.contains(&role));
+            prop_assert!(
+                fills,
+                "{role:?} wrote assessment {action} but no form lets it"
+            );
+            continue;
+        }
+        let Some(needs) = needed(&entity, &action) else {
+            return Err(TestCaseError::fail(format!(
+                "audit row {id} ({entity} {action}) by {role:?}: the walk's table of permissions has no row for it"
+            )));
+        };
+        prop_assert!(
+            needs.is_empty() || needs.iter().any(|p| may(role, *p)),
+            "{role:?} wrote {entity} {action} (audit row {id}) without any of {needs:?}"
+        );
+    }
+    Ok(last)
+}
+
 /// Reads one text value through a plain connection to the same file (the store keeps its SQL to itself).
 fn query_text(store: &Store, sql: &str) -> String {
     let conn = rusqlite::Connection::open(store.path()).unwrap();
@@ -183,6 +255,7 @@ fn walk(role: Role, keys: &[Key], mono: bool, reach: &mut Reach) -> Result<(), T
     let may_users = may(role, Permission::ManageUsers);
     let may_estate = may(role, Permission::EditEstate);
     let audit_before = app.store().recent_audit(1_000_000).unwrap().len();
+    let mut checked_to = app.store().audit_head().unwrap().map_or(0, |(id, _)| id);
     for (i, k) in keys.iter().enumerate() {
         // A second a key: well inside the idle lock, and every draft and audit row gets its own time.
         let now = start + chrono::Duration::seconds(i as i64 + 1);
@@ -225,6 +298,7 @@ fn walk(role: Role, keys: &[Key], mono: bool, reach: &mut Reach) -> Result<(), T
             if !may_estate {
                 prop_assert_eq!(&after.1, &before.1, "{:?} changed the estate", role);
             }
+            checked_to = writes_within_the_role(app.store(), role, checked_to)?;
         }
     }
     app.flush_drafts();
