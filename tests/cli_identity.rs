@@ -47,15 +47,7 @@ fn text(o: &Output) -> String {
 /// A database with an administrator and an officer, in a directory any account may enter and write (so a
 /// command run as `nobody` reaches warden's own checks, not the file system's).
 fn shared_database() -> (tempfile::TempDir, PathBuf) {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
-    std::fs::create_dir(dir.path().join("logs")).unwrap();
-    std::fs::set_permissions(
-        dir.path().join("logs"),
-        std::fs::Permissions::from_mode(0o777),
-    )
-    .unwrap();
+    let dir = open_dir();
     let db = dir.path().join("w.db");
     let setup = Actor::system_now("test");
     let mut store = Store::create(&db).unwrap();
@@ -67,6 +59,17 @@ fn shared_database() -> (tempfile::TempDir, PathBuf) {
         .unwrap();
     drop(store);
     (dir, db)
+}
+
+/// A directory (with its `logs`) any account may enter and write.
+fn open_dir() -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("logs")).unwrap();
+    for d in [dir.path().to_path_buf(), dir.path().join("logs")] {
+        std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o777)).unwrap();
+    }
+    dir
 }
 
 /// Gives the database files to `nobody`, as a site gives them to the account that runs warden.
@@ -276,15 +279,7 @@ fn an_officer_on_the_command_line_gets_no_restricted_line_in_the_reviews_report(
         eprintln!("skipped: needs root to run a command as another account");
         return;
     }
-    use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
-    std::fs::create_dir(dir.path().join("logs")).unwrap();
-    std::fs::set_permissions(
-        dir.path().join("logs"),
-        std::fs::Permissions::from_mode(0o777),
-    )
-    .unwrap();
+    let dir = open_dir();
     let db = dir.path().join("demo.db");
     let spec = warden::demo::DemoSpec {
         country: warden::demo::Country::Uganda,

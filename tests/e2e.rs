@@ -4,6 +4,8 @@
 mod fixture;
 #[path = "e2e/harness.rs"]
 mod harness;
+#[path = "e2e/proc_locks.rs"]
+mod proc_locks;
 
 use chrono::Utc;
 use fixture::{Demo, OFFICER, audit, check};
@@ -649,26 +651,6 @@ fn custody_initial_filled_by_keys_survives_kill_9_is_overridden_and_approved_by_
     assert!(ok, "{report}");
 }
 
-/// How many POSIX locks `/proc/locks` lists for process `pid` on the file at `path` (Linux).
-fn locks_of(pid: u32, path: &std::path::Path) -> usize {
-    use std::os::unix::fs::MetadataExt;
-    let inode = std::fs::metadata(path)
-        .expect("the file exists")
-        .ino()
-        .to_string();
-    std::fs::read_to_string("/proc/locks")
-        .expect("read /proc/locks")
-        .lines()
-        .filter(|l| !l.contains("->"))
-        .filter(|line| {
-            let fields: Vec<&str> = line.split_whitespace().collect();
-            fields.len() >= 6
-                && fields[4] == pid.to_string()
-                && fields[5].rsplit(':').next() == Some(inode.as_str())
-        })
-        .count()
-}
-
 /// Opens and closes the database from outside, again and again, as backup tools, Litestream and an
 /// administrator's `sqlite3` do: with the bundled SQLite and, where installed, with the system's `sqlite3` shell.
 /// Returns how many times each opened it.
@@ -754,7 +736,7 @@ fn every_save_shown_on_screen_survives_outside_programs_opening_and_closing_the_
         // Typing has started the drafts writer: the session still holds its lock on the database.
         std::thread::sleep(Duration::from_millis(300));
         assert!(
-            locks_of(term.pid(), &demo.db) >= 1,
+            proc_locks::locks_of(term.pid(), &demo.db) >= 1,
             "round {round}: the session lost its lock on the database after typing in a form"
         );
         // A command-line write meanwhile, with its own audit row.

@@ -7,6 +7,10 @@
 //! and on its `-shm` after every code path that might open the file.
 #![cfg(target_os = "linux")]
 
+#[path = "e2e/proc_locks.rs"]
+mod proc_locks;
+
+use proc_locks::locks_of;
 use std::path::{Path, PathBuf};
 use warden::domain::auth::Role;
 use warden::store::{Actor, FileAccess, Store, is_held_database, verify_backup};
@@ -14,30 +18,6 @@ use warden::tui::drafts::Drafts;
 
 fn actor() -> Actor {
     Actor::system_now("test")
-}
-
-fn inode(path: &Path) -> u64 {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .ino()
-}
-
-/// How many locks `/proc/locks` lists for process `pid` on the file at `path`.
-fn locks_of(pid: u32, path: &Path) -> usize {
-    let inode = inode(path);
-    let table = std::fs::read_to_string("/proc/locks").expect("read /proc/locks");
-    table
-        .lines()
-        // "1: POSIX  ADVISORY  READ 4242 fd:01:123456 128 128"; "->" lines are waiters, not holders.
-        .filter(|l| !l.contains("->"))
-        .filter(|line| {
-            let fields: Vec<&str> = line.split_whitespace().collect();
-            fields.len() >= 6
-                && fields[4] == pid.to_string()
-                && fields[5].rsplit(':').next() == Some(&inode.to_string())
-        })
-        .count()
 }
 
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {

@@ -156,18 +156,7 @@ impl Store {
         let mut expected_prev = GENESIS.to_string();
         let mut expected_id = 1;
         while let Some(r) = rows.next()? {
-            let rec = AuditRecord {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                actor: r.get(2)?,
-                entity: r.get(3)?,
-                entity_id: r.get(4)?,
-                action: r.get(5)?,
-                before: r.get(6)?,
-                after: r.get(7)?,
-                prev_hash: r.get(8)?,
-                hash: r.get(9)?,
-            };
+            let rec = read_record(r)?;
             if rec.id != expected_id {
                 return Ok(Some(ChainBreak {
                     id: rec.id,
@@ -203,20 +192,7 @@ impl Store {
             "SELECT id, at, actor, entity, entity_id, action, before, after, prev_hash, hash
              FROM audit ORDER BY id DESC LIMIT ?1",
         )?;
-        let rows = stmt.query_map([limit as i64], |r| {
-            Ok(AuditRecord {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                actor: r.get(2)?,
-                entity: r.get(3)?,
-                entity_id: r.get(4)?,
-                action: r.get(5)?,
-                before: r.get(6)?,
-                after: r.get(7)?,
-                prev_hash: r.get(8)?,
-                hash: r.get(9)?,
-            })
-        })?;
+        let rows = stmt.query_map([limit as i64], read_record)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

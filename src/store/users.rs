@@ -362,12 +362,7 @@ impl Store {
                 )
             },
         )?;
-        Ok(match lock {
-            Some(until) => LoginOutcome::LockedUntil(until),
-            None => LoginOutcome::Refused {
-                attempts_left: Some(auth::MAX_FAILED_LOGINS - failures),
-            },
-        })
+        Ok(after_failure_outcome(failures, lock))
     }
 
     /// A sign-in under a name that is no account: the same password check (same time), counted and locked
@@ -424,12 +419,7 @@ impl Store {
                 )
             },
         )?;
-        Ok(match lock {
-            Some(until) => LoginOutcome::LockedUntil(until),
-            None => LoginOutcome::Refused {
-                attempts_left: Some(auth::MAX_FAILED_LOGINS - failures),
-            },
-        })
+        Ok(after_failure_outcome(failures, lock))
     }
 
     /// Records a sign-out or an idle lock in the audit trail.
@@ -441,6 +431,16 @@ impl Store {
             &format!("user {name}"),
             |tx| tx.audit::<(), ()>("staff", &name, action, None, None),
         )
+    }
+}
+
+/// What a wrong password answers, for a real name and an unknown one alike: the tries left, or the lock.
+fn after_failure_outcome(failures: u32, lock: Option<DateTime<Utc>>) -> LoginOutcome {
+    match lock {
+        Some(until) => LoginOutcome::LockedUntil(until),
+        None => LoginOutcome::Refused {
+            attempts_left: Some(auth::MAX_FAILED_LOGINS - failures),
+        },
     }
 }
 
