@@ -232,10 +232,9 @@ pub fn check(db: &Path) -> Result<ExitCode> {
             .iter()
             .any(|g| !matches!(g, GuardProblem::Unknown(_)))
         {
-            println!(
-                "  (someone changed the schema outside warden; the next warden session or command that writes \
-                 puts the guards back and audits it)"
-            );
+            // Two lines, so each fits 80 columns.
+            println!("  (changed outside warden; the next session or command that writes puts");
+            println!("   the guards back and records that in the audit trail)");
         }
     }
     Ok(if ok {
