@@ -126,7 +126,8 @@ fn load_state(db: &Path, code: &str) -> (i64, i64) {
         .unwrap();
     let audited = c
         .query_row(
-            "SELECT count(*) FROM audit WHERE actor = 'cli:power-cut'",
+            // The command line's rows: its actor is the OS account's warden user, `NAME (os: ACCOUNT)`.
+            "SELECT count(*) FROM audit WHERE actor LIKE '% (os: %'",
             [],
             |r| r.get(0),
         )
@@ -200,7 +201,6 @@ fn run_on_one_file(
             .args(["estate", "load", file.to_str().unwrap(), "--apply", "--db"])
             .arg(&demo.db)
             .env("WARDEN_LOG_DIR", demo.path().join("logs"))
-            .env("USER", "power-cut")
             .env_remove("WARDEN_DB")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
