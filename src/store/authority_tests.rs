@@ -321,3 +321,46 @@ fn sign_in_answers_the_same_for_names_that_exist_and_names_that_do_not() {
     assert_eq!(real[2], "refused Some(2)");
     assert_eq!(real[4], "locked");
 }
+
+#[test]
+fn the_vep_flag_is_changed_only_by_roles_that_may_set_it_and_nothing_else_by_them() {
+    let mut f = super::tests::fixture();
+    let id = f
+        .store
+        .admit(
+            &super::tests::at(1),
+            &super::tests::person("LUZ/2026/00006", "Okot", "Peter", f.men),
+        )
+        .unwrap();
+    let loaded = f.store.prisoner(id).unwrap().unwrap().prisoner;
+    let mut flagged = loaded.clone();
+    flagged.vep = true;
+    let officer = Actor::staff_now("okello", Role::Officer);
+    let assessor = Actor::staff_now("akello", Role::Assessor);
+    let refused = |r: super::Result<crate::domain::prisoner::Prisoner>| {
+        matches!(r, Err(StoreError::Refused(_)))
+    };
+    // The screen hides the flag from officers; the store refuses it on every path.
+    assert!(refused(
+        f.store.update_prisoner_from(&officer, &loaded, &flagged)
+    ));
+    assert!(refused(f.store.update_prisoner(&officer, &flagged)));
+    assert!(!f.store.prisoner(id).unwrap().unwrap().prisoner.vep);
+    f.store
+        .update_prisoner_from(&assessor, &loaded, &flagged)
+        .unwrap();
+    assert!(f.store.prisoner(id).unwrap().unwrap().prisoner.vep);
+    // An assessor may set the flag, not edit the record.
+    let mut renamed = flagged.clone();
+    renamed.family_name = "Okwera".into();
+    assert!(refused(
+        f.store.update_prisoner_from(&assessor, &flagged, &renamed)
+    ));
+    f.store
+        .update_prisoner_from(&officer, &flagged, &renamed)
+        .unwrap();
+    assert_eq!(
+        f.store.prisoner(id).unwrap().unwrap().prisoner.family_name,
+        "Okwera"
+    );
+}

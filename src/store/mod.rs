@@ -13,6 +13,7 @@ mod cipher;
 pub(crate) mod demo_rosters;
 mod drafts;
 mod estate;
+mod form_versions;
 mod guards;
 mod held;
 pub use held::is_held_database;
