@@ -207,3 +207,17 @@ proptest! {
         prop_assert_eq!(d.pending(), None);
     }
 }
+
+#[test]
+fn a_bracketed_paste_loses_whole_terminal_sequences_not_only_their_escape() {
+    use warden::tui::app::paste_text;
+    assert_eq!(
+        paste_text("Zz\u{202e}evil\u{1b}]0;title\u{7} ok\u{1b}[?1049lY"),
+        "Zzevil okY"
+    );
+    assert_eq!(
+        paste_text("a\u{1b}]2;t\u{1b}\\b\u{9b}31mc\u{1b}Pq#0\u{1b}\\d"),
+        "abcd"
+    );
+    assert_eq!(paste_text("Okello\r\nJohn\t"), "Okello John");
+}
