@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod demo;
 pub mod domain;
+pub mod i18n;
 pub mod print;
 pub mod report;
 pub mod store;
