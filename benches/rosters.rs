@@ -14,7 +14,6 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use warden::demo::{Country, DemoSpec, Size};
-use warden::domain::auth::Role;
 use warden::domain::roster::{Category, Eligibility, Programme, ReferralStatus, Slot, monday_of};
 use warden::store::{Actor, Store};
 
@@ -147,10 +146,7 @@ fn fill(path: &Path, places: usize) -> i64 {
             continue;
         };
         // Non-associations inside the facility refuse a few; they stay referred, as they would in a prison.
-        if store
-            .allocate_place(&actor, Role::Programme, referral, None)
-            .is_ok()
-        {
+        if store.allocate_place(&actor, referral, None).is_ok() {
             placed += 1;
         }
     }

@@ -12,7 +12,6 @@ mod harness;
 use chrono::{Datelike, Duration, NaiveTime, Utc};
 use fixture::{Demo, check};
 use harness::{Launch, Term, keys};
-use warden::domain::auth::Role;
 use warden::domain::roster::{Category, Eligibility, Outcome, Programme, ReferralStatus, Slot};
 use warden::store::{Actor, Store};
 
@@ -113,9 +112,7 @@ fn set_up(demo: &Demo) -> (i64, Vec<(i64, String)>) {
     let first_in = store
         .refer(&actor, programme, people[1].0, Some("need_e2e"), "")
         .unwrap();
-    store
-        .allocate_place(&actor, Role::Programme, first_in, None)
-        .unwrap();
+    store.allocate_place(&actor, first_in, None).unwrap();
     (programme, people)
 }
 

@@ -10,7 +10,6 @@ mod fixture;
 use chrono::{NaiveDate, NaiveTime};
 use crossterm::event::KeyCode;
 use driver::Driver;
-use warden::domain::auth::Role;
 use warden::domain::roster::{Category, Eligibility, Outcome, Programme, ReferralStatus, Slot};
 use warden::store::{Actor, Store};
 
@@ -82,7 +81,7 @@ fn literacy(fx: &fixture::Fixture, capacity: u32) -> i64 {
     let r = store
         .refer(&a, id, fx.abenov, Some("need_literacy"), "")
         .unwrap();
-    store.allocate_place(&a, Role::Programme, r, None).unwrap();
+    store.allocate_place(&a, r, None).unwrap();
     id
 }
 
@@ -289,10 +288,7 @@ fn programme_staff_are_not_told_who_is_a_violent_extremist() {
     open_from_home(&mut d, "Programmes and rosters");
     d.key(KeyCode::Enter).key(KeyCode::Tab).text("g");
     let s = d.screen();
-    assert!(
-        s.contains("mixed-group rule for this group needs a supervisor"),
-        "{s}"
-    );
+    assert!(s.contains("security placement: ask a supervisor"), "{s}");
     assert!(
         s.contains("Only a supervisor may give this place anyway"),
         "{s}"
@@ -417,7 +413,7 @@ fn two_who_must_be_kept_apart_are_marked_in_the_group_and_in_search_results() {
         let r = store
             .refer(&a, programme, fx.okello, Some("need_literacy"), "")
             .unwrap();
-        store.allocate_place(&a, Role::Programme, r, None).unwrap();
+        store.allocate_place(&a, r, None).unwrap();
     }
     let mut d = Driver::new(&fx.path);
     d.login("programme");

@@ -3,3 +3,7 @@
 
 ## The catalogue's own check (src/i18n.rs)
 i18n-selftest = Hello, { $name }
+
+## Need-to-know (src/domain/auth.rs): the one note shown where a rule built on restricted data stops a person
+## who may not see that data. It must never name the assessment, its level or its existence.
+handling-security-placement = security placement: ask a supervisor

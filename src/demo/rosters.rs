@@ -9,7 +9,6 @@ use super::catalogue::{self, FacilityFacts};
 use super::profile::Profile;
 use super::screens;
 use super::sessions;
-use crate::domain::auth::Role;
 use crate::domain::estate::{AgeGroup, Sex};
 use crate::domain::forms::Form;
 use crate::domain::roster::checks::Check;
@@ -386,9 +385,7 @@ fn allocate(
         }
         // Most people pass every check; the checks are read back only for those refused, to pick what to do.
         let actor = ctx.actor("programme", day, 14, 10);
-        let given = ctx
-            .store
-            .allocate_place(&actor, Role::Programme, referrals[r].id, None);
+        let given = ctx.store.allocate_place(&actor, referrals[r].id, None);
         let reason = if unless_refused(given)?.is_some() {
             None
         } else {
@@ -408,12 +405,7 @@ fn allocate(
                 {
                     let why = override_reason(first.check).unwrap_or_default();
                     let actor = ctx.actor("supervisor", day, 14, 20);
-                    let given = ctx.store.allocate_place(
-                        &actor,
-                        Role::Supervisor,
-                        referrals[r].id,
-                        Some(why),
-                    );
+                    let given = ctx.store.allocate_place(&actor, referrals[r].id, Some(why));
                     if unless_refused(given)?.is_none() {
                         continue;
                     }

@@ -217,6 +217,13 @@ pub fn sees_restricted(viewer: Option<Authority>) -> bool {
     }
 }
 
+/// What a person who may not see restricted data reads where a rule built on it stops them (a cell the allocator
+/// will not offer, a programme place it refuses): one neutral note that never names the assessment, its level or
+/// its existence, the same for every such rule so that the wording itself tells nothing.
+pub fn restricted_handling_note() -> String {
+    crate::i18n::t("handling-security-placement")
+}
+
 /// Why a write was refused, in words the person can act on (never naming restricted data).
 pub fn refusal_of(authority: Authority, need: Need) -> Option<String> {
     if allows(authority, need) {

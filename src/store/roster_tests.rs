@@ -165,8 +165,11 @@ impl Fx {
     }
 
     fn allocate(&mut self, referral: i64) -> Result<checks::Verdict> {
-        self.store
-            .allocate_place(&staff("programme"), Role::Programme, referral, None)
+        self.store.allocate_place(
+            &Actor::staff("programme", Role::Programme, at(25)),
+            referral,
+            None,
+        )
     }
 }
 
@@ -277,7 +280,11 @@ fn the_last_place_goes_once_and_capacity_is_never_overridden() {
     );
     let e = f
         .store
-        .allocate_place(&staff("supervisor"), Role::Supervisor, rb, Some("urgent"))
+        .allocate_place(
+            &Actor::staff("supervisor", Role::Supervisor, at(25)),
+            rb,
+            Some("urgent"),
+        )
         .unwrap_err()
         .to_string();
     assert!(e.contains("cannot allocate"), "{e}");
@@ -345,20 +352,23 @@ fn a_clash_needs_a_supervisor_with_a_reason() {
     );
     let e = f
         .store
-        .allocate_place(&staff("programme"), Role::Programme, r2, Some("agreed"))
+        .allocate_place(
+            &Actor::staff("programme", Role::Programme, at(25)),
+            r2,
+            Some("agreed"),
+        )
         .unwrap_err()
         .to_string();
     assert!(e.contains("only a supervisor may override"), "{e}");
     let e = f
         .store
-        .allocate_place(&staff("officer"), Role::Officer, r2, None)
+        .allocate_place(&Actor::staff("officer", Role::Officer, at(25)), r2, None)
         .unwrap_err()
         .to_string();
     assert!(e.contains("may not allocate"), "{e}");
     f.store
         .allocate_place(
-            &staff("supervisor"),
-            Role::Supervisor,
+            &Actor::staff("supervisor", Role::Supervisor, at(25)),
             r2,
             Some("literacy moves to afternoons next week"),
         )
@@ -559,7 +569,7 @@ proptest! {
         for &i in &order {
             let r = f.refer(lit, people[i]);
             let _ = if supervisor[i] {
-                f.store.allocate_place(&staff("supervisor"), Role::Supervisor, r, Some("decided"))
+                f.store.allocate_place(&Actor::staff("supervisor", Role::Supervisor, at(25)), r, Some("decided"))
             } else {
                 f.allocate(r)
             };

@@ -5,7 +5,7 @@
 use super::rows::{date, json_list, opt_date, time, word};
 use super::{Actor, Result, Store, StoreError, Tx, time_text};
 use crate::domain::auth::Need;
-use crate::domain::auth::{Permission, Role, may, refusal};
+use crate::domain::auth::{Permission, allows};
 use crate::domain::roster::checks::{Candidate, Commitment, Group, Verdict, check_allocation};
 use crate::domain::roster::{
     CancelReason, Category, Participation, Programme, ReferralStatus, Slot, check_reason,
@@ -662,13 +662,9 @@ impl Store {
     pub fn allocate_place(
         &mut self,
         actor: &Actor,
-        role: Role,
         referral_id: i64,
         override_reason: Option<&str>,
     ) -> Result<Verdict> {
-        if let Some(why) = refusal(role, Permission::AllocateProgramme) {
-            return Err(invalid(why));
-        }
         self.write(
             actor,
             Need::To(Permission::AllocateProgramme),
@@ -682,7 +678,7 @@ impl Store {
                 let verdict = check_allocation(&p, &who, &group, today);
                 let mut recorded_override = None;
                 if !verdict.allowed() {
-                    let see_vep = may(role, Permission::ViewVepFlag);
+                    let see_vep = allows(actor.authority, Need::To(Permission::ViewVepFlag));
                     let reasons = verdict
                         .refusals
                         .iter()
@@ -697,7 +693,7 @@ impl Store {
                             "needs a supervisor's override with a reason: {reasons}"
                         )));
                     };
-                    if !may(role, Permission::OverrideProgramme) {
+                    if !allows(actor.authority, Need::To(Permission::OverrideProgramme)) {
                         return Err(invalid(format!(
                             "only a supervisor may override: {reasons}"
                         )));

@@ -79,7 +79,7 @@ impl Reason {
                 Reason::VulnerableWithViolent | Reason::ViolentWithVulnerable => {
                     "cell-sharing risk with a cellmate".into()
                 }
-                _ => "security placement policy (a supervisor can say more)".into(),
+                _ => crate::domain::auth::restricted_handling_note(),
             };
         }
         match self {

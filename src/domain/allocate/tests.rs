@@ -465,6 +465,17 @@ fn violent_extremists_are_dispersed_by_cell_and_unit_caps() {
             cap: 1
         }));
     assert_eq!(s.last().unwrap().cell_id, 1000);
+    // Someone who may not know who is a violent extremist reads the one neutral handling note, nothing more.
+    let cap = Reason::VepCellCap {
+        would_hold: 2,
+        cap: 1,
+    };
+    assert_eq!(cap.text(false), "security placement: ask a supervisor");
+    assert!(
+        cap.text(true).contains("violent extremist"),
+        "{}",
+        cap.text(true)
+    );
     // Four in the unit already: the fifth breaks the unit cap (4) everywhere in it.
     for i in 1..4 {
         c.cells[i].occupants[0].vep = true;

@@ -77,7 +77,7 @@ impl Refusal {
     /// roles allowed to see the flag may learn (Mandela Rule 9); others read that a supervisor must decide.
     pub fn shown(&self, may_see_vep: bool) -> String {
         if self.check == Check::VepShare && !may_see_vep {
-            "the mixed-group rule for this group needs a supervisor's decision".into()
+            crate::domain::auth::restricted_handling_note()
         } else {
             self.reason.clone()
         }

@@ -152,10 +152,7 @@ impl ProgrammeScreen {
         let who = format!("{} {}", r.number, r.name);
         if verdict.allowed() && verdict.warnings.is_empty() {
             let actor = ctx.actor();
-            match ctx
-                .store
-                .allocate_place(&actor, ctx.session.role, r.id, None)
-            {
+            match ctx.store.allocate_place(&actor, r.id, None) {
                 Ok(_) => ctx.info(format!("{who} has a place in {}.", self.programme.name)),
                 Err(e) => ctx.error(format!("Not placed: {e}")),
             }
@@ -205,7 +202,7 @@ impl ProgrammeScreen {
                 let actor = ctx.actor();
                 let reason = values.get("reason").map(String::as_str);
                 ctx.store
-                    .allocate_place(&actor, ctx.session.role, referral, reason)
+                    .allocate_place(&actor, referral, reason)
                     .map(|_| format!("{who} has a place."))
                     .map_err(|e| e.to_string())
             }),
