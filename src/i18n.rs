@@ -57,6 +57,22 @@ fn format(key: &str, args: Option<&FluentArgs<'_>>) -> String {
         .into_owned()
 }
 
+/// The sentence for `key` as a `&'static str`, for the places that keep words for the whole run (footer words,
+/// key names). Each (language, key) is kept once, so the memory is bounded by the catalogues' size.
+pub fn t_static(key: &str) -> &'static str {
+    static KEPT: OnceLock<std::sync::Mutex<std::collections::HashMap<String, &'static str>>> =
+        OnceLock::new();
+    let kept = KEPT.get_or_init(Default::default);
+    // A poisoned lock only means another thread panicked while inserting; the map itself is still whole.
+    let mut kept = kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(word) = kept.get(key) {
+        return word;
+    }
+    let word: &'static str = Box::leak(t(key).into_boxed_str());
+    kept.insert(key.to_string(), word);
+    word
+}
+
 /// Whether the catalogue has `key` (for the source scan test and for callers that fall back).
 pub fn has(key: &str) -> bool {
     english().has_message(key)
@@ -133,7 +149,7 @@ mod tests {
             .filter(|line| !line.trim_start().starts_with("//"))
             .collect();
         let mut keys = Vec::new();
-        for opener in ["t(\"", "t_args(\""] {
+        for opener in ["t(\"", "t_args(\"", "t_static(\""] {
             for line in &code {
                 let mut rest = *line;
                 while let Some(at) = rest.find(opener) {

@@ -7,3 +7,37 @@ i18n-selftest = Hello, { $name }
 ## Need-to-know (src/domain/auth.rs): the one note shown where a rule built on restricted data stops a person
 ## who may not see that data. It must never name the assessment, its level or its existence.
 handling-security-placement = security placement: ask a supervisor
+
+## The audit trail screen (src/tui/screens/audit.rs)
+audit-title = Audit trail
+audit-help = Every change, sign-in and refusal, newest first, as `warden audit show` prints it (the latest { $shown } rows that match). Up and Down move; the selected row's user, before and after are shown under the list. / opens the filter: from and to a day (YYYY-MM-DD), a user, a kind of thing (prisoner, staff, assessment, permission ...), one thing's id, an action (update, refused, login-failed ...). Empty fields match everything. Opening this screen and each filter are themselves recorded in the trail.
+audit-key-filter = filter
+audit-rows = { $count ->
+    [one] 1 row
+   *[other] { $count } rows
+}
+audit-rows-capped = latest { $count } rows
+audit-filter-line = Filter: { $filter }
+audit-filter-none = none
+audit-empty = No audit rows match the filter.
+audit-cannot-read = Cannot read the audit trail: { $error }
+audit-col-id = Row
+audit-col-when = When (UTC)
+audit-col-who = Who
+audit-col-action = Action
+audit-col-about = About
+audit-detail-actor = User
+audit-detail-before = Before
+audit-detail-after = After
+audit-filter-title = Filter the audit trail
+audit-filter-about = Empty fields match everything. Days are YYYY-MM-DD.
+audit-filter-since = From day
+audit-filter-until = To day
+audit-filter-actor = User
+audit-filter-entity = Kind
+audit-filter-id = Id
+audit-filter-action = Action
+audit-filter-apply = apply
+audit-filter-applied = Audit trail filtered: { $filter }.
+audit-filter-bad-date = not a day; type it as YYYY-MM-DD
+audit-filter-until-before-since = the last day is before the first

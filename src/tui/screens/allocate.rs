@@ -332,7 +332,7 @@ impl Screen for AllocateScreen {
         }
     }
 
-    fn help(&self) -> &'static str {
+    fn help(&self) -> String {
         "Cells in this facility that break none of the hard rules (Mandela Rule 11: men and women, untried and \
          convicted, civil and criminal, young and adult apart; custody level; cells out of use or full; \
          non-associations), best first. The lines under the list say why the selected cell scores as it does. \
@@ -340,7 +340,7 @@ impl Screen for AllocateScreen {
          the service marks overridable, giving an override reason. The move is checked again as it is saved: if \
          someone filled the cell meanwhile you are told what changed and the list is refreshed. F ranks the cells \
          of every facility instead (and back): choosing one elsewhere transfers the person there and places them \
-         in one step, with the authority for the transfer; every rule is checked again as it is saved."
+         in one step, with the authority for the transfer; every rule is checked again as it is saved.".into()
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

@@ -161,11 +161,11 @@ impl Screen for ReviewScreen {
         Scope::Text
     }
 
-    fn help(&self) -> &'static str {
+    fn help(&self) -> String {
         "The scores before you finalise: each total with its band and the answers that produced it, the \
          result (with any mandatory override and its reason) and the next review date. To choose another \
          result, type its number and a reason (Tab moves between them); a supervisor must approve it. F2 \
-         finalises and locks the assessment; Esc goes back to the form."
+         finalises and locks the assessment; Esc goes back to the form.".into()
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

@@ -91,12 +91,12 @@ impl Screen for FacilitiesScreen {
         ]
     }
 
-    fn help(&self) -> &'static str {
+    fn help(&self) -> String {
         "The estate, level by level: facilities, their units (wings), the cells in a unit, and the people in a \
          cell. Enter goes down a level, Esc back up. Capacity is certified normal accommodation (CNA); occupancy \
          over 100% means overcrowding and is shown as it is. Administrators press n for a new entry and e to \
          edit the selected one; a cell is taken out of use by giving a reason. On a facility, A fills in its own \
-         instruments (the security audit, the Mandela Rules compliance checklist) for the roles the forms allow."
+         instruments (the security audit, the Mandela Rules compliance checklist) for the roles the forms allow.".into()
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -204,8 +204,8 @@ impl Screen for UnitsScreen {
         ]
     }
 
-    fn help(&self) -> &'static str {
-        ESTATE_HELP
+    fn help(&self) -> String {
+        ESTATE_HELP.into()
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -305,8 +305,8 @@ impl Screen for CellsScreen {
         ]
     }
 
-    fn help(&self) -> &'static str {
-        ESTATE_HELP
+    fn help(&self) -> String {
+        ESTATE_HELP.into()
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -398,8 +398,8 @@ impl Screen for OccupantsScreen {
         vec![Action::Up, Action::Select, Action::Back]
     }
 
-    fn help(&self) -> &'static str {
-        ESTATE_HELP
+    fn help(&self) -> String {
+        ESTATE_HELP.into()
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

@@ -254,10 +254,10 @@ impl Screen for EstateForm {
         Scope::Text
     }
 
-    fn help(&self) -> &'static str {
+    fn help(&self) -> String {
         "Codes are short (letters, digits, - _ . /) and unique within their level. Capacities rise from \
          certified to operational to the absolute maximum. Give a reason to take a cell out of use; clear it \
-         to bring the cell back. F2 saves, Esc leaves without saving."
+         to bring the cell back. F2 saves, Esc leaves without saving.".into()
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

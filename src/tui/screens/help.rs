@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 pub struct HelpScreen {
     about: String,
-    text: &'static str,
+    text: String,
     scope: Scope,
     /// The screen's own actions with its words for them; empty lists every binding.
     own: Vec<(Action, &'static str)>,
@@ -56,7 +56,7 @@ impl HelpScreen {
             },
             None => HelpScreen {
                 about: "warden".into(),
-                text: "",
+                text: String::new(),
                 scope: Scope::Browse,
                 own: Vec::new(),
                 scroll: 0,
@@ -123,8 +123,8 @@ impl Screen for HelpScreen {
         vec![Action::Back, Action::PageDown]
     }
 
-    fn help(&self) -> &'static str {
-        "Esc closes the help."
+    fn help(&self) -> String {
+        "Esc closes the help.".into()
     }
 
     fn is_popup(&self) -> bool {
@@ -158,7 +158,7 @@ impl Screen for HelpScreen {
         frame.render_widget(block, area);
         let mut lines = Vec::new();
         if !self.text.is_empty() {
-            lines.push(Line::from(self.text));
+            lines.push(Line::from(self.text.clone()));
             lines.push(Line::from(""));
         }
         lines.push(Line::from(Span::styled("Keys", theme.heading())));

@@ -6,6 +6,7 @@ pub mod assessment_history;
 pub mod assessment_pick;
 pub mod assessment_queues;
 pub mod assessment_review;
+pub mod audit;
 pub mod estate;
 pub mod estate_form;
 pub mod help;
@@ -125,7 +126,7 @@ pub trait Screen {
         Scope::Browse
     }
     /// A paragraph for the help screen about this screen.
-    fn help(&self) -> &'static str;
+    fn help(&self) -> String;
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome;
     fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme);
     /// Called when the screen is uncovered again, so it can reload what a child screen changed.

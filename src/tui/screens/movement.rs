@@ -181,9 +181,9 @@ impl Screen for MovementScreen {
         Scope::Text
     }
 
-    fn help(&self) -> &'static str {
+    fn help(&self) -> String {
         "Record who authorised the move (a court, the commissioner) and why. The time defaults to now, in UTC. \
-         F2 saves; the record keeps both the old and the new place, and nothing is deleted."
+         F2 saves; the record keeps both the old and the new place, and nothing is deleted.".into()
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

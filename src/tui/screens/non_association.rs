@@ -284,12 +284,12 @@ impl Screen for NonAssociationsScreen {
         }
     }
 
-    fn help(&self) -> &'static str {
+    fn help(&self) -> String {
         "People this person must be kept apart from: open ones first, then closed ones, which stay on the record. \
          The allocator never offers a cell that would bring the two within the scope (the same cell, unit or \
          facility). n records a new one: the other person's number, each one's role, the reason, the scope, a \
          comment (required) and, if it is to lapse, the last day (YYYY-MM-DD). Enter on an open one closes it \
-         with a reason. Both records show it."
+         with a reason. Both records show it.".into()
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

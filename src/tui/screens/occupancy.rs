@@ -174,8 +174,8 @@ impl Screen for BoardScreen {
         vec![Action::Up, Action::Select, Action::Back]
     }
 
-    fn help(&self) -> &'static str {
-        HELP
+    fn help(&self) -> String {
+        HELP.into()
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -268,8 +268,8 @@ impl Screen for UnitsBoard {
         vec![Action::Up, Action::Select, Action::Back]
     }
 
-    fn help(&self) -> &'static str {
-        HELP
+    fn help(&self) -> String {
+        HELP.into()
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -361,8 +361,8 @@ impl Screen for CellsBoard {
         vec![Action::Up, Action::Select, Action::Back]
     }
 
-    fn help(&self) -> &'static str {
-        HELP
+    fn help(&self) -> String {
+        HELP.into()
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

@@ -318,7 +318,7 @@ impl Screen for ProgrammeScreen {
         }
     }
 
-    fn help(&self) -> &'static str {
+    fn help(&self) -> String {
         "Tab moves between the group, the waitlist and the week's sessions. On the waitlist, g gives the selected \
          person a place: every check runs first (capacity, non-associations with anyone in the group, clashes \
          with their other sessions, release before the programme ends, access from their unit, eligibility and \
@@ -328,7 +328,7 @@ impl Screen for ProgrammeScreen {
          a referral on the waitlist, d withdraws (a reason is asked). In the group, c marks a place completed \
          when the attendance rule is met; APART! marks two members who must now be kept apart (a \
          non-association made after both had their places): withdraw one. In the sessions, Left/Right change week and Enter opens the register; \
-         C cancels a session with a reason."
+         C cancels a session with a reason.".into()
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

@@ -103,8 +103,8 @@ impl Screen for PromptScreen {
         }
     }
 
-    fn help(&self) -> &'static str {
-        "Fill in what is asked and press F2; Esc leaves without doing anything (press it twice if you have typed)."
+    fn help(&self) -> String {
+        "Fill in what is asked and press F2; Esc leaves without doing anything (press it twice if you have typed).".into()
     }
 
     fn is_popup(&self) -> bool {

@@ -247,12 +247,12 @@ impl Screen for RecordScreen {
         }
     }
 
-    fn help(&self) -> &'static str {
+    fn help(&self) -> String {
         "The whole register record. Up, Down and the page keys scroll. e edits the particulars, t transfers \
          to another facility, m changes the cell (ranked under the separation rules), r records a release; \
          each asks for the authority and the reason. x lists, records and closes non-associations (people \
          this person is kept apart from). Supervisors press s to start or end segregation. Nothing is \
-         ever deleted: the custody history at the bottom keeps every admission, transfer and release."
+         ever deleted: the custody history at the bottom keeps every admission, transfer and release.".into()
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

@@ -127,12 +127,12 @@ impl Screen for ReportsScreen {
         }
     }
 
-    fn help(&self) -> &'static str {
+    fn help(&self) -> String {
         "Reports as they would be printed: placements that break a hard rule today, occupancy and overcrowding, \
          segregation, reviews due and overdue, the classification distribution, days on remand, the Mandela \
          Rules compliance summary and the roster reports. Left and Right choose the facility (or all), Tab and \
          Shift-Tab the week; Enter opens a report, Ctrl-P goes straight to the print preview. The same reports \
-         come from `warden print KIND` (see `warden print --help`)."
+         come from `warden print KIND` (see `warden print --help`).".into()
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -281,10 +281,10 @@ impl Screen for ReportView {
         vec![Action::Down, Action::PageDown, Action::Print, Action::Back]
     }
 
-    fn help(&self) -> &'static str {
+    fn help(&self) -> String {
         "The report as it will print, without the page headers. Up, Down and the page keys scroll; Ctrl-P \
          opens the print preview (format, printer, copies); Esc goes back. The aggregate reports also show \
-         their figures as bars."
+         their figures as bars.".into()
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

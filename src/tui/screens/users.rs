@@ -59,11 +59,11 @@ impl Screen for UsersScreen {
         ]
     }
 
-    fn help(&self) -> &'static str {
+    fn help(&self) -> String {
         "Every person has their own account; never share one. n adds an account, l locks or unlocks the \
          selected one (unlocking also clears a lock after wrong passwords), p sets a new password. Roles: \
          officer (register, moves), assessor (assessments, sees the extremism flag), programme (rosters), \
-         supervisor (approvals, reports), admin (estate and accounts)."
+         supervisor (approvals, reports), admin (estate and accounts).".into()
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -221,9 +221,9 @@ impl Screen for UserForm {
         Scope::Text
     }
 
-    fn help(&self) -> &'static str {
+    fn help(&self) -> String {
         "User names are 1-32 letters, digits, '.', '_' or '-'. Passwords need at least 8 characters and are \
-         stored only as an argon2id hash. F2 saves."
+         stored only as an argon2id hash. F2 saves.".into()
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
