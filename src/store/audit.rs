@@ -209,7 +209,8 @@ impl Store {
                 "SELECT id, at, actor, entity, entity_id, action, before, after, prev_hash, hash
                  FROM audit
                  WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR at < ?2)
-                   AND (?3 IS NULL OR actor = ?3 OR substr(actor, 1, length(?3) + 6) = ?3 || ' (os: ')
+                   AND (?3 IS NULL OR actor = ?3 OR actor = 'login:' || ?3
+                        OR substr(actor, 1, length(?3) + 6) = ?3 || ' (os: ')
                    AND (?4 IS NULL OR entity = ?4) AND (?5 IS NULL OR entity_id = ?5)
                    AND (?6 IS NULL OR action = ?6)
                  ORDER BY id DESC LIMIT ?7",
@@ -269,7 +270,7 @@ pub struct AuditFilter {
     pub since: Option<String>,
     /// Rows before this instant.
     pub until: Option<String>,
-    /// The warden user (a command-line row `NAME (os: ACCOUNT)` counts as NAME).
+    /// The warden user (a command-line row `NAME (os: ACCOUNT)` and a sign-in row `login:NAME` count as NAME).
     pub actor: Option<String>,
     pub entity: Option<String>,
     pub id: Option<String>,
