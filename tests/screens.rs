@@ -670,6 +670,31 @@ fn a_field_changed_meanwhile_is_shown_and_the_typing_kept_to_save_again() {
         "{s}"
     );
     assert!(s.contains("John Bosco Paul"), "the typing is kept:\n{s}");
+    // The instruction is longer than a line: it takes two, and its end is on screen (issue 18, item 4).
+    let joined: String = s
+        .lines()
+        .rev()
+        .skip(1)
+        .take(2)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(joined.ends_with("Esc twice leaves."), "{s}");
+    insta::assert_snapshot!("concurrent_edit_two_line_message", s);
+    // F9 shows the last messages whole, newest first; Esc goes back to the form with the typing.
+    d.key(KeyCode::F(9));
+    let s = d.screen();
+    assert!(s.contains("The last messages, newest first"), "{s}");
+    assert!(
+        s.contains("09:00:00 Someone else changed Given names"),
+        "{s}"
+    );
+    insta::assert_snapshot!("messages_screen", s);
+    d.key(KeyCode::Esc);
+    assert!(d.screen().contains("John Bosco Paul"), "{}", d.screen());
     // Having seen it, the officer saves over it.
     d.key(KeyCode::F(2));
     assert!(

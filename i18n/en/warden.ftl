@@ -41,3 +41,13 @@ audit-filter-apply = apply
 audit-filter-applied = Audit trail filtered: { $filter }.
 audit-filter-bad-date = not a day; type it as YYYY-MM-DD
 audit-filter-until-before-since = the last day is before the first
+
+## The last messages (F9, src/tui/screens/messages.rs)
+messages-key = messages
+messages-title = Messages
+messages-heading = The last messages, newest first
+messages-none = No message yet.
+messages-help = The status line above the footer shows one message at a time and the next key clears it. The last { $kept } messages are kept here, whole, newest first, with the time each was given (UTC). F9 opens this list from any screen; Up and Down scroll; Esc or F9 goes back.
+
+## The register's edit form (src/tui/screens/prisoner_form.rs); with its reason it must fit two lines of 79.
+edit-changed-meanwhile = { $why } Typing kept: F2 saves it over theirs, Esc twice leaves.

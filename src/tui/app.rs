@@ -6,6 +6,7 @@ use super::screens::help::HelpScreen;
 use super::screens::home::HomeScreen;
 use super::screens::lock::{LockResult, LockScreen};
 use super::screens::login::{LoginResult, LoginScreen};
+use super::screens::messages::MessagesScreen;
 use super::screens::{Ctx, Message, Outcome, Screen, Session};
 use super::theme::Theme;
 use super::widgets::input;
@@ -13,6 +14,9 @@ use crate::domain::forms::Registry;
 use crate::domain::text;
 use crate::store::{Actor, Store};
 use chrono::{DateTime, Duration, Utc};
+
+/// Messages kept for F9: the last twenty (issue 18).
+const MESSAGES_KEPT: usize = 20;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -43,6 +47,8 @@ pub struct App {
     login: LoginScreen,
     lock: Option<LockScreen>,
     message: Option<Message>,
+    /// The last messages shown, oldest first, for F9 (a message is never lost to the next key).
+    history: std::collections::VecDeque<(DateTime<Utc>, Message)>,
     idle_limit: Duration,
     last_input: DateTime<Utc>,
     quit: bool,
@@ -170,6 +176,7 @@ impl App {
             login: LoginScreen::new(),
             lock: None,
             message: None,
+            history: Default::default(),
             idle_limit: Duration::seconds(idle),
             last_input: now,
             quit: false,
@@ -235,6 +242,12 @@ impl App {
     /// Does what has fallen due by `now`: the idle lock, or the work a screen held back until typing paused.
     /// Returns true if the screen must be redrawn.
     pub fn tick(&mut self, now: DateTime<Utc>) -> bool {
+        let redraw = self.tick_inner(now);
+        self.remember_message(now);
+        redraw
+    }
+
+    fn tick_inner(&mut self, now: DateTime<Utc>) -> bool {
         if self.lock_if_idle(now) {
             return true;
         }
@@ -294,6 +307,12 @@ impl App {
     /// as spaces, other control characters removed. Past the field's length limit it is cut, and the message line
     /// says so. Where no text field has the focus it does nothing: pasted letters must not run commands.
     pub fn handle_paste(&mut self, pasted: &str, now: DateTime<Utc>) -> bool {
+        let redraw = self.paste_inner(pasted, now);
+        self.remember_message(now);
+        redraw
+    }
+
+    fn paste_inner(&mut self, pasted: &str, now: DateTime<Utc>) -> bool {
         if self.lock_if_idle(now) {
             return true;
         }
@@ -327,6 +346,26 @@ impl App {
     }
 
     pub fn handle_key(&mut self, key: KeyEvent, now: DateTime<Utc>) -> bool {
+        let redraw = self.key_inner(key, now);
+        self.remember_message(now);
+        redraw
+    }
+
+    /// Keeps the message now shown for F9, unless it is the one kept last (a key pressed again).
+    fn remember_message(&mut self, now: DateTime<Utc>) {
+        let Some(message) = &self.message else {
+            return;
+        };
+        if self.history.back().is_some_and(|(_, last)| last == message) {
+            return;
+        }
+        if self.history.len() == MESSAGES_KEPT {
+            self.history.pop_front();
+        }
+        self.history.push_back((now, message.clone()));
+    }
+
+    fn key_inner(&mut self, key: KeyEvent, now: DateTime<Utc>) -> bool {
         // A key pressed after the deadline but before the timer fired must not reach the screen behind.
         if self.lock_if_idle(now) {
             return true;
@@ -376,6 +415,13 @@ impl App {
         if action == Action::Help && !self.stack.last().is_some_and(|s| s.is_popup()) {
             let help = HelpScreen::for_screen(self.stack.last().map(|s| s.as_ref()));
             self.stack.push(Box::new(help));
+            return true;
+        }
+        if action == Action::Messages && !self.stack.last().is_some_and(|s| s.is_popup()) {
+            let kept = self.history.iter().rev().cloned().collect();
+            self.stack.push(Box::new(MessagesScreen::new(kept)));
+            // The list shows it whole; the status line need not repeat it.
+            self.message = None;
             return true;
         }
         let Some(top) = self.stack.last_mut() else {
@@ -523,8 +569,21 @@ impl App {
             return;
         }
         let theme = &self.theme;
-        let body = Rect::new(area.x, area.y + 1, area.width, area.height - 3);
-        let message_row = Rect::new(area.x, area.bottom() - 2, area.width, 1);
+        // A message too long for one line takes a second, from the body; longer still, F9 shows it whole.
+        let message_lines = self.message_lines(area.width as usize);
+        let message_height = message_lines.len().clamp(1, 2) as u16;
+        let body = Rect::new(
+            area.x,
+            area.y + 1,
+            area.width,
+            area.height - 2 - message_height,
+        );
+        let message_row = Rect::new(
+            area.x,
+            area.bottom() - 1 - message_height,
+            area.width,
+            message_height,
+        );
         let footer_row = Rect::new(area.x, area.bottom() - 1, area.width, 1);
 
         let (title, footer, scope) = if let Some(lock) = &self.lock {
@@ -554,10 +613,14 @@ impl App {
             }
         };
         self.render_title(frame, Rect::new(area.x, area.y, area.width, 1), &title);
-        self.render_message(frame, message_row);
+        self.render_message(frame, message_row, message_lines);
         let mut actions = footer;
         if self.session.is_some() && self.lock.is_none() {
-            for a in [Action::Help, Action::Logout] {
+            let messages = (!self.history.is_empty()).then_some(Action::Messages);
+            for a in [Some(Action::Help), messages, Some(Action::Logout)]
+                .into_iter()
+                .flatten()
+            {
                 if !actions.contains(&a) {
                     actions.push(a);
                 }
@@ -595,15 +658,37 @@ impl App {
         frame.render_widget(Paragraph::new(line).style(self.theme.bar()), area);
     }
 
-    fn render_message(&self, frame: &mut Frame, area: Rect) {
+    /// The message as it is drawn: one line, or two when it needs them (the second cut with a mark past that).
+    fn message_lines(&self, width: usize) -> Vec<String> {
+        let Some(message) = &self.message else {
+            return Vec::new();
+        };
+        let text = match message {
+            Message::Info(t) | Message::Error(t) => t,
+        };
+        let room = width.saturating_sub(1).max(1);
+        let shown = text::display(text);
+        let mut lines = text::wrap(&shown, room);
+        if lines.len() > 2 {
+            let rest = lines[1..].join(" ");
+            lines.truncate(1);
+            lines.push(text::fit(&rest, room));
+        }
+        lines
+    }
+
+    fn render_message(&self, frame: &mut Frame, area: Rect, lines: Vec<String>) {
         let Some(message) = &self.message else {
             return;
         };
-        let (text, style) = match message {
-            Message::Info(t) => (t.as_str(), self.theme.base()),
-            Message::Error(t) => (t.as_str(), self.theme.error()),
+        let style = match message {
+            Message::Info(_) => self.theme.base(),
+            Message::Error(_) => self.theme.error(),
         };
-        let shown = text::fit(&text::display(text), area.width as usize - 1);
-        frame.render_widget(Paragraph::new(format!(" {shown}")).style(style), area);
+        let lines: Vec<Line> = lines
+            .into_iter()
+            .map(|l| Line::from(format!(" {l}")))
+            .collect();
+        frame.render_widget(Paragraph::new(lines).style(style), area);
     }
 }

@@ -35,6 +35,7 @@ const EVERYWHERE: &[Action] = &[
     Action::PrevField,
     Action::Save,
     Action::Search,
+    Action::Messages,
     Action::Logout,
     Action::Quit,
     Action::Redraw,

@@ -13,6 +13,7 @@ pub mod help;
 pub mod home;
 pub mod lock;
 pub mod login;
+pub mod messages;
 pub mod movement;
 pub mod non_association;
 pub mod occupancy;

@@ -198,9 +198,9 @@ impl PrisonerForm {
                     if let Ok(Some(now)) = ctx.store.prisoner(self.base.id) {
                         self.base = now.prisoner;
                     }
-                    ctx.error(format!(
-                        "{e} Your typing is kept: check it and press F2 to save it over theirs, or Esc twice to \
-                         leave it."
+                    ctx.error(crate::i18n::t_args(
+                        "edit-changed-meanwhile",
+                        &[("why", e.to_string().into())],
                     ));
                     Outcome::Handled
                 }
