@@ -398,17 +398,35 @@ fn a_draft_is_discarded_from_my_drafts_after_asking() {
         .key(KeyCode::Enter)
         .text("A")
         .key(KeyCode::Down)
+        .key(KeyCode::Enter);
+    // Opening a form and leaving without answering keeps nothing (issue 18, item 7).
+    d.key(KeyCode::Esc);
+    d.shows("no draft was kept");
+    let store = Store::open(&fx.path).unwrap();
+    assert!(store.drafts_of("assessor").unwrap().is_empty());
+    // Answered once, it is a draft; choosing the same form again continues it instead of starting a second.
+    d.text("A")
+        .key(KeyCode::Down)
         .key(KeyCode::Enter)
-        .key(KeyCode::Esc)
-        .key(KeyCode::Esc)
-        .key(KeyCode::Esc);
+        .key(KeyCode::Down);
+    for _ in 0..10 {
+        d.key(KeyCode::Backspace);
+    }
+    d.text("1990-03-15").key(KeyCode::Enter).key(KeyCode::Esc);
+    d.shows("Draft saved");
+    d.text("A");
+    d.shows("Continue your draft: Initial custody classification");
+    // The draft is listed first; the form itself is further down.
+    d.key(KeyCode::Down).key(KeyCode::Down).key(KeyCode::Enter);
+    d.shows("continued, not started again").shows("1990-03-15");
+    assert_eq!(store.drafts_of("assessor").unwrap().len(), 1);
+    d.key(KeyCode::Esc).key(KeyCode::Esc).key(KeyCode::Esc);
     d.menu("My drafts");
     d.text("d");
     d.shows("Discard this draft?")
         .shows("every answer in it will be thrown away");
     // Esc keeps it.
     d.key(KeyCode::Esc);
-    let store = Store::open(&fx.path).unwrap();
     assert_eq!(store.drafts_of("assessor").unwrap().len(), 1);
     d.text("d").key(KeyCode::F(2));
     d.shows("discarded").shows("You have no drafts.");

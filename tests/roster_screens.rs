@@ -447,3 +447,39 @@ fn two_who_must_be_kept_apart_are_marked_in_the_group_and_in_search_results() {
     let s = d.screen();
     assert!(s.contains("Okello") && !s.contains("APART!"), "{s}");
 }
+
+/// A comment typed for an absence is a draft like any other: a dropped line loses nothing (issue 18, item 7).
+#[test]
+fn an_attendance_comment_survives_a_dropped_session() {
+    let fx = fixture::build();
+    literacy(&fx, 10);
+    let open_mark = |d: &mut Driver| {
+        d.login("programme");
+        open_from_home(d, "Programmes and rosters");
+        d.key(KeyCode::Enter).key(KeyCode::Tab).key(KeyCode::Tab);
+        d.key(KeyCode::Down).key(KeyCode::Enter);
+        d.key(KeyCode::Enter);
+    };
+    {
+        let mut d = Driver::new(&fx.path);
+        open_mark(&mut d);
+        d.text("s")
+            .key(KeyCode::Tab)
+            .text("felt unwell at breakfast");
+        d.app.flush_drafts();
+        // Dropped here without F2 or Esc: as if the line went.
+    }
+    let mut d = Driver::new(&fx.path);
+    open_mark(&mut d);
+    let s = d.screen();
+    assert!(
+        s.contains("Restored what you were typing") && s.contains("felt unwell at breakfast"),
+        "{s}"
+    );
+    d.key(KeyCode::F(2));
+    d.app.flush_drafts();
+    // Saved: the draft is gone, so the next mark starts clean.
+    d.key(KeyCode::Enter);
+    let s = d.screen();
+    assert!(!s.contains("Restored what you were typing"), "{s}");
+}

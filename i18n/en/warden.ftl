@@ -51,3 +51,9 @@ messages-help = The status line above the footer shows one message at a time and
 
 ## The register's edit form (src/tui/screens/prisoner_form.rs); with its reason it must fit two lines of 79.
 edit-changed-meanwhile = { $why } Typing kept: F2 saves it over theirs, Esc twice leaves.
+
+## Assessment drafts (src/tui/screens/assessment.rs, assessment_pick.rs, src/store/assessments.rs)
+assessment-left-untouched = Left without answering anything: no draft was kept.
+assessment-cannot-discard = The empty draft could not be thrown away: { $error }
+assessment-draft-resumed = You have a draft of this form about them: it is continued, not started again.
+assessment-draft-exists = you already have a draft of { $form } about them; continue it (A on the record, or My drafts)

@@ -488,3 +488,25 @@ fn a_draft_is_its_authors_and_can_be_discarded() {
     assert!(fx.store.assessment(id).unwrap().is_none());
     let _ = &fx.dir;
 }
+
+#[test]
+fn one_draft_per_form_subject_and_person() {
+    let mut fx = fixture();
+    let first = start(&mut fx, "assessor");
+    // A second start of the same form about the same person by the same author is refused, naming the way on.
+    let e = fx
+        .store
+        .start_assessment(
+            &as_("assessor", 2),
+            &fx.form,
+            Subject::Prisoner(fx.prisoner),
+            &Answers::new(),
+        )
+        .unwrap_err();
+    is_invalid(e, "already have a draft");
+    // Once the first is discarded the author may start again.
+    fx.store
+        .discard_assessment(&as_("assessor", 3), first)
+        .unwrap();
+    start(&mut fx, "assessor");
+}

@@ -283,6 +283,21 @@ impl Store {
             if !form.may_fill(role) {
                 return Err(invalid(format!("a {role} may not fill in {}", form.id)));
             }
+            // One draft per form, subject and person: a second would be a copy to confuse with the first.
+            let existing: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM main.assessment WHERE status = 'draft' AND revision = 1 AND author = ?1
+                       AND form_id = ?2 AND prisoner_id IS ?3 AND facility_id IS ?4",
+                    params![actor.name, form.id, prisoner, facility],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if existing.is_some() {
+                return Err(invalid(crate::i18n::t_args(
+                    "assessment-draft-exists",
+                    &[("form", form.title.text.clone().into())],
+                )));
+            }
             tx.ensure_form_version(form)?;
             let now = time_text(actor.at);
             tx.execute(

@@ -38,6 +38,9 @@ pub struct AssessmentScreen {
     refused: BTreeMap<usize, (String, String)>,
     /// A keystroke draft of the focused question was sent and not yet dropped.
     typing: bool,
+    /// This screen started the draft and nothing has been typed or answered in it yet: leaving then throws the
+    /// empty draft away, so opening a form and leaving leaves nothing (issue 18, item 7).
+    untouched_new: bool,
 }
 
 fn typing_key(id: i64, question: &str) -> String {
@@ -68,7 +71,9 @@ impl AssessmentScreen {
             .map_err(|e| ctx.error(format!("Cannot start the assessment: {e}")))
             .ok()?;
         let who = format!("{} {}", row.prisoner.number, row.prisoner.full_name());
-        Some(AssessmentScreen::new(id, form.clone(), who, answers, ctx))
+        let mut screen = AssessmentScreen::new(id, form.clone(), who, answers, ctx);
+        screen.untouched_new = true;
+        Some(screen)
     }
 
     /// Starts a facility's own instrument (security audit, Mandela compliance); nothing is filled in for it.
@@ -84,7 +89,9 @@ impl AssessmentScreen {
             .start_assessment(&ctx.actor(), form, Subject::Facility(facility_id), &answers)
             .map_err(|e| ctx.error(format!("Cannot start the assessment: {e}")))
             .ok()?;
-        Some(AssessmentScreen::new(id, form.clone(), who, answers, ctx))
+        let mut screen = AssessmentScreen::new(id, form.clone(), who, answers, ctx);
+        screen.untouched_new = true;
+        Some(screen)
     }
 
     /// Reopens a draft with every answer saved so far.
@@ -110,6 +117,7 @@ impl AssessmentScreen {
     /// Keeps what is being typed into the focused question, off the UI thread (each keystroke through the
     /// store would wait for an fsync), so a crash mid-answer loses nothing.
     fn keep_typing(&mut self, ctx: &Ctx) {
+        self.untouched_new = false;
         let key = self.typing_key(self.focus);
         ctx.drafts
             .save(&ctx.session.name, &key, self.input.value(), ctx.now);
@@ -182,6 +190,7 @@ impl AssessmentScreen {
             input: Input::new(""),
             refused: BTreeMap::new(),
             typing: false,
+            untouched_new: false,
         };
         screen.focus_first_in_section();
         screen
@@ -282,6 +291,7 @@ impl AssessmentScreen {
     /// Saves one answer to the draft at once, and re-evaluates the form.
     fn save(&mut self, i: usize, value: Value, ctx: &mut Ctx) -> bool {
         let name = self.form.questions[i].name.clone();
+        self.untouched_new = false;
         if let Err(e) = ctx.store.save_answer(&ctx.actor(), self.id, &name, &value) {
             ctx.error(format!("Not saved: {e}"));
             return false;
@@ -548,6 +558,17 @@ impl Screen for AssessmentScreen {
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         let choice = !self.is_typed(self.focus);
         match action {
+            Action::Back if self.untouched_new => {
+                let actor = ctx.actor();
+                match ctx.store.discard_assessment(&actor, self.id) {
+                    Ok(()) => ctx.info(crate::i18n::t("assessment-left-untouched")),
+                    Err(e) => ctx.error(crate::i18n::t_args(
+                        "assessment-cannot-discard",
+                        &[("error", e.to_string().into())],
+                    )),
+                }
+                Outcome::Pop
+            }
             Action::Back => {
                 if !self.commit(ctx) {
                     ctx.info(

@@ -174,6 +174,16 @@ impl PickScreen {
     }
 }
 
+impl PickScreen {
+    /// This person's draft of a new assessment on form `form_id` about this subject, if one is listed.
+    fn draft_of(&self, form_id: &str) -> Option<&AssessmentRow> {
+        self.entries.iter().find_map(|e| match e {
+            Entry::Draft(d) if d.form_id == form_id && d.revision == 1 => Some(d.as_ref()),
+            _ => None,
+        })
+    }
+}
+
 impl Screen for PickScreen {
     fn title(&self) -> String {
         format!("Assess {}", self.target.who())
@@ -221,6 +231,12 @@ impl Screen for PickScreen {
                 let who = self.target.who();
                 let screen = match (self.entries.get(self.selection.index), &self.target) {
                     (Some(Entry::Draft(d)), _) => AssessmentScreen::resume(d, who, ctx),
+                    // One draft per form and person: choosing a form that has this person's draft resumes it.
+                    (Some(Entry::Form(f)), _) if self.draft_of(&f.id).is_some() => {
+                        let draft = self.draft_of(&f.id).cloned();
+                        ctx.info(crate::i18n::t("assessment-draft-resumed"));
+                        draft.and_then(|d| AssessmentScreen::resume(&d, who, ctx))
+                    }
                     (Some(Entry::Form(f)), Target::Prisoner(row)) => {
                         AssessmentScreen::start(f, row, ctx)
                     }

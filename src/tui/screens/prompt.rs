@@ -26,6 +26,9 @@ pub struct PromptScreen {
     submit: Submit,
     then: Option<Then>,
     save_word: &'static str,
+    /// Where what is typed is kept until F2 or a deliberate leave (a reason, a comment): a dropped line or a
+    /// power cut then loses nothing. None for prompts with nothing worth keeping.
+    draft_key: Option<String>,
 }
 
 impl PromptScreen {
@@ -43,7 +46,16 @@ impl PromptScreen {
             submit,
             then: None,
             save_word,
+            draft_key: None,
         }
+    }
+
+    /// Keeps what is typed as a draft under `key` (restored the next time this prompt opens with that key).
+    pub fn with_draft(mut self, key: impl Into<String>, ctx: &mut Ctx) -> PromptScreen {
+        let key = key.into();
+        super::restore_draft(&mut self.form, &key, ctx);
+        self.draft_key = Some(key);
+        self
     }
 
     /// Opens the screen `then` gives after a successful F2, instead of going back to the screen beneath.
@@ -57,6 +69,9 @@ impl PromptScreen {
         let values = self.form.values();
         match (self.submit)(&values, ctx) {
             Ok(message) => {
+                if let Some(key) = &self.draft_key {
+                    super::drop_draft(key, ctx);
+                }
                 ctx.info(message);
                 match self.then.as_mut().and_then(|then| then(ctx)) {
                     Some(next) => Outcome::Replace(next),
@@ -114,8 +129,18 @@ impl Screen for PromptScreen {
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         match super::form_key(&mut self.form, action, ctx) {
             FormKey::Save => self.save(ctx),
-            FormKey::Leave => Outcome::Pop,
-            FormKey::Done(outcome) => outcome,
+            FormKey::Leave => {
+                if let Some(key) = &self.draft_key {
+                    super::drop_draft(key, ctx);
+                }
+                Outcome::Pop
+            }
+            FormKey::Done(outcome) => {
+                if let (Outcome::Handled, Some(key)) = (&outcome, &self.draft_key) {
+                    super::keep_draft(&self.form, key, ctx);
+                }
+                outcome
+            }
         }
     }
 

@@ -117,7 +117,8 @@ impl RegisterScreen {
                     .map(|_| format!("{who}: {}.", outcome.label().to_lowercase()))
                     .map_err(|e| e.to_string())
             }),
-        )))
+        )
+        .with_draft(format!("attendance:{slot}:{date}:{referral}"), ctx)))
     }
 }
 
