@@ -84,9 +84,9 @@ fn an_override_sent_back_goes_to_its_author_who_amends_it() {
         shows(d, "d send back");
         d.text("d");
         shows(d, "Send back: LUZ/2026/00001 Okello, John Bosco");
-        // Enter in the one field says how to finish rather than seeming to do nothing (and sends nothing).
+        // Enter in a one-field popup finishes it, as F2 does (issue 18, item 6): an empty reason is refused.
         d.key(KeyCode::Enter);
-        shows(d, "Enter moves to the next field; F2 finishes.");
+        shows(d, "say why it is sent back");
         // Too short a reason is refused at the field and nothing is sent back.
         d.text("no").key(KeyCode::F(2));
         shows(d, "10 characters or more");

@@ -57,3 +57,11 @@ assessment-left-untouched = Left without answering anything: no draft was kept.
 assessment-cannot-discard = The empty draft could not be thrown away: { $error }
 assessment-draft-resumed = You have a draft of this form about them: it is continued, not started again.
 assessment-draft-exists = you already have a draft of { $form } about them; continue it (A on the record, or My drafts)
+
+## Home (src/tui/screens/home.rs)
+home-back = This is the home screen: F10 logs out, Ctrl-Q quits warden.
+
+## Keys that found nothing to act on (src/tui/app.rs)
+keys-at-top = Already at the top.
+keys-at-end = Already at the end.
+keys-nothing-selected = Nothing is selected here: the list is empty.

@@ -7,6 +7,7 @@ use super::screens::home::HomeScreen;
 use super::screens::lock::{LockResult, LockScreen};
 use super::screens::login::{LoginResult, LoginScreen};
 use super::screens::messages::MessagesScreen;
+use super::screens::search::SearchScreen;
 use super::screens::{Ctx, Message, Outcome, Screen, Session};
 use super::theme::Theme;
 use super::widgets::input;
@@ -14,6 +15,32 @@ use crate::domain::forms::Registry;
 use crate::domain::text;
 use crate::store::{Actor, Store};
 use chrono::{DateTime, Duration, Utc};
+
+/// The footer's actions that this role may use on this screen.
+pub fn offered_footer(screen: &dyn Screen, role: crate::domain::auth::Role) -> Vec<Action> {
+    screen
+        .footer()
+        .into_iter()
+        .filter(|a| screen.offered(*a, role))
+        .collect()
+}
+
+/// The message for a footer key that found nothing to act on: the end of a list, or no row to act on.
+fn unanswered(action: Action) -> Option<&'static str> {
+    match action {
+        Action::Up | Action::PageUp | Action::Home => Some("keys-at-top"),
+        Action::Down | Action::PageDown | Action::End => Some("keys-at-end"),
+        Action::Select
+        | Action::Edit
+        | Action::Withdraw
+        | Action::Allocate
+        | Action::Waitlist
+        | Action::Complete
+        | Action::Refer
+        | Action::RequestReview => Some("keys-nothing-selected"),
+        _ => None,
+    }
+}
 
 /// Messages kept for F9: the last twenty (issue 18).
 const MESSAGES_KEPT: usize = 20;
@@ -412,8 +439,9 @@ impl App {
             self.end_session(now, "logout");
             return true;
         }
-        if action == Action::Help && !self.stack.last().is_some_and(|s| s.is_popup()) {
-            let help = HelpScreen::for_screen(self.stack.last().map(|s| s.as_ref()));
+        // Help opens over any screen, popups included, but not over itself (F1 there closes it).
+        if action == Action::Help && !self.stack.last().is_some_and(|s| s.is_help()) {
+            let help = HelpScreen::for_screen(self.stack.last().map(|s| s.as_ref()), session.role);
             self.stack.push(Box::new(help));
             return true;
         }
@@ -435,7 +463,20 @@ impl App {
             now,
             message: None,
         };
-        let outcome = top.handle(action, &mut ctx);
+        let mut outcome = top.handle(action, &mut ctx);
+        // `/` finds a prisoner from any screen that has no other use for it (the help lists it everywhere).
+        if matches!(outcome, Outcome::Ignored) && action == Action::Search && !top.is_popup() {
+            outcome = Outcome::Push(Box::new(SearchScreen::new()));
+        }
+        // A footer key the screen could not act on now says why, rather than seeming dead (issue 18, item 6).
+        if matches!(outcome, Outcome::Ignored)
+            && ctx.message.is_none()
+            && let Some(key) = unanswered(action)
+            && offered_footer(top.as_ref(), session.role).contains(&action)
+        {
+            ctx.info(crate::i18n::t(key));
+            outcome = Outcome::Handled;
+        }
         let message = ctx.message.take();
         let had_message = self.message.is_some();
         if !matches!(outcome, Outcome::Ignored) {
@@ -607,9 +648,14 @@ impl App {
                 }
                 screen.render(frame, body, theme);
             }
-            match self.stack.last() {
-                Some(top) => (top.title(), top.footer(), top.scope()),
-                None => (String::new(), Vec::new(), Scope::Browse),
+            match (self.stack.last(), &self.session) {
+                (Some(top), Some(session)) => (
+                    top.title(),
+                    offered_footer(top.as_ref(), session.role),
+                    top.scope(),
+                ),
+                (Some(top), None) => (top.title(), top.footer(), top.scope()),
+                (None, _) => (String::new(), Vec::new(), Scope::Browse),
             }
         };
         self.render_title(frame, Rect::new(area.x, area.y, area.width, 1), &title);

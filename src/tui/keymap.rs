@@ -217,6 +217,36 @@ pub const BINDINGS: &[Binding] = &[
     key(K::Delete, A::Delete, "Del", Text),
 ];
 
+/// The permission an action needs wherever it appears, for the actions that mean one thing everywhere; a screen
+/// adds its own for keys that differ by screen (`n` new, `e` edit). A key whose permission the role lacks is left
+/// out of the footer and the help screen: it could only ever be refused (issue 18, item 6).
+pub const ACTION_NEEDS: &[(Action, crate::domain::auth::Permission)] = {
+    use crate::domain::auth::Permission as P;
+    &[
+        (A::Transfer, P::Transfer),
+        (A::AllFacilities, P::Transfer),
+        (A::Release, P::Release),
+        (A::MoveCell, P::MoveCell),
+        (A::Segregate, P::Segregate),
+        (A::Refer, P::ReferToProgramme),
+        (A::Waitlist, P::AllocateProgramme),
+        (A::Allocate, P::AllocateProgramme),
+        (A::Complete, P::AllocateProgramme),
+        (A::AllAttended, P::RecordAttendance),
+        (A::CancelSession, P::ManageProgrammes),
+        (A::ToggleLock, P::ManageUsers),
+        (A::SetPassword, P::ManageUsers),
+    ]
+};
+
+/// Whether `role` may ever use `action` by the table above (actions not in it: yes).
+pub fn usable(action: Action, role: crate::domain::auth::Role) -> bool {
+    ACTION_NEEDS
+        .iter()
+        .filter(|(a, _)| *a == action)
+        .all(|(_, p)| crate::domain::auth::may(role, *p))
+}
+
 /// Turns a key press into an action for a screen in `scope`; printable keys not bound become `Char` in text.
 pub fn action_for(event: KeyEvent, scope: Scope) -> Option<Action> {
     let mods = event.modifiers - KeyModifiers::SHIFT;

@@ -251,7 +251,8 @@ impl Screen for PickScreen {
                             who,
                         )));
                     }
-                    (None, _) => None,
+                    // Nothing to choose: the key table's "nothing selected" says so.
+                    (None, _) => return Outcome::Ignored,
                 };
                 match screen {
                     Some(s) => Outcome::Replace(Box::new(s)),

@@ -26,6 +26,9 @@ pub struct ReviewScreen {
     chosen: Input,
     reason: Input,
     scroll: usize,
+    /// The furthest the review can scroll, as last drawn (the height is only known then), so that a scroll key
+    /// at the end says so instead of moving nothing.
+    max_scroll: std::cell::Cell<usize>,
 }
 
 impl ReviewScreen {
@@ -39,12 +42,18 @@ impl ReviewScreen {
             chosen: Input::new(""),
             reason: Input::new(""),
             scroll: 0,
+            max_scroll: std::cell::Cell::new(usize::MAX),
         }
     }
 
     fn result_label(&self, r: Option<usize>) -> String {
         r.and_then(|r| self.form.result.as_ref()?.choices.get(r))
             .map_or("-".into(), |c| c.label.text.clone())
+    }
+
+    /// Whether the review shows the override fields (the same condition as in `lines`).
+    fn offers_override(&self) -> bool {
+        self.form.discretionary.is_some() && self.form.result.is_some()
     }
 
     /// The override chosen by number (1 = lowest result), if any.
@@ -140,12 +149,17 @@ impl Screen for ReviewScreen {
     }
 
     fn footer(&self) -> Vec<Action> {
-        vec![
-            Action::Save,
-            Action::NextField,
-            Action::PageDown,
-            Action::Back,
-        ]
+        // Tab moves between the override's result and reason, which are shown only for a form that allows one.
+        if self.offers_override() {
+            vec![
+                Action::Save,
+                Action::NextField,
+                Action::PageDown,
+                Action::Back,
+            ]
+        } else {
+            vec![Action::Save, Action::PageDown, Action::Back]
+        }
     }
 
     fn footer_word(&self, action: Action) -> &'static str {
@@ -218,14 +232,19 @@ impl Screen for ReviewScreen {
                     }
                 }
             }
-            Action::NextField | Action::PrevField => {
+            Action::NextField | Action::PrevField if self.offers_override() => {
                 self.field = 1 - self.field;
                 Outcome::Handled
             }
+            Action::PageDown | Action::Down if self.scroll >= self.max_scroll.get() => {
+                Outcome::Ignored
+            }
             Action::PageDown | Action::Down => {
-                self.scroll += if action == Action::Down { 1 } else { 10 };
+                let step = if action == Action::Down { 1 } else { 10 };
+                self.scroll = (self.scroll + step).min(self.max_scroll.get());
                 Outcome::Handled
             }
+            Action::PageUp | Action::Up if self.scroll == 0 => Outcome::Ignored,
             Action::PageUp | Action::Up => {
                 self.scroll = self
                     .scroll
@@ -257,6 +276,7 @@ impl Screen for ReviewScreen {
             area.height,
         );
         let max = lines.len().saturating_sub(body.height as usize);
+        self.max_scroll.set(max);
         frame.render_widget(
             Paragraph::new(lines).scroll((self.scroll.min(max) as u16, 0)),
             body,

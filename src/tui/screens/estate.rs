@@ -53,6 +53,14 @@ fn level_key<T: Clone>(
     }
 }
 
+/// n and e change the estate: only roles that may edit it are offered them.
+fn estate_offered(action: Action, role: crate::domain::auth::Role) -> bool {
+    match action {
+        Action::New | Action::Edit => crate::domain::auth::may(role, Permission::EditEstate),
+        other => crate::tui::keymap::usable(other, role),
+    }
+}
+
 const ESTATE_HELP: &str = "The estate, level by level: facilities, their units (wings), the cells in a unit, and \
 the people in a cell. Enter goes down a level, Esc back up. Capacity is certified normal accommodation (CNA); \
 occupancy over 100% means overcrowding and is shown as it is. People in one cell who must be kept apart are \
@@ -76,6 +84,10 @@ impl FacilitiesScreen {
 }
 
 impl Screen for FacilitiesScreen {
+    fn offered(&self, action: Action, role: crate::domain::auth::Role) -> bool {
+        estate_offered(action, role)
+    }
+
     fn title(&self) -> String {
         "Estate: facilities".into()
     }
@@ -190,6 +202,10 @@ impl UnitsScreen {
 }
 
 impl Screen for UnitsScreen {
+    fn offered(&self, action: Action, role: crate::domain::auth::Role) -> bool {
+        estate_offered(action, role)
+    }
+
     fn title(&self) -> String {
         format!("Estate: {} units", self.facility.name)
     }
@@ -291,6 +307,10 @@ impl CellsScreen {
 }
 
 impl Screen for CellsScreen {
+    fn offered(&self, action: Action, role: crate::domain::auth::Role) -> bool {
+        estate_offered(action, role)
+    }
+
     fn title(&self) -> String {
         format!("Estate: unit {} cells", self.unit.code)
     }

@@ -247,7 +247,17 @@ impl Screen for EstateForm {
     }
 
     fn footer(&self) -> Vec<Action> {
-        vec![Action::Save, Action::NextField, Action::Left, Action::Back]
+        // Tab needs a second field to go to (an assessor may change only the VEP flag); Left changes a choice,
+        // and on a text field only moves the cursor, which needs no footer.
+        let mut keys = vec![Action::Save];
+        if self.form.editable_fields() > 1 {
+            keys.push(Action::NextField);
+        }
+        if self.form.focused_is_choice() {
+            keys.push(Action::Left);
+        }
+        keys.push(Action::Back);
+        keys
     }
 
     fn scope(&self) -> Scope {

@@ -18,22 +18,10 @@ pub struct HelpScreen {
     scroll: u16,
 }
 
-/// Keys that mean the same on every screen, listed after a screen's own.
+/// Keys that work on every screen, listed after a screen's own.
 const EVERYWHERE: &[Action] = &[
     Action::Help,
     Action::Back,
-    Action::Select,
-    Action::Up,
-    Action::Down,
-    Action::Left,
-    Action::Right,
-    Action::PageUp,
-    Action::PageDown,
-    Action::Home,
-    Action::End,
-    Action::NextField,
-    Action::PrevField,
-    Action::Save,
     Action::Search,
     Action::Messages,
     Action::Logout,
@@ -41,15 +29,39 @@ const EVERYWHERE: &[Action] = &[
     Action::Redraw,
 ];
 
+/// Keys that come with a key the screen offers: a list that moves with Down also moves with Up and the page
+/// keys; a form that saves with F2 also moves between fields with Tab. Only these are listed, so every key the
+/// help shows does something on that screen (issue 18, item 6).
+const COMPANIONS: &[(&[Action], &[Action])] = &[
+    (
+        &[Action::Up, Action::Down, Action::PageUp, Action::PageDown],
+        &[
+            Action::Up,
+            Action::Down,
+            Action::PageUp,
+            Action::PageDown,
+            Action::Home,
+            Action::End,
+        ],
+    ),
+    (
+        &[Action::NextField, Action::PrevField, Action::Save],
+        &[Action::NextField, Action::PrevField, Action::Save],
+    ),
+    (
+        &[Action::Left, Action::Right],
+        &[Action::Left, Action::Right],
+    ),
+];
+
 impl HelpScreen {
-    pub fn for_screen(screen: Option<&dyn Screen>) -> HelpScreen {
+    pub fn for_screen(screen: Option<&dyn Screen>, role: crate::domain::auth::Role) -> HelpScreen {
         match screen {
             Some(s) => HelpScreen {
                 about: s.title(),
                 text: s.help(),
                 scope: s.scope(),
-                own: s
-                    .footer()
+                own: crate::tui::app::offered_footer(s, role)
                     .into_iter()
                     .map(|a| (a, s.footer_word(a)))
                     .collect(),
@@ -74,10 +86,19 @@ impl HelpScreen {
                 .map(|b| (b.action, b.action.describe()))
                 .collect()
         } else {
+            let own: Vec<Action> = self.own.iter().map(|(a, _)| *a).collect();
+            let companions = COMPANIONS
+                .iter()
+                .filter(|(any_of, _)| any_of.iter().any(|a| own.contains(a)))
+                .flat_map(|(_, with)| with.iter());
             self.own
                 .iter()
                 .copied()
-                .chain(EVERYWHERE.iter().map(|a| (*a, a.describe())))
+                .chain(
+                    companions
+                        .chain(EVERYWHERE.iter())
+                        .map(|a| (*a, a.describe())),
+                )
                 .collect()
         };
         let mut seen: Vec<Action> = Vec::new();
@@ -129,6 +150,10 @@ impl Screen for HelpScreen {
     }
 
     fn is_popup(&self) -> bool {
+        true
+    }
+
+    fn is_help(&self) -> bool {
         true
     }
 

@@ -135,6 +135,11 @@ impl Screen for HomeScreen {
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         match action {
             Action::Search => Outcome::Push(Box::new(super::search::SearchScreen::new())),
+            // Esc is "back" everywhere else; here there is nowhere further back to go.
+            Action::Back => {
+                ctx.info(crate::i18n::t("home-back"));
+                Outcome::Handled
+            }
             Action::Select => {
                 let Some((_, target)) = self.entries.get(self.selection.index) else {
                     return Outcome::Ignored;
@@ -181,9 +186,10 @@ impl Screen for HomeScreen {
                     Target::Reports => {
                         Outcome::Push(Box::new(super::reports::ReportsScreen::new()))
                     }
-                    Target::Help => {
-                        Outcome::Push(Box::new(super::help::HelpScreen::for_screen(Some(self))))
-                    }
+                    Target::Help => Outcome::Push(Box::new(super::help::HelpScreen::for_screen(
+                        Some(self),
+                        ctx.session.role,
+                    ))),
                     Target::Logout => Outcome::Logout,
                     Target::Quit => Outcome::Quit,
                 }

@@ -118,6 +118,12 @@ pub trait Screen {
     fn title(&self) -> String;
     /// The actions the footer offers, most useful first.
     fn footer(&self) -> Vec<Action>;
+    /// Whether this screen offers `action` to `role` at all: false for keys that role could only ever be refused,
+    /// which are then left out of the footer and the help screen. The default follows the key table
+    /// (`keymap::ACTION_NEEDS`); screens whose `n` or `e` needs a permission say so here.
+    fn offered(&self, action: Action, role: Role) -> bool {
+        super::keymap::usable(action, role)
+    }
     /// The footer's word for an action on this screen, where the generic one would mislead.
     fn footer_word(&self, action: Action) -> &'static str {
         action.describe()
@@ -132,6 +138,10 @@ pub trait Screen {
     fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme);
     /// Called when the screen is uncovered again, so it can reload what a child screen changed.
     fn resume(&mut self, _ctx: &mut Ctx) {}
+    /// The help popup (F1 on it closes it rather than opening another).
+    fn is_help(&self) -> bool {
+        false
+    }
     /// Popups are drawn over the screen beneath them.
     fn is_popup(&self) -> bool {
         false

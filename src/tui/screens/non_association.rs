@@ -257,6 +257,15 @@ impl NonAssociationsScreen {
 }
 
 impl Screen for NonAssociationsScreen {
+    fn offered(&self, action: Action, role: crate::domain::auth::Role) -> bool {
+        match action {
+            Action::New | Action::Select => {
+                crate::domain::auth::may(role, Permission::ManageNonAssociations)
+            }
+            other => crate::tui::keymap::usable(other, role),
+        }
+    }
+
     fn title(&self) -> String {
         format!("Non-associations: {}", self.who)
     }

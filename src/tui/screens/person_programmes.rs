@@ -136,6 +136,14 @@ impl PersonProgrammesScreen {
 }
 
 impl Screen for PersonProgrammesScreen {
+    fn offered(&self, action: Action, role: crate::domain::auth::Role) -> bool {
+        match action {
+            // Declining a suggestion is a referral decision.
+            Action::Withdraw => crate::domain::auth::may(role, Permission::ReferToProgramme),
+            other => crate::tui::keymap::usable(other, role),
+        }
+    }
+
     fn title(&self) -> String {
         format!("Programmes: {}", self.who)
     }

@@ -294,6 +294,14 @@ impl ProgrammeScreen {
 }
 
 impl Screen for ProgrammeScreen {
+    fn offered(&self, action: Action, role: crate::domain::auth::Role) -> bool {
+        match action {
+            // Withdrawing from a group or the waitlist is the allocator's work.
+            Action::Withdraw => crate::domain::auth::may(role, Permission::AllocateProgramme),
+            other => crate::tui::keymap::usable(other, role),
+        }
+    }
+
     fn title(&self) -> String {
         format!("{} {}", self.programme.code, self.programme.name)
     }

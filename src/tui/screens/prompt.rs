@@ -97,7 +97,8 @@ impl Screen for PromptScreen {
     }
 
     fn footer(&self) -> Vec<Action> {
-        if self.form.fields.is_empty() {
+        // With one field there is nothing for Tab to move to.
+        if self.form.fields.len() <= 1 {
             return vec![Action::Save, Action::Back];
         }
         vec![Action::Save, Action::NextField, Action::Back]
@@ -127,6 +128,10 @@ impl Screen for PromptScreen {
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        // In a one-field popup Enter finishes, as in any dialog: there is no next field for it to move to.
+        if action == Action::Select && self.form.fields.len() <= 1 {
+            return self.save(ctx);
+        }
         match super::form_key(&mut self.form, action, ctx) {
             FormKey::Save => self.save(ctx),
             FormKey::Leave => {

@@ -202,6 +202,17 @@ fn load(id: i64, ctx: &mut Ctx) -> Option<PrisonerRow> {
 }
 
 impl Screen for RecordScreen {
+    fn offered(&self, action: Action, role: crate::domain::auth::Role) -> bool {
+        use crate::domain::auth::may;
+        match action {
+            // The edit form also serves those who may only set the VEP flag.
+            Action::Edit => {
+                may(role, Permission::EditPrisoner) || may(role, Permission::SetVepFlag)
+            }
+            other => crate::tui::keymap::usable(other, role),
+        }
+    }
+
     fn title(&self) -> String {
         format!(
             "{} {}",

@@ -126,6 +126,13 @@ impl ReleasePlanScreen {
 }
 
 impl Screen for ReleasePlanScreen {
+    fn offered(&self, action: Action, role: crate::domain::auth::Role) -> bool {
+        match action {
+            Action::Edit | Action::New => crate::domain::auth::may(role, Permission::PlanRelease),
+            other => crate::tui::keymap::usable(other, role),
+        }
+    }
+
     fn title(&self) -> String {
         format!("Release plan: {}", self.who)
     }

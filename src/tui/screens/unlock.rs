@@ -59,12 +59,13 @@ impl Screen for UnlockScreen {
     }
 
     fn footer(&self) -> Vec<Action> {
-        vec![
-            Action::Right,
-            Action::NextField,
-            Action::Print,
-            Action::Back,
-        ]
+        // Tab goes through the units; a facility with none has nothing to go through.
+        let mut keys = vec![Action::Right];
+        if !self.units.is_empty() {
+            keys.push(Action::NextField);
+        }
+        keys.extend([Action::Print, Action::Back]);
+        keys
     }
 
     fn footer_word(&self, action: Action) -> &'static str {

@@ -175,6 +175,18 @@ impl Form {
     }
 
     /// True when the focused field takes typed letters (so letter keys are text, not commands).
+    /// How many fields take input (Tab has somewhere to go only with two or more).
+    pub fn editable_fields(&self) -> usize {
+        self.fields.iter().filter(|f| !f.read_only).count()
+    }
+
+    /// Whether the focused field is a choice (Left and Right change it); on a text field they move the cursor.
+    pub fn focused_is_choice(&self) -> bool {
+        self.fields
+            .get(self.focus)
+            .is_some_and(|f| !f.read_only && matches!(f.value, FieldValue::Choice { .. }))
+    }
+
     pub fn wants_text(&self) -> bool {
         self.fields.get(self.focus).is_some_and(|f| !f.read_only)
     }
