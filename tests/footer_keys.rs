@@ -69,8 +69,8 @@ fn press(d: &mut Driver, key: &Key) {
 fn footer(screen: &str) -> Vec<(String, String)> {
     let last = screen
         .lines()
-        .filter(|l| !l.trim().is_empty())
-        .last()
+        .rev()
+        .find(|l| !l.trim().is_empty())
         .unwrap_or("");
     last.split("  ")
         .filter(|p| !p.trim().is_empty())

@@ -541,7 +541,10 @@ fn help_lists_keys_from_the_table() {
         d.login("officer").key(KeyCode::F(1));
         let s = d.screen();
         // Home's own keys and those that work everywhere; not F2 (nothing is saved on Home).
-        assert!(s.contains("Up/k") && s.contains("F9") && s.contains("messages"), "{s}");
+        assert!(
+            s.contains("Up/k") && s.contains("F9") && s.contains("messages"),
+            "{s}"
+        );
         assert!(!s.contains("F2/^S"), "{s}");
         d.snap("help_home");
         d.key(KeyCode::Esc);
