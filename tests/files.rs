@@ -150,6 +150,8 @@ fn a_copy_on_a_read_only_file_system_is_read_immutable() {
          echo LIVE=$({bin} --db {d}/w.db audit head); \
          echo COPY=$({bin} --db {m}/w.db audit head); \
          {bin} --db {m}/w.db user lock amina || echo LOCK=$?; \
+         {bin} --db {m}/w.db report placements >/dev/null; echo REPORT=$?; \
+         {bin} --db {m}/w.db audit show --limit 1 >/dev/null; echo SHOW=$?; \
          ls {m}",
         m = media.path().display(),
         d = dir.path().display(),
@@ -170,6 +172,14 @@ fn a_copy_on_a_read_only_file_system_is_read_immutable() {
         "{out}"
     );
     assert!(out.contains("LOCK=1"), "{out}");
+    // Reading commands that record their read (a print, audit show) still read, and say the record is left out.
+    assert!(out.contains("REPORT=0") && out.contains("SHOW=0"), "{out}");
+    assert!(
+        out.contains(
+            "warden print: not recorded in the audit trail (the database is read-only here)"
+        ),
+        "{out}"
+    );
     let line = |tag: &str| {
         out.lines()
             .find_map(|l| l.strip_prefix(tag))
@@ -188,5 +198,64 @@ fn a_copy_on_a_read_only_file_system_is_read_immutable() {
     assert!(
         !out.contains("w.db-shm"),
         "a -shm was made on read-only media: {out}"
+    );
+}
+
+/// The screens on a database opened read-only: the title bar and the first message say so, signing in works
+/// (it cannot be recorded), and a change is refused in one line naming the file.
+#[test]
+fn the_screens_on_a_read_only_database_say_so_and_refuse_changes() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let mut store = Store::open(&db).unwrap();
+    store
+        .add_user(
+            &Actor::system_now("test"),
+            "okello",
+            Role::Officer,
+            "another long password",
+        )
+        .unwrap();
+    drop(store);
+    let now = chrono::Utc::now();
+    let store = Store::open_read_only(&db).unwrap();
+    let theme = warden::tui::theme::Theme::new(warden::tui::DisplayOptions::new(true, true));
+    let mut app = warden::tui::app::App::new(store, theme, now);
+    let keys = |app: &mut warden::tui::app::App, s: &str| {
+        for c in s.chars() {
+            let code = if c == '\n' {
+                KeyCode::Enter
+            } else {
+                KeyCode::Char(c)
+            };
+            app.handle_key(KeyEvent::new(code, KeyModifiers::NONE), now);
+        }
+    };
+    let screen = |app: &warden::tui::app::App| {
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+        t.draw(|f| app.render(f)).unwrap();
+        let b = t.backend().buffer().clone();
+        (0..24)
+            .map(|y| (0..80).map(|x| b[(x, y)].symbol()).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    keys(&mut app, "amina\na long password\n");
+    let s = screen(&app);
+    assert!(s.contains("[read-only] amina (admin)"), "{s}");
+    assert!(s.contains("This database is read-only here"), "{s}");
+    // Staff accounts, then lock okello (amina, admin, is listed first).
+    while !screen(&app).contains(">Staff accounts") {
+        app.handle_key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE), now);
+    }
+    keys(&mut app, "\n");
+    app.handle_key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE), now);
+    keys(&mut app, "l");
+    let s = screen(&app);
+    let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        joined.contains("the database is read-only for this account; nothing was changed"),
+        "{s}"
     );
 }

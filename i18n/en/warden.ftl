@@ -65,3 +65,9 @@ home-back = This is the home screen: F10 logs out, Ctrl-Q quits warden.
 keys-at-top = Already at the top.
 keys-at-end = Already at the end.
 keys-nothing-selected = Nothing is selected here: the list is empty.
+
+## Read-only databases (src/cli, src/tui/app.rs)
+print-not-recorded-read-only = warden print: not recorded in the audit trail (the database is read-only here)
+audit-show-not-recorded-read-only = warden audit show: this read is not recorded in the trail (the database is read-only here)
+tui-read-only-mark = read-only
+tui-read-only-welcome = This database is read-only here: look, search and print; nothing can be changed.

@@ -318,7 +318,10 @@ pub struct AuditShowArgs {
 
 /// The trail as 80-column text, newest first: a line for who did what when, and what it became.
 pub fn audit_show(db: &Path, args: &AuditShowArgs) -> Result<ExitCode> {
-    let (mut store, actor) = open(db)?;
+    let (mut store, actor) = super::open_for_reading(db)?;
+    if store.is_read_only() {
+        eprintln!("{}", crate::i18n::t("audit-show-not-recorded-read-only"));
+    }
     let filter = crate::store::AuditFilter {
         since: args.since.map(|d| d.to_string()),
         until: args.until.and_then(|d| d.succ_opt()).map(|d| d.to_string()),

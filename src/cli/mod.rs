@@ -260,7 +260,11 @@ fn run(cli: Cli, db: &Path) -> Result<ExitCode> {
                 eprintln!("{NO_TERMINAL}");
                 return Ok(ExitCode::from(2));
             }
-            let mut store = Store::open(db)?;
+            // A database this account may only read opens read-only: the screens say so and refuse changes.
+            let mut store = match Store::open(db) {
+                Err(StoreError::ReadOnly { .. }) => Store::open_read_only(db)?,
+                other => other?,
+            };
             // Someone is looking at a frozen screen while a save waits: give up sooner than a script would.
             store.set_write_budget(crate::store::SCREEN_WRITE_BUDGET);
             crate::tui::run_on(store, display, cli.slow_link)?;
@@ -375,6 +379,21 @@ pub(crate) fn open(db: &Path) -> Result<(Store, Actor)> {
     let actor = identity::cli_actor(&store)?;
     store.set_viewer(Some(actor.authority));
     Ok((store, actor))
+}
+
+/// Opens the database for a command that reads and records that it read (a print, `audit show`): for writing
+/// where this account may write, else read-only (a copy on write-protected media), where the record of the read
+/// is left out because there is nowhere to keep it; the command says so on standard error.
+pub(crate) fn open_for_reading(db: &Path) -> Result<(Store, Actor)> {
+    match Store::open(db) {
+        Err(StoreError::ReadOnly { .. }) => open_read_only(db),
+        Err(e) => Err(e).with_context(|| format!("cannot open {}", db.display())),
+        Ok(store) => {
+            let actor = identity::cli_actor(&store)?;
+            store.set_viewer(Some(actor.authority));
+            Ok((store, actor))
+        }
+    }
 }
 
 /// Opens the database for a subcommand that only reads: no migration or repair, and it works on a file this

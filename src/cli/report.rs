@@ -2,7 +2,6 @@
 //! (a file, the station's printer through `lp`, the terminal's printer, or standard output). `warden report KIND`
 //! is the same as `warden print KIND` to standard output. Every run is written to the audit trail.
 
-use super::open;
 use crate::domain::auth::{Need, Permission};
 use crate::print::{self, Destination, Format, Paper, PrintError};
 use crate::report::{self, Kind, Params};
@@ -104,7 +103,7 @@ struct PrintRecord<'a> {
 }
 
 pub fn run(db: &Path, args: PrintArgs) -> Result<ExitCode> {
-    let (mut store, actor) = open(db)?;
+    let (mut store, actor) = super::open_for_reading(db)?;
     store.authorise(
         &actor,
         Need::To(Permission::ViewRegister),
@@ -235,7 +234,11 @@ pub fn run(db: &Path, args: PrintArgs) -> Result<ExitCode> {
             .map_or_else(|| "standard output".into(), Destination::describe),
         bytes: bytes.len(),
     };
-    store.record_print(&actor, args.report.as_str(), &record, None)?;
+    if store.is_read_only() {
+        eprintln!("{}", crate::i18n::t("print-not-recorded-read-only"));
+    } else {
+        store.record_print(&actor, args.report.as_str(), &record, None)?;
+    }
     if let Some(said) = said {
         eprintln!("warden print: {} {said}", args.report.as_str());
     }

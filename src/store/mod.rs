@@ -324,6 +324,11 @@ impl Store {
         Self::open_inner(path, false)
     }
 
+    /// Whether this connection can only read (opened with `open_read_only`, or the file became read-only).
+    pub fn is_read_only(&self) -> bool {
+        self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true)
+    }
+
     /// Opens an existing warden database for reading only: no migration, no repair, no change to the file's
     /// mode; what `warden check` and other commands that only read use, so they also work on a file this
     /// account may not write. A database of an older schema can be checked but not used by newer queries.
@@ -493,6 +498,14 @@ impl Store {
         actor: &Actor,
         work: impl FnOnce(&Tx) -> Result<T>,
     ) -> Result<T> {
+        // Opened read-only (a copy on write-protected media, a file this account may only read): one clear
+        // refusal naming the file, before any transaction, rather than SQLite's "readonly database".
+        if self.is_read_only() {
+            return Err(StoreError::ReadOnly {
+                path: self.path.clone(),
+                media: open_mode::mode_for(&self.path) == open_mode::OpenMode::Immutable,
+            });
+        }
         let start = std::time::Instant::now();
         let mut tries = 0u32;
         let mut work = Some(work);

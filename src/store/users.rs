@@ -299,39 +299,46 @@ impl Store {
             // Said only to someone who knows the password: to anyone else a locked account answers like any
             // wrong password, so the message does not reveal that the name exists.
             LoginGate::Disabled if password_matches(password, &stored) => {
-                self.write(
-                    &actor,
-                    Need::To(Permission::ViewRegister),
-                    &format!("user {name}"),
-                    |tx| tx.audit::<(), ()>("staff", name, "login-while-disabled", None, None),
-                )?;
+                if !self.is_read_only() {
+                    self.write(
+                        &actor,
+                        Need::To(Permission::ViewRegister),
+                        &format!("user {name}"),
+                        |tx| tx.audit::<(), ()>("staff", name, "login-while-disabled", None, None),
+                    )?;
+                }
                 return Ok(LoginOutcome::Disabled);
             }
             LoginGate::Disabled => {}
             LoginGate::LockedUntil(until) => {
-                self.write(
-                    &actor,
-                    Need::To(Permission::ViewRegister),
-                    &format!("user {name}"),
-                    |tx| tx.audit::<(), ()>("staff", name, "login-while-locked", None, None),
-                )?;
+                if !self.is_read_only() {
+                    self.write(
+                        &actor,
+                        Need::To(Permission::ViewRegister),
+                        &format!("user {name}"),
+                        |tx| tx.audit::<(), ()>("staff", name, "login-while-locked", None, None),
+                    )?;
+                }
                 return Ok(LoginOutcome::LockedUntil(until));
             }
             LoginGate::Open => {}
         }
         if password_matches(password, &stored) {
-            self.write(
-                &actor,
-                Need::To(Permission::ViewRegister),
-                &format!("user {name}"),
-                |tx| {
-                    tx.execute(
-                        "UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
-                        [row.id],
-                    )?;
-                    tx.audit::<(), ()>("staff", name, "login", None, None)
-                },
-            )?;
+            // A read-only copy (write-protected media) has nowhere to keep the sign-in; it is still allowed.
+            if !self.is_read_only() {
+                self.write(
+                    &actor,
+                    Need::To(Permission::ViewRegister),
+                    &format!("user {name}"),
+                    |tx| {
+                        tx.execute(
+                            "UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
+                            [row.id],
+                        )?;
+                        tx.audit::<(), ()>("staff", name, "login", None, None)
+                    },
+                )?;
+            }
             return Ok(LoginOutcome::Success(StaffRow {
                 failed_logins: 0,
                 locked_until: None,
@@ -339,29 +346,31 @@ impl Store {
             }));
         }
         let (failures, lock) = auth::after_failure(&state, at);
-        self.write(
-            &actor,
-            Need::To(Permission::ViewRegister),
-            &format!("user {name}"),
-            |tx| {
-                tx.execute(
-                    "UPDATE staff SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1",
-                    rusqlite::params![row.id, failures, lock.map(time_text)],
-                )?;
-                let action = if lock.is_some() {
-                    "login-failed-locked"
-                } else {
-                    "login-failed"
-                };
-                tx.audit::<(), _>(
-                    "staff",
-                    name,
-                    action,
-                    None,
-                    Some(&serde_json::json!({ "failures": failures })),
-                )
-            },
-        )?;
+        if !self.is_read_only() {
+            self.write(
+                &actor,
+                Need::To(Permission::ViewRegister),
+                &format!("user {name}"),
+                |tx| {
+                    tx.execute(
+                        "UPDATE staff SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1",
+                        rusqlite::params![row.id, failures, lock.map(time_text)],
+                    )?;
+                    let action = if lock.is_some() {
+                        "login-failed-locked"
+                    } else {
+                        "login-failed"
+                    };
+                    tx.audit::<(), _>(
+                        "staff",
+                        name,
+                        action,
+                        None,
+                        Some(&serde_json::json!({ "failures": failures })),
+                    )
+                },
+            )?;
+        }
         Ok(after_failure_outcome(failures, lock))
     }
 
@@ -390,35 +399,39 @@ impl Store {
             disabled: false,
         };
         if let LoginGate::LockedUntil(until) = auth::login_gate(&state, at) {
+            if !self.is_read_only() {
+                self.write(
+                    actor,
+                    Need::To(Permission::ViewRegister),
+                    &format!("user {name}"),
+                    |tx| tx.audit::<(), ()>("staff", name, "login-while-locked", None, None),
+                )?;
+            }
+            return Ok(LoginOutcome::LockedUntil(until));
+        }
+        let (failures, lock) = auth::after_failure(&state, at);
+        if !self.is_read_only() {
             self.write(
                 actor,
                 Need::To(Permission::ViewRegister),
                 &format!("user {name}"),
-                |tx| tx.audit::<(), ()>("staff", name, "login-while-locked", None, None),
+                |tx| {
+                    tx.execute(
+                    "INSERT INTO login_failure(name, failed_logins, locked_until) VALUES (?1, ?2, ?3)
+                     ON CONFLICT(name) DO UPDATE SET failed_logins = excluded.failed_logins,
+                                                     locked_until = excluded.locked_until",
+                    rusqlite::params![name, failures, lock.map(time_text)],
+                )?;
+                    tx.audit::<(), _>(
+                        "staff",
+                        name,
+                        "login-unknown-user",
+                        None,
+                        Some(&serde_json::json!({ "failures": failures })),
+                    )
+                },
             )?;
-            return Ok(LoginOutcome::LockedUntil(until));
         }
-        let (failures, lock) = auth::after_failure(&state, at);
-        self.write(
-            actor,
-            Need::To(Permission::ViewRegister),
-            &format!("user {name}"),
-            |tx| {
-                tx.execute(
-                "INSERT INTO login_failure(name, failed_logins, locked_until) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(name) DO UPDATE SET failed_logins = excluded.failed_logins,
-                                                 locked_until = excluded.locked_until",
-                rusqlite::params![name, failures, lock.map(time_text)],
-            )?;
-                tx.audit::<(), _>(
-                    "staff",
-                    name,
-                    "login-unknown-user",
-                    None,
-                    Some(&serde_json::json!({ "failures": failures })),
-                )
-            },
-        )?;
         Ok(after_failure_outcome(failures, lock))
     }
 

@@ -74,6 +74,8 @@ pub struct App {
     login: LoginScreen,
     lock: Option<LockScreen>,
     message: Option<Message>,
+    /// The database was opened read-only (write-protected media, a file this account may only read).
+    read_only: bool,
     /// The last messages shown, oldest first, for F9 (a message is never lost to the next key).
     history: std::collections::VecDeque<(DateTime<Utc>, Message)>,
     idle_limit: Duration,
@@ -191,6 +193,7 @@ impl App {
                 .collect();
             format!("Demonstration database. Accounts: {}", users.join(", "))
         });
+        let store_read_only = store.is_read_only();
         App {
             demo_hint,
             forms: Registry::default(),
@@ -204,6 +207,7 @@ impl App {
             lock: None,
             message: None,
             history: Default::default(),
+            read_only: store_read_only,
             idle_limit: Duration::seconds(idle),
             last_input: now,
             quit: false,
@@ -573,6 +577,9 @@ impl App {
         };
         let mut home = HomeScreen::new(&mut ctx);
         self.message = ctx.message;
+        if self.read_only && self.message.is_none() {
+            self.message = Some(Message::Info(crate::i18n::t("tui-read-only-welcome")));
+        }
         home.set_slow_link(self.slow_link);
         self.stack = vec![Box::new(home)];
         self.session = Some(session);
@@ -693,10 +700,14 @@ impl App {
 
     fn render_title(&self, frame: &mut Frame, area: Rect, title: &str) {
         let left = format!(" warden | {}", text::display(title));
-        let right = match &self.session {
+        let mut right = match &self.session {
             Some(s) => format!("{} ({}) ", s.name, s.role),
             None => String::new(),
         };
+        // Said on every screen, so nobody types into a form expecting it to be kept.
+        if self.read_only {
+            right = format!("[{}] {right}", crate::i18n::t("tui-read-only-mark"));
+        }
         let width = area.width as usize;
         let left = text::fit(&left, width.saturating_sub(text::width(&right) + 1));
         let pad = width.saturating_sub(text::width(&left) + text::width(&right));
