@@ -3,3 +3,9 @@
 
 ## The catalogue's own check (src/i18n.rs)
 i18n-selftest = Hello, { $name }
+
+## What stored text may hold (src/domain/text.rs)
+text-refused = a control or text-direction character ({ $code }) is not accepted
+
+## Typing and pasting (src/tui/app.rs, src/tui/widgets/input.rs)
+input-refused = Not typed: a control or text-direction character ({ $code }) is not accepted.

@@ -55,6 +55,7 @@ impl NonAssociation {
         if self.first == self.second {
             return Err("a person cannot be kept apart from themselves".into());
         }
+        super::text::check("comment", &self.comment)?;
         let comment = self.comment.trim();
         if comment.is_empty() {
             return Err("comment: required (what happened, who asked for it)".into());

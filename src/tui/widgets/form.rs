@@ -1,6 +1,6 @@
 //! A form: labelled fields (text, secret, choice) edited by keyboard, one per row, with errors at the field.
 
-use super::input::Input;
+use super::input::{self, Input};
 use crate::domain::text::{self, fold};
 use crate::tui::keymap::Action;
 use crate::tui::theme::Theme;
@@ -100,6 +100,8 @@ pub struct Form {
     pub leave_armed: bool,
     /// The values the form opened with, so a draft holds only what the person changed.
     initial: std::collections::BTreeMap<String, String>,
+    /// "Label: why", when the last key was a character no stored text may hold; see [`Form::take_refusal`].
+    refusal: Option<String>,
 }
 
 impl Form {
@@ -113,6 +115,7 @@ impl Form {
             label_width: 22,
             leave_armed: false,
             initial: Default::default(),
+            refusal: None,
         };
         form.initial = form.values();
         if form.fields.first().is_some_and(|f| f.read_only) {
@@ -199,6 +202,12 @@ impl Form {
             .find_map(|f| f.error.as_ref().map(|e| format!("{}: {e}", f.label)))
     }
 
+    /// The message for a refused character typed or pasted since the last call, naming the field, for the
+    /// message line (the field itself is marked too).
+    pub fn take_refusal(&mut self) -> Option<String> {
+        self.refusal.take()
+    }
+
     fn move_focus(&mut self, step: isize) {
         let n = self.fields.len();
         if n == 0 {
@@ -234,7 +243,16 @@ impl Form {
             return false;
         }
         let changed = match &mut field.value {
-            FieldValue::Text(input) => input.handle(action),
+            FieldValue::Text(input) => {
+                let changed = input.handle(action);
+                // Said on the message line, naming the field; the field is not marked wrong, as what it holds is
+                // fine (and it keeps its focus mark).
+                if let Some(c) = input::take_refused_char() {
+                    self.refusal = Some(format!("{}: {}", field.label, text::refusal(c)));
+                    return true;
+                }
+                changed
+            }
             FieldValue::Choice {
                 options,
                 index,
@@ -419,5 +437,18 @@ mod tests {
         f.handle(Action::Char('x'));
         assert!(f.first_error().is_none());
         assert!(f.dirty);
+    }
+
+    #[test]
+    fn a_refused_character_is_not_typed_and_names_the_field() {
+        let mut f = form();
+        f.handle(Action::Char('\u{202E}'));
+        assert_eq!(f.get("name"), "");
+        let said = f.take_refusal().unwrap();
+        assert!(
+            said.starts_with("Name: ") && said.contains("U+202E"),
+            "{said}"
+        );
+        assert_eq!(f.take_refusal(), None);
     }
 }
