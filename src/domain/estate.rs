@@ -213,10 +213,11 @@ impl Cell {
         if self.maximum > 500 {
             return Err("absolute maximum: at most 500".into());
         }
-        if let Some(reason) = &self.out_of_use
-            && reason.trim().is_empty()
-        {
-            return Err("out of use: give the reason".into());
+        if let Some(reason) = &self.out_of_use {
+            super::text::check("out of use", reason)?;
+            if reason.trim().is_empty() {
+                return Err("out of use: give the reason".into());
+            }
         }
         Ok(())
     }

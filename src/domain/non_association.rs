@@ -111,6 +111,7 @@ impl NonAssociation {
 
 /// Checks the reason given for closing a record.
 pub fn check_close_reason(reason: &str) -> Result<(), String> {
+    super::text::check("reason for closing", reason)?;
     if reason.trim().is_empty() {
         return Err("reason for closing: required".into());
     }

@@ -782,3 +782,5 @@ mod authority_tests;
 mod roster_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod text_tests;

@@ -525,6 +525,7 @@ pub fn check_discretionary(
             form.mandatory.get(m).map_or("", |m| m.reason.text.as_str())
         ));
     }
+    crate::domain::text::check("reason", reason)?;
     let given = reason.trim().chars().count();
     if given < rules.min_reason_chars {
         return Err(format!(

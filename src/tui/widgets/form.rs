@@ -8,6 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use unicode_segmentation::UnicodeSegmentation;
 
 #[derive(Debug, Clone)]
 pub enum FieldValue {
@@ -329,7 +330,8 @@ impl Form {
                 FieldValue::Text(input) if focused => input.view(value_w.saturating_sub(1)),
                 FieldValue::Text(input) => {
                     let shown = if input.secret {
-                        "*".repeat(input.value().chars().count())
+                        // One star a letter, as the focused view shows it.
+                        "*".repeat(input.value().graphemes(true).count())
                     } else {
                         input.value()
                     };
