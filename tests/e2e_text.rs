@@ -17,6 +17,8 @@ use fixture::{Demo, OFFICER};
 use harness::{Term, keys};
 use journey::{findable_person, sign_in, tabs_to};
 
+const ESC: &str = "\x1b";
+
 /// The 24 rows as the terminal shows them, padded to 80 columns.
 fn rows(term: &Term) -> Vec<String> {
     term.with_screen(|s| s.rows(0, 80).collect())
@@ -54,6 +56,7 @@ fn a_name_of_emoji_sequences_keeps_every_row_of_the_record_in_place() {
         s.lines()
             .any(|l| l.starts_with('>') && l.contains(&person.number))
     });
+    let list_before = rows(&term);
     term.send(keys::ENTER);
     term.wait_for("Legal status and sentence");
     let before = rows(&term);
@@ -89,6 +92,28 @@ fn a_name_of_emoji_sequences_keeps_every_row_of_the_record_in_place() {
     for (y, (a, b)) in after.iter().zip(&repainted).enumerate() {
         if y != 22 {
             assert_eq!(a, b, "row {y} changed on Ctrl-L");
+        }
+    }
+    // The search list the record was opened from: the person's row holds the new name (it may sort elsewhere
+    // now), every other row is as it was apart from the selection mark (none written over), and the title and
+    // footer have not moved.
+    term.send(ESC);
+    let list = term.wait_until("the list again", |s| {
+        s.contains("Find:")
+            && s.lines()
+                .any(|l| l.contains(&person.number) && l.contains("Nakato ? ?"))
+    });
+    let list_after = rows(&term);
+    assert_eq!(list_before[0], list_after[0], "{list}");
+    assert_eq!(list_before[23], list_after[23], "{list}");
+    let unmarked = |r: &String| r.chars().skip(1).collect::<String>();
+    let before_rows: Vec<String> = list_before.iter().map(unmarked).collect();
+    for (y, row) in list_after.iter().enumerate() {
+        if !row.contains(&person.number) && y != 22 {
+            assert!(
+                before_rows.contains(&unmarked(row)),
+                "row {y} is new:\n{list}"
+            );
         }
     }
     term.send(keys::CTRL_Q);
