@@ -128,19 +128,21 @@ pub fn drawable(s: &str) -> Cow<'_, str> {
     if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         return Cow::Borrowed(s);
     }
-    if s.graphemes(true)
-        .all(|g| matches!(cluster(g), Cluster::Agreed(_)))
-    {
-        return Cow::Borrowed(s);
+    // One pass: a copy is made only from the first stand-in on (most text needs none).
+    let mut out: Option<String> = None;
+    for (at, g) in s.grapheme_indices(true) {
+        match cluster(g) {
+            Cluster::Agreed(_) => {
+                if let Some(o) = &mut out {
+                    o.push_str(g);
+                }
+            }
+            Cluster::StandIn => out
+                .get_or_insert_with(|| s[..at].to_string())
+                .push(STAND_IN),
+        }
     }
-    Cow::Owned(
-        s.graphemes(true)
-            .map(|g| match cluster(g) {
-                Cluster::Agreed(_) => Cow::Borrowed(g),
-                Cluster::StandIn => Cow::Owned(STAND_IN.to_string()),
-            })
-            .collect(),
-    )
+    out.map_or(Cow::Borrowed(s), Cow::Owned)
 }
 
 #[cfg(test)]
