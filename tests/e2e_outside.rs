@@ -214,6 +214,8 @@ fn pasted_terminal_sequences_never_freeze_the_keys_and_a_bracketed_paste_lands_a
         selected_line(&screen).is_some_and(|l| l.contains("Family name")),
         "the pasted Down did not move the focus:\n{screen}"
     );
+    // What was left out is said, naming the field.
+    term.wait_for("Family name: a control or text-direction character (U+001B) is not accepted");
     // F2 still acts: the admission is refused for what is missing, on screen.
     let before = term.screen();
     term.send(keys::F2);

@@ -221,3 +221,16 @@ fn a_bracketed_paste_loses_whole_terminal_sequences_not_only_their_escape() {
     );
     assert_eq!(paste_text("Okello\r\nJohn\t"), "Okello John");
 }
+
+#[test]
+fn what_a_paste_leaves_out_is_named_but_line_breaks_are_not_refusals() {
+    use warden::tui::app::paste_refused;
+    assert_eq!(paste_refused("Okello\r\nJohn\t"), None);
+    assert_eq!(paste_refused("Zz\u{202e}evil"), Some('\u{202e}'));
+    assert_eq!(paste_refused("a\u{1b}]0;t\u{7}b"), Some('\u{1b}'));
+    assert_eq!(
+        paste_refused("\u{2068}Okello\u{2069}"),
+        None,
+        "isolates are text"
+    );
+}

@@ -674,3 +674,19 @@ fn bytes_queued_before_the_first_frame_go_out_in_its_one_write() {
     assert!(out.starts_with("\x1b[?1049h\x1b[m\x1b[H\x1b[2J"), "{out:?}");
     assert!(out.contains("warden"), "{out:?}");
 }
+
+/// A cluster terminals draw at different widths (an emoji ZWJ sequence, a flag, a skin tone) is written as '?'
+/// padded to the columns ratatui gave it, so whatever the terminal's tables say, what follows stays in place.
+#[test]
+fn clusters_of_disputed_width_are_written_as_a_stand_in_of_their_columns() {
+    let (mut t, mut vt) = lean_and_vt(20, 2);
+    let family = "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}";
+    let text = format!("ab{family}cd\u{1F1FA}\u{1F1EC}ef\u{1F44D}\u{1F3FD}g");
+    let out = draw_texts(&mut t, &mut vt, &[(0, 0, text.as_str())]);
+    assert!(
+        !out.contains('\u{200D}') && !out.contains('\u{1F1FA}'),
+        "{out:?}"
+    );
+    assert_eq!(vt_rows(&vt)[0], "ab? cd? ef? g");
+    assert_eq!(vt.screen().cell(0, 12).unwrap().contents(), "g");
+}

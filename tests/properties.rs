@@ -6,6 +6,8 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 use warden::domain::auth::Role;
 use warden::domain::estate::{Facility, FacilityKind, SecurityLevel};
 use warden::domain::prisoner::{FIELDS, Prisoner};
@@ -241,13 +243,20 @@ fn display_text_never_holds_a_control_character() {
                 !shown.chars().any(char::is_control),
                 "{s:?} shows as {shown:?}"
             );
-            let bidi = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+            // Embeddings and overrides go; isolates (U+2066-2069) stay, as they only fence a name in.
+            let bidi = |c: char| matches!(c, '\u{202A}'..='\u{202E}');
             prop_assert!(!shown.chars().any(bidi), "{:?} shows as {:?}", s, shown);
             prop_assert_eq!(
-                shown.chars().count(),
-                s.chars().count(),
-                "one character for one"
+                text::width(&shown),
+                text::width(&s),
+                "{:?} as {:?}",
+                s,
+                shown
             );
+            // What is drawn measures the same by our rule and by ratatui's, cluster by cluster.
+            for g in shown.graphemes(true) {
+                prop_assert_eq!(text::width(g), g.width(), "{:?} in {:?}", g, s);
+            }
             Ok(())
         })
         .unwrap();
@@ -285,7 +294,7 @@ fn edit() -> impl Strategy<Value = Edit> {
 }
 
 #[test]
-fn the_text_input_edits_like_a_list_of_characters_and_its_view_fits_its_width() {
+fn the_text_input_edits_by_grapheme_cluster_and_its_view_fits_its_width() {
     let strategy = (
         prop::collection::vec(edit(), 0..80),
         0usize..40,
@@ -298,34 +307,48 @@ fn the_text_input_edits_like_a_list_of_characters_and_its_view_fits_its_width() 
             } else {
                 Input::new("")
             };
-            // A plain model: the characters and the cursor's index among them.
-            let (mut model, mut cursor) = (Vec::<char>::new(), 0usize);
+            // A plain model: the text and the cursor's byte offset, with the cluster boundaries worked out afresh
+            // from the whole text at every step.
+            let (mut model, mut cursor) = (String::new(), 0usize);
+            let bounds = |s: &str| -> Vec<usize> {
+                s.grapheme_indices(true)
+                    .map(|(i, _)| i)
+                    .chain([s.len()])
+                    .collect()
+            };
             for e in &edits {
+                let b = bounds(&model);
+                let before = b.iter().rev().find(|&&i| i < cursor).copied().unwrap_or(0);
+                let after = b
+                    .iter()
+                    .find(|&&i| i > cursor)
+                    .copied()
+                    .unwrap_or(model.len());
                 let action = match *e {
                     Edit::Type(c) => {
-                        model.insert(cursor, c);
-                        cursor += 1;
+                        if !text::is_unsafe(c) && !text::is_dropped(c) {
+                            model.insert(cursor, c);
+                            cursor += c.len_utf8();
+                            let b = bounds(&model);
+                            cursor = *b.iter().find(|&&i| i >= cursor).unwrap_or(&model.len());
+                        }
                         Action::Char(c)
                     }
                     Edit::Backspace => {
-                        if cursor > 0 {
-                            cursor -= 1;
-                            model.remove(cursor);
-                        }
+                        model.replace_range(before..cursor, "");
+                        cursor = before;
                         Action::Backspace
                     }
                     Edit::Delete => {
-                        if cursor < model.len() {
-                            model.remove(cursor);
-                        }
+                        model.replace_range(cursor..after, "");
                         Action::Delete
                     }
                     Edit::Left => {
-                        cursor = cursor.saturating_sub(1);
+                        cursor = before;
                         Action::Left
                     }
                     Edit::Right => {
-                        cursor = (cursor + 1).min(model.len());
+                        cursor = after;
                         Action::Right
                     }
                     Edit::Home => {
@@ -349,7 +372,7 @@ fn the_text_input_edits_like_a_list_of_characters_and_its_view_fits_its_width() 
                 prop_assert!(col <= width, "cursor column {col} beyond width {width}");
                 prop_assert!(!shown.chars().any(char::is_control));
             }
-            prop_assert_eq!(input.value(), model.iter().collect::<String>());
+            prop_assert_eq!(input.value(), model);
             Ok(())
         })
         .unwrap();

@@ -71,3 +71,9 @@ print-not-recorded-read-only = warden print: not recorded in the audit trail (th
 audit-show-not-recorded-read-only = warden audit show: this read is not recorded in the trail (the database is read-only here)
 tui-read-only-mark = read-only
 tui-read-only-welcome = This database is read-only here: look, search and print; nothing can be changed.
+
+## What stored text may hold (src/domain/text.rs)
+text-refused = a control or text-direction character ({ $code }) is not accepted
+
+## Typing and pasting (src/tui/app.rs, src/tui/widgets/input.rs)
+input-refused = Not typed: a control or text-direction character ({ $code }) is not accepted.

@@ -39,6 +39,10 @@ pub const MAX_MOVE_TEXT_CHARS: usize = 240;
 
 /// Checks a move's comment (optional) and, when a hard rule is overridden, the reason for it (required).
 pub fn check_move_text(comment: &str, override_reason: Option<&str>) -> Result<(), String> {
+    super::text::check("comment", comment)?;
+    if let Some(why) = override_reason {
+        super::text::check("reason for the override", why)?;
+    }
     let count = comment.chars().count();
     if count > MAX_MOVE_TEXT_CHARS {
         return Err(format!(

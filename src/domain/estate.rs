@@ -131,6 +131,7 @@ fn check_code(field: &str, code: &str) -> Result<(), String> {
 }
 
 fn check_name(field: &str, name: &str) -> Result<(), String> {
+    super::text::check(field, name)?;
     if name.trim().is_empty() {
         return Err(format!("{field}: required"));
     }
@@ -141,6 +142,15 @@ fn check_name(field: &str, name: &str) -> Result<(), String> {
 }
 
 impl Facility {
+    /// The facility as stored: name and region cleaned and in normal form C (see [`super::text::clean_name`]).
+    pub fn cleaned(&self) -> Facility {
+        Facility {
+            name: super::text::clean_name(&self.name),
+            region: super::text::clean_name(&self.region),
+            ..self.clone()
+        }
+    }
+
     pub fn validate(&self) -> Result<(), String> {
         check_code("code", &self.code)?;
         check_name("name", &self.name)?;
@@ -168,6 +178,14 @@ impl Facility {
 }
 
 impl Unit {
+    /// The unit as stored: its name cleaned and in normal form C.
+    pub fn cleaned(&self) -> Unit {
+        Unit {
+            name: super::text::clean_name(&self.name),
+            ..self.clone()
+        }
+    }
+
     pub fn validate(&self) -> Result<(), String> {
         check_code("code", &self.code)?;
         check_name("name", &self.name)
@@ -195,10 +213,11 @@ impl Cell {
         if self.maximum > 500 {
             return Err("absolute maximum: at most 500".into());
         }
-        if let Some(reason) = &self.out_of_use
-            && reason.trim().is_empty()
-        {
-            return Err("out of use: give the reason".into());
+        if let Some(reason) = &self.out_of_use {
+            super::text::check("out of use", reason)?;
+            if reason.trim().is_empty() {
+                return Err("out of use: give the reason".into());
+            }
         }
         Ok(())
     }

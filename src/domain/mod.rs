@@ -11,3 +11,4 @@ pub mod prisoner;
 pub mod roster;
 pub mod segregation;
 pub mod text;
+pub mod width;

@@ -55,6 +55,7 @@ impl NonAssociation {
         if self.first == self.second {
             return Err("a person cannot be kept apart from themselves".into());
         }
+        super::text::check("comment", &self.comment)?;
         let comment = self.comment.trim();
         if comment.is_empty() {
             return Err("comment: required (what happened, who asked for it)".into());
@@ -110,6 +111,7 @@ impl NonAssociation {
 
 /// Checks the reason given for closing a record.
 pub fn check_close_reason(reason: &str) -> Result<(), String> {
+    super::text::check("reason for closing", reason)?;
     if reason.trim().is_empty() {
         return Err("reason for closing: required".into());
     }

@@ -2,8 +2,10 @@
 
 use super::auth::{Permission, Role, may};
 use super::estate::{AgeGroup, Facility, FacilityKind, LegalStatus, Sex, word_enum};
+use super::text;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 mod number;
 pub use number::NumberPattern;
@@ -210,6 +212,41 @@ impl Prisoner {
         Ok(())
     }
 
+    /// The record as it is stored: every text field without byte-order marks and zero-width spaces, names in
+    /// normal form C. The store applies it to whatever it is given (forms, imports, the command line), so no
+    /// path stores them; refused characters are [`Prisoner::validate`]'s business.
+    pub fn cleaned(&self) -> Prisoner {
+        let mut p = self.clone();
+        for name in [&mut p.family_name, &mut p.given_names]
+            .into_iter()
+            .chain(p.aliases.iter_mut())
+        {
+            *name = text::clean_name(name);
+        }
+        for field in [
+            &mut p.number,
+            &mut p.gender,
+            &mut p.nationality,
+            &mut p.id_document,
+            &mut p.offences,
+            &mut p.committing_authority,
+            &mut p.warrant_ref,
+            &mut p.next_of_kin,
+            &mut p.children,
+            &mut p.admission_injuries,
+            &mut p.property,
+            &mut p.home_district,
+        ]
+        .into_iter()
+        .chain(p.languages.iter_mut())
+        {
+            if let Cow::Owned(c) = text::clean(field) {
+                *field = c;
+            }
+        }
+        p
+    }
+
     /// The value of a field as the form shows it.
     pub fn get(&self, key: &str) -> String {
         let date = |d: &Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
@@ -265,6 +302,7 @@ impl Prisoner {
                 message: format!("no field called '{key}'"),
             })?;
         check_value(spec, value, today).map_err(|m| FieldError::new(spec, m))?;
+        let value = &*text::clean(value);
         let text = value.trim().to_string();
         let list = |v: &str| -> Vec<String> {
             v.split(';')
@@ -282,9 +320,9 @@ impl Prisoner {
         let yes = |v: &str| matches!(v.trim().to_lowercase().as_str(), "yes" | "y" | "true" | "1");
         match key {
             "number" => self.number = text,
-            "family_name" => self.family_name = text,
-            "given_names" => self.given_names = text,
-            "aliases" => self.aliases = list(value),
+            "family_name" => self.family_name = text::clean_name(&text),
+            "given_names" => self.given_names = text::clean_name(&text),
+            "aliases" => self.aliases = list(&text::clean_name(value)),
             "birth" => {
                 self.birth = BirthDate::parse(value, today).map_err(|m| FieldError::new(spec, m))?
             }
@@ -549,6 +587,10 @@ pub fn choices(kind: FieldKind) -> &'static [&'static str] {
 }
 
 fn check_value(spec: &FieldSpec, value: &str, today: NaiveDate) -> Result<(), String> {
+    // Before any other check, so a date with an escape in it is named for the escape, not as a bad date.
+    if let Some(c) = text::refused_char(value) {
+        return Err(text::refusal(c));
+    }
     let v = value.trim();
     let count = value.chars().count();
     match spec.kind {
@@ -690,6 +732,8 @@ pub fn check_movement(prisoner: &Prisoner, authority: &str, reason: &str) -> Res
     if reason.trim().is_empty() {
         return Err("reason: required".into());
     }
+    text::check("authority", authority)?;
+    text::check("reason", reason)?;
     if authority.chars().count() > 120 || reason.chars().count() > 300 {
         return Err("authority or reason: too long (120 and 300 characters at most)".into());
     }

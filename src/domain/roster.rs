@@ -104,6 +104,7 @@ pub fn transition(from: ReferralStatus, to: ReferralStatus, reason: &str) -> Res
 
 /// A free-text reason: trimmed, not empty when required, short enough to print on one line of a register.
 pub fn check_reason(field: &str, reason: &str, required: bool) -> Result<(), String> {
+    super::text::check(field, reason)?;
     let reason = reason.trim();
     if required && reason.is_empty() {
         return Err(format!("{field}: required"));
@@ -270,6 +271,7 @@ pub struct Session {
 impl Programme {
     /// Checks a new or edited programme, naming the field that is wrong.
     pub fn validate(&self) -> Result<(), String> {
+        super::text::check("code", &self.code)?;
         let code = self.code.trim();
         if code.is_empty() || code.chars().count() > 12 || code.chars().any(char::is_whitespace) {
             return Err("code: 1 to 12 characters, no spaces".into());
@@ -279,6 +281,7 @@ impl Programme {
             ("provider", &self.provider),
             ("room", &self.room),
         ] {
+            super::text::check(field, value)?;
             let value = value.trim();
             if value.is_empty() {
                 return Err(format!("{field}: required"));

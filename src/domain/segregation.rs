@@ -29,6 +29,7 @@ pub enum Urgency {
 
 impl Segregation {
     pub fn validate(&self) -> Result<(), String> {
+        super::text::check("reason", &self.reason)?;
         if self.reason.trim().is_empty() {
             return Err("reason: required".into());
         }

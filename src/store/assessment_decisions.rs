@@ -64,6 +64,7 @@ impl Store {
         id: i64,
         reason: &str,
     ) -> Result<AssessmentRow> {
+        crate::domain::text::check("reason", reason).map_err(invalid)?;
         let reason = reason.trim();
         if reason.chars().count() < 10 {
             return Err(invalid("say why it is sent back (10 characters or more)"));
@@ -123,6 +124,7 @@ impl Store {
         event: &str,
         note: &str,
     ) -> Result<AssessmentRow> {
+        crate::domain::text::check("note", note).map_err(invalid)?;
         let note = note.trim();
         if note.chars().count() < 10 {
             return Err(invalid("note: say what happened (10 characters or more)"));

@@ -338,6 +338,11 @@ impl Store {
         value: &Value,
     ) -> Result<()> {
         let form = self.assessment_form(id)?;
+        // Checked here as well as where it was typed: no path stores a refused character or an impossible answer.
+        if let Some(q) = form.question(question).and_then(|i| form.questions.get(i)) {
+            crate::domain::forms::evaluate::check_value(q, value)
+                .map_err(|m| invalid(format!("{}: {m}", q.name)))?;
+        }
         self.write(actor, form.fill_need(), &format!("assessment {id}"), |tx| {
             let row = tx.assessment(id)?;
             if row.status != Status::Draft {

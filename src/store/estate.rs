@@ -150,6 +150,7 @@ fn existing_estate(conn: &Connection) -> Result<ExistingEstate> {
 
 impl Tx<'_> {
     pub fn update_facility(&self, f: &Facility) -> Result<()> {
+        let f = &f.cleaned();
         f.validate().map_err(StoreError::Invalid)?;
         let before = facility_in(self, f.id)?
             .ok_or_else(|| StoreError::Invalid(format!("facility {}: no longer exists", f.id)))?;
@@ -188,6 +189,7 @@ impl Tx<'_> {
     }
 
     pub fn update_unit(&self, u: &Unit) -> Result<()> {
+        let u = &u.cleaned();
         u.validate().map_err(StoreError::Invalid)?;
         let before = unit_in(self, u.id)?
             .ok_or_else(|| StoreError::Invalid(format!("unit {}: no longer exists", u.id)))?;
@@ -276,6 +278,7 @@ impl Tx<'_> {
     }
 
     pub fn insert_facility(&self, f: &Facility) -> Result<i64> {
+        let f = &f.cleaned();
         f.validate().map_err(StoreError::Invalid)?;
         self.prepare_cached(
             "INSERT INTO facility(code, name, region, kind, security) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -300,6 +303,7 @@ impl Tx<'_> {
     }
 
     pub fn insert_unit(&self, u: &Unit) -> Result<i64> {
+        let u = &u.cleaned();
         u.validate().map_err(StoreError::Invalid)?;
         let facility = self
             .query_row(

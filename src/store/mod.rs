@@ -795,3 +795,5 @@ mod authority_tests;
 mod roster_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod text_tests;

@@ -325,6 +325,7 @@ impl Tx<'_> {
     /// Admits a validated prisoner into `facility_id`: the record, its search entry, the admission event and
     /// their audit rows all commit together. Used by the TUI, the CLI and the demo generator alike.
     pub fn admit(&self, p: &Prisoner, pattern: &NumberPattern, today: NaiveDate) -> Result<i64> {
+        let p = &p.cleaned();
         p.validate(pattern, today).map_err(invalid)?;
         let facility_id = p
             .facility_id
@@ -487,6 +488,7 @@ impl Store {
     pub fn update_prisoner(&mut self, actor: &Actor, edited: &Prisoner) -> Result<Prisoner> {
         let pattern = self.number_pattern()?;
         let today = actor.at.date_naive();
+        let edited = &edited.cleaned();
         edited.validate(&pattern, today).map_err(invalid)?;
         let target = format!("prisoner {}", edited.id);
         let stored = self.prisoner(edited.id)?.map(|r| r.prisoner);
@@ -508,6 +510,7 @@ impl Store {
     ) -> Result<Prisoner> {
         let pattern = self.number_pattern()?;
         let today = actor.at.date_naive();
+        let edited = &edited.cleaned();
         edited.validate(&pattern, today).map_err(invalid)?;
         let target = format!("prisoner {}", edited.id);
         let need = self.edit_need(actor, loaded, edited, &target)?;

@@ -13,6 +13,7 @@ use super::theme::Theme;
 use super::widgets::input;
 use crate::domain::forms::Registry;
 use crate::domain::text;
+use crate::i18n::t_args;
 use crate::store::{Actor, Store};
 use chrono::{DateTime, Duration, Utc};
 
@@ -111,6 +112,14 @@ fn load_forms(store: &mut Store, now: DateTime<Utc>) -> Registry {
         }
     }
     forms
+}
+
+/// The first character [`paste_text`] leaves out of a paste as not text (a control character, a terminal sequence's
+/// escape, a direction override), if any; line breaks and tabs, which become spaces, do not count.
+pub fn paste_refused(pasted: &str) -> Option<char> {
+    pasted
+        .chars()
+        .find(|c| text::is_unsafe(*c) && !matches!(c, '\r' | '\n' | '\t'))
 }
 
 /// Pasted text as a text field takes it: one line, without control characters (a line break or tab is a space;
@@ -373,6 +382,11 @@ impl App {
                 return true;
             }
         }
+        // What was left out is typed last, so the field refuses it as it refuses a key and the message line names
+        // the field (the rest of the paste is in; line breaks and tabs became spaces and are not refusals).
+        if let Some(c) = paste_refused(pasted) {
+            redraw |= self.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE), now);
+        }
         redraw
     }
 
@@ -467,6 +481,7 @@ impl App {
             now,
             message: None,
         };
+        input::take_refused_char();
         let mut outcome = top.handle(action, &mut ctx);
         // `/` finds a prisoner from any screen that has no other use for it (the help lists it everywhere).
         if matches!(outcome, Outcome::Ignored) && action == Action::Search && !top.is_popup() {
@@ -481,7 +496,15 @@ impl App {
             ctx.info(crate::i18n::t(key));
             outcome = Outcome::Handled;
         }
-        let message = ctx.message.take();
+        // A form names the field itself; a bare input (a search box) leaves it to this general message.
+        let message = ctx.message.take().or_else(|| {
+            input::take_refused_char().map(|c| {
+                Message::Error(t_args(
+                    "input-refused",
+                    &[("code", text::code_point(c).into())],
+                ))
+            })
+        });
         let had_message = self.message.is_some();
         if !matches!(outcome, Outcome::Ignored) {
             // A message belongs to the moment it was given; the next thing that happens clears it.

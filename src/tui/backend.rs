@@ -16,6 +16,7 @@ mod sgr;
 pub use moves::{Cursor, absolute, plan};
 pub use sgr::Pen;
 
+use crate::domain::width;
 use ratatui::backend::{Backend, ClearType, WindowSize};
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Position, Rect, Size};
@@ -285,13 +286,22 @@ impl<W: Write> LeanBackend<W> {
 }
 
 /// A cell as it can be shown: a symbol that would not fit before the right edge, or has no width, becomes a
-/// space (written as given it would wrap or join the cell before it, and the cursor would be lost).
+/// space (written as given it would wrap or join the cell before it, and the cursor would be lost). A cluster
+/// whose width terminals disagree on (see [`crate::domain::width`]) that reached a cell without passing through
+/// `text::display` becomes the stand-in padded with spaces to the columns ratatui gave it, so no text, wherever
+/// it is drawn from, can move the rest of the screen.
 fn showable(cell: &Cell, x: u16, width: u16) -> Cell {
-    let w = cell.symbol().width() as u16;
+    let symbol = cell.symbol();
+    let w = symbol.width() as u16;
     if w == 0 || x + w > width {
         let mut blank = cell.clone();
         blank.set_symbol(" ");
         blank
+    } else if symbol.len() > 1 && width::cluster(symbol) == width::Cluster::StandIn {
+        let mut stand_in = cell.clone();
+        let padded = format!("{}{}", width::STAND_IN, " ".repeat(usize::from(w) - 1));
+        stand_in.set_symbol(&padded);
+        stand_in
     } else {
         cell.clone()
     }

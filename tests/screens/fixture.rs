@@ -131,8 +131,16 @@ pub fn build() -> Fixture {
     k.expected_release = NaiveDate::from_ymd_opt(2029, 1, 10);
     k.committing_authority = "High Court".into();
     k.facility_id = Some(luz);
-    k.property = "watch\u{1b}[31m red".into();
+    k.property = "watch red".into();
     let abenov = store.admit(&a, &k).unwrap();
+    // Stored before controls were refused: old data keeps what it holds and is still shown safely.
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute(
+            "UPDATE prisoner SET details = json_set(details, '$.property', ?1) WHERE id = ?2",
+            ("watch\u{1b}[31m red", abenov),
+        )
+        .unwrap();
     Fixture {
         _dir: dir,
         path,

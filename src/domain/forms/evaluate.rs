@@ -355,7 +355,9 @@ pub fn check_value(q: &Question, v: &Value) -> Result<(), String> {
         }
         (QuestionKind::YesNo, Value::Bool(_)) | (QuestionKind::Date, Value::Date(_)) => Ok(()),
         (QuestionKind::Text, Value::Text(s)) => {
-            if s.chars().count() > MAX_TEXT_CHARS {
+            if let Some(c) = crate::domain::text::refused_char(s) {
+                Err(crate::domain::text::refusal(c))
+            } else if s.chars().count() > MAX_TEXT_CHARS {
                 Err(format!("at most {MAX_TEXT_CHARS} characters"))
             } else {
                 Ok(())
@@ -437,7 +439,7 @@ pub fn parse_answer(q: &Question, input: &str) -> Result<Value, String> {
             Some(d) => Value::Date(d),
             None => return Err("a date as YYYY-MM-DD, please".into()),
         },
-        QuestionKind::Text => Value::Text(s.to_string()),
+        QuestionKind::Text => Value::Text(crate::domain::text::clean(s).into_owned()),
         QuestionKind::Note | QuestionKind::Calculate => {
             return Err(format!("a {} question takes no answer", q.kind.word()));
         }
@@ -523,6 +525,7 @@ pub fn check_discretionary(
             form.mandatory.get(m).map_or("", |m| m.reason.text.as_str())
         ));
     }
+    crate::domain::text::check("reason", reason)?;
     let given = reason.trim().chars().count();
     if given < rules.min_reason_chars {
         return Err(format!(

@@ -53,13 +53,6 @@ fn over_long_text_is_refused_with_the_count() {
 }
 
 #[test]
-fn control_characters_are_stored_as_typed() {
-    let mut p = sample();
-    p.set("property", "watch\u{1b}[31m", today()).unwrap();
-    assert_eq!(p.property, "watch\u{1b}[31m");
-}
-
-#[test]
 fn age_from_year_only_does_not_assume_the_birthday_has_passed() {
     assert_eq!(BirthDate::YearOnly(2008).age_on(today()), 17);
     let exact = BirthDate::Exact(NaiveDate::from_ymd_opt(2008, 11, 25).unwrap());
@@ -141,4 +134,46 @@ fn movements_need_authority_reason_and_custody() {
     );
     p.in_custody = false;
     assert!(check_movement(&p, "Court", "bail").is_err());
+}
+
+#[test]
+fn controls_and_overrides_are_refused_naming_the_field_on_every_path() {
+    let pattern = NumberPattern::parse("UG/{YYYY}/{SEQ:6}").unwrap();
+    let mut p = sample();
+    // Typed: the field is named and the record is unchanged.
+    let e = p.set("given_names", "Jo\u{202E}hn", today()).unwrap_err();
+    assert_eq!(e.key, "given_names");
+    assert!(e.to_string().starts_with("Given names: "), "{e}");
+    assert!(e.to_string().contains("U+202E"), "{e}");
+    assert_eq!(p.given_names, "");
+    assert!(p.set("offences", "theft\u{9b}2J", today()).is_err());
+    assert!(p.set("aliases", "a; b\u{1b}", today()).is_err());
+    // Built another way (an import, the command line): validation refuses it all the same.
+    p.property = "watch\u{202D}".into();
+    assert_eq!(p.validate(&pattern, today()).unwrap_err().key, "property");
+}
+
+#[test]
+fn invisible_marks_are_dropped_and_names_stored_composed() {
+    let mut p = sample();
+    p.set(
+        "given_names",
+        "\u{FEFF}Thi\u{0323} Ha\u{0300}\u{200B}",
+        today(),
+    )
+    .unwrap();
+    assert_eq!(p.given_names, "Thị Hà");
+    p.set("aliases", "Ha\u{0300}; \u{200B}Bo", today()).unwrap();
+    assert_eq!(p.aliases, vec!["Hà", "Bo"]);
+    p.set("offences", "theft\u{FEFF}", today()).unwrap();
+    assert_eq!(p.offences, "theft");
+    // ZWNJ is part of Persian spelling and stays.
+    p.set("family_name", "می\u{200C}خواهم", today()).unwrap();
+    assert_eq!(p.family_name, "می\u{200C}خواهم");
+    let mut imported = sample();
+    imported.family_name = "\u{FEFF}Ha\u{0300}".into();
+    imported.property = "bag\u{200B}".into();
+    let cleaned = imported.cleaned();
+    assert_eq!(cleaned.family_name, "Hà");
+    assert_eq!(cleaned.property, "bag");
 }

@@ -470,7 +470,15 @@ impl AssessmentScreen {
             }
             let mark = if focused { theme.pointer() } else { " " };
             let star = if q.required { "*" } else { " " };
-            let head = text::fit(&format!("{star}{label}"), LABEL_COLS);
+            // The focused question's label is shown whole, wrapped under its first line; the others are cut to
+            // their column so the list stays one row a question.
+            let (head, rest) = if focused && 1 + text::width(&label) > LABEL_COLS {
+                let mut parts = text::wrap(&label, LABEL_COLS - 1).into_iter();
+                let first = parts.next().unwrap_or_default();
+                (format!("{star}{first}"), parts.collect())
+            } else {
+                (text::fit(&format!("{star}{label}"), LABEL_COLS), Vec::new())
+            };
             let pad = " ".repeat(LABEL_COLS.saturating_sub(text::width(&head)));
             // Focus is the '>' mark and the terminal's cursor, as on the edit form: a reversed label would
             // repaint two whole labels on every move, which a 9600-baud line feels.
@@ -490,6 +498,12 @@ impl AssessmentScreen {
                 Span::raw("  "),
                 Span::raw(value),
             ]));
+            for part in rest {
+                lines.push(Line::from(vec![
+                    Span::raw("  "),
+                    Span::styled(part, theme.label()),
+                ]));
+            }
             if let Some(m) = self.message_for(i) {
                 let m = text::fit(&format!("! {}", text::display(&m)), width.saturating_sub(4));
                 lines.push(Line::from(Span::styled(format!("    {m}"), theme.error())));

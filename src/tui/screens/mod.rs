@@ -192,7 +192,12 @@ pub fn form_key(form: &mut Form, action: Action, ctx: &mut Ctx) -> FormKey {
             }
             FormKey::Done(Outcome::Handled)
         }
-        other if form.handle(other) => FormKey::Done(Outcome::Handled),
+        other if form.handle(other) => {
+            if let Some(said) = form.take_refusal() {
+                ctx.error(said);
+            }
+            FormKey::Done(Outcome::Handled)
+        }
         _ => FormKey::Done(Outcome::Ignored),
     }
 }

@@ -1,6 +1,6 @@
 //! A form: labelled fields (text, secret, choice) edited by keyboard, one per row, with errors at the field.
 
-use super::input::Input;
+use super::input::{self, Input};
 use crate::domain::text::{self, fold};
 use crate::tui::keymap::Action;
 use crate::tui::theme::Theme;
@@ -8,6 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use unicode_segmentation::UnicodeSegmentation;
 
 #[derive(Debug, Clone)]
 pub enum FieldValue {
@@ -100,6 +101,8 @@ pub struct Form {
     pub leave_armed: bool,
     /// The values the form opened with, so a draft holds only what the person changed.
     initial: std::collections::BTreeMap<String, String>,
+    /// "Label: why", when the last key was a character no stored text may hold; see [`Form::take_refusal`].
+    refusal: Option<String>,
 }
 
 impl Form {
@@ -113,6 +116,7 @@ impl Form {
             label_width: 22,
             leave_armed: false,
             initial: Default::default(),
+            refusal: None,
         };
         form.initial = form.values();
         if form.fields.first().is_some_and(|f| f.read_only) {
@@ -211,6 +215,12 @@ impl Form {
             .find_map(|f| f.error.as_ref().map(|e| format!("{}: {e}", f.label)))
     }
 
+    /// The message for a refused character typed or pasted since the last call, naming the field, for the
+    /// message line (the field itself is marked too).
+    pub fn take_refusal(&mut self) -> Option<String> {
+        self.refusal.take()
+    }
+
     fn move_focus(&mut self, step: isize) {
         let n = self.fields.len();
         if n == 0 {
@@ -246,7 +256,16 @@ impl Form {
             return false;
         }
         let changed = match &mut field.value {
-            FieldValue::Text(input) => input.handle(action),
+            FieldValue::Text(input) => {
+                let changed = input.handle(action);
+                // Said on the message line, naming the field; the field is not marked wrong, as what it holds is
+                // fine (and it keeps its focus mark).
+                if let Some(c) = input::take_refused_char() {
+                    self.refusal = Some(format!("{}: {}", field.label, text::refusal(c)));
+                    return true;
+                }
+                changed
+            }
             FieldValue::Choice {
                 options,
                 index,
@@ -323,7 +342,8 @@ impl Form {
                 FieldValue::Text(input) if focused => input.view(value_w.saturating_sub(1)),
                 FieldValue::Text(input) => {
                     let shown = if input.secret {
-                        "*".repeat(input.value().chars().count())
+                        // One star a letter, as the focused view shows it.
+                        "*".repeat(input.value().graphemes(true).count())
                     } else {
                         input.value()
                     };
@@ -431,5 +451,18 @@ mod tests {
         f.handle(Action::Char('x'));
         assert!(f.first_error().is_none());
         assert!(f.dirty);
+    }
+
+    #[test]
+    fn a_refused_character_is_not_typed_and_names_the_field() {
+        let mut f = form();
+        f.handle(Action::Char('\u{202E}'));
+        assert_eq!(f.get("name"), "");
+        let said = f.take_refusal().unwrap();
+        assert!(
+            said.starts_with("Name: ") && said.contains("U+202E"),
+            "{said}"
+        );
+        assert_eq!(f.take_refusal(), None);
     }
 }
