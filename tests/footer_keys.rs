@@ -265,3 +265,21 @@ fn keys_the_help_lists_work_where_it_lists_them() {
     let s = d.screen();
     assert!(s.contains("Showing programmes with 'literacy'"), "{s}");
 }
+
+/// Ctrl-U clears what is before the cursor in any text field, as in a shell: the search box and the password.
+#[test]
+fn ctrl_u_clears_a_text_field() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx.path);
+    d.text("officer")
+        .key(KeyCode::Enter)
+        .text("not the password");
+    d.ctrl('u');
+    d.text(fixture::PASSWORD).key(KeyCode::Enter);
+    assert!(d.screen().contains("Find a prisoner"), "{}", d.screen());
+    d.text("/").text("zzzz");
+    assert!(d.screen().contains("Find: zzzz"), "{}", d.screen());
+    d.ctrl('u').text("okello");
+    let s = d.screen();
+    assert!(s.contains("Find: okello") && s.contains("Okello"), "{s}");
+}

@@ -77,3 +77,4 @@ text-refused = a control or text-direction character ({ $code }) is not accepted
 
 ## Typing and pasting (src/tui/app.rs, src/tui/widgets/input.rs)
 input-refused = Not typed: a control or text-direction character ({ $code }) is not accepted.
+keys-clear-to-start = clear to start

@@ -68,6 +68,8 @@ pub enum Action {
     Redraw,
     Backspace,
     Delete,
+    /// Ctrl-U in a text field: delete everything before the cursor, as in a shell.
+    ClearToStart,
     Char(char),
 }
 
@@ -117,6 +119,7 @@ impl Action {
             Action::Redraw => "redraw",
             Action::Backspace => "delete left",
             Action::Delete => "delete",
+            Action::ClearToStart => crate::i18n::t_static("keys-clear-to-start"),
             Action::Char(_) => "type",
         }
     }
@@ -215,6 +218,13 @@ pub const BINDINGS: &[Binding] = &[
     ctrl('p', A::Print, "^P"),
     key(K::Backspace, A::Backspace, "Bksp", Text),
     key(K::Delete, A::Delete, "Del", Text),
+    Binding {
+        code: K::Char('u'),
+        mods: KeyModifiers::CONTROL,
+        action: A::ClearToStart,
+        label: "^U",
+        scope: Text,
+    },
 ];
 
 /// The permission an action needs wherever it appears, for the actions that mean one thing everywhere; a screen

@@ -46,7 +46,12 @@ const COMPANIONS: &[(&[Action], &[Action])] = &[
     ),
     (
         &[Action::NextField, Action::PrevField, Action::Save],
-        &[Action::NextField, Action::PrevField, Action::Save],
+        &[
+            Action::NextField,
+            Action::PrevField,
+            Action::Save,
+            Action::ClearToStart,
+        ],
     ),
     (
         &[Action::Left, Action::Right],

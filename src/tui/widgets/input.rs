@@ -133,7 +133,15 @@ impl Input {
             Action::Right if self.cursor < self.text.len() => self.cursor = self.next_boundary(),
             Action::Home => self.cursor = 0,
             Action::End => self.cursor = self.text.len(),
-            Action::Backspace | Action::Delete | Action::Left | Action::Right => {}
+            Action::ClearToStart if self.cursor > 0 => {
+                self.text.replace_range(..self.cursor, "");
+                self.cursor = 0;
+            }
+            Action::Backspace
+            | Action::Delete
+            | Action::Left
+            | Action::Right
+            | Action::ClearToStart => {}
             _ => return false,
         }
         true
