@@ -78,6 +78,42 @@ pub fn has(key: &str) -> bool {
     english().has_message(key)
 }
 
+/// The sentence for `key` with its arguments and what Fluent reported while formatting it (an unknown variable,
+/// a missing message), for the tests that check the catalogue against the code.
+#[cfg(test)]
+pub(crate) fn t_args_checked(key: &str, args: &[(&str, FluentValue<'_>)]) -> (String, Vec<String>) {
+    let mut fluent_args = FluentArgs::new();
+    for (name, value) in args {
+        fluent_args.set(*name, value.clone());
+    }
+    let bundle = english();
+    let Some(pattern) = bundle.get_message(key).and_then(|message| message.value()) else {
+        return (key.to_string(), vec![format!("no message {key}")]);
+    };
+    let mut errors = Vec::new();
+    let text = bundle
+        .format_pattern(pattern, Some(&fluent_args), &mut errors)
+        .into_owned();
+    (text, errors.iter().map(|e| format!("{e:?}")).collect())
+}
+
+/// The English catalogue's message ids with each one's source line, in catalogue order (every message is one
+/// line but the plural ones, whose first line is enough to name them).
+#[cfg(test)]
+pub(crate) fn english_messages() -> Vec<(&'static str, &'static str)> {
+    ENGLISH
+        .lines()
+        .filter_map(|line| {
+            let (id, _) = line.split_once(" = ")?;
+            let is_id = !id.is_empty()
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            is_id.then_some((id, line))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

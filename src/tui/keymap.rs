@@ -2,6 +2,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::i18n::FluentValue;
+
 /// Everything a key can ask for. Screens receive actions, never raw keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -122,6 +124,60 @@ impl Action {
             Action::ClearToStart => crate::i18n::t_static("keys-clear-to-start"),
             Action::Char(_) => "type",
         }
+    }
+
+    /// The Fluent argument naming this action's key in help prose (`key-edit`, `key-all-facilities`): the
+    /// variant's name in kebab case after `key-`. `None` for a typed character, which is no key of the table.
+    pub fn key_arg(self) -> Option<&'static str> {
+        Some(match self {
+            Action::Up => "key-up",
+            Action::Down => "key-down",
+            Action::Left => "key-left",
+            Action::Right => "key-right",
+            Action::PageUp => "key-page-up",
+            Action::PageDown => "key-page-down",
+            Action::Home => "key-home",
+            Action::End => "key-end",
+            Action::NextField => "key-next-field",
+            Action::PrevField => "key-prev-field",
+            Action::Select => "key-select",
+            Action::Back => "key-back",
+            Action::Help => "key-help",
+            Action::Save => "key-save",
+            Action::Edit => "key-edit",
+            Action::Admit => "key-admit",
+            Action::Transfer => "key-transfer",
+            Action::AllFacilities => "key-all-facilities",
+            Action::Release => "key-release",
+            Action::MoveCell => "key-move-cell",
+            Action::KeepApart => "key-keep-apart",
+            Action::Segregate => "key-segregate",
+            Action::Assess => "key-assess",
+            Action::NextIssue => "key-next-issue",
+            Action::Print => "key-print",
+            Action::Programmes => "key-programmes",
+            Action::Refer => "key-refer",
+            Action::Waitlist => "key-waitlist",
+            Action::Allocate => "key-allocate",
+            Action::Withdraw => "key-withdraw",
+            Action::Complete => "key-complete",
+            Action::AllAttended => "key-all-attended",
+            Action::Unlock => "key-unlock",
+            Action::CancelSession => "key-cancel-session",
+            Action::RequestReview => "key-request-review",
+            Action::New => "key-new",
+            Action::ToggleLock => "key-toggle-lock",
+            Action::SetPassword => "key-set-password",
+            Action::Search => "key-search",
+            Action::Messages => "key-messages",
+            Action::Logout => "key-logout",
+            Action::Quit => "key-quit",
+            Action::Redraw => "key-redraw",
+            Action::Backspace => "key-backspace",
+            Action::Delete => "key-delete",
+            Action::ClearToStart => "key-clear-to-start",
+            Action::Char(_) => return None,
+        })
     }
 }
 
@@ -291,6 +347,25 @@ pub fn label_for(action: Action, scope: Scope) -> Option<&'static str> {
         .map(|b| b.label)
 }
 
+/// Fluent arguments naming every bound action's key as the footer shows it in `scope` (`key-edit` = "e",
+/// `key-save` = "F2"), for the help paragraphs in the catalogue: the prose then follows the key table. An action
+/// with several keys is named by its first, as the footer names it (F2, not ^S); the help's key list shows all.
+/// An action with no key in `scope` has no argument, so a paragraph naming it fails the catalogue's tests.
+pub fn key_args(scope: Scope) -> Vec<(&'static str, FluentValue<'static>)> {
+    let mut seen: Vec<Action> = Vec::new();
+    let mut args = Vec::new();
+    for b in BINDINGS {
+        if seen.contains(&b.action) || !(b.scope == Any || b.scope == scope) {
+            continue;
+        }
+        seen.push(b.action);
+        if let Some(name) = b.action.key_arg() {
+            args.push((name, FluentValue::from(b.label)));
+        }
+    }
+    args
+}
+
 /// The footer: "key word" pairs for the actions a screen offers, cut to fit `width`.
 /// `word` lets a screen say what a key does there ("sign in" rather than "open").
 pub fn footer(
@@ -372,5 +447,131 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The help paragraphs' other arguments (the audit trail's row limit, the messages kept), so that only the
+    /// key arguments are under test.
+    fn with_extras(
+        mut args: Vec<(&'static str, FluentValue<'static>)>,
+    ) -> Vec<(&'static str, FluentValue<'static>)> {
+        args.push(("shown", FluentValue::from(500)));
+        args.push(("kept", FluentValue::from(20)));
+        args
+    }
+
+    fn help_messages() -> Vec<(&'static str, &'static str)> {
+        crate::i18n::english_messages()
+            .into_iter()
+            .filter(|(id, _)| id.ends_with("-help"))
+            .collect()
+    }
+
+    /// The help paragraphs of screens whose help is formatted with `Scope::Text` (`self.scope()` on a screen that
+    /// is, or may be, typing): the keys they name must exist while typing too.
+    const TYPING_HELP: &[&str] = &[
+        "assessment-help",
+        "assessment-review-help",
+        "estate-form-help",
+        "movement-help",
+        "print-preview-help",
+        "prisoner-form-help",
+        "prompt-help",
+        "search-help",
+        "segregation-help",
+        "user-form-help",
+    ];
+
+    #[test]
+    fn every_help_paragraph_names_only_keys_the_table_has() {
+        let messages = help_messages();
+        assert!(
+            messages.len() >= 30,
+            "only {} help paragraphs",
+            messages.len()
+        );
+        let mut wrong = Vec::new();
+        for (id, _) in &messages {
+            let mut scopes = vec![Browse];
+            if TYPING_HELP.contains(id) {
+                scopes.push(Text);
+            }
+            for scope in scopes {
+                let (text, errors) = crate::i18n::t_args_checked(id, &with_extras(key_args(scope)));
+                if !errors.is_empty() || text.contains("{ $") || text.contains("{$") {
+                    wrong.push(format!("{id} ({scope:?}): {errors:?}\n  {text}"));
+                }
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "help paragraphs that do not format:\n{}",
+            wrong.join("\n")
+        );
+    }
+
+    #[test]
+    fn the_help_prose_follows_the_key_table() {
+        // One action's key relabelled: the sentence says the new key and no longer the old one.
+        let relabel = |label: &'static str| {
+            let mut args = key_args(Browse);
+            for (name, value) in &mut args {
+                if *name == "key-edit" {
+                    *value = FluentValue::from(label);
+                }
+            }
+            crate::i18n::t_args("record-help", &args)
+        };
+        assert!(relabel("e").contains(" e edits the particulars"));
+        let changed = relabel("E");
+        assert!(changed.contains(" E edits the particulars"), "{changed}");
+        assert!(!changed.contains(" e edits"), "{changed}");
+
+        // Every key a paragraph names comes from its argument, and only the ones it names.
+        for (id, source) in help_messages() {
+            let marked: Vec<(&'static str, FluentValue<'static>)> = key_args(Browse)
+                .into_iter()
+                .map(|(name, _)| (name, FluentValue::from(format!("<{name}>"))))
+                .collect();
+            let (text, _) = crate::i18n::t_args_checked(id, &with_extras(marked));
+            for (name, _) in key_args(Browse) {
+                let named = source.contains(&format!("{{ ${name} }}"));
+                assert_eq!(text.contains(&format!("<{name}>")), named, "{id}: {name}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_bound_action_has_its_key_argument() {
+        for b in BINDINGS {
+            let debug = format!("{:?}", b.action);
+            let mut kebab = String::from("key");
+            for c in debug.chars() {
+                if c.is_ascii_uppercase() {
+                    kebab.push('-');
+                }
+                kebab.push(c.to_ascii_lowercase());
+            }
+            assert_eq!(b.action.key_arg(), Some(kebab.as_str()));
+        }
+        let browse = key_args(Browse);
+        let arg = |name: &str| {
+            browse
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.clone())
+        };
+        // The footer's key: the first binding in scope.
+        assert_eq!(arg("key-save"), Some(FluentValue::from("F2")));
+        assert_eq!(arg("key-edit"), Some(FluentValue::from("e")));
+        assert_eq!(arg("key-all-facilities"), Some(FluentValue::from("F")));
+        assert_eq!(arg("key-next-field"), Some(FluentValue::from("Tab")));
+        assert_eq!(arg("key-print"), Some(FluentValue::from("^P")));
+        assert_eq!(arg("key-search"), Some(FluentValue::from("/")));
+        let text = key_args(Text);
+        assert!(
+            text.iter()
+                .any(|(n, v)| *n == "key-edit" && *v == FluentValue::from("F4"))
+        );
+        assert!(!text.iter().any(|(n, _)| *n == "key-transfer"));
     }
 }

@@ -333,14 +333,10 @@ impl Screen for AllocateScreen {
     }
 
     fn help(&self) -> String {
-        "Cells in this facility that break none of the hard rules (Mandela Rule 11: men and women, untried and \
-         convicted, civil and criminal, young and adult apart; custody level; cells out of use or full; \
-         non-associations), best first. The lines under the list say why the selected cell scores as it does. \
-         Enter chooses it; give the reason and a comment, then F2. A supervisor may choose a refused cell whose rules \
-         the service marks overridable, giving an override reason. The move is checked again as it is saved: if \
-         someone filled the cell meanwhile you are told what changed and the list is refreshed. F ranks the cells \
-         of every facility instead (and back): choosing one elsewhere transfers the person there and places them \
-         in one step, with the authority for the transfer; every rule is checked again as it is saved.".into()
+        crate::i18n::t_args(
+            "allocate-help",
+            &crate::tui::keymap::key_args(crate::tui::keymap::Scope::Browse),
+        )
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

@@ -561,12 +561,10 @@ impl Screen for AssessmentScreen {
     }
 
     fn help(&self) -> String {
-        "An assessment form, one section at a time. Every answer is saved to your draft as soon as it is \
-         entered, so you can leave (Esc) and come back from the record, even after a power cut. Pick a choice \
-         by its number (y/n for yes or no); type numbers, text and dates (YYYY-MM-DD) and press Enter. Up and \
-         Down move between questions, PgDn and PgUp between sections, F3 goes to the next question still \
-         unanswered or not accepted. * marks a required question. F2 shows the scores and the result before \
-         you finalise.".into()
+        crate::i18n::t_args(
+            "assessment-help",
+            &crate::tui::keymap::key_args(self.scope()),
+        )
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

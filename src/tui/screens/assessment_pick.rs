@@ -209,12 +209,10 @@ impl Screen for PickScreen {
     }
 
     fn help(&self) -> String {
-        "The assessments you may fill in about this person or facility, with your unfinished drafts about it \
-         first, and after the forms each finalised assessment you may amend (a new revision with a reason). \
-         Enter starts one (answers the register already holds, such as sex and date of birth, are filled in \
-         for you) or continues a draft where you left it. On a finalised assessment, R records an event the \
-         form names as a review trigger (a new conviction, a disciplinary finding, self-harm ...): its review \
-         falls due that day and shows in Reviews due.".into()
+        crate::i18n::t_args(
+            "assessment-pick-help",
+            &crate::tui::keymap::key_args(self.scope()),
+        )
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

@@ -268,13 +268,10 @@ impl Screen for QueueScreen {
     }
 
     fn help(&self) -> String {
-        "Assessments waiting for someone. Approvals: finalised assessments that need a second person (every \
-         one of some forms, an overridden result on others), oldest first; Enter shows the scores, the result, the override and its reason, and F2 approves (nobody may \
-         approve their own). My drafts: Enter continues one where you left it, d discards one (after asking). Sent back to me: \
-         your assessments an approver sent back, with their reason; Enter opens an amendment (a new revision \
-         with your answers) to correct and finalise again. Reviews: people whose assessment is due for review \
-         within 30 days or overdue (or brought forward by an event such as a disciplinary finding), by \
-         facility; Enter opens the record.".into()
+        crate::i18n::t_args(
+            "assessment-queues-help",
+            &crate::tui::keymap::key_args(self.scope()),
+        )
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -527,11 +524,10 @@ impl Screen for ApprovalScreen {
     }
 
     fn help(&self) -> String {
-        "A finalised assessment awaiting approval: the scores and their bands, the result they gave, any \
-         override chosen and the reason written for it. F2 approves it and the overridden result takes \
-         effect; the author cannot approve their own. d sends it back to its author with your reason instead: \
-         it then no longer counts (a pending override never took effect), and the author finds it under \
-         'Sent back to me' to amend.".into()
+        crate::i18n::t_args(
+            "assessment-approval-help",
+            &crate::tui::keymap::key_args(self.scope()),
+        )
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

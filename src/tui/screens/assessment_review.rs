@@ -176,10 +176,10 @@ impl Screen for ReviewScreen {
     }
 
     fn help(&self) -> String {
-        "The scores before you finalise: each total with its band and the answers that produced it, the \
-         result (with any mandatory override and its reason) and the next review date. To choose another \
-         result, type its number and a reason (Tab moves between them); a supervisor must approve it. F2 \
-         finalises and locks the assessment; Esc goes back to the form.".into()
+        crate::i18n::t_args(
+            "assessment-review-help",
+            &crate::tui::keymap::key_args(self.scope()),
+        )
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

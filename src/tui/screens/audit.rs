@@ -168,7 +168,9 @@ impl Screen for AuditScreen {
     }
 
     fn help(&self) -> String {
-        t_args("audit-help", &[("shown", SHOWN.into())])
+        let mut args = crate::tui::keymap::key_args(self.scope());
+        args.push(("shown", SHOWN.into()));
+        t_args("audit-help", &args)
     }
 
     fn handle(&mut self, action: Action, _ctx: &mut Ctx) -> Outcome {

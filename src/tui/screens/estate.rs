@@ -61,12 +61,6 @@ fn estate_offered(action: Action, role: crate::domain::auth::Role) -> bool {
     }
 }
 
-const ESTATE_HELP: &str = "The estate, level by level: facilities, their units (wings), the cells in a unit, and \
-the people in a cell. Enter goes down a level, Esc back up. Capacity is certified normal accommodation (CNA); \
-occupancy over 100% means overcrowding and is shown as it is. People in one cell who must be kept apart are \
-marked APART!. Administrators press n for a new entry and e to edit the selected one; a cell is taken out of use \
-by giving a reason.";
-
 pub struct FacilitiesScreen {
     rows: Vec<FacilityRow>,
     selection: Selection,
@@ -104,11 +98,10 @@ impl Screen for FacilitiesScreen {
     }
 
     fn help(&self) -> String {
-        "The estate, level by level: facilities, their units (wings), the cells in a unit, and the people in a \
-         cell. Enter goes down a level, Esc back up. Capacity is certified normal accommodation (CNA); occupancy \
-         over 100% means overcrowding and is shown as it is. Administrators press n for a new entry and e to \
-         edit the selected one; a cell is taken out of use by giving a reason. On a facility, A fills in its own \
-         instruments (the security audit, the Mandela Rules compliance checklist) for the roles the forms allow.".into()
+        crate::i18n::t_args(
+            "estate-facilities-help",
+            &crate::tui::keymap::key_args(self.scope()),
+        )
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -221,7 +214,7 @@ impl Screen for UnitsScreen {
     }
 
     fn help(&self) -> String {
-        ESTATE_HELP.into()
+        crate::i18n::t_args("estate-help", &crate::tui::keymap::key_args(self.scope()))
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -326,7 +319,7 @@ impl Screen for CellsScreen {
     }
 
     fn help(&self) -> String {
-        ESTATE_HELP.into()
+        crate::i18n::t_args("estate-help", &crate::tui::keymap::key_args(self.scope()))
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -419,7 +412,7 @@ impl Screen for OccupantsScreen {
     }
 
     fn help(&self) -> String {
-        ESTATE_HELP.into()
+        crate::i18n::t_args("estate-help", &crate::tui::keymap::key_args(self.scope()))
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

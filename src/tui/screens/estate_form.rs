@@ -265,9 +265,10 @@ impl Screen for EstateForm {
     }
 
     fn help(&self) -> String {
-        "Codes are short (letters, digits, - _ . /) and unique within their level. Capacities rise from \
-         certified to operational to the absolute maximum. Give a reason to take a cell out of use; clear it \
-         to bring the cell back. F2 saves, Esc leaves without saving.".into()
+        crate::i18n::t_args(
+            "estate-form-help",
+            &crate::tui::keymap::key_args(self.scope()),
+        )
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

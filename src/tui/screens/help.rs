@@ -151,7 +151,7 @@ impl Screen for HelpScreen {
     }
 
     fn help(&self) -> String {
-        "Esc closes the help.".into()
+        crate::i18n::t_args("help-help", &crate::tui::keymap::key_args(self.scope()))
     }
 
     fn is_popup(&self) -> bool {

@@ -125,11 +125,7 @@ impl Screen for HomeScreen {
     }
 
     fn help(&self) -> String {
-        "The home screen lists what your role may do. Move with the arrow keys and press Enter, or press / to \
-         find a prisoner at once. The counts on the right are the whole service now: people in custody, the \
-         share on remand, and how full the estate is against its certified capacity (over 100% means \
-         overcrowded; it is shown as it is, not clipped). Supervisors also see who is in segregation \
-         (warning from day 10, alert from day 15).".into()
+        crate::i18n::t_args("home-help", &crate::tui::keymap::key_args(self.scope()))
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

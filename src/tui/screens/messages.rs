@@ -61,7 +61,9 @@ impl Screen for MessagesScreen {
     }
 
     fn help(&self) -> String {
-        t_args("messages-help", &[("kept", 20.into())])
+        let mut args = crate::tui::keymap::key_args(self.scope());
+        args.push(("kept", 20.into()));
+        t_args("messages-help", &args)
     }
 
     fn handle(&mut self, action: Action, _ctx: &mut Ctx) -> Outcome {

@@ -272,4 +272,56 @@ mod tests {
         assert_eq!(super::thousands(70119), "70,119");
         assert_eq!(super::thousands(1234567), "1,234,567");
     }
+
+    /// Every screen's `fn help` takes its paragraph from the catalogue with the keys from the key table: no
+    /// sentence is written in the code. The only string literals allowed are the message's id and the names of
+    /// its other arguments (`shown` in `audit-help`).
+    #[test]
+    fn help_paragraphs_come_from_the_catalogue() {
+        let messages = crate::i18n::english_messages();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/tui/screens");
+        let mut wrong = Vec::new();
+        let mut bodies = 0;
+        for entry in std::fs::read_dir(dir)
+            .expect("screens are readable")
+            .flatten()
+        {
+            let path = entry.path();
+            let source = std::fs::read_to_string(&path).expect("source is UTF-8");
+            // The code before the tests (this test names what it looks for).
+            let mut rest = source.split("\n#[cfg(test)]").next().unwrap_or_default();
+            while let Some(at) = rest.find("fn help(&self) -> String {") {
+                rest = &rest[at..];
+                let end = rest.find("\n    }\n").expect("fn help ends");
+                let body = &rest[..end];
+                rest = &rest[end..];
+                bodies += 1;
+                let literals: Vec<&str> = body.split('"').skip(1).step_by(2).collect();
+                let ids: Vec<&(&str, &str)> = messages
+                    .iter()
+                    .filter(|(m, _)| m.ends_with("-help") && literals.contains(m))
+                    .collect();
+                let [(id, line)] = ids[..] else {
+                    wrong.push(format!(
+                        "{}: not one *-help message: {body}",
+                        path.display()
+                    ));
+                    continue;
+                };
+                if !body.contains("t_args(") || !body.contains("key_args(") {
+                    wrong.push(format!(
+                        "{}: {id} not formatted with key_args",
+                        path.display()
+                    ));
+                }
+                for name in literals.iter().filter(|l| *l != id) {
+                    if !line.contains(&format!("{{ ${name} }}")) {
+                        wrong.push(format!("{}: {id} has a literal {name:?}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(bodies >= 30, "only {bodies} help bodies found");
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
 }

@@ -182,8 +182,7 @@ impl Screen for MovementScreen {
     }
 
     fn help(&self) -> String {
-        "Record who authorised the move (a court, the commissioner) and why. The time defaults to now, in UTC. \
-         F2 saves; the record keeps both the old and the new place, and nothing is deleted.".into()
+        crate::i18n::t_args("movement-help", &crate::tui::keymap::key_args(self.scope()))
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

@@ -294,11 +294,10 @@ impl Screen for NonAssociationsScreen {
     }
 
     fn help(&self) -> String {
-        "People this person must be kept apart from: open ones first, then closed ones, which stay on the record. \
-         The allocator never offers a cell that would bring the two within the scope (the same cell, unit or \
-         facility). n records a new one: the other person's number, each one's role, the reason, the scope, a \
-         comment (required) and, if it is to lapse, the last day (YYYY-MM-DD). Enter on an open one closes it \
-         with a reason. Both records show it.".into()
+        crate::i18n::t_args(
+            "non-association-help",
+            &crate::tui::keymap::key_args(crate::tui::keymap::Scope::Browse),
+        )
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

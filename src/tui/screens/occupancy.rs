@@ -13,12 +13,6 @@ use ratatui::widgets::Paragraph;
 
 const PAGE: usize = 16;
 
-const HELP: &str = "How full the estate is against its certified normal capacity (CNA), most overcrowded first. \
-Oper. is the operational capacity, Held the people held, Occ. the share of certified capacity: over 100% is \
-overcrowding and is shown as it is, 300% and more included. The rows after the facilities are the regions and the \
-nation. Enter opens a facility's units, a unit's cells, a cell's occupants and then a person's record; on a region \
-it shows that region's facilities. Esc goes back up.";
-
 fn percent(o: &Occupancy) -> String {
     match o.percent() {
         Some(p) => format!("{}%", thousands(p)),
@@ -175,7 +169,10 @@ impl Screen for BoardScreen {
     }
 
     fn help(&self) -> String {
-        HELP.into()
+        crate::i18n::t_args(
+            "occupancy-help",
+            &crate::tui::keymap::key_args(self.scope()),
+        )
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -269,7 +266,10 @@ impl Screen for UnitsBoard {
     }
 
     fn help(&self) -> String {
-        HELP.into()
+        crate::i18n::t_args(
+            "occupancy-help",
+            &crate::tui::keymap::key_args(self.scope()),
+        )
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -362,7 +362,10 @@ impl Screen for CellsBoard {
     }
 
     fn help(&self) -> String {
-        HELP.into()
+        crate::i18n::t_args(
+            "occupancy-help",
+            &crate::tui::keymap::key_args(self.scope()),
+        )
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

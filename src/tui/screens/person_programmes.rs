@@ -179,12 +179,10 @@ impl Screen for PersonProgrammesScreen {
     }
 
     fn help(&self) -> String {
-        "Suggestions come from the person's newest needs screen: a programme at their facility that meets one of \
-         their needs and that nobody has acted on yet. f refers them (they join the programme's waitlist); d \
-         declines a suggestion with a reason so it is not suggested again. Below are every referral and place \
-         with its status and attendance so far; places are given on the programme's screen, where the checks \
-         run. Tab shows the person's timetable for a week, with court dates; Left/Right change the week, \
-         Ctrl-P prints it. e opens the pre-release plan.".into()
+        crate::i18n::t_args(
+            "person-programmes-help",
+            &crate::tui::keymap::key_args(self.scope()),
+        )
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

@@ -319,11 +319,10 @@ impl Screen for PrintPreview {
     }
 
     fn help(&self) -> String {
-        "The report as it will print: page headers with the service, facility, period, page numbers and who \
-         printed it. Tab moves between the choices; Left and Right change one; type a printer name (empty is \
-         the station's default printer). 'To' is the station's printer (lp), the printer attached to your own \
-         terminal (PuTTY or xterm; text only), or a file in prints/ beside the database. Enter or Ctrl-P \
-         prints; every print is written to the audit trail and your choice is kept for next time.".into()
+        crate::i18n::t_args(
+            "print-preview-help",
+            &crate::tui::keymap::key_args(self.scope()),
+        )
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

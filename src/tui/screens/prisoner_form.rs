@@ -267,11 +267,10 @@ impl Screen for PrisonerForm {
     }
 
     fn help(&self) -> String {
-        "Tab or Down moves to the next field, Shift-Tab or Up to the one before. Type to change a field; for \
-         fields shown as < choice >, Left and Right change the choice, or type its first letters. Dates are \
-         YYYY-MM-DD; a date of birth may be a year alone. Lists (aliases, languages, court dates) are \
-         separated by ';'. F2 or Ctrl-S saves; anything wrong is marked with '!' and named on the message \
-         line, and nothing is saved until all is right. Esc twice leaves without saving.".into()
+        crate::i18n::t_args(
+            "prisoner-form-help",
+            &crate::tui::keymap::key_args(self.scope()),
+        )
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

@@ -327,16 +327,10 @@ impl Screen for ProgrammeScreen {
     }
 
     fn help(&self) -> String {
-        "Tab moves between the group, the waitlist and the week's sessions. On the waitlist, g gives the selected \
-         person a place: every check runs first (capacity, non-associations with anyone in the group, clashes \
-         with their other sessions, release before the programme ends, access from their unit, eligibility and \
-         the mixed-group rule for violent-extremist prisoners). A refusal is explained; a supervisor may give the \
-         place anyway with a reason, except when the group is full or someone in it must be kept apart. The \
-         waitlist order is release first, then matching needs, then time waited, and each line says why. w puts \
-         a referral on the waitlist, d withdraws (a reason is asked). In the group, c marks a place completed \
-         when the attendance rule is met; APART! marks two members who must now be kept apart (a \
-         non-association made after both had their places): withdraw one. In the sessions, Left/Right change week and Enter opens the register; \
-         C cancels a session with a reason.".into()
+        crate::i18n::t_args(
+            "programme-help",
+            &crate::tui::keymap::key_args(self.scope()),
+        )
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

@@ -142,11 +142,10 @@ impl Screen for ProgrammesScreen {
     }
 
     fn help(&self) -> String {
-        "Every programme of one facility that has not ended: category, provider (prison staff or a named \
-         organisation), places taken of the capacity, people waiting, and the weekly sessions. Left and Right \
-         change facility. Enter opens a programme: its group, its waitlist in the order places are offered, and \
-         the week's sessions with their registers. u shows the unlock list; Ctrl-P prints the facility's roster for the week. / narrows the list to programmes \
-         whose name or facilitator contains what you type (a facilitator's own list).".into()
+        crate::i18n::t_args(
+            "programmes-help",
+            &crate::tui::keymap::key_args(self.scope()),
+        )
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

@@ -120,7 +120,7 @@ impl Screen for PromptScreen {
     }
 
     fn help(&self) -> String {
-        "Fill in what is asked and press F2; Esc leaves without doing anything (press it twice if you have typed).".into()
+        crate::i18n::t_args("prompt-help", &crate::tui::keymap::key_args(self.scope()))
     }
 
     fn is_popup(&self) -> bool {

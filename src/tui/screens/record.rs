@@ -259,11 +259,7 @@ impl Screen for RecordScreen {
     }
 
     fn help(&self) -> String {
-        "The whole register record. Up, Down and the page keys scroll. e edits the particulars, t transfers \
-         to another facility, m changes the cell (ranked under the separation rules), r records a release; \
-         each asks for the authority and the reason. x lists, records and closes non-associations (people \
-         this person is kept apart from). Supervisors press s to start or end segregation. Nothing is \
-         ever deleted: the custody history at the bottom keeps every admission, transfer and release.".into()
+        crate::i18n::t_args("record-help", &crate::tui::keymap::key_args(self.scope()))
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

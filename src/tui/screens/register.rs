@@ -144,12 +144,7 @@ impl Screen for RegisterScreen {
     }
 
     fn help(&self) -> String {
-        "The people holding a place on the session's day. Press y to mark everyone not yet marked as attended, \
-         then move to anyone who was not there and press Enter to record why: sick, refused, court, legal visit, \
-         lockdown, transferred, released, or other (with a comment). Court, legal visits, lockdown and sickness \
-         do not count against completion. Each mark is saved at once and written to the audit trail; a session \
-         in the future cannot be marked. Ctrl-P prints the day's attendance sheets: marks where recorded, \
-         boxes to tick where not.".into()
+        crate::i18n::t_args("register-help", &crate::tui::keymap::key_args(self.scope()))
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

@@ -150,10 +150,10 @@ impl Screen for ReleasePlanScreen {
     }
 
     fn help(&self) -> String {
-        "The pre-release plan: whether identity documents are ready, where the person will live, notes, and the \
-         organisations that take over after release with a contact and the first appointment. The programmes \
-         completed and the needs still open (from the newest needs screen, less what completed programmes met) \
-         are worked out, not typed. e edits the plan; n adds a post-release referral.".into()
+        crate::i18n::t_args(
+            "release-plan-help",
+            &crate::tui::keymap::key_args(self.scope()),
+        )
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -290,9 +290,10 @@ impl Screen for ReleasesDueScreen {
     }
 
     fn help(&self) -> String {
-        "People in custody whose expected release falls within the next 30, 60 or 90 days (Left/Right), soonest \
-         first, with the state of their pre-release plans: whether a plan exists, documents are ready, how many \
-         post-release referrals are made and how many needs are still open. Enter opens the plan.".into()
+        crate::i18n::t_args(
+            "releases-due-help",
+            &crate::tui::keymap::key_args(self.scope()),
+        )
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

@@ -128,11 +128,7 @@ impl Screen for ReportsScreen {
     }
 
     fn help(&self) -> String {
-        "Reports as they would be printed: placements that break a hard rule today, occupancy and overcrowding, \
-         segregation, reviews due and overdue, the classification distribution, days on remand, the Mandela \
-         Rules compliance summary and the roster reports. Left and Right choose the facility (or all), Tab and \
-         Shift-Tab the week; Enter opens a report, Ctrl-P goes straight to the print preview. The same reports \
-         come from `warden print KIND` (see `warden print --help`).".into()
+        crate::i18n::t_args("reports-help", &crate::tui::keymap::key_args(self.scope()))
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -282,9 +278,10 @@ impl Screen for ReportView {
     }
 
     fn help(&self) -> String {
-        "The report as it will print, without the page headers. Up, Down and the page keys scroll; Ctrl-P \
-         opens the print preview (format, printer, copies); Esc goes back. The aggregate reports also show \
-         their figures as bars.".into()
+        crate::i18n::t_args(
+            "report-view-help",
+            &crate::tui::keymap::key_args(self.scope()),
+        )
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

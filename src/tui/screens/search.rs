@@ -112,12 +112,7 @@ impl Screen for SearchScreen {
     }
 
     fn help(&self) -> String {
-        "Type any part of a prison number, family name, given name or alias, in any script; case and accents \
-         do not matter (a plain u finds an accented one). The list updates as you type; on a slow line it \
-         updates when you stop typing for a moment, or at once on Enter or Down, and shows the best 8 at a time \
-         (PgDn for more). Up and Down choose a person, \
-         Enter opens the record. People in custody are listed before those released. APART! marks two people \
-         in the list who must be kept apart (a non-association in force); the record says with whom.".into()
+        crate::i18n::t_args("search-help", &crate::tui::keymap::key_args(self.scope()))
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

@@ -145,10 +145,10 @@ impl Screen for SegregationScreen {
     }
 
     fn help(&self) -> String {
-        "Segregation (solitary confinement: 22 hours or more a day without meaningful human contact) is recorded \
-         with the time it began and the reason. Supervisors see everyone in segregation on their home screen: a \
-         warning from day 10 and an alert from day 15, since confinement beyond 15 consecutive days is \
-         prohibited (Mandela Rules 43-45). Times are UTC and default to now; F2 saves.".into()
+        crate::i18n::t_args(
+            "segregation-help",
+            &crate::tui::keymap::key_args(self.scope()),
+        )
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

@@ -77,10 +77,7 @@ impl Screen for UnlockScreen {
     }
 
     fn help(&self) -> String {
-        "Who leaves their unit for a programme session on the day, in time order, with their cell, where they go \
-         and alerts: a medical flag, or someone they must be kept apart from who is out at the same time. Left \
-         and Right change the day; Tab goes through the units (or every unit). Cancelled sessions are left out. \
-         Ctrl-P prints the list as shown, with boxes to tick out and back.".into()
+        crate::i18n::t_args("unlock-help", &crate::tui::keymap::key_args(self.scope()))
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

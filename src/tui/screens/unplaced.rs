@@ -54,11 +54,7 @@ impl Screen for UnplacedScreen {
     }
 
     fn help(&self) -> String {
-        "Everyone in custody who has no cell, newest admission first. Enter opens the change-cell screen for the \
-         selected person: the cells of their facility that break no hard rule, best first, with the reasons. \
-         F opens it with the cells of every facility instead: choosing one elsewhere transfers the person there \
-         and places them, as one recorded move. \
-         When nobody is left here, every admission has a cell.".into()
+        crate::i18n::t_args("unplaced-help", &crate::tui::keymap::key_args(self.scope()))
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {

@@ -60,10 +60,7 @@ impl Screen for UsersScreen {
     }
 
     fn help(&self) -> String {
-        "Every person has their own account; never share one. n adds an account, l locks or unlocks the \
-         selected one (unlocking also clears a lock after wrong passwords), p sets a new password. Roles: \
-         officer (register, moves), assessor (assessments, sees the extremism flag), programme (rosters), \
-         supervisor (approvals, reports), admin (estate and accounts).".into()
+        crate::i18n::t_args("users-help", &crate::tui::keymap::key_args(self.scope()))
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -222,8 +219,10 @@ impl Screen for UserForm {
     }
 
     fn help(&self) -> String {
-        "User names are 1-32 letters, digits, '.', '_' or '-'. Passwords need at least 8 characters and are \
-         stored only as an argon2id hash. F2 saves.".into()
+        crate::i18n::t_args(
+            "user-form-help",
+            &crate::tui::keymap::key_args(self.scope()),
+        )
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
