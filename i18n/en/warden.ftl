@@ -3,3 +3,27 @@
 
 ## The catalogue's own check (src/i18n.rs)
 i18n-selftest = Hello, { $name }
+
+## Cases, sentences and the expected release (src/domain/sentence.rs)
+case-required = required
+case-too-long = at most { $max } characters (this has { $count })
+case-expires-before-issued = expires before the warrant was issued ({ $issued })
+case-sentence-ends-before-start = the sentence ends on or before the day it starts ({ $start })
+case-sentence-before-committal = starts before the person was committed on this case ({ $committed })
+case-relation-self = a sentence cannot run with or after itself
+case-relation-unknown = { $case } names a case that is not this person's or has no sentence
+case-relation-cycle = consecutive sentences point at each other: { $cases }
+working-term = { $case }: { $length } from { $start }, full term ends { $end }
+working-consecutive = { $case }: { $length } after { $after }, from { $start }, full term ends { $end }
+working-life = { $case }: life sentence: no release date unless a court orders one
+working-after-life = { $case }: runs after a life sentence: no release date
+working-not-sentenced = No sentence yet: held on warrant, no release date
+working-chain = { $cases } served as one term: { $days } days, { $start } to { $end }
+working-remission = Remission { $fraction } of { $term } days on { $cases }: { $days } days off
+working-remission-too-short = No remission on { $cases }: terms of { $min } days or less get none
+working-no-remission = Remission: none (setting: none)
+working-remand-credit = Remand credit on { $cases }: { $days } days in custody before sentence
+working-no-remand-credit = Remand: not deducted by the prison (setting: none)
+working-chain-release = { $cases }: release { $date }
+working-computed = Expected release: { $date }
+working-court-order = Court order: release on { $date } ({ $reason })

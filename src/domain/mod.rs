@@ -10,4 +10,5 @@ pub mod non_association;
 pub mod prisoner;
 pub mod roster;
 pub mod segregation;
+pub mod sentence;
 pub mod text;
