@@ -175,13 +175,30 @@ impl std::fmt::Display for CaseError {
         write!(
             f,
             "{}: {}",
-            self.field,
+            crate::i18n::t(&field_label_key(self.field)),
             crate::i18n::t_args(self.key, &args)
         )
     }
 }
 
 impl std::error::Error for CaseError {}
+
+/// The fields a case refusal may name, as the form labels them.
+pub const CASE_FIELDS: &[&str] = &[
+    "warrant_ref",
+    "court",
+    "offence",
+    "warrant_expires",
+    "sentence_length",
+    "sentence_start",
+    "sentence_relation",
+    "override_reason",
+];
+
+/// The message key of a field's label: "sentence_length" is "case-field-sentence-length".
+pub fn field_label_key(field: &str) -> String {
+    format!("case-field-{}", field.replace('_', "-"))
+}
 
 /// Checks one case on its own: the warrant's fields, a remand warrant that expires before it was issued, and a
 /// sentence that ends on or before the day it starts or starts before the person was committed.
