@@ -35,3 +35,19 @@ case-field-sentence-length = Sentence length
 case-field-sentence-start = Sentence start
 case-field-sentence-relation = Concurrent or consecutive
 case-field-override-reason = Reason for the court order's date
+
+## Past release: the report and the supervisors' panel on Home (src/report/release.rs, src/tui/screens/home.rs)
+past-release-none = Nobody in custody has an expected release date before { $today }.
+past-release-summary = { $count } in custody with an expected release date before { $today }; the oldest { $oldest } days past. Detention past release is unlawful.
+past-release-col-date = Release
+past-release-col-days = Days
+past-release-col-number = Number
+past-release-col-name = Name
+past-release-col-facility = Facility
+past-release-col-basis = Basis
+past-release-basis-order = order
+past-release-basis-sentence = sentence
+past-release-action = Release each person now, or record the basis of further detention: a new case, or a court order's date with its reason. Days: days held past the date.
+home-past-release-title = Past release date
+home-past-release-none = Nobody is held past release.
+home-past-release-days = { $days } days
