@@ -51,3 +51,21 @@ past-release-action = Release each person now, or record the basis of further de
 home-past-release-title = Past release date
 home-past-release-none = Nobody is held past release.
 home-past-release-days = { $days } days
+
+## The record screen's cases and expected release (src/tui/screens/record.rs)
+record-cases = Cases and expected release
+record-no-cases = no case recorded
+record-case-warrant = { $reference }, { $court }, warrant of { $issued }
+record-case-remand-warrant = { $reference }, { $court }, remand warrant of { $issued }, expires { $expires }
+record-case-offence = { $offence } ({ $class }), committed { $committed }
+record-case-not-sentenced = Not sentenced
+record-case-sentence = Sentence { $length } from { $start }, { $how }
+record-case-concurrent = concurrent
+record-case-concurrent-with = concurrent with { $case }
+record-case-consecutive-to = consecutive to { $case }
+record-expected-release = Expected release
+record-release-order = { $date } (court order)
+record-release-life = none: life sentence
+record-release-none = none: not sentenced
+record-release-passed = The release date has passed: release now or record the basis of detention.
+record-working = How it was worked out:
