@@ -348,7 +348,10 @@ fn bad_input_is_refused_with_exit_code_2_naming_the_option() {
     let db = demo_copy(dir.path());
     let cases: [(&[&str], &str); 8] = [
         (&["print", "remand", "--facility", "NOPE"], "--facility"),
-        (&["print", "past-release", "--facility", "NOPE"], "--facility"),
+        (
+            &["print", "past-release", "--facility", "NOPE"],
+            "--facility",
+        ),
         (&["print", "remand", "--week", "2026-W60"], "--week"),
         (
             &[
