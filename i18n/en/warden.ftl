@@ -69,3 +69,4 @@ record-release-life = none: life sentence
 record-release-none = none: not sentenced
 record-release-passed = The release date has passed: release now or record the basis of detention.
 record-working = How it was worked out:
+record-release-from-cases = Expected release: worked out from the cases; to replace it, record a court order's date with its reason

@@ -361,3 +361,35 @@ fn migration_7_carries_each_recorded_sentence_over_as_one_case() {
 fn cases_of_for_test(conn: &rusqlite::Connection, id: i64) -> Vec<Case> {
     super::cases::cases_of(conn, id).unwrap()
 }
+
+#[test]
+fn the_edit_form_cannot_change_a_date_the_cases_give() {
+    let mut f = fixture();
+    let id = f
+        .store
+        .admit(&at(1), &person("LUZ/2026/00001", "Okot", "Peter", f.men))
+        .unwrap();
+    f.store
+        .add_case(
+            &at(2),
+            id,
+            &case(
+                "CR-1",
+                "2025-01-10",
+                Some(term("1y", "2025-03-01", Relation::Concurrent(None))),
+            ),
+        )
+        .unwrap();
+    let mut edited = f.store.prisoner(id).unwrap().unwrap().prisoner;
+    edited.expected_release = Some(d("2025-06-01"));
+    let e = f.store.update_prisoner(&at(3), &edited).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("Expected release: worked out from the cases"),
+        "{e}"
+    );
+    // Other particulars still save.
+    edited.expected_release = Some(d("2026-03-01"));
+    edited.home_district = "Gulu".into();
+    f.store.update_prisoner(&at(4), &edited).unwrap();
+}

@@ -132,6 +132,14 @@ pub struct PastRelease {
 }
 
 impl Tx<'_> {
+    pub(super) fn has_cases(&self, prisoner_id: i64) -> Result<bool> {
+        Ok(self.query_row(
+            "SELECT EXISTS(SELECT 1 FROM custody_case WHERE prisoner_id = ?1)",
+            [prisoner_id],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Adds a case to a person's record (the screens, the command line and the demo all come here).
     pub fn add_case(&self, prisoner_id: i64, case: &Case) -> Result<i64> {
         let mut all = cases_of(self, prisoner_id)?;

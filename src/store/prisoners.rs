@@ -218,6 +218,10 @@ impl Tx<'_> {
                 edited.number
             )));
         }
+        // Once cases are kept, the date is worked out from them; a court order (with its reason) replaces it.
+        if edited.expected_release != before.expected_release && self.has_cases(before.id)? {
+            return Err(invalid(crate::i18n::t("record-release-from-cases")));
+        }
         let after = Prisoner {
             facility_id: before.facility_id,
             cell_id: before.cell_id,
