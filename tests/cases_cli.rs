@@ -154,7 +154,7 @@ fn a_case_is_added_sentenced_and_explained_and_bad_input_changes_nothing() {
                 "--consecutive-to",
                 "HC-2",
             ],
-            "Concurrent or consecutive: consecutive sentences point at each other",
+            "Runs with or after: consecutive sentences point at each other",
         ),
         (
             vec![
@@ -168,7 +168,7 @@ fn a_case_is_added_sentenced_and_explained_and_bad_input_changes_nothing() {
                 "--start",
                 "2025-03-01",
             ],
-            "Sentence length: the sentence ends on or before the day it starts",
+            "Sentence length: ends on or before its start",
         ),
         (
             vec!["case", "override", n, "--date", "2025-12-01"],

@@ -160,3 +160,49 @@ fn supervisors_see_who_is_held_past_release_on_home() {
     d.login("officer");
     assert!(!d.screen().contains("Past release date"));
 }
+
+#[test]
+fn an_officer_records_a_case_from_the_record_and_bad_input_names_the_field() {
+    both(|d, _, snap| {
+        d.login("officer")
+            .text("/")
+            .text("okello")
+            .key(KeyCode::Enter)
+            .text("n");
+        snap(d, "case_choose");
+        d.key(KeyCode::F(2));
+        assert!(d.screen().contains("A new case"), "{}", d.screen());
+        d.text("CR-9/2026")
+            .key(KeyCode::Tab)
+            .text("Chief Magistrate, Nakawa")
+            .key(KeyCode::Tab)
+            .key(KeyCode::Tab)
+            .key(KeyCode::Tab)
+            .text("Theft")
+            .key(KeyCode::Tab)
+            .key(KeyCode::Tab)
+            .key(KeyCode::Tab)
+            .text("0d")
+            .key(KeyCode::Tab)
+            .text("2026-11-01")
+            .key(KeyCode::F(2));
+        let s = d.screen();
+        assert!(
+            s.contains("Sentence length: ends on or before its start"),
+            "{s}"
+        );
+        snap(d, "case_refused");
+        d.key(KeyCode::BackTab)
+            .key(KeyCode::Backspace)
+            .key(KeyCode::Backspace)
+            .text("1y")
+            .key(KeyCode::F(2));
+        let s = d.screen();
+        assert!(s.contains("Saved; the expected release"), "{s}");
+        let store = d.app.store();
+        let people = store.search("okello", 5).unwrap();
+        let cases = store.cases(people[0].id).unwrap();
+        assert_eq!(cases.len(), 2, "{cases:?}");
+        assert_eq!(cases[1].warrant.reference, "CR-9/2026");
+    });
+}

@@ -8,7 +8,7 @@ i18n-selftest = Hello, { $name }
 case-required = required
 case-too-long = at most { $max } characters (this has { $count })
 case-expires-before-issued = expires before the warrant was issued ({ $issued })
-case-sentence-ends-before-start = the sentence ends on or before the day it starts ({ $start })
+case-sentence-ends-before-start = ends on or before its start ({ $start })
 case-sentence-before-committal = starts before the person was committed on this case ({ $committed })
 case-relation-self = a sentence cannot run with or after itself
 case-relation-unknown = { $case } names a case that is not this person's or has no sentence
@@ -33,7 +33,7 @@ case-field-offence = Offence
 case-field-warrant-expires = Warrant expires
 case-field-sentence-length = Sentence length
 case-field-sentence-start = Sentence start
-case-field-sentence-relation = Concurrent or consecutive
+case-field-sentence-relation = Runs with or after
 case-field-override-reason = Reason for the court order's date
 
 ## Past release: the report and the supervisors' panel on Home (src/report/release.rs, src/tui/screens/home.rs)
@@ -70,3 +70,21 @@ record-release-none = none: not sentenced
 record-release-passed = The release date has passed: release now or record the basis of detention.
 record-working = How it was worked out:
 record-release-from-cases = Expected release: worked out from the cases; to replace it, record a court order's date with its reason
+
+## Recording cases from the record screen (src/tui/screens/cases.rs)
+cases-title = Cases of
+cases-what = Record
+cases-what-about = What to record: a new case (a warrant), the sentence passed on a case, or a court order's release date.
+cases-what-add = A new case
+cases-what-sentence = The sentence on a case
+cases-what-order = A court order's release date
+cases-add-about = The warrant as it reads. Leave the sentence empty while the person is not sentenced; a remand warrant's expiry is the day it runs out.
+cases-sentence-about = The sentence as the court passed it: e.g. 5y 6m, 18m, 90d or life, from the day it runs.
+cases-order-about = A date from a court order replaces the computed one; say which order and why. An empty date removes the order.
+cases-issued = Warrant issued
+cases-class = Offence class
+cases-committed = Committed on
+cases-case = Case
+cases-order-date = Release on (court order)
+cases-length-format = write it as on the warrant: 5y 6m, 18m, 90d or life
+cases-saved = Saved; the expected release was worked out again.

@@ -189,7 +189,7 @@ fn bad_input_is_refused_naming_the_field_and_nothing_is_saved() {
         a,
         Some(&term("1y", "2025-03-01", Relation::ConsecutiveTo(b))),
     ));
-    assert!(m.starts_with("Concurrent or consecutive: "), "{m}");
+    assert!(m.starts_with("Runs with or after: "), "{m}");
     assert!(m.contains("point at each other"), "{m}");
     // A sentence that ends before it starts.
     let m = message(f.store.set_sentence(
@@ -212,7 +212,7 @@ fn bad_input_is_refused_naming_the_field_and_nothing_is_saved() {
             )
             .map(|_| ()),
     );
-    assert!(m.starts_with("Concurrent or consecutive: "), "{m}");
+    assert!(m.starts_with("Runs with or after: "), "{m}");
     // A court order's date without a reason.
     let m = message(f.store.set_release_override(
         &at(7),

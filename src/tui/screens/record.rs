@@ -399,8 +399,9 @@ impl Screen for RecordScreen {
         "The whole register record. Up, Down and the page keys scroll. e edits the particulars, t transfers \
          to another facility, m changes the cell (ranked under the separation rules), r records a release; \
          each asks for the authority and the reason. x lists, records and closes non-associations (people \
-         this person is kept apart from). Supervisors press s to start or end segregation. Nothing is \
-         ever deleted: the custody history at the bottom keeps every admission, transfer and release."
+         this person is kept apart from). n records a case (warrant), the sentence on a case, or a court \
+         order's release date; the expected release below the legal fields is worked out from the cases, with \
+         each step shown. Supervisors press s to start or end segregation. Nothing is ever deleted: the custody history at the bottom keeps every admission, transfer and release."
     }
 
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
@@ -461,6 +462,12 @@ impl Screen for RecordScreen {
                     Some(screen) => Outcome::Push(Box::new(screen)),
                     None => Outcome::Handled,
                 }
+            }
+            Action::New => {
+                if !ctx.allowed(Permission::EditPrisoner) {
+                    return Outcome::Handled;
+                }
+                Outcome::Push(Box::new(super::cases::choose(&self.row, ctx)))
             }
             Action::KeepApart => Outcome::Push(Box::new(
                 super::non_association::NonAssociationsScreen::open(&self.row, ctx),
