@@ -172,7 +172,7 @@ fn a_case_is_added_sentenced_and_explained_and_bad_input_changes_nothing() {
         ),
         (
             vec!["case", "override", n, "--date", "2025-12-01"],
-            "Reason for the court order's date: required",
+            "Order and reason: required",
         ),
         (
             vec![

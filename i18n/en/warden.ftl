@@ -34,7 +34,7 @@ case-field-warrant-expires = Warrant expires
 case-field-sentence-length = Sentence length
 case-field-sentence-start = Sentence start
 case-field-sentence-relation = Runs with or after
-case-field-override-reason = Reason for the court order's date
+case-field-override-reason = Order and reason
 
 ## Past release: the report and the supervisors' panel on Home (src/report/release.rs, src/tui/screens/home.rs)
 past-release-none = Nobody in custody has an expected release date before { $today }.
@@ -85,6 +85,6 @@ cases-issued = Warrant issued
 cases-class = Offence class
 cases-committed = Committed on
 cases-case = Case
-cases-order-date = Release on (court order)
+cases-order-date = Release on
 cases-length-format = write it as on the warrant: 5y 6m, 18m, 90d or life
 cases-saved = Saved; the expected release was worked out again.

@@ -222,10 +222,7 @@ fn bad_input_is_refused_naming_the_field_and_nothing_is_saved() {
             reason: " ".into(),
         }),
     ));
-    assert!(
-        m.starts_with("Reason for the court order's date: required"),
-        "{m}"
-    );
+    assert!(m.starts_with("Order and reason: required"), "{m}");
     assert_eq!(f.store.cases(id).unwrap(), cases);
     assert_eq!(f.store.release_override(id).unwrap(), None);
     assert_eq!(

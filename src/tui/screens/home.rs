@@ -282,9 +282,10 @@ impl Screen for HomeScreen {
         // Straight under the counts' box, down to the last row: the panels need every row they can get.
         let mut top = area.y + 11;
         if let Some(rows) = &self.past_release {
-            // First and never more than a third of the room: the other panels are alerts too.
+            // First, and up to half the room: unlawful detention outranks the other alerts, which keep the rest.
+            // At least one name shows beside "and N more" (a panel that only counted would name nobody).
             let room = area.bottom().saturating_sub(top);
-            let height = (rows.len().max(1) as u16 + 2).min((room / 3).max(3));
+            let height = (rows.len().max(1) as u16 + 2).min((room / 2).max(4));
             let panel = Rect::new(area.x + 40, top, area.width.saturating_sub(41), height);
             render_past_release(frame, panel, theme, rows);
             top += height;
