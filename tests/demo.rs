@@ -655,6 +655,8 @@ fn release_dates_agree_with_the_build_day() {
     let mut cases = 0;
     let mut consecutive = 0;
     let mut remand_warrants = 0;
+    let mut life = 0;
+    let mut orders = 0;
     for row in everyone(&store) {
         let p = &row.prisoner;
         let these = store.cases(p.id).unwrap();
@@ -671,6 +673,13 @@ fn release_dates_agree_with_the_build_day() {
             })
             .count();
         remand_warrants += these.iter().filter(|c| c.warrant.expires.is_some()).count();
+        life += these
+            .iter()
+            .filter(|c| {
+                c.sentence.map(|s| s.length) == Some(warden::domain::sentence::Length::Life)
+            })
+            .count();
+        orders += usize::from(store.release_override(p.id).unwrap().is_some());
         let working = store.release_working(p.id).unwrap();
         assert_eq!(working.date, p.expected_release, "{}", p.number);
         if !p.in_custody {
@@ -685,6 +694,9 @@ fn release_dates_agree_with_the_build_day() {
         }
     }
     assert_eq!(cases, summary.cases);
+    assert!(life > 0, "no life sentence");
+    assert!(summary.court_orders > 0, "no court order");
+    assert_eq!(orders, summary.court_orders);
     assert!(consecutive > 10, "{consecutive} consecutive sentences");
     assert!(remand_warrants > 500, "{remand_warrants} remand warrants");
 }

@@ -121,8 +121,8 @@ fn print_summary(s: &DemoSummary, seconds: f64) {
         c.classified, c.reclassified, c.overrides, c.pending
     );
     println!(
-        "  {} cases; {} released on their release day; {} held past it (the supervisors' past-release alert)",
-        s.cases, s.released, s.held_past_release
+        "  {} cases, {} release dates set by court order; {} released on their release day, {} held past it (the supervisors' alert)",
+        s.cases, s.court_orders, s.released, s.held_past_release
     );
     let v = &s.restricted;
     println!(

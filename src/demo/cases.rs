@@ -7,10 +7,11 @@ use super::people::{Context, Skeleton};
 use super::profile::OffenceKind;
 use crate::domain::estate::{AgeGroup, LegalStatus};
 use crate::domain::prisoner::Prisoner;
+use crate::domain::sentence::ReleaseOverride;
 use crate::domain::sentence::{
     Case, Length, OffenceClass, Relation, ReleaseRules, Sentence, Warrant, expected_release,
 };
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -125,9 +126,18 @@ pub(crate) fn cases(ctx: &Context, s: &Skeleton, p: &Prisoner) -> Vec<Case> {
     let committed = p.admitted_at.date();
     let next_court = p.court_dates.iter().copied().find(|d| *d >= ctx.reference);
     let class = class_of(ctx, s);
+    // One in ten of those serving for an offence that carries 30 years or more is serving life.
+    let life = s.fate == Fate::Serving
+        && s.class.status == LegalStatus::Convicted
+        && ctx.profile.offences[s.offence].months[1] >= 360
+        && rng.random_bool(0.1);
     let first_sentence = match (s.sentence_start, s.months) {
         (Some(start), Some(months)) => Some(Sentence {
-            length: Length::months(months),
+            length: if life {
+                Length::Life
+            } else {
+                Length::months(months)
+            },
             start,
             relation: Relation::Concurrent(None),
         }),
@@ -182,4 +192,35 @@ pub(crate) fn cases(ctx: &Context, s: &Skeleton, p: &Prisoner) -> Vec<Case> {
         });
     }
     out
+}
+
+/// About one in two hundred of those serving a term has a court order that brings the release forward (an appeal
+/// that reduced the sentence), still after the build day: the demo shows the replaced date and its reason.
+pub(crate) fn court_order(
+    ctx: &Context,
+    s: &Skeleton,
+    computed: Option<NaiveDate>,
+) -> Option<ReleaseOverride> {
+    let mut rng = ChaCha8Rng::seed_from_u64(ctx.seed ^ 0x0000_0DE2);
+    rng.set_stream(u64::from(s.index) + 1);
+    let computed = computed?;
+    if s.fate != Fate::Serving
+        || s.class.status != LegalStatus::Convicted
+        || !rng.random_bool(0.005)
+    {
+        return None;
+    }
+    let room = (computed - ctx.reference).num_days();
+    if room < 60 {
+        return None;
+    }
+    let date = computed - Duration::days(rng.random_range(30..room.min(365)));
+    Some(ReleaseOverride {
+        date,
+        reason: format!(
+            "Court of Appeal, Criminal Appeal No. {} of {}: sentence reduced",
+            rng.random_range(1..=400),
+            ctx.reference.year()
+        ),
+    })
 }

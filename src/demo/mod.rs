@@ -163,6 +163,8 @@ pub struct DemoSummary {
     pub restricted: restricted::Added,
     /// Cases recorded (the legal basis of detention, cases.rs).
     pub cases: usize,
+    /// Release dates replaced by a court order's, with its reason.
+    pub court_orders: usize,
     /// People whose release day passed before the build day and whom the demo released on it.
     pub released: usize,
     /// People left in custody past their release day, for the supervisors' alert.
@@ -332,6 +334,7 @@ pub fn generate(
         rules,
     };
     let mut case_count = 0;
+    let mut orders = 0;
     for batch in skeletons.chunks(BATCH) {
         store.write(&actor, Need::To(Permission::EditEstate), "demo", |tx| {
             for s in batch {
@@ -354,6 +357,11 @@ pub fn generate(
                     let stored = tx.add_case(id, &case).map_err(named)?;
                     first.get_or_insert(stored);
                     case_count += 1;
+                }
+                let computed = tx.release_working(id)?.computed;
+                if let Some(order) = cases::court_order(&ctx, s, computed) {
+                    tx.set_release_override(id, Some(&order)).map_err(named)?;
+                    orders += 1;
                 }
             }
             Ok(())
@@ -463,6 +471,7 @@ pub fn generate(
         custody,
         restricted,
         cases: case_count,
+        court_orders: orders,
         released,
         held_past_release: count(&|s| s.fate == cases::Fate::HeldPast),
     })

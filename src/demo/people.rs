@@ -6,7 +6,7 @@ use super::profile::{Common, OffenceKind, Profile, SizeSpec};
 use super::{Weighted, pick};
 use crate::domain::estate::{AgeGroup, LegalStatus, Sex};
 use crate::domain::prisoner::{BirthDate, NumberPattern, Prisoner};
-use crate::domain::sentence::ReleaseRules;
+use crate::domain::sentence::{Length, ReleaseRules, expected_release};
 use chrono::{Datelike, Duration, Months, NaiveDate, NaiveDateTime};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -508,13 +508,14 @@ pub(crate) fn prisoner(ctx: &Context, s: &Skeleton) -> Prisoner {
     p.warrant_ref = warrant_ref;
     p.sentence_start = s.sentence_start;
     p.sentence_months = s.months;
-    // Worked out from the cases the generator records for this person, as the store will.
-    p.expected_release = crate::domain::sentence::expected_release(
-        &super::cases::cases(ctx, s, &p),
-        &ctx.rules,
-        None,
-    )
-    .date;
+    // Worked out from the cases the generator records for this person (and any court order), as the store will.
+    let cases = super::cases::cases(ctx, s, &p);
+    if cases.first().and_then(|c| c.sentence).map(|s| s.length) == Some(Length::Life) {
+        p.sentence_months = None;
+    }
+    let computed = expected_release(&cases, &ctx.rules, None).date;
+    let order = super::cases::court_order(ctx, s, computed);
+    p.expected_release = expected_release(&cases, &ctx.rules, order.as_ref()).date;
     p.court_dates = court_dates;
     p.next_of_kin = next_of_kin;
     p.children = children;

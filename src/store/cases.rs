@@ -92,10 +92,10 @@ fn override_of(conn: &Connection, prisoner_id: i64) -> Result<Option<ReleaseOver
 
 fn rules_of(conn: &Connection) -> Result<ReleaseRules> {
     let get = |key: &str| -> Result<String> {
+        // Cached: the demo reads the rules once per case it adds.
         Ok(conn
-            .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
-                r.get::<_, String>(0)
-            })
+            .prepare_cached("SELECT value FROM setting WHERE key = ?1")?
+            .query_row([key], |r| r.get::<_, String>(0))
             .optional()?
             .unwrap_or_default())
     };
@@ -148,11 +148,9 @@ impl Tx<'_> {
         checked.id = i64::MAX;
         all.push(checked);
         sentence::check_cases(&all).map_err(refuse)?;
-        let exists: bool = self.query_row(
-            "SELECT EXISTS(SELECT 1 FROM prisoner WHERE id = ?1)",
-            [prisoner_id],
-            |r| r.get(0),
-        )?;
+        let exists: bool = self
+            .prepare_cached("SELECT EXISTS(SELECT 1 FROM prisoner WHERE id = ?1)")?
+            .query_row([prisoner_id], |r| r.get(0))?;
         if !exists {
             return Err(StoreError::Invalid("no such prisoner".into()));
         }
@@ -177,6 +175,47 @@ impl Tx<'_> {
         self.audit::<(), _>("custody_case", id, "add", None, Some(&stored))?;
         self.recompute_release(prisoner_id)?;
         Ok(id)
+    }
+
+    /// The expected release and its working, as the cases stand in this transaction.
+    pub fn release_working(&self, prisoner_id: i64) -> Result<ReleaseWorking> {
+        Ok(sentence::expected_release(
+            &cases_of(self, prisoner_id)?,
+            &rules_of(self)?,
+            override_of(self, prisoner_id)?.as_ref(),
+        ))
+    }
+
+    /// Sets (or removes) a court order's release date with its reason, and recomputes.
+    pub fn set_release_override(
+        &self,
+        prisoner_id: i64,
+        order: Option<&ReleaseOverride>,
+    ) -> Result<()> {
+        if let Some(o) = order {
+            sentence::check_override(o).map_err(refuse)?;
+        }
+        let before = override_of(self, prisoner_id)?;
+        match order {
+            Some(o) => self.execute(
+                "INSERT INTO release_override(prisoner_id, release_on, reason) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(prisoner_id) DO UPDATE SET release_on = excluded.release_on,
+                                                         reason = excluded.reason",
+                rusqlite::params![prisoner_id, o.date.to_string(), o.reason.trim()],
+            )?,
+            None => self.execute(
+                "DELETE FROM release_override WHERE prisoner_id = ?1",
+                [prisoner_id],
+            )?,
+        };
+        self.audit(
+            "release_override",
+            prisoner_id,
+            if order.is_some() { "set" } else { "clear" },
+            before.as_ref(),
+            order,
+        )?;
+        self.recompute_release(prisoner_id).map(|_| ())
     }
 
     fn write_sentence(&self, case_id: i64, s: Option<&Sentence>) -> Result<()> {
@@ -219,11 +258,9 @@ impl Tx<'_> {
             &rules_of(self)?,
             override_of(self, prisoner_id)?.as_ref(),
         );
-        let stored: Option<String> = self.query_row(
-            "SELECT expected_release FROM prisoner WHERE id = ?1",
-            [prisoner_id],
-            |r| r.get(0),
-        )?;
+        let stored: Option<String> = self
+            .prepare_cached("SELECT expected_release FROM prisoner WHERE id = ?1")?
+            .query_row([prisoner_id], |r| r.get(0))?;
         let before = stored.as_deref().and_then(date);
         if before != working.date {
             self.execute(
@@ -327,29 +364,7 @@ impl Store {
             actor,
             Need::To(Permission::EditPrisoner),
             &format!("prisoner {prisoner_id}"),
-            |tx| {
-                let before = override_of(tx, prisoner_id)?;
-                match order {
-                    Some(o) => tx.execute(
-                        "INSERT INTO release_override(prisoner_id, release_on, reason) VALUES (?1, ?2, ?3)
-                         ON CONFLICT(prisoner_id) DO UPDATE SET release_on = excluded.release_on,
-                                                                 reason = excluded.reason",
-                        rusqlite::params![prisoner_id, o.date.to_string(), o.reason.trim()],
-                    )?,
-                    None => tx.execute(
-                        "DELETE FROM release_override WHERE prisoner_id = ?1",
-                        [prisoner_id],
-                    )?,
-                };
-                tx.audit(
-                    "release_override",
-                    prisoner_id,
-                    if order.is_some() { "set" } else { "clear" },
-                    before.as_ref(),
-                    order,
-                )?;
-                tx.recompute_release(prisoner_id).map(|_| ())
-            },
+            |tx| tx.set_release_override(prisoner_id, order),
         )
     }
 
