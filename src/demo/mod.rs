@@ -369,31 +369,31 @@ pub fn generate(
     }
     // Those whose release day passed before the build day leave on it, as the register would show; the few
     // held past it stay for the alert. Ids follow admission order in a new database.
-    let mut released = 0;
-    for (i, s) in skeletons.iter().enumerate() {
-        if s.fate != cases::Fate::Released {
-            continue;
+    // One transaction for them all: one at a time, each waited for its own sync (a national demo has hundreds).
+    let released = store.write(&actor, Need::To(Permission::Release), "demo", |tx| {
+        let mut released = 0;
+        for (i, s) in skeletons.iter().enumerate() {
+            if s.fate != cases::Fate::Released {
+                continue;
+            }
+            let id = i as i64 + 1;
+            let Some(day) = tx.release_working(id)?.date else {
+                continue;
+            };
+            let at = day
+                .and_hms_opt(9, 0, 0)
+                .unwrap_or_else(|| day.and_time(chrono::NaiveTime::MIN))
+                .max(s.admitted);
+            tx.release(
+                id,
+                "Officer in charge",
+                "Sentence served: released on the expected release date",
+                at,
+            )?;
+            released += 1;
         }
-        let id = i as i64 + 1;
-        let Some(day) = store
-            .prisoner(id)?
-            .and_then(|r| r.prisoner.expected_release)
-        else {
-            continue;
-        };
-        let at = day
-            .and_hms_opt(9, 0, 0)
-            .unwrap_or_else(|| day.and_time(chrono::NaiveTime::MIN))
-            .max(s.admitted);
-        store.release(
-            &actor,
-            id,
-            "Officer in charge",
-            "Sentence served: released on the expected release date",
-            at,
-        )?;
-        released += 1;
-    }
+        Ok(released)
+    })?;
 
     // A stream of its own, so the allocation data never changes who the prisoners are.
     let mut allocation_rng = ChaCha8Rng::seed_from_u64(spec.seed ^ 0x00A1_10C8);
