@@ -37,7 +37,9 @@ fn a_small_uganda_demo_has_uganda_proportions_and_a_sound_file() {
 
     let store = Store::open(&path).unwrap();
     let h = store.headline().unwrap();
-    assert_eq!(h.population, 2000);
+    // Everyone but those the demo released on their release day (issue 17).
+    assert!((10..40).contains(&summary.released), "{}", summary.released);
+    assert_eq!(h.population, 2000 - summary.released as u64);
     assert_eq!(h.facilities, 12);
     // Seed report: 3,225 of 70,119 are women (4.6%); remand about half (assumed); about 320% of capacity.
     let women = share(h.female, h.population);
@@ -65,13 +67,19 @@ fn a_small_uganda_demo_has_uganda_proportions_and_a_sound_file() {
     assert_eq!(people.len(), 2000);
     let vep = people.iter().filter(|p| p.prisoner.vep).count();
     assert_eq!(vep, 5, "2000 x 189 / 70119");
-    assert!(people.iter().all(|p| p.prisoner.in_custody));
+    assert_eq!(
+        people.iter().filter(|p| !p.prisoner.in_custody).count(),
+        summary.released
+    );
     // Everyone has a cell but the remand admissions since noon the day before, who wait for the allocation round.
-    let noon_before = demo::reference_date()
+    let noon_before = demo::reference_date(now())
         .pred_opt()
         .and_then(|d| d.and_hms_opt(12, 0, 0))
         .unwrap();
-    let waiting: Vec<&PrisonerRow> = people.iter().filter(|p| p.cell.is_none()).collect();
+    let waiting: Vec<&PrisonerRow> = people
+        .iter()
+        .filter(|p| p.prisoner.in_custody && p.cell.is_none())
+        .collect();
     assert!(!waiting.is_empty(), "nobody waits for a cell");
     assert!(waiting.len() < 50, "{} wait for a cell", waiting.len());
     assert!(waiting.iter().all(|p| {
@@ -120,12 +128,20 @@ fn the_same_seed_gives_the_same_prisoners_and_another_seed_does_not() {
         (everyone(&store), facilities)
     };
     let first = build("a.db", 7, now());
-    // Built on another day: the records are dated from a fixed reference, not the clock.
-    let again = build("b.db", 7, now() + chrono::Duration::days(40));
+    let same_day = build("b.db", 7, now());
+    // Built on another day: the same people, dated from that day (issue 17: release dates agree with the day).
+    let later = build("d.db", 7, now() + chrono::Duration::days(40));
     let other = build("c.db", 8, now());
     assert_eq!(first.0.len(), 2000);
-    assert!(first.0 == again.0, "same seed, different prisoners");
-    assert_eq!(first.1, again.1);
+    assert!(first.0 == same_day.0, "same seed, different prisoners");
+    assert_eq!(first.1, same_day.1);
+    let names = |people: &[PrisonerRow]| -> Vec<String> {
+        let mut names: Vec<String> = people.iter().map(|p| p.prisoner.full_name()).collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names(&first.0), names(&later.0), "same seed, other people");
+    assert!(first.0 != later.0, "another day, the same dates");
     assert!(first.0 != other.0, "different seeds, same prisoners");
 }
 
@@ -615,4 +631,72 @@ fn demo_classifications_are_what_the_scale_gives_and_the_reports_find_true_breac
         .ended_segregations(today - chrono::Duration::days(1), 15, None)
         .unwrap();
     assert!(!ended.is_empty());
+}
+
+/// Issue 17: the demo's release dates agree with the day it is built. Everyone in custody with a sentence is
+/// still serving but for a few held past their date, whom the past-release report names; those whose day passed
+/// were released on it; every case is sound and every stored date is the one the cases give.
+#[test]
+fn release_dates_agree_with_the_build_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    let summary = demo::build(&path, &spec(Country::Uganda, 1), now()).unwrap();
+    let store = Store::open(&path).unwrap();
+    let today = now().date_naive();
+    let past = store.past_release(None, today).unwrap();
+    assert_eq!(past.len(), summary.held_past_release);
+    assert!((3..=5).contains(&past.len()), "{}", past.len());
+    assert!(past.iter().all(|r| (1..=45).contains(&r.days_past)));
+    let rules = store.release_rules().unwrap();
+    assert!(
+        rules.remission.is_some(),
+        "Uganda's preset grants remission"
+    );
+    let mut cases = 0;
+    let mut consecutive = 0;
+    let mut remand_warrants = 0;
+    let mut life = 0;
+    let mut orders = 0;
+    for row in everyone(&store) {
+        let p = &row.prisoner;
+        let these = store.cases(p.id).unwrap();
+        assert!(!these.is_empty(), "{} has no case", p.number);
+        warden::domain::sentence::check_cases(&these).unwrap();
+        cases += these.len();
+        consecutive += these
+            .iter()
+            .filter(|c| {
+                matches!(
+                    c.sentence.map(|s| s.relation),
+                    Some(warden::domain::sentence::Relation::ConsecutiveTo(_))
+                )
+            })
+            .count();
+        remand_warrants += these.iter().filter(|c| c.warrant.expires.is_some()).count();
+        life += these
+            .iter()
+            .filter(|c| {
+                c.sentence.map(|s| s.length) == Some(warden::domain::sentence::Length::Life)
+            })
+            .count();
+        orders += usize::from(store.release_override(p.id).unwrap().is_some());
+        let working = store.release_working(p.id).unwrap();
+        assert_eq!(working.date, p.expected_release, "{}", p.number);
+        if !p.in_custody {
+            // Released on the day the sentence ended.
+            let (release, _) = store
+                .events(p.id)
+                .unwrap()
+                .into_iter()
+                .find(|(e, _)| e.kind.as_str() == "release")
+                .unwrap();
+            assert_eq!(Some(release.at.date()), p.expected_release);
+        }
+    }
+    assert_eq!(cases, summary.cases);
+    assert!(life > 0, "no life sentence");
+    assert!(summary.court_orders > 0, "no court order");
+    assert_eq!(orders, summary.court_orders);
+    assert!(consecutive > 10, "{consecutive} consecutive sentences");
+    assert!(remand_warrants > 500, "{remand_warrants} remand warrants");
 }

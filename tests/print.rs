@@ -106,6 +106,7 @@ fn every_report_matches_its_golden_text_on_the_demo_data() {
         Kind::Classification,
         Kind::Remand,
         Kind::Mandela,
+        Kind::PastRelease,
     ];
     for kind in kinds {
         // The placements report names hundreds of people on the demo; one facility keeps its golden readable.
@@ -345,8 +346,12 @@ fn demo_copy(dir: &Path) -> PathBuf {
 fn bad_input_is_refused_with_exit_code_2_naming_the_option() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_copy(dir.path());
-    let cases: [(&[&str], &str); 7] = [
+    let cases: [(&[&str], &str); 8] = [
         (&["print", "remand", "--facility", "NOPE"], "--facility"),
+        (
+            &["print", "past-release", "--facility", "NOPE"],
+            "--facility",
+        ),
         (&["print", "remand", "--week", "2026-W60"], "--week"),
         (
             &[

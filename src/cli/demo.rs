@@ -120,6 +120,10 @@ fn print_summary(s: &DemoSummary, seconds: f64) {
         "  {} custody classifications ({} reclassifications, {} discretionary overrides, {} awaiting approval)",
         c.classified, c.reclassified, c.overrides, c.pending
     );
+    println!(
+        "  {} cases, {} release dates set by court order; {} released on their release day, {} held past it (the supervisors' alert)",
+        s.cases, s.court_orders, s.released, s.held_past_release
+    );
     let v = &s.restricted;
     println!(
         "  {} violent-extremism judgements, restricted to assessors and supervisors ({} awaiting approval, {} due for review)",

@@ -3,6 +3,7 @@
 mod access;
 mod admin;
 mod backup;
+mod cases;
 mod demo;
 mod estate;
 mod forms;
@@ -62,6 +63,9 @@ pub enum Command {
     /// The prisoner register
     #[command(subcommand)]
     Prisoner(PrisonerCommand),
+    /// A person's cases (warrants and sentences) and expected release; the station's release rules
+    #[command(subcommand)]
+    Case(cases::CaseCommand),
     /// Integrity check, foreign keys and the audit chain; exit 0 only if all pass
     Check,
     /// The audit trail
@@ -279,6 +283,7 @@ fn run(cli: Cli, db: &Path) -> Result<ExitCode> {
         Some(Command::Prisoner(PrisonerCommand::Search { query, limit })) => {
             admin::search(db, &query, limit)
         }
+        Some(Command::Case(cmd)) => cases::run(db, cmd),
         Some(Command::Check) => admin::check(db),
         Some(Command::Audit(AuditCommand::Verify { head })) => {
             admin::audit_verify(db, head.as_deref())

@@ -2,6 +2,7 @@
 //! like real work (validated, audited, searchable). Same seed, same records; no real people.
 
 mod allocation;
+mod cases;
 mod catalogue;
 mod custody;
 mod estate;
@@ -18,6 +19,7 @@ pub use rosters::Added as RosterCounts;
 use crate::domain::auth::Role;
 use crate::domain::auth::{Need, Permission};
 use crate::domain::prisoner::NumberPattern;
+use crate::domain::sentence::{Relation, ReleaseRules};
 use crate::store::{Actor, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use rand::{Rng, SeedableRng};
@@ -115,10 +117,11 @@ pub const DEMO_USERS: [DemoUser; 5] = [
     },
 ];
 
-/// Records are dated relative to this day, not the clock, so a seed gives the same database whenever it is built.
-pub fn reference_date() -> NaiveDate {
-    // A constant, valid date: from_ymd_opt cannot fail here.
-    NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or(NaiveDate::MIN)
+/// Records are dated relative to the day the demo is built (issue 17: its release dates must agree with that day),
+/// so a seed gives the same database whenever it is built on the same day, and the same people, dated from
+/// that day, on another.
+pub fn reference_date(now: DateTime<Utc>) -> NaiveDate {
+    now.date_naive()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -158,6 +161,14 @@ pub struct DemoSummary {
     pub custody: CustodyCounts,
     /// Violent-extremism judgements: restricted records (restricted.rs).
     pub restricted: restricted::Added,
+    /// Cases recorded (the legal basis of detention, cases.rs).
+    pub cases: usize,
+    /// Release dates replaced by a court order's, with its reason.
+    pub court_orders: usize,
+    /// People whose release day passed before the build day and whom the demo released on it.
+    pub released: usize,
+    /// People left in custody past their release day, for the supervisors' alert.
+    pub held_past_release: usize,
 }
 
 impl DemoSummary {
@@ -267,7 +278,7 @@ pub fn generate(
     let profiles = profile::Profiles::load()?;
     let profile = profiles.country(spec.country);
     let size = profiles.size(spec.size);
-    let reference = reference_date();
+    let reference = reference_date(now);
     let actor = Actor::system("demo", now);
 
     // The marker goes first: even a half-built file is then recognisably a demo that may be replaced.
@@ -275,6 +286,9 @@ pub fn generate(
     store.set_setting(&actor, "demo_size", spec.size.as_str())?;
     store.set_setting(&actor, "demo_seed", &spec.seed.to_string())?;
     store.set_setting(&actor, "number_pattern", &profile.number_pattern)?;
+    // The country's release rules (docs/SENTENCES.md), before anyone is admitted: every date is worked out once.
+    let rules = ReleaseRules::preset(spec.country.as_str());
+    store.set_release_rules(&actor, &rules)?;
     let pattern = NumberPattern::parse(&profile.number_pattern).map_err(DemoError::Profile)?;
     for user in DEMO_USERS {
         store.add_user(&actor, user.name, user.role, user.password)?;
@@ -306,7 +320,9 @@ pub fn generate(
             Ok((facility_ids, cell_ids))
         })?;
 
-    let skeletons = people::skeletons(profile, &counts, &plan, &pattern, reference, &mut rng)?;
+    let skeletons = people::skeletons(
+        profile, &counts, &plan, &pattern, reference, &rules, &mut rng,
+    )?;
     let ctx = people::Context {
         profile,
         common: &profiles.common,
@@ -315,21 +331,69 @@ pub fn generate(
         cell_ids: &cell_ids,
         reference,
         seed: spec.seed,
+        rules,
     };
+    let mut case_count = 0;
+    let mut orders = 0;
     for batch in skeletons.chunks(BATCH) {
         store.write(&actor, Need::To(Permission::EditEstate), "demo", |tx| {
             for s in batch {
                 let p = people::prisoner(&ctx, s);
-                tx.admit(&p, &pattern, reference).map_err(|e| match e {
+                let named = |e| match e {
                     StoreError::Invalid(m) => {
                         StoreError::Invalid(format!("demo record {}: {m}", p.number))
                     }
                     other => other,
-                })?;
+                };
+                let id = tx.admit(&p, &pattern, reference).map_err(named)?;
+                // The cases name each other by placeholder; the first's stored id replaces it.
+                let mut first = None;
+                for mut case in cases::cases(&ctx, s, &p) {
+                    if let (Some(stored), Some(sentence)) = (first, case.sentence.as_mut())
+                        && let Relation::ConsecutiveTo(_) = sentence.relation
+                    {
+                        sentence.relation = Relation::ConsecutiveTo(stored);
+                    }
+                    let stored = tx.add_case(id, &case).map_err(named)?;
+                    first.get_or_insert(stored);
+                    case_count += 1;
+                }
+                let computed = tx.release_working(id)?.computed;
+                if let Some(order) = cases::court_order(&ctx, s, computed) {
+                    tx.set_release_override(id, Some(&order)).map_err(named)?;
+                    orders += 1;
+                }
             }
             Ok(())
         })?;
     }
+    // Those whose release day passed before the build day leave on it, as the register would show; the few
+    // held past it stay for the alert. Ids follow admission order in a new database.
+    // One transaction for them all: one at a time, each waited for its own sync (a national demo has hundreds).
+    let released = store.write(&actor, Need::To(Permission::Release), "demo", |tx| {
+        let mut released = 0;
+        for (i, s) in skeletons.iter().enumerate() {
+            if s.fate != cases::Fate::Released {
+                continue;
+            }
+            let id = i as i64 + 1;
+            let Some(day) = tx.release_working(id)?.date else {
+                continue;
+            };
+            let at = day
+                .and_hms_opt(9, 0, 0)
+                .unwrap_or_else(|| day.and_time(chrono::NaiveTime::MIN))
+                .max(s.admitted);
+            tx.release(
+                id,
+                "Officer in charge",
+                "Sentence served: released on the expected release date",
+                at,
+            )?;
+            released += 1;
+        }
+        Ok(released)
+    })?;
 
     // A stream of its own, so the allocation data never changes who the prisoners are.
     let mut allocation_rng = ChaCha8Rng::seed_from_u64(spec.seed ^ 0x00A1_10C8);
@@ -406,6 +470,10 @@ pub fn generate(
         rosters,
         custody,
         restricted,
+        cases: case_count,
+        court_orders: orders,
+        released,
+        held_past_release: count(&|s| s.fate == cases::Fate::HeldPast),
     })
 }
 

@@ -6,6 +6,7 @@ use super::profile::{Common, OffenceKind, Profile, SizeSpec};
 use super::{Weighted, pick};
 use crate::domain::estate::{AgeGroup, LegalStatus, Sex};
 use crate::domain::prisoner::{BirthDate, NumberPattern, Prisoner};
+use crate::domain::sentence::{Length, ReleaseRules, expected_release};
 use chrono::{Datelike, Duration, Months, NaiveDate, NaiveDateTime};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -117,16 +118,18 @@ pub(crate) fn class_counts(profile: &Profile, size: SizeSpec) -> ClassCounts {
 
 /// What must be decided for everyone before numbering: numbers follow admission order, as they would in life.
 pub(crate) struct Skeleton {
-    index: u32,
+    pub index: u32,
     pub class: Class,
     pub vep: bool,
     pub facility: usize,
     pub cell: usize,
-    offence: usize,
-    months: Option<u32>,
+    pub offence: usize,
+    pub months: Option<u32>,
     pub admitted: NaiveDateTime,
-    sentence_start: Option<NaiveDate>,
+    pub sentence_start: Option<NaiveDate>,
     pub number: String,
+    /// How the sentence stands on the build day (serving, held past release, released).
+    pub fate: super::cases::Fate,
 }
 
 pub(crate) fn skeletons(
@@ -135,6 +138,7 @@ pub(crate) fn skeletons(
     plan: &EstatePlan,
     pattern: &NumberPattern,
     reference: NaiveDate,
+    rules: &ReleaseRules,
     rng: &mut impl Rng,
 ) -> Result<Vec<Skeleton>, super::DemoError> {
     let mut people: Vec<(Class, bool)> = Vec::new();
@@ -202,7 +206,8 @@ pub(crate) fn skeletons(
         if class.age == AgeGroup::Young {
             months = months.div_ceil(2);
         }
-        let (admitted, sentence_start, months) = admission(class.status, months, reference, rng);
+        let (admitted, sentence_start, months) =
+            admission(class.status, months, reference, rules, rng);
         out.push(Skeleton {
             index: index as u32,
             class,
@@ -214,8 +219,11 @@ pub(crate) fn skeletons(
             admitted,
             sentence_start,
             number: String::new(),
+            fate: super::cases::Fate::Serving,
         });
     }
+    // Drawn last from this stream, so who the people are does not depend on it.
+    super::cases::settle_fates(&mut out, rules, reference, plan.facilities.len(), rng);
     out.sort_by_key(|s| (s.admitted, s.index));
     let mut seq: BTreeMap<(usize, i32), u64> = BTreeMap::new();
     for s in &mut out {
@@ -227,11 +235,13 @@ pub(crate) fn skeletons(
     Ok(out)
 }
 
-/// Admission time, sentence start and length. Everyone sentenced is still serving on the reference date.
+/// Admission time, sentence start and length. Everyone sentenced is still serving on the reference date (the
+/// build day) under the country's release rules; `cases::settle_fates` then moves a few past it.
 fn admission(
     status: LegalStatus,
     months: u32,
     reference: NaiveDate,
+    rules: &ReleaseRules,
     rng: &mut impl Rng,
 ) -> (NaiveDateTime, Option<NaiveDate>, Option<u32>) {
     let u: f64 = rng.random();
@@ -243,8 +253,16 @@ fn admission(
             let earliest = reference
                 .checked_sub_months(Months::new(months))
                 .unwrap_or(reference - Duration::days(i64::from(months) * 31));
+            // The days actually served: the term less any remission the law grants on it.
+            let term = (reference - earliest).num_days();
+            let served = match rules.remission {
+                Some(r) if term > i64::from(r.min_term_days) => {
+                    term - term * i64::from(r.numerator) / i64::from(r.denominator.max(1))
+                }
+                _ => term,
+            };
             // A margin of three days keeps the release after the reference date whatever the month lengths.
-            let span = ((reference - earliest).num_days() - 3).clamp(1, 3650);
+            let span = (served - 3).clamp(1, 3650);
             let days = 1 + (u * (span - 1) as f64) as i64;
             let waited = if status == LegalStatus::Convicted {
                 let v: f64 = rng.random();
@@ -271,6 +289,7 @@ pub(crate) struct Context<'a> {
     pub cell_ids: &'a [i64],
     pub reference: NaiveDate,
     pub seed: u64,
+    pub rules: ReleaseRules,
 }
 
 fn fill(pattern: &str, rng: &mut impl Rng) -> String {
@@ -415,10 +434,6 @@ pub(crate) fn prisoner(ctx: &Context, s: &Skeleton) -> Prisoner {
         .warrant
         .replace("{N}", &rng.random_range(1..=4999).to_string())
         .replace("{YYYY}", &s.admitted.year().to_string());
-    let expected_release = match (s.sentence_start, s.months) {
-        (Some(start), Some(m)) => start.checked_add_months(Months::new(m)),
-        _ => None,
-    };
     let mut court_dates = Vec::new();
     match s.class.status {
         LegalStatus::Remand => {
@@ -493,7 +508,14 @@ pub(crate) fn prisoner(ctx: &Context, s: &Skeleton) -> Prisoner {
     p.warrant_ref = warrant_ref;
     p.sentence_start = s.sentence_start;
     p.sentence_months = s.months;
-    p.expected_release = expected_release;
+    // Worked out from the cases the generator records for this person (and any court order), as the store will.
+    let cases = super::cases::cases(ctx, s, &p);
+    if cases.first().and_then(|c| c.sentence).map(|s| s.length) == Some(Length::Life) {
+        p.sentence_months = None;
+    }
+    let computed = expected_release(&cases, &ctx.rules, None).date;
+    let order = super::cases::court_order(ctx, s, computed);
+    p.expected_release = expected_release(&cases, &ctx.rules, order.as_ref()).date;
     p.court_dates = court_dates;
     p.next_of_kin = next_of_kin;
     p.children = children;

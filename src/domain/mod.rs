@@ -10,5 +10,6 @@ pub mod non_association;
 pub mod prisoner;
 pub mod roster;
 pub mod segregation;
+pub mod sentence;
 pub mod text;
 pub mod width;

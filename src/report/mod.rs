@@ -1,7 +1,8 @@
 //! Reports as `print::Document`s, for the screen and every printed format alike: placements that break a hard
 //! rule, occupancy and overcrowding, segregation durations (Mandela Rules 43-45), reviews due and overdue,
 //! classification distribution, days on remand, the Mandela compliance summary, and the roster reports
-//! (programme roster, unlock list, attendance sheets, participation, a person's timetable).
+//! (programme roster, unlock list, attendance sheets, participation, a person's timetable), and the people held
+//! past their release date.
 //!
 //! A new report is a `Kind`, a title, and a function from the store and `Params` to a `Document`; the CLI, the
 //! report screen and the print preview pick it up from `Kind::ALL`.
@@ -9,6 +10,7 @@
 mod custody;
 mod estate;
 mod mandela;
+mod release;
 mod rosters;
 
 use crate::domain::estate::Facility;
@@ -54,12 +56,14 @@ pub enum Kind {
     Participation,
     /// One person's programme sessions for the week, with court dates (--prisoner)
     Timetable,
+    /// Everyone in custody whose expected release date has passed (detention past release is unlawful)
+    PastRelease,
 }
 
 impl Kind {
     /// Every report that needs no person named: the report screen's list. The timetable is printed from the
     /// person's own programmes screen or with `--prisoner`.
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Placements,
         Kind::Overcrowding,
         Kind::Segregation,
@@ -71,6 +75,7 @@ impl Kind {
         Kind::Unlock,
         Kind::Attendance,
         Kind::Participation,
+        Kind::PastRelease,
     ];
 
     pub fn title(self) -> &'static str {
@@ -87,6 +92,7 @@ impl Kind {
             Kind::Attendance => "Attendance sheets",
             Kind::Participation => "Programme participation and completion",
             Kind::Timetable => "Timetable",
+            Kind::PastRelease => "People held past their release date",
         }
     }
 
@@ -105,6 +111,7 @@ impl Kind {
             Kind::Attendance => "attendance",
             Kind::Participation => "participation",
             Kind::Timetable => "timetable",
+            Kind::PastRelease => "past-release",
         }
     }
 }
@@ -217,6 +224,7 @@ pub fn build(store: &Store, kind: Kind, params: &Params) -> Result<Document> {
         Kind::Attendance => rosters::attendance_sheets(store, params, &mut doc)?,
         Kind::Participation => rosters::participation(store, params, &mut doc)?,
         Kind::Timetable => rosters::timetable(store, params, &mut doc)?,
+        Kind::PastRelease => release::past_release(store, params, &mut doc)?,
     }
     Ok(doc)
 }

@@ -32,6 +32,13 @@ const WRITES: &[(&str, &str)] = &[
     ("update_prisoner", "Need::To(need)"),
     ("update_prisoner_from", "Need::To(need)"),
     ("transfer", "Need::To(Permission::Transfer)"),
+    ("add_case", "Need::To(Permission::EditPrisoner)"),
+    ("set_sentence", "Need::To(Permission::EditPrisoner)"),
+    ("set_release_override", "Need::To(Permission::EditPrisoner)"),
+    (
+        "set_release_rules",
+        "Need::To(Permission::ConfigureStation)",
+    ),
     ("release", "Need::To(Permission::Release)"),
     ("restore_guards", "Need::To(Permission::ConfigureStation)"),
     ("backup_to", "Need::To(Permission::Backup)"),

@@ -9,6 +9,7 @@ mod attendance;
 mod audit;
 mod backup;
 mod busy;
+mod cases;
 mod cipher;
 pub(crate) mod demo_rosters;
 mod drafts;
@@ -48,6 +49,7 @@ pub use backup::{
     BackupReport, RestoreReport, replaced_name, restore_backup, table_counts, verify_backup,
 };
 pub use busy::{SCREEN_WRITE_BUDGET, WRITE_BUDGET};
+pub use cases::PastRelease;
 pub use cipher::{KEY_FILE_VAR, KEY_VAR, check_key_setting, key_requested};
 pub use estate::{CellRow, EstateCounts, FacilityRow, UnitRow};
 pub use guards::GuardProblem;
@@ -791,6 +793,8 @@ mod approval_tests;
 mod assessment_tests;
 #[cfg(test)]
 mod authority_tests;
+#[cfg(test)]
+mod case_tests;
 #[cfg(test)]
 mod roster_tests;
 #[cfg(test)]

@@ -218,6 +218,10 @@ impl Tx<'_> {
                 edited.number
             )));
         }
+        // Once cases are kept, the date is worked out from them; a court order (with its reason) replaces it.
+        if edited.expected_release != before.expected_release && self.has_cases(before.id)? {
+            return Err(invalid(crate::i18n::t("record-release-from-cases")));
+        }
         let after = Prisoner {
             facility_id: before.facility_id,
             cell_id: before.cell_id,
@@ -384,6 +388,63 @@ impl Tx<'_> {
             recorded_by: self.actor.name.clone(),
         })?;
         Ok(id)
+    }
+}
+
+impl Tx<'_> {
+    /// Ends custody inside a transaction the caller holds (the demo releases many in one).
+    pub fn release(
+        &self,
+        prisoner_id: i64,
+        authority: &str,
+        reason: &str,
+        at: NaiveDateTime,
+    ) -> Result<()> {
+        let sql = format!("SELECT {PRISONER_COLUMNS} FROM prisoner p WHERE p.id = ?1");
+        let before = self
+            .query_row(&sql, [prisoner_id], read_prisoner)
+            .optional()?
+            .ok_or_else(|| invalid("this prisoner's record no longer exists"))?;
+        check_movement(&before, authority, reason).map_err(invalid)?;
+        if at < before.admitted_at {
+            return Err(invalid("Release time: before the admission"));
+        }
+        let facility_id = before
+            .facility_id
+            .ok_or_else(|| invalid("not held in any facility"))?;
+        self.append_event(&CustodyEvent {
+            id: 0,
+            prisoner_id,
+            kind: EventKind::Release,
+            at,
+            facility_id,
+            authority: authority.trim().to_string(),
+            reason: reason.trim().to_string(),
+            recorded_by: self.actor.name.clone(),
+        })?;
+        let after = Prisoner {
+            in_custody: false,
+            cell_id: None,
+            ..before.clone()
+        };
+        self.write_prisoner(&after)?;
+        super::allocation::record_plain_move(
+            self,
+            prisoner_id,
+            before.cell_id,
+            None,
+            at.and_utc(),
+            crate::domain::allocate::MoveReason::Release,
+        )?;
+        super::rosters::end_open_referrals(self, prisoner_id, "released")?;
+        super::segregation::end_on_leaving(self, prisoner_id, at)?;
+        self.audit(
+            "prisoner",
+            prisoner_id,
+            "release",
+            Some(&before),
+            Some(&after),
+        )
     }
 }
 
@@ -581,53 +642,7 @@ impl Store {
             actor,
             Need::To(Permission::Release),
             &format!("prisoner {prisoner_id}"),
-            |tx| {
-                let sql = format!("SELECT {PRISONER_COLUMNS} FROM prisoner p WHERE p.id = ?1");
-                let before = tx
-                    .query_row(&sql, [prisoner_id], read_prisoner)
-                    .optional()?
-                    .ok_or_else(|| invalid("this prisoner's record no longer exists"))?;
-                check_movement(&before, authority, reason).map_err(invalid)?;
-                if at < before.admitted_at {
-                    return Err(invalid("Release time: before the admission"));
-                }
-                let facility_id = before
-                    .facility_id
-                    .ok_or_else(|| invalid("not held in any facility"))?;
-                tx.append_event(&CustodyEvent {
-                    id: 0,
-                    prisoner_id,
-                    kind: EventKind::Release,
-                    at,
-                    facility_id,
-                    authority: authority.trim().to_string(),
-                    reason: reason.trim().to_string(),
-                    recorded_by: actor.name.clone(),
-                })?;
-                let after = Prisoner {
-                    in_custody: false,
-                    cell_id: None,
-                    ..before.clone()
-                };
-                tx.write_prisoner(&after)?;
-                super::allocation::record_plain_move(
-                    tx,
-                    prisoner_id,
-                    before.cell_id,
-                    None,
-                    at.and_utc(),
-                    crate::domain::allocate::MoveReason::Release,
-                )?;
-                super::rosters::end_open_referrals(tx, prisoner_id, "released")?;
-                super::segregation::end_on_leaving(tx, prisoner_id, at)?;
-                tx.audit(
-                    "prisoner",
-                    prisoner_id,
-                    "release",
-                    Some(&before),
-                    Some(&after),
-                )
-            },
+            |tx| tx.release(prisoner_id, authority, reason, at),
         )
     }
 

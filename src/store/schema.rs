@@ -475,6 +475,59 @@ CREATE TABLE login_failure (
     locked_until  TEXT
 ) STRICT;
 "#,
+    // 7 (issue 17): the legal basis of detention as cases (warrant, offence class, committal, sentence), a court
+    // order's release date with its reason, and the index the past-release alert reads. Each recorded sentence
+    // becomes one case, its class 'unrecorded'; the old fields in `details` stay as they were.
+    r#"
+CREATE TABLE custody_case (
+    id               INTEGER PRIMARY KEY,
+    prisoner_id      INTEGER NOT NULL REFERENCES prisoner(id),
+    warrant_ref      TEXT NOT NULL,
+    court            TEXT NOT NULL,
+    warrant_issued   TEXT NOT NULL,
+    warrant_expires  TEXT,
+    offence          TEXT NOT NULL,
+    offence_class    TEXT NOT NULL
+        CHECK (offence_class IN ('minor','serious','grave','civil','immigration','unrecorded')),
+    committed_on     TEXT NOT NULL,
+    -- NULL while not sentenced; then 'term' (years, months, days) or 'life'
+    sentence         TEXT CHECK (sentence IN ('term','life')),
+    years            INTEGER NOT NULL DEFAULT 0 CHECK (years >= 0),
+    months           INTEGER NOT NULL DEFAULT 0 CHECK (months >= 0),
+    days             INTEGER NOT NULL DEFAULT 0 CHECK (days >= 0),
+    sentence_start   TEXT,
+    -- 'concurrent' (optionally naming the case it runs with) or 'consecutive' (naming the case it follows)
+    relation         TEXT NOT NULL DEFAULT 'concurrent' CHECK (relation IN ('concurrent','consecutive')),
+    related_case     INTEGER REFERENCES custody_case(id),
+    CHECK (sentence IS NULL OR sentence_start IS NOT NULL),
+    CHECK (relation = 'concurrent' OR related_case IS NOT NULL)
+) STRICT;
+CREATE INDEX custody_case_prisoner ON custody_case(prisoner_id);
+
+CREATE TABLE release_override (
+    prisoner_id INTEGER PRIMARY KEY REFERENCES prisoner(id),
+    release_on  TEXT NOT NULL,
+    reason      TEXT NOT NULL CHECK (length(trim(reason)) > 0)
+) STRICT;
+
+CREATE INDEX prisoner_release ON prisoner(expected_release) WHERE in_custody = 1;
+
+INSERT INTO custody_case(prisoner_id, warrant_ref, court, warrant_issued, offence, offence_class, committed_on,
+                         sentence, months, sentence_start)
+SELECT id,
+       coalesce(nullif(json_extract(details, '$.warrant_ref'), ''), 'not recorded'),
+       coalesce(nullif(json_extract(details, '$.committing_authority'), ''), 'not recorded'),
+       coalesce(json_extract(details, '$.sentence_start'), substr(admitted_at, 1, 10)),
+       coalesce(nullif(json_extract(details, '$.offences'), ''), 'not recorded'),
+       'unrecorded',
+       min(substr(admitted_at, 1, 10), coalesce(json_extract(details, '$.sentence_start'), substr(admitted_at, 1, 10))),
+       'term',
+       json_extract(details, '$.sentence_months'),
+       coalesce(json_extract(details, '$.sentence_start'), substr(admitted_at, 1, 10))
+FROM prisoner
+WHERE json_extract(details, '$.sentence_months') IS NOT NULL
+ORDER BY id;
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

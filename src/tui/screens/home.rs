@@ -4,7 +4,8 @@ use super::assessment_queues::{self, Counts, DUE_WITHIN_DAYS, Queue, QueueScreen
 use super::{Ctx, Outcome, Screen, thousands};
 use crate::domain::auth::Permission;
 use crate::domain::segregation::Urgency;
-use crate::store::{Headline, ReviewCount, SegregationRow};
+use crate::i18n::{t, t_args};
+use crate::store::{Headline, PastRelease, ReviewCount, SegregationRow};
 use crate::tui::keymap::Action;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::list::{Selection, render_rows};
@@ -92,6 +93,8 @@ pub struct HomeScreen {
     reviews: Option<Vec<ReviewCount>>,
     /// For supervisors: everyone in segregation, longest first, with the time the days are counted to.
     segregation: Option<(Vec<SegregationRow>, NaiveDateTime)>,
+    /// For supervisors: everyone in custody past their expected release date, longest past first (issue 17).
+    past_release: Option<Vec<PastRelease>>,
 }
 
 impl HomeScreen {
@@ -109,6 +112,7 @@ impl HomeScreen {
             queues: Counts::default(),
             reviews: None,
             segregation: None,
+            past_release: None,
         };
         home.resume(ctx);
         home
@@ -218,6 +222,13 @@ impl Screen for HomeScreen {
                 Err(e) => ctx.error(format!("Cannot read the reviews due: {e}")),
             }
         }
+        // Detention past release is unlawful: the supervisors who answer for the custody register see it first.
+        if ctx.session.role == crate::domain::auth::Role::Supervisor {
+            match ctx.store.past_release(None, ctx.now.date_naive()) {
+                Ok(rows) => self.past_release = Some(rows),
+                Err(e) => ctx.error(format!("Cannot read who is past release: {e}")),
+            }
+        }
         if ctx.session.may(Permission::Segregate) {
             match ctx.store.open_segregations() {
                 Ok(rows) => self.segregation = Some((rows, ctx.now.naive_utc())),
@@ -287,7 +298,16 @@ impl Screen for HomeScreen {
         frame.render_widget(Paragraph::new(lines), inner);
         // Below the counts: reviews due per facility and, for supervisors, segregation; halves when both show.
         // Straight under the counts' box, down to the last row: the panels need every row they can get.
-        let top = area.y + 11;
+        let mut top = area.y + 11;
+        if let Some(rows) = &self.past_release {
+            // First, and up to half the room: unlawful detention outranks the other alerts, which keep the rest.
+            // At least one name shows beside "and N more" (a panel that only counted would name nobody).
+            let room = area.bottom().saturating_sub(top);
+            let height = (rows.len().max(1) as u16 + 2).min((room / 2).max(4));
+            let panel = Rect::new(area.x + 40, top, area.width.saturating_sub(41), height);
+            render_past_release(frame, panel, theme, rows);
+            top += height;
+        }
         let room = area.bottom().saturating_sub(top);
         let mut seg_top = top;
         if let Some(reviews) = &self.reviews {
@@ -373,6 +393,48 @@ fn fit_with_more(
         lines.push(Line::from(Span::styled(and_more, theme.dim())));
     }
     lines
+}
+
+/// Supervisors' alert list: people in custody past their expected release date, the longest past first.
+fn render_past_release(frame: &mut Frame, panel: Rect, theme: &Theme, rows: &[PastRelease]) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(theme.border())
+        .title(format!(" {} ", t("home-past-release-title")));
+    let inner = block.inner(panel);
+    frame.render_widget(block, panel);
+    if rows.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Span::styled(t("home-past-release-none"), theme.dim())),
+            inner,
+        );
+        return;
+    }
+    let lines: Vec<Line> = rows
+        .iter()
+        .map(|r| {
+            let days = t_args("home-past-release-days", &[("days", r.days_past.into())]);
+            let days_width = crate::domain::text::width(&days);
+            let room = (inner.width as usize).saturating_sub(days_width + 1);
+            let who = crate::domain::text::fit(
+                &format!(
+                    "{} {}",
+                    crate::domain::text::display(&r.number),
+                    crate::domain::text::display(&r.name)
+                ),
+                room,
+            );
+            let pad = room.saturating_sub(crate::domain::text::width(&who));
+            Line::from(vec![
+                Span::raw(format!("{who}{} ", " ".repeat(pad))),
+                Span::styled(days, theme.error()),
+            ])
+        })
+        .collect();
+    frame.render_widget(
+        Paragraph::new(fit_with_more(lines, inner.height, "", theme)),
+        inner,
+    );
 }
 
 /// Supervisors' alert list: people in segregation, days so far, warning at day 10, alert at day 15.

@@ -7,6 +7,7 @@ pub mod assessment_pick;
 pub mod assessment_queues;
 pub mod assessment_review;
 pub mod audit;
+pub mod cases;
 pub mod estate;
 pub mod estate_form;
 pub mod help;

@@ -4,6 +4,7 @@ use super::{Ctx, Outcome, Screen};
 use crate::domain::auth::Permission;
 use crate::domain::prisoner::{Section, visible_fields};
 use crate::domain::text;
+use crate::i18n::{t, t_args};
 use crate::store::{NaRow, PrisonerRow, describe_event};
 use crate::tui::keymap::Action;
 use crate::tui::theme::Theme;
@@ -28,6 +29,9 @@ pub struct RecordScreen {
     /// The open segregation placement, if any, shown in the heading with its days so far.
     segregation: Option<crate::domain::segregation::Segregation>,
     now: chrono::NaiveDateTime,
+    /// The legal basis of detention (issue 17): the cases, and the expected release with its working.
+    cases: Vec<crate::domain::sentence::Case>,
+    working: Option<crate::domain::sentence::ReleaseWorking>,
 }
 
 impl RecordScreen {
@@ -45,6 +49,8 @@ impl RecordScreen {
             today: ctx.now.date_naive(),
             segregation: None,
             now: ctx.now.naive_utc(),
+            cases: Vec::new(),
+            working: None,
         };
         if screen.row.prisoner.vep
             && let Err(e) = ctx.store.audit_read(&ctx.actor(), "prisoner", id)
@@ -80,6 +86,17 @@ impl RecordScreen {
             }
             Err(e) => ctx.error(format!("Cannot read the non-associations: {e}")),
         }
+        match ctx
+            .store
+            .cases(self.id)
+            .and_then(|c| Ok((c, ctx.store.release_working(self.id)?)))
+        {
+            Ok((cases, working)) => {
+                self.cases = cases;
+                self.working = Some(working);
+            }
+            Err(e) => ctx.error(format!("Cannot read the cases: {e}")),
+        }
         self.now = ctx.now.naive_utc();
         match ctx.store.segregations_of(self.id) {
             Ok(all) => self.segregation = all.into_iter().find(|s| s.end.is_none()),
@@ -96,6 +113,10 @@ impl RecordScreen {
         let mut section = None;
         for spec in visible_fields(self.role) {
             if section != Some(spec.section) {
+                // The cases and the release working follow the legal fields they explain.
+                if section == Some(Section::Legal) {
+                    lines.extend(self.case_lines(theme, width));
+                }
                 section = Some(spec.section);
                 if spec.section != Section::Identity {
                     lines.push(Line::from(""));
@@ -171,6 +192,133 @@ impl RecordScreen {
     }
 }
 
+impl RecordScreen {
+    /// The cases, each with its warrant and sentence, then the expected release and how it was worked out.
+    fn case_lines(&self, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+        use crate::domain::sentence::{Basis, Relation};
+        let mut lines = vec![
+            Line::from(""),
+            Line::from(Span::styled(t("record-cases"), theme.heading())),
+        ];
+        let push = |lines: &mut Vec<Line<'static>>, indent: usize, s: String| {
+            for (i, part) in text::wrap(&text::display(&s), width.saturating_sub(indent + 2))
+                .into_iter()
+                .enumerate()
+            {
+                let pad = if i == 0 { indent } else { indent + 2 };
+                lines.push(Line::from(format!("{}{part}", " ".repeat(pad))));
+            }
+        };
+        if self.cases.is_empty() {
+            lines.push(Line::from(Span::styled(
+                format!("  {}", t("record-no-cases")),
+                theme.dim(),
+            )));
+        }
+        let reference = |id: i64| {
+            self.cases
+                .iter()
+                .find(|c| c.id == id)
+                .map(|c| c.warrant.reference.clone())
+                .unwrap_or_default()
+        };
+        for c in &self.cases {
+            let w = &c.warrant;
+            let warrant = match w.expires {
+                Some(exp) => t_args(
+                    "record-case-remand-warrant",
+                    &[
+                        ("reference", w.reference.clone().into()),
+                        ("court", w.court.clone().into()),
+                        ("issued", w.issued.to_string().into()),
+                        ("expires", exp.to_string().into()),
+                    ],
+                ),
+                None => t_args(
+                    "record-case-warrant",
+                    &[
+                        ("reference", w.reference.clone().into()),
+                        ("court", w.court.clone().into()),
+                        ("issued", w.issued.to_string().into()),
+                    ],
+                ),
+            };
+            push(&mut lines, 2, warrant);
+            push(
+                &mut lines,
+                4,
+                t_args(
+                    "record-case-offence",
+                    &[
+                        ("offence", c.offence.clone().into()),
+                        ("class", c.class.as_str().into()),
+                        ("committed", c.committed.to_string().into()),
+                    ],
+                ),
+            );
+            let sentence = match &c.sentence {
+                None => t("record-case-not-sentenced"),
+                Some(s) => {
+                    let how = match s.relation {
+                        Relation::Concurrent(None) => t("record-case-concurrent"),
+                        Relation::Concurrent(Some(id)) => t_args(
+                            "record-case-concurrent-with",
+                            &[("case", reference(id).into())],
+                        ),
+                        Relation::ConsecutiveTo(id) => t_args(
+                            "record-case-consecutive-to",
+                            &[("case", reference(id).into())],
+                        ),
+                    };
+                    t_args(
+                        "record-case-sentence",
+                        &[
+                            ("length", s.length.text().into()),
+                            ("start", s.start.to_string().into()),
+                            ("how", how.into()),
+                        ],
+                    )
+                }
+            };
+            push(&mut lines, 4, sentence);
+        }
+        if let Some(w) = &self.working {
+            let value = match (w.date, w.basis) {
+                (Some(d), Basis::CourtOrder) => {
+                    t_args("record-release-order", &[("date", d.to_string().into())])
+                }
+                (Some(d), _) => d.to_string(),
+                (None, Basis::Life) => t("record-release-life"),
+                (None, _) => t("record-release-none"),
+            };
+            let late = w.date.is_some_and(|d| d < self.today) && self.row.prisoner.in_custody;
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!(" {:<22}", t("record-expected-release")),
+                    theme.label(),
+                ),
+                Span::styled(value, if late { theme.error() } else { theme.base() }),
+            ]));
+            if late {
+                lines.push(Line::from(Span::styled(
+                    format!("  {}", t("record-release-passed")),
+                    theme.error(),
+                )));
+            }
+            if !self.cases.is_empty() {
+                lines.push(Line::from(Span::styled(
+                    format!("  {}", t("record-working")),
+                    theme.label(),
+                )));
+                for step in &w.steps {
+                    push(&mut lines, 4, step.text());
+                }
+            }
+        }
+        lines
+    }
+}
+
 /// Rows of the record body at 80x24 (the frame takes three, the record's own heading three).
 const BODY_ROWS: usize = 18;
 const BODY_WIDTH: usize = 79;
@@ -209,6 +357,8 @@ impl Screen for RecordScreen {
             Action::Edit => {
                 may(role, Permission::EditPrisoner) || may(role, Permission::SetVepFlag)
             }
+            // Cases, sentences and court orders are register changes.
+            Action::New => may(role, Permission::EditPrisoner),
             other => crate::tui::keymap::usable(other, role),
         }
     }
@@ -320,6 +470,12 @@ impl Screen for RecordScreen {
                     Some(screen) => Outcome::Push(Box::new(screen)),
                     None => Outcome::Handled,
                 }
+            }
+            Action::New => {
+                if !ctx.allowed(Permission::EditPrisoner) {
+                    return Outcome::Handled;
+                }
+                Outcome::Push(Box::new(super::cases::choose(&self.row, ctx)))
             }
             Action::KeepApart => Outcome::Push(Box::new(
                 super::non_association::NonAssociationsScreen::open(&self.row, ctx),

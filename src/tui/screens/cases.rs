@@ -1,0 +1,257 @@
+//! Recording the legal basis of detention from the record screen (issue 17): `n` asks what to record (a new case,
+//! the sentence on a case, a court order's release date), then a popup takes it. The store checks everything
+//! (the domain's refusals name the field) and recomputes the expected release in the same transaction.
+
+use super::prompt::PromptScreen;
+use super::{Ctx, Screen};
+use crate::domain::prisoner::parse_date;
+use crate::domain::sentence::{
+    Case, Length, OffenceClass, Relation, ReleaseOverride, Sentence, Warrant,
+};
+use crate::i18n::t;
+use crate::store::PrisonerRow;
+use crate::tui::widgets::form::FormField;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+/// What `n` on the record offers.
+const ADD: &str = "add";
+const SENTENCE: &str = "sentence";
+const ORDER: &str = "order";
+
+/// The first popup: what to record. F2 opens the popup for it in its place.
+pub fn choose(row: &PrisonerRow, ctx: &mut Ctx) -> PromptScreen {
+    let cases = ctx.store.cases(row.prisoner.id).unwrap_or_default();
+    let mut options = vec![(ADD.to_string(), t("cases-what-add"))];
+    if cases.iter().any(|c| c.sentence.is_none()) {
+        options.push((SENTENCE.to_string(), t("cases-what-sentence")));
+    }
+    options.push((ORDER.to_string(), t("cases-what-order")));
+    let chosen = std::rc::Rc::new(std::cell::RefCell::new(String::new()));
+    let chosen_then = chosen.clone();
+    let row = row.clone();
+    PromptScreen::new(
+        format!("{} {}", t("cases-title"), row.prisoner.number),
+        vec![t("cases-what-about")],
+        vec![FormField::choice("what", &t("cases-what"), options, ADD)],
+        "next",
+        Box::new(move |values, _ctx| {
+            *chosen.borrow_mut() = values.get("what").cloned().unwrap_or_default();
+            Ok(String::new())
+        }),
+    )
+    .then_open(Box::new(move |ctx| {
+        let next: Box<dyn Screen> = match chosen_then.borrow().as_str() {
+            SENTENCE => Box::new(sentence(&row, ctx)),
+            ORDER => Box::new(order(&row, ctx)),
+            _ => Box::new(add(&row, ctx)),
+        };
+        Some(next)
+    }))
+}
+
+fn get(values: &BTreeMap<String, String>, key: &str) -> String {
+    values.get(key).cloned().unwrap_or_default()
+}
+
+/// A date typed into `key`, or the message naming its label.
+fn date(values: &BTreeMap<String, String>, key: &str, label: &str) -> Result<NaiveDate, String> {
+    parse_date(&get(values, key)).map_err(|e| format!("{label}: {e}"))
+}
+
+/// The relation choices: concurrent, or consecutive to / concurrent with each sentenced case.
+fn relation_field(cases: &[Case]) -> FormField {
+    let mut options = vec![("concurrent".to_string(), t("record-case-concurrent"))];
+    for c in cases.iter().filter(|c| c.sentence.is_some()) {
+        let reference = crate::domain::text::display(&c.warrant.reference).into_owned();
+        options.push((
+            format!("after:{}", c.id),
+            crate::i18n::t_args(
+                "record-case-consecutive-to",
+                &[("case", reference.clone().into())],
+            ),
+        ));
+        options.push((
+            format!("with:{}", c.id),
+            crate::i18n::t_args("record-case-concurrent-with", &[("case", reference.into())]),
+        ));
+    }
+    FormField::choice(
+        "relation",
+        &t("case-field-sentence-relation"),
+        options,
+        "concurrent",
+    )
+}
+
+/// The sentence typed into the popup; None when no length was given.
+fn sentence_from(values: &BTreeMap<String, String>) -> Result<Option<Sentence>, String> {
+    let length = get(values, "length");
+    if length.trim().is_empty() {
+        return Ok(None);
+    }
+    let label = t("case-field-sentence-length");
+    let length =
+        Length::parse(&length).ok_or_else(|| format!("{label}: {}", t("cases-length-format")))?;
+    let start = date(values, "start", &t("case-field-sentence-start"))?;
+    let relation = get(values, "relation");
+    let id = |s: &str| s.parse::<i64>().unwrap_or(0);
+    let relation = match relation.split_once(':') {
+        Some(("after", case)) => Relation::ConsecutiveTo(id(case)),
+        Some(("with", case)) => Relation::Concurrent(Some(id(case))),
+        _ => Relation::Concurrent(None),
+    };
+    Ok(Some(Sentence {
+        length,
+        start,
+        relation,
+    }))
+}
+
+fn sentence_fields(cases: &[Case]) -> Vec<FormField> {
+    vec![
+        FormField::text("length", &t("case-field-sentence-length"), ""),
+        FormField::text("start", &t("case-field-sentence-start"), ""),
+        relation_field(cases),
+    ]
+}
+
+/// A new case: the warrant, the offence and its class, the committal and, if passed, the sentence.
+fn add(row: &PrisonerRow, ctx: &mut Ctx) -> PromptScreen {
+    let id = row.prisoner.id;
+    let cases = ctx.store.cases(id).unwrap_or_default();
+    let classes: Vec<(String, String)> = OffenceClass::ALL
+        .iter()
+        .filter(|c| **c != OffenceClass::Unrecorded)
+        .map(|c| (c.as_str().to_string(), c.as_str().to_string()))
+        .collect();
+    let mut fields = vec![
+        FormField::text("warrant", &t("case-field-warrant-ref"), ""),
+        FormField::text("court", &t("case-field-court"), ""),
+        FormField::text(
+            "issued",
+            &t("cases-issued"),
+            &ctx.now.date_naive().to_string(),
+        ),
+        FormField::text("expires", &t("case-field-warrant-expires"), ""),
+        FormField::text("offence", &t("case-field-offence"), ""),
+        FormField::choice("class", &t("cases-class"), classes, "serious"),
+        FormField::text(
+            "committed",
+            &t("cases-committed"),
+            &row.prisoner.admitted_at.date().to_string(),
+        ),
+    ];
+    fields.extend(sentence_fields(&cases));
+    PromptScreen::new(
+        t("cases-what-add"),
+        vec![t("cases-add-about")],
+        fields,
+        "save",
+        Box::new(move |values, ctx| {
+            let expires = get(values, "expires");
+            let case = Case {
+                id: 0,
+                warrant: Warrant {
+                    reference: get(values, "warrant"),
+                    court: get(values, "court"),
+                    issued: date(values, "issued", &t("cases-issued"))?,
+                    expires: if expires.trim().is_empty() {
+                        None
+                    } else {
+                        Some(date(values, "expires", &t("case-field-warrant-expires"))?)
+                    },
+                },
+                offence: get(values, "offence"),
+                class: OffenceClass::parse(&get(values, "class")).unwrap_or(OffenceClass::Serious),
+                committed: date(values, "committed", &t("cases-committed"))?,
+                sentence: sentence_from(values)?,
+            };
+            let actor = ctx.actor();
+            ctx.store
+                .add_case(&actor, id, &case)
+                .map(|_| t("cases-saved"))
+                .map_err(|e| e.to_string())
+        }),
+    )
+}
+
+/// The sentence passed on a case not yet sentenced.
+fn sentence(row: &PrisonerRow, ctx: &mut Ctx) -> PromptScreen {
+    let cases = ctx.store.cases(row.prisoner.id).unwrap_or_default();
+    let open: Vec<(String, String)> = cases
+        .iter()
+        .filter(|c| c.sentence.is_none())
+        .map(|c| {
+            (
+                c.id.to_string(),
+                crate::domain::text::display(&c.warrant.reference).into_owned(),
+            )
+        })
+        .collect();
+    let first = open.first().map(|o| o.0.clone()).unwrap_or_default();
+    let mut fields = vec![FormField::choice("case", &t("cases-case"), open, &first)];
+    fields.extend(sentence_fields(&cases));
+    PromptScreen::new(
+        t("cases-what-sentence"),
+        vec![t("cases-sentence-about")],
+        fields,
+        "save",
+        Box::new(move |values, ctx| {
+            let case: i64 = get(values, "case").parse().unwrap_or(0);
+            let Some(sentence) = sentence_from(values)? else {
+                return Err(format!(
+                    "{}: {}",
+                    t("case-field-sentence-length"),
+                    t("case-required")
+                ));
+            };
+            let actor = ctx.actor();
+            ctx.store
+                .set_sentence(&actor, case, Some(&sentence))
+                .map(|()| t("cases-saved"))
+                .map_err(|e| e.to_string())
+        }),
+    )
+}
+
+/// A court order's release date with its reason; an empty date removes the order.
+fn order(row: &PrisonerRow, ctx: &mut Ctx) -> PromptScreen {
+    let id = row.prisoner.id;
+    let current = ctx.store.release_override(id).ok().flatten();
+    PromptScreen::new(
+        t("cases-what-order"),
+        vec![t("cases-order-about")],
+        vec![
+            FormField::text(
+                "date",
+                &t("cases-order-date"),
+                &current
+                    .as_ref()
+                    .map(|o| o.date.to_string())
+                    .unwrap_or_default(),
+            ),
+            FormField::text(
+                "reason",
+                &t("case-field-override-reason"),
+                &current.map(|o| o.reason).unwrap_or_default(),
+            ),
+        ],
+        "save",
+        Box::new(move |values, ctx| {
+            let order = if get(values, "date").trim().is_empty() {
+                None
+            } else {
+                Some(ReleaseOverride {
+                    date: date(values, "date", &t("cases-order-date"))?,
+                    reason: get(values, "reason"),
+                })
+            };
+            let actor = ctx.actor();
+            ctx.store
+                .set_release_override(&actor, id, order.as_ref())
+                .map(|()| t("cases-saved"))
+                .map_err(|e| e.to_string())
+        }),
+    )
+}
