@@ -295,13 +295,15 @@ pub fn type_paced(s: &mut Session, word: &str) -> Vec<Cost> {
         .collect()
 }
 
-/// Presses Esc until the screen shows `text` (a form may first ask to discard).
+/// Presses Esc until the screen shows `text` (a form may first ask to discard). Each Esc waits for the screen to
+/// change (a lone Esc acts only after the Esc delay, 200 ms): sending the next one sooner pressed one too many.
 pub fn back_to(s: &mut Session, text: &str) {
     for _ in 0..6 {
-        if s.screen().contains(text) {
+        let before = s.screen();
+        if before.contains(text) {
             return;
         }
-        s.act(ESC, "back", |_| true);
+        s.act(ESC, "back", |now| now != before);
     }
     s.settle(text, |scr| scr.contains(text));
 }
