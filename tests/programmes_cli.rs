@@ -111,3 +111,70 @@ fn a_bad_file_names_each_place_and_writes_nothing() {
     let (_, listed, _) = warden(&db, &["programmes", "list"]);
     assert!(listed.trim().is_empty());
 }
+
+#[test]
+fn one_programme_s_roster_prints_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    estate(&db);
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/examples/programmes.toml");
+    let (code, _, err) = warden(&db, &["programmes", "load", example, "--apply"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = warden(
+        &db,
+        &["print", "roster", "--facility", "LUZ", "--week", "2027-W02"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("LIT1") && out.contains("CARP"), "{out}");
+    let (code, out, err) = warden(
+        &db,
+        &[
+            "print",
+            "roster",
+            "--facility",
+            "LUZ",
+            "--week",
+            "2027-W02",
+            "--programme",
+            "carp",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("Programme roster: CARP Carpentry and joinery"),
+        "{out}"
+    );
+    assert!(!out.contains("LIT1"), "{out}");
+    let (code, _, err) = warden(
+        &db,
+        &[
+            "print",
+            "roster",
+            "--facility",
+            "LUZ",
+            "--programme",
+            "NOPE",
+        ],
+    );
+    assert_ne!(code, 0, "{err}");
+    assert!(
+        err.contains("programme: no programme NOPE in this facility"),
+        "{err}"
+    );
+    let (code, _, err) = warden(
+        &db,
+        &[
+            "print",
+            "unlock",
+            "--facility",
+            "LUZ",
+            "--programme",
+            "CARP",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--programme: only the programme roster"),
+        "{err}"
+    );
+}

@@ -483,3 +483,46 @@ fn an_attendance_comment_survives_a_dropped_session() {
     let s = d.screen();
     assert!(!s.contains("Restored what you were typing"), "{s}");
 }
+
+#[test]
+fn ctrl_p_in_a_programme_prints_that_programme_only() {
+    let fx = fixture::build();
+    literacy(&fx, 10);
+    {
+        let mut store = Store::open(&fx.path).unwrap();
+        let luz = store.facility_by_code("LUZ").unwrap().unwrap().id;
+        store
+            .add_programme(
+                &Actor::system("programme", fixture::t0()),
+                &Programme {
+                    id: 0,
+                    facility_id: luz,
+                    code: "CARP".into(),
+                    name: "Carpentry".into(),
+                    category: Category::Vocational,
+                    provider: "staff".into(),
+                    facilitators: vec!["Okot James".into()],
+                    room: "Workshop".into(),
+                    capacity: 8,
+                    starts_on: d("2026-11-02"),
+                    ends_on: d("2027-01-29"),
+                    eligibility: Eligibility::default(),
+                    completion_percent: 80,
+                    vep_share_percent: 20,
+                    slots: vec![slot(2, "14:00", "16:00")],
+                },
+            )
+            .unwrap();
+    }
+    let mut d = Driver::new(&fx.path);
+    d.login("supervisor");
+    open_from_home(&mut d, "Programmes and rosters");
+    // The list is by name: Adult literacy, then Carpentry.
+    d.key(KeyCode::Enter);
+    assert!(d.screen().contains("Adult literacy"), "{}", d.screen());
+    assert!(d.screen().contains("^P print"), "{}", d.screen());
+    d.ctrl('p');
+    let s = d.screen();
+    assert!(s.contains("Programme roster: LIT1 Adult literacy"), "{s}");
+    assert!(s.contains("Classroom 1") && !s.contains("Carpentry"), "{s}");
+}

@@ -37,6 +37,9 @@ pub struct PrintArgs {
     /// The prison number whose timetable to print
     #[arg(long, value_name = "NUMBER")]
     pub prisoner: Option<String>,
+    /// One programme, by its code, for the roster (default: every programme of the facility)
+    #[arg(long, value_name = "CODE")]
+    pub programme: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Paper size for PDF
@@ -68,6 +71,7 @@ impl PrintArgs {
             day: None,
             unit: None,
             prisoner: None,
+            programme: None,
             format: Format::Text,
             paper: Paper::A4,
             out: None,
@@ -151,6 +155,10 @@ pub fn run(db: &Path, args: PrintArgs) -> Result<ExitCode> {
     }
     params.unit = args.unit.as_ref().map(|u| u.trim().to_string());
     params.prisoner = args.prisoner.as_ref().map(|n| n.trim().to_string());
+    if args.programme.is_some() && args.report != Kind::Roster {
+        return refuse(crate::i18n::t("report-programme-roster-only"));
+    }
+    params.programme = args.programme.as_ref().map(|c| c.trim().to_string());
     if args.report == Kind::Timetable && params.prisoner.is_none() {
         return refuse(
             "--prisoner: the timetable is one person's; name them with --prisoner NUMBER",

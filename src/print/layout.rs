@@ -81,6 +81,16 @@ struct Placed {
     table: Option<usize>,
     /// The table's own heading lines: kept with at least one row below them.
     heading: bool,
+    /// How many lines from this one must share its page: a section heading keeps its table's heading and first
+    /// row (or its paragraph's first line) with it, so a heading never ends a page.
+    keep: usize,
+}
+
+/// What a table repeats at the top of each page it continues onto: the section heading that introduced it
+/// ("... (continued)"), if any, and its column heading.
+struct Repeat {
+    section: Option<Line>,
+    columns: [Line; 2],
 }
 
 /// Where each column starts and how wide it is, cut to the page.
@@ -160,34 +170,73 @@ fn wrapped(s: &str, indent: usize) -> Vec<Line> {
         .collect()
 }
 
+/// The lines a block needs at the top of a page before it shows anything of its own: a table's heading and
+/// first row, or a paragraph's first line.
+fn lead(block: &Block) -> usize {
+    match block {
+        Block::Table(t) => {
+            2 + match t.rows.first() {
+                Some(Row::Cells(cells)) => row_lines(t, cells).len(),
+                Some(Row::Note(n)) => wrapped(n, 4).len().min(1),
+                Some(Row::Rule) | None => 1,
+            }
+        }
+        Block::Heading(_) | Block::Paragraph(_) => 1,
+    }
+}
+
+/// The heading's text, cut so the continuation mark still fits on one line.
+fn continued(heading: &str) -> Line {
+    let mark_room = text::width(&crate::i18n::t_args(
+        "print-continued",
+        &[("heading", "".into())],
+    ));
+    let fitted = text::fit(&text::display(heading), WIDTH.saturating_sub(mark_room));
+    let line = crate::i18n::t_args("print-continued", &[("heading", fitted.into())]);
+    Line::at(0, &text::fit(&line, WIDTH))
+}
+
 /// The body as lines, before it is cut into pages.
-fn body(doc: &Document) -> (Vec<Placed>, Vec<[Line; 2]>) {
+fn body(doc: &Document) -> (Vec<Placed>, Vec<Repeat>) {
     let mut out = Vec::new();
-    let mut headings = Vec::new();
+    let mut repeats = Vec::new();
     let plain = |line| Placed {
         line,
         table: None,
         heading: false,
+        keep: 1,
     };
     for (i, block) in doc.blocks.iter().enumerate() {
         if i > 0 {
             out.push(plain(Line::blank()));
         }
         match block {
-            Block::Heading(h) | Block::Paragraph(h) => {
-                out.extend(wrapped(h, 0).into_iter().map(plain))
+            Block::Heading(h) => {
+                let lines = wrapped(h, 0);
+                let n = lines.len();
+                let next = doc.blocks.get(i + 1).map_or(0, |b| 1 + lead(b));
+                out.extend(lines.into_iter().enumerate().map(|(k, line)| Placed {
+                    keep: n - k + next,
+                    ..plain(line)
+                }));
             }
+            Block::Paragraph(h) => out.extend(wrapped(h, 0).into_iter().map(plain)),
             Block::Table(t) => {
-                let index = headings.len();
-                let heading = table_heading(t);
-                for line in heading.iter().cloned() {
+                let index = repeats.len();
+                let columns = table_heading(t);
+                for (k, line) in columns.iter().cloned().enumerate() {
                     out.push(Placed {
                         line,
                         table: Some(index),
                         heading: true,
+                        keep: lead(block) - k,
                     });
                 }
-                headings.push(heading);
+                let section = match i.checked_sub(1).map(|j| &doc.blocks[j]) {
+                    Some(Block::Heading(h)) => Some(continued(h)),
+                    _ => None,
+                };
+                repeats.push(Repeat { section, columns });
                 for row in &t.rows {
                     let lines = match row {
                         Row::Cells(cells) => row_lines(t, cells),
@@ -198,12 +247,13 @@ fn body(doc: &Document) -> (Vec<Placed>, Vec<[Line; 2]>) {
                         line,
                         table: Some(index),
                         heading: false,
+                        keep: 1,
                     }));
                 }
             }
         }
     }
-    (out, headings)
+    (out, repeats)
 }
 
 /// The body lines of the whole document without page headers: what the report screen scrolls through.
@@ -254,17 +304,12 @@ fn page_header(doc: &Document, n: usize, of: usize) -> Vec<Line> {
 /// Cuts the document into pages of `page_lines` lines (header included), numbered "n of m".
 pub fn pages(doc: &Document, page_lines: usize) -> Vec<Page> {
     let room = page_lines.saturating_sub(HEADER_LINES).max(4);
-    let (lines, headings) = body(doc);
+    let (lines, repeats) = body(doc);
     let mut bodies: Vec<Vec<Line>> = vec![Vec::new()];
     for placed in &lines {
         let current = bodies.last().map_or(0, Vec::len);
-        // A table's heading is never left at the foot of a page without a row under it.
-        let need = if placed.heading && matches!(placed.line, Line::Text(_)) {
-            3
-        } else {
-            1
-        };
-        if current + need > room {
+        // What cannot fit with the lines it keeps goes to the next page (unless it would not fit there either).
+        if current > 0 && current + placed.keep.min(room) > room {
             bodies.push(Vec::new());
         }
         let Some(page) = bodies.last_mut() else {
@@ -275,7 +320,9 @@ pub fn pages(doc: &Document, page_lines: usize) -> Vec<Page> {
                 continue;
             }
             if let (Some(t), false) = (placed.table, placed.heading) {
-                page.extend(headings[t].iter().cloned());
+                let repeat = &repeats[t];
+                page.extend(repeat.section.iter().cloned());
+                page.extend(repeat.columns.iter().cloned());
             }
         }
         page.push(placed.line.clone());
@@ -348,6 +395,73 @@ mod tests {
             };
             assert!(p.lines[first].to_text().starts_with("Number"), "{i}");
             assert!(p.lines.iter().all(|l| text::width(&l.to_text()) <= WIDTH));
+        }
+    }
+
+    /// Sessions as a roster prints them: a heading, then its table of names.
+    fn sessions(sizes: &[usize]) -> Document {
+        let mut doc = sample(0);
+        doc.blocks.clear();
+        for (s, &n) in sizes.iter().enumerate() {
+            doc.blocks.push(Block::Heading(format!(
+                "Mon 09:00  SES{s} Literacy, Room 4"
+            )));
+            let mut t = Table::new(vec![Column::left("Number", 16), Column::left("Name", 20)]);
+            for i in 0..n {
+                t.row([format!("LUZ/2026/{i:05}"), format!("Person {s}.{i}")]);
+            }
+            doc.blocks.push(Block::Table(t));
+        }
+        doc
+    }
+
+    fn texts(page: &Page) -> Vec<String> {
+        page.lines.iter().map(Line::to_text).collect()
+    }
+
+    #[test]
+    fn a_session_heading_never_ends_a_page() {
+        // 30 lines a page, 24 for the body. The first session takes 2 + 2 + 18 = 22 lines, then a blank; the
+        // second's heading would be the body's last line, with its names on the next page.
+        let pages = pages(&sessions(&[18, 3]), 30);
+        let first = texts(&pages[0]);
+        assert!(
+            !first.iter().any(|l| l.contains("SES1")),
+            "the heading stayed at the foot of page 1: {first:#?}"
+        );
+        let second = texts(&pages[1]);
+        assert_eq!(second[HEADER_LINES], "Mon 09:00  SES1 Literacy, Room 4");
+        assert!(
+            second[HEADER_LINES + 2].starts_with("Number"),
+            "{second:#?}"
+        );
+        assert!(pages.iter().all(|p| p.lines.len() <= 30));
+    }
+
+    #[test]
+    fn a_continued_session_repeats_its_heading() {
+        let pages = pages(&sessions(&[40]), 30);
+        assert!(pages.len() >= 2);
+        for page in &pages[1..] {
+            let lines = texts(page);
+            assert_eq!(
+                lines[HEADER_LINES],
+                "Mon 09:00  SES0 Literacy, Room 4 (continued)"
+            );
+            assert!(lines[HEADER_LINES + 1].starts_with("Number"), "{lines:#?}");
+            assert!(
+                lines[HEADER_LINES + 3].starts_with("LUZ/2026/"),
+                "{lines:#?}"
+            );
+        }
+        let all: Vec<String> = pages.iter().flat_map(texts).collect();
+        for i in 0..40 {
+            let name = format!("Person 0.{i}");
+            assert_eq!(
+                all.iter().filter(|l| l.ends_with(&name)).count(),
+                1,
+                "{name}"
+            );
         }
     }
 

@@ -191,30 +191,79 @@ pub fn send(
     }
 }
 
-/// Creates (or empties) `path` with `mode` on Unix, so a printed report is no more readable than the database.
+/// Creates (or empties) `path` with exactly `mode` on Unix, so a printed report is no more readable than the
+/// database and, in a group set-up, as readable: the process umask (often 022) would otherwise take the group's
+/// write bit away and lock the rest of the staff out of a file they share.
 pub fn create_file(path: &Path, mode: u32) -> Result<std::fs::File, PrintError> {
+    let failed = |e: std::io::Error| PrintError::File {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    };
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
+    let file = options.open(path).map_err(failed)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = file.metadata().map_err(failed)?;
+        // Only a file this account owns can be changed; another's file keeps the mode its owner gave it.
+        if meta.permissions().mode() & 0o777 != mode {
+            let _ = file.set_permissions(std::fs::Permissions::from_mode(mode));
+        }
+    }
     #[cfg(not(unix))]
     let _ = mode;
-    options.open(path).map_err(|e| PrintError::File {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })
+    Ok(file)
 }
 
-/// Creates `dir` (and its parents) for printed files: the file mode plus search permission where it can be read.
-pub fn create_dir(dir: &Path, file_mode: u32) -> Result<(), PrintError> {
+/// The mode of the folder that holds printed files: the file mode plus search permission where it can be read,
+/// and, when the group shares the files, set-group-id so every file made in it belongs to the folder's group.
+pub fn dir_mode(file_mode: u32) -> u32 {
+    let searchable = file_mode | ((file_mode & 0o444) >> 2);
+    if file_mode & 0o060 != 0 {
+        searchable | 0o2000
+    } else {
+        searchable
+    }
+}
+
+/// Creates `dir` (and its parents) for printed files with `dir_mode(file_mode)`, whatever the umask. In a group
+/// set-up the folder is given the group of `database` (the group the staff share), so the next officer, signed in
+/// as another account, can write their prints beside this one's. A folder made earlier by this account is brought
+/// to the same mode and group; one made by another account is left as it is.
+pub fn create_dir(dir: &Path, file_mode: u32, database: &Path) -> Result<(), PrintError> {
+    let failed = |e: std::io::Error| PrintError::File {
+        path: dir.to_path_buf(),
+        reason: e.to_string(),
+    };
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, file_mode | ((file_mode & 0o444) >> 2));
-    builder.create(dir).map_err(|e| PrintError::File {
-        path: dir.to_path_buf(),
-        reason: e.to_string(),
-    })
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, dir_mode(file_mode));
+    builder.create(dir).map_err(failed)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let meta = std::fs::metadata(dir).map_err(failed)?;
+        if meta.uid() == rustix::process::geteuid().as_raw() {
+            if file_mode & 0o060 != 0
+                && let Ok(db) = std::fs::metadata(database)
+                && db.gid() != meta.gid()
+            {
+                std::os::unix::fs::chown(dir, None, Some(db.gid())).map_err(failed)?;
+            }
+            let want = dir_mode(file_mode);
+            if meta.permissions().mode() & 0o7777 != want {
+                std::fs::set_permissions(dir, std::fs::Permissions::from_mode(want))
+                    .map_err(failed)?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = database;
+    Ok(())
 }
 
 fn lp(
@@ -267,6 +316,34 @@ fn lp(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn prints_follow_the_group_setting_whatever_the_umask() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+        let tmp = tempfile::tempdir().unwrap();
+        let database = tmp.path().join("warden.db");
+        std::fs::write(&database, b"").unwrap();
+        // The usual umask takes the group's write bit from anything created with 0660.
+        let old = rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o022));
+        let shared = tmp.path().join("shared");
+        create_dir(&shared, 0o660, &database).unwrap();
+        let file = shared.join("roster.txt");
+        drop(create_file(&file, 0o660).unwrap());
+        let private = tmp.path().join("private");
+        create_dir(&private, 0o600, &database).unwrap();
+        let own = private.join("roster.txt");
+        drop(create_file(&own, 0o600).unwrap());
+        rustix::process::umask(old);
+        assert_eq!(mode(&shared), 0o2770);
+        assert_eq!(mode(&file), 0o660);
+        assert_eq!(mode(&private), 0o700);
+        assert_eq!(mode(&own), 0o600);
+        // A folder made before in owner-only mode is opened to the group when the station switches.
+        create_dir(&private, 0o660, &database).unwrap();
+        assert_eq!(mode(&private), 0o2770);
+    }
 
     #[test]
     fn passthrough_wraps_the_text_and_ends_lines_with_cr_lf() {

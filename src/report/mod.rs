@@ -133,6 +133,8 @@ pub struct Params {
     pub unit: Option<String>,
     /// A prison number, for the timetable.
     pub prisoner: Option<String>,
+    /// One programme's code, for the programme roster (default: every programme of the facility).
+    pub programme: Option<String>,
 }
 
 impl Params {
@@ -149,6 +151,7 @@ impl Params {
             day: now.date_naive(),
             unit: None,
             prisoner: None,
+            programme: None,
         }
     }
 

@@ -46,7 +46,21 @@ pub(super) fn programme_roster(store: &Store, p: &Params, doc: &mut Document) ->
     let facility = facility_id(store, p, doc)?;
     let monday = crate::domain::roster::monday_of(p.from);
     doc.period = format!("Week {} from {monday}", week_label(monday));
-    let week = store.weekly_roster(facility, monday)?;
+    let mut week = store.weekly_roster(facility, monday)?;
+    if let Some(code) = &p.programme {
+        let programme = store
+            .programmes(facility, None)?
+            .into_iter()
+            .find(|g| g.code.eq_ignore_ascii_case(code.trim()))
+            .ok_or_else(|| {
+                StoreError::Invalid(crate::i18n::t_args(
+                    "report-no-such-programme",
+                    &[("code", code.trim().to_string().into())],
+                ))
+            })?;
+        week.retain(|s| s.programme_id == programme.id);
+        doc.title = format!("{}: {} {}", doc.title, programme.code, programme.name);
+    }
     let people: usize = week.iter().map(|s| s.members.len()).sum();
     paragraph(
         doc,

@@ -191,7 +191,7 @@ impl PrintPreview {
         };
         if let Destination::File(path) = &destination
             && let Some(dir) = path.parent()
-            && let Err(e) = print::sink::create_dir(dir, mode)
+            && let Err(e) = print::sink::create_dir(dir, mode, ctx.store.path())
         {
             ctx.error(format!("Not printed: {e}"));
             return;

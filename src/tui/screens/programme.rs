@@ -313,7 +313,7 @@ impl Screen for ProgrammeScreen {
             Tab::Waitlist => keys.extend([Action::Allocate, Action::Waitlist, Action::Withdraw]),
             Tab::Week => keys.extend([Action::Select, Action::Right, Action::CancelSession]),
         }
-        keys.push(Action::Back);
+        keys.extend([Action::Print, Action::Back]);
         keys
     }
 
@@ -376,6 +376,20 @@ impl Screen for ProgrammeScreen {
                 None => Outcome::Ignored,
             },
             (Action::CancelSession, Tab::Week) => self.cancel_session(ctx),
+            // This programme's roster for the week on show, not the whole facility's.
+            (Action::Print, _) => {
+                let facility = ctx
+                    .store
+                    .facility(self.programme.facility_id)
+                    .ok()
+                    .flatten();
+                let (code, monday) = (self.programme.code.clone(), self.monday);
+                super::programmes::preview(crate::report::Kind::Roster, ctx, |p| {
+                    p.facility = facility;
+                    p.programme = Some(code);
+                    (p.from, p.to) = crate::report::week_of(monday);
+                })
+            }
             (other, _) => {
                 if self.selection.handle(other, self.len(), 10) {
                     Outcome::Handled
