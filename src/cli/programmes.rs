@@ -4,7 +4,7 @@
 use super::open;
 use crate::domain::auth::{Need, Permission};
 use crate::domain::estate_file::FileError;
-use crate::domain::roster::file::parse_toml;
+use crate::domain::roster::file::read_toml;
 use crate::domain::text::display;
 use anyhow::{Context, Result, bail};
 use std::path::Path;
@@ -30,12 +30,12 @@ pub fn load(db: &Path, file: &Path, apply: bool) -> Result<ExitCode> {
     let Ok(text) = String::from_utf8(bytes) else {
         bail!("{name}: not valid UTF-8 text (save the file as UTF-8)");
     };
-    let read = match parse_toml(text.trim_start_matches('\u{feff}')) {
+    // Problems in the file and those only the database can see (an unknown facility) are reported together.
+    let (read, mut errors) = match read_toml(text.trim_start_matches('\u{feff}')) {
         Ok(p) => p,
         Err(errors) => return Ok(refuse(&name, &errors)),
     };
     let (mut store, actor) = open(db)?;
-    let mut errors = Vec::new();
     let mut programmes = Vec::new();
     for entry in read {
         let Some(facility) = store.facility_by_code(&entry.facility)? else {
@@ -71,6 +71,7 @@ pub fn load(db: &Path, file: &Path, apply: bool) -> Result<ExitCode> {
         programmes.push((facility.code, p));
     }
     if !errors.is_empty() {
+        errors.sort_by_key(|e| e.pos);
         return Ok(refuse(&name, &errors));
     }
     for (facility, p) in &programmes {

@@ -90,6 +90,18 @@ pub fn parse_slot(s: &str) -> Result<Slot, String> {
 
 /// Reads a programme file. Every problem is reported, not just the first.
 pub fn parse_toml(text: &str) -> Result<Vec<FileProgramme>, Vec<FileError>> {
+    let (programmes, errors) = read_toml(text)?;
+    if errors.is_empty() {
+        Ok(programmes)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Reads a programme file as far as it can: every programme (a bad field holding a stand-in value) with every
+/// problem found, so the loader can add what only the database knows (a facility code that does not exist) and
+/// report all of it in one run. Only a file that is not TOML of the right shape gives no programmes.
+pub fn read_toml(text: &str) -> Result<(Vec<FileProgramme>, Vec<FileError>), Vec<FileError>> {
     let parsed: TomlFile = toml::from_str(text).map_err(|e| {
         vec![FileError {
             pos: e
@@ -226,8 +238,10 @@ pub fn parse_toml(text: &str) -> Result<Vec<FileProgramme>, Vec<FileError>> {
         };
         let pos = at(entry.span());
         let dates_ok = starts_on != NaiveDate::MIN && ends_on != NaiveDate::MIN;
+        // A slot already refused would make "at least one weekly session" a second, false, complaint.
         if dates_ok
             && !t.slots.get_ref().is_empty()
+            && programme.slots.len() == t.slots.get_ref().len()
             && let Err(e) = programme.validate()
         {
             errors.push(FileError {
@@ -252,12 +266,8 @@ pub fn parse_toml(text: &str) -> Result<Vec<FileProgramme>, Vec<FileError>> {
             facility_pos: at(t.facility.span()),
         });
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        errors.sort_by_key(|e| e.pos);
-        Err(errors)
-    }
+    errors.sort_by_key(|e| e.pos);
+    Ok((out, errors))
 }
 
 #[cfg(test)]
