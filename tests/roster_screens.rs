@@ -526,3 +526,92 @@ fn ctrl_p_in_a_programme_prints_that_programme_only() {
     assert!(s.contains("Programme roster: LIT1 Adult literacy"), "{s}");
     assert!(s.contains("Classroom 1") && !s.contains("Carpentry"), "{s}");
 }
+
+#[test]
+fn a_programme_is_made_and_changed_on_screen() {
+    let fx = fixture::build();
+    literacy(&fx, 10);
+    let mut d = Driver::new(&fx.path);
+    d.login("supervisor");
+    open_from_home(&mut d, "Programmes and rosters");
+    d.text("n");
+    insta::assert_snapshot!("programme_form_new", d.screen());
+    d.text("CBT2")
+        .key(KeyCode::Tab)
+        .text("Thinking skills")
+        .key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .text("Okot James")
+        .key(KeyCode::Tab)
+        .text("Hall")
+        .key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .text("Tue 14:00-16:00, Thu 16:00-14:00")
+        .key(KeyCode::Tab)
+        .text("2026-12-01")
+        .key(KeyCode::Tab)
+        .text("2027-02-26")
+        .key(KeyCode::F(2));
+    // The bad session is named on its field; nothing is saved.
+    let s = d.screen();
+    assert!(
+        s.contains("ends: 14:00 is not after the start 16:00"),
+        "{s}"
+    );
+    assert!(
+        Store::open(&fx.path)
+            .unwrap()
+            .programmes(
+                Store::open(&fx.path)
+                    .unwrap()
+                    .facility_by_code("LUZ")
+                    .unwrap()
+                    .unwrap()
+                    .id,
+                None
+            )
+            .unwrap()
+            .len()
+            == 1
+    );
+    // The focus is on the field named.
+    d.ctrl('u')
+        .text("Tue 14:00-16:00, Thu 14:00-16:00")
+        .key(KeyCode::F(2));
+    let s = d.screen();
+    assert!(s.contains("Programme CBT2 saved."), "{s}");
+    assert!(
+        s.contains("Thinking skills") && s.contains("Tue Thu 14:00-16:00"),
+        "{s}"
+    );
+
+    // Change literacy (first by name): Abenov holds its only place, so one place is still enough.
+    d.key(KeyCode::Home).text("e");
+    assert!(
+        d.screen().contains("Change programme LIT1"),
+        "{}",
+        d.screen()
+    );
+    for _ in 0..6 {
+        d.key(KeyCode::Tab);
+    }
+    d.ctrl('u').text("0").key(KeyCode::F(2));
+    let s = d.screen();
+    assert!(s.contains("Places: a whole number from 1 to 500"), "{s}");
+    d.ctrl('u').text("1").key(KeyCode::F(2));
+    assert!(
+        d.screen().contains("Programme LIT1 saved."),
+        "{}",
+        d.screen()
+    );
+    let store = Store::open(&fx.path).unwrap();
+    let luz = store.facility_by_code("LUZ").unwrap().unwrap().id;
+    let lit = store
+        .programmes(luz, None)
+        .unwrap()
+        .into_iter()
+        .find(|p| p.code == "LIT1")
+        .unwrap();
+    assert_eq!(lit.capacity, 1);
+}

@@ -759,3 +759,110 @@ fn release_and_transfer_end_places_referrals_and_segregation() {
     );
     assert!(f.store.verify_audit().unwrap().is_none());
 }
+
+#[test]
+fn an_edit_that_would_break_the_group_is_refused_naming_them() {
+    let mut f = fixture();
+    let lit = f.programme("LIT1", 10, mon_wed());
+    let wood = f.programme("WOOD", 10, vec![slot(2, "10:00", "12:00")]);
+    let (p1, p2) = (f.admit(1, f.cell_a), f.admit(2, f.cell_a));
+    for p in [p1, p2] {
+        f.needs(p, &["need_literacy"]);
+        let r = f.refer(lit, p);
+        f.allocate(r).unwrap();
+    }
+    let r = f.refer(wood, p1);
+    f.allocate(r).unwrap();
+    let coordinator = Actor::staff("programme", Role::Programme, at(25));
+    let before = f.store.programme(lit).unwrap();
+
+    let mut smaller = before.clone();
+    smaller.capacity = 1;
+    let e = f
+        .store
+        .update_programme(&coordinator, &smaller)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("capacity: 2 people hold a place (LUZ/2026/00001 Person1, Test, LUZ/2026/00002 Person2, Test); withdraw 1 first"),
+        "{e}"
+    );
+    // Tuesday at 11:00 clashes with woodwork for the first person only.
+    let mut moved = before.clone();
+    moved.slots = vec![slot(1, "09:00", "11:00"), slot(2, "11:00", "12:00")];
+    let e = f
+        .store
+        .update_programme(&coordinator, &moved)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("LUZ/2026/00001 Person1, Test: Tue 11:00-12:00 clashes with Programme WOOD"),
+        "{e}"
+    );
+    assert!(!e.contains("00002"), "{e}");
+    assert_eq!(f.store.programme(lit).unwrap(), before, "nothing changed");
+
+    // An officer may not change programmes at all.
+    let e = f
+        .store
+        .update_programme(&Actor::staff("officer", Role::Officer, at(25)), &before)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("may not"), "{e}");
+}
+
+#[test]
+fn an_edit_keeps_the_registers_of_the_slots_it_keeps() {
+    let mut f = fixture();
+    let lit = f.programme("LIT1", 10, mon_wed());
+    let coordinator = Actor::staff("programme", Role::Programme, at(25));
+    let before = f.store.programme(lit).unwrap();
+    let (monday, wednesday) = (before.slots[0].id, before.slots[1].id);
+    f.store
+        .cancel_session(
+            &coordinator,
+            wednesday,
+            d("2026-11-25"),
+            CancelReason::Holiday,
+            "",
+        )
+        .unwrap();
+    let mut changed = before.clone();
+    changed.name = "Adult literacy".into();
+    changed.capacity = 12;
+    changed.slots = vec![slot(3, "09:00", "11:00"), slot(5, "14:00", "16:00")];
+    f.store.update_programme(&coordinator, &changed).unwrap();
+    let after = f.store.programme(lit).unwrap();
+    assert_eq!(
+        (after.name.as_str(), after.capacity),
+        ("Adult literacy", 12)
+    );
+    let ids: Vec<i64> = after.slots.iter().map(|s| s.id).collect();
+    assert!(
+        ids.contains(&wednesday) && !ids.contains(&monday),
+        "{ids:?}"
+    );
+    assert_eq!(after.schedule_text(), "Wed 09:00-11:00, Fri 14:00-16:00");
+    // The Wednesday slot has a cancellation on record: it cannot go.
+    let mut without = after.clone();
+    without.slots.retain(|s| s.weekday != 3);
+    let e = f
+        .store
+        .update_programme(&coordinator, &without)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("slots: Wed 09:00-11:00 has registers on record"),
+        "{e}"
+    );
+    let audit: i64 = f
+        .store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM audit WHERE entity = 'programme' AND action = 'update'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audit, 1);
+}

@@ -6,7 +6,9 @@ use super::rows::{date, json_list, opt_date, time, word};
 use super::{Actor, Result, Store, StoreError, Tx, time_text};
 use crate::domain::auth::Need;
 use crate::domain::auth::{Permission, allows};
-use crate::domain::roster::checks::{Candidate, Commitment, Group, Verdict, check_allocation};
+use crate::domain::roster::checks::{
+    Candidate, Commitment, Group, Member, Verdict, check_allocation, edit_breaks,
+};
 use crate::domain::roster::{
     CancelReason, Category, Participation, Programme, ReferralStatus, Slot, check_reason,
     transition,
@@ -400,6 +402,112 @@ impl Store {
             Need::To(Permission::ManageProgrammes),
             "programmes",
             |tx| all.iter().map(|p| insert_programme(tx, p)).collect(),
+        )
+    }
+
+    /// Changes a programme and its weekly slots. Refused, naming them, when the change would break a rule for
+    /// someone who holds a place (a capacity below the group, a clash with their other sessions, eligibility,
+    /// access from their unit, release before the new end): withdraw them first. A slot that keeps its day and
+    /// times keeps its registers; one with attendance or cancellations on record cannot be removed (the
+    /// registers would lose their session).
+    pub fn update_programme(&mut self, actor: &Actor, p: &Programme) -> Result<()> {
+        p.validate().map_err(invalid)?;
+        self.write(
+            actor,
+            Need::To(Permission::ManageProgrammes),
+            &format!("programme {}", p.code),
+            |tx| {
+                let old = programme_in(tx, p.id)?;
+                if old.facility_id != p.facility_id {
+                    return Err(invalid(
+                        "facility: a programme stays in its facility; make a new one there",
+                    ));
+                }
+                let taken: bool = tx
+                    .prepare_cached(
+                        "SELECT EXISTS(SELECT 1 FROM programme WHERE facility_id = ?1 AND code = ?2 AND id <> ?3)",
+                    )?
+                    .query_row(params![p.facility_id, p.code.trim(), p.id], |r| r.get(0))?;
+                if taken {
+                    return Err(invalid(format!(
+                        "code: {} is already a programme here",
+                        p.code.trim()
+                    )));
+                }
+                let today = actor.at.date_naive();
+                let holders: Vec<(i64, String)> = tx
+                    .prepare_cached(
+                        "SELECT p.id, p.number || ' ' || p.family_name || ', ' || p.given_names
+                         FROM referral r JOIN prisoner p ON p.id = r.prisoner_id
+                         WHERE r.programme_id = ?1 AND r.status = 'allocated' ORDER BY p.number",
+                    )?
+                    .query_map([p.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<_>>()?;
+                let mut members = Vec::new();
+                for (prisoner_id, label) in holders {
+                    let (who, group) = allocation_facts(tx, &old, prisoner_id, today)?;
+                    members.push(Member { label, who, group });
+                }
+                let see_vep = allows(actor.authority, Need::To(Permission::ViewVepFlag));
+                let broken = edit_breaks(&old, p, &members, today, see_vep);
+                if !broken.is_empty() {
+                    return Err(invalid(format!("not changed: {}", broken.join("; "))));
+                }
+                let same = |a: &Slot, b: &Slot| {
+                    a.weekday == b.weekday && a.starts == b.starts && a.ends == b.ends
+                };
+                for gone in old.slots.iter().filter(|o| !p.slots.iter().any(|n| same(o, n))) {
+                    let used: bool = tx
+                        .prepare_cached(
+                            "SELECT EXISTS(SELECT 1 FROM attendance WHERE slot_id = ?1)
+                                 OR EXISTS(SELECT 1 FROM session_cancelled WHERE slot_id = ?1)",
+                        )?
+                        .query_row([gone.id], |r| r.get(0))?;
+                    if used {
+                        return Err(invalid(format!(
+                            "slots: {} has registers on record and cannot be removed; end the programme and start a new one for the new times",
+                            gone.describe()
+                        )));
+                    }
+                    tx.prepare_cached("DELETE FROM programme_slot WHERE id = ?1")?
+                        .execute([gone.id])?;
+                }
+                for added in p.slots.iter().filter(|n| !old.slots.iter().any(|o| same(o, n))) {
+                    tx.prepare_cached(
+                        "INSERT INTO programme_slot(programme_id, weekday, starts, ends) VALUES (?1, ?2, ?3, ?4)",
+                    )?
+                    .execute(params![
+                        p.id,
+                        added.weekday,
+                        added.starts.format("%H:%M").to_string(),
+                        added.ends.format("%H:%M").to_string()
+                    ])?;
+                }
+                tx.prepare_cached(
+                    "UPDATE programme SET code = ?2, name = ?3, category = ?4, provider = ?5, facilitators = ?6,
+                            room = ?7, capacity = ?8, starts_on = ?9, ends_on = ?10, eligibility = ?11,
+                            completion_percent = ?12, vep_share_percent = ?13
+                     WHERE id = ?1",
+                )?
+                .execute(params![
+                    p.id,
+                    p.code.trim(),
+                    p.name.trim(),
+                    p.category.as_str(),
+                    p.provider.trim(),
+                    super::to_json(&p.facilitators),
+                    p.room.trim(),
+                    p.capacity,
+                    p.starts_on.to_string(),
+                    p.ends_on.to_string(),
+                    super::to_json(&p.eligibility),
+                    p.completion_percent,
+                    p.vep_share_percent
+                ])?;
+                let stored = programme_in(tx, p.id)?;
+                tx.audit("programme", p.id, "update", Some(&old), Some(&stored))?;
+                Ok(())
+            },
         )
     }
 

@@ -330,3 +330,50 @@ pub fn waitlist_order(waiting: &[Waiting], today: NaiveDate) -> Vec<(usize, Stri
         })
         .collect()
 }
+
+/// One person who holds a place, as an edit of the programme is checked against them: how they are named in a
+/// refusal, their facts, and the group as it stands without them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    pub label: String,
+    pub who: Candidate,
+    pub group: Group,
+}
+
+/// What an edit from `old` to `new` would break for the people already holding places, each naming them: a
+/// capacity below the group, or a rule that held for a member before and would not after (a time clash with
+/// their other programmes, a unit without access, eligibility, release before the new end). A refusal that
+/// already stood before the edit (a supervisor's override) is not the edit's doing and is not repeated.
+pub fn edit_breaks(
+    old: &Programme,
+    new: &Programme,
+    members: &[Member],
+    today: NaiveDate,
+    may_see_vep: bool,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let held = members.len() as u32;
+    if new.capacity < held {
+        out.push(format!(
+            "capacity: {held} people hold a place ({}); withdraw {} first or keep {held} or more",
+            members
+                .iter()
+                .map(|m| m.label.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            held - new.capacity
+        ));
+    }
+    for m in members {
+        let before = check_allocation(old, &m.who, &m.group, today);
+        let after = check_allocation(new, &m.who, &m.group, today);
+        for r in after.refusals {
+            // The group's own size is checked above, for the whole group at once.
+            if r.check == Check::Capacity || before.refusals.iter().any(|b| b.reason == r.reason) {
+                continue;
+            }
+            out.push(format!("{}: {}", m.label, r.shown(may_see_vep)));
+        }
+    }
+    out
+}

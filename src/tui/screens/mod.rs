@@ -22,6 +22,7 @@ pub mod person_programmes;
 pub mod print_preview;
 pub mod prisoner_form;
 pub mod programme;
+pub mod programme_form;
 pub mod programmes;
 pub mod prompt;
 pub mod record;

@@ -128,8 +128,19 @@ impl Screen for ProgrammesScreen {
             Action::Unlock,
             Action::Print,
             Action::Search,
+            Action::New,
+            Action::Edit,
             Action::Back,
         ]
+    }
+
+    fn offered(&self, action: Action, role: crate::domain::auth::Role) -> bool {
+        match action {
+            Action::New | Action::Edit => {
+                crate::domain::auth::may(role, crate::domain::auth::Permission::ManageProgrammes)
+            }
+            other => crate::tui::keymap::usable(other, role),
+        }
     }
 
     fn footer_word(&self, action: Action) -> &'static str {
@@ -169,6 +180,27 @@ impl Screen for ProgrammesScreen {
                 self.resume(ctx);
                 Outcome::Handled
             }
+            Action::New | Action::Edit
+                if !ctx.allowed(crate::domain::auth::Permission::ManageProgrammes) =>
+            {
+                Outcome::Handled
+            }
+            Action::New => match self.facilities.get(self.current) {
+                Some(&(id, _, _)) => Outcome::Push(Box::new(
+                    super::programme_form::ProgrammeForm::new(id, None),
+                )),
+                None => {
+                    ctx.error(crate::i18n::t("programmes-no-facility"));
+                    Outcome::Handled
+                }
+            },
+            Action::Edit => match self.selected() {
+                Some(p) => Outcome::Push(Box::new(super::programme_form::ProgrammeForm::new(
+                    p.facility_id,
+                    Some(p.clone()),
+                ))),
+                None => Outcome::Ignored,
+            },
             Action::Print => {
                 let facility = self.facilities.get(self.current).map(|f| f.0);
                 let facility = facility.and_then(|id| ctx.store.facility(id).ok().flatten());
