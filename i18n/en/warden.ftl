@@ -229,3 +229,37 @@ cases-case = Case
 cases-order-date = Release on
 cases-length-format = write it as on the warrant: 5y 6m, 18m, 90d or life
 cases-saved = Saved; the expected release was worked out again.
+
+## Importing the register from a file (warden import prisoners)
+import-unknown-header = '{ $header }' is not a register column (name it with --map, or map it to "ignore")
+import-map-unknown-column = the map names '{ $to }', which is not a register column
+import-column-twice = { $column }: the file has this column twice
+import-no-header = no header row: the first row must name the columns (family_name, given_names, date_of_birth, sex, legal_status, committing_authority, admission_date, facility; see docs/IMPORT.md)
+import-missing-columns = missing columns: { $columns }
+import-formula = a formula; save the sheet with values, not formulas
+import-error-value = the spreadsheet shows an error ({ $value }) here
+import-cell-too-long = { $chars } characters; no register field is that long
+import-required = required
+import-number-twice = { $number } is also on row { $row }
+import-no-facility = no facility with code '{ $code }'
+import-no-cell = no cell { $cell } in { $facility }
+import-same-as-row = the same name and date of birth as row { $row }
+import-done-before = this file was imported to the end before (import { $id }, started { $at }); nothing written
+import-not-spreadsheet = named .{ $ext } but not a spreadsheet (it looks like text); rename it .csv, or save it again from the spreadsheet program
+import-spreadsheet-named-csv = named .{ $ext } but it is a spreadsheet; rename it .xlsx or .ods, or save it as CSV (UTF-8)
+import-not-utf8 = not UTF-8 text (the first bad byte is at { $byte }); save it as "CSV UTF-8"
+import-unreadable-spreadsheet = not a spreadsheet warden can read (XLSX, XLS or ODS)
+import-no-sheet = the spreadsheet has no sheet
+import-empty = the file is empty: nothing to import
+import-summary = { $file }: { $rows } rows; { $new } new, { $matching } already on the register, { $duplicates } possible duplicates (SHA-256 { $sha }...)
+import-matching = { $number } is already on the register ({ $holder }); not admitted again
+import-possible-duplicate = possible duplicate: { $who }; admitted as a new person (never merged): check it by hand
+import-alert = ALERT: admitted as recorded, against a rule that applies today: { $rule }
+import-problems = { $count ->
+    [one] 1 problem; nothing was written
+   *[other] { $count } problems; nothing was written
+}
+import-dry-run = Dry run: nothing was written. Run again with --apply to admit them.
+import-progress = Admitting
+import-waiting = { $number } admitted but waits for a cell: { $why }
+import-applied = Import { $id }: { $admitted } admitted ({ $resumed } by an earlier run cut short), { $placed } placed in their cells, { $waiting } waiting for a cell; { $batches } batches, the longest held the register { $longest } ms.

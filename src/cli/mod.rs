@@ -8,6 +8,7 @@ mod demo;
 mod estate;
 mod forms;
 pub mod identity;
+mod import;
 mod password;
 mod programmes;
 mod replica;
@@ -77,6 +78,9 @@ pub enum Command {
     /// Intervention programmes: load a catalogue, list what runs
     #[command(subcommand)]
     Programmes(ProgrammesCommand),
+    /// Bring data in from a file: the register from a spreadsheet or CSV (docs/IMPORT.md)
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Print a report as 80-column text to standard output (the same as `warden print KIND`)
     Report {
         #[arg(value_enum)]
@@ -192,6 +196,12 @@ pub enum EstateCommand {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Admit the people in a CSV, XLSX or ODS register (a dry run unless --apply, then all or nothing)
+    Prisoners(import::ImportArgs),
+}
+
+#[derive(Subcommand, Debug)]
 pub enum ProgrammesCommand {
     /// Add programmes from a TOML file (docs/ROSTERS.md; a dry run unless --apply, then all or nothing)
     Load {
@@ -298,6 +308,7 @@ fn run(cli: Cli, db: &Path) -> Result<ExitCode> {
             programmes::load(db, &file, apply)
         }
         Some(Command::Programmes(ProgrammesCommand::List)) => programmes::list(db),
+        Some(Command::Import(ImportCommand::Prisoners(args))) => import::prisoners(db, &args),
         Some(Command::Report { kind }) => report::run(db, report::PrintArgs::stdout(kind)),
         Some(Command::Print(args)) => report::run(db, args),
         Some(Command::Backup { to, force }) => backup::backup(db, &to, force),

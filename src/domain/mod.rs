@@ -8,6 +8,7 @@ pub mod estate_plan;
 pub mod forms;
 pub mod non_association;
 pub mod prisoner;
+pub mod register_file;
 pub mod roster;
 pub mod segregation;
 pub mod sentence;

@@ -17,6 +17,7 @@ mod estate;
 mod form_versions;
 mod guards;
 mod held;
+mod import;
 pub use held::is_held_database;
 mod non_associations;
 mod occupancy;
@@ -53,6 +54,7 @@ pub use cases::PastRelease;
 pub use cipher::{KEY_FILE_VAR, KEY_VAR, check_key_setting, key_requested};
 pub use estate::{CellRow, EstateCounts, FacilityRow, UnitRow};
 pub use guards::GuardProblem;
+pub use import::{ImportOutcome, ImportPlan};
 pub use non_associations::NaRow;
 pub use occupancy::{Board, BoardLine, Occupancy};
 pub use prisoners::{

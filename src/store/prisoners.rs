@@ -120,7 +120,7 @@ fn search_text(p: &Prisoner) -> String {
     s
 }
 
-fn sort_key(p: &Prisoner) -> String {
+pub(super) fn sort_key(p: &Prisoner) -> String {
     fold(&format!("{} {}", p.family_name, p.given_names))
 }
 
@@ -329,6 +329,19 @@ impl Tx<'_> {
     /// Admits a validated prisoner into `facility_id`: the record, its search entry, the admission event and
     /// their audit rows all commit together. Used by the TUI, the CLI and the demo generator alike.
     pub fn admit(&self, p: &Prisoner, pattern: &NumberPattern, today: NaiveDate) -> Result<i64> {
+        self.admit_from(p, pattern, today, None)
+    }
+
+    /// The admission, from a file when `source` is given: then a facility that would refuse the person today is
+    /// recorded as a fact of the past with the refusal in the audit row (legacy data is not dropped), and the
+    /// audit row names the file and its SHA-256.
+    pub(crate) fn admit_from(
+        &self,
+        p: &Prisoner,
+        pattern: &NumberPattern,
+        today: NaiveDate,
+        source: Option<&super::import::Source>,
+    ) -> Result<i64> {
         let p = &p.cleaned();
         p.validate(pattern, today).map_err(invalid)?;
         let facility_id = p
@@ -341,7 +354,12 @@ impl Tx<'_> {
             .query_row([facility_id], super::estate::read_facility)
             .optional()?
             .ok_or_else(|| invalid("Facility: no such facility"))?;
-        facility_accepts(&facility, p, today).map_err(|e| invalid(format!("Facility: {e}")))?;
+        let accepted = facility_accepts(&facility, p, today);
+        if source.is_none() {
+            accepted
+                .clone()
+                .map_err(|e| invalid(format!("Facility: {e}")))?;
+        }
         if let Some(cell_id) = p.cell_id {
             self.check_cell_in(cell_id, &facility)?;
         }
@@ -364,7 +382,23 @@ impl Tx<'_> {
             ..p.clone()
         };
         self.write_prisoner(&stored)?;
-        self.audit::<(), _>("prisoner", id, "admit", None, Some(&stored))?;
+        match source {
+            None => self.audit::<(), _>("prisoner", id, "admit", None, Some(&stored))?,
+            Some(source) => self.audit::<(), _>(
+                "prisoner",
+                id,
+                "import",
+                None,
+                Some(&serde_json::json!({
+                    "record": stored,
+                    "file": source.file,
+                    "sha256": source.sha256,
+                    "import": source.import_id,
+                    "row": source.row,
+                    "alert": accepted.err(),
+                })),
+            )?,
+        }
         super::allocation::record_plain_move(
             self,
             id,

@@ -528,6 +528,28 @@ FROM prisoner
 WHERE json_extract(details, '$.sentence_months') IS NOT NULL
 ORDER BY id;
 "#,
+    // Issue 21: imports of the register from a file, each run and the rows it has admitted, so a run cut short
+    // (a power cut, a killed process) is finished by running the same file again instead of admitting twice.
+    r#"
+CREATE TABLE import_run (
+    id         INTEGER PRIMARY KEY,
+    file       TEXT NOT NULL,
+    sha256     TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    started_by TEXT NOT NULL,
+    rows       INTEGER NOT NULL,
+    status     TEXT NOT NULL CHECK (status IN ('running','done'))
+) STRICT;
+CREATE INDEX import_run_sha ON import_run(sha256);
+
+CREATE TABLE import_row (
+    import_id   INTEGER NOT NULL REFERENCES import_run(id),
+    row         INTEGER NOT NULL,
+    -- NULL when the row's number was found on the register by then (admitted at another station meanwhile)
+    prisoner_id INTEGER REFERENCES prisoner(id),
+    PRIMARY KEY (import_id, row)
+) STRICT;
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

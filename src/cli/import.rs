@@ -1,0 +1,430 @@
+//! `warden import prisoners FILE`: reads a CSV, XLSX or ODS register into cells, has the domain read the header
+//! and rows and the store plan the admissions, and prints every problem as FILE:ROW:COLUMN in one run; with
+//! `--apply` and no problem, admits in short batches with a progress line on a terminal.
+
+use super::open;
+
+/// The exit status of a refused import: nothing was written.
+const REFUSED: u8 = 2;
+use crate::domain::register_file::{
+    CellValue, Header, ImportRow, Problem, Target, duplicate_numbers, read_header, read_row,
+};
+use anyhow::{Context, Result, bail};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct ImportArgs {
+    /// A CSV (UTF-8), XLSX or ODS file whose first row names the columns (docs/IMPORT.md)
+    pub file: PathBuf,
+    /// Admit them; without it, only check and report (a dry run)
+    #[arg(long)]
+    pub apply: bool,
+    /// A TOML file mapping the file's headers to register columns: [columns] "Nom" = "family_name"
+    #[arg(long, value_name = "MAP.toml")]
+    pub map: Option<PathBuf>,
+    /// The sheet to read in a spreadsheet (default: the first)
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MapFile {
+    columns: HashMap<String, String>,
+}
+
+/// The rows of the file as cells, each with the row number a spreadsheet shows.
+type Grid = Vec<(usize, Vec<CellValue>)>;
+
+const ZIP: &[u8] = b"PK\x03\x04";
+const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0];
+
+fn read_map(path: &Path) -> Result<HashMap<String, String>> {
+    let name = path.display();
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("--map {name}: cannot read"))?;
+    match toml::from_str::<MapFile>(&text) {
+        Ok(m) => Ok(m.columns),
+        Err(e) => {
+            let at = e
+                .span()
+                .map(|s| {
+                    let before = &text[..s.start.min(text.len())];
+                    let line = before.matches('\n').count() + 1;
+                    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                    format!("{line}:{col}: ")
+                })
+                .unwrap_or_default();
+            bail!("{name}:{at}{}", e.message().trim())
+        }
+    }
+}
+
+/// Reads the file by what its bytes are, refusing one whose extension says otherwise.
+fn read_grid(path: &Path, bytes: &[u8], sheet: Option<&str>) -> Result<Grid> {
+    let name = path.display();
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let spreadsheet = bytes.starts_with(ZIP) || bytes.starts_with(OLE);
+    match ext.as_str() {
+        "xlsx" | "xlsm" | "xls" | "ods" if !spreadsheet => {
+            bail!(
+                "{name}: {}",
+                crate::i18n::t_args("import-not-spreadsheet", &[("ext", ext.clone().into())])
+            )
+        }
+        "csv" | "txt" | "tsv" if spreadsheet => {
+            bail!(
+                "{name}: {}",
+                crate::i18n::t_args(
+                    "import-spreadsheet-named-csv",
+                    &[("ext", ext.clone().into())]
+                )
+            )
+        }
+        _ => {}
+    }
+    if spreadsheet {
+        read_spreadsheet(path, bytes, sheet)
+    } else {
+        read_csv(path, bytes)
+    }
+}
+
+fn read_csv(path: &Path, bytes: &[u8]) -> Result<Grid> {
+    let name = path.display();
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => bail!(
+            "{name}: {}",
+            crate::i18n::t_args("import-not-utf8", &[("byte", e.valid_up_to().into())])
+        ),
+    };
+    let text = text.trim_start_matches('\u{feff}');
+    // A semicolon-separated file (as spreadsheets write where the comma is the decimal mark) is read as one.
+    let first = text.lines().next().unwrap_or("");
+    let delimiter = if first.matches(';').count() > first.matches(',').count() {
+        b';'
+    } else if first.matches('\t').count() > first.matches(',').count() {
+        b'\t'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut grid = Vec::new();
+    // Rows as a spreadsheet opening the file shows them: a blank line is an empty row (the reader skips it), and
+    // a quoted cell running over several lines is still one row.
+    let mut inside_cells = 0;
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(i + 1, |p| p.line() as usize);
+            anyhow::anyhow!("{name}:{line}: {e}")
+        })?;
+        let row = record.position().map_or(i + 1, |p| p.line() as usize) - inside_cells;
+        inside_cells += record
+            .iter()
+            .map(|c| c.matches('\n').count())
+            .sum::<usize>();
+        let cells = record
+            .iter()
+            .map(|c| {
+                if c.trim().is_empty() {
+                    CellValue::Empty
+                } else if let Some(formula) = c.strip_prefix('=').filter(|f| !f.trim().is_empty()) {
+                    // A CSV cannot hold a formula, but a cell starting with '=' becomes one when opened in a
+                    // spreadsheet; it is no fact about a person.
+                    CellValue::Formula(formula.to_string())
+                } else {
+                    CellValue::Text(c.to_string())
+                }
+            })
+            .collect();
+        grid.push((row, cells));
+    }
+    Ok(grid)
+}
+
+fn read_spreadsheet(path: &Path, bytes: &[u8], sheet: Option<&str>) -> Result<Grid> {
+    use calamine::{Data, Reader};
+    let name = path.display();
+    let mut book =
+        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
+            anyhow::anyhow!(
+                "{name}: {}: {e}",
+                crate::i18n::t("import-unreadable-spreadsheet")
+            )
+        })?;
+    let names = book.sheet_names();
+    let chosen = match sheet {
+        Some(s) => names
+            .iter()
+            .find(|n| n.as_str() == s)
+            .cloned()
+            .with_context(|| format!("--sheet {s}: {name} has the sheets {}", names.join(", ")))?,
+        None => names
+            .first()
+            .cloned()
+            .with_context(|| format!("{name}: {}", crate::i18n::t("import-no-sheet")))?,
+    };
+    let range = book
+        .worksheet_range(&chosen)
+        .map_err(|e| anyhow::anyhow!("{name}: sheet {chosen}: {e}"))?;
+    let formulas = book.worksheet_formula(&chosen).ok();
+    let (row0, col0) = range.start().unwrap_or((0, 0));
+    let mut grid = Vec::new();
+    for (i, row) in range.rows().enumerate() {
+        let r = row0 as usize + i;
+        let mut cells = vec![CellValue::Empty; col0 as usize];
+        for (j, cell) in row.iter().enumerate() {
+            let c = col0 as usize + j;
+            let formula = formulas
+                .as_ref()
+                .and_then(|f| f.get_value((r as u32, c as u32)))
+                .filter(|f| !f.is_empty());
+            cells.push(match (formula, cell) {
+                (Some(f), _) => CellValue::Formula(f.clone()),
+                (None, Data::Empty) => CellValue::Empty,
+                (None, Data::String(s)) => CellValue::Text(s.clone()),
+                (None, Data::Int(n)) => CellValue::Number(*n as f64),
+                (None, Data::Float(n)) => CellValue::Number(*n),
+                (None, Data::Bool(b)) => CellValue::Bool(*b),
+                (None, Data::DateTime(d)) => match d.as_datetime() {
+                    Some(dt) => CellValue::DateTime(dt),
+                    None => CellValue::Text(d.to_string()),
+                },
+                (None, Data::DateTimeIso(s) | Data::DurationIso(s)) => CellValue::Text(s.clone()),
+                (None, Data::Error(e)) => CellValue::Error(e.to_string()),
+            });
+        }
+        grid.push((r + 1, cells));
+    }
+    Ok(grid)
+}
+
+/// What the file alone shows: the header, the rows that read, how many data rows there are, and every problem.
+struct Read {
+    header: Option<Header>,
+    rows: Vec<ImportRow>,
+    data_rows: usize,
+    problems: Vec<Problem>,
+}
+
+fn read_rows(grid: &Grid, map: &HashMap<String, String>, now: chrono::NaiveDateTime) -> Read {
+    let Some((header_row, first)) = grid
+        .iter()
+        .find(|(_, cells)| cells.iter().any(|c| *c != CellValue::Empty))
+    else {
+        return Read {
+            header: None,
+            rows: Vec::new(),
+            data_rows: 0,
+            problems: vec![Problem {
+                row: 1,
+                column: None,
+                message: crate::i18n::t("import-empty"),
+            }],
+        };
+    };
+    let at_header = |mut problems: Vec<Problem>| {
+        for p in &mut problems {
+            p.row = *header_row;
+        }
+        problems
+    };
+    let (header, mut problems) = match read_header(first, map) {
+        Ok((h, p)) => (h, at_header(p)),
+        Err(p) => {
+            return Read {
+                header: None,
+                rows: Vec::new(),
+                data_rows: 0,
+                problems: at_header(p),
+            };
+        }
+    };
+    let mut rows = Vec::new();
+    let mut data_rows = 0;
+    for (row, cells) in grid.iter().filter(|(r, _)| r > header_row) {
+        match read_row(&header, *row, cells, now) {
+            None => continue,
+            Some(Ok(r)) => rows.push(r),
+            Some(Err(p)) => problems.extend(p),
+        }
+        data_rows += 1;
+    }
+    problems.extend(duplicate_numbers(
+        &rows,
+        header.column_of(Target::Field("number")),
+    ));
+    Read {
+        header: Some(header),
+        rows,
+        data_rows,
+        problems,
+    }
+}
+
+pub fn prisoners(db: &Path, args: &ImportArgs) -> Result<ExitCode> {
+    let name = args.file.display().to_string();
+    let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {name}"))?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        eprintln!("{name}: {}", crate::i18n::t("import-empty"));
+        return Ok(ExitCode::from(REFUSED));
+    }
+    let map = match &args.map {
+        Some(m) => read_map(m)?,
+        None => HashMap::new(),
+    };
+    let sha256 = hex::encode(Sha256::digest(&bytes));
+    let grid = match read_grid(&args.file, &bytes, args.sheet.as_deref()) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("{e}");
+            return Ok(ExitCode::from(REFUSED));
+        }
+    };
+    let (mut store, actor) = open(db)?;
+    let now = actor.at.naive_utc();
+    let Read {
+        header,
+        rows,
+        data_rows,
+        mut problems,
+    } = read_rows(&grid, &map, now);
+    let plan = match &header {
+        Some(h) => store.import_plan(h, &rows, now.date())?,
+        None => crate::store::ImportPlan::default(),
+    };
+    problems.extend(plan.problems.iter().cloned());
+    problems.sort();
+    let say =
+        |key: &str, args: &[(&str, fluent_bundle::FluentValue)]| crate::i18n::t_args(key, args);
+    println!(
+        "{}",
+        say(
+            "import-summary",
+            &[
+                ("file", name.clone().into()),
+                ("rows", data_rows.into()),
+                ("new", plan.new.into()),
+                ("matching", plan.matching.len().into()),
+                ("duplicates", plan.possible_duplicates.len().into()),
+                ("sha", sha256[..16].to_string().into()),
+            ]
+        )
+    );
+    for (row, number, holder) in &plan.matching {
+        println!(
+            "{name}:{row}: {}",
+            say(
+                "import-matching",
+                &[
+                    ("number", number.clone().into()),
+                    ("holder", holder.clone().into())
+                ]
+            )
+        );
+    }
+    for (row, who) in &plan.possible_duplicates {
+        println!(
+            "{name}:{row}: {}",
+            say("import-possible-duplicate", &[("who", who.clone().into())])
+        );
+    }
+    for (row, rule) in &plan.alerts {
+        println!(
+            "{name}:{row}: {}",
+            say("import-alert", &[("rule", rule.clone().into())])
+        );
+    }
+    if !problems.is_empty() {
+        for p in &problems {
+            eprintln!("{name}:{p}");
+        }
+        eprintln!(
+            "{name}: {}",
+            say("import-problems", &[("count", problems.len().into())])
+        );
+        return Ok(ExitCode::from(REFUSED));
+    }
+    if !args.apply {
+        println!("{}", say("import-dry-run", &[]));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let progress = Progress::new(std::io::stderr().is_terminal());
+    let outcome = store.import_apply(&actor, &name, &sha256, &rows, &mut |done, total| {
+        progress.show(done, total)
+    })?;
+    progress.finish();
+    for (row, number, why) in &outcome.waiting {
+        println!(
+            "{name}:{row}: {}",
+            say(
+                "import-waiting",
+                &[
+                    ("number", number.clone().into()),
+                    ("why", why.clone().into())
+                ]
+            )
+        );
+    }
+    println!(
+        "{}",
+        say(
+            "import-applied",
+            &[
+                ("id", outcome.import_id.into()),
+                ("admitted", outcome.admitted.into()),
+                ("resumed", outcome.resumed.into()),
+                ("placed", outcome.placed.into()),
+                ("waiting", outcome.waiting.len().into()),
+                ("batches", outcome.batches.into()),
+                ("longest", (outcome.longest_batch.as_millis() as u64).into()),
+            ]
+        )
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The progress line on a terminal (indicatif); nothing in scripts and cron.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    fn new(terminal: bool) -> Progress {
+        let bar = terminal.then(|| {
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{msg} {pos}/{len} rows, {eta} left")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar.set_message(crate::i18n::t("import-progress"));
+            bar
+        });
+        Progress { bar }
+    }
+
+    fn show(&self, done: usize, total: usize) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

@@ -1,0 +1,411 @@
+//! Importing the register from a file: the dry run's plan (who is new, who matches a person already on the
+//! register, what only the database can refuse) and the apply, in short batches under an import id, so officers'
+//! saves go on meanwhile and an interrupted import is finished by running it again.
+
+use super::{Actor, Result, Store, StoreError, Tx};
+use crate::domain::allocate::MoveReason;
+use crate::domain::auth::{Need, Permission};
+use crate::domain::prisoner::{NumberPattern, facility_accepts};
+use crate::domain::register_file::{Header, ImportRow, Problem, Target, identity_key};
+use chrono::Datelike;
+use rusqlite::{OptionalExtension, params};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+/// The file an admission came from, as its audit row names it.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub file: String,
+    pub sha256: String,
+    pub import_id: i64,
+    pub row: usize,
+}
+
+/// What the dry run found. `problems` empty means `--apply` may run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ImportPlan {
+    pub rows: usize,
+    /// Rows that will be admitted.
+    pub new: usize,
+    /// Rows whose prison number is already on the register: (row, number, name there). Not admitted again.
+    pub matching: Vec<(usize, String, String)>,
+    /// Rows whose name and date of birth match someone on the register or an earlier row: (row, who). Admitted
+    /// as new people (they may be namesakes); listed so staff check them, never merged.
+    pub possible_duplicates: Vec<(usize, String)>,
+    /// Rows admitted against a rule that would refuse them today (a child in an adult prison): (row, rule).
+    pub alerts: Vec<(usize, String)>,
+    pub problems: Vec<Problem>,
+}
+
+/// What the apply did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ImportOutcome {
+    pub import_id: i64,
+    pub admitted: usize,
+    /// Rows an earlier, interrupted run of this file had already admitted.
+    pub resumed: usize,
+    pub placed: usize,
+    /// People admitted but left waiting for a cell: (row, number, why the cell refused them).
+    pub waiting: Vec<(usize, String, String)>,
+    pub batches: usize,
+    /// The longest a batch held the write lock.
+    pub longest_batch: Duration,
+}
+
+fn invalid(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Invalid(e.to_string())
+}
+
+/// A batch gives the write lock back after this long, so an officer's save waits at most about this.
+const BATCH_TIME: Duration = Duration::from_millis(250);
+
+struct Places {
+    facilities: HashMap<String, crate::domain::estate::Facility>,
+    /// (facility id, cell code upper-cased) -> cell id
+    cells: HashMap<(i64, String), i64>,
+}
+
+impl Store {
+    fn places(&self) -> Result<Places> {
+        let mut facilities = HashMap::new();
+        for f in self.facilities()? {
+            facilities.insert(f.facility.code.to_uppercase(), f.facility);
+        }
+        let mut cells = HashMap::new();
+        let mut stmt = self.conn().prepare(
+            "SELECT u.facility_id, c.code, c.id FROM cell c JOIN unit u ON u.id = c.unit_id",
+        )?;
+        for row in stmt.query_map([], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?))
+        })? {
+            let (facility, code, id) = row?;
+            cells.insert((facility, code.to_uppercase()), id);
+        }
+        Ok(Places { facilities, cells })
+    }
+
+    /// The dry run: every row checked against the register and the estate as they are now. Problems carry the
+    /// row and column; the file's own problems (the header, cells) are the caller's and are added to these.
+    pub fn import_plan(
+        &self,
+        header: &Header,
+        rows: &[ImportRow],
+        today: chrono::NaiveDate,
+    ) -> Result<ImportPlan> {
+        let places = self.places()?;
+        let pattern = self.number_pattern()?;
+        let mut plan = ImportPlan {
+            rows: rows.len(),
+            ..ImportPlan::default()
+        };
+        let column = |t: Target| header.column_of(t);
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut identity = self
+            .conn()
+            .prepare(
+                "SELECT number || ' ' || family_name || ', ' || given_names FROM prisoner
+                 WHERE sort_key = ?1 AND birth = ?2 LIMIT 1",
+            )
+            .ok();
+        // The header's own problems are the caller's; these are the rows'.
+        for r in rows {
+            let problem = |t: Target, message: String| Problem {
+                row: r.row,
+                column: column(t),
+                message: format!("{}: {message}", t.name()),
+            };
+            let Some(facility) = places.facilities.get(&r.facility.to_uppercase()) else {
+                plan.problems.push(problem(
+                    Target::Facility,
+                    crate::i18n::t_args(
+                        "import-no-facility",
+                        &[("code", r.facility.clone().into())],
+                    ),
+                ));
+                continue;
+            };
+            if let Some(cell) = &r.cell
+                && !places
+                    .cells
+                    .contains_key(&(facility.id, cell.to_uppercase()))
+            {
+                plan.problems.push(problem(
+                    Target::Cell,
+                    crate::i18n::t_args(
+                        "import-no-cell",
+                        &[
+                            ("cell", cell.clone().into()),
+                            ("facility", facility.code.clone().into()),
+                        ],
+                    ),
+                ));
+            }
+            // The whole record's checks, with a number the pattern would make when the file gives none.
+            let mut p = r.prisoner.clone();
+            if !r.number_given {
+                p.number = pattern.format(p.admitted_at.year(), &facility.code, 1);
+            }
+            if let Err(e) = p.validate(&pattern, today) {
+                let target = Target::Field(e.key);
+                plan.problems.push(Problem {
+                    row: r.row,
+                    column: column(target),
+                    message: format!("{}: {}", target.name(), e.message),
+                });
+                continue;
+            }
+            if r.number_given
+                && let Some(holder) = self.number_holder(&r.prisoner.number)?
+            {
+                plan.matching
+                    .push((r.row, r.prisoner.number.clone(), holder));
+                continue;
+            }
+            let key = identity_key(&r.prisoner);
+            if let Some(first) = seen.get(&key) {
+                plan.possible_duplicates.push((
+                    r.row,
+                    crate::i18n::t_args("import-same-as-row", &[("row", (*first).into())]),
+                ));
+            } else if let Some(stmt) = identity.as_mut()
+                && let Some(who) = stmt
+                    .query_row(
+                        params![
+                            super::prisoners::sort_key(&r.prisoner),
+                            r.prisoner.birth.to_text()
+                        ],
+                        |x| x.get::<_, String>(0),
+                    )
+                    .optional()?
+            {
+                plan.possible_duplicates.push((r.row, who));
+            }
+            seen.entry(key).or_insert(r.row);
+            if let Err(rule) = facility_accepts(facility, &r.prisoner, today) {
+                plan.alerts.push((r.row, rule));
+            }
+            plan.new += 1;
+        }
+        plan.problems.sort();
+        Ok(plan)
+    }
+
+    fn number_holder(&self, number: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT family_name || ', ' || given_names FROM prisoner WHERE number = ?1",
+            )?
+            .query_row([number.trim()], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Admits the rows a clean plan found new, in batches of at most `BATCH_TIME` each. A run of the same file
+    /// (by SHA-256) that was interrupted is resumed: its admitted rows are skipped. A file imported to the end
+    /// before is refused. `progress` hears (done, total) after each batch.
+    pub fn import_apply(
+        &mut self,
+        actor: &Actor,
+        file: &str,
+        sha256: &str,
+        rows: &[ImportRow],
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<ImportOutcome> {
+        self.authorise(actor, Need::To(Permission::Admit), "import")?;
+        let earlier: Option<(i64, String, String)> = self
+            .conn()
+            .query_row(
+                "SELECT id, status, started_at FROM import_run WHERE sha256 = ?1 ORDER BY id DESC LIMIT 1",
+                [sha256],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let import_id = match earlier {
+            Some((id, status, at)) if status == "done" => {
+                return Err(invalid(crate::i18n::t_args(
+                    "import-done-before",
+                    &[("id", id.into()), ("at", at.into())],
+                )));
+            }
+            Some((id, _, _)) => id,
+            None => self.write(actor, Need::To(Permission::Admit), "import", |tx| {
+                tx.execute(
+                    "INSERT INTO import_run(file, sha256, started_at, started_by, rows, status)
+                     VALUES (?1, ?2, ?3, ?4, ?5, 'running')",
+                    params![
+                        file,
+                        sha256,
+                        super::time_text(actor.at),
+                        actor.name,
+                        rows.len() as i64
+                    ],
+                )?;
+                let id = tx.last_insert_rowid();
+                tx.audit::<(), _>(
+                    "import",
+                    id,
+                    "start",
+                    None,
+                    Some(&serde_json::json!({"file": file, "sha256": sha256, "rows": rows.len()})),
+                )?;
+                Ok(id)
+            })?,
+        };
+        let done: std::collections::HashSet<usize> = self
+            .conn()
+            .prepare("SELECT row FROM import_row WHERE import_id = ?1")?
+            .query_map([import_id], |r| r.get::<_, i64>(0))?
+            .map(|r| r.map(|n| n as usize))
+            .collect::<rusqlite::Result<_>>()?;
+        let mut outcome = ImportOutcome {
+            import_id,
+            resumed: done.len(),
+            ..ImportOutcome::default()
+        };
+        let places = self.places()?;
+        let pattern = self.number_pattern()?;
+        let todo: Vec<&ImportRow> = rows.iter().filter(|r| !done.contains(&r.row)).collect();
+        let total = todo.len();
+        let mut next = 0;
+        progress(0, total);
+        while next < todo.len() {
+            let started = Instant::now();
+            let (taken, admitted, placed, waiting) =
+                self.write(actor, Need::To(Permission::Admit), "import", |tx| {
+                    let mut taken = 0;
+                    let mut admitted = 0usize;
+                    let mut placed = 0;
+                    let mut waiting = Vec::new();
+                    while next + taken < todo.len()
+                        && (taken == 0 || started.elapsed() < BATCH_TIME)
+                    {
+                        let r = todo[next + taken];
+                        let source = Source {
+                            file: file.to_string(),
+                            sha256: sha256.to_string(),
+                            import_id,
+                            row: r.row,
+                        };
+                        let placement = admit_row(tx, r, &places, &pattern, &source)?;
+                        if !matches!(placement, Placement::Matched) {
+                            admitted += 1;
+                        }
+                        match placement {
+                            Placement::Placed => placed += 1,
+                            Placement::Waiting(number, why) => waiting.push((r.row, number, why)),
+                            Placement::NoCell | Placement::Matched => {}
+                        }
+                        taken += 1;
+                    }
+                    Ok((taken, admitted, placed, waiting))
+                })?;
+            outcome.longest_batch = outcome.longest_batch.max(started.elapsed());
+            outcome.batches += 1;
+            outcome.placed += placed;
+            outcome.admitted += admitted;
+            outcome.waiting.extend(waiting);
+            next += taken;
+            progress(next, total);
+        }
+        self.write(actor, Need::To(Permission::Admit), "import", |tx| {
+            tx.execute(
+                "UPDATE import_run SET status = 'done' WHERE id = ?1",
+                [import_id],
+            )?;
+            tx.audit::<(), _>(
+                "import",
+                import_id,
+                "done",
+                None,
+                Some(&serde_json::json!({"admitted": outcome.admitted + outcome.resumed})),
+            )?;
+            Ok(())
+        })?;
+        Ok(outcome)
+    }
+}
+
+enum Placement {
+    Placed,
+    Waiting(String, String),
+    NoCell,
+    /// The number was taken since the dry run (another station admitted them): not admitted twice.
+    Matched,
+}
+
+/// One row's admission inside a batch's transaction, recorded against the import so a resumed run skips it.
+fn admit_row(
+    tx: &Tx,
+    r: &ImportRow,
+    places: &Places,
+    pattern: &NumberPattern,
+    source: &Source,
+) -> Result<Placement> {
+    let facility = places
+        .facilities
+        .get(&r.facility.to_uppercase())
+        .ok_or_else(|| invalid(format!("facility: {} no longer exists", r.facility)))?;
+    let mut p = r.prisoner.clone();
+    p.facility_id = Some(facility.id);
+    p.cell_id = None;
+    if r.number_given {
+        let taken: bool = tx
+            .prepare_cached("SELECT EXISTS(SELECT 1 FROM prisoner WHERE number = ?1)")?
+            .query_row([p.number.trim()], |x| x.get(0))?;
+        if taken {
+            record_row(tx, source, None)?;
+            return Ok(Placement::Matched);
+        }
+    } else {
+        p.number = free_number(tx, pattern, p.admitted_at.year(), &facility.code)?;
+    }
+    let today = tx.actor.at.date_naive();
+    let id = tx.admit_from(&p, pattern, today, Some(source))?;
+    record_row(tx, source, Some(id))?;
+    let Some(code) = &r.cell else {
+        return Ok(Placement::NoCell);
+    };
+    let Some(&cell) = places.cells.get(&(facility.id, code.to_uppercase())) else {
+        return Ok(Placement::Waiting(p.number, format!("no cell {code}")));
+    };
+    let request = super::MoveRequest {
+        prisoner_id: id,
+        to_cell: cell,
+        reason: MoveReason::Admission,
+        comment: "",
+        override_reason: None,
+        seen: None,
+    };
+    // Every allocation rule applies; a refusal leaves them waiting, with the reason in the report.
+    match tx.move_to_cell(&request) {
+        Ok(_) => Ok(Placement::Placed),
+        Err(StoreError::Invalid(why)) => Ok(Placement::Waiting(p.number, why)),
+        Err(e) => Err(e),
+    }
+}
+
+fn record_row(tx: &Tx, source: &Source, prisoner_id: Option<i64>) -> Result<()> {
+    tx.prepare_cached("INSERT INTO import_row(import_id, row, prisoner_id) VALUES (?1, ?2, ?3)")?
+        .execute(params![source.import_id, source.row as i64, prisoner_id])?;
+    Ok(())
+}
+
+/// The station pattern's next free number for a facility and year (the sequence counts the whole register, as
+/// the admission form's does).
+fn free_number(tx: &Tx, pattern: &NumberPattern, year: i32, facility: &str) -> Result<String> {
+    let count: i64 = tx
+        .prepare_cached("SELECT max(id) FROM prisoner")?
+        .query_row([], |r| r.get::<_, Option<i64>>(0))?
+        .unwrap_or(0);
+    let mut seq = count as u64 + 1;
+    loop {
+        let candidate = pattern.format(year, facility, seq);
+        let taken: bool = tx
+            .prepare_cached("SELECT EXISTS(SELECT 1 FROM prisoner WHERE number = ?1)")?
+            .query_row([&candidate], |r| r.get(0))?;
+        if !taken {
+            return Ok(candidate);
+        }
+        seq += 1;
+    }
+}

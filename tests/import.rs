@@ -1,0 +1,238 @@
+//! `warden import prisoners` on messy files: every problem as FILE:ROW:COLUMN in one dry run and nothing
+//! written; a clean file admitted with its cells, audited with the file's SHA-256; a second run refused; a
+//! spreadsheet read by its cells (dates, numbers, formulas); files that are not what they say.
+
+use std::path::Path;
+use std::process::Command;
+
+fn warden(db: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_warden"))
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .env("WARDEN_LOG_DIR", db.parent().unwrap().join("logs"))
+        .env_remove("WARDEN_DB")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+/// A database with the example estate (LUZ men, LWP women, GUL mixed).
+fn estate() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    warden::store::Store::create(&db).unwrap();
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/examples/estate.toml");
+    let (code, _, err) = warden(&db, &["estate", "load", example, "--apply"]);
+    assert_eq!(code, 0, "{err}");
+    (dir, db)
+}
+
+fn golden(name: &str) -> String {
+    format!("{}/tests/golden/import/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The report with the temporary folder taken out, so it reads the same on every machine.
+fn report(out: &str, err: &str, file: &str) -> String {
+    format!("{out}--- stderr ---\n{err}").replace(file, "FILE")
+}
+
+fn count(db: &Path, sql: &str) -> i64 {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_messy_csv_gets_every_problem_in_one_run_and_nothing_is_written() {
+    let (_dir, db) = estate();
+    let file = golden("messy.csv");
+    let before = count(&db, "SELECT count(*) FROM audit");
+    let (code, out, err) = warden(&db, &["import", "prisoners", &file, "--apply"]);
+    assert_eq!(code, 2, "{out}{err}");
+    insta::assert_snapshot!("messy_csv", report(&out, &err, &file));
+    assert_eq!(count(&db, "SELECT count(*) FROM prisoner"), 0);
+    assert_eq!(count(&db, "SELECT count(*) FROM audit"), before);
+}
+
+fn clean_csv(dir: &Path) -> String {
+    let path = dir.join("register.csv");
+    std::fs::write(
+        &path,
+        "family_name,given_names,date_of_birth,sex,legal_status,committing_authority,admission_date,facility,cell\n\
+         Okello,John Bosco,1990-02-01,male,remand,Kampala Chief Magistrate,2024-03-01,LUZ,A-01\n\
+         Абенов,Нурлан,1988,male,convicted,Almaty City Court,2023-11-15,LUZ,A-02\n\
+         Nguyễn,Thị Hà,1995-07-30,female,remand,Tunis Court of First Instance,2025-01-10,LWP,\n\
+         Akello,Sarah,1994-01-01,female,remand,Mengo court,2026-11-01,LUZ,\n",
+    )
+    .unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn a_clean_file_is_admitted_placed_audited_and_not_imported_twice() {
+    let (dir, db) = estate();
+    let file = clean_csv(dir.path());
+    let (code, out, err) = warden(&db, &["import", "prisoners", &file]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("4 rows; 4 new, 0 already on the register"),
+        "{out}"
+    );
+    // A woman held in a men's prison by the old register: admitted as recorded, with an alert, not dropped.
+    assert!(out.contains(":5: ALERT: admitted as recorded"), "{out}");
+    assert!(out.contains("Dry run: nothing was written"), "{out}");
+    assert_eq!(count(&db, "SELECT count(*) FROM prisoner"), 0);
+
+    let (code, out, err) = warden(&db, &["import", "prisoners", &file, "--apply"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("4 admitted (0 by an earlier run cut short)"),
+        "{out}"
+    );
+    // A-01 is a remand cell: Okello goes in; Абенов is convicted, so the remand wing refuses him and he waits.
+    assert!(
+        out.contains("1 placed in their cells, 1 waiting for a cell"),
+        "{out}"
+    );
+    assert!(out.contains(":3: LUZ/2023/"), "{out}");
+    assert_eq!(count(&db, "SELECT count(*) FROM prisoner"), 4);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM prisoner WHERE cell_id IS NOT NULL"
+        ),
+        1
+    );
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(std::fs::read(&file).unwrap()))
+    };
+    assert_eq!(
+        count(
+            &db,
+            &format!(
+                "SELECT count(*) FROM audit WHERE action = 'import' AND json_extract(after, '$.sha256') = '{sha}'"
+            )
+        ),
+        4
+    );
+    let (code, _, err) = warden(&db, &["check"]);
+    assert_eq!(code, 0, "{err}");
+    // The same file again: every number it would make is new, but the file is known.
+    let (code, out, err) = warden(&db, &["import", "prisoners", &file, "--apply"]);
+    assert_ne!(code, 0, "{out}");
+    assert!(err.contains("imported to the end before"), "{err}");
+    assert_eq!(count(&db, "SELECT count(*) FROM prisoner"), 4);
+}
+
+#[test]
+fn a_spreadsheet_is_read_by_its_cells() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
+    let (dir, db) = estate();
+    let path = dir.path().join("register.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    let headers = [
+        "Prison number",
+        "Family name",
+        "Given names",
+        "Date of birth",
+        "Sex",
+        "Legal status",
+        "Committing authority",
+        "Admission date",
+        "Facility",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    type Row<'a> = (&'a str, &'a str, &'a str, (u16, u8, u8));
+    let rows: [Row; 2] = [
+        ("LUZ/2024/00007", "Okello", "John", (1990, 2, 1)),
+        ("LUZ/2024/00008", "Ssebunya", "Brian", (1992, 4, 3)),
+    ];
+    for (i, (number, family, given, (y, m, d))) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        sheet.write_string(r, 0, *number).unwrap();
+        sheet.write_string(r, 1, *family).unwrap();
+        sheet.write_string(r, 2, *given).unwrap();
+        let born = ExcelDateTime::from_ymd(*y, *m, *d).unwrap();
+        sheet
+            .write_datetime_with_format(r, 3, &born, &date)
+            .unwrap();
+        sheet.write_string(r, 4, "male").unwrap();
+        sheet.write_string(r, 5, "remand").unwrap();
+        sheet.write_string(r, 6, "Mengo court").unwrap();
+        let admitted = ExcelDateTime::from_ymd(2024, 5, 5).unwrap();
+        sheet
+            .write_datetime_with_format(r, 7, &admitted, &date)
+            .unwrap();
+        sheet.write_string(r, 8, "LUZ").unwrap();
+    }
+    // A formula where a fact should be, and a prison number given twice.
+    sheet
+        .write_formula(2, 6, Formula::new("=CONCAT(\"Mengo\",\" court\")"))
+        .unwrap();
+    sheet.write_string(3, 0, "LUZ/2024/00007").unwrap();
+    for (c, v) in ["Kato", "Moses"].iter().enumerate() {
+        sheet.write_string(3, c as u16 + 1, *v).unwrap();
+    }
+    sheet.write_number(3, 3, 1985.0).unwrap();
+    for (c, v) in ["male", "convicted", "High Court"].iter().enumerate() {
+        sheet.write_string(3, c as u16 + 4, *v).unwrap();
+    }
+    sheet.write_string(3, 7, "2020-01-01").unwrap();
+    sheet.write_string(3, 8, "LUZ").unwrap();
+    book.save(&path).unwrap();
+    let file = path.to_string_lossy().into_owned();
+    let (code, out, err) = warden(&db, &["import", "prisoners", &file]);
+    assert_eq!(code, 2, "{out}");
+    insta::assert_snapshot!("formula_xlsx", report(&out, &err, &file));
+    assert_eq!(count(&db, "SELECT count(*) FROM prisoner"), 0);
+}
+
+#[test]
+fn files_that_are_not_what_they_say_are_refused() {
+    let (dir, db) = estate();
+    let cases = [
+        ("empty.csv", b"".to_vec(), "the file is empty"),
+        (
+            "text.xlsx",
+            b"family_name,sex\n".to_vec(),
+            "named .xlsx but not a spreadsheet",
+        ),
+        (
+            "zip.csv",
+            b"PK\x03\x04rest".to_vec(),
+            "named .csv but it is a spreadsheet",
+        ),
+        (
+            "latin1.csv",
+            b"family_name\nM\xfcller\n".to_vec(),
+            "not UTF-8 text",
+        ),
+        (
+            "noheader.csv",
+            "Okello,John,1990-02-01\n".as_bytes().to_vec(),
+            ":1: no header row",
+        ),
+    ];
+    for (name, bytes, says) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let (code, out, err) = warden(
+            &db,
+            &["import", "prisoners", path.to_str().unwrap(), "--apply"],
+        );
+        assert_eq!(code, 2, "{name}: {out}{err}");
+        assert!(err.contains(says), "{name}: {err}");
+    }
+    assert_eq!(count(&db, "SELECT count(*) FROM prisoner"), 0);
+}
