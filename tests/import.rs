@@ -375,3 +375,79 @@ fn a_map_file_names_the_columns_of_another_system() {
         "{err}"
     );
 }
+
+#[test]
+fn the_register_goes_out_with_a_disclosure_and_comes_back_in() {
+    let (dir, db) = estate();
+    let file = clean_csv(dir.path());
+    let (code, _, err) = warden(&db, &["import", "prisoners", &file, "--apply"]);
+    assert_eq!(code, 0, "{err}");
+    let out = dir.path().join("luz.csv");
+    let (code, _, err) = warden(
+        &db,
+        &[
+            "export",
+            "prisoners",
+            "--facility",
+            "LUZ",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("--why"), "{err}");
+    let (code, _, err) = warden(
+        &db,
+        &[
+            "export",
+            "prisoners",
+            "--facility",
+            "LUZ",
+            "--why",
+            "handover to the new station",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("3 people"), "{err}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.starts_with("prison_number,family_name,given_names,aliases,date_of_birth"),
+        "{header}"
+    );
+    assert!(header.ends_with(",facility,cell"), "{header}");
+    assert!(text.contains("Абенов"), "{text}");
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM audit WHERE entity = 'disclosure' AND json_extract(after, '$.why') = 'handover to the new station'"
+        ),
+        1
+    );
+    // What went out comes back in at another station with the same columns.
+    let (_dir2, other) = estate();
+    let (code, said, err) = warden(
+        &other,
+        &["import", "prisoners", out.to_str().unwrap(), "--apply"],
+    );
+    assert_eq!(code, 0, "{said}{err}");
+    assert!(said.contains("3 admitted"), "{said}\n{text}");
+    let xlsx = dir.path().join("all.xlsx");
+    let (code, _, err) = warden(
+        &db,
+        &[
+            "export",
+            "prisoners",
+            "--format",
+            "xlsx",
+            "--why",
+            "national return",
+            "--out",
+            xlsx.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
+}

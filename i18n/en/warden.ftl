@@ -263,3 +263,10 @@ import-dry-run = Dry run: nothing was written. Run again with --apply to admit t
 import-progress = Admitting
 import-waiting = { $number } admitted but waits for a cell: { $why }
 import-applied = Import { $id }: { $admitted } admitted ({ $resumed } by an earlier run cut short), { $placed } placed in their cells, { $waiting } waiting for a cell; { $batches } batches, the longest held the register { $longest } ms.
+
+## Exporting the register (warden export prisoners)
+export-why-required = why: say why the register leaves the system (--why); it is kept as a disclosure record
+export-xlsx-needs-file = --out: an XLSX workbook goes to a file; name one with --out FILE
+export-not-the-database = that is the database itself (or its -wal/-shm); name another file
+export-no-facility = --facility: no facility with code '{ $code }'
+export-written = { $people } people, { $columns } columns written to { $file }; the disclosure is in the audit trail

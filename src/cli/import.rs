@@ -130,7 +130,22 @@ fn read_csv(path: &Path, bytes: &[u8]) -> Result<Grid> {
             let line = e.position().map_or(i + 1, |p| p.line() as usize);
             anyhow::anyhow!("{name}:{line}: {e}")
         })?;
-        let row = record.position().map_or(i + 1, |p| p.line() as usize) - inside_cells;
+        // The reader's own line count lags a record behind; the record's first byte says where it starts.
+        let start = record
+            .position()
+            .map_or(0, |p| p.byte() as usize)
+            .min(text.len());
+        let start = start
+            + text.as_bytes()[start..]
+                .iter()
+                .take_while(|b| matches!(b, b'\r' | b'\n'))
+                .count();
+        let row = text.as_bytes()[..start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1
+            - inside_cells;
         inside_cells += record
             .iter()
             .map(|c| c.matches('\n').count())
@@ -426,5 +441,26 @@ impl Progress {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows_of(text: &str) -> Vec<usize> {
+        read_csv(Path::new("f.csv"), text.as_bytes())
+            .unwrap()
+            .into_iter()
+            .map(|(row, _)| row)
+            .collect()
+    }
+
+    #[test]
+    fn csv_rows_are_numbered_as_a_spreadsheet_shows_them() {
+        assert_eq!(rows_of("a,b\nc,d\ne,f\n"), vec![1, 2, 3]);
+        assert_eq!(rows_of("a,b\r\nc,d\r\ne,f\r\n"), vec![1, 2, 3]);
+        assert_eq!(rows_of("a,b\n\nc,d\n"), vec![1, 3]);
+        assert_eq!(rows_of("a,b\n\"x\ny\",d\ne,f\n"), vec![1, 2, 3]);
     }
 }

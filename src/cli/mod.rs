@@ -6,6 +6,7 @@ mod backup;
 mod cases;
 mod demo;
 mod estate;
+mod export;
 mod forms;
 pub mod identity;
 mod import;
@@ -81,6 +82,9 @@ pub enum Command {
     /// Bring data in from a file: the register from a spreadsheet or CSV (docs/IMPORT.md)
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Take data out to a file, recorded as a disclosure with its reason
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Print a report as 80-column text to standard output (the same as `warden print KIND`)
     Report {
         #[arg(value_enum)]
@@ -202,6 +206,12 @@ pub enum ImportCommand {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// The people in custody, as CSV or XLSX, with the columns your role may see (the import's column names)
+    Prisoners(export::ExportArgs),
+}
+
+#[derive(Subcommand, Debug)]
 pub enum ProgrammesCommand {
     /// Add programmes from a TOML file (docs/ROSTERS.md; a dry run unless --apply, then all or nothing)
     Load {
@@ -309,6 +319,7 @@ fn run(cli: Cli, db: &Path) -> Result<ExitCode> {
         }
         Some(Command::Programmes(ProgrammesCommand::List)) => programmes::list(db),
         Some(Command::Import(ImportCommand::Prisoners(args))) => import::prisoners(db, &args),
+        Some(Command::Export(ExportCommand::Prisoners(args))) => export::prisoners(db, &args),
         Some(Command::Report { kind }) => report::run(db, report::PrintArgs::stdout(kind)),
         Some(Command::Print(args)) => report::run(db, args),
         Some(Command::Backup { to, force }) => backup::backup(db, &to, force),

@@ -104,10 +104,14 @@ pub enum Permission {
     ConfigureStation,
     /// Copy the database to a backup file.
     Backup,
+    /// Export one facility's register to a file (a disclosure, recorded with its reason).
+    ExportFacility,
+    /// Export the whole service's register to a file (a disclosure, recorded with its reason).
+    ExportRegister,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 23] = [
+    pub const ALL: [Permission; 25] = [
         Permission::ViewRegister,
         Permission::EditPrisoner,
         Permission::Admit,
@@ -131,6 +135,8 @@ impl Permission {
         Permission::PlanRelease,
         Permission::ConfigureStation,
         Permission::Backup,
+        Permission::ExportFacility,
+        Permission::ExportRegister,
     ];
 
     /// The permission's name in the audit trail and in `warden audit show` (stable: scripts filter on it).
@@ -158,6 +164,8 @@ impl Permission {
             Permission::OverrideProgramme => "override-programme",
             Permission::PlanRelease => "plan-release",
             Permission::ConfigureStation => "configure-station",
+            Permission::ExportFacility => "export-facility",
+            Permission::ExportRegister => "export-register",
             Permission::Backup => "backup",
         }
     }
@@ -260,6 +268,10 @@ pub fn may(role: Role, permission: Permission) -> bool {
         OverrideProgramme => role == Supervisor,
         ConfigureStation => role == Admin,
         Backup => matches!(role, Supervisor | Admin),
+        // A bulk copy of people's records leaves the system: a supervisor for their facility, the whole
+        // service's only by an administrator (Rule 9).
+        ExportFacility => matches!(role, Supervisor | Admin),
+        ExportRegister => role == Admin,
     }
 }
 
@@ -318,6 +330,8 @@ fn describe(p: Permission) -> &'static str {
         Permission::PlanRelease => "keep pre-release plans",
         Permission::ConfigureStation => "change the station's settings",
         Permission::Backup => "back up the database",
+        Permission::ExportFacility => "export a facility's register",
+        Permission::ExportRegister => "export the whole register",
     }
 }
 

@@ -34,6 +34,43 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, PrintError> {
         .map_err(|e| PrintError::Render(e.to_string()))
 }
 
+/// A register exported as CSV: one header row, then the rows, every cell neutralised as a report's are.
+pub fn table_csv(columns: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, PrintError> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    w.write_record(columns.iter().map(|h| cell(h)))
+        .map_err(csv_error)?;
+    for row in rows {
+        w.write_record(row.iter().map(|c| cell(c)))
+            .map_err(csv_error)?;
+    }
+    w.into_inner()
+        .map_err(|e| PrintError::Render(e.to_string()))
+}
+
+/// The same as an XLSX workbook of one sheet, every cell a string (a spreadsheet never runs a string cell as a
+/// formula; the neutralising quote is kept so a copy saved back to CSV stays safe).
+pub fn table_xlsx(columns: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, PrintError> {
+    let failed = |e: rust_xlsxwriter::XlsxError| PrintError::Render(e.to_string());
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("register").map_err(failed)?;
+    for (c, h) in columns.iter().enumerate() {
+        sheet.write_string(0, c as u16, cell(h)).map_err(failed)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, value) in row.iter().enumerate() {
+            if !value.is_empty() {
+                sheet
+                    .write_string(r as u32 + 1, c as u16, cell(value))
+                    .map_err(failed)?;
+            }
+        }
+    }
+    book.save_to_buffer().map_err(failed)
+}
+
 /// Control characters replaced, and a leading `=`, `+`, `-` or `@` on anything but a number quoted with `'`,
 /// so a spreadsheet never runs a name as a formula.
 fn cell(s: &str) -> String {

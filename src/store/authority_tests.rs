@@ -13,6 +13,9 @@ const WRITES: &[(&str, &str)] = &[
     ("add_programme", "Need::To(Permission::ManageProgrammes)"),
     ("add_programmes", "Need::To(Permission::ManageProgrammes)"),
     ("cancel_session", "Need::To(Permission::ManageProgrammes)"),
+    ("update_programme", "Need::To(Permission::ManageProgrammes)"),
+    ("import_apply", "Need::To(Permission::Admit)"),
+    ("export_register", "need"),
     ("open_referral", "Need::To(Permission::ReferToProgramme)"),
     (
         "set_referral_status",

@@ -212,6 +212,10 @@ impl Store {
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ImportOutcome> {
         self.authorise(actor, Need::To(Permission::Admit), "import")?;
+        // The violent-extremist flag is set only by the roles whose duty it is, on every path (Rule 9).
+        if rows.iter().any(|r| r.prisoner.vep) {
+            self.authorise(actor, Need::To(Permission::SetVepFlag), "import: vep")?;
+        }
         let earlier: Option<(i64, String, String)> = self
             .conn()
             .query_row(
