@@ -270,3 +270,18 @@ export-xlsx-needs-file = --out: an XLSX workbook goes to a file; name one with -
 export-not-the-database = that is the database itself (or its -wal/-shm); name another file
 export-no-facility = --facility: no facility with code '{ $code }'
 export-written = { $people } people, { $columns } columns written to { $file }; the disclosure is in the audit trail
+
+## A person's file between stations
+person-file-bad = not a warden person's file ({ $what } is missing or damaged)
+person-file-tampered = the signature does not match the contents: the file was changed after it was signed; nothing written
+person-file-version = a person's file of version { $version }; this station reads version { $ours }; nothing written
+person-file-unnamed-station = unnamed station
+person-file-bad-key = not a station key (64 hexadecimal characters, as `warden station key` prints it there)
+person-file-untrusted = signed by a station this one does not trust (key { $key }...); an administrator trusts it with `warden station trust KEY --name NAME`; nothing written
+person-file-already-here = this person is already on this register as { $number } (the same national person id); nothing written
+person-file-written = { $number }: the person's file, signed by this station, written to { $file }; the disclosure is in the audit trail
+person-file-summary = { $file }: { $name }, national id { $national }, from { $station } (signature good): { $events } custody events, { $levels } custody levels, { $assessments } assessments ({ $withheld } restricted withheld by the sender), { $programmes } programmes, { $apart } keep-apart notes
+person-file-dry-run = Dry run: nothing was written. Run again with --apply to admit them.
+person-file-admitted = Admitted as { $number } with the history the file carried (kept whole with its SHA-256).
+station-key = { $name } { $key }
+station-trusted = Trusted: { $name } ({ $key }...)

@@ -11,6 +11,7 @@ mod forms;
 pub mod identity;
 mod import;
 mod password;
+mod person_file;
 mod programmes;
 mod replica;
 mod replica_target;
@@ -85,6 +86,9 @@ pub enum Command {
     /// Take data out to a file, recorded as a disclosure with its reason
     #[command(subcommand)]
     Export(ExportCommand),
+    /// This station's key for signing person's files, and the stations whose files it trusts
+    #[command(subcommand)]
+    Station(person_file::StationCommand),
     /// Print a report as 80-column text to standard output (the same as `warden print KIND`)
     Report {
         #[arg(value_enum)]
@@ -203,12 +207,16 @@ pub enum EstateCommand {
 pub enum ImportCommand {
     /// Admit the people in a CSV, XLSX or ODS register (a dry run unless --apply, then all or nothing)
     Prisoners(import::ImportArgs),
+    /// Admit a person from another station's signed file, with their history (a dry run unless --apply)
+    Person(person_file::ImportPersonArgs),
 }
 
 #[derive(Subcommand, Debug)]
 pub enum ExportCommand {
     /// The people in custody, as CSV or XLSX, with the columns your role may see (the import's column names)
     Prisoners(export::ExportArgs),
+    /// One person's file for another warden station, signed with this station's key (JSON)
+    Person(person_file::ExportPersonArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -320,6 +328,9 @@ fn run(cli: Cli, db: &Path) -> Result<ExitCode> {
         Some(Command::Programmes(ProgrammesCommand::List)) => programmes::list(db),
         Some(Command::Import(ImportCommand::Prisoners(args))) => import::prisoners(db, &args),
         Some(Command::Export(ExportCommand::Prisoners(args))) => export::prisoners(db, &args),
+        Some(Command::Import(ImportCommand::Person(args))) => person_file::import(db, &args),
+        Some(Command::Export(ExportCommand::Person(args))) => person_file::export(db, &args),
+        Some(Command::Station(cmd)) => person_file::station(db, &cmd),
         Some(Command::Report { kind }) => report::run(db, report::PrintArgs::stdout(kind)),
         Some(Command::Print(args)) => report::run(db, args),
         Some(Command::Backup { to, force }) => backup::backup(db, &to, force),

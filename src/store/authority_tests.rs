@@ -16,6 +16,10 @@ const WRITES: &[(&str, &str)] = &[
     ("update_programme", "Need::To(Permission::ManageProgrammes)"),
     ("import_apply", "Need::To(Permission::Admit)"),
     ("export_register", "need"),
+    ("station_key", "Need::To(Permission::ViewRegister)"),
+    ("trust_station", "Need::To(Permission::ConfigureStation)"),
+    ("export_person", "Need::To(Permission::Transfer)"),
+    ("import_person", "Need::To(Permission::Admit)"),
     ("open_referral", "Need::To(Permission::ReferToProgramme)"),
     (
         "set_referral_status",

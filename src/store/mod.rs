@@ -23,6 +23,7 @@ pub use held::is_held_database;
 mod non_associations;
 mod occupancy;
 pub mod open_mode;
+pub mod person_file;
 mod printing;
 mod prisoners;
 mod referrals;

@@ -549,6 +549,29 @@ CREATE TABLE import_row (
     prisoner_id INTEGER REFERENCES prisoner(id),
     PRIMARY KEY (import_id, row)
 ) STRICT;
+
+-- A person's file between stations: the national person id that travels with it (one person everywhere), the
+-- stations whose signed files this one accepts, and each file received, kept whole as the history it carried.
+ALTER TABLE prisoner ADD COLUMN national_id TEXT;
+CREATE UNIQUE INDEX prisoner_national_id ON prisoner(national_id) WHERE national_id IS NOT NULL;
+
+CREATE TABLE trusted_station (
+    public_key TEXT PRIMARY KEY CHECK (length(public_key) = 64),
+    name       TEXT NOT NULL,
+    added_at   TEXT NOT NULL,
+    added_by   TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE person_history (
+    id          INTEGER PRIMARY KEY,
+    prisoner_id INTEGER NOT NULL REFERENCES prisoner(id),
+    station     TEXT NOT NULL,
+    public_key  TEXT NOT NULL,
+    sha256      TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    file        TEXT NOT NULL
+) STRICT;
+CREATE INDEX person_history_prisoner ON person_history(prisoner_id);
 "#,
 ];
 
