@@ -267,3 +267,130 @@ fn a_finalised_assessment_opens_read_only_and_amending_is_a_separate_key() {
     assert_eq!(drafts.len(), 1);
     assert_eq!(drafts[0].revision, 2);
 }
+
+/// Tabs through the admission form to the field labelled `label` and types `value` into it.
+fn admission_field(d: &mut Driver, label: &str, value: &str) {
+    for _ in 0..60 {
+        if d.screen()
+            .lines()
+            .any(|l| l.starts_with(&format!(">{label}")))
+        {
+            d.text(value);
+            return;
+        }
+        d.key(KeyCode::Tab);
+    }
+    panic!("no field {label:?} in:\n{}", d.screen());
+}
+
+/// An officer admits Namusoke Ruth to Kirinya on the admission form, a woman with two children on the record.
+fn admit_woman_on_screen(d: &mut Driver) {
+    d.login("officer").key(KeyCode::Down).key(KeyCode::Enter);
+    shows(d, "Admit a prisoner");
+    admission_field(d, "Family name", "Namusoke");
+    admission_field(d, "Given names", "Ruth");
+    admission_field(d, "Born (date or year)", "1996-04-09");
+    admission_field(d, "Sex", "");
+    d.key(KeyCode::Right);
+    shows(d, "< female >");
+    admission_field(d, "Languages (a; b)", "Luganda; English");
+    admission_field(d, "Committing authority", "Chief Magistrate, Masaka");
+    admission_field(
+        d,
+        "Children and caring",
+        "Two sons, 5 and 8, with their grandmother in Masaka",
+    );
+    d.key(KeyCode::F(2));
+}
+
+#[test]
+fn admitting_a_woman_leads_on_to_her_children_and_caring_filled_from_the_record() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx.path);
+    admit_woman_on_screen(&mut d);
+    // Not the record: the admission checks, at the Bangkok Rules 2-3 items, on the first one still to answer.
+    shows(
+        &d,
+        "Admitted KIR/2026/00003 Namusoke, Ruth. Next: Admission checks.",
+    );
+    shows(&d, "Admission checks | KIR/2026/00003 Namusoke, Ruth");
+    shows(
+        &d,
+        "Women: children and caring responsibilities (Bangkok Rules 2-3)",
+    );
+    shows(&d, "Female (record)");
+    shows(&d, ">*Children or dependants who were in her care");
+    insta::assert_snapshot!("admission_leads_to_bangkok_items", d.screen());
+    // Her children as the record holds them, marked as taken from it and still editable.
+    d.text("2").key(KeyCode::Enter).text("2");
+    shows(&d, "their grandmother in Masaka");
+    shows(&d, "Taken from the register record");
+    d.key(KeyCode::Down);
+    let marked = |d: &Driver| {
+        d.screen()
+            .lines()
+            .any(|l| l.contains("Two sons, 5 and 8") && l.ends_with("(record)"))
+    };
+    assert!(marked(&d), "{}", d.screen());
+    insta::assert_snapshot!("children_from_the_record", d.screen());
+    d.key(KeyCode::Up)
+        .text(" (older one at school there)")
+        .key(KeyCode::Enter);
+    assert!(!marked(&d), "{}", d.screen());
+    // The language page has the register's languages, marked the same way.
+    d.key(KeyCode::PageUp);
+    shows(
+        &d,
+        "Language the person understands best         Luganda; English",
+    );
+    shows(&d, "Taken from the register record");
+    // Leaving keeps the draft; the record comes next, as it would have after the admission.
+    d.key(KeyCode::Esc);
+    shows(&d, "Draft saved");
+    shows(&d, "In custody (remand) | Kirinya");
+    let store = Store::open(&fx.path).unwrap();
+    let drafts = store.drafts_of("officer").unwrap();
+    assert_eq!(drafts.len(), 1);
+    assert_eq!(drafts[0].form_id, "admission_checks");
+    assert!(
+        drafts[0].answers_json.contains(
+            "Two sons, 5 and 8, with their grandmother in Masaka (older one at school there)"
+        ),
+        "{}",
+        drafts[0].answers_json
+    );
+    // Continued from the record, the prefilled answers are still marked.
+    d.text("A").key(KeyCode::Enter);
+    shows(&d, "Section 1 of 3");
+    d.key(KeyCode::PageDown).key(KeyCode::PageDown);
+    shows(&d, "Female (record)");
+}
+
+#[test]
+fn leaving_the_bangkok_items_untouched_keeps_no_draft_and_shows_the_record() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx.path);
+    admit_woman_on_screen(&mut d);
+    shows(&d, "Women: children and caring responsibilities");
+    d.key(KeyCode::Esc);
+    shows(&d, "no draft was kept");
+    shows(&d, "In custody (remand) | Kirinya");
+    let store = Store::open(&fx.path).unwrap();
+    assert!(store.drafts_of("officer").unwrap().is_empty());
+}
+
+#[test]
+fn admitting_a_man_goes_to_his_record_as_before() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx.path);
+    d.login("officer").key(KeyCode::Down).key(KeyCode::Enter);
+    admission_field(&mut d, "Family name", "Nsubuga");
+    admission_field(&mut d, "Born (date or year)", "1988");
+    admission_field(&mut d, "Committing authority", "Chief Magistrate, Jinja");
+    d.key(KeyCode::F(2));
+    shows(&d, "Admitted KIR/2026/00003 Nsubuga");
+    shows(&d, "In custody (remand) | Kirinya");
+    lacks(&d, "Admission checks");
+    let store = Store::open(&fx.path).unwrap();
+    assert!(store.drafts_of("officer").unwrap().is_empty());
+}

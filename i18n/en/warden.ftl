@@ -71,6 +71,9 @@ assessment-view-amend-key = amend
 assessment-view-may-not-amend = Your role may not amend this assessment, or a later revision exists.
 assessment-pick-final = Finalised: { $form } of { $date }{ $revision } ({ $result })
 assessment-pick-final-revision = {" "}rev { $revision }
+assessment-from-record-mark = (record)
+assessment-from-record-hint = Taken from the register record; change it here if it is wrong for this assessment.
+assessment-after-admission = Next: { $form }. Esc without answering leaves it for later.
 
 ## Home (src/tui/screens/home.rs)
 home-back = This is the home screen: F10 logs out, Ctrl-Q quits warden.

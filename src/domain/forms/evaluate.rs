@@ -289,6 +289,21 @@ pub fn evaluate(form: &Form, answers: &Answers, today: NaiveDate) -> Outcome {
     }
 }
 
+/// Whether the form follows an admission for these answers (a new draft's, filled from the new record), and
+/// if so the section to open at.
+pub fn after_admission(form: &Form, answers: &Answers, today: NaiveDate) -> Option<usize> {
+    let a = form.after_admission.as_ref()?;
+    let o = evaluate(form, answers, today);
+    let sums: Vec<Value> = o.sums.iter().map(|n| Value::Number(*n)).collect();
+    let env = EvalEnv {
+        values: &o.values,
+        sums: &sums,
+        current: &Value::Null,
+        today,
+    };
+    holds(&a.when, &env).then_some(a.section.unwrap_or(0))
+}
+
 /// The highest forced result wins; failing that, the highest floor that is above the scored result.
 fn apply_mandatory(
     form: &Form,

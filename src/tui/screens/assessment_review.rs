@@ -34,6 +34,8 @@ pub struct ReviewScreen {
     /// The furthest the review can scroll, as last drawn (the height is only known then), so that a scroll key
     /// at the end says so instead of moving nothing.
     max_scroll: std::cell::Cell<usize>,
+    /// Opened from an admission: the record comes next (see `AssessmentScreen::then_record`).
+    then_record: Option<i64>,
 }
 
 impl ReviewScreen {
@@ -49,6 +51,7 @@ impl ReviewScreen {
             reason: Input::new(""),
             scroll: 0,
             max_scroll: std::cell::Cell::new(usize::MAX),
+            then_record: filler.then_record,
         }
     }
 
@@ -261,10 +264,13 @@ impl Screen for ReviewScreen {
                 let who = self.who.clone();
                 match ctx.store.assessment(self.id) {
                     Ok(Some(row)) => match AssessmentScreen::resume(&row, who, ctx) {
-                        Some(s) => Outcome::Replace(Box::new(s)),
-                        None => Outcome::Pop,
+                        Some(mut s) => {
+                            s.then_record = self.then_record;
+                            Outcome::Replace(Box::new(s))
+                        }
+                        None => AssessmentScreen::leave(self.then_record, ctx),
                     },
-                    _ => Outcome::Pop,
+                    _ => AssessmentScreen::leave(self.then_record, ctx),
                 }
             }
             Action::Save => {
@@ -290,7 +296,7 @@ impl Screen for ReviewScreen {
                             "Finalised: {}{pending}.",
                             row.result.as_deref().unwrap_or("no result")
                         ));
-                        Outcome::Pop
+                        AssessmentScreen::leave(self.then_record, ctx)
                     }
                     Err(e) => {
                         ctx.error(format!("Not finalised: {e}"));
