@@ -449,3 +449,118 @@ impl Screen for ViewScreen {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{AssessmentStatus as Status, Subject};
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    const FORM: &str = r#"
+id = "audit_like"
+version = 1
+title = "Audit"
+applies_to = "prisoner"
+fill_roles = ["assessor"]
+approve_roles = ["supervisor"]
+approval = "always"
+
+[[section]]
+title = "S"
+
+[[section.question]]
+name = "note"
+type = "text"
+label = "Note"
+"#;
+
+    fn row() -> AssessmentRow {
+        let at = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
+        AssessmentRow {
+            id: 7,
+            series: 7,
+            revision: 1,
+            form_id: "audit_like".into(),
+            form_version: 1,
+            form_sha256: String::new(),
+            subject: Subject::Prisoner(1),
+            status: Status::Final,
+            author: "assessor".into(),
+            created_at: at,
+            updated_at: at,
+            answers_json: r#"{"note": "Seen on the wing"}"#.into(),
+            amend_reason: None,
+            assessed_on: NaiveDate::from_ymd_opt(2026, 12, 1),
+            scores: Vec::new(),
+            scored_result: None,
+            mandatory_reason: None,
+            override_result: None,
+            override_reason: None,
+            result: None,
+            custody_level: None,
+            findings: Vec::new(),
+            next_review: None,
+            approval: ApprovalState::Pending,
+            approved_by: None,
+            scored_level: None,
+            returned: None,
+            triggered: None,
+        }
+    }
+
+    fn view(latest: bool) -> ViewScreen {
+        let form = crate::domain::forms::load(FORM.as_bytes()).unwrap();
+        let row = row();
+        let outcome = evaluate(&form, &row.answers(&form), NaiveDate::MIN);
+        ViewScreen {
+            row,
+            current: Some(Arc::new(form.clone())),
+            form,
+            outcome,
+            who: "X".into(),
+            latest,
+            scroll: 0,
+            max_scroll: std::cell::Cell::new(0),
+        }
+    }
+
+    #[test]
+    fn amending_is_offered_only_to_roles_that_fill_the_form_in_and_on_the_latest_revision() {
+        let v = view(true);
+        assert!(v.offered(Action::Edit, Role::Assessor));
+        // A supervisor approves this form but does not fill it in: no amend key for them.
+        assert!(!v.offered(Action::Edit, Role::Supervisor));
+        assert!(!v.offered(Action::Edit, Role::Officer));
+        // The form names no review triggers: no early review either.
+        assert!(!v.offered(Action::RequestReview, Role::Assessor));
+        // An earlier revision is read, never amended: the latest is.
+        assert!(!view(false).offered(Action::Edit, Role::Assessor));
+    }
+
+    #[test]
+    fn a_long_answer_wraps_whole_under_its_label_and_a_short_one_stays_on_its_line() {
+        let mut v = view(true);
+        let long = "a ".repeat(60);
+        v.row.answers_json = serde_json::json!({ "note": long }).to_string();
+        v.outcome = evaluate(&v.form, &v.row.answers(&v.form), NaiveDate::MIN);
+        let theme = Theme::new(crate::tui::DisplayOptions::new(true, true));
+        let text: Vec<String> = answer_lines(&v.form, &v.outcome, &theme, 79)
+            .iter()
+            .map(|l| l.to_string())
+            .collect();
+        assert_eq!(text[0], "S");
+        assert_eq!(text[1], "  Note");
+        assert_eq!(
+            text[2..].join(" ").split_whitespace().count(),
+            60,
+            "{text:?}"
+        );
+        let short = view(true);
+        let text: Vec<String> = answer_lines(&short.form, &short.outcome, &theme, 79)
+            .iter()
+            .map(|l| l.to_string())
+            .collect();
+        assert_eq!(text.len(), 2);
+        assert!(text[1].starts_with("  Note") && text[1].ends_with("  Seen on the wing"));
+    }
+}
