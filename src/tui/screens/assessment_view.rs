@@ -304,7 +304,10 @@ impl ViewScreen {
         let form = match ctx.store.recorded_form(&row.form_id, row.form_version) {
             Ok(f) => f,
             Err(e) => {
-                ctx.error(format!("Cannot open the assessment: {e}"));
+                ctx.error(t_args(
+                    "assessment-view-cannot-open",
+                    &[("error", e.to_string().into())],
+                ));
                 return None;
             }
         };
@@ -369,7 +372,7 @@ impl Screen for ViewScreen {
     fn footer_word(&self, action: Action) -> &'static str {
         match action {
             Action::Edit => crate::i18n::t_static("assessment-view-amend-key"),
-            Action::PageDown => "scroll",
+            Action::PageDown => crate::i18n::t_static("assessment-view-scroll-key"),
             a => a.describe(),
         }
     }
