@@ -394,35 +394,40 @@ impl<'t> Loader<'t> {
             return;
         }
         let r = a.get_ref();
+        // The condition is read even when the section is wrong, so every problem is reported at once.
+        let when = self.parse_expr(&r.when, "when");
         let section = match &r.section {
-            None => None,
-            Some(name) => {
-                let found = self
-                    .sections
-                    .iter()
-                    .position(|s| s.name.as_deref() == Some(name.get_ref().as_str()));
-                if found.is_none() {
+            None => Ok(None),
+            Some(name) => match self
+                .sections
+                .iter()
+                .position(|s| s.name.as_deref() == Some(name.get_ref().as_str()))
+            {
+                Some(k) => Ok(Some(k)),
+                None => {
                     let named: Vec<&str> = self
                         .sections
                         .iter()
                         .filter_map(|s| s.name.as_deref())
                         .collect();
-                    self.err(
-                        &name.span(),
-                        format!(
-                            "after_admission: no section is named '{}' (named: {})",
-                            display(name.get_ref()),
-                            named.join(", ")
-                        ),
+                    let message = format!(
+                        "after_admission: no section is named '{}' (named: {})",
+                        display(name.get_ref()),
+                        named.join(", ")
                     );
-                    return;
+                    self.err(&name.span(), message);
+                    Err(())
                 }
-                found
-            }
+            },
         };
-        if let Some(when) = self.parse_expr(&r.when, "when") {
+        // Kept when the section is wrong too, so its condition is still type-checked (the error already stops
+        // the form from loading).
+        if let Some(when) = when {
             self.after_admission = Some((
-                super::model::AfterAdmission { when, section },
+                super::model::AfterAdmission {
+                    when,
+                    section: section.unwrap_or(None),
+                },
                 r.when.span(),
             ));
         }
