@@ -186,10 +186,10 @@ fn an_event_brings_a_review_forward_and_home_counts_it_by_facility() {
         shows(d, "Reviews due (0, 0 overdue)");
         shows(d, "No review is due.");
         d.text("/").text("okello").key(KeyCode::Enter).text("A");
-        // The finalised classification is offered to amend or, with R, to review early.
+        // The finalised classification is listed to open read-only or, with R, to review early.
         for _ in 0..10 {
-            if d.screen().contains(">Amend: Initial custody")
-                || d.screen().contains("> Amend: Initial custody")
+            if d.screen().contains(">Finalised: Initial custody")
+                || d.screen().contains("> Finalised: Initial custody")
             {
                 break;
             }

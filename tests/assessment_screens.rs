@@ -444,9 +444,12 @@ fn a_finalised_assessment_is_amended_with_a_reason_from_the_record() {
         .text("okello")
         .key(KeyCode::Enter)
         .text("A");
-    d.shows("Amend: Initial custody");
+    d.shows("Finalised: Initial custody");
     d.snap("assess_pick_amend");
+    // Enter opens it read-only (issue 17, item 11); amending is the separate key e.
     d.key(KeyCode::End).key(KeyCode::Enter);
+    d.shows("Finalised, awaiting approval.").shows("e amend");
+    d.text("e");
     d.shows("Say why it is amended");
     d.text("typo").key(KeyCode::F(2));
     d.shows("10 characters or more");

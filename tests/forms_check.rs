@@ -98,8 +98,13 @@ fn every_shipped_form_passes_the_checker() {
         "security_audit",
         "vep_risk_spj",
     ] {
-        // vep_risk_spj is at version 2: version 1 plus `access = "restricted"` (issue 16).
-        let version = if id == "vep_risk_spj" { 2 } else { 1 };
+        // vep_risk_spj is at version 2: version 1 plus `access = "restricted"` (issue 16); admission_checks at
+        // version 2: prefills from the record and `[after_admission]` (issue 17, item 11).
+        let version = if ["vep_risk_spj", "admission_checks"].contains(&id) {
+            2
+        } else {
+            1
+        };
         assert!(
             out.contains(&format!("forms/{id}.toml: ok ({id} version {version})")),
             "{out}"

@@ -1,9 +1,9 @@
 //! Answers as JSON, keyed by question name, for storing a record: each value written in its plainest JSON shape
 //! and read back by the question's type, so a date stays a date and a yes/no stays a yes/no.
 
-use super::model::{Form, Prefill, QuestionKind};
+use super::model::{Form, QuestionKind};
 use super::{Answers, Value};
-use crate::domain::prisoner::{BirthDate, Prisoner};
+use crate::domain::prisoner::Prisoner;
 use serde_json::{Map, Value as Json};
 
 /// What a new draft about `prisoner` starts with: each question's default, then what the register record holds
@@ -13,15 +13,19 @@ pub fn initial_answers(form: &Form, prisoner: Option<&Prisoner>) -> Answers {
     let Some(p) = prisoner else {
         return answers;
     };
-    for q in &form.questions {
-        let value = match (q.prefill, &p.birth) {
-            (Some(Prefill::Sex), _) => Value::Text(p.sex.as_str().to_string()),
-            (Some(Prefill::DateOfBirth), BirthDate::Exact(d)) => Value::Date(*d),
-            _ => continue,
-        };
-        answers.insert(q.name.clone(), value);
+    for (name, value) in prefilled(form, p) {
+        answers.insert(name, value);
     }
     answers
+}
+
+/// What the register record gives each question marked `prefill`, where it holds something. The form filler
+/// marks an answer that is still this value as taken from the record.
+pub fn prefilled(form: &Form, p: &Prisoner) -> Vec<(String, Value)> {
+    form.questions
+        .iter()
+        .filter_map(|q| Some((q.name.clone(), q.prefill?.value(p)?)))
+        .collect()
 }
 
 /// One answer as JSON: numbers as numbers, dates as "YYYY-MM-DD", yes/no as true/false, choices as lists.
@@ -96,6 +100,7 @@ pub fn answers_from_json(form: &Form, text: &str) -> Answers {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::prisoner::BirthDate;
     use chrono::NaiveDate;
 
     const FORM: &str = r#"
@@ -226,11 +231,15 @@ default = 3
         let unknown = PREFILLED.replace("prefill = \"sex\"", "prefill = \"gender\"");
         let e = super::super::load(unknown.as_bytes()).unwrap_err();
         assert_eq!(e[0].pos.line, 16);
-        assert!(
-            e[0].message.contains("known: sex, date_of_birth"),
-            "{}",
-            e[0].message
-        );
+        for known in [
+            "prisoner.sex",
+            "prisoner.date_of_birth",
+            "prisoner.children",
+        ] {
+            assert!(e[0].message.contains(known), "{}", e[0].message);
+        }
+        // A field only some roles may see is no source: its value would reach every reader of the form.
+        assert!(!e[0].message.contains("prisoner.vep"), "{}", e[0].message);
         let misfit = PREFILLED.replace("prefill = \"date_of_birth\"", "prefill = \"sex\"");
         let e = super::super::load(misfit.as_bytes()).unwrap_err();
         assert_eq!(e[0].pos.line, 23);
@@ -239,5 +248,158 @@ default = 3
             "{}",
             e[0].message
         );
+    }
+
+    const FROM_RECORD: &str = r#"
+id = "r"
+version = 1
+title = "R"
+applies_to = "prisoner"
+fill_roles = ["officer"]
+
+[[section]]
+title = "S"
+
+[[section.question]]
+name = "sex"
+type = "select_one"
+label = "Sex"
+prefill = "prisoner.sex"
+choices = [{ value = "female", label = "F" }, { value = "male", label = "M" }]
+
+[[section.question]]
+name = "born"
+type = "date"
+label = "Born"
+prefill = "prisoner.date_of_birth"
+
+[[section.question]]
+name = "children"
+type = "text"
+label = "Children and who cares for them"
+prefill = "prisoner.children"
+
+[[section.question]]
+name = "languages"
+type = "text"
+label = "Languages"
+prefill = "prisoner.languages"
+
+[[section.question]]
+name = "status"
+type = "select_one"
+label = "Legal status"
+prefill = "prisoner.legal_status"
+choices = [
+  { value = "remand", label = "Remand" },
+  { value = "convicted", label = "Convicted" },
+  { value = "civil", label = "Civil" },
+  { value = "immigration", label = "Immigration" },
+]
+
+[[section.question]]
+name = "months"
+type = "integer"
+label = "Sentence in months"
+prefill = "prisoner.sentence_months"
+
+[[section.question]]
+name = "admitted"
+type = "date"
+label = "Admitted on"
+prefill = "prisoner.admitted_at"
+
+[[section.question]]
+name = "vulnerable"
+type = "yes_no"
+label = "Vulnerable"
+prefill = "prisoner.vulnerable"
+"#;
+
+    #[test]
+    fn a_form_maps_its_questions_to_register_fields_and_empty_fields_fill_nothing() {
+        let form = super::super::load(FROM_RECORD.as_bytes()).unwrap();
+        let when = NaiveDate::from_ymd_opt(2026, 1, 2)
+            .unwrap()
+            .and_hms_opt(9, 30, 0)
+            .unwrap();
+        let mut p = Prisoner::blank(when);
+        p.sex = crate::domain::estate::Sex::Female;
+        p.birth = BirthDate::Exact(NaiveDate::from_ymd_opt(1991, 5, 6).unwrap());
+        p.children = "Two daughters, 4 and 7, with her mother in Mbale".into();
+        p.languages = vec!["Lugisu".into(), "English".into()];
+        p.legal_status = crate::domain::estate::LegalStatus::Convicted;
+        p.sentence_months = Some(30);
+        p.vulnerable = true;
+        let a = initial_answers(&form, Some(&p));
+        let text = |s: &str| Some(Value::Text(s.into()));
+        assert_eq!(a.get("sex").cloned(), text("female"));
+        assert_eq!(
+            a.get("born"),
+            Some(&Value::Date(NaiveDate::from_ymd_opt(1991, 5, 6).unwrap()))
+        );
+        assert_eq!(
+            a.get("children").cloned(),
+            text("Two daughters, 4 and 7, with her mother in Mbale")
+        );
+        assert_eq!(a.get("languages").cloned(), text("Lugisu; English"));
+        assert_eq!(a.get("status").cloned(), text("convicted"));
+        assert_eq!(a.get("months"), Some(&Value::Number(30.0)));
+        assert_eq!(a.get("admitted"), Some(&Value::Date(when.date())));
+        assert_eq!(a.get("vulnerable"), Some(&Value::Bool(true)));
+        // What the record does not hold is left for the officer to ask.
+        p.children.clear();
+        p.sentence_months = None;
+        let a = initial_answers(&form, Some(&p));
+        assert_eq!(a.get("children"), None);
+        assert_eq!(a.get("months"), None);
+        // Every answer taken from the record is still an answer of its question's kind.
+        let o = super::super::evaluate(&form, &a, when.date());
+        assert!(o.invalid.is_empty(), "{:?}", o.invalid);
+    }
+
+    #[test]
+    fn a_prefill_that_does_not_fit_is_refused_at_load_naming_what_it_needs() {
+        let cases = [
+            // A restricted field is not a source.
+            (
+                "prefill = \"prisoner.children\"",
+                "prefill = \"prisoner.vep\"",
+                "unknown register field",
+            ),
+            // Text into a date.
+            (
+                "prefill = \"prisoner.date_of_birth\"",
+                "prefill = \"prisoner.children\"",
+                "needs a text question",
+            ),
+            // A choice question must offer every value the register may hold.
+            (
+                "  { value = \"immigration\", label = \"Immigration\" },\n",
+                "",
+                "needs a select_one question with the choices remand, convicted, civil and immigration",
+            ),
+            (
+                "prefill = \"prisoner.sentence_months\"",
+                "prefill = \"prisoner.languages\"",
+                "needs a text question",
+            ),
+            (
+                "prefill = \"prisoner.vulnerable\"",
+                "prefill = \"prisoner.sex\"",
+                "needs a select_one",
+            ),
+            (
+                "prefill = \"prisoner.sex\"",
+                "prefill = \"register.sex\"",
+                "unknown register field",
+            ),
+        ];
+        for (from, to, says) in cases {
+            assert!(FROM_RECORD.contains(from), "{from}");
+            let e = super::super::load(FROM_RECORD.replacen(from, to, 1).as_bytes()).unwrap_err();
+            assert_eq!(e.len(), 1, "{e:?}");
+            assert!(e[0].message.contains(says), "{to}: {}", e[0].message);
+        }
     }
 }

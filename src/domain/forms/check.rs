@@ -327,6 +327,12 @@ impl Loader<'_> {
             want_bool(self, t, &span, "when");
             self.findings[k].when = e;
         }
+        if let Some((mut a, span)) = self.after_admission.take() {
+            let at = Some(span.clone());
+            let t = self.check_expr(&mut a.when, at.clone(), names, None);
+            want_bool(self, t, &at, "when");
+            self.after_admission = Some((a, span));
+        }
     }
 
     fn check_expr(

@@ -34,6 +34,9 @@ pub struct Outcome {
     pub invalid: Vec<Problem>,
     /// Per sum: its total.
     pub sums: Vec<f64>,
+    /// Per sum: whether it applies (its `relevant` holds). A sum that does not apply totals 0 and is not shown:
+    /// a woman's classification applies no scale, so it has no totals to show.
+    pub sum_applies: Vec<bool>,
     /// Per sum: the first band its total falls in.
     pub bands: Vec<Option<usize>>,
     /// The result the scores (or the judgement question) give, before overrides.
@@ -276,6 +279,7 @@ pub fn evaluate(form: &Form, answers: &Answers, today: NaiveDate) -> Outcome {
         missing,
         invalid,
         sums: totals,
+        sum_applies: sum_relevant,
         bands,
         scored_result,
         mandatory,
@@ -283,6 +287,21 @@ pub fn evaluate(form: &Form, answers: &Answers, today: NaiveDate) -> Outcome {
         findings,
         values,
     }
+}
+
+/// Whether the form follows an admission for these answers (a new draft's, filled from the new record), and
+/// if so the section to open at.
+pub fn after_admission(form: &Form, answers: &Answers, today: NaiveDate) -> Option<usize> {
+    let a = form.after_admission.as_ref()?;
+    let o = evaluate(form, answers, today);
+    let sums: Vec<Value> = o.sums.iter().map(|n| Value::Number(*n)).collect();
+    let env = EvalEnv {
+        values: &o.values,
+        sums: &sums,
+        current: &Value::Null,
+        today,
+    };
+    holds(&a.when, &env).then_some(a.section.unwrap_or(0))
 }
 
 /// The highest forced result wins; failing that, the highest floor that is above the scored result.
@@ -495,9 +514,32 @@ pub fn check_discretionary(
     chosen: &str,
     reason: &str,
 ) -> Result<usize, String> {
-    let Some(rules) = &form.discretionary else {
+    let index = check_override_result(form, outcome, chosen)?;
+    let min_reason_chars = form
+        .discretionary
+        .as_ref()
+        .map_or(0, |d| d.min_reason_chars);
+    crate::domain::text::check("reason", reason)?;
+    let given = reason.trim().chars().count();
+    if given < min_reason_chars {
+        return Err(format!(
+            "give the reason in at least {min_reason_chars} characters ({given} so far)"
+        ));
+    }
+    Ok(index)
+}
+
+/// The result part of a discretionary override on its own (the form allows one, the result exists, changes the
+/// result and does not lower a mandatory one), so the review page can say at once what is wrong with a choice
+/// before a reason is written. Returns the chosen result's index.
+pub fn check_override_result(
+    form: &Form,
+    outcome: &Outcome,
+    chosen: &str,
+) -> Result<usize, String> {
+    if form.discretionary.is_none() {
         return Err("this form does not allow a discretionary override".into());
-    };
+    }
     let Some(results) = &form.result else {
         return Err("this form has no result to override".into());
     };
@@ -523,14 +565,6 @@ pub fn check_discretionary(
         return Err(format!(
             "a mandatory override set this result ({}); a discretionary override may only raise it",
             form.mandatory.get(m).map_or("", |m| m.reason.text.as_str())
-        ));
-    }
-    crate::domain::text::check("reason", reason)?;
-    let given = reason.trim().chars().count();
-    if given < rules.min_reason_chars {
-        return Err(format!(
-            "give the reason in at least {} characters ({given} so far)",
-            rules.min_reason_chars
         ));
     }
     Ok(index)

@@ -93,6 +93,7 @@ pub(super) struct Loader<'t> {
     pub mandatory_spans: Vec<Range<usize>>,
     pub findings: Vec<super::model::Finding>,
     pub finding_spans: Vec<Range<usize>>,
+    pub after_admission: Option<(super::model::AfterAdmission, Range<usize>)>,
     pub choice_lists: HashMap<String, (Vec<Choice>, Vec<Range<usize>>)>,
 }
 
@@ -113,6 +114,7 @@ impl<'t> Loader<'t> {
             mandatory_spans: Vec::new(),
             findings: Vec::new(),
             finding_spans: Vec::new(),
+            after_admission: None,
             choice_lists: HashMap::new(),
         }
     }
@@ -337,6 +339,7 @@ impl<'t> Loader<'t> {
             );
         }
         self.scoring(raw);
+        self.after_admission(raw, applies_to);
         let discretionary = self.discretionary(raw, &approve_roles);
         let approval = self.approval(raw, discretionary.is_some(), &approve_roles);
         let access = match raw.access.as_ref().map(|a| a.get_ref().as_str()) {
@@ -370,9 +373,63 @@ impl<'t> Loader<'t> {
             mandatory: std::mem::take(&mut self.mandatory),
             discretionary,
             findings: std::mem::take(&mut self.findings),
+            after_admission: self.after_admission.take().map(|(a, _)| a),
             sha256,
             source: String::new(),
             order,
+        }
+    }
+
+    /// `[after_admission]`: a condition over the form's own answers and, optionally, the section to open at. Only
+    /// a form about a prisoner can follow an admission.
+    fn after_admission(&mut self, raw: &RawForm, applies_to: AppliesTo) {
+        let Some(a) = &raw.after_admission else {
+            return;
+        };
+        if applies_to != AppliesTo::Prisoner {
+            self.err(
+                &a.span(),
+                "after_admission: only a form that applies to a prisoner can follow an admission",
+            );
+            return;
+        }
+        let r = a.get_ref();
+        // The condition is read even when the section is wrong, so every problem is reported at once.
+        let when = self.parse_expr(&r.when, "when");
+        let section = match &r.section {
+            None => Ok(None),
+            Some(name) => match self
+                .sections
+                .iter()
+                .position(|s| s.name.as_deref() == Some(name.get_ref().as_str()))
+            {
+                Some(k) => Ok(Some(k)),
+                None => {
+                    let named: Vec<&str> = self
+                        .sections
+                        .iter()
+                        .filter_map(|s| s.name.as_deref())
+                        .collect();
+                    let message = format!(
+                        "after_admission: no section is named '{}' (named: {})",
+                        display(name.get_ref()),
+                        named.join(", ")
+                    );
+                    self.err(&name.span(), message);
+                    Err(())
+                }
+            },
+        };
+        // Kept when the section is wrong too, so its condition is still type-checked (the error already stops
+        // the form from loading).
+        if let Some(when) = when {
+            self.after_admission = Some((
+                super::model::AfterAdmission {
+                    when,
+                    section: section.unwrap_or(None),
+                },
+                r.when.span(),
+            ));
         }
     }
 

@@ -130,29 +130,23 @@ impl Loader<'_> {
         });
     }
 
-    /// A prefill names a register field and fits the question's kind (and a sex question offers both sexes).
+    /// A prefill names a register field and fits the question's kind (and a choice question offers every value
+    /// the register may hold).
     pub(super) fn prefill(&mut self, q: &Question, raw: &S<String>) -> Option<Prefill> {
         let Some(p) = Prefill::parse(raw.get_ref()) else {
-            let known: Vec<_> = Prefill::ALL.iter().map(|p| p.word()).collect();
             self.err(
                 &raw.span(),
                 format!(
                     "prefill: unknown register field (known: {})",
-                    known.join(", ")
+                    Prefill::known().join(", ")
                 ),
             );
             return None;
         };
-        let fits = q.kind == p.kind()
-            && (p != Prefill::Sex || ["male", "female"].iter().all(|v| q.choice(v).is_some()));
-        if !fits {
-            let needs = match p {
-                Prefill::Sex => "a select_one question with the choices male and female",
-                Prefill::DateOfBirth => "a date question",
-            };
+        if !p.fits(q) {
             self.err(
                 &raw.span(),
-                format!("prefill = \"{}\" needs {needs}", p.word()),
+                format!("prefill = \"{}\" needs {}", raw.get_ref(), p.kind().1),
             );
             return None;
         }

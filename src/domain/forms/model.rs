@@ -5,6 +5,7 @@ use super::expr::Expr;
 use super::types::Type;
 use crate::domain::auth::Role;
 use crate::domain::estate::SecurityLevel;
+use crate::domain::prisoner::{BirthDate, FIELDS, FieldKind, FieldSpec, Prisoner};
 use std::ops::Range;
 
 /// A text shown to people, with its translations (language code, text).
@@ -99,34 +100,112 @@ impl QuestionKind {
     }
 }
 
-/// A register field that answers a question when a draft starts, so nobody types again what the record holds.
+/// A register field that answers a question when a draft starts, so nobody types again what the record holds:
+/// `prefill = "prisoner.FIELD"`, FIELD a field of the register record (`prisoner::FIELDS`) that every role
+/// seeing the register may see, `date_of_birth` for the date of birth. The bare words `sex` and
+/// `date_of_birth` of the first forms still read, so the versions recorded with them load.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Prefill {
-    /// A select_one question whose choices include `male` and `female`.
-    Sex,
-    /// A date question; filled only when the register holds the exact date, not just the year.
-    DateOfBirth,
+pub struct Prefill {
+    /// The field in `prisoner::FIELDS`.
+    pub field: &'static FieldSpec,
 }
 
-impl Prefill {
-    pub const ALL: [Prefill; 2] = [Prefill::Sex, Prefill::DateOfBirth];
+/// The source every prefill names.
+pub const PREFILL_SOURCE: &str = "prisoner.";
 
-    pub fn word(self) -> &'static str {
-        match self {
-            Prefill::Sex => "sex",
-            Prefill::DateOfBirth => "date_of_birth",
+impl Prefill {
+    /// The fields a prefill may name: those every role that sees the register sees (a restricted field such as
+    /// the violent-extremism flag would otherwise reach a form's answers and its readers).
+    fn fields() -> impl Iterator<Item = &'static FieldSpec> {
+        FIELDS.iter().filter(|f| f.view.is_none())
+    }
+
+    /// The field's name in a form: its register key, but `date_of_birth` for the date of birth.
+    fn name_of(field: &FieldSpec) -> &'static str {
+        if field.key == "birth" {
+            "date_of_birth"
+        } else {
+            field.key
         }
     }
 
-    pub fn parse(s: &str) -> Option<Prefill> {
-        Prefill::ALL.into_iter().find(|p| p.word() == s)
+    /// How a form writes it: `prisoner.children`.
+    pub fn word(self) -> String {
+        format!("{PREFILL_SOURCE}{}", Prefill::name_of(self.field))
     }
 
-    /// The kind of question it can fill.
-    pub fn kind(self) -> QuestionKind {
-        match self {
-            Prefill::Sex => QuestionKind::SelectOne,
-            Prefill::DateOfBirth => QuestionKind::Date,
+    /// Every name a form may use, for the checker's message.
+    pub fn known() -> Vec<String> {
+        Prefill::fields()
+            .map(|f| format!("{PREFILL_SOURCE}{}", Prefill::name_of(f)))
+            .collect()
+    }
+
+    pub fn parse(s: &str) -> Option<Prefill> {
+        let name = match s.strip_prefix(PREFILL_SOURCE) {
+            Some(name) => name,
+            // The first forms' words, before the source was named.
+            None if s == "sex" || s == "date_of_birth" => s,
+            None => return None,
+        };
+        Prefill::fields()
+            .find(|f| Prefill::name_of(f) == name)
+            .map(|field| Prefill { field })
+    }
+
+    /// The kind of question it can fill, and what the checker says a question needs for it.
+    pub fn kind(self) -> (QuestionKind, String) {
+        match self.field.kind {
+            FieldKind::Text { .. } | FieldKind::List { .. } => {
+                (QuestionKind::Text, "a text question".into())
+            }
+            FieldKind::Date { .. } | FieldKind::DateTime | FieldKind::BirthDate => {
+                (QuestionKind::Date, "a date question".into())
+            }
+            FieldKind::Months => (QuestionKind::Integer, "an integer question".into()),
+            FieldKind::YesNo => (QuestionKind::YesNo, "a yes_no question".into()),
+            FieldKind::Choice(values) => (
+                QuestionKind::SelectOne,
+                format!(
+                    "a select_one question with the choices {}",
+                    values
+                        .join(" and ")
+                        .replacen(" and ", ", ", values.len().saturating_sub(2))
+                ),
+            ),
+        }
+    }
+
+    /// Whether it can fill `q`: the kind matches and, for a choice, the question offers every value the
+    /// register may hold.
+    pub fn fits(self, q: &Question) -> bool {
+        q.kind == self.kind().0
+            && match self.field.kind {
+                FieldKind::Choice(values) => values.iter().all(|v| q.choice(v).is_some()),
+                _ => true,
+            }
+    }
+
+    /// The answer the record gives, if it holds one: nothing for an empty field or a year of birth alone.
+    pub fn value(self, p: &Prisoner) -> Option<super::Value> {
+        use super::Value;
+        let text = p.get(self.field.key);
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        match self.field.kind {
+            FieldKind::BirthDate => match p.birth {
+                BirthDate::Exact(d) => Some(Value::Date(d)),
+                _ => None,
+            },
+            FieldKind::Date { .. } => super::types::parse_date(text).map(Value::Date),
+            FieldKind::DateTime => super::types::parse_date(text.get(..10)?).map(Value::Date),
+            FieldKind::Months => text.parse::<f64>().ok().map(Value::Number),
+            FieldKind::YesNo => Some(Value::Bool(text == "yes")),
+            FieldKind::Text { .. } | FieldKind::List { .. } | FieldKind::Choice(_) => {
+                Some(Value::Text(text.to_string()))
+            }
         }
     }
 }
@@ -277,6 +356,16 @@ pub struct Trigger {
     pub label: Text,
 }
 
+/// A form that follows an admission at once (Bangkok Rules 2-3: a woman's children and caring responsibilities
+/// are recorded at admission): when `when` holds for the answers the new record gives the form, the officer who
+/// admitted the person is taken to it, at `section`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AfterAdmission {
+    pub when: Expr,
+    /// Index into the form's sections; the first section when None.
+    pub section: Option<usize>,
+}
+
 /// One step of evaluation: a question's relevance and value, or a sum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Node {
@@ -322,6 +411,8 @@ pub struct Form {
     pub mandatory: Vec<MandatoryOverride>,
     pub discretionary: Option<Discretionary>,
     pub findings: Vec<Finding>,
+    /// Whether, and where, the form follows an admission.
+    pub after_admission: Option<AfterAdmission>,
     /// SHA-256 of the file's bytes, lower-case hex: stamped on every record made with this form.
     pub sha256: String,
     /// The file's text exactly as read (its SHA-256 is `sha256`), kept with each version so old records can be

@@ -43,6 +43,18 @@ pub struct RawForm {
     pub discretionary_override: Option<S<RawDiscretionary>>,
     #[serde(default)]
     pub finding: Vec<S<RawFinding>>,
+    #[serde(default)]
+    pub after_admission: Option<S<RawAfterAdmission>>,
+}
+
+/// `[after_admission]`: the form follows an admission at once when `when` holds for the answers the new record
+/// gives it (`prefill`), opened at `section`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAfterAdmission {
+    pub when: S<String>,
+    #[serde(default)]
+    pub section: Option<S<String>>,
 }
 
 #[derive(Deserialize)]

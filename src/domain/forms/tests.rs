@@ -273,3 +273,78 @@ fn sum_ranges_are_worked_out_at_load() {
     // violence 0..5, weapon 0..3 (may be irrelevant, so 0 too), years 0..99 (optional).
     assert_eq!(f.sums[0].range, (0.0, 107.0));
 }
+
+const FOLLOWS: &str = r#"
+id = "follows"
+version = 1
+title = "Follows an admission"
+applies_to = "prisoner"
+fill_roles = ["officer"]
+
+[after_admission]
+when = "${sex} = 'female'"
+section = "women"
+
+[[section]]
+name = "general"
+title = "General"
+
+[[section.question]]
+name = "language"
+type = "text"
+label = "Language"
+
+[[section]]
+name = "women"
+title = "Women"
+
+[[section.question]]
+name = "sex"
+type = "select_one"
+label = "Sex"
+prefill = "prisoner.sex"
+choices = [{ value = "female", label = "Female" }, { value = "male", label = "Male" }]
+"#;
+
+#[test]
+fn a_form_follows_an_admission_when_its_condition_holds_for_the_new_record() {
+    let f = load(FOLLOWS.as_bytes()).unwrap();
+    let today = day("2026-12-07");
+    let mut p = crate::domain::prisoner::Prisoner::blank(today.and_hms_opt(8, 0, 0).unwrap());
+    p.sex = crate::domain::estate::Sex::Female;
+    let her = answers::initial_answers(&f, Some(&p));
+    assert_eq!(evaluate::after_admission(&f, &her, today), Some(1));
+    p.sex = crate::domain::estate::Sex::Male;
+    let him = answers::initial_answers(&f, Some(&p));
+    assert_eq!(evaluate::after_admission(&f, &him, today), None);
+    // A form without the table follows no admission.
+    let small = load(SMALL.as_bytes()).unwrap();
+    assert_eq!(evaluate::after_admission(&small, &him, today), None);
+}
+
+#[test]
+fn after_admission_is_checked_at_load() {
+    let cases = [
+        (
+            "section = \"women\"",
+            "section = \"woman\"",
+            "no section is named 'woman' (named: general, women)",
+        ),
+        ("when = \"${sex} = 'female'\"", "when = \"${sex}\"", "when"),
+        (
+            "when = \"${sex} = 'female'\"",
+            "when = \"${gender} = 'female'\"",
+            "gender",
+        ),
+        (
+            "applies_to = \"prisoner\"",
+            "applies_to = \"facility\"",
+            "only a form that applies to a prisoner",
+        ),
+    ];
+    for (from, to, says) in cases {
+        assert!(FOLLOWS.contains(from), "{from}");
+        let e = load(FOLLOWS.replacen(from, to, 1).as_bytes()).unwrap_err();
+        assert!(e.iter().any(|e| e.message.contains(says)), "{to}: {e:?}");
+    }
+}

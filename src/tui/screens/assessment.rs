@@ -2,9 +2,10 @@
 //! choices by number, typed answers checked at the field with the form's own message beside it.
 
 use super::{Ctx, Outcome, Screen};
-use crate::domain::forms::answers::initial_answers;
+use crate::domain::forms::answers::{initial_answers, prefilled};
 use crate::domain::forms::evaluate::Outcome as Evaluation;
-use crate::domain::forms::model::QuestionKind;
+use crate::domain::forms::evaluate::after_admission;
+use crate::domain::forms::model::{AppliesTo, QuestionKind};
 use crate::domain::forms::{Answers, Form, Value, evaluate, parse_answer};
 use crate::domain::text;
 use crate::store::{AssessmentRow, PrisonerRow, Subject};
@@ -41,6 +42,12 @@ pub struct AssessmentScreen {
     /// This screen started the draft and nothing has been typed or answered in it yet: leaving then throws the
     /// empty draft away, so opening a form and leaving leaves nothing (issue 18, item 7).
     untouched_new: bool,
+    /// What the register record gives the questions the form maps to it (`prefill`), by question name: an
+    /// answer that is still this value is marked as taken from the record.
+    from_record: BTreeMap<String, Value>,
+    /// Opened straight after this prisoner's admission: leaving (or finalising) goes on to their record, which
+    /// the admission would otherwise have shown.
+    pub(super) then_record: Option<i64>,
 }
 
 fn typing_key(id: i64, question: &str) -> String {
@@ -73,7 +80,59 @@ impl AssessmentScreen {
         let who = format!("{} {}", row.prisoner.number, row.prisoner.full_name());
         let mut screen = AssessmentScreen::new(id, form.clone(), who, answers, ctx);
         screen.untouched_new = true;
+        screen.from_record = prefilled(form, &row.prisoner).into_iter().collect();
         Some(screen)
+    }
+
+    /// After an admission: the first form that follows it for this person (`[after_admission]` holds for the
+    /// answers the new record gives it, e.g. a woman's children and caring responsibilities, Bangkok Rules 2-3)
+    /// and that this role fills in, started as a draft and opened at its section. Leaving it untouched throws
+    /// the draft away, as any new draft; either way the person's record comes next.
+    pub fn after_admission(
+        prisoner_id: i64,
+        admitted: &str,
+        ctx: &mut Ctx,
+    ) -> Option<AssessmentScreen> {
+        let row = ctx.store.prisoner(prisoner_id).ok()??;
+        let today = ctx.now.date_naive();
+        let role = ctx.session.role;
+        let (form, section) = ctx.forms.forms.iter().find_map(|(_, f)| {
+            if f.applies_to != AppliesTo::Prisoner || !f.may_fill(role) {
+                return None;
+            }
+            let answers = initial_answers(f, Some(&row.prisoner));
+            Some((f.clone(), after_admission(f, &answers, today)?))
+        })?;
+        let mut screen = AssessmentScreen::start(&form, &row, ctx)?;
+        screen.then_record = Some(prisoner_id);
+        if screen.applying_sections().contains(&section) {
+            screen.section = section;
+            screen.focus_first_in_section();
+            // On the first question still to answer: what the record gave is already there.
+            let todo = screen
+                .focusable()
+                .into_iter()
+                .find(|i| screen.outcome.missing.contains(i));
+            if let Some(i) = todo {
+                screen.set_focus(i);
+            }
+        }
+        ctx.info(format!(
+            "{admitted} {}",
+            crate::i18n::t_args(
+                "assessment-after-admission",
+                &[("form", form.title.text.clone().into())]
+            )
+        ));
+        Some(screen)
+    }
+
+    /// Where leaving goes: back to the screen beneath, or on to the record after an admission.
+    pub(super) fn leave(then_record: Option<i64>, ctx: &mut Ctx) -> Outcome {
+        match then_record.and_then(|id| super::record::RecordScreen::open(id, ctx)) {
+            Some(record) => Outcome::Replace(Box::new(record)),
+            None => Outcome::Pop,
+        }
     }
 
     /// Starts a facility's own instrument (security audit, Mandela compliance); nothing is filled in for it.
@@ -104,7 +163,12 @@ impl AssessmentScreen {
             }
         };
         let answers = draft.answers(&form);
+        let record = match draft.prisoner_id().map(|p| ctx.store.prisoner(p)) {
+            Some(Ok(Some(row))) => prefilled(&form, &row.prisoner).into_iter().collect(),
+            _ => BTreeMap::new(),
+        };
         let mut screen = AssessmentScreen::new(draft.id, form, who, answers, ctx);
+        screen.from_record = record;
         screen.restore_typing(ctx);
         Some(screen)
     }
@@ -191,6 +255,8 @@ impl AssessmentScreen {
             refused: BTreeMap::new(),
             typing: false,
             untouched_new: false,
+            from_record: BTreeMap::new(),
+            then_record: None,
         };
         screen.focus_first_in_section();
         screen
@@ -431,6 +497,16 @@ impl AssessmentScreen {
         }
     }
 
+    /// Whether question `i`'s answer is still what the register record gave it.
+    fn taken_from_record(&self, i: usize) -> bool {
+        let q = &self.form.questions[i];
+        !self.refused.contains_key(&i)
+            && self
+                .from_record
+                .get(&q.name)
+                .is_some_and(|v| self.answers.get(&q.name) == Some(v))
+    }
+
     fn message_for(&self, i: usize) -> Option<String> {
         if let Some((_, m)) = self.refused.get(&i) {
             return Some(m.clone());
@@ -490,14 +566,32 @@ impl AssessmentScreen {
                 if focused {
                     focus_col = 1 + LABEL_COLS + 2;
                 }
-                text::fit(&text::display(&self.answer_text(i)), value_cols)
+                String::new()
             };
-            lines.push(Line::from(vec![
+            let recorded = self.taken_from_record(i);
+            let mut row = vec![
                 Span::raw(mark.to_string()),
                 Span::styled(format!("{head}{pad}"), theme.label()),
                 Span::raw("  "),
-                Span::raw(value),
-            ]));
+            ];
+            if focused && self.is_typed(i) {
+                row.push(Span::raw(value));
+            } else if recorded {
+                // Marked in words, so it reads the same without colour.
+                let tag = format!(" {}", crate::i18n::t("assessment-from-record-mark"));
+                let shown = text::fit(
+                    &text::display(&self.answer_text(i)),
+                    value_cols.saturating_sub(text::width(&tag)),
+                );
+                row.push(Span::raw(shown));
+                row.push(Span::styled(tag, theme.dim()));
+            } else {
+                row.push(Span::raw(text::fit(
+                    &text::display(&self.answer_text(i)),
+                    value_cols,
+                )));
+            }
+            lines.push(Line::from(row));
             for part in rest {
                 lines.push(Line::from(vec![
                     Span::raw("  "),
@@ -509,6 +603,12 @@ impl AssessmentScreen {
                 lines.push(Line::from(Span::styled(format!("    {m}"), theme.error())));
             }
             if focused {
+                if recorded {
+                    let note = crate::i18n::t("assessment-from-record-hint");
+                    for part in text::wrap(&note, width.saturating_sub(4)) {
+                        lines.push(Line::from(Span::styled(format!("    {part}"), theme.dim())));
+                    }
+                }
                 if let Some(h) = &q.hint {
                     for part in text::wrap(&text::display(&h.text), width.saturating_sub(4)) {
                         lines.push(Line::from(Span::styled(format!("    {part}"), theme.dim())));
@@ -579,7 +679,7 @@ impl Screen for AssessmentScreen {
                         &[("error", e.to_string().into())],
                     )),
                 }
-                Outcome::Pop
+                AssessmentScreen::leave(self.then_record, ctx)
             }
             Action::Back => {
                 if !self.commit(ctx) {
@@ -589,7 +689,7 @@ impl Screen for AssessmentScreen {
                 } else {
                     ctx.info("Draft saved: A on the record continues it.");
                 }
-                Outcome::Pop
+                AssessmentScreen::leave(self.then_record, ctx)
             }
             Action::Save => {
                 self.commit(ctx);

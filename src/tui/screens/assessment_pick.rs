@@ -18,8 +18,9 @@ use std::sync::Arc;
 enum Entry {
     Draft(Box<AssessmentRow>),
     Form(Arc<Form>),
-    /// The latest revision of a finalised assessment, offered for amendment with the form's current version.
-    Amend(Box<AssessmentRow>, Arc<Form>),
+    /// The latest revision of a finalised assessment: Enter opens it read-only, where amending is a separate key.
+    /// The flag: this role fills the form in, so may call an early review (and amend it from the view).
+    Final(Box<AssessmentRow>, bool),
 }
 
 /// What the assessment is about.
@@ -92,7 +93,7 @@ impl PickScreen {
                 .filter(|(_, f)| f.applies_to == target.applies() && f.may_fill(ctx.session.role))
                 .map(|(_, f)| Entry::Form(f.clone())),
         );
-        // Finalised assessments this role may fill in again: the latest revision of each, newest first.
+        // Finalised assessments on forms this role fills in or approves: the latest revision of each, newest first.
         let finals = match &target {
             Target::Prisoner(row) => ctx.store.assessments_of_prisoner(row.prisoner.id),
             Target::Facility(..) => Ok(Vec::new()),
@@ -114,12 +115,13 @@ impl PickScreen {
                     if r.status != crate::store::AssessmentStatus::Final || drafting {
                         continue;
                     }
-                    if let Some(form) = ctx
+                    let role = ctx.session.role;
+                    if let Some(f) = ctx
                         .forms
                         .get(&r.form_id)
-                        .filter(|f| f.may_fill(ctx.session.role))
+                        .filter(|f| f.may_fill(role) || f.may_approve(role))
                     {
-                        entries.push(Entry::Amend(Box::new(r), form.clone()));
+                        entries.push(Entry::Final(Box::new(r), f.may_fill(role)));
                     }
                 }
             }
@@ -140,20 +142,39 @@ impl PickScreen {
                     d.updated_at.format("%Y-%m-%d %H:%M")
                 ),
                 Entry::Form(f) => format!("{} (v{})", text::display(&f.title.text), f.version),
-                Entry::Amend(r, f) => format!(
-                    "Amend: {} of {}{} ({})",
-                    text::display(&f.title.text),
-                    r.assessed_on.map_or("-".into(), |d| d.to_string()),
-                    if r.revision > 1 {
-                        format!(" rev {}", r.revision)
-                    } else {
-                        String::new()
-                    },
-                    if r.returned.is_some() {
-                        "sent back"
-                    } else {
-                        r.result.as_deref().unwrap_or("done")
-                    }
+                Entry::Final(r, _) => crate::i18n::t_args(
+                    "assessment-pick-final",
+                    &[
+                        (
+                            "form",
+                            text::display(&title_of(&r.form_id)).into_owned().into(),
+                        ),
+                        (
+                            "date",
+                            r.assessed_on.map_or("-".into(), |d| d.to_string()).into(),
+                        ),
+                        (
+                            "revision",
+                            if r.revision > 1 {
+                                crate::i18n::t_args(
+                                    "assessment-pick-final-revision",
+                                    &[("revision", r.revision.into())],
+                                )
+                            } else {
+                                String::new()
+                            }
+                            .into(),
+                        ),
+                        (
+                            "result",
+                            if r.returned.is_some() {
+                                "sent back"
+                            } else {
+                                r.result.as_deref().unwrap_or("done")
+                            }
+                            .into(),
+                        ),
+                    ],
                 ),
             })
             .collect();
@@ -191,20 +212,13 @@ impl Screen for PickScreen {
 
     fn footer(&self) -> Vec<Action> {
         match self.entries.get(self.selection.index) {
-            Some(Entry::Amend(..)) => vec![
+            Some(Entry::Final(_, true)) => vec![
                 Action::Down,
                 Action::Select,
                 Action::RequestReview,
                 Action::Back,
             ],
             _ => vec![Action::Down, Action::Select, Action::Back],
-        }
-    }
-
-    fn footer_word(&self, action: Action) -> &'static str {
-        match (action, self.entries.get(self.selection.index)) {
-            (Action::Select, Some(Entry::Amend(..))) => "amend",
-            (a, _) => a.describe(),
         }
     }
 
@@ -219,7 +233,7 @@ impl Screen for PickScreen {
         match action {
             Action::Back => Outcome::Pop,
             Action::RequestReview => match self.entries.get(self.selection.index) {
-                Some(Entry::Amend(r, _)) => match review_prompt(r, ctx) {
+                Some(Entry::Final(r, true)) => match review_prompt(r, ctx) {
                     Some(p) => Outcome::Replace(Box::new(p)),
                     None => Outcome::Handled,
                 },
@@ -241,13 +255,12 @@ impl Screen for PickScreen {
                     (Some(Entry::Form(f)), Target::Facility(id, _)) => {
                         AssessmentScreen::start_for_facility(f, *id, who, ctx)
                     }
-                    (Some(Entry::Amend(r, f)), _) => {
-                        return Outcome::Replace(Box::new(amend_prompt(
-                            r,
-                            f.clone(),
-                            String::new(),
-                            who,
-                        )));
+                    // Read-only: amending is the view's own key, for the roles that may.
+                    (Some(Entry::Final(r, _)), _) => {
+                        return match super::assessment_view::ViewScreen::open(r, who, ctx) {
+                            Some(v) => Outcome::Push(Box::new(v)),
+                            None => Outcome::Handled,
+                        };
                     }
                     // Nothing to choose: the key table's "nothing selected" says so.
                     (None, _) => return Outcome::Ignored,
@@ -328,7 +341,10 @@ pub fn amend_prompt(
 }
 
 /// Asks which of the form's review triggers happened, and a note, then brings the review forward to today.
-fn review_prompt(row: &AssessmentRow, ctx: &mut Ctx) -> Option<super::prompt::PromptScreen> {
+pub(super) fn review_prompt(
+    row: &AssessmentRow,
+    ctx: &mut Ctx,
+) -> Option<super::prompt::PromptScreen> {
     let form = match ctx.store.recorded_form(&row.form_id, row.form_version) {
         Ok(f) => f,
         Err(e) => {

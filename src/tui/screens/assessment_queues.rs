@@ -3,7 +3,6 @@
 //! due or overdue, grouped by facility.
 
 use super::assessment::AssessmentScreen;
-use super::assessment_review::score_lines;
 use super::{Ctx, Outcome, Screen};
 use crate::domain::forms::Form;
 use crate::domain::forms::evaluate::{Outcome as Evaluation, evaluate};
@@ -15,7 +14,7 @@ use crate::tui::widgets::list::{Selection, render_rows};
 use chrono::{Duration, NaiveDate};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 /// How far ahead a review counts as due.
@@ -445,58 +444,7 @@ impl ApprovalScreen {
     }
 
     fn label(&self, value: Option<&str>) -> String {
-        let Some(v) = value else {
-            return "-".into();
-        };
-        self.form
-            .result
-            .as_ref()
-            .and_then(|r| r.choices.iter().find(|c| c.value == v))
-            .map_or(v.to_string(), |c| c.label.text.clone())
-    }
-
-    fn lines(&self, theme: &Theme, width: usize) -> Vec<Line<'static>> {
-        let r = &self.row;
-        let mut lines = vec![Line::from(Span::styled(
-            text::fit(
-                &text::display(&format!(
-                    "{} v{} by {}, assessed {}",
-                    self.form.title.text,
-                    r.form_version,
-                    r.author,
-                    r.assessed_on.map_or("-".into(), |d| d.to_string())
-                )),
-                width,
-            ),
-            theme.heading(),
-        ))];
-        lines.extend(score_lines(&self.form, &self.outcome, theme, width));
-        lines.push(Line::from(""));
-        // A long value wraps under itself, not under its label.
-        let row = |k: &str, v: String| -> Vec<Line<'static>> {
-            text::wrap(&text::display(&v), width.saturating_sub(16).max(10))
-                .into_iter()
-                .enumerate()
-                .map(|(i, part)| {
-                    let label = if i == 0 { k } else { "" };
-                    Line::from(format!("{label:<16}{part}"))
-                })
-                .collect()
-        };
-        lines.extend(row("Scored result", self.label(r.scored_result.as_deref())));
-        if let Some(m) = &r.mandatory_reason {
-            lines.extend(row("Mandatory", m.clone()));
-        }
-        lines.extend(row("Override", self.label(r.override_result.as_deref())));
-        lines.extend(row(
-            "Reason",
-            r.override_reason.clone().unwrap_or_else(|| "-".into()),
-        ));
-        lines.extend(row("Result", self.label(r.result.as_deref())));
-        if let Some(d) = r.next_review {
-            lines.extend(row("Next review", d.to_string()));
-        }
-        lines
+        super::assessment_view::result_label(&self.form, value)
     }
 }
 
@@ -602,7 +550,13 @@ impl Screen for ApprovalScreen {
             area.width.saturating_sub(1),
             area.height,
         );
-        let lines = self.lines(theme, body.width as usize);
+        let lines = super::assessment_view::record_lines(
+            &self.form,
+            &self.row,
+            &self.outcome,
+            theme,
+            body.width as usize,
+        );
         let max = lines.len().saturating_sub(body.height as usize);
         frame.render_widget(
             Paragraph::new(lines).scroll((self.scroll.min(max) as u16, 0)),

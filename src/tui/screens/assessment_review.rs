@@ -2,14 +2,17 @@
 //! any mandatory override, the next review date, and an optional discretionary override with its reason.
 
 use super::assessment::AssessmentScreen;
+use super::assessment_view::{answer_lines, score_lines};
 use super::{Ctx, Outcome, Screen};
-use crate::domain::forms::evaluate::{Outcome as Evaluation, score};
-use crate::domain::forms::{Form, Value};
+use crate::domain::forms::Form;
+use crate::domain::forms::evaluate::{Outcome as Evaluation, check_override_result, next_review};
 use crate::domain::text;
+use crate::i18n::{t, t_args};
 use crate::store::Override;
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::input::Input;
+use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -21,14 +24,18 @@ pub struct ReviewScreen {
     form: Arc<Form>,
     who: String,
     outcome: Evaluation,
-    /// Which override field has the focus: 0 the result (by number), 1 the reason.
+    today: NaiveDate,
+    /// Which override field has the focus: 0 the result, 1 the reason.
     field: usize,
-    chosen: Input,
+    /// The result chosen as a discretionary override (index into the form's results), if any.
+    chosen: Option<usize>,
     reason: Input,
     scroll: usize,
     /// The furthest the review can scroll, as last drawn (the height is only known then), so that a scroll key
     /// at the end says so instead of moving nothing.
     max_scroll: std::cell::Cell<usize>,
+    /// Opened from an admission: the record comes next (see `AssessmentScreen::then_record`).
+    then_record: Option<i64>,
 }
 
 impl ReviewScreen {
@@ -38,47 +45,70 @@ impl ReviewScreen {
             form: filler.form.clone(),
             who: filler.who.clone(),
             outcome: filler.outcome.clone(),
+            today: filler.today,
             field: 0,
-            chosen: Input::new(""),
+            chosen: None,
             reason: Input::new(""),
             scroll: 0,
             max_scroll: std::cell::Cell::new(usize::MAX),
+            then_record: filler.then_record,
         }
     }
 
+    fn results(&self) -> &[crate::domain::forms::model::ResultChoice] {
+        self.form
+            .result
+            .as_ref()
+            .map(|r| &r.choices[..])
+            .unwrap_or_default()
+    }
+
     fn result_label(&self, r: Option<usize>) -> String {
-        r.and_then(|r| self.form.result.as_ref()?.choices.get(r))
+        r.and_then(|r| self.results().get(r))
             .map_or("-".into(), |c| c.label.text.clone())
     }
 
-    /// Whether the review shows the override fields (the same condition as in `lines`).
+    /// Whether the review shows the override fields (the same condition as in `decision_lines`).
     fn offers_override(&self) -> bool {
         self.form.discretionary.is_some() && self.form.result.is_some()
     }
 
-    /// The override chosen by number (1 = lowest result), if any.
-    fn chosen_value(&self) -> Option<Result<String, String>> {
-        let typed = self.chosen.value();
-        let typed = typed.trim();
-        if typed.is_empty() {
-            return None;
-        }
-        let choices = self
-            .form
-            .result
-            .as_ref()
-            .map(|r| &r.choices[..])
-            .unwrap_or_default();
-        Some(match typed.parse::<usize>() {
-            Ok(k) if (1..=choices.len()).contains(&k) => Ok(choices[k - 1].value.clone()),
-            _ => Err(format!(
-                "Type the number of a result, 1 to {}.",
-                choices.len()
-            )),
-        })
+    /// The override chosen, by its value.
+    fn chosen_value(&self) -> Option<String> {
+        self.chosen
+            .and_then(|k| self.results().get(k))
+            .map(|c| c.value.clone())
     }
 
-    fn lines(&self, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+    /// What is wrong with the chosen override's result, said before any reason is written.
+    fn chosen_problem(&self) -> Option<String> {
+        let v = self.chosen_value()?;
+        check_override_result(&self.form, &self.outcome, &v).err()
+    }
+
+    /// A number picks the override by its place in the list (1 = lowest); Left and Right step through them,
+    /// past either end to none.
+    fn choose(&mut self, action: Action) -> bool {
+        let n = self.results().len();
+        self.chosen = match (action, self.chosen) {
+            (Action::Char(c), _) => match c.to_digit(10).map(|d| d as usize) {
+                Some(d) if (1..=n).contains(&d) => Some(d - 1),
+                _ => return false,
+            },
+            (Action::Right, None) => Some(0),
+            (Action::Right, Some(k)) if k + 1 < n => Some(k + 1),
+            (Action::Right, Some(_)) => None,
+            (Action::Left, None) => n.checked_sub(1),
+            (Action::Left, Some(0)) => None,
+            (Action::Left, Some(k)) => Some(k - 1),
+            (Action::Backspace | Action::Delete | Action::ClearToStart, _) => None,
+            _ => return false,
+        };
+        true
+    }
+
+    /// The scores and answers, which scroll.
+    fn detail_lines(&self, theme: &Theme, width: usize) -> Vec<Line<'static>> {
         let f = &self.form;
         let o = &self.outcome;
         let mut lines = Vec::new();
@@ -93,51 +123,97 @@ impl ReviewScreen {
             )));
         }
         lines.extend(score_lines(f, o, theme, width));
-        lines.push(Line::from(""));
-        let mut result = format!(
-            "{}: {}",
-            f.result
-                .as_ref()
-                .map_or("Result", |r| r.label.text.as_str()),
-            self.result_label(o.result)
-        );
+        lines.extend(answer_lines(f, o, theme, width));
+        lines
+    }
+
+    /// The result, its next review and the override fields, which stay in view under the details. With an
+    /// override chosen, the result and the review date are the override's, as finalising will record them.
+    fn decision_lines(&self, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+        let f = &self.form;
+        let o = &self.outcome;
+        let mut lines = Vec::new();
+        let label = f
+            .result
+            .as_ref()
+            .map_or("Result".to_string(), |r| r.label.text.clone());
+        let overriding = self.chosen.filter(|_| self.chosen_problem().is_none());
+        let mut result = match overriding {
+            Some(k) => t_args(
+                "assessment-review-overridden",
+                &[
+                    ("label", label.clone().into()),
+                    ("level", self.result_label(Some(k)).into()),
+                    ("scored", self.result_label(o.result).into()),
+                ],
+            ),
+            None => format!("{}: {}", label, self.result_label(o.result)),
+        };
         if let Some(m) = o.mandatory.and_then(|m| f.mandatory.get(m)) {
             result.push_str(&format!(" (mandatory: {})", m.reason.text));
         }
         for part in text::wrap(&text::display(&result), width) {
             lines.push(Line::from(Span::styled(part, theme.heading())));
         }
-        if let Some(d) = o.next_review {
+        let review = match overriding {
+            Some(k) => next_review(f, Some(k), self.today),
+            None => o.next_review,
+        };
+        if let Some(d) = review {
             lines.push(Line::from(format!("Next review: {d}")));
         }
-        if f.discretionary.is_some() && f.result.is_some() {
-            let choices: Vec<String> = f
-                .result
+        if self.offers_override() {
+            let choices: Vec<String> = self
+                .results()
                 .iter()
-                .flat_map(|r| r.choices.iter())
                 .enumerate()
                 .map(|(k, c)| format!("{} {}", k + 1, c.label.text))
                 .collect();
             lines.push(Line::from(Span::styled(
-                format!("Override (optional): {}", choices.join("  ")),
+                text::fit(
+                    &format!("Override (optional): {}", choices.join("  ")),
+                    width,
+                ),
                 theme.label(),
             )));
+            let cols = text::width(&label).max(text::width("Reason")) + 1;
             // The field being typed in is marked by '>', as on the edit form, not reversed whole: moving
             // between the two then costs two cells, not two labels.
-            let field = |k: usize, label: &str, input: &Input, cols: usize| {
-                let mark = if self.field == k {
+            let mark = |k: usize| {
+                if self.field == k {
                     theme.pointer()
                 } else {
                     " "
-                };
-                Line::from(vec![
-                    Span::raw(format!(" {mark}")),
-                    Span::styled(format!("{label:<10}"), theme.label()),
-                    Span::raw(input.view(cols).0),
-                ])
+                }
             };
-            lines.push(field(0, "Result", &self.chosen, 4));
-            lines.push(field(1, "Reason", &self.reason, width.saturating_sub(14)));
+            let head = |k: usize, l: &str| {
+                let l = text::fit(&text::display(l), cols);
+                let pad = " ".repeat(cols.saturating_sub(text::width(&l)));
+                vec![
+                    Span::raw(format!(" {}", mark(k))),
+                    Span::styled(format!("{l}{pad}"), theme.label()),
+                ]
+            };
+            let mut level = head(0, &label);
+            match self.chosen {
+                Some(k) => level.push(Span::raw(self.result_label(Some(k)))),
+                None => level.push(Span::styled(
+                    t("assessment-review-no-override"),
+                    theme.dim(),
+                )),
+            }
+            lines.push(Line::from(level));
+            if let Some(problem) = self.chosen_problem() {
+                lines.push(Line::from(Span::styled(
+                    text::fit(&format!("   ! {}", text::display(&problem)), width),
+                    theme.error(),
+                )));
+            }
+            let mut reason = head(1, "Reason");
+            reason.push(Span::raw(
+                self.reason.view(width.saturating_sub(cols + 2)).0,
+            ));
+            lines.push(Line::from(reason));
         }
         lines
     }
@@ -188,21 +264,17 @@ impl Screen for ReviewScreen {
                 let who = self.who.clone();
                 match ctx.store.assessment(self.id) {
                     Ok(Some(row)) => match AssessmentScreen::resume(&row, who, ctx) {
-                        Some(s) => Outcome::Replace(Box::new(s)),
-                        None => Outcome::Pop,
+                        Some(mut s) => {
+                            s.then_record = self.then_record;
+                            Outcome::Replace(Box::new(s))
+                        }
+                        None => AssessmentScreen::leave(self.then_record, ctx),
                     },
-                    _ => Outcome::Pop,
+                    _ => AssessmentScreen::leave(self.then_record, ctx),
                 }
             }
             Action::Save => {
-                let chosen = match self.chosen_value() {
-                    Some(Err(m)) => {
-                        ctx.error(m);
-                        return Outcome::Handled;
-                    }
-                    Some(Ok(v)) => Some(v),
-                    None => None,
-                };
+                let chosen = self.chosen_value();
                 let reason = self.reason.value();
                 let over = chosen.as_deref().map(|result| Override {
                     result,
@@ -224,7 +296,7 @@ impl Screen for ReviewScreen {
                             "Finalised: {}{pending}.",
                             row.result.as_deref().unwrap_or("no result")
                         ));
-                        Outcome::Pop
+                        AssessmentScreen::leave(self.then_record, ctx)
                     }
                     Err(e) => {
                         ctx.error(format!("Not finalised: {e}"));
@@ -251,85 +323,50 @@ impl Screen for ReviewScreen {
                     .saturating_sub(if action == Action::Up { 1 } else { 10 });
                 Outcome::Handled
             }
-            other => {
-                let input = if self.field == 0 {
-                    &mut self.chosen
-                } else {
-                    &mut self.reason
-                };
-                if input.handle(other) {
+            other if self.field == 0 && self.offers_override() => {
+                if self.choose(other) {
+                    Outcome::Handled
+                } else if let Action::Char(_) = other {
+                    ctx.error(t_args(
+                        "assessment-review-pick-level",
+                        &[("n", self.results().len().into())],
+                    ));
                     Outcome::Handled
                 } else {
                     Outcome::Ignored
                 }
             }
+            other if self.field == 1 && self.reason.handle(other) => Outcome::Handled,
+            _ => Outcome::Ignored,
         }
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let width = area.width.saturating_sub(1) as usize;
-        let lines = self.lines(theme, width);
-        let body = Rect::new(
+        // The decision stays in view at the bottom; the scores and answers above it scroll.
+        let decision = self.decision_lines(theme, width);
+        let low = (decision.len() as u16).min(area.height.saturating_sub(3));
+        let top = Rect::new(
             area.x + 1,
             area.y,
             area.width.saturating_sub(1),
-            area.height,
+            area.height.saturating_sub(low + 1),
         );
-        let max = lines.len().saturating_sub(body.height as usize);
+        let lines = self.detail_lines(theme, width);
+        let max = lines.len().saturating_sub(top.height as usize);
         self.max_scroll.set(max);
         frame.render_widget(
             Paragraph::new(lines).scroll((self.scroll.min(max) as u16, 0)),
-            body,
+            top,
+        );
+        frame.render_widget(
+            Paragraph::new(decision),
+            Rect::new(
+                area.x + 1,
+                area.y + area.height - low,
+                area.width.saturating_sub(1),
+                low,
+            ),
         );
     }
-}
-
-/// Each total with its band, the sums it adds and the answers that scored, as the review page and the
-/// approval page show them.
-pub(super) fn score_lines(
-    f: &Form,
-    o: &Evaluation,
-    theme: &Theme,
-    width: usize,
-) -> Vec<Line<'static>> {
-    let mut lines = Vec::new();
-    for (j, s) in f.sums.iter().enumerate() {
-        let band = o.bands[j]
-            .and_then(|b| s.bands.get(b))
-            .map_or(String::new(), |b| b.label.text.clone());
-        let total = crate::domain::forms::eval::number_text(o.sums[j]);
-        let head = format!("{}: {total}  {band}", s.label.text);
-        lines.push(Line::from(Span::styled(
-            text::fit(&text::display(&head), width),
-            theme.heading(),
-        )));
-        for &k in &s.sums {
-            let label = text::fit(&text::display(&f.sums[k].label.text), 38);
-            let pad = " ".repeat(38usize.saturating_sub(text::width(&label)));
-            let total = crate::domain::forms::eval::number_text(o.sums[k]);
-            lines.push(Line::from(format!("  {label}{pad} {total:>4}")));
-        }
-        for &q in &s.questions {
-            let question = &f.questions[q];
-            let Some(points) = score(question, &o.values[q]) else {
-                continue;
-            };
-            let label_of = |v: &String| {
-                question
-                    .choice(v)
-                    .map_or(v.clone(), |c| c.label.text.clone())
-            };
-            let answer = match &o.values[q] {
-                Value::Text(v) => label_of(v),
-                Value::List(l) => l.iter().map(label_of).collect::<Vec<_>>().join(", "),
-                v => v.to_text(),
-            };
-            let label = text::fit(&text::display(&question.label.text), 38);
-            let pad = " ".repeat(38usize.saturating_sub(text::width(&label)));
-            let answer = text::fit(&text::display(&answer), width.saturating_sub(50));
-            let points = crate::domain::forms::eval::number_text(points);
-            lines.push(Line::from(format!("  {label}{pad} {points:>4}  {answer}")));
-        }
-    }
-    lines
 }

@@ -6,6 +6,7 @@ pub mod assessment_history;
 pub mod assessment_pick;
 pub mod assessment_queues;
 pub mod assessment_review;
+pub mod assessment_view;
 pub mod audit;
 pub mod cases;
 pub mod estate;

@@ -172,7 +172,15 @@ impl PrisonerForm {
             match ctx.store.admit(&actor, &p) {
                 Ok(id) => {
                     super::drop_draft(&self.draft_key(), ctx);
-                    ctx.info(format!("Admitted {} {}.", p.number, p.full_name()));
+                    let admitted = format!("Admitted {} {}.", p.number, p.full_name());
+                    ctx.info(admitted.clone());
+                    // A form that follows this admission (a woman's children and caring, Bangkok Rules 2-3)
+                    // comes next; the record after it.
+                    if let Some(next) =
+                        super::assessment::AssessmentScreen::after_admission(id, &admitted, ctx)
+                    {
+                        return Outcome::Replace(Box::new(next));
+                    }
                     match super::record::RecordScreen::open(id, ctx) {
                         Some(record) => Outcome::Replace(Box::new(record)),
                         None => Outcome::Pop,
