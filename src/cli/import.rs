@@ -125,6 +125,7 @@ fn read_csv(path: &Path, bytes: &[u8]) -> Result<Grid> {
     // Rows as a spreadsheet opening the file shows them: a blank line is an empty row (the reader skips it), and
     // a quoted cell running over several lines is still one row.
     let mut inside_cells = 0;
+    let (mut lines_before, mut counted_to) = (0, 0);
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(i + 1, |p| p.line() as usize);
@@ -140,12 +141,13 @@ fn read_csv(path: &Path, bytes: &[u8]) -> Result<Grid> {
                 .iter()
                 .take_while(|b| matches!(b, b'\r' | b'\n'))
                 .count();
-        let row = text.as_bytes()[..start]
+        // Counted on from the last record's start, not from the top: a long file must not be read n times.
+        lines_before += text.as_bytes()[counted_to..start.max(counted_to)]
             .iter()
             .filter(|b| **b == b'\n')
-            .count()
-            + 1
-            - inside_cells;
+            .count();
+        counted_to = start.max(counted_to);
+        let row = lines_before + 1 - inside_cells;
         inside_cells += record
             .iter()
             .map(|c| c.matches('\n').count())
