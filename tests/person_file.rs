@@ -65,6 +65,34 @@ fn a_persons_file_travels_signed_and_is_admitted_with_its_history() {
     );
     assert_eq!(code, 0, "{err}");
 
+    // On release, the same file as a continuity-of-care summary for probation, saying what is withheld.
+    let pdf = dir.path().join("okello.pdf");
+    let (code, _, err) = warden(
+        &a,
+        &[
+            "export",
+            "person",
+            "LUZ/2024/00001",
+            "--why",
+            "probation",
+            "--format",
+            "pdf",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let summary = pdf_extract::extract_text_from_mem(&std::fs::read(&pdf).unwrap()).unwrap();
+    for says in [
+        "Continuity of care summary",
+        "Okello, John Bosco",
+        "Custody history",
+        "admission",
+        "Withheld for need to know",
+    ] {
+        assert!(summary.contains(says), "{says}: {summary}");
+    }
+
     // B does not know A yet.
     let (code, _, err) = warden(&b, &["import", "person", f, "--facility", "GUL", "--apply"]);
     assert_eq!(code, 2);

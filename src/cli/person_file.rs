@@ -15,9 +15,18 @@ pub struct ExportPersonArgs {
     /// Why the file leaves this station (kept in the audit trail as a disclosure)
     #[arg(long, value_name = "REASON")]
     pub why: String,
-    /// Write to FILE (default: standard output)
+    /// Write to FILE (default: standard output; a PDF needs a file)
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// json: the signed file for another warden station; pdf: the continuity-of-care summary on release
+    #[arg(long, value_enum, default_value_t = PersonFormat::Json)]
+    pub format: PersonFormat,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PersonFormat {
+    Json,
+    Pdf,
 }
 
 #[derive(clap::Args, Debug)]
@@ -60,6 +69,9 @@ pub fn export(db: &Path, args: &ExportPersonArgs) -> Result<ExitCode> {
             crate::i18n::t("export-not-the-database")
         ));
     }
+    if args.format == PersonFormat::Pdf && args.out.is_none() {
+        return refuse(crate::i18n::t("export-pdf-needs-file"));
+    }
     let (mut store, actor) = open(db)?;
     let sealed = match store.export_person(&actor, &args.number, &args.why) {
         Ok(v) => v,
@@ -68,14 +80,25 @@ pub fn export(db: &Path, args: &ExportPersonArgs) -> Result<ExitCode> {
         }
         Err(e) => return Err(e.into()),
     };
-    let text = serde_json::to_string_pretty(&sealed)?;
+    let bytes = match args.format {
+        PersonFormat::Json => serde_json::to_string_pretty(&sealed)?.into_bytes(),
+        PersonFormat::Pdf => {
+            let doc = crate::report::continuity::summary(
+                &store,
+                &sealed["payload"],
+                &actor.name,
+                actor.at,
+            )?;
+            crate::print::render(&doc, crate::print::Format::Pdf, crate::print::Paper::A4)?
+        }
+    };
     match &args.out {
         Some(path) => {
             let mode = store.file_access()?.mode();
             let mut f = crate::print::sink::create_file(path, mode)
                 .map_err(|e| anyhow::anyhow!("--out {e}"))?;
             use std::io::Write;
-            f.write_all(text.as_bytes())
+            f.write_all(&bytes)
                 .and_then(|()| f.sync_all())
                 .with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!(
@@ -89,7 +112,10 @@ pub fn export(db: &Path, args: &ExportPersonArgs) -> Result<ExitCode> {
                 )
             );
         }
-        None => println!("{text}"),
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(&bytes)?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -7,6 +7,7 @@
 //! A new report is a `Kind`, a title, and a function from the store and `Params` to a `Document`; the CLI, the
 //! report screen and the print preview pick it up from `Kind::ALL`.
 
+pub mod continuity;
 mod custody;
 mod estate;
 mod mandela;
