@@ -271,6 +271,7 @@ impl Store {
         let todo: Vec<&ImportRow> = rows.iter().filter(|r| !done.contains(&r.row)).collect();
         let total = todo.len();
         let mut next = 0;
+        let mut next_number = HashMap::new();
         progress(0, total);
         while next < todo.len() {
             let started = Instant::now();
@@ -290,7 +291,8 @@ impl Store {
                             import_id,
                             row: r.row,
                         };
-                        let placement = admit_row(tx, r, &places, &pattern, &source)?;
+                        let placement =
+                            admit_row(tx, r, &places, &pattern, &source, &mut next_number)?;
                         if !matches!(placement, Placement::Matched) {
                             admitted += 1;
                         }
@@ -344,6 +346,7 @@ fn admit_row(
     places: &Places,
     pattern: &NumberPattern,
     source: &Source,
+    next: &mut HashMap<(String, i32), u64>,
 ) -> Result<Placement> {
     let facility = places
         .facilities
@@ -361,7 +364,7 @@ fn admit_row(
             return Ok(Placement::Matched);
         }
     } else {
-        p.number = free_number(tx, pattern, p.admitted_at.year(), &facility.code)?;
+        p.number = free_number(tx, pattern, p.admitted_at.year(), &facility.code, next)?;
     }
     let today = tx.actor.at.date_naive();
     let id = tx.admit_from(&p, pattern, today, Some(source))?;
@@ -394,22 +397,25 @@ fn record_row(tx: &Tx, source: &Source, prisoner_id: Option<i64>) -> Result<()> 
     Ok(())
 }
 
-/// The station pattern's next free number for a facility and year (the sequence counts the whole register, as
-/// the admission form's does).
-fn free_number(tx: &Tx, pattern: &NumberPattern, year: i32, facility: &str) -> Result<String> {
-    let count: i64 = tx
-        .prepare_cached("SELECT max(id) FROM prisoner")?
-        .query_row([], |r| r.get::<_, Option<i64>>(0))?
-        .unwrap_or(0);
-    let mut seq = count as u64 + 1;
+/// The station pattern's next free number for a facility and year. The sequence runs per facility and year
+/// from 1 (a register's whole count would outgrow the pattern's digits: 100,000 people overflow `{SEQ:5}`), kept
+/// in `next` across the run so each number is found in one or two lookups.
+pub(super) fn free_number(
+    tx: &Tx,
+    pattern: &NumberPattern,
+    year: i32,
+    facility: &str,
+    next: &mut HashMap<(String, i32), u64>,
+) -> Result<String> {
+    let seq = next.entry((facility.to_string(), year)).or_insert(1);
     loop {
-        let candidate = pattern.format(year, facility, seq);
+        let candidate = pattern.format(year, facility, *seq);
+        *seq += 1;
         let taken: bool = tx
             .prepare_cached("SELECT EXISTS(SELECT 1 FROM prisoner WHERE number = ?1)")?
             .query_row([&candidate], |r| r.get(0))?;
         if !taken {
             return Ok(candidate);
         }
-        seq += 1;
     }
 }

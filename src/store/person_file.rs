@@ -301,7 +301,7 @@ impl Store {
         let sha = hex::encode(Sha256::digest(text.as_bytes()));
         let today = actor.at.date_naive();
         self.write(actor, Need::To(Permission::Admit), "person file", |tx| {
-            p.number = free_number(tx, &pattern, today.year_ce().1 as i32, &code)?;
+            p.number = super::import::free_number(tx, &pattern, today.year(), &code, &mut Default::default())?;
             let id = tx.admit(&p, &pattern, today)?;
             tx.execute("UPDATE prisoner SET national_id = ?2 WHERE id = ?1", params![id, national])?;
             tx.execute(
@@ -322,30 +322,6 @@ impl Store {
 }
 
 use chrono::Datelike;
-
-fn free_number(
-    tx: &Tx,
-    pattern: &crate::domain::prisoner::NumberPattern,
-    year: i32,
-    facility: &str,
-) -> Result<String> {
-    let count: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM prisoner", [], |r| {
-        r.get(0)
-    })?;
-    let mut seq = count as u64 + 1;
-    loop {
-        let candidate = pattern.format(year, facility, seq);
-        let taken: bool = tx.query_row(
-            "SELECT EXISTS(SELECT 1 FROM prisoner WHERE number = ?1)",
-            [&candidate],
-            |r| r.get(0),
-        )?;
-        if !taken {
-            return Ok(candidate);
-        }
-        seq += 1;
-    }
-}
 
 fn person_payload(
     tx: &Tx,
