@@ -232,3 +232,59 @@ fn refer_waitlist_place_mark_one_exception_and_see_participation() {
     let (ok, out) = check(&demo.db, demo.path());
     assert!(ok, "{out}");
 }
+
+/// The programme coordinator makes a programme by keystrokes in the real binary; a session typed wrong is named
+/// on its field and nothing is saved until it is right; the new programme is then in the list and the store.
+#[test]
+fn a_programme_is_made_by_keystrokes() {
+    let demo = Demo::new();
+    let mut term = Launch::new(&demo.db, demo.path()).start();
+    sign_in(&mut term, PROGRAMME);
+    open_home_entry(&mut term, "Programmes and rosters");
+    term.wait_for("Sessions");
+    term.send("n");
+    term.wait_for("New programme");
+    for (text, tabs) in [
+        ("KEY9", 1),
+        ("Keyboard skills", 3),
+        ("Okot James", 1),
+        ("Library", 2),
+        ("Tue 14:00-16:00, Thu 16:00-14:00", 1),
+        ("2026-12-01", 1),
+        ("2027-02-26", 0),
+    ] {
+        term.send(text);
+        for _ in 0..tabs {
+            term.send(keys::TAB);
+        }
+    }
+    term.send(keys::F2);
+    term.wait_for("ends: 14:00 is not after the start 16:00");
+    let count = |db: &std::path::Path| -> i64 {
+        rusqlite::Connection::open(db)
+            .unwrap()
+            .query_row(
+                "SELECT count(*) FROM programme WHERE code = 'KEY9'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(count(&demo.db), 0);
+    // The focus is on the sessions: clear it and type it right.
+    term.send("\x15");
+    term.send("Tue 14:00-16:00, Thu 14:00-16:00");
+    term.send(keys::F2);
+    term.wait_for("Programme KEY9 saved.");
+    term.send("/");
+    term.wait_for("Facilitator or programme");
+    term.send("Keyboard");
+    term.send(keys::F2);
+    let s = term.wait_for("Tue Thu 14:00-16:00");
+    assert!(s.contains("Keyboard skills"), "{s}");
+    assert_eq!(count(&demo.db), 1);
+    term.send(keys::CTRL_Q);
+    term.wait_exit();
+    let (ok, report) = check(&demo.db, demo.path());
+    assert!(ok, "{report}");
+}
