@@ -124,6 +124,7 @@ case-sentence-before-committal = starts before the person was committed on this 
 case-relation-self = a sentence cannot run with or after itself
 case-relation-unknown = { $case } names a case that is not this person's or has no sentence
 case-relation-cycle = consecutive sentences point at each other: { $cases }
+case-remove-named = { $case } runs after or with this case: correct { $case } first
 working-term = { $case }: { $length } from { $start }, full term ends { $end }
 working-consecutive = { $case }: { $length } after { $after }, from { $start }, full term ends { $end }
 working-life = { $case }: life sentence: no release date unless a court orders one
@@ -146,6 +147,7 @@ case-field-sentence-length = Sentence length
 case-field-sentence-start = Sentence start
 case-field-sentence-relation = Runs with or after
 case-field-override-reason = Order and reason
+case-field-removal-reason = Why it is removed
 
 ## Past release: the report and the supervisors' panel on Home (src/report/release.rs, src/tui/screens/home.rs)
 past-release-none = Nobody in custody has an expected release date before { $today }.
@@ -162,6 +164,55 @@ past-release-action = Release each person now, or record the basis of further de
 home-past-release-title = Past release date
 home-past-release-none = Nobody is held past release.
 home-past-release-days = { $days } days
+
+## The court production list and the remand-limit report (src/report/court.rs)
+court-day-past = the production list is for today ({ $today }) or a later day, not { $day }; a past day's list would be taken for today's
+court-period = Court day: { $day }
+court-none = Nobody in custody has a court date on { $day }.
+court-summary = { $people } to produce at { $courts ->
+    [one] one court
+   *[other] { $courts } courts
+} on { $day }, grouped by court. Tick Out as each person leaves and Back as each returns.
+court-heading = { $court } ({ $people })
+court-col-court = Court
+court-col-number = Number
+court-col-name = Name
+court-col-cell = Cell
+court-col-case = Case
+court-col-out = Out
+court-col-back = Back
+court-no-cell = waiting
+court-no-case = record
+court-alert-child = ALERT: under 18: must not travel or wait with adults (Rule 11d).
+court-alert-medical = ALERT: medical alert on the record.
+court-alert-keep-apart = ALERT: keep apart from { $numbers }, also on this day's list.
+court-also = Also remanded by: { $courts }. Check the warrant.
+court-sign-out = Out at __:__  Escort in charge ___________________  Signature ______________
+court-sign-back = Back at __:__  Received by ________________________  Signature ______________
+court-footnote = Court: from the case whose remand warrant runs to this day, else the latest case on remand; "record": no case recorded, the committing authority on the record.
+remand-limit-unset = No remand limit is set for this station, so nobody can be listed: set the limits with warden case rules --remand-limits (docs/SENTENCES.md).
+remand-limit-limits = Limits in days by offence class: { $limits } (setting remand_limits; sources in docs/SENTENCES.md).
+remand-limit-none = No case of the { $remand } people on remand is past its limit on { $today }.
+remand-limit-summary = { $people } of the { $remand } people on remand { $people ->
+    [one] is
+   *[other] are
+} past the limit for their offence class on { $today } ({ $cases ->
+    [one] one case
+   *[other] { $cases } cases
+}); the longest { $longest } days over.
+remand-limit-without-cases = { $count ->
+    [one] One person on remand has
+   *[other] { $count } people on remand have
+} no case on remand recorded, so no limit can be applied: record their warrants (n on the record).
+remand-limit-col-over = Over
+remand-limit-col-days = Days
+remand-limit-col-limit = Limit
+remand-limit-col-number = Number
+remand-limit-col-name = Name
+remand-limit-col-class = Class
+remand-limit-col-facility = Facility
+remand-limit-case = { $case }, { $court }, committed { $committed }
+remand-limit-action = Refer each person to legal aid for a bail application. Days: days in custody on the case since committal; Over: days past the limit. Check the warrant first: a case committed for trial may fall under another rule.
 
 ## The record screen's cases and expected release (src/tui/screens/record.rs)
 record-cases = Cases and expected release
@@ -180,6 +231,8 @@ record-release-life = none: life sentence
 record-release-none = none: not sentenced
 record-release-passed = The release date has passed: release now or record the basis of detention.
 record-working = How it was worked out:
+record-sentence-from-cases = kept on the cases now; correct the sentence on its case (n on the record)
+record-old-sentence-field = (entered before cases were kept; the cases hold the sentence)
 record-release-from-cases = Expected release: worked out from the cases; to replace it, record a court order's date with its reason
 
 ## Recording cases from the record screen (src/tui/screens/cases.rs)
@@ -199,3 +252,11 @@ cases-case = Case
 cases-order-date = Release on
 cases-length-format = write it as on the warrant: 5y 6m, 18m, 90d or life
 cases-saved = Saved; the expected release was worked out again.
+cases-what-correct = Correct a case as entered
+cases-what-remove = Remove a case entered in error
+cases-correct-about = Correct the warrant and sentence as they were entered. The change and what was there before go to the audit trail.
+cases-remove-about = Remove a case entered in error (not one that ended: a sentence served stays on the record). The whole case and the reason go to the audit trail.
+cases-removed = Removed; the expected release was worked out again.
+record-next-court = Next court
+record-next-court-value = { $day } at { $court }
+record-next-court-none = none recorded
