@@ -243,3 +243,193 @@ fn a_case_is_added_sentenced_and_explained_and_bad_input_changes_nothing() {
     assert!(report.contains("Nobody in custody"), "{report}");
     assert_eq!(Store::open(&db).unwrap().verify_audit().unwrap(), None);
 }
+
+/// Item 6 and the corrections of item 5 from the command line: the remand limits set and the person listed past
+/// his; his court date on the production list (a past day refused naming --day); a case corrected, and one
+/// removed with its reason (refused without one), each refusal exit code 2 with nothing saved.
+#[test]
+fn remand_limits_the_court_list_and_cases_corrected_or_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = register(dir.path());
+    let n = "LUZ/2025/00001";
+    let court_day = chrono::Utc::now().date_naive() + chrono::Duration::days(10);
+    {
+        let mut store = Store::open(&db).unwrap();
+        let a = Actor::system_now("setup");
+        let mut p = store.prisoner_by_number(n).unwrap().unwrap().prisoner;
+        p.court_dates = vec![court_day];
+        store.update_prisoner(&a, &p).unwrap();
+    }
+    let o = warden(&db, &["case", "rules"]);
+    assert!(out(&o).contains("remand limits: none"), "{}", out(&o));
+    let report = out(&warden(&db, &["print", "remand-limit"]));
+    assert!(report.contains("No remand limit is set"), "{report}");
+    let o = warden(&db, &["case", "rules", "--remand-limits", "grave 30"]);
+    assert!(o.status.success(), "{}", err(&o));
+    let o = warden(&db, &["case", "rules", "--remand-limits", "grave soon"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("--remand-limits"), "{}", err(&o));
+    let o = warden(&db, &["case", "rules", "--country", "uganda"]);
+    assert!(
+        out(&o).contains("Remand limits set: minor 60, serious 60, grave 180"),
+        "{}",
+        out(&o)
+    );
+    for (reference, committed, court) in [
+        ("HC-1", "2025-01-10", "High Court, Kampala"),
+        ("CM-2", "2025-02-01", "Chief Magistrate, Nakawa"),
+    ] {
+        let o = warden(
+            &db,
+            &[
+                "case",
+                "add",
+                n,
+                "--warrant",
+                reference,
+                "--court",
+                court,
+                "--issued",
+                committed,
+                "--offence",
+                "Robbery",
+                "--class",
+                "grave",
+            ],
+        );
+        assert!(o.status.success(), "{}", err(&o));
+    }
+    let listed = out(&warden(&db, &["case", "list", n]));
+    assert!(
+        listed.contains(&format!(
+            "Next court: {court_day} at Chief Magistrate, Nakawa"
+        )),
+        "{listed}"
+    );
+    let report = out(&warden(
+        &db,
+        &["print", "remand-limit", "--facility", "LUZ"],
+    ));
+    assert!(
+        report.contains("HC-1, High Court, Kampala, committed 2025-01-10"),
+        "{report}"
+    );
+    assert!(report.contains("LUZ/2025/00001"), "{report}");
+    let day = court_day.to_string();
+    let list = out(&warden(&db, &["print", "court", "--day", &day]));
+    assert!(list.contains("Chief Magistrate, Nakawa (1)"), "{list}");
+    assert!(
+        list.contains("Also remanded by: High Court, Kampala"),
+        "{list}"
+    );
+    let csv = out(&warden(
+        &db,
+        &["print", "court", "--day", &day, "--format", "csv"],
+    ));
+    assert!(
+        csv.starts_with(
+            "Court,Number,Name,Cell,Case,Out,Back\r\n\"Chief Magistrate, Nakawa\",LUZ/2025/00001"
+        ),
+        "{csv}"
+    );
+
+    let not_prints = || {
+        Store::open(&db)
+            .unwrap()
+            .recent_audit(100_000)
+            .unwrap()
+            .iter()
+            .filter(|r| r.entity != "print")
+            .count()
+    };
+    let audit_before = not_prints();
+    let refusals: [(Vec<&str>, &str); 5] = [
+        (
+            vec!["print", "court", "--day", "2020-01-01"],
+            "--day: the production list is for today",
+        ),
+        (
+            vec!["case", "remove", n, "--warrant", "CM-2"],
+            "Why it is removed: required",
+        ),
+        (
+            vec!["case", "remove", n, "--warrant", "XX-9", "--reason", "typo"],
+            "--warrant: no case with warrant 'XX-9'",
+        ),
+        (
+            vec![
+                "case",
+                "correct",
+                n,
+                "--warrant",
+                "CM-2",
+                "--sentence",
+                "0d",
+                "--start",
+                "2025-03-01",
+            ],
+            "Sentence length: ends on or before its start",
+        ),
+        (
+            vec![
+                "case",
+                "correct",
+                n,
+                "--warrant",
+                "CM-2",
+                "--class",
+                "awful",
+            ],
+            "--class: 'awful'",
+        ),
+    ];
+    for (args, message) in refusals {
+        let o = warden(&db, &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", err(&o));
+        assert!(err(&o).contains(message), "{args:?}: {}", err(&o));
+    }
+    assert_eq!(not_prints(), audit_before);
+
+    let o = warden(
+        &db,
+        &[
+            "case",
+            "correct",
+            n,
+            "--warrant",
+            "CM-2",
+            "--court",
+            "Chief Magistrate, Makindye",
+            "--class",
+            "serious",
+        ],
+    );
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(
+        out(&o).contains("CM-2  Chief Magistrate, Makindye  Robbery (serious)"),
+        "{}",
+        out(&o)
+    );
+    let o = warden(
+        &db,
+        &[
+            "case",
+            "remove",
+            n,
+            "--warrant",
+            "HC-1",
+            "--reason",
+            "entered on the wrong record",
+        ],
+    );
+    assert!(o.status.success(), "{}", err(&o));
+    let listed = out(&o);
+    assert!(!listed.contains("HC-1"), "{listed}");
+    assert!(
+        listed.contains(&format!(
+            "Next court: {court_day} at Chief Magistrate, Makindye"
+        )),
+        "{listed}"
+    );
+    assert_eq!(Store::open(&db).unwrap().verify_audit().unwrap(), None);
+}

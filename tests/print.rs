@@ -168,6 +168,39 @@ fn roster_reports_match_their_golden_text_on_the_demo_data() {
     }
 }
 
+/// The court production list for the day after the demo's day and the remand-limit report, each for one facility
+/// so the golden stays readable; the court list's CSV gives each row its court.
+#[test]
+fn court_and_remand_limit_reports_match_their_golden_text_on_the_demo_data() {
+    let store = Store::open(demo()).unwrap();
+    for (kind, facility) in [(Kind::Court, None), (Kind::RemandLimit, Some("MUB01"))] {
+        let mut p = params(&store, facility);
+        p.day = now().date_naive() + chrono::Duration::days(1);
+        let doc = report::build(&store, kind, &p).unwrap();
+        let text =
+            String::from_utf8(print::render(&doc, Format::Text, Paper::A4).unwrap()).unwrap();
+        for page in text.split('\u{c}') {
+            assert!(page.lines().count() <= print::plain::PAGE_LINES, "{kind:?}");
+            for line in page.lines() {
+                assert!(
+                    warden::domain::text::width(line) <= print::WIDTH,
+                    "{kind:?}: {line}"
+                );
+            }
+        }
+        golden(&format!("{}.txt", kind.as_str()), &text);
+        if kind == Kind::Court {
+            let csv =
+                String::from_utf8(print::render(&doc, Format::Csv, Paper::A4).unwrap()).unwrap();
+            let mut rows = csv.lines();
+            assert_eq!(rows.next(), Some("Court,Number,Name,Cell,Case,Out,Back"));
+            let people = doc.tables().map(|t| t.data_rows().count()).sum::<usize>();
+            assert!(people > 0, "the demo has people going to court tomorrow");
+            assert_eq!(rows.count(), people);
+        }
+    }
+}
+
 /// A copy of the demo with three people in IGA01 classified: one review overdue, one due this week, one not due.
 fn assessed_demo(dir: &Path) -> PathBuf {
     use warden::domain::forms::{Answers, Registry, Value};
@@ -346,8 +379,14 @@ fn demo_copy(dir: &Path) -> PathBuf {
 fn bad_input_is_refused_with_exit_code_2_naming_the_option() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_copy(dir.path());
-    let cases: [(&[&str], &str); 8] = [
+    let cases: [(&[&str], &str); 11] = [
         (&["print", "remand", "--facility", "NOPE"], "--facility"),
+        (&["print", "court", "--facility", "NOPE"], "--facility"),
+        (
+            &["print", "remand-limit", "--facility", "NOPE"],
+            "--facility",
+        ),
+        (&["print", "court", "--day", "2020-01-01"], "--day"),
         (
             &["print", "past-release", "--facility", "NOPE"],
             "--facility",

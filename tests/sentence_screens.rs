@@ -206,3 +206,180 @@ fn an_officer_records_a_case_from_the_record_and_bad_input_names_the_field() {
         assert_eq!(cases[1].warrant.reference, "CR-9/2026");
     });
 }
+
+/// Okello on remand since 2026-01-05 on a serious charge, his remand warrant running to his court date
+/// (2026-12-03), with Uganda's remand limits: on the court list that day and 264 days past his limit.
+fn on_remand(fx: &fixture::Fixture) {
+    let mut store = Store::open(&fx.path).unwrap();
+    let a = Actor::system("admin", fixture::t0());
+    store
+        .set_remand_limits(&a, &RemandLimits::preset("uganda"))
+        .unwrap();
+    let mut remand = case(
+        "CR-1234/2026",
+        "Chief Magistrate, Nakawa",
+        "2026-01-05",
+        None,
+    );
+    remand.class = OffenceClass::Serious;
+    remand.warrant.expires = Some(d("2026-12-03"));
+    store.add_case(&a, fx.okello, &remand).unwrap();
+}
+
+fn to_report(d: &mut Driver, title: &str) {
+    for _ in 0..30 {
+        if d.screen().lines().any(|l| l.contains(">Reports")) {
+            break;
+        }
+        d.key(KeyCode::Down);
+    }
+    d.key(KeyCode::Enter);
+    for _ in 0..20 {
+        if d.screen().lines().any(|l| l.contains(&format!(">{title}"))) {
+            d.key(KeyCode::Enter);
+            return;
+        }
+        d.key(KeyCode::Down);
+    }
+    panic!("no report {title}:\n{}", d.screen());
+}
+
+#[test]
+fn the_court_list_is_on_screen_by_day_and_refuses_a_past_day() {
+    for mono in [true, false] {
+        let fx = fixture::build();
+        on_remand(&fx);
+        let mut d = Driver::with_theme(&fx.path, mono);
+        let theme = if mono { "mono" } else { "colour" };
+        d.login("officer");
+        to_report(&mut d, "Court production list");
+        let s = d.screen();
+        assert!(
+            s.contains("Nobody in custody has a court date on 2026-11-25"),
+            "{s}"
+        );
+        // Yesterday is refused, naming why; the list stays on today.
+        d.key(KeyCode::Left);
+        let s = d.screen();
+        assert!(
+            s.contains("the production list is for today (2026-11-25)"),
+            "{s}"
+        );
+        for _ in 0..8 {
+            d.key(KeyCode::Right);
+        }
+        let s = d.screen();
+        assert!(s.contains("1 to produce at one court on 2026-12-03"), "{s}");
+        assert!(s.contains("Chief Magistrate, Nakawa (1)"), "{s}");
+        assert!(s.contains("LUZ/2026/00001"), "{s}");
+        assert!(s.contains("A/A-01"), "{s}");
+        insta::assert_snapshot!(format!("court_list_{theme}"), d.screen());
+    }
+}
+
+#[test]
+fn the_remand_limit_report_is_on_screen() {
+    for mono in [true, false] {
+        let fx = fixture::build();
+        on_remand(&fx);
+        let mut d = Driver::with_theme(&fx.path, mono);
+        let theme = if mono { "mono" } else { "colour" };
+        d.login("supervisor");
+        to_report(&mut d, "Remand past the statutory limit");
+        let s = d.screen();
+        // 2026-01-05 to 2026-11-25: 324 days; serious: 60.
+        assert!(s.contains("  264   324    60 LUZ/2026/00001"), "{s}");
+        insta::assert_snapshot!(format!("remand_limit_{theme}"), d.screen());
+    }
+}
+
+#[test]
+fn an_officer_corrects_a_case_and_removes_one_entered_in_error() {
+    let fx = fixture::build();
+    on_remand(&fx);
+    let mut store = Store::open(&fx.path).unwrap();
+    let a = Actor::system("admin", fixture::t0());
+    store
+        .add_case(
+            &a,
+            fx.okello,
+            &case("CR-9/2026", "High Court, Gulu", "2026-02-01", None),
+        )
+        .unwrap();
+    drop(store);
+    let mut d = Driver::new(&fx.path);
+    d.login("officer")
+        .text("/")
+        .text("okello")
+        .key(KeyCode::Enter)
+        .text("n");
+    // Correct: the fourth choice, then the first case; its fields come filled in.
+    for _ in 0..3 {
+        d.key(KeyCode::Right);
+    }
+    assert!(
+        d.screen().contains("Correct a case as entered"),
+        "{}",
+        d.screen()
+    );
+    d.key(KeyCode::F(2));
+    d.key(KeyCode::F(2));
+    let s = d.screen();
+    assert!(s.contains("CR-1234/2026"), "{s}");
+    insta::assert_snapshot!("case_correct", s);
+    // A sentence that ends before it starts is refused on its field; nothing saved.
+    for _ in 0..7 {
+        d.key(KeyCode::Tab);
+    }
+    d.text("0d")
+        .key(KeyCode::Tab)
+        .text("2026-11-01")
+        .key(KeyCode::F(2));
+    let s = d.screen();
+    assert!(
+        s.contains("Sentence length: ends on or before its start"),
+        "{s}"
+    );
+    // The focus is still on the start: clear it and the length, and correct the court instead.
+    d.ctrl('u').key(KeyCode::BackTab).ctrl('u');
+    for _ in 0..6 {
+        d.key(KeyCode::BackTab);
+    }
+    d.ctrl('u')
+        .text("Chief Magistrate, Makindye")
+        .key(KeyCode::F(2));
+    let s = d.screen();
+    assert!(s.contains("Saved; the expected release"), "{s}");
+    {
+        let store = d.app.store();
+        let cases = store.cases(fx.okello).unwrap();
+        assert_eq!(
+            cases[0].warrant.court, "Chief Magistrate, Makindye",
+            "{cases:?}"
+        );
+        assert_eq!(cases[0].sentence, None);
+    }
+    // Remove the second case: a reason is required.
+    d.text("n");
+    for _ in 0..4 {
+        d.key(KeyCode::Right);
+    }
+    assert!(
+        d.screen().contains("Remove a case entered in error"),
+        "{}",
+        d.screen()
+    );
+    d.key(KeyCode::F(2));
+    d.key(KeyCode::Right).key(KeyCode::F(2));
+    let s = d.screen();
+    assert!(s.contains("Why it is removed: required"), "{s}");
+    d.key(KeyCode::Tab)
+        .text("entered on the wrong record")
+        .key(KeyCode::F(2));
+    let s = d.screen();
+    assert!(s.contains("Removed; the expected release"), "{s}");
+    let store = d.app.store();
+    let cases = store.cases(fx.okello).unwrap();
+    assert_eq!(cases.len(), 1, "{cases:?}");
+    assert_eq!(cases[0].warrant.reference, "CR-1234/2026");
+}

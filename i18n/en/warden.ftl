@@ -150,14 +150,14 @@ programme-form-help = A programme and its weekly sessions. The provider is "staf
 programmes-no-facility = No facility to make a programme in: an administrator adds the estate first.
 programmes-help = Every programme of one facility that has not ended: category, provider (prison staff or a named organisation), places taken of the capacity, people waiting, and the weekly sessions. { $key-left } and { $key-right } change facility. { $key-select } opens a programme: its group, its waitlist in the order places are offered, and the week's sessions with their registers. { $key-unlock } shows the unlock list; { $key-print } prints the facility's roster for the week. { $key-search } narrows the list to programmes whose name or facilitator contains what you type (a facilitator's own list). The programme coordinator makes a programme with { $key-new } and changes the selected one with { $key-edit }.
 prompt-help = Fill in what is asked and press { $key-save }; { $key-back } leaves without doing anything (press it twice if you have typed).
-record-help = The whole register record. { $key-up }, { $key-down } and the page keys scroll. { $key-edit } edits the particulars, { $key-transfer } transfers to another facility, { $key-move-cell } changes the cell (ranked under the separation rules), { $key-release } records a release; each asks for the authority and the reason. { $key-keep-apart } lists, records and closes non-associations (people this person is kept apart from). { $key-new } records a case (warrant), the sentence on a case, or a court order's release date; the expected release below the legal fields is worked out from the cases, with each step shown. Supervisors press { $key-segregate } to start or end segregation. Nothing is ever deleted: the custody history at the bottom keeps every admission, transfer and release.
+record-help = The whole register record. { $key-up }, { $key-down } and the page keys scroll. { $key-edit } edits the particulars, { $key-transfer } transfers to another facility, { $key-move-cell } changes the cell (ranked under the separation rules), { $key-release } records a release; each asks for the authority and the reason. { $key-keep-apart } lists, records and closes non-associations (people this person is kept apart from). { $key-new } records a case (warrant), the sentence on a case or a court order's release date, corrects a case as entered, or removes one entered in error with the reason; the expected release below the legal fields is worked out from the cases, with each step shown, beside the next court date. Supervisors press { $key-segregate } to start or end segregation. Nothing is ever deleted: the custody history at the bottom keeps every admission, transfer and release.
 register-help = The people holding a place on the session's day. Press { $key-all-attended } to mark everyone not yet marked as attended, then move to anyone who was not there and press { $key-select } to record why: sick, refused, court, legal visit, lockdown, transferred, released, or other (with a comment). Court, legal visits, lockdown and sickness do not count against completion. Each mark is saved at once and written to the audit trail; a session in the future cannot be marked. { $key-print } prints the day's attendance sheets: marks where recorded, boxes to tick where not.
 release-plan-help = The pre-release plan: whether identity documents are ready, where the person will live, notes, and the organisations that take over after release with a contact and the first appointment. The programmes completed and the needs still open (from the newest needs screen, less what completed programmes met) are worked out, not typed. { $key-edit } edits the plan; { $key-new } adds a post-release referral.
 releases-due-help = People in custody whose expected release falls within the next 30, 60 or 90 days ({ $key-left }/{ $key-right }), soonest first, with the state of their pre-release plans: whether a plan exists, documents are ready, how many post-release referrals are made and how many needs are still open. { $key-select } opens the plan.
-reports-help = Reports as they would be printed: placements that break a hard rule today, occupancy and overcrowding, segregation, reviews due and overdue, the classification distribution, days on remand, the Mandela Rules compliance summary and the roster reports. { $key-left } and { $key-right } choose the facility (or all), { $key-next-field } and { $key-prev-field } the week; { $key-select } opens a report, { $key-print } goes straight to the print preview. The same reports come from `warden print KIND` (see `warden print --help`).
+reports-help = Reports as they would be printed: placements that break a hard rule today, occupancy and overcrowding, segregation, reviews due and overdue, the classification distribution, days on remand, the Mandela Rules compliance summary, the roster reports, people held past release, the day's court production list and people on remand past the statutory limit. { $key-left } and { $key-right } choose the facility (or all), { $key-next-field } and { $key-prev-field } the week; { $key-select } opens a report, { $key-print } goes straight to the print preview. The same reports come from `warden print KIND` (see `warden print --help`).
 report-no-such-programme = programme: no programme { $code } in this facility (warden programmes list shows the codes)
 report-programme-roster-only = --programme: only the programme roster is printed for one programme
-report-view-help = The report as it will print, without the page headers. { $key-up }, { $key-down } and the page keys scroll; { $key-print } opens the print preview (format, printer, copies); { $key-back } goes back. The aggregate reports also show their figures as bars.
+report-view-help = The report as it will print, without the page headers. { $key-up }, { $key-down } and the page keys scroll; { $key-print } opens the print preview (format, printer, copies); { $key-back } goes back. The aggregate reports also show their figures as bars. On the court production list { $key-left } and { $key-right } choose the day (today or later).
 search-help = Type any part of a prison number, family name, given name or alias, in any script; case and accents do not matter (a plain u finds an accented one). The list updates as you type; on a slow line it updates when you stop typing for a moment, or at once on { $key-select } or { $key-down }, and shows the best 8 at a time ({ $key-page-down } for more). { $key-up } and { $key-down } choose a person, { $key-select } opens the record. People in custody are listed before those released. APART! marks two people in the list who must be kept apart (a non-association in force); the record says with whom.
 segregation-help = Segregation (solitary confinement: 22 hours or more a day without meaningful human contact) is recorded with the time it began and the reason. Supervisors see everyone in segregation on their home screen: a warning from day 10 and an alert from day 15, since confinement beyond 15 consecutive days is prohibited (Mandela Rules 43-45). Times are UTC and default to now; { $key-save } saves.
 unlock-help = Who leaves their unit for a programme session on the day, in time order, with their cell, where they go and alerts: a medical flag, or someone they must be kept apart from who is out at the same time. { $key-left } and { $key-right } change the day; { $key-next-field } goes through the units (or every unit). Cancelled sessions are left out. { $key-print } prints the list as shown, with boxes to tick out and back.
@@ -174,6 +174,7 @@ case-sentence-before-committal = starts before the person was committed on this 
 case-relation-self = a sentence cannot run with or after itself
 case-relation-unknown = { $case } names a case that is not this person's or has no sentence
 case-relation-cycle = consecutive sentences point at each other: { $cases }
+case-remove-named = { $case } runs after or with this case: correct { $case } first
 working-term = { $case }: { $length } from { $start }, full term ends { $end }
 working-consecutive = { $case }: { $length } after { $after }, from { $start }, full term ends { $end }
 working-life = { $case }: life sentence: no release date unless a court orders one
@@ -196,6 +197,7 @@ case-field-sentence-length = Sentence length
 case-field-sentence-start = Sentence start
 case-field-sentence-relation = Runs with or after
 case-field-override-reason = Order and reason
+case-field-removal-reason = Why it is removed
 
 ## Past release: the report and the supervisors' panel on Home (src/report/release.rs, src/tui/screens/home.rs)
 past-release-none = Nobody in custody has an expected release date before { $today }.
@@ -212,6 +214,55 @@ past-release-action = Release each person now, or record the basis of further de
 home-past-release-title = Past release date
 home-past-release-none = Nobody is held past release.
 home-past-release-days = { $days } days
+
+## The court production list and the remand-limit report (src/report/court.rs)
+court-day-past = the production list is for today ({ $today }) or a later day, not { $day }; a past day's list would be taken for today's
+court-period = Court day: { $day }
+court-none = Nobody in custody has a court date on { $day }.
+court-summary = { $people } to produce at { $courts ->
+    [one] one court
+   *[other] { $courts } courts
+} on { $day }, grouped by court. Tick Out as each person leaves and Back as each returns.
+court-heading = { $court } ({ $people })
+court-col-court = Court
+court-col-number = Number
+court-col-name = Name
+court-col-cell = Cell
+court-col-case = Case
+court-col-out = Out
+court-col-back = Back
+court-no-cell = waiting
+court-no-case = record
+court-alert-child = ALERT: under 18: must not travel or wait with adults (Rule 11d).
+court-alert-medical = ALERT: medical alert on the record.
+court-alert-keep-apart = ALERT: keep apart from { $numbers }, also on this day's list.
+court-also = Also remanded by: { $courts }. Check the warrant.
+court-sign-out = Out at __:__  Escort in charge ___________________  Signature ______________
+court-sign-back = Back at __:__  Received by ________________________  Signature ______________
+court-footnote = Court: from the case whose remand warrant runs to this day, else the latest case on remand; "record": no case recorded, the committing authority on the record.
+remand-limit-unset = No remand limit is set for this station, so nobody can be listed: set the limits with warden case rules --remand-limits (docs/SENTENCES.md).
+remand-limit-limits = Limits in days by offence class: { $limits } (setting remand_limits; sources in docs/SENTENCES.md).
+remand-limit-none = No case of the { $remand } people on remand is past its limit on { $today }.
+remand-limit-summary = { $people } of the { $remand } people on remand { $people ->
+    [one] is
+   *[other] are
+} past the limit for their offence class on { $today } ({ $cases ->
+    [one] one case
+   *[other] { $cases } cases
+}); the longest { $longest } days over.
+remand-limit-without-cases = { $count ->
+    [one] One person on remand has
+   *[other] { $count } people on remand have
+} no case on remand recorded, so no limit can be applied: record their warrants (n on the record).
+remand-limit-col-over = Over
+remand-limit-col-days = Days
+remand-limit-col-limit = Limit
+remand-limit-col-number = Number
+remand-limit-col-name = Name
+remand-limit-col-class = Class
+remand-limit-col-facility = Facility
+remand-limit-case = { $case }, { $court }, committed { $committed }
+remand-limit-action = Refer each person to legal aid for a bail application. Days: days in custody on the case since committal; Over: days past the limit. Check the warrant first: a case committed for trial may fall under another rule.
 
 ## The record screen's cases and expected release (src/tui/screens/record.rs)
 record-cases = Cases and expected release
@@ -230,6 +281,8 @@ record-release-life = none: life sentence
 record-release-none = none: not sentenced
 record-release-passed = The release date has passed: release now or record the basis of detention.
 record-working = How it was worked out:
+record-sentence-from-cases = kept on the cases now; correct the sentence on its case (n on the record)
+record-old-sentence-field = (entered before cases were kept; the cases hold the sentence)
 record-release-from-cases = Expected release: worked out from the cases; to replace it, record a court order's date with its reason
 
 ## Recording cases from the record screen (src/tui/screens/cases.rs)
@@ -340,3 +393,11 @@ continuity-findings = Findings
 continuity-none = None recorded.
 continuity-withheld = Withheld for need to know
 continuity-withheld-line = Not in this summary: { $restricted } assessments on restricted forms; the violent-extremist flag, if any; { $apart } keep-apart notes (they name other people). Ask the releasing prison if your work needs them.
+cases-what-correct = Correct a case as entered
+cases-what-remove = Remove a case entered in error
+cases-correct-about = Correct the warrant and sentence as they were entered. The change and what was there before go to the audit trail.
+cases-remove-about = Remove a case entered in error (not one that ended: a sentence served stays on the record). The whole case and the reason go to the audit trail.
+cases-removed = Removed; the expected release was worked out again.
+record-next-court = Next court
+record-next-court-value = { $day } at { $court }
+record-next-court-none = none recorded

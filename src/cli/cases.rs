@@ -1,10 +1,12 @@
 //! `warden case`: a person's cases and expected release from the command line (issue 17): list them with the
-//! working, add a case, record a sentence, set or clear a court order's date, and show or set the station's
-//! release rules. Bad input is refused with exit code 2 and a message naming the field; nothing is saved.
+//! working and the next court date, add a case, record a sentence, correct a case as entered or remove one
+//! entered in error (with the reason), set or clear a court order's date, and show or set the station's release
+//! rules and remand limits. Bad input is refused with exit code 2 and a message naming the field; nothing is saved.
 
 use super::open;
 use crate::domain::sentence::{
-    Case, Length, OffenceClass, Relation, ReleaseOverride, ReleaseRules, Sentence, Warrant,
+    Case, Length, OffenceClass, Relation, ReleaseOverride, ReleaseRules, RemandLimits, Sentence,
+    Warrant,
 };
 use crate::domain::text::display;
 use crate::store::{Store, StoreError};
@@ -33,6 +35,28 @@ pub enum CaseCommand {
         #[command(flatten)]
         sentence: SentenceArgs,
     },
+    /// Correct a case as entered, named by its warrant reference: only the options given change
+    Correct {
+        number: String,
+        #[arg(long, value_name = "REF")]
+        warrant: String,
+        #[command(flatten)]
+        changes: CorrectArgs,
+        #[command(flatten)]
+        sentence: SentenceArgs,
+        /// The case has no sentence after all (it was recorded in error)
+        #[arg(long, conflicts_with = "length")]
+        no_sentence: bool,
+    },
+    /// Remove a case entered in error, named by its warrant reference, with the reason (audited)
+    Remove {
+        number: String,
+        #[arg(long, value_name = "REF")]
+        warrant: String,
+        /// Why the case is removed (required)
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        reason: String,
+    },
     /// Replace the computed release with a court order's date (a reason is required), or --clear it
     Override {
         number: String,
@@ -55,6 +79,9 @@ pub enum CaseCommand {
         /// none, or a fraction with the shortest term it applies to above, e.g. '1/3 over 31'
         #[arg(long, value_name = "RULE")]
         remission: Option<String>,
+        /// Days on remand before bail is due, by offence class: none, or e.g. 'minor 60, serious 60, grave 180'
+        #[arg(long, value_name = "LIMITS")]
+        remand_limits: Option<String>,
     },
 }
 
@@ -77,6 +104,27 @@ pub struct WarrantArgs {
     #[arg(long, value_name = "CLASS")]
     class: String,
     /// The day the person came into custody on this case (default: the warrant's date)
+    #[arg(long, value_name = "DATE")]
+    committed: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CorrectArgs {
+    /// The warrant's reference as it should read
+    #[arg(long = "new-warrant", value_name = "REF")]
+    reference: Option<String>,
+    #[arg(long, value_name = "COURT")]
+    court: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    issued: Option<String>,
+    /// The day a remand warrant runs out ('none': it has no expiry)
+    #[arg(long, value_name = "DATE")]
+    expires: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    offence: Option<String>,
+    /// minor, serious, grave, civil or immigration
+    #[arg(long, value_name = "CLASS")]
+    class: Option<String>,
     #[arg(long, value_name = "DATE")]
     committed: Option<String>,
 }
@@ -139,7 +187,58 @@ fn sentence_of(args: &SentenceArgs, cases: &[Case]) -> Result<Option<Sentence>, 
     }))
 }
 
-fn print_cases(store: &Store, id: i64) -> Result<()> {
+/// The case named by `case_id` with the options given applied; the store checks the result.
+fn corrected(
+    cases: &[Case],
+    case_id: i64,
+    changes: &CorrectArgs,
+    sentence: &SentenceArgs,
+    no_sentence: bool,
+) -> Result<Case, String> {
+    let mut case = cases
+        .iter()
+        .find(|c| c.id == case_id)
+        .cloned()
+        .ok_or_else(|| "--warrant: no such case".to_string())?;
+    if let Some(r) = &changes.reference {
+        case.warrant.reference = r.clone();
+    }
+    if let Some(c) = &changes.court {
+        case.warrant.court = c.clone();
+    }
+    if let Some(d) = &changes.issued {
+        case.warrant.issued = date("--issued", d)?;
+    }
+    if let Some(d) = &changes.expires {
+        case.warrant.expires = if d.trim().eq_ignore_ascii_case("none") {
+            None
+        } else {
+            Some(date("--expires", d)?)
+        };
+    }
+    if let Some(o) = &changes.offence {
+        case.offence = o.clone();
+    }
+    if let Some(c) = &changes.class {
+        case.class = OffenceClass::parse(c).ok_or_else(|| {
+            format!(
+                "--class: '{}' is not one of: minor, serious, grave, civil, immigration",
+                display(c)
+            )
+        })?;
+    }
+    if let Some(d) = &changes.committed {
+        case.committed = date("--committed", d)?;
+    }
+    if no_sentence {
+        case.sentence = None;
+    } else if let Some(s) = sentence_of(sentence, cases)? {
+        case.sentence = Some(s);
+    }
+    Ok(case)
+}
+
+fn print_cases(store: &Store, id: i64, today: NaiveDate) -> Result<()> {
     for c in store.cases(id)? {
         let sentence = match &c.sentence {
             None => "not sentenced".to_string(),
@@ -153,6 +252,10 @@ fn print_cases(store: &Store, id: i64) -> Result<()> {
             c.class,
             c.committed
         );
+    }
+    match store.next_court(id, today)? {
+        Some((day, court)) => println!("Next court: {day} at {}", display(&court.court)),
+        None => println!("Next court: none recorded"),
     }
     let working = store.release_working(id)?;
     println!(
@@ -179,13 +282,30 @@ pub fn run(db: &Path, cmd: CaseCommand) -> Result<ExitCode> {
             country,
             remand_credit,
             remission,
+            remand_limits,
         } => {
-            if country.is_none() && remand_credit.is_none() && remission.is_none() {
+            if country.is_none()
+                && remand_credit.is_none()
+                && remission.is_none()
+                && remand_limits.is_none()
+            {
                 let rules = store.release_rules()?;
                 println!("remand credit: {}", rules.remand_credit_text());
                 println!("remission:     {}", rules.remission_text());
+                println!("remand limits: {}", store.remand_limits()?.text());
                 return Ok(ExitCode::SUCCESS);
             }
+            let mut limits = match country.as_deref().map(str::trim) {
+                Some(c) => RemandLimits::preset(c),
+                None => store.remand_limits()?,
+            };
+            if let Some(l) = &remand_limits {
+                match RemandLimits::parse(l) {
+                    Ok(v) => limits = v,
+                    Err(e) => return refuse(format!("--remand-limits: {}", display(&e))),
+                }
+            }
+            let release_asked = country.is_some() || remand_credit.is_some() || remission.is_some();
             let mut rules = match country.as_deref().map(str::trim) {
                 Some(c @ ("uganda" | "kazakhstan" | "tunisia")) => ReleaseRules::preset(c),
                 Some(other) => {
@@ -208,6 +328,16 @@ pub fn run(db: &Path, cmd: CaseCommand) -> Result<ExitCode> {
                     Err(e) => return refuse(format!("--remission: {}", display(&e))),
                 }
             }
+            if country.is_some() || remand_limits.is_some() {
+                match store.set_remand_limits(&actor, &limits) {
+                    Ok(()) => println!("Remand limits set: {}.", limits.text()),
+                    Err(StoreError::Invalid(message)) => return refuse(display(&message)),
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            if !release_asked {
+                return Ok(ExitCode::SUCCESS);
+            }
             store.set_release_rules(&actor, &rules).map(|changed| {
                 println!(
                     "Release rules set: remand credit {}, remission {}; {changed} expected release dates changed.",
@@ -221,7 +351,7 @@ pub fn run(db: &Path, cmd: CaseCommand) -> Result<ExitCode> {
             let Some(id) = person(&store, &number)? else {
                 return refuse(format!("no prisoner numbered '{}'", display(&number)));
             };
-            print_cases(&store, id)?;
+            print_cases(&store, id, actor.at.date_naive())?;
             return Ok(ExitCode::SUCCESS);
         }
         CaseCommand::Add {
@@ -294,6 +424,43 @@ pub fn run(db: &Path, cmd: CaseCommand) -> Result<ExitCode> {
                 .set_sentence(&actor, case_id, Some(&sentence))
                 .map(|()| Some(id))
         }
+        CaseCommand::Correct {
+            number,
+            warrant,
+            changes,
+            sentence,
+            no_sentence,
+        } => {
+            let Some(id) = person(&store, &number)? else {
+                return refuse(format!("no prisoner numbered '{}'", display(&number)));
+            };
+            let cases = store.cases(id)?;
+            let case_id = match by_reference(&cases, "--warrant", &warrant) {
+                Ok(c) => c,
+                Err(e) => return refuse(e),
+            };
+            match corrected(&cases, case_id, &changes, &sentence, no_sentence) {
+                Ok(case) => store.update_case(&actor, case_id, &case).map(|()| Some(id)),
+                Err(e) => return refuse(e),
+            }
+        }
+        CaseCommand::Remove {
+            number,
+            warrant,
+            reason,
+        } => {
+            let Some(id) = person(&store, &number)? else {
+                return refuse(format!("no prisoner numbered '{}'", display(&number)));
+            };
+            let cases = store.cases(id)?;
+            let case_id = match by_reference(&cases, "--warrant", &warrant) {
+                Ok(c) => c,
+                Err(e) => return refuse(e),
+            };
+            store
+                .remove_case(&actor, case_id, &reason)
+                .map(|()| Some(id))
+        }
         CaseCommand::Override {
             number,
             date: day,
@@ -319,7 +486,7 @@ pub fn run(db: &Path, cmd: CaseCommand) -> Result<ExitCode> {
     match outcome {
         Ok(shown) => {
             if let Some(id) = shown {
-                print_cases(&store, id)?;
+                print_cases(&store, id, actor.at.date_naive())?;
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -28,7 +28,7 @@ pub struct PrintArgs {
     /// Last day of the period (YYYY-MM-DD)
     #[arg(long, value_name = "DATE", requires = "from")]
     pub to: Option<String>,
-    /// The day of the unlock list or the attendance sheets (YYYY-MM-DD; default: today)
+    /// The day of the unlock list, the attendance sheets or the court list (YYYY-MM-DD; default: today)
     #[arg(long, value_name = "DATE")]
     pub day: Option<String>,
     /// One unit, by its code, for the unlock list
@@ -152,6 +152,11 @@ pub fn run(db: &Path, args: PrintArgs) -> Result<ExitCode> {
             Ok(d) => params.day = d,
             Err(e) => return refuse(crate::domain::text::display(&e)),
         }
+    }
+    if args.report == Kind::Court
+        && let Err(e) = report::check_court_day(&params)
+    {
+        return refuse(format!("--day: {e}"));
     }
     params.unit = args.unit.as_ref().map(|u| u.trim().to_string());
     params.prisoner = args.prisoner.as_ref().map(|n| n.trim().to_string());

@@ -289,6 +289,10 @@ pub fn generate(
     // The country's release rules (docs/SENTENCES.md), before anyone is admitted: every date is worked out once.
     let rules = ReleaseRules::preset(spec.country.as_str());
     store.set_release_rules(&actor, &rules)?;
+    store.set_remand_limits(
+        &actor,
+        &crate::domain::sentence::RemandLimits::preset(spec.country.as_str()),
+    )?;
     let pattern = NumberPattern::parse(&profile.number_pattern).map_err(DemoError::Profile)?;
     for user in DEMO_USERS {
         store.add_user(&actor, user.name, user.role, user.password)?;

@@ -10,7 +10,12 @@ use chrono::{Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod court;
 mod rules;
+pub use court::{
+    CourtFor, OverLimit, REMAND_LIMITS_SETTING, RemandLimits, court_for, next_court_date,
+    over_limit,
+};
 pub use rules::{REMAND_CREDIT_SETTING, REMISSION_SETTING, ReleaseRules, RemandCredit, Remission};
 
 word_enum!(
@@ -193,6 +198,7 @@ pub const CASE_FIELDS: &[&str] = &[
     "sentence_start",
     "sentence_relation",
     "override_reason",
+    "removal_reason",
 ];
 
 /// The message key of a field's label: "sentence_length" is "case-field-sentence-length".
@@ -310,6 +316,41 @@ pub fn check_cases(cases: &[Case]) -> Result<(), CaseError> {
                 Some(next) => at = next,
                 None => break,
             }
+        }
+    }
+    Ok(())
+}
+
+/// A case is removed only as entered in error, and the reason says so.
+pub fn check_removal_reason(reason: &str) -> Result<(), CaseError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(CaseError::new("removal_reason", "case-required", vec![]));
+    }
+    let count = reason.chars().count();
+    if count > 300 {
+        return Err(CaseError::new(
+            "removal_reason",
+            "case-too-long",
+            vec![("max", "300".into()), ("count", count.to_string())],
+        ));
+    }
+    Ok(())
+}
+
+/// A case another case's sentence runs after or with cannot be removed until that sentence is corrected.
+pub fn check_removal(removed: &Case, rest: &[Case]) -> Result<(), CaseError> {
+    for c in rest {
+        let named = match c.sentence.map(|s| s.relation) {
+            Some(Relation::ConsecutiveTo(id)) | Some(Relation::Concurrent(Some(id))) => id,
+            _ => continue,
+        };
+        if named == removed.id {
+            return Err(CaseError::new(
+                "removal_reason",
+                "case-remove-named",
+                vec![("case", c.warrant.reference.clone())],
+            ));
         }
     }
     Ok(())

@@ -103,6 +103,9 @@ pub enum Row {
 pub struct Table {
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
+    /// The heading a grouped table sits under, as a header and a value (a court list's court): paper shows it as
+    /// the heading above the table, CSV as a first column, so a spreadsheet row still says which group it is in.
+    pub group: Option<(String, String)>,
 }
 
 impl Table {
@@ -110,7 +113,14 @@ impl Table {
         Table {
             columns,
             rows: Vec::new(),
+            group: None,
         }
+    }
+
+    /// The table of one group, named in CSV by `header` = `value`.
+    pub fn in_group(mut self, header: &str, value: &str) -> Table {
+        self.group = Some((header.into(), value.into()));
+        self
     }
 
     pub fn row<S: Into<String>>(&mut self, cells: impl IntoIterator<Item = S>) {

@@ -1,5 +1,6 @@
 //! CSV for spreadsheet users (RFC 4180, UTF-8, CRLF, one header row): the report's table, and every later table
-//! with the same columns (a report's totals), without the page header, notes or rules.
+//! with the same columns (a report's totals), without the page header, notes or rules. Grouped tables (one per
+//! court on a court list) give their group as a first column.
 
 use super::{Document, PrintError};
 use crate::domain::text;
@@ -13,7 +14,8 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, PrintError> {
         return Ok(Vec::new());
     };
     let headers: Vec<&str> = first.columns.iter().map(|c| c.header.as_str()).collect();
-    w.write_record(headers.iter().map(|h| cell(h)))
+    let group = first.group.as_ref().map(|(h, _)| h.as_str());
+    w.write_record(group.iter().chain(headers.iter()).map(|h| cell(h)))
         .map_err(csv_error)?;
     for table in doc.tables() {
         if !table
@@ -21,13 +23,16 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, PrintError> {
             .iter()
             .map(|c| c.header.as_str())
             .eq(headers.iter().copied())
+            || table.group.as_ref().map(|(h, _)| h.as_str()) != group
         {
             continue;
         }
+        let value = table.group.as_ref().map(|(_, v)| cell(v));
         for row in table.data_rows() {
             let cells =
                 (0..headers.len()).map(|i| cell(row.get(i).map(String::as_str).unwrap_or("")));
-            w.write_record(cells).map_err(csv_error)?;
+            w.write_record(value.clone().into_iter().chain(cells))
+                .map_err(csv_error)?;
         }
     }
     w.into_inner()
@@ -116,6 +121,35 @@ mod tests {
         assert_eq!(
             out,
             "Name,Days\r\n\"Okello, John\",3\r\n'=cmd|' /C calc'!A0,-4\r\nАбенов?[2J,-\r\n"
+        );
+    }
+
+    #[test]
+    fn grouped_tables_give_their_group_as_a_first_column() {
+        let group = |court: &str, name: &str| {
+            let mut t = Table::new(vec![Column::left("Name", 10)]).in_group("Court", court);
+            t.row([name]);
+            Block::Table(t)
+        };
+        let doc = Document {
+            service: String::new(),
+            facility: String::new(),
+            title: String::new(),
+            period: String::new(),
+            printed_by: String::new(),
+            printed_at: chrono::Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
+            confidentiality: String::new(),
+            blocks: vec![
+                Block::Heading("High Court, Gulu".into()),
+                group("High Court, Gulu", "Okot"),
+                group("Magistrate, Lira", "Opio"),
+            ],
+            chart: None,
+        };
+        let out = String::from_utf8(render(&doc).unwrap()).unwrap();
+        assert_eq!(
+            out,
+            "Court,Name\r\n\"High Court, Gulu\",Okot\r\n\"Magistrate, Lira\",Opio\r\n"
         );
     }
 }

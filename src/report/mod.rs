@@ -2,12 +2,13 @@
 //! rule, occupancy and overcrowding, segregation durations (Mandela Rules 43-45), reviews due and overdue,
 //! classification distribution, days on remand, the Mandela compliance summary, and the roster reports
 //! (programme roster, unlock list, attendance sheets, participation, a person's timetable), and the people held
-//! past their release date.
+//! past their release date, the day's court production list and the cases on remand past their statutory limit.
 //!
 //! A new report is a `Kind`, a title, and a function from the store and `Params` to a `Document`; the CLI, the
 //! report screen and the print preview pick it up from `Kind::ALL`.
 
 pub mod continuity;
+mod court;
 mod custody;
 mod estate;
 mod mandela;
@@ -20,6 +21,7 @@ use crate::store::{Result, Store, Within};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
 pub use crate::print::WIDTH;
+pub use court::check_court_day;
 
 /// The setting naming the service on every page header.
 pub const SERVICE_SETTING: &str = "service_name";
@@ -59,12 +61,16 @@ pub enum Kind {
     Timetable,
     /// Everyone in custody whose expected release date has passed (detention past release is unlawful)
     PastRelease,
+    /// Who goes to which court on a day (--day, today or later), grouped by court: the escorts' copy
+    Court,
+    /// People on remand longer than the statutory limit for their offence class, for legal-aid referral
+    RemandLimit,
 }
 
 impl Kind {
     /// Every report that needs no person named: the report screen's list. The timetable is printed from the
     /// person's own programmes screen or with `--prisoner`.
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Placements,
         Kind::Overcrowding,
         Kind::Segregation,
@@ -77,6 +83,8 @@ impl Kind {
         Kind::Attendance,
         Kind::Participation,
         Kind::PastRelease,
+        Kind::Court,
+        Kind::RemandLimit,
     ];
 
     pub fn title(self) -> &'static str {
@@ -94,6 +102,8 @@ impl Kind {
             Kind::Participation => "Programme participation and completion",
             Kind::Timetable => "Timetable",
             Kind::PastRelease => "People held past their release date",
+            Kind::Court => "Court production list",
+            Kind::RemandLimit => "Remand past the statutory limit",
         }
     }
 
@@ -113,6 +123,8 @@ impl Kind {
             Kind::Participation => "participation",
             Kind::Timetable => "timetable",
             Kind::PastRelease => "past-release",
+            Kind::Court => "court",
+            Kind::RemandLimit => "remand-limit",
         }
     }
 }
@@ -229,6 +241,8 @@ pub fn build(store: &Store, kind: Kind, params: &Params) -> Result<Document> {
         Kind::Participation => rosters::participation(store, params, &mut doc)?,
         Kind::Timetable => rosters::timetable(store, params, &mut doc)?,
         Kind::PastRelease => release::past_release(store, params, &mut doc)?,
+        Kind::Court => court::production(store, params, &mut doc)?,
+        Kind::RemandLimit => court::remand_limit(store, params, &mut doc)?,
     }
     Ok(doc)
 }

@@ -42,6 +42,12 @@ const WRITES: &[(&str, &str)] = &[
     ("add_case", "Need::To(Permission::EditPrisoner)"),
     ("set_sentence", "Need::To(Permission::EditPrisoner)"),
     ("set_release_override", "Need::To(Permission::EditPrisoner)"),
+    ("update_case", "Need::To(Permission::EditPrisoner)"),
+    ("remove_case", "Need::To(Permission::EditPrisoner)"),
+    (
+        "set_remand_limits",
+        "Need::To(Permission::ConfigureStation)",
+    ),
     (
         "set_release_rules",
         "Need::To(Permission::ConfigureStation)",

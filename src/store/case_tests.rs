@@ -385,8 +385,258 @@ fn the_edit_form_cannot_change_a_date_the_cases_give() {
             .starts_with("Expected release: worked out from the cases"),
         "{e}"
     );
-    // Other particulars still save.
+    // Nor the old single-sentence fields, which would then disagree with the cases silently.
     edited.expected_release = Some(d("2026-03-01"));
+    edited.sentence_months = Some(48);
+    let e = f.store.update_prisoner(&at(3), &edited).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("Sentence (months): kept on the cases now"),
+        "{e}"
+    );
+    edited.sentence_months = None;
+    edited.sentence_start = Some(d("2025-01-01"));
+    let e = f.store.update_prisoner(&at(3), &edited).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("Sentence start: kept on the cases now"),
+        "{e}"
+    );
+    edited.sentence_start = None;
+    // Other particulars still save.
     edited.home_district = "Gulu".into();
     f.store.update_prisoner(&at(4), &edited).unwrap();
+}
+
+#[test]
+fn a_case_is_corrected_and_the_release_worked_out_again_with_the_before_in_the_audit() {
+    let mut f = fixture();
+    let id = f
+        .store
+        .admit(&at(1), &person("LUZ/2026/00001", "Okot", "Peter", f.men))
+        .unwrap();
+    let a = f
+        .store
+        .add_case(
+            &at(2),
+            id,
+            &case(
+                "CR-1",
+                "2025-01-10",
+                Some(term("1y", "2025-03-01", Relation::Concurrent(None))),
+            ),
+        )
+        .unwrap();
+    assert_eq!(
+        f.store
+            .prisoner(id)
+            .unwrap()
+            .unwrap()
+            .prisoner
+            .expected_release,
+        Some(d("2026-03-01"))
+    );
+    let mut fixed = f.store.cases(id).unwrap()[0].clone();
+    fixed.warrant.reference = " CR-1/2025 ".into();
+    fixed.class = OffenceClass::Serious;
+    fixed.sentence = Some(term("2y", "2025-03-01", Relation::Concurrent(None)));
+    f.store.update_case(&at(3), a, &fixed).unwrap();
+    let stored = &f.store.cases(id).unwrap()[0];
+    assert_eq!(stored.warrant.reference, "CR-1/2025", "trimmed as on entry");
+    assert_eq!(stored.class, OffenceClass::Serious);
+    assert_eq!(
+        f.store
+            .prisoner(id)
+            .unwrap()
+            .unwrap()
+            .prisoner
+            .expected_release,
+        Some(d("2027-03-01"))
+    );
+    let audit = f.store.recent_audit(5).unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|r| r.entity == "custody_case" && r.action == "correct")
+    );
+    // Each bad correction names its field and saves nothing.
+    let rows = audit_rows(&f.store);
+    let before = f.store.cases(id).unwrap();
+    let refused = |f: &mut super::tests::Fixture, c: &Case| match f.store.update_case(&at(4), a, c)
+    {
+        Err(StoreError::Invalid(m)) => m,
+        other => panic!("{other:?}"),
+    };
+    let mut ends_early = before[0].clone();
+    ends_early.sentence = Some(term("0d", "2025-03-01", Relation::Concurrent(None)));
+    assert!(refused(&mut f, &ends_early).starts_with("Sentence length: "));
+    let mut itself = before[0].clone();
+    itself.sentence = Some(term("1y", "2025-03-01", Relation::ConsecutiveTo(a)));
+    assert!(refused(&mut f, &itself).starts_with("Runs with or after: "));
+    let mut blank = before[0].clone();
+    blank.warrant.court = "  ".into();
+    assert!(refused(&mut f, &blank).starts_with("Court: required"));
+    assert!(matches!(
+        f.store.update_case(&at(5), 999, &before[0]),
+        Err(StoreError::Invalid(_))
+    ));
+    assert_eq!(f.store.cases(id).unwrap(), before);
+    assert_eq!(audit_rows(&f.store), rows);
+    assert_eq!(f.store.verify_audit().unwrap(), None);
+}
+
+#[test]
+fn correcting_one_case_to_follow_another_that_follows_it_is_a_cycle_and_refused() {
+    let mut f = fixture();
+    let id = f
+        .store
+        .admit(&at(1), &person("LUZ/2026/00001", "Okot", "Peter", f.men))
+        .unwrap();
+    let s = |r| Some(term("1y", "2025-03-01", r));
+    let a = f
+        .store
+        .add_case(
+            &at(2),
+            id,
+            &case("CR-1", "2025-01-10", s(Relation::Concurrent(None))),
+        )
+        .unwrap();
+    let b = f
+        .store
+        .add_case(
+            &at(3),
+            id,
+            &case("CR-2", "2025-01-10", s(Relation::ConsecutiveTo(a))),
+        )
+        .unwrap();
+    let mut first = f.store.cases(id).unwrap()[0].clone();
+    first.sentence = s(Relation::ConsecutiveTo(b));
+    match f.store.update_case(&at(4), a, &first) {
+        Err(StoreError::Invalid(m)) => assert!(m.contains("point at each other"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_case_entered_in_error_is_removed_with_a_reason_by_those_who_edit_the_register() {
+    let mut f = fixture();
+    let id = f
+        .store
+        .admit(&at(1), &person("LUZ/2026/00001", "Okot", "Peter", f.men))
+        .unwrap();
+    let s = |r| Some(term("1y", "2025-03-01", r));
+    let a = f
+        .store
+        .add_case(
+            &at(2),
+            id,
+            &case("CR-1", "2025-01-10", s(Relation::Concurrent(None))),
+        )
+        .unwrap();
+    let b = f
+        .store
+        .add_case(
+            &at(3),
+            id,
+            &case("CR-2", "2025-01-10", s(Relation::ConsecutiveTo(a))),
+        )
+        .unwrap();
+    assert_eq!(
+        f.store
+            .prisoner(id)
+            .unwrap()
+            .unwrap()
+            .prisoner
+            .expected_release,
+        Some(d("2027-03-01"))
+    );
+    let rows = audit_rows(&f.store);
+    let message = |r: Result<()>| match r {
+        Err(StoreError::Invalid(m)) => m,
+        other => panic!("{other:?}"),
+    };
+    // No reason; a case another runs after; a role that may not edit the register.
+    assert!(
+        message(f.store.remove_case(&at(4), b, "  ")).starts_with("Why it is removed: required")
+    );
+    let m = message(f.store.remove_case(&at(5), a, "entered twice"));
+    assert!(m.contains("CR-2 runs after or with this case"), "{m}");
+    let programme = Actor::staff_now("prog", Role::Programme);
+    assert!(matches!(
+        f.store.remove_case(&programme, b, "entered twice"),
+        Err(StoreError::Refused(_))
+    ));
+    assert_eq!(f.store.cases(id).unwrap().len(), 2);
+    assert_eq!(
+        audit_rows(&f.store),
+        rows + 1,
+        "only the refusal is audited"
+    );
+    // Removed: gone from the record, kept whole in the audit with the reason, the release worked out again.
+    f.store
+        .remove_case(&at(6), b, "entered twice: the same warrant as CR-1")
+        .unwrap();
+    let left = f.store.cases(id).unwrap();
+    assert_eq!(left.iter().map(|c| c.id).collect::<Vec<_>>(), [a]);
+    assert_eq!(
+        f.store
+            .prisoner(id)
+            .unwrap()
+            .unwrap()
+            .prisoner
+            .expected_release,
+        Some(d("2026-03-01"))
+    );
+    let removal = f
+        .store
+        .recent_audit(5)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.entity == "custody_case" && r.action == "remove")
+        .unwrap();
+    let text = format!("{removal:?}");
+    assert!(
+        text.contains("CR-2") && text.contains("entered twice"),
+        "{text}"
+    );
+    assert_eq!(f.store.verify_audit().unwrap(), None);
+}
+
+/// The read behind every case write stays prepared: a statement SQLite re-prepares on each run (as
+/// `ORDER BY committed_on, id` made it) cost about a tenth of the national demo's CPU.
+#[test]
+fn reading_a_persons_cases_does_not_reprepare_and_keeps_committal_order() {
+    let mut f = fixture();
+    let mut ids = Vec::new();
+    for (i, name) in ["Okot", "Opio"].iter().enumerate() {
+        let number = format!("LUZ/2026/0000{}", i + 1);
+        let id = f
+            .store
+            .admit(&at(1), &person(&number, name, "P", f.men))
+            .unwrap();
+        for (reference, committed) in [
+            ("B", "2025-03-01"),
+            ("A", "2025-01-10"),
+            ("C", "2025-03-01"),
+        ] {
+            f.store
+                .add_case(&at(2), id, &case(reference, committed, None))
+                .unwrap();
+        }
+        ids.push(id);
+    }
+    let order: Vec<String> = f
+        .store
+        .cases(ids[0])
+        .unwrap()
+        .into_iter()
+        .map(|c| c.warrant.reference)
+        .collect();
+    assert_eq!(order, ["A", "B", "C"], "by committal, then as entered");
+    for id in ids.iter().chain(ids.iter()) {
+        f.store.cases(*id).unwrap();
+    }
+    let conn = f.store.conn();
+    let stmt = conn.prepare_cached(&super::cases::cases_of_sql()).unwrap();
+    assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 0);
 }

@@ -74,12 +74,20 @@ fn read_case(r: &rusqlite::Row) -> rusqlite::Result<Case> {
     })
 }
 
+/// The read behind `cases_of`.
+pub(super) fn cases_of_sql() -> String {
+    format!("SELECT {CASE_COLUMNS} FROM custody_case WHERE prisoner_id = ?1")
+}
+
+/// A person's cases, earliest committal first. Sorted here rather than by `ORDER BY committed_on, id`: with that
+/// clause SQLite re-prepared the statement on every run (its plan depends on the bound person), which made this
+/// read, done three times for each case the demo adds, about a tenth of the national demo's CPU.
 pub(super) fn cases_of(conn: &Connection, prisoner_id: i64) -> Result<Vec<Case>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {CASE_COLUMNS} FROM custody_case WHERE prisoner_id = ?1 ORDER BY committed_on, id"
-    ))?;
+    let mut stmt = conn.prepare_cached(&cases_of_sql())?;
     let rows = stmt.query_map([prisoner_id], read_case)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut cases: Vec<Case> = rows.collect::<rusqlite::Result<_>>()?;
+    cases.sort_by_key(|c| (c.committed, c.id));
+    Ok(cases)
 }
 
 fn override_of(conn: &Connection, prisoner_id: i64) -> Result<Option<ReleaseOverride>> {
@@ -115,6 +123,12 @@ fn refuse(e: sentence::CaseError) -> StoreError {
 #[derive(Serialize)]
 struct ReleaseDate {
     expected_release: Option<NaiveDate>,
+}
+
+/// What the audit trail keeps beside a removed case.
+#[derive(Serialize)]
+struct Removal<'a> {
+    reason: &'a str,
 }
 
 /// One line of the past-release alert and report.
@@ -175,6 +189,86 @@ impl Tx<'_> {
         self.audit::<(), _>("custody_case", id, "add", None, Some(&stored))?;
         self.recompute_release(prisoner_id)?;
         Ok(id)
+    }
+
+    fn prisoner_of_case(&self, case_id: i64) -> Result<i64> {
+        self.query_row(
+            "SELECT prisoner_id FROM custody_case WHERE id = ?1",
+            [case_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or_else(|| StoreError::Invalid("no such case".into()))
+    }
+
+    /// Corrects a case: see `Store::update_case`.
+    pub fn update_case(&self, case_id: i64, case: &Case) -> Result<()> {
+        let prisoner_id = self.prisoner_of_case(case_id)?;
+        let mut all = cases_of(self, prisoner_id)?;
+        let before = all.iter().find(|c| c.id == case_id).cloned();
+        let after = Case {
+            id: case_id,
+            warrant: Warrant {
+                reference: case.warrant.reference.trim().to_string(),
+                court: case.warrant.court.trim().to_string(),
+                ..case.warrant.clone()
+            },
+            offence: case.offence.trim().to_string(),
+            ..case.clone()
+        };
+        for c in all.iter_mut().filter(|c| c.id == case_id) {
+            *c = after.clone();
+        }
+        sentence::check_cases(&all).map_err(refuse)?;
+        if before.as_ref() == Some(&after) {
+            return Ok(());
+        }
+        self.prepare_cached(
+            "UPDATE custody_case SET warrant_ref = ?2, court = ?3, warrant_issued = ?4, warrant_expires = ?5,
+                    offence = ?6, offence_class = ?7, committed_on = ?8
+             WHERE id = ?1",
+        )?
+        .execute(rusqlite::params![
+            case_id,
+            after.warrant.reference,
+            after.warrant.court,
+            after.warrant.issued.to_string(),
+            after.warrant.expires.map(|d| d.to_string()),
+            after.offence,
+            after.class.as_str(),
+            after.committed.to_string(),
+        ])?;
+        self.write_sentence(case_id, after.sentence.as_ref())?;
+        self.audit(
+            "custody_case",
+            case_id,
+            "correct",
+            before.as_ref(),
+            Some(&after),
+        )?;
+        self.recompute_release(prisoner_id).map(|_| ())
+    }
+
+    /// Removes a case entered in error: see `Store::remove_case`.
+    pub fn remove_case(&self, case_id: i64, reason: &str) -> Result<()> {
+        let reason = reason.trim();
+        sentence::check_removal_reason(reason).map_err(refuse)?;
+        let prisoner_id = self.prisoner_of_case(case_id)?;
+        let all = cases_of(self, prisoner_id)?;
+        let Some(removed) = all.iter().find(|c| c.id == case_id).cloned() else {
+            return Err(StoreError::Invalid("no such case".into()));
+        };
+        let rest: Vec<Case> = all.into_iter().filter(|c| c.id != case_id).collect();
+        sentence::check_removal(&removed, &rest).map_err(refuse)?;
+        self.execute("DELETE FROM custody_case WHERE id = ?1", [case_id])?;
+        self.audit(
+            "custody_case",
+            case_id,
+            "remove",
+            Some(&removed),
+            Some(&Removal { reason }),
+        )?;
+        self.recompute_release(prisoner_id).map(|_| ())
     }
 
     /// The expected release and its working, as the cases stand in this transaction.
@@ -263,10 +357,11 @@ impl Tx<'_> {
             .query_row([prisoner_id], |r| r.get(0))?;
         let before = stored.as_deref().and_then(date);
         if before != working.date {
-            self.execute(
-                "UPDATE prisoner SET expected_release = ?2 WHERE id = ?1",
-                rusqlite::params![prisoner_id, working.date.map(|d| d.to_string())],
-            )?;
+            self.prepare_cached("UPDATE prisoner SET expected_release = ?2 WHERE id = ?1")?
+                .execute(rusqlite::params![
+                    prisoner_id,
+                    working.date.map(|d| d.to_string())
+                ])?;
             self.audit(
                 "prisoner",
                 prisoner_id,
@@ -347,6 +442,29 @@ impl Store {
                 tx.audit("custody_case", case_id, "sentence", before.as_ref(), after)?;
                 tx.recompute_release(prisoner_id).map(|_| ())
             },
+        )
+    }
+
+    /// Corrects a case as entered: its warrant, offence, class, committal and sentence, all replaced by `case`
+    /// (its id is ignored). Checked with the person's other cases as they would then stand (a sentence ending
+    /// before it starts, consecutive sentences pointing at each other); the release is worked out again.
+    pub fn update_case(&mut self, actor: &Actor, case_id: i64, case: &Case) -> Result<()> {
+        self.write(
+            actor,
+            Need::To(Permission::EditPrisoner),
+            &format!("case {case_id}"),
+            |tx| tx.update_case(case_id, case),
+        )
+    }
+
+    /// Removes a case entered in error, with the reason; refused while another case's sentence runs after or
+    /// with it. The audit row keeps the whole case and the reason.
+    pub fn remove_case(&mut self, actor: &Actor, case_id: i64, reason: &str) -> Result<()> {
+        self.write(
+            actor,
+            Need::To(Permission::EditPrisoner),
+            &format!("case {case_id}"),
+            |tx| tx.remove_case(case_id, reason),
         )
     }
 

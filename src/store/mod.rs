@@ -11,6 +11,7 @@ mod backup;
 mod busy;
 mod cases;
 mod cipher;
+mod court;
 pub(crate) mod demo_rosters;
 mod drafts;
 mod estate;
@@ -54,6 +55,7 @@ pub use backup::{
 pub use busy::{SCREEN_WRITE_BUDGET, WRITE_BUDGET};
 pub use cases::PastRelease;
 pub use cipher::{KEY_FILE_VAR, KEY_VAR, check_key_setting, key_requested};
+pub use court::{CourtLine, RemandLimitCheck, RemandOver};
 pub use estate::{CellRow, EstateCounts, FacilityRow, UnitRow};
 pub use export::RegisterExport;
 pub use guards::GuardProblem;
@@ -800,6 +802,8 @@ mod assessment_tests;
 mod authority_tests;
 #[cfg(test)]
 mod case_tests;
+#[cfg(test)]
+mod court_tests;
 #[cfg(test)]
 mod roster_tests;
 #[cfg(test)]

@@ -222,6 +222,29 @@ impl Tx<'_> {
         if edited.expected_release != before.expected_release && self.has_cases(before.id)? {
             return Err(invalid(crate::i18n::t("record-release-from-cases")));
         }
+        // The old single-sentence fields would say one thing and the cases another: once cases are kept, the
+        // sentence is corrected on its case (n on the record, or warden case correct).
+        for (changed, key) in [
+            (
+                edited.sentence_months != before.sentence_months,
+                "sentence_months",
+            ),
+            (
+                edited.sentence_start != before.sentence_start,
+                "sentence_start",
+            ),
+        ] {
+            if changed && self.has_cases(before.id)? {
+                let label = crate::domain::prisoner::FIELDS
+                    .iter()
+                    .find(|f| f.key == key)
+                    .map_or(key, |f| f.label);
+                return Err(invalid(format!(
+                    "{label}: {}",
+                    crate::i18n::t("record-sentence-from-cases")
+                )));
+            }
+        }
         let after = Prisoner {
             facility_id: before.facility_id,
             cell_id: before.cell_id,

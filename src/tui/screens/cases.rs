@@ -1,5 +1,6 @@
 //! Recording the legal basis of detention from the record screen (issue 17): `n` asks what to record (a new case,
-//! the sentence on a case, a court order's release date), then a popup takes it. The store checks everything
+//! the sentence on a case, a court order's release date, a correction to a case as entered, or the removal of a
+//! case entered in error, with the reason), then a popup takes it. The store checks everything
 //! (the domain's refusals name the field) and recomputes the expected release in the same transaction.
 
 use super::prompt::PromptScreen;
@@ -18,6 +19,8 @@ use std::collections::BTreeMap;
 const ADD: &str = "add";
 const SENTENCE: &str = "sentence";
 const ORDER: &str = "order";
+const CORRECT: &str = "correct";
+const REMOVE: &str = "remove";
 
 /// The first popup: what to record. F2 opens the popup for it in its place.
 pub fn choose(row: &PrisonerRow, ctx: &mut Ctx) -> PromptScreen {
@@ -27,6 +30,10 @@ pub fn choose(row: &PrisonerRow, ctx: &mut Ctx) -> PromptScreen {
         options.push((SENTENCE.to_string(), t("cases-what-sentence")));
     }
     options.push((ORDER.to_string(), t("cases-what-order")));
+    if !cases.is_empty() {
+        options.push((CORRECT.to_string(), t("cases-what-correct")));
+        options.push((REMOVE.to_string(), t("cases-what-remove")));
+    }
     let chosen = std::rc::Rc::new(std::cell::RefCell::new(String::new()));
     let chosen_then = chosen.clone();
     let row = row.clone();
@@ -44,6 +51,8 @@ pub fn choose(row: &PrisonerRow, ctx: &mut Ctx) -> PromptScreen {
         let next: Box<dyn Screen> = match chosen_then.borrow().as_str() {
             SENTENCE => Box::new(sentence(&row, ctx)),
             ORDER => Box::new(order(&row, ctx)),
+            CORRECT => Box::new(pick_to_correct(&row, ctx)),
+            REMOVE => Box::new(remove(&row, ctx)),
             _ => Box::new(add(&row, ctx)),
         };
         Some(next)
@@ -59,8 +68,8 @@ fn date(values: &BTreeMap<String, String>, key: &str, label: &str) -> Result<Nai
     parse_date(&get(values, key)).map_err(|e| format!("{label}: {e}"))
 }
 
-/// The relation choices: concurrent, or consecutive to / concurrent with each sentenced case.
-fn relation_field(cases: &[Case]) -> FormField {
+/// The relation choices: concurrent, or consecutive to / concurrent with each sentenced case; `current` chosen.
+fn relation_field(cases: &[Case], current: Option<Relation>) -> FormField {
     let mut options = vec![("concurrent".to_string(), t("record-case-concurrent"))];
     for c in cases.iter().filter(|c| c.sentence.is_some()) {
         let reference = crate::domain::text::display(&c.warrant.reference).into_owned();
@@ -76,11 +85,16 @@ fn relation_field(cases: &[Case]) -> FormField {
             crate::i18n::t_args("record-case-concurrent-with", &[("case", reference.into())]),
         ));
     }
+    let chosen = match current {
+        Some(Relation::ConsecutiveTo(id)) => format!("after:{id}"),
+        Some(Relation::Concurrent(Some(id))) => format!("with:{id}"),
+        _ => "concurrent".to_string(),
+    };
     FormField::choice(
         "relation",
         &t("case-field-sentence-relation"),
         options,
-        "concurrent",
+        &chosen,
     )
 }
 
@@ -112,65 +126,209 @@ fn sentence_fields(cases: &[Case]) -> Vec<FormField> {
     vec![
         FormField::text("length", &t("case-field-sentence-length"), ""),
         FormField::text("start", &t("case-field-sentence-start"), ""),
-        relation_field(cases),
+        relation_field(cases, None),
     ]
+}
+
+/// The case's fields, filled from `case` when correcting one (its own sentence left out of the relation choices).
+fn case_fields(
+    row: &PrisonerRow,
+    ctx: &Ctx,
+    cases: &[Case],
+    case: Option<&Case>,
+) -> Vec<FormField> {
+    let classes: Vec<(String, String)> = OffenceClass::ALL
+        .iter()
+        .filter(|c| **c != OffenceClass::Unrecorded || case.is_some_and(|k| k.class == **c))
+        .map(|c| (c.as_str().to_string(), c.as_str().to_string()))
+        .collect();
+    let text = |s: &str| crate::domain::text::display(s).into_owned();
+    let mut fields = vec![
+        FormField::text(
+            "warrant",
+            &t("case-field-warrant-ref"),
+            &case.map(|c| text(&c.warrant.reference)).unwrap_or_default(),
+        ),
+        FormField::text(
+            "court",
+            &t("case-field-court"),
+            &case.map(|c| text(&c.warrant.court)).unwrap_or_default(),
+        ),
+        FormField::text(
+            "issued",
+            &t("cases-issued"),
+            &case
+                .map_or(ctx.now.date_naive(), |c| c.warrant.issued)
+                .to_string(),
+        ),
+        FormField::text(
+            "expires",
+            &t("case-field-warrant-expires"),
+            &case
+                .and_then(|c| c.warrant.expires)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        ),
+        FormField::text(
+            "offence",
+            &t("case-field-offence"),
+            &case.map(|c| text(&c.offence)).unwrap_or_default(),
+        ),
+        FormField::choice(
+            "class",
+            &t("cases-class"),
+            classes,
+            case.map_or("serious", |c| c.class.as_str()),
+        ),
+        FormField::text(
+            "committed",
+            &t("cases-committed"),
+            &case
+                .map_or(row.prisoner.admitted_at.date(), |c| c.committed)
+                .to_string(),
+        ),
+    ];
+    let others: Vec<Case> = cases
+        .iter()
+        .filter(|c| case.is_none_or(|k| k.id != c.id))
+        .cloned()
+        .collect();
+    let sentence = case.and_then(|c| c.sentence);
+    fields.extend([
+        FormField::text(
+            "length",
+            &t("case-field-sentence-length"),
+            &sentence.map(|s| s.length.text()).unwrap_or_default(),
+        ),
+        FormField::text(
+            "start",
+            &t("case-field-sentence-start"),
+            &sentence.map(|s| s.start.to_string()).unwrap_or_default(),
+        ),
+        relation_field(&others, sentence.map(|s| s.relation)),
+    ]);
+    fields
+}
+
+/// The case typed into the popup; the store checks it against the person's other cases.
+fn case_from(values: &BTreeMap<String, String>, id: i64) -> Result<Case, String> {
+    let expires = get(values, "expires");
+    Ok(Case {
+        id,
+        warrant: Warrant {
+            reference: get(values, "warrant"),
+            court: get(values, "court"),
+            issued: date(values, "issued", &t("cases-issued"))?,
+            expires: if expires.trim().is_empty() {
+                None
+            } else {
+                Some(date(values, "expires", &t("case-field-warrant-expires"))?)
+            },
+        },
+        offence: get(values, "offence"),
+        class: OffenceClass::parse(&get(values, "class")).unwrap_or(OffenceClass::Serious),
+        committed: date(values, "committed", &t("cases-committed"))?,
+        sentence: sentence_from(values)?,
+    })
 }
 
 /// A new case: the warrant, the offence and its class, the committal and, if passed, the sentence.
 fn add(row: &PrisonerRow, ctx: &mut Ctx) -> PromptScreen {
     let id = row.prisoner.id;
     let cases = ctx.store.cases(id).unwrap_or_default();
-    let classes: Vec<(String, String)> = OffenceClass::ALL
-        .iter()
-        .filter(|c| **c != OffenceClass::Unrecorded)
-        .map(|c| (c.as_str().to_string(), c.as_str().to_string()))
-        .collect();
-    let mut fields = vec![
-        FormField::text("warrant", &t("case-field-warrant-ref"), ""),
-        FormField::text("court", &t("case-field-court"), ""),
-        FormField::text(
-            "issued",
-            &t("cases-issued"),
-            &ctx.now.date_naive().to_string(),
-        ),
-        FormField::text("expires", &t("case-field-warrant-expires"), ""),
-        FormField::text("offence", &t("case-field-offence"), ""),
-        FormField::choice("class", &t("cases-class"), classes, "serious"),
-        FormField::text(
-            "committed",
-            &t("cases-committed"),
-            &row.prisoner.admitted_at.date().to_string(),
-        ),
-    ];
-    fields.extend(sentence_fields(&cases));
     PromptScreen::new(
         t("cases-what-add"),
         vec![t("cases-add-about")],
-        fields,
+        case_fields(row, ctx, &cases, None),
         "save",
         Box::new(move |values, ctx| {
-            let expires = get(values, "expires");
-            let case = Case {
-                id: 0,
-                warrant: Warrant {
-                    reference: get(values, "warrant"),
-                    court: get(values, "court"),
-                    issued: date(values, "issued", &t("cases-issued"))?,
-                    expires: if expires.trim().is_empty() {
-                        None
-                    } else {
-                        Some(date(values, "expires", &t("case-field-warrant-expires"))?)
-                    },
-                },
-                offence: get(values, "offence"),
-                class: OffenceClass::parse(&get(values, "class")).unwrap_or(OffenceClass::Serious),
-                committed: date(values, "committed", &t("cases-committed"))?,
-                sentence: sentence_from(values)?,
-            };
+            let case = case_from(values, 0)?;
             let actor = ctx.actor();
             ctx.store
                 .add_case(&actor, id, &case)
                 .map(|_| t("cases-saved"))
+                .map_err(|e| e.to_string())
+        }),
+    )
+}
+
+/// The person's cases as choices, by warrant reference.
+fn case_choices(cases: &[Case]) -> Vec<(String, String)> {
+    cases
+        .iter()
+        .map(|c| {
+            (
+                c.id.to_string(),
+                crate::domain::text::display(&c.warrant.reference).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Which case to correct; the correction popup opens filled with it.
+fn pick_to_correct(row: &PrisonerRow, ctx: &mut Ctx) -> PromptScreen {
+    let cases = ctx.store.cases(row.prisoner.id).unwrap_or_default();
+    let choices = case_choices(&cases);
+    let first = choices.first().map(|c| c.0.clone()).unwrap_or_default();
+    let chosen = std::rc::Rc::new(std::cell::RefCell::new(0i64));
+    let chosen_then = chosen.clone();
+    let row = row.clone();
+    PromptScreen::new(
+        t("cases-what-correct"),
+        vec![t("cases-correct-about")],
+        vec![FormField::choice("case", &t("cases-case"), choices, &first)],
+        "next",
+        Box::new(move |values, _ctx| {
+            *chosen.borrow_mut() = get(values, "case").parse().unwrap_or(0);
+            Ok(String::new())
+        }),
+    )
+    .then_open(Box::new(move |ctx| {
+        let id = *chosen_then.borrow();
+        let next: Box<dyn Screen> = Box::new(correct(&row, id, ctx));
+        Some(next)
+    }))
+}
+
+/// A case as entered, to correct: every field filled from it.
+fn correct(row: &PrisonerRow, case_id: i64, ctx: &mut Ctx) -> PromptScreen {
+    let cases = ctx.store.cases(row.prisoner.id).unwrap_or_default();
+    let case = cases.iter().find(|c| c.id == case_id).cloned();
+    PromptScreen::new(
+        t("cases-what-correct"),
+        vec![t("cases-correct-about")],
+        case_fields(row, ctx, &cases, case.as_ref()),
+        "save",
+        Box::new(move |values, ctx| {
+            let case = case_from(values, case_id)?;
+            let actor = ctx.actor();
+            ctx.store
+                .update_case(&actor, case_id, &case)
+                .map(|()| t("cases-saved"))
+                .map_err(|e| e.to_string())
+        }),
+    )
+}
+
+/// Removing a case entered in error: which one, and why.
+fn remove(row: &PrisonerRow, ctx: &mut Ctx) -> PromptScreen {
+    let cases = ctx.store.cases(row.prisoner.id).unwrap_or_default();
+    let choices = case_choices(&cases);
+    let first = choices.first().map(|c| c.0.clone()).unwrap_or_default();
+    PromptScreen::new(
+        t("cases-what-remove"),
+        vec![t("cases-remove-about")],
+        vec![
+            FormField::choice("case", &t("cases-case"), choices, &first),
+            FormField::text("reason", &t("case-field-removal-reason"), ""),
+        ],
+        "save",
+        Box::new(move |values, ctx| {
+            let case: i64 = get(values, "case").parse().unwrap_or(0);
+            let actor = ctx.actor();
+            ctx.store
+                .remove_case(&actor, case, &get(values, "reason"))
+                .map(|()| t("cases-removed"))
                 .map_err(|e| e.to_string())
         }),
     )

@@ -32,6 +32,8 @@ pub struct RecordScreen {
     /// The legal basis of detention (issue 17): the cases, and the expected release with its working.
     cases: Vec<crate::domain::sentence::Case>,
     working: Option<crate::domain::sentence::ReleaseWorking>,
+    /// The next court date and the court, from the register's court dates and the cases (issue 17 item 6).
+    next_court: Option<(chrono::NaiveDate, crate::domain::sentence::CourtFor)>,
 }
 
 impl RecordScreen {
@@ -51,6 +53,7 @@ impl RecordScreen {
             now: ctx.now.naive_utc(),
             cases: Vec::new(),
             working: None,
+            next_court: None,
         };
         if screen.row.prisoner.vep
             && let Err(e) = ctx.store.audit_read(&ctx.actor(), "prisoner", id)
@@ -97,6 +100,10 @@ impl RecordScreen {
             }
             Err(e) => ctx.error(format!("Cannot read the cases: {e}")),
         }
+        match ctx.store.next_court(self.id, ctx.now.date_naive()) {
+            Ok(next) => self.next_court = next,
+            Err(e) => ctx.error(format!("Cannot read the cases: {e}")),
+        }
         self.now = ctx.now.naive_utc();
         match ctx.store.segregations_of(self.id) {
             Ok(all) => self.segregation = all.into_iter().find(|s| s.end.is_none()),
@@ -129,6 +136,15 @@ impl RecordScreen {
             let value = p.get(spec.key);
             let value = if value.is_empty() {
                 "-".to_string()
+            } else if !self.cases.is_empty()
+                && matches!(spec.key, "sentence_months" | "sentence_start")
+            {
+                // Kept as entered before cases; the cases (below) hold the sentence now.
+                format!(
+                    "{} {}",
+                    text::display(&value),
+                    t("record-old-sentence-field")
+                )
             } else {
                 text::display(&value).into_owned()
             };
@@ -281,6 +297,32 @@ impl RecordScreen {
                 }
             };
             push(&mut lines, 4, sentence);
+        }
+        if self.row.prisoner.in_custody {
+            let value = match &self.next_court {
+                Some((day, court)) => t_args(
+                    "record-next-court-value",
+                    &[
+                        ("day", day.to_string().into()),
+                        ("court", text::display(&court.court).into_owned().into()),
+                    ],
+                ),
+                None => t("record-next-court-none"),
+            };
+            for (i, part) in text::wrap(&value, width.saturating_sub(23))
+                .into_iter()
+                .enumerate()
+            {
+                let label = if i == 0 {
+                    t("record-next-court")
+                } else {
+                    String::new()
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(format!(" {label:<22}"), theme.label()),
+                    Span::raw(part),
+                ]));
+            }
         }
         if let Some(w) = &self.working {
             let value = match (w.date, w.basis) {

@@ -61,13 +61,19 @@ impl ReportsScreen {
         };
     }
 
-    /// The report as chosen: facility, week, VEP figures only where the role allows.
-    fn build(&self, kind: Kind, ctx: &mut Ctx) -> Option<Document> {
+    /// What the report covers as chosen: facility, week, VEP figures only where the role allows.
+    fn params(&self, ctx: &Ctx) -> Params {
         let mut params = Params::new(ctx.now, ctx.session.name.clone());
         params.vep = ctx.session.may(Permission::ViewVepFigures);
         params.facility = self.facility.and_then(|i| self.facilities.get(i)).cloned();
         params.from += Duration::weeks(self.week);
         params.to += Duration::weeks(self.week);
+        params
+    }
+
+    /// The report as chosen.
+    fn build(&self, kind: Kind, ctx: &mut Ctx) -> Option<Document> {
+        let params = self.params(ctx);
         match report::build(ctx.store, kind, &params) {
             Ok(doc) => Some(doc),
             Err(e) => {
@@ -144,11 +150,16 @@ impl Screen for ReportsScreen {
                 if action == Action::Print {
                     return Outcome::Push(Box::new(PrintPreview::new(kind.as_str(), doc, ctx)));
                 }
+                let mut params = self.params(ctx);
+                if kind != Kind::Court {
+                    params.day = ctx.now.date_naive();
+                }
                 Outcome::Push(Box::new(ReportView {
                     kind,
                     lines: plain::body(&doc),
                     doc,
                     scroll: 0,
+                    params,
                 }))
             }
             Action::Left | Action::Right => {
@@ -200,6 +211,8 @@ pub struct ReportView {
     doc: Document,
     lines: Vec<String>,
     scroll: usize,
+    /// What the report covers; the court list's day moves with Left/Right.
+    params: Params,
 }
 
 /// Rows of report text at 80x24 (the frame takes three).
@@ -268,13 +281,52 @@ fn chart<'a>(c: &'a Chart, width: u16, theme: &Theme) -> (BarChart<'a>, usize) {
     (chart, shown)
 }
 
+impl ReportView {
+    /// The court list of the next or previous day; never a day before today (the list escorts take out).
+    fn step_day(&mut self, forward: bool, ctx: &mut Ctx) -> Outcome {
+        let mut params = self.params.clone();
+        params.now = ctx.now;
+        params.day += Duration::days(if forward { 1 } else { -1 });
+        if let Err(e) = report::check_court_day(&params) {
+            ctx.error(e);
+            return Outcome::Handled;
+        }
+        match report::build(ctx.store, self.kind, &params) {
+            Ok(doc) => {
+                self.lines = plain::body(&doc);
+                self.doc = doc;
+                self.params = params;
+                self.scroll = 0;
+            }
+            Err(e) => ctx.error(format!("Cannot make the report: {e}")),
+        }
+        Outcome::Handled
+    }
+}
+
 impl Screen for ReportView {
     fn title(&self) -> String {
         format!("Report: {}", self.kind.title())
     }
 
     fn footer(&self) -> Vec<Action> {
+        if self.kind == Kind::Court {
+            return vec![
+                Action::Down,
+                Action::PageDown,
+                Action::Right,
+                Action::Print,
+                Action::Back,
+            ];
+        }
         vec![Action::Down, Action::PageDown, Action::Print, Action::Back]
+    }
+
+    fn footer_word(&self, action: Action) -> &'static str {
+        match action {
+            Action::Right => "day",
+            other => other.describe(),
+        }
     }
 
     fn help(&self) -> String {
@@ -295,6 +347,9 @@ impl Screen for ReportView {
                     self.doc.clone(),
                     ctx,
                 )));
+            }
+            Action::Left | Action::Right if self.kind == Kind::Court => {
+                return self.step_day(action == Action::Right, ctx);
             }
             Action::Down => self.scroll + 1,
             Action::PageDown => self.scroll + page,
