@@ -351,6 +351,92 @@ fn a_non_association_is_recorded_from_the_record_shown_on_both_and_closed() {
 }
 
 #[test]
+fn the_other_person_is_found_by_name_and_named_before_saving() {
+    both(|d, fx| {
+        d.login("officer")
+            .text("/")
+            .text("okello")
+            .key(KeyCode::Enter)
+            .text("xn");
+        assert!(
+            d.screen()
+                .contains("find the other person by name or number"),
+            "{}",
+            d.screen()
+        );
+        // By name, in Latin letters, for a name written in Cyrillic: the same search as the search screen.
+        d.text("nurlan");
+        let s = d.screen();
+        assert!(
+            s.contains("Keep apart from: LUZ/2026/00002 Абенов, Нурлан (LUZ, convicted)"),
+            "{s}"
+        );
+        // This person is never offered: their name is only in the title.
+        assert_eq!(s.matches("Okello, John Bosco").count(), 1, "{s}");
+        d.key(KeyCode::Enter)
+            .text("perp")
+            .key(KeyCode::Enter)
+            .text("vic")
+            .key(KeyCode::Enter)
+            .text("viol")
+            .key(KeyCode::Enter)
+            .text("cell")
+            .key(KeyCode::Enter)
+            .text("fight in the yard");
+        d.snap("non_association_pick");
+        d.key(KeyCode::F(2));
+        assert!(
+            d.screen()
+                .contains("Recorded: kept apart from LUZ/2026/00002"),
+            "{}",
+            d.screen()
+        );
+        let rows = Store::open(&fx.path)
+            .unwrap()
+            .non_associations_of(fx.okello)
+            .unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].other_number, "LUZ/2026/00002");
+    });
+}
+
+#[test]
+fn up_and_down_choose_among_the_people_found_and_the_chosen_one_is_recorded() {
+    let fx = fixture::build();
+    estate(&fx);
+    let mut d = Driver::new(&fx);
+    d.login("officer")
+        .text("/")
+        .text("okello")
+        .key(KeyCode::Enter)
+        .text("xn")
+        .text("luz/2026");
+    let s = d.screen();
+    assert!(s.contains("Keep apart from: LUZ/2026/00003 Mugisha"), "{s}");
+    assert!(s.contains("LUZ/2026/00002"), "both are listed: {s}");
+    d.key(KeyCode::Down);
+    let s = d.screen();
+    assert!(s.contains("Keep apart from: LUZ/2026/00002 Абенов"), "{s}");
+    // Down moved the choice, not the focus: typing still goes into the field.
+    d.key(KeyCode::Up);
+    assert!(d.screen().contains("Keep apart from: LUZ/2026/00003"));
+    d.key(KeyCode::Down)
+        .key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .text("threats on the landing")
+        .key(KeyCode::F(2));
+    let rows = Store::open(&fx.path)
+        .unwrap()
+        .non_associations_of(fx.okello)
+        .unwrap();
+    assert_eq!(rows.len(), 1, "{}", d.screen());
+    assert_eq!(rows[0].other_number, "LUZ/2026/00002");
+}
+
+#[test]
 fn an_unknown_number_is_named_at_its_field() {
     let fx = fixture::build();
     let mut d = Driver::new(&fx);
@@ -362,7 +448,10 @@ fn an_unknown_number_is_named_at_its_field() {
         .text("LUZ/2026/09999")
         .key(KeyCode::F(2));
     let s = d.screen();
-    assert!(s.contains("no one has the number LUZ/2026/09999"), "{s}");
+    assert!(
+        s.contains("no one matches 'LUZ/2026/09999': type a name or a prison number"),
+        "{s}"
+    );
     // Programme staff may read records but not record non-associations: the domain says so.
     let mut p = Driver::new(&fx);
     p.login("programme")

@@ -177,6 +177,75 @@ fn search_screen_finds_names_in_any_script() {
 }
 
 #[test]
+fn search_screen_finds_words_in_any_order_in_latin_letters_and_says_when_through_an_alias() {
+    both(|d, _| {
+        // Абенов Нурлан, typed given name first and in Latin letters.
+        d.login("officer").text("/").text("nurlan abe");
+        let s = d.screen();
+        assert!(
+            s.contains("LUZ/2026/00002") && s.contains("Абенов, Нурлан"),
+            "{s}"
+        );
+        for _ in 0.."nurlan abe".len() {
+            d.key(KeyCode::Backspace);
+        }
+        // His alias محمد, as a mechanical transliteration: found, and the list says through which alias.
+        d.text("mhmd");
+        let s = d.screen();
+        assert!(s.contains("Абенов (alias: محمد)"), "{s}");
+        d.snap("search_alias");
+        for _ in 0..4 {
+            d.key(KeyCode::Backspace);
+        }
+        d.text("bosco okel");
+        assert!(d.screen().contains("Okello, John Bosco"), "{}", d.screen());
+    });
+}
+
+#[test]
+fn the_latin_spelling_is_typed_on_the_form_shown_on_the_record_and_searched() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx, true);
+    d.login("officer")
+        .text("/")
+        .text("okello")
+        .key(KeyCode::Enter);
+    assert!(
+        !d.screen().contains("Names in Latin letters"),
+        "none yet: {}",
+        d.screen()
+    );
+    d.text("e");
+    // The Latin spelling is the form's last section: Shift-Tab from the first field reaches it.
+    d.key(KeyCode::BackTab).text("Окелло");
+    d.key(KeyCode::F(2));
+    assert!(
+        d.screen()
+            .contains("Given names (Latin): use Latin letters, as the civil-status"),
+        "{}",
+        d.screen()
+    );
+    for _ in 0..6 {
+        d.key(KeyCode::Backspace);
+    }
+    d.text("Bosko Ochola").key(KeyCode::F(2));
+    assert!(
+        d.screen().contains("Saved LUZ/2026/00001"),
+        "{}",
+        d.screen()
+    );
+    d.key(KeyCode::End);
+    let s = d.screen();
+    assert!(s.contains("Names in Latin letters"), "{s}");
+    assert!(s.contains("Given names (Latin)   Bosko Ochola"), "{s}");
+    // The civil-status spelling is searched too.
+    let store = Store::open(&fx.path).unwrap();
+    let hits = store.search("ochola bosk", 10).unwrap();
+    assert_eq!(hits[0].number, "LUZ/2026/00001");
+    assert_eq!(hits[0].alias, None);
+}
+
+#[test]
 fn record_screen_hides_the_vep_flag_from_officers() {
     both(|d, _| {
         d.login("officer")

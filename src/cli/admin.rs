@@ -178,11 +178,7 @@ pub fn search(db: &Path, query: &str, limit: usize) -> Result<ExitCode> {
     store.authorise(&actor, Need::To(Permission::ViewRegister), "register")?;
     let hits = store.search(query, limit)?;
     print_lines(hits.iter().map(|h| {
-        let names = if h.given_names.is_empty() {
-            h.family_name.clone()
-        } else {
-            format!("{}, {}", h.family_name, h.given_names)
-        };
+        let names = h.shown_name(60);
         format!(
             "{}\t{}\t{}\t{}",
             display(&h.number),

@@ -361,9 +361,9 @@ pub(crate) fn prisoner(ctx: &Context, s: &Skeleton) -> Prisoner {
         }
     }
     let mut aliases = Vec::new();
-    if let (Some(f), Some(g)) = (family.latin(), &given_latin) {
-        aliases.push(format!("{f} {g}"));
-    } else if rng.random_bool(0.15) {
+    // Names in another script carry the Latin spelling of the civil-status documents (searched too).
+    let latin = family.latin().zip(given_latin);
+    if latin.is_none() && rng.random_bool(0.15) {
         // Registers often hold the same person with the names the other way round.
         aliases.push(full_name(family.native(), &given_native));
     }
@@ -496,6 +496,10 @@ pub(crate) fn prisoner(ctx: &Context, s: &Skeleton) -> Prisoner {
     p.family_name = family.native().to_string();
     p.given_names = given_native;
     p.aliases = aliases;
+    if let Some((family, given)) = latin {
+        p.latin_family_name = family.to_string();
+        p.latin_given_names = given;
+    }
     p.birth = birth;
     p.sex = s.class.sex;
     p.gender = s.class.sex.as_str().to_string();

@@ -98,6 +98,12 @@ pub struct Prisoner {
     pub number: String,
     pub family_name: String,
     pub given_names: String,
+    /// The names in Latin letters as the civil-status documents spell them, when the names are written in another
+    /// script ("Mohamed" for محمد, which a mechanical transliteration would make "mhmd"); optional, searched too.
+    #[serde(default)]
+    pub latin_family_name: String,
+    #[serde(default)]
+    pub latin_given_names: String,
     pub aliases: Vec<String>,
     pub birth: BirthDate,
     pub sex: Sex,
@@ -139,6 +145,8 @@ impl Prisoner {
             number: String::new(),
             family_name: String::new(),
             given_names: String::new(),
+            latin_family_name: String::new(),
+            latin_given_names: String::new(),
             aliases: Vec::new(),
             birth: BirthDate::YearOnly(now.year() - 30),
             sex: Sex::Male,
@@ -217,9 +225,14 @@ impl Prisoner {
     /// path stores them; refused characters are [`Prisoner::validate`]'s business.
     pub fn cleaned(&self) -> Prisoner {
         let mut p = self.clone();
-        for name in [&mut p.family_name, &mut p.given_names]
-            .into_iter()
-            .chain(p.aliases.iter_mut())
+        for name in [
+            &mut p.family_name,
+            &mut p.given_names,
+            &mut p.latin_family_name,
+            &mut p.latin_given_names,
+        ]
+        .into_iter()
+        .chain(p.aliases.iter_mut())
         {
             *name = text::clean_name(name);
         }
@@ -255,6 +268,8 @@ impl Prisoner {
             "number" => self.number.clone(),
             "family_name" => self.family_name.clone(),
             "given_names" => self.given_names.clone(),
+            "latin_family_name" => self.latin_family_name.clone(),
+            "latin_given_names" => self.latin_given_names.clone(),
             "aliases" => self.aliases.join("; "),
             "birth" => self.birth.to_text(),
             "sex" => self.sex.as_str().into(),
@@ -322,6 +337,8 @@ impl Prisoner {
             "number" => self.number = text,
             "family_name" => self.family_name = text::clean_name(&text),
             "given_names" => self.given_names = text::clean_name(&text),
+            "latin_family_name" => self.latin_family_name = text::clean_name(&text),
+            "latin_given_names" => self.latin_given_names = text::clean_name(&text),
             "aliases" => self.aliases = list(&text::clean_name(value)),
             "birth" => {
                 self.birth = BirthDate::parse(value, today).map_err(|m| FieldError::new(spec, m))?
@@ -390,6 +407,9 @@ pub enum Section {
     Family,
     Admission,
     Flags,
+    /// The names in Latin letters as the civil-status documents spell them (last, so the form's order before it
+    /// stays as staff learnt it).
+    LatinSpelling,
 }
 
 impl Section {
@@ -400,6 +420,7 @@ impl Section {
             Section::Family => "Family and home",
             Section::Admission => "Admission",
             Section::Flags => "Flags",
+            Section::LatinSpelling => crate::i18n::t_static("section-latin-spelling"),
         }
     }
 }
@@ -559,6 +580,18 @@ pub const FIELDS: &[FieldSpec] = &[
     ),
     f!("vulnerable", "Vulnerable", FieldKind::YesNo, Flags),
     f!("medical_alert", "Medical alert", FieldKind::YesNo, Flags),
+    f!(
+        "latin_family_name",
+        "Family name (Latin)",
+        text(80),
+        LatinSpelling
+    ),
+    f!(
+        "latin_given_names",
+        "Given names (Latin)",
+        text(120),
+        LatinSpelling
+    ),
 ];
 
 pub fn field(key: &str) -> &'static FieldSpec {
@@ -600,6 +633,14 @@ fn check_value(spec: &FieldSpec, value: &str, today: NaiveDate) -> Result<(), St
             }
             if count > max {
                 return Err(format!("at most {max} characters (this has {count})"));
+            }
+            // The civil-status spelling is searched as typed in Latin letters; another script belongs in the name.
+            if spec.key.starts_with("latin_")
+                && text::fold(v)
+                    .chars()
+                    .any(|c| c.is_alphabetic() && !c.is_ascii())
+            {
+                return Err(crate::i18n::t("field-latin-letters-only"));
             }
         }
         FieldKind::List { max } => {

@@ -73,13 +73,36 @@ pub fn clean_name(s: &str) -> String {
     }
 }
 
-/// The form every name is compared in: compatibility-decomposed, combining marks dropped, lower-cased.
-/// "Müller", "MULLER" and "muller" fold the same; so do Arabic letters with and without harakat.
+/// The form every name is compared in: compatibility-decomposed, combining marks dropped, lower-cased, and every
+/// Latin letter as plain letters, those that do not decompose too (đ as d, ø as o, ł as l, ß as ss, æ as ae, ı as
+/// i; through `deunicode`, not a table of our own). Other scripts keep their letters: "Нурланов" folds to
+/// "нурланов" (its Latin transliteration is the search index's business, `name_search`). "Müller", "MULLER" and
+/// "muller" fold the same; so do "Đặng" and "dang", and Arabic letters with and without harakat.
 pub fn fold(s: &str) -> String {
-    s.nfkd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    for c in s.nfkd() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else if let Some(plain) = latin_letter(c) {
+            out.extend(plain.chars().map(|c| c.to_ascii_lowercase()));
+        } else if !is_combining_mark(c) {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// A Latin letter that does not decompose, as plain letters; None for other characters, and for the few Latin
+/// letters whose transliteration is not a letter (ə is "@"), which then stay themselves.
+fn latin_letter(c: char) -> Option<&'static str> {
+    let latin = matches!(c,
+        '\u{00C0}'..='\u{024F}' | '\u{0250}'..='\u{02AF}' | '\u{1E00}'..='\u{1EFF}' | '\u{2C60}'..='\u{2C7F}'
+        | '\u{A720}'..='\u{A7FF}' | '\u{AB30}'..='\u{AB6F}');
+    if !latin {
+        return None;
+    }
+    deunicode::deunicode_char(c)
+        .filter(|plain| !plain.is_empty() && plain.chars().all(|p| p.is_ascii_alphabetic()))
 }
 
 /// `s` as drawn ([`display`]), cut so it takes at most `width` columns, with `~` when something was cut.
@@ -203,10 +226,23 @@ mod tests {
     #[test]
     fn folding_ignores_case_and_diacritics_in_any_script() {
         assert_eq!(fold("Müller"), fold("MULLER"));
-        assert_eq!(fold("Ænima"), "ænima");
+        assert_eq!(fold("Ænima"), "aenima");
         assert_eq!(fold("НУРЛАН"), "нурлан");
         assert_eq!(fold("مُحَمَّد"), "محمد");
-        assert_eq!(fold("Çağrı"), "cagrı");
+        assert_eq!(fold("Çağrı"), "cagri");
+    }
+
+    #[test]
+    fn folding_makes_plain_the_latin_letters_that_do_not_decompose() {
+        assert_eq!(fold("Đặng"), "dang");
+        assert_eq!(fold("ĐẶNG"), "dang");
+        assert_eq!(
+            fold("Øyvind Łukasz Straße Æsir Işık"),
+            "oyvind lukasz strasse aesir isik"
+        );
+        assert_eq!(fold("Þór"), "thor");
+        // A transliteration that is not a letter is not used: the letter stays.
+        assert_eq!(fold("Əliyev"), "əliyev");
     }
 
     #[test]

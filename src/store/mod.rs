@@ -458,6 +458,9 @@ impl Store {
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Exclusive)?;
             tx.execute_batch(sql)?;
+            if version == schema::REINDEX_NAMES_AT {
+                prisoners::reindex_names(&tx)?;
+            }
             tx.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
             tx.pragma_update(None, "user_version", version)?;
             tx.commit()?;
@@ -806,6 +809,8 @@ mod case_tests;
 mod court_tests;
 #[cfg(test)]
 mod roster_tests;
+#[cfg(test)]
+mod search_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

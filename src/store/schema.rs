@@ -528,7 +528,33 @@ FROM prisoner
 WHERE json_extract(details, '$.sentence_months') IS NOT NULL
 ORDER BY id;
 "#,
-    // Issue 21: imports of the register from a file, each run and the rows it has admitted, so a run cut short
+    // 8 (issue 17, item 7): search as staff type. Every word of a person's names, Latin civil-status spellings and
+    // aliases (folded, and in Latin letters too when written in another script), so the words of a query can be
+    // found in any order, each as the beginning of one, with prefix indexes for the first one to three letters.
+    // The folding now makes every Latin letter plain (đ, ø, ł, ß ...), so after this SQL the program rebuilds the
+    // sort keys and both search indexes for every row ([`REINDEX_NAMES_AT`]).
+    r#"
+-- What ranks a match, one small row a person (the folded number, the sort key, custody, the words, the aliases as
+-- written), so a search ranks its candidates from these rows and reads only the best from prisoner, whose rows
+-- carry the whole record. The word index takes its text from here (external content): the program deletes a
+-- row's old words from the index before it replaces the row.
+CREATE TABLE prisoner_find (
+    id         INTEGER PRIMARY KEY REFERENCES prisoner(id),
+    number     TEXT NOT NULL,
+    sort_key   TEXT NOT NULL,
+    in_custody INTEGER NOT NULL CHECK (in_custody IN (0,1)),
+    names      TEXT NOT NULL,
+    aliases    TEXT NOT NULL,
+    shown      TEXT NOT NULL
+) STRICT;
+CREATE VIRTUAL TABLE prisoner_word USING fts5(
+    names, aliases,
+    content = 'prisoner_find', content_rowid = 'id',
+    tokenize = "unicode61 remove_diacritics 0 categories 'L* N* M* Co'",
+    prefix = '1 2 3'
+);
+"#,
+    // 9 (issue 21): imports of the register from a file, each run and the rows it has admitted, so a run cut short
     // (a power cut, a killed process) is finished by running the same file again instead of admitting twice.
     r#"
 CREATE TABLE import_run (
@@ -574,5 +600,9 @@ CREATE TABLE person_history (
 CREATE INDEX person_history_prisoner ON person_history(prisoner_id);
 "#,
 ];
+
+/// After migrating to this version, every row's sort key and search rows are rebuilt in the same transaction
+/// (`prisoners::reindex_names`): they are computed in Rust, by the folding the searches use.
+pub const REINDEX_NAMES_AT: i64 = 8;
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

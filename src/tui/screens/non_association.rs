@@ -1,11 +1,13 @@
 //! A person's non-associations: who they are kept apart from, why and how far; n records a new one (the other
-//! person found by number), Enter on an open one closes it with a reason. Nothing is deleted.
+//! person found by name or number with the same search as the search screen, and named before saving), Enter on
+//! an open one closes it with a reason. Nothing is deleted.
 
 use super::{Ctx, FormKey, Outcome, Screen};
 use crate::domain::auth::Permission;
 use crate::domain::non_association::{NaReason, NaRole, NaScope, NonAssociation};
 use crate::domain::text;
-use crate::store::{NaRow, PrisonerRow};
+use crate::i18n::{t, t_args};
+use crate::store::{NaRow, PrisonerRow, SearchHit};
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::form::{Form, FormField};
@@ -18,6 +20,8 @@ use ratatui::widgets::Paragraph;
 
 /// Rows of the list (with its header) at 80x24; the rest shows the selected record or the form.
 const LIST_ROWS: u16 = 7;
+/// People offered for the other person while recording: the list's rows less its header.
+const PICK_ROWS: usize = LIST_ROWS as usize - 1;
 
 enum Mode {
     Browse,
@@ -33,6 +37,12 @@ pub struct NonAssociationsScreen {
     mode: Mode,
     /// Whether a record is in force depends on the day; rendering takes no clock, so it is kept here.
     today: NaiveDate,
+    /// While recording: the people the other-person field's text finds (this person left out), best first, and
+    /// the one chosen (Up and Down in that field).
+    picks: Vec<SearchHit>,
+    pick: usize,
+    /// The text `picks` were found for.
+    picked_for: String,
 }
 
 fn words<T: Copy>(all: &[T], as_str: fn(T) -> &'static str) -> Vec<&'static str> {
@@ -95,6 +105,9 @@ impl NonAssociationsScreen {
             selection: Selection::default(),
             mode: Mode::Browse,
             today: ctx.now.date_naive(),
+            picks: Vec::new(),
+            pick: 0,
+            picked_for: String::new(),
         };
         s.resume(ctx);
         s
@@ -107,7 +120,7 @@ impl NonAssociationsScreen {
     fn add_form(&self, ctx: &mut Ctx) -> Form {
         let roles = words(NaRole::ALL, NaRole::as_str);
         let mut form = Form::new(vec![
-            FormField::text("other", "Other person's number", ""),
+            FormField::text("other", &t("non-association-other"), ""),
             FormField::words("other_role", "Their role", &roles, "other"),
             FormField::words("role", "This person's role", &roles, "other"),
             FormField::words(
@@ -129,7 +142,41 @@ impl NonAssociationsScreen {
         form
     }
 
+    /// Searches again for the other person when the field's text changed.
+    fn refresh_picks(&mut self, ctx: &mut Ctx) {
+        let Mode::Add(form) = &self.mode else {
+            return;
+        };
+        let typed = form.get("other");
+        if typed == self.picked_for {
+            return;
+        }
+        self.picked_for = typed.clone();
+        self.pick = 0;
+        self.picks.clear();
+        if typed.trim().is_empty() {
+            return;
+        }
+        match ctx.store.search(&typed, PICK_ROWS + 1) {
+            Ok(hits) => {
+                self.picks = hits
+                    .into_iter()
+                    .filter(|h| h.id != self.prisoner_id)
+                    .take(PICK_ROWS)
+                    .collect();
+            }
+            Err(e) => ctx.error(format!("Search failed: {e}")),
+        }
+    }
+
+    /// The person the form would record, as the screen names them.
+    fn chosen(&self) -> Option<&SearchHit> {
+        self.picks.get(self.pick)
+    }
+
     fn save_new(&mut self, ctx: &mut Ctx) -> Outcome {
+        self.refresh_picks(ctx);
+        let chosen = self.chosen().map(|h| h.id);
         let Mode::Add(form) = &mut self.mode else {
             return Outcome::Handled;
         };
@@ -139,24 +186,29 @@ impl NonAssociationsScreen {
             form.set_error(key, why);
             Outcome::Handled
         };
-        let number = form.get("other").trim().to_string();
-        if number.is_empty() {
-            return fail(
-                form,
-                ctx,
-                "other",
-                "Other person's number",
-                "required".into(),
-            );
+        let typed = form.get("other").trim().to_string();
+        let label = t("non-association-other");
+        if typed.is_empty() {
+            return fail(form, ctx, "other", &label, "required".into());
         }
-        let other = match ctx.store.prisoner_by_number(&number) {
+        let Some(chosen) = chosen else {
+            let why = t_args(
+                "non-association-no-match",
+                &[("text", text::display(&typed).into_owned().into())],
+            );
+            return fail(form, ctx, "other", &label, why);
+        };
+        let other = match ctx.store.prisoner(chosen) {
             Ok(Some(row)) => row.prisoner,
             Ok(None) => {
-                let why = format!("no one has the number {number}");
-                return fail(form, ctx, "other", "Other person's number", why);
+                let why = t_args(
+                    "non-association-no-match",
+                    &[("text", text::display(&typed).into_owned().into())],
+                );
+                return fail(form, ctx, "other", &label, why);
             }
             Err(e) => {
-                ctx.error(format!("Cannot look the number up: {e}"));
+                ctx.error(format!("Cannot read the other person's record: {e}"));
                 return Outcome::Handled;
             }
         };
@@ -304,7 +356,18 @@ impl Screen for NonAssociationsScreen {
         let draft = self.draft_key();
         match &mut self.mode {
             Mode::Add(form) => {
-                return match super::form_key(form, action, ctx) {
+                // In the other-person field, Up and Down choose among the people found.
+                if form.focused_key() == "other"
+                    && self.picks.len() > 1
+                    && matches!(action, Action::Up | Action::Down)
+                {
+                    self.pick = match action {
+                        Action::Up => self.pick.saturating_sub(1),
+                        _ => (self.pick + 1).min(self.picks.len() - 1),
+                    };
+                    return Outcome::Handled;
+                }
+                let outcome = match super::form_key(form, action, ctx) {
                     FormKey::Save => self.save_new(ctx),
                     FormKey::Leave => {
                         super::drop_draft(&draft, ctx);
@@ -317,6 +380,8 @@ impl Screen for NonAssociationsScreen {
                     }
                     FormKey::Done(outcome) => outcome,
                 };
+                self.refresh_picks(ctx);
+                return outcome;
             }
             Mode::Close(form) => {
                 return match super::form_key(form, action, ctx) {
@@ -335,6 +400,10 @@ impl Screen for NonAssociationsScreen {
             Action::New => {
                 if ctx.allowed(Permission::ManageNonAssociations) {
                     self.mode = Mode::Add(self.add_form(ctx));
+                    self.picked_for.clear();
+                    self.picks.clear();
+                    // A restored draft may already name someone.
+                    self.refresh_picks(ctx);
                 }
                 Outcome::Handled
             }
@@ -378,14 +447,86 @@ impl Screen for NonAssociationsScreen {
 
     fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let open = self.rows.iter().filter(|r| r.na.closed.is_none()).count();
-        let intro = format!(
-            "{open} open, {} closed. Kept apart from:",
-            self.rows.len() - open
-        );
+        let adding = matches!(self.mode, Mode::Add(_));
+        let intro = match (adding, self.chosen()) {
+            (false, _) => format!(
+                "{open} open, {} closed. Kept apart from:",
+                self.rows.len() - open
+            ),
+            (true, Some(h)) => t_args(
+                "non-association-chosen",
+                &[
+                    ("number", h.number.clone().into()),
+                    ("name", h.shown_name(40).into()),
+                    ("facility", h.facility.clone().into()),
+                    ("status", h.status().into()),
+                ],
+            ),
+            (true, None) => t("non-association-find-other"),
+        };
         frame.render_widget(
-            Paragraph::new(intro),
+            Paragraph::new(text::fit(&intro, area.width.saturating_sub(1) as usize)),
             Rect::new(area.x + 1, area.y, area.width.saturating_sub(1), 1),
         );
+        let list = Rect::new(
+            area.x,
+            area.y + 2,
+            area.width,
+            LIST_ROWS.min(area.height.saturating_sub(2)),
+        );
+        if adding {
+            self.render_picks(frame, list, theme);
+        } else {
+            self.render_list(frame, list, theme);
+        }
+        let below = list.bottom() + 1;
+        self.render_rest(frame, area, below, theme);
+    }
+}
+
+impl NonAssociationsScreen {
+    /// While recording: the people the other-person field finds, the chosen one marked.
+    fn render_picks(&self, frame: &mut Frame, list: Rect, theme: &Theme) {
+        let header = columns(&[
+            ("Number", 22),
+            ("Name", 30),
+            ("Facility", 8),
+            ("Status", 11),
+        ]);
+        let rows: Vec<String> = self
+            .picks
+            .iter()
+            .map(|h| {
+                columns(&[
+                    (&h.number, 22),
+                    (&h.shown_name(30), 30),
+                    (&h.facility, 8),
+                    (&h.status(), 11),
+                ])
+            })
+            .collect();
+        let mut selection = Selection::default();
+        selection.index = self.pick;
+        let empty = if self.picked_for.trim().is_empty() {
+            t("non-association-type-other")
+        } else {
+            t_args(
+                "non-association-no-match",
+                &[("text", text::display(&self.picked_for).into_owned().into())],
+            )
+        };
+        render_rows(
+            frame,
+            list,
+            theme,
+            Some(&header),
+            &rows,
+            Some(&selection),
+            &empty,
+        );
+    }
+
+    fn render_list(&self, frame: &mut Frame, list: Rect, theme: &Theme) {
         let header = columns(&[
             ("Number", 14),
             ("Name", 17),
@@ -395,12 +536,6 @@ impl Screen for NonAssociationsScreen {
             ("Until", 10),
         ]);
         let rows: Vec<String> = self.rows.iter().map(|r| self.row_text(r)).collect();
-        let list = Rect::new(
-            area.x,
-            area.y + 2,
-            area.width,
-            LIST_ROWS.min(area.height.saturating_sub(2)),
-        );
         render_rows(
             frame,
             list,
@@ -410,7 +545,9 @@ impl Screen for NonAssociationsScreen {
             Some(&self.selection),
             "No non-associations. n records one.",
         );
-        let below = list.bottom() + 1;
+    }
+
+    fn render_rest(&self, frame: &mut Frame, area: Rect, below: u16, theme: &Theme) {
         let rest = Rect::new(
             area.x,
             below,

@@ -118,7 +118,10 @@ impl RecordScreen {
         let p = &self.row.prisoner;
         let mut lines = Vec::new();
         let mut section = None;
-        for spec in visible_fields(self.role) {
+        // The Latin civil-status spelling is shown only when there is one: most names are written in Latin letters.
+        let shown = visible_fields(self.role)
+            .filter(|spec| spec.section != Section::LatinSpelling || !p.get(spec.key).is_empty());
+        for spec in shown {
             if section != Some(spec.section) {
                 // The cases and the release working follow the legal fields they explain.
                 if section == Some(Section::Legal) {

@@ -1,5 +1,5 @@
-//! Find a prisoner: results update with every key typed (number, any name or alias, any script), or on a slow
-//! line once typing pauses. Two people in the results who must be kept apart are both marked APART!, as in every
+//! Find a prisoner: results update with every key typed (number, the words of any name or alias in any order and
+//! any script, a match through an alias saying so), or on a slow line once typing pauses. Two people in the results who must be kept apart are both marked APART!, as in every
 //! list that puts people together.
 
 use super::{Ctx, Outcome, Screen};
@@ -200,11 +200,7 @@ impl Screen for SearchScreen {
             .hits
             .iter()
             .map(|h| {
-                let name = if h.given_names.is_empty() {
-                    h.family_name.clone()
-                } else {
-                    format!("{}, {}", h.family_name, h.given_names)
-                };
+                let name = h.shown_name(COLUMNS[1].1);
                 let apart = self.apart.iter().any(|(a, b)| *a == h.id || *b == h.id);
                 let mark = if apart { "APART!" } else { "" };
                 let cells = [h.number.as_str(), &name, &h.facility, &h.status(), mark];
