@@ -140,7 +140,8 @@ fn a_persons_file_travels_signed_and_is_admitted_with_its_history() {
         rusqlite::Connection::open(db)
             .unwrap()
             .query_row(
-                "SELECT national_id FROM prisoner WHERE family_name = 'Okello'",
+                "SELECT n.national_id FROM national_person n JOIN prisoner p ON p.id = n.prisoner_id
+                 WHERE p.family_name = 'Okello'",
                 [],
                 |r| r.get(0),
             )

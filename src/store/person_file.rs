@@ -178,7 +178,8 @@ impl Store {
             &format!("person file {number}"),
             |tx| {
                 let sql = format!(
-                    "SELECT {PRISONER_COLUMNS}, p.national_id FROM prisoner p WHERE p.number = ?1"
+                    "SELECT {PRISONER_COLUMNS}, (SELECT national_id FROM national_person WHERE prisoner_id = p.id)
+                     FROM prisoner p WHERE p.number = ?1"
                 );
                 let (p, national): (Prisoner, Option<String>) = tx
                     .query_row(&sql, [number.trim()], |r| {
@@ -194,7 +195,7 @@ impl Store {
                             .map_err(|e| invalid(format!("no randomness: {e}")))?;
                         let n = hex::encode(id);
                         tx.execute(
-                            "UPDATE prisoner SET national_id = ?2 WHERE id = ?1",
+                            "INSERT INTO national_person(prisoner_id, national_id) VALUES (?1, ?2)",
                             params![p.id, n],
                         )?;
                         n
@@ -244,7 +245,8 @@ impl Store {
         let held: Option<(String, bool)> = self
             .conn()
             .query_row(
-                "SELECT number, in_custody FROM prisoner WHERE national_id = ?1",
+                "SELECT p.number, p.in_custody FROM national_person n JOIN prisoner p ON p.id = n.prisoner_id
+                 WHERE n.national_id = ?1",
                 [national],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
@@ -303,7 +305,7 @@ impl Store {
         self.write(actor, Need::To(Permission::Admit), "person file", |tx| {
             p.number = super::import::free_number(tx, &pattern, today.year(), &code, &mut Default::default())?;
             let id = tx.admit(&p, &pattern, today)?;
-            tx.execute("UPDATE prisoner SET national_id = ?2 WHERE id = ?1", params![id, national])?;
+            tx.execute("INSERT INTO national_person(prisoner_id, national_id) VALUES (?1, ?2)", params![id, national])?;
             tx.execute(
                 "INSERT INTO person_history(prisoner_id, station, public_key, sha256, received_at, file)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

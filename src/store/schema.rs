@@ -578,8 +578,10 @@ CREATE TABLE import_row (
 
 -- A person's file between stations: the national person id that travels with it (one person everywhere), the
 -- stations whose signed files this one accepts, and each file received, kept whole as the history it carried.
-ALTER TABLE prisoner ADD COLUMN national_id TEXT;
-CREATE UNIQUE INDEX prisoner_national_id ON prisoner(national_id) WHERE national_id IS NOT NULL;
+CREATE TABLE national_person (
+    prisoner_id INTEGER PRIMARY KEY REFERENCES prisoner(id),
+    national_id TEXT NOT NULL UNIQUE
+) STRICT;
 
 CREATE TABLE trusted_station (
     public_key TEXT PRIMARY KEY CHECK (length(public_key) = 64),
