@@ -413,7 +413,15 @@ fn admission_form_proposes_a_number_and_admits() {
 
 #[test]
 fn transfer_and_release_screens() {
-    both(|d, fx| {
+    let both = |f: &dyn Fn(&mut Driver, &fixture::Fixture)| {
+        for mono in [false, true] {
+            let fx = fixture::build();
+            kirinya_convicted_unit(&fx);
+            let mut d = Driver::new(&fx, mono);
+            f(&mut d, &fx);
+        }
+    };
+    both(&|d, fx| {
         d.login("officer")
             .text("/")
             .text("абен")
@@ -444,6 +452,29 @@ fn transfer_and_release_screens() {
         let row = d.app.store().prisoner(fx.abenov).unwrap().unwrap();
         assert!(!row.prisoner.in_custody);
     });
+}
+
+/// Kirinya gains a men's unit for convicted adults, so Abenov may lawfully go there (Rule 11).
+fn kirinya_convicted_unit(fx: &fixture::Fixture) {
+    use warden::domain::estate::*;
+    let mut store = Store::open(&fx.path).unwrap();
+    let a = warden::store::Actor::system("admin", fixture::t0());
+    let kir = store.facility_by_code("KIR").unwrap().unwrap().id;
+    store
+        .add_unit(
+            &a,
+            &Unit {
+                id: 0,
+                facility_id: kir,
+                code: "C".into(),
+                name: "C wing convicted".into(),
+                sex: UnitSex::Male,
+                age_group: AgeGroup::Adult,
+                legal_use: UnitUse::Convicted,
+                security: SecurityLevel::Maximum,
+            },
+        )
+        .unwrap();
 }
 
 #[test]

@@ -199,3 +199,39 @@ cases-case = Case
 cases-order-date = Release on
 cases-length-format = write it as on the warrant: 5y 6m, 18m, 90d or life
 cases-saved = Saved; the expected release was worked out again.
+
+## Rule 11 at the facility: transfers, the transfer list, admissions (src/domain/allocate/lawful.rs,
+## src/store/transfer.rs, src/tui/screens/movement.rs)
+rule11-who = { $age ->
+    [young] { $sex ->
+        [male] a boy or young man
+       *[female] a girl or young woman
+    }
+   *[adult] { $sex ->
+        [male] a man
+       *[female] a woman
+    }
+} { $status ->
+    [remand] on remand
+    [convicted] convicted
+    [civil] held for a civil matter
+   *[immigration] held for immigration
+}
+rule11-unlawful = { $facility } has no unit that may lawfully hold { $who } ({ $name }: { $rule ->
+    [sex] men and women apart
+    [age] young and adult apart
+    [status] untried, convicted and civil apart
+   *[none] the facility has no units
+})
+rule11-short = { $rule ->
+    [sex] not for this sex
+    [age] no unit for this age group
+    [status] no unit for this legal status
+   *[none] no units
+}, { $name }
+transfer-field-to = To facility
+transfer-no-such-code = no facility has the code { $code }; type a code from the list, or Left and Right
+transfer-none-lawful = no facility in the list may lawfully hold them (see below)
+transfer-not-offered = Not offered (Mandela Rule 11):
+transfer-not-offered-more = and { $count } more not offered
+form-choice-no-match = { $typed } (matches no choice)

@@ -798,6 +798,8 @@ mod case_tests;
 #[cfg(test)]
 mod roster_tests;
 #[cfg(test)]
+mod rule11_tests;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod text_tests;
