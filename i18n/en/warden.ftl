@@ -235,3 +235,12 @@ transfer-none-lawful = no facility in the list may lawfully hold them (see below
 transfer-not-offered = Not offered (Mandela Rule 11):
 transfer-not-offered-more = and { $count } more not offered
 form-choice-no-match = { $typed } (matches no choice)
+rules-young-adult-fixed = allocation rules: young-adult cannot be overridable; Rule 11(d) has no exception
+
+## Supervisors' alerts on Home about where people are held (src/tui/screens/home.rs, src/store/custody_alerts.rs)
+home-alerts-more = custody alerts
+home-alerts-unreadable = Cannot read the custody alerts: { $error }
+alert-below-min-age = age { $age }: too young { $days }d
+alert-no-young-unit = child, no young unit { $days }d
+alert-no-lawful-place = no lawful place { $days }d
+alert-turned-adult = 18 in young unit { $days }d

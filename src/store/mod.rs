@@ -11,6 +11,7 @@ mod backup;
 mod busy;
 mod cases;
 mod cipher;
+mod custody_alerts;
 pub(crate) mod demo_rosters;
 mod drafts;
 mod estate;
@@ -51,6 +52,7 @@ pub use backup::{
 pub use busy::{SCREEN_WRITE_BUDGET, WRITE_BUDGET};
 pub use cases::PastRelease;
 pub use cipher::{KEY_FILE_VAR, KEY_VAR, check_key_setting, key_requested};
+pub use custody_alerts::{CustodyAlert, eighteenth_birthday};
 pub use estate::{CellRow, EstateCounts, FacilityRow, UnitRow};
 pub use guards::GuardProblem;
 pub use non_associations::NaRow;

@@ -162,3 +162,173 @@ fn a_transfer_needs_a_unit_for_the_legal_status_and_any_units_at_all() {
         .transfer(&at(2), id, any, "Commissioner", "x", when())
         .unwrap();
 }
+
+#[test]
+fn no_override_of_any_role_places_a_child_in_a_cell_with_adults() {
+    use crate::domain::allocate::{AllocationRules, HardRule, MoveReason};
+    use crate::domain::auth::Role;
+    let mut f = fixture();
+    for role in Role::ALL {
+        if role != Role::Admin {
+            f.store
+                .add_user(&at(0), role.as_str(), role, "password1")
+                .unwrap();
+        }
+    }
+    let cell: i64 = f
+        .store
+        .conn()
+        .query_row("SELECT id FROM cell WHERE code = 'A1'", [], |r| r.get(0))
+        .unwrap();
+    let mut man = person("LUZ/2026/00102", "Okello", "John", f.men);
+    man.birth = BirthDate::YearOnly(1990);
+    man.cell_id = Some(cell);
+    f.store.admit(&at(1), &man).unwrap();
+    let child = f
+        .store
+        .admit(&at(1), &boy("LUZ/2026/00103", f.men))
+        .unwrap();
+    // A policy stored before this check (or written past it) that lists Rule 11(d) as overridable.
+    f.store
+        .set_setting(
+            &at(2),
+            super::allocation::RULES_SETTING,
+            "overridable = [\"young-adult\", \"sex\", \"custody-level\"]",
+        )
+        .unwrap();
+    for role in Role::ALL {
+        let actor = Actor::system(role.as_str(), at(3).at);
+        let req = super::allocation::MoveRequest {
+            prisoner_id: child,
+            to_cell: cell,
+            reason: MoveReason::Admission,
+            comment: "no young unit here",
+            override_reason: Some("best we can do tonight"),
+            seen: None,
+        };
+        let e = f.store.move_to_cell(&actor, &req).unwrap_err();
+        assert!(e.to_string().contains("Rule 11d"), "{role}: {e}");
+        assert_eq!(
+            f.store.prisoner(child).unwrap().unwrap().prisoner.cell_id,
+            None
+        );
+    }
+    // The policy cannot be stored that way through its own door.
+    let rules = AllocationRules {
+        overridable: vec![HardRule::YoungAdult],
+        ..AllocationRules::default()
+    };
+    let e = f.store.set_allocation_rules(&at(4), &rules).unwrap_err();
+    assert!(e.to_string().contains("11(d)"), "{e}");
+}
+
+#[test]
+fn supervisors_are_alerted_to_children_too_young_or_without_a_young_unit_and_to_no_lawful_place() {
+    use crate::domain::allocate::lawful::AlertKind;
+    use crate::domain::estate::LegalStatus;
+    let mut f = fixture();
+    let today = at(0).at.date_naive();
+    let born = |y, m, d| BirthDate::Exact(NaiveDate::from_ymd_opt(y, m, d).unwrap());
+    let men = f.men;
+    let admit = |store: &mut Store, number: &str, birth, status, cell| {
+        let mut p = person(number, "Ssebunya", "Brian", men);
+        p.birth = birth;
+        p.legal_status = status;
+        p.cell_id = cell;
+        store.admit(&at(1), &p).unwrap()
+    };
+    let boy = admit(
+        &mut f.store,
+        "LUZ/2026/00110",
+        born(2009, 6, 1),
+        LegalStatus::Remand,
+        None,
+    );
+    let child = admit(
+        &mut f.store,
+        "LUZ/2026/00111",
+        born(2015, 2, 1),
+        LegalStatus::Remand,
+        None,
+    );
+    let convicted = admit(
+        &mut f.store,
+        "LUZ/2026/00112",
+        BirthDate::YearOnly(1980),
+        LegalStatus::Convicted,
+        None,
+    );
+    let alerts = f.store.custody_alerts(None, today).unwrap();
+    let got: Vec<(i64, AlertKind, i32)> = alerts
+        .iter()
+        .map(|a| (a.prisoner_id, a.kind, a.age))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (child, AlertKind::BelowMinAge, 11),
+            (boy, AlertKind::NoYoungUnit, 17),
+            (child, AlertKind::NoYoungUnit, 11),
+            (convicted, AlertKind::NoLawfulPlace, 45),
+        ]
+    );
+    // Admitted on 2026-11-20, counted on 2026-11-25.
+    assert!(alerts.iter().all(|a| a.days == 5), "{alerts:?}");
+    // The setting moves the age; a young unit there ends the children's facility alert.
+    f.store
+        .set_setting(&at(2), "min_age_in_custody", "10")
+        .unwrap();
+    let a = at(2);
+    let young = f
+        .store
+        .add_unit(
+            &a,
+            &Unit {
+                id: 0,
+                facility_id: f.men,
+                code: "Y".into(),
+                name: "Young".into(),
+                sex: UnitSex::Male,
+                age_group: AgeGroup::Young,
+                legal_use: UnitUse::Any,
+                security: SecurityLevel::Maximum,
+            },
+        )
+        .unwrap();
+    let cell = f
+        .store
+        .add_cell(
+            &a,
+            &Cell {
+                id: 0,
+                unit_id: young,
+                code: "Y1".into(),
+                certified: 2,
+                operational: 2,
+                maximum: 2,
+                out_of_use: None,
+            },
+        )
+        .unwrap();
+    // Someone who turned 18 on 2026-01-10 and is still in the young unit: a review, with the days since.
+    let turned = admit(
+        &mut f.store,
+        "LUZ/2026/00113",
+        born(2008, 1, 10),
+        LegalStatus::Remand,
+        Some(cell),
+    );
+    let alerts = f.store.custody_alerts(None, today).unwrap();
+    let got: Vec<(i64, AlertKind, i64)> = alerts
+        .iter()
+        .map(|a| (a.prisoner_id, a.kind, a.days))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (convicted, AlertKind::NoLawfulPlace, 5),
+            (turned, AlertKind::TurnedAdult, 319)
+        ]
+    );
+    assert_eq!(f.store.custody_alerts(Some(f.women), today).unwrap(), []);
+}

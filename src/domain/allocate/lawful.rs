@@ -165,6 +165,83 @@ pub fn has_young_unit(who: &Who, facility: &Facility, units: &[Unit]) -> bool {
         })
 }
 
+/// The setting for the youngest age at which anyone may lawfully be held; below it, supervisors are alerted.
+pub const MIN_AGE_SETTING: &str = "min_age_in_custody";
+/// Twelve unless the setting says otherwise: the minimum age of criminal responsibility the UN Committee on the
+/// Rights of the Child asks states to set at least (General Comment No. 24, 2019, paragraph 22).
+pub const DEFAULT_MIN_AGE: i32 = 12;
+
+/// Reads the setting's value; anything that is not a whole number from 0 to 25 falls back to the default.
+pub fn min_age(setting: Option<&str>) -> i32 {
+    setting
+        .and_then(|s| s.trim().parse::<i32>().ok())
+        .filter(|a| (0..=25).contains(a))
+        .unwrap_or(DEFAULT_MIN_AGE)
+}
+
+/// What supervisors are alerted to about where a person in custody is held (issue 17).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AlertKind {
+    /// Younger than the minimum age in custody: a child who may be wrongly held.
+    BelowMinAge,
+    /// Under 18 in a facility that has no unit for young prisoners of their sex.
+    NoYoungUnit,
+    /// Without a cell where no unit may lawfully hold them, or in a unit that breaks Rule 11.
+    NoLawfulPlace,
+    /// Turned 18 in a young unit: a supervisor decides whether they stay (in their best interests) or move.
+    TurnedAdult,
+}
+
+impl AlertKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            AlertKind::BelowMinAge => "alert-below-min-age",
+            AlertKind::NoYoungUnit => "alert-no-young-unit",
+            AlertKind::NoLawfulPlace => "alert-no-lawful-place",
+            AlertKind::TurnedAdult => "alert-turned-adult",
+        }
+    }
+}
+
+/// Where a person is, as the alerts look at it.
+pub struct Held<'a> {
+    pub who: Who,
+    /// Age in whole years today.
+    pub age: i32,
+    pub facility: &'a Facility,
+    /// The unit of their cell; None without a cell.
+    pub unit: Option<&'a Unit>,
+}
+
+/// The alerts a person in custody raises, most serious first; empty when they are held lawfully.
+pub fn alerts(h: &Held, units: &[Unit], min_age: i32) -> Vec<AlertKind> {
+    let mut out = Vec::new();
+    if h.age < min_age {
+        out.push(AlertKind::BelowMinAge);
+    }
+    let young = h.who.age == AgeGroup::Young;
+    if young && !has_young_unit(&h.who, h.facility, units) {
+        out.push(AlertKind::NoYoungUnit);
+    }
+    match h.unit {
+        Some(u) => match unit_breach(&h.who, h.facility.kind, u) {
+            None => {}
+            Some(HardRule::YoungAdult) if !young && u.age_group == AgeGroup::Young => {
+                out.push(AlertKind::TurnedAdult)
+            }
+            Some(_) => out.push(AlertKind::NoLawfulPlace),
+        },
+        None => {
+            if !out.contains(&AlertKind::NoYoungUnit)
+                && lawful_destination(&h.who, h.facility, units).is_err()
+            {
+                out.push(AlertKind::NoLawfulPlace);
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,6 +336,53 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.rule, Some(HardRule::YoungAdult));
+    }
+
+    #[test]
+    fn alerts_name_each_way_of_being_held_without_a_lawful_place() {
+        let luz = facility(1, "LUZ", FacilityKind::Men);
+        let adult = unit(1, UnitSex::Male, AgeGroup::Adult, UnitUse::Remand);
+        let young = unit(1, UnitSex::Male, AgeGroup::Young, UnitUse::Remand);
+        let held = |who, age, unit| Held {
+            who,
+            age,
+            facility: &luz,
+            unit,
+        };
+        let only_adult = [adult.clone()];
+        // A boy of 11 where there is no young unit, waiting for a cell.
+        let got = alerts(&held(BOY, 11, None), &only_adult, DEFAULT_MIN_AGE);
+        assert_eq!(got, [AlertKind::BelowMinAge, AlertKind::NoYoungUnit]);
+        // A boy of 16 waiting where a young unit exists: nothing to alert.
+        let both = [adult.clone(), young.clone()];
+        assert!(alerts(&held(BOY, 16, None), &both, 12).is_empty());
+        // A convicted man waiting where only remand units are: held without a lawful place.
+        let man = Who {
+            age: AgeGroup::Adult,
+            status: LegalStatus::Convicted,
+            ..BOY
+        };
+        assert_eq!(
+            alerts(&held(man, 30, None), &both, 12),
+            [AlertKind::NoLawfulPlace]
+        );
+        // A man of 18 still in the young unit: a review, not a breach to hide.
+        let turned = Who {
+            age: AgeGroup::Adult,
+            ..BOY
+        };
+        assert_eq!(
+            alerts(&held(turned, 18, Some(&young)), &both, 12),
+            [AlertKind::TurnedAdult]
+        );
+        // A child in an adult unit (data from before the rule): no lawful place.
+        assert_eq!(
+            alerts(&held(BOY, 16, Some(&adult)), &both, 12),
+            [AlertKind::NoLawfulPlace]
+        );
+        assert_eq!(min_age(Some(" 14 ")), 14);
+        assert_eq!(min_age(Some("twelve")), DEFAULT_MIN_AGE);
+        assert_eq!(min_age(None), DEFAULT_MIN_AGE);
     }
 
     #[test]

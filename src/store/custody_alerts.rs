@@ -1,0 +1,149 @@
+//! Supervisors' alerts about where people are held (issue 17): younger than the minimum age in custody, a child
+//! where no young unit is, held without a lawful place (Rule 11), turned 18 in a young unit. Worked out from
+//! the register and the estate as they are, so nothing has to be remembered to raise or clear one.
+
+use super::{Result, Store};
+use crate::domain::allocate::lawful::{AlertKind, Held, MIN_AGE_SETTING, Who, alerts, min_age};
+use crate::domain::estate::Facility;
+use crate::domain::prisoner::{ADULT_AGE, BirthDate};
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// One alert about one person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CustodyAlert {
+    pub prisoner_id: i64,
+    pub number: String,
+    pub name: String,
+    pub facility: String,
+    pub age: i32,
+    pub kind: AlertKind,
+    /// Days since they turned 18 (for `TurnedAdult`), else since they arrived in the facility.
+    pub days: i64,
+}
+
+impl Serialize for AlertKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.key())
+    }
+}
+
+/// The day a person turned (or turns) 18; with a year of birth only, the first day of the year they are
+/// counted 18 in (as `BirthDate::age_on` counts).
+pub fn eighteenth_birthday(birth: BirthDate) -> Option<NaiveDate> {
+    match birth {
+        BirthDate::Exact(d) => d
+            .with_year(d.year() + ADULT_AGE)
+            .or_else(|| NaiveDate::from_ymd_opt(d.year() + ADULT_AGE, 3, 1)),
+        BirthDate::YearOnly(y) => NaiveDate::from_ymd_opt(y + ADULT_AGE + 1, 1, 1),
+    }
+}
+
+fn birth_of(text: &str) -> Option<BirthDate> {
+    if text.len() == 4 {
+        text.parse().ok().map(BirthDate::YearOnly)
+    } else {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .ok()
+            .map(BirthDate::Exact)
+    }
+}
+
+impl Store {
+    /// The youngest age at which someone may be held without an alert (setting `min_age_in_custody`, default 12).
+    pub fn min_age_in_custody(&self) -> Result<i32> {
+        Ok(min_age(self.setting(MIN_AGE_SETTING)?.as_deref()))
+    }
+
+    /// Every alert about people in custody (in `facility_id`, or everywhere), most serious kind first, then the
+    /// longest standing.
+    pub fn custody_alerts(
+        &self,
+        facility_id: Option<i64>,
+        today: NaiveDate,
+    ) -> Result<Vec<CustodyAlert>> {
+        let min_age = self.min_age_in_custody()?;
+        let units = super::estate::units_in(self.conn(), None)?;
+        let by_id: HashMap<i64, &crate::domain::estate::Unit> =
+            units.iter().map(|u| (u.id, u)).collect();
+        let facilities: HashMap<i64, Facility> = self
+            .facilities()?
+            .into_iter()
+            .map(|f| (f.facility.id, f.facility))
+            .collect();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT p.id, p.number, p.family_name || ', ' || p.given_names, p.birth, p.sex, p.legal_status,
+                    p.facility_id, c.unit_id,
+                    (SELECT max(e.at) FROM custody_event e
+                      WHERE e.prisoner_id = p.id AND e.kind IN ('admission', 'transfer-in'))
+             FROM prisoner p LEFT JOIN cell c ON c.id = p.cell_id
+             WHERE p.in_custody = 1 AND p.facility_id IS NOT NULL AND (?1 IS NULL OR p.facility_id = ?1)",
+        )?;
+        let mut rows = stmt.query([facility_id])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let birth: String = r.get(3)?;
+            let sex: String = r.get(4)?;
+            let status: String = r.get(5)?;
+            let fid: i64 = r.get(6)?;
+            let unit: Option<i64> = r.get(7)?;
+            let arrived: Option<String> = r.get(8)?;
+            // Rows the register could not have written (checked columns) are skipped rather than fail Home.
+            let (Some(birth), Some(sex), Some(status), Some(facility)) = (
+                birth_of(&birth),
+                crate::domain::estate::Sex::parse(&sex),
+                crate::domain::estate::LegalStatus::parse(&status),
+                facilities.get(&fid),
+            ) else {
+                continue;
+            };
+            let age = birth.age_on(today);
+            let who = Who {
+                sex,
+                age: if age < ADULT_AGE {
+                    crate::domain::estate::AgeGroup::Young
+                } else {
+                    crate::domain::estate::AgeGroup::Adult
+                },
+                status,
+            };
+            let held = Held {
+                who,
+                age,
+                facility,
+                unit: unit.and_then(|u| by_id.get(&u).copied()),
+            };
+            let kinds = alerts(&held, &units, min_age);
+            if kinds.is_empty() {
+                continue;
+            }
+            let arrived = arrived
+                .as_deref()
+                .and_then(|a| a.get(..10))
+                .and_then(|a| NaiveDate::parse_from_str(a, "%Y-%m-%d").ok());
+            for kind in kinds {
+                let since = match kind {
+                    AlertKind::TurnedAdult => eighteenth_birthday(birth),
+                    _ => arrived,
+                };
+                out.push(CustodyAlert {
+                    prisoner_id: r.get(0)?,
+                    number: r.get(1)?,
+                    name: r.get(2)?,
+                    facility: facility.code.clone(),
+                    age,
+                    kind,
+                    days: since.map_or(0, |d| (today - d).num_days().max(0)),
+                });
+            }
+        }
+        out.sort_by(|a, b| {
+            a.kind
+                .cmp(&b.kind)
+                .then(b.days.cmp(&a.days))
+                .then(a.number.cmp(&b.number))
+        });
+        Ok(out)
+    }
+}
