@@ -382,6 +382,62 @@ fn what_was_typed_survives_a_crash_and_comes_back_once() {
 }
 
 #[test]
+fn a_date_of_birth_over_100_is_asked_about_and_a_child_is_admitted_with_an_alert() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx, true);
+    d.login("officer").key(KeyCode::Down).key(KeyCode::Enter);
+    d.key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .text("Nsubuga")
+        .key(KeyCode::F(2));
+    d.text("1899").key(KeyCode::F(2));
+    let s = d.screen();
+    assert!(
+        s.contains("Born (date or year): 1899 is before 1900"),
+        "an impossible date is a field error:\n{s}"
+    );
+    for _ in 0..4 {
+        d.key(KeyCode::Backspace);
+    }
+    d.text("1920-01-01").key(KeyCode::F(2));
+    d.text("Chief Magistrate, Jinja").key(KeyCode::F(2));
+    let s = d.screen();
+    assert!(
+        s.contains("Born (date or year): that makes them 106: check it"),
+        "{s}"
+    );
+    d.snap("admit_over_100");
+    d.key(KeyCode::F(2));
+    let s = d.screen();
+    assert!(s.contains("Admitted KIR/2026/00003 Nsubuga"), "{s}");
+    // A boy of 10 admitted to Kirinya, which has no young unit: recorded, and supervisors are alerted.
+    // Home keeps "Admit a prisoner" selected.
+    d.key(KeyCode::Esc).key(KeyCode::Enter);
+    d.key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .text("Kato")
+        .key(KeyCode::F(2));
+    d.text("2016-05-01").key(KeyCode::F(2));
+    d.text("Chief Magistrate, Jinja").key(KeyCode::F(2));
+    let s = d.screen();
+    assert!(s.contains("Admitted KIR/2026/00004 Kato"), "{s}");
+    assert!(
+        s.contains("Supervisors are alerted: age 10: too young"),
+        "{s}"
+    );
+    let kinds: Vec<&str> = d
+        .app
+        .store()
+        .custody_alerts(None, fixture::t0().date_naive())
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.number == "KIR/2026/00004")
+        .map(|a| a.kind.key())
+        .collect();
+    assert_eq!(kinds, ["alert-below-min-age", "alert-no-young-unit"]);
+}
+
+#[test]
 fn admission_form_proposes_a_number_and_admits() {
     both(|d, _| {
         d.login("officer").key(KeyCode::Down).key(KeyCode::Enter);

@@ -244,3 +244,8 @@ alert-below-min-age = age { $age }: too young { $days }d
 alert-no-young-unit = child, no young unit { $days }d
 alert-no-lawful-place = no lawful place { $days }d
 alert-turned-adult = 18 in young unit { $days }d
+
+## Dates of birth (src/domain/prisoner.rs, src/tui/screens/prisoner_form.rs)
+birth-before-1900 = { $date } is before 1900: not a possible date of birth
+birth-over-100 = that makes them { $age }: check it; F2 again saves it as it is
+admit-alert-child = Supervisors are alerted: { $why }

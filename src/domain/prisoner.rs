@@ -32,6 +32,12 @@ impl BirthDate {
         if value.year() > today.year() || matches!(value, BirthDate::Exact(d) if d > today) {
             return Err(format!("{s} is in the future"));
         }
+        if value.year() < 1900 {
+            return Err(crate::i18n::t_args(
+                "birth-before-1900",
+                &[("date", s.into())],
+            ));
+        }
         if today.year() - value.year() > 120 {
             return Err(format!("{s} is more than 120 years ago"));
         }
