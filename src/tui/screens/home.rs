@@ -475,14 +475,17 @@ fn custody_alert_lines(
             );
             let what_width = crate::domain::text::width(&what);
             let room = (width as usize).saturating_sub(what_width + 1);
-            let who = crate::domain::text::fit(
-                &format!(
+            // An ASCII-only terminal cannot show every script a name is written in: the number alone there.
+            let who = if theme.ascii {
+                crate::domain::text::display(&r.number).into_owned()
+            } else {
+                format!(
                     "{} {}",
                     crate::domain::text::display(&r.number),
                     crate::domain::text::display(&r.name)
-                ),
-                room,
-            );
+                )
+            };
+            let who = crate::domain::text::fit(&who, room);
             let pad = room.saturating_sub(crate::domain::text::width(&who));
             Line::from(vec![
                 Span::raw(format!("{who}{} ", " ".repeat(pad))),
