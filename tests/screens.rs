@@ -463,7 +463,7 @@ fn admission_form_proposes_a_number_and_admits() {
         d.text("Chief Magistrate, Jinja").key(KeyCode::F(2));
         let s = d.screen();
         assert!(s.contains("Admitted KIR/2026/00003 Nsubuga"), "{s}");
-        assert!(s.contains("In custody (remand) | Kirinya"), "{s}");
+        assert!(s.contains("In custody (remand) | age 37 | Kirinya"), "{s}");
     });
 }
 
@@ -796,4 +796,35 @@ fn a_field_changed_meanwhile_is_shown_and_the_typing_kept_to_save_again() {
     );
     let now = other.prisoner(fx.okello).unwrap().unwrap().prisoner;
     assert_eq!(now.given_names, "John Bosco Paul");
+}
+
+#[test]
+fn a_child_is_marked_in_words_in_search_results_and_on_the_record() {
+    use warden::domain::prisoner::{BirthDate, Prisoner};
+    let fx = fixture::build();
+    {
+        let mut store = Store::open(&fx.path).unwrap();
+        let a = warden::store::Actor::system("admin", fixture::t0());
+        let luz = store.facility_by_code("LUZ").unwrap().unwrap().id;
+        let mut p = Prisoner::blank(fixture::t0().naive_utc());
+        p.number = "LUZ/2026/00009".into();
+        p.family_name = "Ssebunya".into();
+        p.given_names = "Brian".into();
+        p.birth = BirthDate::Exact(chrono::NaiveDate::from_ymd_opt(2009, 6, 1).unwrap());
+        p.committing_authority = "Chief Magistrate, Nakawa".into();
+        p.facility_id = Some(luz);
+        store.admit(&a, &p).unwrap();
+    }
+    let mut d = Driver::new(&fx, true);
+    d.login("officer").text("/").text("ssebunya");
+    let s = d.screen();
+    let row = s.lines().find(|l| l.contains("Ssebunya")).unwrap();
+    assert!(row.contains("17 child"), "{s}");
+    d.snap("search_child");
+    d.key(KeyCode::Enter);
+    let s = d.screen();
+    assert!(
+        s.contains("In custody (remand) | age 17 | Luzira Upper UNDER 18"),
+        "{s}"
+    );
 }

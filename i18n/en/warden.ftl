@@ -249,3 +249,9 @@ alert-turned-adult = 18 in young unit { $days }d
 birth-before-1900 = { $date } is before 1900: not a possible date of birth
 birth-over-100 = that makes them { $age }: check it; F2 again saves it as it is
 admit-alert-child = Supervisors are alerted: { $why }
+
+## Age shown in lists, the record and `warden search` (src/domain/prisoner.rs, src/tui/screens/*.rs)
+age-child = { $age } child
+column-age = Age
+record-age = age { $age }
+record-flag-under-18 = UNDER 18

@@ -76,6 +76,28 @@ impl BirthDate {
 /// Under this age a prisoner belongs in a unit for young prisoners (Rule 11d).
 pub const ADULT_AGE: i32 = 18;
 
+/// Age in whole years as lists and the record show it, with the word "child" under 18 so it reads without
+/// colour ("17 child", "45").
+pub fn age_shown(birth: &BirthDate, today: NaiveDate) -> String {
+    let age = birth.age_on(today);
+    if age < ADULT_AGE {
+        crate::i18n::t_args("age-child", &[("age", age.into())])
+    } else {
+        age.to_string()
+    }
+}
+
+/// A date of birth as the register stores it ("1990" or "1990-03-14"); None for anything else.
+pub fn stored_birth(text: &str) -> Option<BirthDate> {
+    if text.len() == 4 {
+        text.parse().ok().map(BirthDate::YearOnly)
+    } else {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .ok()
+            .map(BirthDate::Exact)
+    }
+}
+
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
         format!(

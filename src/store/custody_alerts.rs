@@ -40,15 +40,7 @@ pub fn eighteenth_birthday(birth: BirthDate) -> Option<NaiveDate> {
     }
 }
 
-fn birth_of(text: &str) -> Option<BirthDate> {
-    if text.len() == 4 {
-        text.parse().ok().map(BirthDate::YearOnly)
-    } else {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .ok()
-            .map(BirthDate::Exact)
-    }
-}
+use crate::domain::prisoner::stored_birth as birth_of;
 
 impl Store {
     /// The youngest age at which someone may be held without an alert (setting `min_age_in_custody`, default 12).

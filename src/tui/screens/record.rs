@@ -534,6 +534,12 @@ impl Screen for RecordScreen {
         if let Some(s) = &self.segregation {
             flags.push(format!("SEGREGATED day {}", s.days(self.now)));
         }
+        // Age on the header, with a word for a child that reads without colour (Rule 11d).
+        let today = self.now.date();
+        if p.age_group(today) == crate::domain::estate::AgeGroup::Young {
+            flags.insert(0, crate::i18n::t("record-flag-under-18"));
+        }
+        let age = crate::i18n::t_args("record-age", &[("age", p.birth.age_on(today).into())]);
         let head = vec![
             Line::from(vec![
                 Span::styled(text::display(&p.number).into_owned(), theme.heading()),
@@ -541,7 +547,7 @@ impl Screen for RecordScreen {
                 Span::styled(text::display(&p.full_name()).into_owned(), theme.heading()),
             ]),
             Line::from(vec![
-                Span::raw(format!("{status} | {} ", text::display(&place))),
+                Span::raw(format!("{status} | {age} | {} ", text::display(&place))),
                 Span::styled(flags.join(" "), theme.warning()),
             ]),
         ];
