@@ -255,3 +255,25 @@ age-child = { $age } child
 column-age = Age
 record-age = age { $age }
 record-flag-under-18 = UNDER 18
+
+## Held without a cell, in the placements and Mandela reports (src/report/estate.rs, src/report/mandela.rs)
+report-waiting-heading = Held without a cell
+report-waiting-intro = { $count ->
+    [one] 1 person in custody has no cell
+   *[other] { $count } people in custody have no cell
+}; for { $unlawful } of them no unit in their facility may hold them lawfully (Rule 11): transfer them or ask for a cell. Days are since they arrived in the facility.
+report-col-facility = Facility
+report-col-number = Number
+report-col-name = Name
+report-col-days-waiting = Days
+report-col-lawful-place = Place
+report-lawful-place-yes = waiting
+report-lawful-place-none = NONE
+report-mandela-held-intro = Held without a cell, by facility: waiting for one; with no unit there that may hold them lawfully (Rule 11); children where no young unit is; younger than the minimum age in custody; turned 18 in a young unit, for review.
+report-col-waiting = Waiting
+report-col-no-place = No place
+report-col-no-young-unit = No young
+report-col-too-young = Too young
+report-col-turned-18 = 18 review
+report-occupancy-waiting-row = Waiting, no cell
+report-occupancy-definition = Held counts everyone in custody in the facility, those waiting for a cell included, on the home screen, the occupancy board and here alike; a unit's or a cell's count is the people in its cells.

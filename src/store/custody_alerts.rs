@@ -23,6 +23,21 @@ pub struct CustodyAlert {
     pub days: i64,
 }
 
+/// Someone in custody without a cell, for the reports: where, how long, and whether any unit there may hold
+/// them lawfully.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Waiting {
+    pub prisoner_id: i64,
+    pub number: String,
+    pub name: String,
+    pub facility: String,
+    pub age: i32,
+    /// Days since they arrived in the facility (admission or transfer in).
+    pub days: i64,
+    /// Whether the facility has a unit that may lawfully hold them (Rule 11).
+    pub lawful_place: bool,
+}
+
 impl Serialize for AlertKind {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.key())
@@ -133,6 +148,84 @@ impl Store {
         out.sort_by(|a, b| {
             a.kind
                 .cmp(&b.kind)
+                .then(b.days.cmp(&a.days))
+                .then(a.number.cmp(&b.number))
+        });
+        Ok(out)
+    }
+
+    /// Everyone in custody held in a facility without a cell (in `facility_id`, or everywhere), in facility
+    /// order, the longest waiting first: the reports list them so nobody drops out for want of a cell.
+    pub fn held_without_a_cell(
+        &self,
+        facility_id: Option<i64>,
+        today: NaiveDate,
+    ) -> Result<Vec<Waiting>> {
+        let units = super::estate::units_in(self.conn(), None)?;
+        let facilities: HashMap<i64, Facility> = self
+            .facilities()?
+            .into_iter()
+            .map(|f| (f.facility.id, f.facility))
+            .collect();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT p.id, p.number, p.family_name || ', ' || p.given_names, p.birth, p.sex, p.legal_status,
+                    p.facility_id,
+                    (SELECT max(e.at) FROM custody_event e
+                      WHERE e.prisoner_id = p.id AND e.kind IN ('admission', 'transfer-in'))
+             FROM prisoner p
+             WHERE p.in_custody = 1 AND p.cell_id IS NULL AND p.facility_id IS NOT NULL
+               AND (?1 IS NULL OR p.facility_id = ?1)",
+        )?;
+        let mut rows = stmt.query([facility_id])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let birth: String = r.get(3)?;
+            let sex: String = r.get(4)?;
+            let status: String = r.get(5)?;
+            let fid: i64 = r.get(6)?;
+            let arrived: Option<String> = r.get(7)?;
+            let Some(facility) = facilities.get(&fid) else {
+                continue;
+            };
+            let birth = birth_of(&birth);
+            let age = birth.map_or(ADULT_AGE, |b| b.age_on(today));
+            // A record the register could not have written is taken as having no lawful place, so it shows.
+            let lawful_place = match (
+                crate::domain::estate::Sex::parse(&sex),
+                crate::domain::estate::LegalStatus::parse(&status),
+            ) {
+                (Some(sex), Some(status)) => {
+                    let who = Who {
+                        sex,
+                        age: if age < ADULT_AGE {
+                            crate::domain::estate::AgeGroup::Young
+                        } else {
+                            crate::domain::estate::AgeGroup::Adult
+                        },
+                        status,
+                    };
+                    crate::domain::allocate::lawful::lawful_destination(&who, facility, &units)
+                        .is_ok()
+                }
+                _ => false,
+            };
+            let arrived = arrived
+                .as_deref()
+                .and_then(|a| a.get(..10))
+                .and_then(|a| NaiveDate::parse_from_str(a, "%Y-%m-%d").ok());
+            out.push(Waiting {
+                prisoner_id: r.get(0)?,
+                number: r.get(1)?,
+                name: r.get(2)?,
+                facility: facility.code.clone(),
+                age,
+                days: arrived.map_or(0, |d| (today - d).num_days().max(0)),
+                lawful_place,
+            });
+        }
+        out.sort_by(|a, b| {
+            a.facility
+                .cmp(&b.facility)
                 .then(b.days.cmp(&a.days))
                 .then(a.number.cmp(&b.number))
         });

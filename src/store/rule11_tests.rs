@@ -332,3 +332,68 @@ fn supervisors_are_alerted_to_children_too_young_or_without_a_young_unit_and_to_
     );
     assert_eq!(f.store.custody_alerts(Some(f.women), today).unwrap(), []);
 }
+
+#[test]
+fn a_child_held_without_a_cell_is_in_the_placements_and_mandela_reports() {
+    use crate::print::{Format, Paper};
+    use crate::report::{Kind, Params};
+    let mut f = fixture();
+    let id = f
+        .store
+        .admit(&at(1), &boy("LUZ/2026/00120", f.men))
+        .unwrap();
+    let waiting = f
+        .store
+        .held_without_a_cell(None, at(0).at.date_naive())
+        .unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(
+        (
+            waiting[0].prisoner_id,
+            waiting[0].age,
+            waiting[0].days,
+            waiting[0].lawful_place
+        ),
+        (id, 17, 5, false)
+    );
+    let text = |kind| {
+        let doc = crate::report::build(&f.store, kind, &Params::new(at(0).at, "admin")).unwrap();
+        String::from_utf8(crate::print::render(&doc, Format::Text, Paper::A4).unwrap()).unwrap()
+    };
+    let placements = text(Kind::Placements);
+    let row = placements
+        .lines()
+        .find(|l| l.contains("LUZ/2026/00120"))
+        .unwrap_or_else(|| panic!("{placements}"));
+    assert!(
+        row.contains("17 child") && row.contains(" 5 ") && row.contains("NONE"),
+        "{row}"
+    );
+    let mandela = text(Kind::Mandela);
+    let row = mandela
+        .lines()
+        .rfind(|l| l.starts_with("LUZ "))
+        .unwrap_or_else(|| panic!("{mandela}"));
+    // Waiting 1, no place 0 (the no-young-unit alert says it), no young unit 1, too young 0, review 0.
+    let figures: Vec<&str> = row.split_whitespace().skip(1).collect();
+    assert_eq!(figures, ["1", "0", "1", "0", "0"], "{mandela}");
+    assert!(
+        mandela.contains("Every figure above 0 is a breach"),
+        "{mandela}"
+    );
+    // Occupancy of the facility counts him too, and says so.
+    let mut params = Params::new(at(0).at, "admin");
+    params.facility = f.store.facility(f.men).unwrap();
+    let doc = crate::report::build(&f.store, Kind::Overcrowding, &params).unwrap();
+    let text =
+        String::from_utf8(crate::print::render(&doc, Format::Text, Paper::A4).unwrap()).unwrap();
+    let row = text
+        .lines()
+        .find(|l| l.contains("Waiting, no cell"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(row.split_whitespace().last(), Some("1"), "{row}");
+    let total = text.lines().find(|l| l.contains("All units")).unwrap();
+    let held: Vec<&str> = total.split_whitespace().collect();
+    assert_eq!(held[held.len() - 2], "1", "{total}");
+    assert!(text.contains("those waiting for a cell"), "{text}");
+}
