@@ -77,6 +77,22 @@ fn an_admission_is_placed_in_another_facility_as_one_transfer_from_the_waiting_l
         let s = d.screen();
         assert!(s.contains("No cell in Luzira Upper fits every rule"), "{s}");
         assert!(s.contains("F all facilities"), "{s}");
+        // Why nothing fits, and the lawful ways forward (issue 17, item 4).
+        assert!(
+            s.contains("No cell fits: untried and convicted apart (Rule 11b) refuses 2 of 2."),
+            "{s}"
+        );
+        assert!(
+            s.contains("Ways forward:") && s.contains("- F: a cell in another facility"),
+            "{s}"
+        );
+        assert!(
+            s.contains("custody level, keep-apart; never Rule 11"),
+            "{s}"
+        );
+        assert!(s.contains("Ask an administrator for a cell"), "{s}");
+        let suffix = if mono { "mono" } else { "colour" };
+        insta::assert_snapshot!(format!("no_cell_fits_ways_forward_{suffix}"), s);
         // F: every facility's cells, ranked; Kirinya's offered, with where they are.
         d.key(KeyCode::Char('F'));
         let s = d.screen();

@@ -277,3 +277,20 @@ report-col-too-young = Too young
 report-col-turned-18 = 18 review
 report-occupancy-waiting-row = Waiting, no cell
 report-occupancy-definition = Held counts everyone in custody in the facility, those waiting for a cell included, on the home screen, the occupancy board and here alike; a unit's or a cell's count is the people in its cells.
+
+## The change-cell screen when no cell fits: why, and the ways forward (src/tui/screens/allocate.rs)
+allocate-none-why = No cell fits: { $rule } refuses { $cells } of { $total }.
+allocate-none-no-cells = No cell fits: this facility has no other cell in use.
+allocate-ways-forward = Ways forward:
+allocate-way-elsewhere = F: a cell in another facility that may hold them lawfully.
+allocate-way-override = Supervisor override with a reason: { $rules }; never Rule 11.
+allocate-way-no-override = No override: the service allows none, and never Rule 11.
+allocate-way-administrator = Ask an administrator for a cell (Estate: add one, or reopen one out of use).
+hard-rule-sex = men and women apart (Rule 11a)
+hard-rule-untried-convicted = untried and convicted apart (Rule 11b)
+hard-rule-civil-criminal = civil and criminal apart (Rule 11c)
+hard-rule-young-adult = young and adult apart (Rule 11d)
+hard-rule-custody-level = custody level
+hard-rule-out-of-use = out of use
+hard-rule-absolute-maximum = full to the absolute maximum
+hard-rule-non-association = keep-apart
