@@ -828,3 +828,88 @@ fn a_child_is_marked_in_words_in_search_results_and_on_the_record() {
         "{s}"
     );
 }
+
+#[test]
+fn a_supervisor_records_the_age_review_of_someone_who_turned_18_in_a_young_unit() {
+    use warden::domain::estate::*;
+    use warden::domain::prisoner::{BirthDate, Prisoner};
+    let fx = fixture::build();
+    {
+        let mut store = Store::open(&fx.path).unwrap();
+        let a = warden::store::Actor::system("admin", fixture::t0());
+        let luz = store.facility_by_code("LUZ").unwrap().unwrap().id;
+        let unit = store
+            .add_unit(
+                &a,
+                &Unit {
+                    id: 0,
+                    facility_id: luz,
+                    code: "Y".into(),
+                    name: "Young remand".into(),
+                    sex: UnitSex::Male,
+                    age_group: AgeGroup::Young,
+                    legal_use: UnitUse::Remand,
+                    security: SecurityLevel::Maximum,
+                },
+            )
+            .unwrap();
+        let cell = store
+            .add_cell(
+                &a,
+                &Cell {
+                    id: 0,
+                    unit_id: unit,
+                    code: "Y-01".into(),
+                    certified: 2,
+                    operational: 2,
+                    maximum: 2,
+                    out_of_use: None,
+                },
+            )
+            .unwrap();
+        let mut p = Prisoner::blank(fixture::t0().naive_utc() - chrono::Duration::days(400));
+        p.number = "LUZ/2025/00010".into();
+        p.family_name = "Mugabi".into();
+        p.given_names = "Ivan".into();
+        p.birth = BirthDate::Exact(chrono::NaiveDate::from_ymd_opt(2008, 1, 10).unwrap());
+        p.committing_authority = "Chief Magistrate, Nakawa".into();
+        p.facility_id = Some(luz);
+        p.cell_id = Some(cell);
+        store.admit(&a, &p).unwrap();
+    }
+    let mut d = Driver::new(&fx, true);
+    d.login("supervisor");
+    let s = d.screen();
+    assert!(
+        s.lines()
+            .any(|l| l.contains("LUZ/2025/00010") && l.contains("18 in young unit 319d")),
+        "{s}"
+    );
+    d.text("/").text("mugabi").key(KeyCode::Enter);
+    let s = d.screen();
+    assert!(s.contains("v age review"), "{s}");
+    d.text("v");
+    let s = d.screen();
+    assert!(
+        s.contains("Turned 18 in a unit for young prisoners 319 days ago"),
+        "{s}"
+    );
+    d.snap("age_review");
+    d.key(KeyCode::F(2));
+    assert!(d.screen().contains("Reason: required"), "{}", d.screen());
+    d.key(KeyCode::Tab)
+        .text("sitting exams in the young unit until March")
+        .key(KeyCode::F(2));
+    let s = d.screen();
+    assert!(s.contains("Age review recorded: stay."), "{s}");
+    assert!(!s.contains("v age review"), "no longer due:\n{s}");
+    let alerts = d
+        .app
+        .store()
+        .custody_alerts(None, fixture::t0().date_naive())
+        .unwrap();
+    assert!(
+        alerts.iter().all(|a| a.number != "LUZ/2025/00010"),
+        "{alerts:?}"
+    );
+}

@@ -7,6 +7,7 @@ use crate::domain::allocate::lawful::{AlertKind, Held, MIN_AGE_SETTING, Who, ale
 use crate::domain::estate::Facility;
 use crate::domain::prisoner::{ADULT_AGE, BirthDate};
 use chrono::{Datelike, NaiveDate};
+use rusqlite::OptionalExtension;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -79,6 +80,16 @@ impl Store {
             .into_iter()
             .map(|f| (f.facility.id, f.facility))
             .collect();
+        // The latest decision per person is the one in force.
+        let stays: std::collections::HashSet<i64> = self
+            .conn()
+            .prepare_cached(
+                "SELECT a.prisoner_id FROM age_review a
+                 WHERE a.id = (SELECT max(b.id) FROM age_review b WHERE b.prisoner_id = a.prisoner_id)
+                   AND a.decision = 'stay'",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         let mut stmt = self.conn().prepare_cached(
             "SELECT p.id, p.number, p.family_name || ', ' || p.given_names, p.birth, p.sex, p.legal_status,
                     p.facility_id, c.unit_id,
@@ -121,7 +132,12 @@ impl Store {
                 facility,
                 unit: unit.and_then(|u| by_id.get(&u).copied()),
             };
-            let kinds = alerts(&held, &units, min_age);
+            let mut kinds = alerts(&held, &units, min_age);
+            // A supervisor's decision that they stay (in their best interests) ends the review; "move" keeps it
+            // until they are moved.
+            if kinds.contains(&AlertKind::TurnedAdult) && stays.contains(&r.get::<_, i64>(0)?) {
+                kinds.retain(|k| *k != AlertKind::TurnedAdult);
+            }
             if kinds.is_empty() {
                 continue;
             }
@@ -230,5 +246,95 @@ impl Store {
                 .then(a.number.cmp(&b.number))
         });
         Ok(out)
+    }
+}
+
+/// A supervisor's decision about someone who turned 18 in a young unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AgeReview {
+    pub decision: String,
+    pub reason: String,
+    pub decided_at: String,
+    pub decided_by: String,
+}
+
+impl Store {
+    /// Records whether someone who turned 18 in a young unit stays there (in their best interests) or is moved,
+    /// with the reason, audited. Refused unless they are an adult now in a young unit.
+    pub fn record_age_review(
+        &mut self,
+        actor: &super::Actor,
+        prisoner_id: i64,
+        stay: bool,
+        reason: &str,
+    ) -> Result<()> {
+        use crate::domain::auth::{Need, Permission};
+        let reason = reason.trim().to_string();
+        self.write(
+            actor,
+            Need::To(Permission::OverrideAllocation),
+            &format!("prisoner {prisoner_id}"),
+            |tx| {
+                let field = crate::i18n::t("age-review-field-reason");
+                if reason.is_empty() {
+                    return Err(super::StoreError::Invalid(format!(
+                        "{field}: {}",
+                        crate::i18n::t("age-review-reason-required")
+                    )));
+                }
+                crate::domain::text::check(&field, &reason).map_err(super::StoreError::Invalid)?;
+                let today = tx.actor.at.date_naive();
+                let found: Option<(String, Option<String>, bool)> = tx
+                    .prepare_cached(
+                        "SELECT p.birth, u.age_group, p.in_custody FROM prisoner p
+                         LEFT JOIN cell c ON c.id = p.cell_id LEFT JOIN unit u ON u.id = c.unit_id
+                         WHERE p.id = ?1",
+                    )?
+                    .query_row([prisoner_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .optional()?;
+                let due = found.is_some_and(|(birth, unit_age, in_custody)| {
+                    in_custody
+                        && unit_age.as_deref() == Some("young")
+                        && birth_of(&birth).is_some_and(|b| b.age_on(today) >= ADULT_AGE)
+                });
+                if !due {
+                    return Err(super::StoreError::Invalid(crate::i18n::t(
+                        "age-review-not-due",
+                    )));
+                }
+                let review = AgeReview {
+                    decision: if stay { "stay" } else { "move" }.into(),
+                    reason: reason.clone(),
+                    decided_at: super::time_text(tx.actor.at),
+                    decided_by: tx.actor.name.clone(),
+                };
+                tx.execute(
+                    "INSERT INTO age_review(prisoner_id, decided_at, decision, reason, decided_by)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    rusqlite::params![
+                        prisoner_id,
+                        review.decided_at,
+                        review.decision,
+                        review.reason,
+                        review.decided_by
+                    ],
+                )?;
+                tx.audit::<(), _>("prisoner", prisoner_id, "age-review", None, Some(&review))?;
+                Ok(())
+            },
+        )
+    }
+
+    /// Whether someone is due an age review: turned 18 in a young unit, with no decision that they stay.
+    pub fn age_review_due(
+        &self,
+        prisoner_id: i64,
+        facility_id: i64,
+        today: NaiveDate,
+    ) -> Result<bool> {
+        Ok(self
+            .custody_alerts(Some(facility_id), today)?
+            .iter()
+            .any(|a| a.prisoner_id == prisoner_id && a.kind == AlertKind::TurnedAdult))
     }
 }

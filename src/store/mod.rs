@@ -52,7 +52,7 @@ pub use backup::{
 pub use busy::{SCREEN_WRITE_BUDGET, WRITE_BUDGET};
 pub use cases::PastRelease;
 pub use cipher::{KEY_FILE_VAR, KEY_VAR, check_key_setting, key_requested};
-pub use custody_alerts::{CustodyAlert, Waiting, eighteenth_birthday};
+pub use custody_alerts::{AgeReview, CustodyAlert, Waiting, eighteenth_birthday};
 pub use estate::{CellRow, EstateCounts, FacilityRow, UnitRow};
 pub use guards::GuardProblem;
 pub use non_associations::NaRow;

@@ -331,6 +331,57 @@ fn supervisors_are_alerted_to_children_too_young_or_without_a_young_unit_and_to_
         ]
     );
     assert_eq!(f.store.custody_alerts(Some(f.women), today).unwrap(), []);
+
+    // The supervisor's decision: refused without a reason or for someone not due; "move" keeps the review,
+    // "stay" ends it; each is audited.
+    use crate::domain::auth::Role;
+    f.store
+        .add_user(&at(0), "supervisor", Role::Supervisor, "password1")
+        .unwrap();
+    f.store
+        .add_user(&at(0), "officer", Role::Officer, "password1")
+        .unwrap();
+    let sup = Actor::staff("supervisor", Role::Supervisor, at(3).at);
+    let e = f
+        .store
+        .record_age_review(&sup, turned, true, "  ")
+        .unwrap_err();
+    assert!(e.to_string().starts_with("Reason: required"), "{e}");
+    let e = f
+        .store
+        .record_age_review(&sup, boy, true, "settled")
+        .unwrap_err();
+    assert!(e.to_string().contains("no age review is due"), "{e}");
+    let officer = Actor::staff("officer", Role::Officer, at(3).at);
+    assert!(matches!(
+        f.store.record_age_review(&officer, turned, true, "settled"),
+        Err(StoreError::Refused(_))
+    ));
+    f.store
+        .record_age_review(&sup, turned, false, "adult wing has a place")
+        .unwrap();
+    assert!(f.store.age_review_due(turned, f.men, today).unwrap());
+    f.store
+        .record_age_review(
+            &sup,
+            turned,
+            true,
+            "sitting exams in the young unit until March",
+        )
+        .unwrap();
+    assert!(!f.store.age_review_due(turned, f.men, today).unwrap());
+    let alerts = f.store.custody_alerts(None, today).unwrap();
+    assert!(alerts.iter().all(|a| a.prisoner_id != turned), "{alerts:?}");
+    let audited: i64 = f
+        .store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM audit WHERE action = 'age-review' AND entity_id = ?1",
+            [turned.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited, 2);
 }
 
 #[test]

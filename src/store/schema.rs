@@ -528,6 +528,19 @@ FROM prisoner
 WHERE json_extract(details, '$.sentence_months') IS NOT NULL
 ORDER BY id;
 "#,
+    // A supervisor's decision about someone who turned 18 in a unit for young prisoners: stay (in their best
+    // interests, as the UN Committee on the Rights of the Child allows) or move, with the reason (issue 17).
+    r#"
+CREATE TABLE age_review (
+    id          INTEGER PRIMARY KEY,
+    prisoner_id INTEGER NOT NULL REFERENCES prisoner(id),
+    decided_at  TEXT NOT NULL,
+    decision    TEXT NOT NULL CHECK (decision IN ('stay','move')),
+    reason      TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    decided_by  TEXT NOT NULL
+) STRICT;
+CREATE INDEX age_review_prisoner ON age_review(prisoner_id);
+"#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
