@@ -458,11 +458,11 @@ impl Screen for OccupantsScreen {
         );
         let age = crate::i18n::t("column-age");
         let header = columns(&[
-            ("Number", 16),
-            ("Name", 33),
+            ("Number", 20),
+            ("Name", 30),
             (&age, 8),
             ("Status", 10),
-            ("", 8),
+            ("", 6),
         ]);
         let rows: Vec<String> = self
             .rows
@@ -472,11 +472,11 @@ impl Screen for OccupantsScreen {
                 let name = format!("{}, {}", h.family_name, h.given_names);
                 let apart = self.apart.iter().any(|(a, b)| *a == h.id || *b == h.id);
                 columns(&[
-                    (&h.number, 16),
-                    (&name, 33),
+                    (&h.number, 20),
+                    (&name, 30),
                     (self.ages.get(i).map_or("", String::as_str), 8),
                     (&h.legal_status, 10),
-                    (if apart { "APART!" } else { "" }, 8),
+                    (if apart { "APART!" } else { "" }, 6),
                 ])
             })
             .collect();

@@ -24,12 +24,13 @@ const SLOW_LINE_ROWS: usize = 8;
 
 /// Result columns and their widths; prison numbers such as UPS/MUK01/2024/00010 need 22. The last holds the
 /// non-association mark.
+/// Numbers up to 20 columns (a demo's "UPS/IGA01/2026/00037") and the name as wide as before the age came.
 const COLUMNS: [(&str, usize); 6] = [
-    ("Number", 16),
-    ("Name", 23),
+    ("Number", 20),
+    ("Name", 26),
     ("Age", 8),
-    ("Facility", 8),
-    ("Status", 11),
+    ("Fac.", 5),
+    ("Status", 9),
     ("", 6),
 ];
 

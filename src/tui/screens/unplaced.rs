@@ -122,8 +122,8 @@ impl Screen for UnplacedScreen {
             .map(|(i, h)| {
                 let name = format!("{}, {}", h.family_name, h.given_names);
                 columns(&[
-                    (&h.number, 16),
-                    (&name, 30),
+                    (&h.number, 20),
+                    (&name, 26),
                     (self.ages.get(i).map_or("", String::as_str), 8),
                     (&h.facility, 8),
                     (&h.legal_status, 12),
@@ -131,8 +131,8 @@ impl Screen for UnplacedScreen {
             })
             .collect();
         let header = columns(&[
-            ("Number", 16),
-            ("Name", 30),
+            ("Number", 20),
+            ("Name", 26),
             (&crate::i18n::t("column-age"), 8),
             ("Facility", 8),
             ("Status", 12),
