@@ -551,6 +551,12 @@ fn supervisors_see_who_is_in_segregation_with_the_day_10_and_15_marks() {
             .unwrap();
         d.login("supervisor");
         let s = d.screen();
+        // Abenov is convicted and Luzira has a remand unit only: held without a lawful place (issue 17).
+        assert!(
+            s.lines()
+                .any(|l| l.contains("LUZ/2026/00002") && l.contains("no lawful place 54d")),
+            "{s}"
+        );
         let okello = s.lines().find(|l| l.contains("Okello")).unwrap();
         assert!(okello.contains("day  16 ALERT"), "{s}");
         let abenov = s.lines().find(|l| l.contains("Абенов")).unwrap();

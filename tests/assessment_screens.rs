@@ -268,7 +268,7 @@ fn reviews_due_and_overdue_are_counted_on_home_and_listed_by_facility() {
     d.key(KeyCode::Esc);
     d.shows("Reviews due (1, 1 overdue)");
     d.menu("Reviews due").key(KeyCode::Enter);
-    d.shows("In custody (remand) | Luzira Upper, cell A-01");
+    d.shows("In custody (remand) | age 37 | Luzira Upper, cell A-01");
 }
 
 #[test]

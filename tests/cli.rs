@@ -152,11 +152,16 @@ fn search_prints_one_line_per_match_and_survives_a_closed_pipe() {
     let out = String::from_utf8_lossy(&o.stdout).to_string();
     assert_eq!(out.lines().count(), 5, "{out}");
     for line in out.lines() {
+        let cols: Vec<&str> = line.split('\t').collect();
         assert_eq!(
-            line.split('\t').count(),
-            4,
-            "number, names, facility, status: {line}"
+            cols.len(),
+            5,
+            "number, names, age, facility, status: {line}"
         );
+        // Age in years, with the word "child" under 18 (issue 17).
+        let age = cols[2].trim_end_matches(" child");
+        let years: u32 = age.parse().unwrap_or_else(|_| panic!("age column: {line}"));
+        assert_eq!(cols[2].ends_with(" child"), years < 18, "{line}");
     }
     let o = warden(&db, &["prisoner", "search", "zzzzqqq"], "");
     assert_eq!(o.status.code(), Some(1));

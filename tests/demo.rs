@@ -704,3 +704,60 @@ fn release_dates_agree_with_the_build_day() {
     assert!(consecutive > 10, "{consecutive} consecutive sentences");
     assert!(remand_warrants > 500, "{remand_warrants} remand warrants");
 }
+
+/// Issue 17, item 4: a new child can be placed in every juvenile facility, and someone who turned 18 in a young
+/// unit awaits a supervisor's age review, so both paths can be seen on the demo.
+#[test]
+fn every_juvenile_facility_has_a_lawful_young_cell_free_and_someone_turned_18_awaits_review() {
+    use warden::domain::allocate::lawful::AlertKind;
+    use warden::domain::allocate::{self, Context, Mover};
+    use warden::domain::estate::{AgeGroup, FacilityKind, LegalStatus, Sex};
+    use warden::store::Within;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    demo::build(&path, &spec(Country::Uganda, 1), now()).unwrap();
+    let store = Store::open(&path).unwrap();
+    let today = now().date_naive();
+    let rules = store.allocation_rules().unwrap();
+    let juvenile: Vec<_> = store
+        .facilities()
+        .unwrap()
+        .into_iter()
+        .filter(|f| f.facility.kind == FacilityKind::Juvenile)
+        .collect();
+    assert!(!juvenile.is_empty());
+    for f in &juvenile {
+        let boy = Mover {
+            id: 0,
+            sex: Sex::Male,
+            status: LegalStatus::Remand,
+            age: AgeGroup::Young,
+            custody: None,
+            vep: false,
+            violent: false,
+            vulnerable: false,
+            languages: Vec::new(),
+            home_district: String::new(),
+            facility_id: Some(f.facility.id),
+            cell_id: None,
+        };
+        let cells = store
+            .candidate_cells(Within::Facility(f.facility.id), today)
+            .unwrap();
+        let ctx = Context {
+            rules: &rules,
+            keep_apart: &[],
+        };
+        let offered = allocate::rank(&boy, &cells, &ctx);
+        assert!(
+            !offered.is_empty(),
+            "no cell in {} for a new boy on remand",
+            f.facility.code
+        );
+    }
+    let alerts = store.custody_alerts(None, today).unwrap();
+    assert!(
+        alerts.iter().any(|a| a.kind == AlertKind::TurnedAdult),
+        "{alerts:?}"
+    );
+}

@@ -451,6 +451,62 @@ fn what_was_typed_survives_a_crash_and_comes_back_once() {
 }
 
 #[test]
+fn a_date_of_birth_over_100_is_asked_about_and_a_child_is_admitted_with_an_alert() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx, true);
+    d.login("officer").key(KeyCode::Down).key(KeyCode::Enter);
+    d.key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .text("Nsubuga")
+        .key(KeyCode::F(2));
+    d.text("1899").key(KeyCode::F(2));
+    let s = d.screen();
+    assert!(
+        s.contains("Born (date or year): 1899 is before 1900"),
+        "an impossible date is a field error:\n{s}"
+    );
+    for _ in 0..4 {
+        d.key(KeyCode::Backspace);
+    }
+    d.text("1920-01-01").key(KeyCode::F(2));
+    d.text("Chief Magistrate, Jinja").key(KeyCode::F(2));
+    let s = d.screen();
+    assert!(
+        s.contains("Born (date or year): that makes them 106: check it"),
+        "{s}"
+    );
+    d.snap("admit_over_100");
+    d.key(KeyCode::F(2));
+    let s = d.screen();
+    assert!(s.contains("Admitted KIR/2026/00003 Nsubuga"), "{s}");
+    // A boy of 10 admitted to Kirinya, which has no young unit: recorded, and supervisors are alerted.
+    // Home keeps "Admit a prisoner" selected.
+    d.key(KeyCode::Esc).key(KeyCode::Enter);
+    d.key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .text("Kato")
+        .key(KeyCode::F(2));
+    d.text("2016-05-01").key(KeyCode::F(2));
+    d.text("Chief Magistrate, Jinja").key(KeyCode::F(2));
+    let s = d.screen();
+    assert!(s.contains("Admitted KIR/2026/00004 Kato"), "{s}");
+    assert!(
+        s.contains("Supervisors are alerted: age 10: too young"),
+        "{s}"
+    );
+    let kinds: Vec<&str> = d
+        .app
+        .store()
+        .custody_alerts(None, fixture::t0().date_naive())
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.number == "KIR/2026/00004")
+        .map(|a| a.kind.key())
+        .collect();
+    assert_eq!(kinds, ["alert-below-min-age", "alert-no-young-unit"]);
+}
+
+#[test]
 fn admission_form_proposes_a_number_and_admits() {
     both(|d, _| {
         d.login("officer").key(KeyCode::Down).key(KeyCode::Enter);
@@ -476,13 +532,21 @@ fn admission_form_proposes_a_number_and_admits() {
         d.text("Chief Magistrate, Jinja").key(KeyCode::F(2));
         let s = d.screen();
         assert!(s.contains("Admitted KIR/2026/00003 Nsubuga"), "{s}");
-        assert!(s.contains("In custody (remand) | Kirinya"), "{s}");
+        assert!(s.contains("In custody (remand) | age 37 | Kirinya"), "{s}");
     });
 }
 
 #[test]
 fn transfer_and_release_screens() {
-    both(|d, fx| {
+    let both = |f: &dyn Fn(&mut Driver, &fixture::Fixture)| {
+        for mono in [false, true] {
+            let fx = fixture::build();
+            kirinya_convicted_unit(&fx);
+            let mut d = Driver::new(&fx, mono);
+            f(&mut d, &fx);
+        }
+    };
+    both(&|d, fx| {
         d.login("officer")
             .text("/")
             .text("абен")
@@ -513,6 +577,29 @@ fn transfer_and_release_screens() {
         let row = d.app.store().prisoner(fx.abenov).unwrap().unwrap();
         assert!(!row.prisoner.in_custody);
     });
+}
+
+/// Kirinya gains a men's unit for convicted adults, so Abenov may lawfully go there (Rule 11).
+fn kirinya_convicted_unit(fx: &fixture::Fixture) {
+    use warden::domain::estate::*;
+    let mut store = Store::open(&fx.path).unwrap();
+    let a = warden::store::Actor::system("admin", fixture::t0());
+    let kir = store.facility_by_code("KIR").unwrap().unwrap().id;
+    store
+        .add_unit(
+            &a,
+            &Unit {
+                id: 0,
+                facility_id: kir,
+                code: "C".into(),
+                name: "C wing convicted".into(),
+                sex: UnitSex::Male,
+                age_group: AgeGroup::Adult,
+                legal_use: UnitUse::Convicted,
+                security: SecurityLevel::Maximum,
+            },
+        )
+        .unwrap();
 }
 
 #[test]
@@ -778,4 +865,120 @@ fn a_field_changed_meanwhile_is_shown_and_the_typing_kept_to_save_again() {
     );
     let now = other.prisoner(fx.okello).unwrap().unwrap().prisoner;
     assert_eq!(now.given_names, "John Bosco Paul");
+}
+
+#[test]
+fn a_child_is_marked_in_words_in_search_results_and_on_the_record() {
+    use warden::domain::prisoner::{BirthDate, Prisoner};
+    let fx = fixture::build();
+    {
+        let mut store = Store::open(&fx.path).unwrap();
+        let a = warden::store::Actor::system("admin", fixture::t0());
+        let luz = store.facility_by_code("LUZ").unwrap().unwrap().id;
+        let mut p = Prisoner::blank(fixture::t0().naive_utc());
+        p.number = "LUZ/2026/00009".into();
+        p.family_name = "Ssebunya".into();
+        p.given_names = "Brian".into();
+        p.birth = BirthDate::Exact(chrono::NaiveDate::from_ymd_opt(2009, 6, 1).unwrap());
+        p.committing_authority = "Chief Magistrate, Nakawa".into();
+        p.facility_id = Some(luz);
+        store.admit(&a, &p).unwrap();
+    }
+    let mut d = Driver::new(&fx, true);
+    d.login("officer").text("/").text("ssebunya");
+    let s = d.screen();
+    let row = s.lines().find(|l| l.contains("Ssebunya")).unwrap();
+    assert!(row.contains("17 child"), "{s}");
+    d.snap("search_child");
+    d.key(KeyCode::Enter);
+    let s = d.screen();
+    assert!(
+        s.contains("In custody (remand) | age 17 | Luzira Upper UNDER 18"),
+        "{s}"
+    );
+}
+
+#[test]
+fn a_supervisor_records_the_age_review_of_someone_who_turned_18_in_a_young_unit() {
+    use warden::domain::estate::*;
+    use warden::domain::prisoner::{BirthDate, Prisoner};
+    let fx = fixture::build();
+    {
+        let mut store = Store::open(&fx.path).unwrap();
+        let a = warden::store::Actor::system("admin", fixture::t0());
+        let luz = store.facility_by_code("LUZ").unwrap().unwrap().id;
+        let unit = store
+            .add_unit(
+                &a,
+                &Unit {
+                    id: 0,
+                    facility_id: luz,
+                    code: "Y".into(),
+                    name: "Young remand".into(),
+                    sex: UnitSex::Male,
+                    age_group: AgeGroup::Young,
+                    legal_use: UnitUse::Remand,
+                    security: SecurityLevel::Maximum,
+                },
+            )
+            .unwrap();
+        let cell = store
+            .add_cell(
+                &a,
+                &Cell {
+                    id: 0,
+                    unit_id: unit,
+                    code: "Y-01".into(),
+                    certified: 2,
+                    operational: 2,
+                    maximum: 2,
+                    out_of_use: None,
+                },
+            )
+            .unwrap();
+        let mut p = Prisoner::blank(fixture::t0().naive_utc() - chrono::Duration::days(400));
+        p.number = "LUZ/2025/00010".into();
+        p.family_name = "Mugabi".into();
+        p.given_names = "Ivan".into();
+        p.birth = BirthDate::Exact(chrono::NaiveDate::from_ymd_opt(2008, 1, 10).unwrap());
+        p.committing_authority = "Chief Magistrate, Nakawa".into();
+        p.facility_id = Some(luz);
+        p.cell_id = Some(cell);
+        store.admit(&a, &p).unwrap();
+    }
+    let mut d = Driver::new(&fx, true);
+    d.login("supervisor");
+    let s = d.screen();
+    assert!(
+        s.lines()
+            .any(|l| l.contains("LUZ/2025/00010") && l.contains("18 in young unit 319d")),
+        "{s}"
+    );
+    d.text("/").text("mugabi").key(KeyCode::Enter);
+    let s = d.screen();
+    assert!(s.contains("v age review"), "{s}");
+    d.text("v");
+    let s = d.screen();
+    assert!(
+        s.contains("Turned 18 in a unit for young prisoners 319 days ago"),
+        "{s}"
+    );
+    d.snap("age_review");
+    d.key(KeyCode::F(2));
+    assert!(d.screen().contains("Reason: required"), "{}", d.screen());
+    d.key(KeyCode::Tab)
+        .text("sitting exams in the young unit until March")
+        .key(KeyCode::F(2));
+    let s = d.screen();
+    assert!(s.contains("Age review recorded: stay."), "{s}");
+    assert!(!s.contains("v age review"), "no longer due:\n{s}");
+    let alerts = d
+        .app
+        .store()
+        .custody_alerts(None, fixture::t0().date_naive())
+        .unwrap();
+    assert!(
+        alerts.iter().all(|a| a.number != "LUZ/2025/00010"),
+        "{alerts:?}"
+    );
 }

@@ -77,6 +77,22 @@ fn an_admission_is_placed_in_another_facility_as_one_transfer_from_the_waiting_l
         let s = d.screen();
         assert!(s.contains("No cell in Luzira Upper fits every rule"), "{s}");
         assert!(s.contains("F all facilities"), "{s}");
+        // Why nothing fits, and the lawful ways forward (issue 17, item 4).
+        assert!(
+            s.contains("No cell fits: untried and convicted apart (Rule 11b) refuses 2 of 2."),
+            "{s}"
+        );
+        assert!(
+            s.contains("Ways forward:") && s.contains("- F: a cell in another facility"),
+            "{s}"
+        );
+        assert!(
+            s.contains("custody level, keep-apart; never Rule 11"),
+            "{s}"
+        );
+        assert!(s.contains("Ask an administrator for a cell"), "{s}");
+        let suffix = if mono { "mono" } else { "colour" };
+        insta::assert_snapshot!(format!("no_cell_fits_ways_forward_{suffix}"), s);
         // F: every facility's cells, ranked; Kirinya's offered, with where they are.
         d.key(KeyCode::Char('F'));
         let s = d.screen();
@@ -150,5 +166,100 @@ impl Confirm for Driver {
             .key(KeyCode::Tab)
             .text(reason)
             .key(KeyCode::F(2));
+    }
+}
+
+/// A men's prison with one unit, for adults on remand only.
+fn wakiso(fx: &fixture::Fixture) -> i64 {
+    let mut store = Store::open(&fx.path).unwrap();
+    let a = Actor::system("admin", fixture::t0());
+    let wak = store
+        .add_facility(
+            &a,
+            &Facility {
+                id: 0,
+                code: "WAK01".into(),
+                name: "Wakiso".into(),
+                region: "Central".into(),
+                kind: FacilityKind::Men,
+                security: SecurityLevel::Medium,
+            },
+        )
+        .unwrap();
+    store
+        .add_unit(
+            &a,
+            &Unit {
+                id: 0,
+                facility_id: wak,
+                code: "R".into(),
+                name: "Remand".into(),
+                sex: UnitSex::Male,
+                age_group: AgeGroup::Adult,
+                legal_use: UnitUse::Remand,
+                security: SecurityLevel::Maximum,
+            },
+        )
+        .unwrap();
+    wak
+}
+
+#[test]
+fn a_mistyped_or_unlawful_facility_code_is_an_error_on_the_field_and_nothing_moves() {
+    let fx = fixture::build();
+    kirinya(&fx);
+    wakiso(&fx);
+    for mono in [true, false] {
+        let mut d = Driver::with_theme(&fx.path, mono);
+        d.login("officer")
+            .text("/")
+            .text("абен")
+            .key(KeyCode::Enter);
+        d.text("t");
+        let s = d.screen();
+        // Only Kirinya has a unit for a convicted man; Wakiso is listed with why it is not offered.
+        assert!(s.contains("< KIR - Kirinya >"), "{s}");
+        assert!(s.contains("Not offered (Mandela Rule 11):"), "{s}");
+        assert!(
+            s.contains("WAK01: no unit for this legal status, Rule 11b"),
+            "{s}"
+        );
+        // A code that is no facility: kept as typed, and refused on the field when saving.
+        d.text("XYZ9");
+        assert!(
+            d.screen().contains("XYZ9 (matches no choice)"),
+            "{}",
+            d.screen()
+        );
+        d.key(KeyCode::Tab)
+            .text("Commissioner")
+            .key(KeyCode::Tab)
+            .text("decongestion")
+            .key(KeyCode::F(2));
+        let s = d.screen();
+        assert!(
+            s.contains("To facility: no facility has the code XYZ9"),
+            "{s}"
+        );
+        // The error is on the field, which has the focus again: typing replaces the code.
+        for _ in 0..4 {
+            d.key(KeyCode::Backspace);
+        }
+        d.text("WAK01").key(KeyCode::F(2));
+        let s = d.screen();
+        assert!(
+            s.contains("To facility: WAK01: no unit for this legal status, Rule 11b"),
+            "not silently another facility:\n{s}"
+        );
+        let suffix = if mono { "mono" } else { "colour" };
+        insta::assert_snapshot!(format!("transfer_code_refused_{suffix}"), s);
+        let store = Store::open(&fx.path).unwrap();
+        let row = store.prisoner(fx.abenov).unwrap().unwrap().prisoner;
+        assert_eq!(
+            row.facility_id,
+            store.facility_by_code("LUZ").unwrap().map(|f| f.id),
+            "still in Luzira"
+        );
+        d.key(KeyCode::Esc).key(KeyCode::Esc);
     }
 }

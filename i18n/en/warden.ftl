@@ -150,7 +150,7 @@ programme-form-help = A programme and its weekly sessions. The provider is "staf
 programmes-no-facility = No facility to make a programme in: an administrator adds the estate first.
 programmes-help = Every programme of one facility that has not ended: category, provider (prison staff or a named organisation), places taken of the capacity, people waiting, and the weekly sessions. { $key-left } and { $key-right } change facility. { $key-select } opens a programme: its group, its waitlist in the order places are offered, and the week's sessions with their registers. { $key-unlock } shows the unlock list; { $key-print } prints the facility's roster for the week. { $key-search } narrows the list to programmes whose name or facilitator contains what you type (a facilitator's own list). The programme coordinator makes a programme with { $key-new } and changes the selected one with { $key-edit }.
 prompt-help = Fill in what is asked and press { $key-save }; { $key-back } leaves without doing anything (press it twice if you have typed).
-record-help = The whole register record. { $key-up }, { $key-down } and the page keys scroll. { $key-edit } edits the particulars, { $key-transfer } transfers to another facility, { $key-move-cell } changes the cell (ranked under the separation rules), { $key-release } records a release; each asks for the authority and the reason. { $key-keep-apart } lists, records and closes non-associations (people this person is kept apart from). { $key-new } records a case (warrant), the sentence on a case or a court order's release date, corrects a case as entered, or removes one entered in error with the reason; the expected release below the legal fields is worked out from the cases, with each step shown, beside the next court date. Supervisors press { $key-segregate } to start or end segregation. Nothing is ever deleted: the custody history at the bottom keeps every admission, transfer and release.
+record-help = The whole register record. { $key-up }, { $key-down } and the page keys scroll. { $key-edit } edits the particulars, { $key-transfer } transfers to another facility, { $key-move-cell } changes the cell (ranked under the separation rules), { $key-release } records a release; each asks for the authority and the reason. { $key-keep-apart } lists, records and closes non-associations (people this person is kept apart from). { $key-new } records a case (warrant), the sentence on a case or a court order's release date, corrects a case as entered, or removes one entered in error with the reason; the expected release below the legal fields is worked out from the cases, with each step shown, beside the next court date. Supervisors press { $key-segregate } to start or end segregation, and { $key-age-review } to record whether someone who turned 18 in a unit for young prisoners stays there or moves, and why. Nothing is ever deleted: the custody history at the bottom keeps every admission, transfer and release.
 register-help = The people holding a place on the session's day. Press { $key-all-attended } to mark everyone not yet marked as attended, then move to anyone who was not there and press { $key-select } to record why: sick, refused, court, legal visit, lockdown, transferred, released, or other (with a comment). Court, legal visits, lockdown and sickness do not count against completion. Each mark is saved at once and written to the audit trail; a session in the future cannot be marked. { $key-print } prints the day's attendance sheets: marks where recorded, boxes to tick where not.
 release-plan-help = The pre-release plan: whether identity documents are ready, where the person will live, notes, and the organisations that take over after release with a contact and the first appointment. The programmes completed and the needs still open (from the newest needs screen, less what completed programmes met) are worked out, not typed. { $key-edit } edits the plan; { $key-new } adds a post-release referral.
 releases-due-help = People in custody whose expected release falls within the next 30, 60 or 90 days ({ $key-left }/{ $key-right }), soonest first, with the state of their pre-release plans: whether a plan exists, documents are ready, how many post-release referrals are made and how many needs are still open. { $key-select } opens the plan.
@@ -415,3 +415,106 @@ non-association-chosen = Keep apart from: { $number } { $name } ({ $facility }, 
 non-association-no-match = no one matches '{ $text }': type a name or a prison number
 # The record's and form's last section: optional, for names written in another script.
 section-latin-spelling = Names in Latin letters (as on civil-status documents)
+## Rule 11 at the facility: transfers, the transfer list, admissions (src/domain/allocate/lawful.rs,
+## src/store/transfer.rs, src/tui/screens/movement.rs)
+rule11-who = { $age ->
+    [young] { $sex ->
+        [male] a boy or young man
+       *[female] a girl or young woman
+    }
+   *[adult] { $sex ->
+        [male] a man
+       *[female] a woman
+    }
+} { $status ->
+    [remand] on remand
+    [convicted] convicted
+    [civil] held for a civil matter
+   *[immigration] held for immigration
+}
+rule11-unlawful = { $facility } has no unit that may lawfully hold { $who } ({ $name }: { $rule ->
+    [sex] men and women apart
+    [age] young and adult apart
+    [status] untried, convicted and civil apart
+   *[none] the facility has no units
+})
+rule11-short = { $rule ->
+    [sex] not for this sex
+    [age] no unit for this age group
+    [status] no unit for this legal status
+   *[none] no units
+}, { $name }
+transfer-field-to = To facility
+transfer-no-such-code = no facility has the code { $code }; type a code from the list, or Left and Right
+transfer-none-lawful = no facility in the list may lawfully hold them (see below)
+transfer-not-offered = Not offered (Mandela Rule 11):
+transfer-not-offered-more = and { $count } more not offered
+form-choice-no-match = { $typed } (matches no choice)
+rules-young-adult-fixed = allocation rules: young-adult cannot be overridable; Rule 11(d) has no exception
+
+## Supervisors' alerts on Home about where people are held (src/tui/screens/home.rs, src/store/custody_alerts.rs)
+home-alerts-more = custody alerts
+home-alerts-unreadable = Cannot read the custody alerts: { $error }
+alert-below-min-age = age { $age }: too young { $days }d
+alert-no-young-unit = child, no young unit { $days }d
+alert-no-lawful-place = no lawful place { $days }d
+alert-turned-adult = 18 in young unit { $days }d
+
+## Dates of birth (src/domain/prisoner.rs, src/tui/screens/prisoner_form.rs)
+birth-before-1900 = { $date } is before 1900: not a possible date of birth
+birth-over-100 = that makes them { $age }: check it; F2 again saves it as it is
+admit-alert-child = Supervisors are alerted: { $why }
+
+## Age shown in lists, the record and `warden search` (src/domain/prisoner.rs, src/tui/screens/*.rs)
+age-child = { $age } child
+column-age = Age
+record-age = age { $age }
+record-flag-under-18 = UNDER 18
+
+## Held without a cell, in the placements and Mandela reports (src/report/estate.rs, src/report/mandela.rs)
+report-waiting-heading = Held without a cell
+report-waiting-intro = { $count ->
+    [one] 1 person in custody has no cell
+   *[other] { $count } people in custody have no cell
+}; for { $unlawful } of them no unit in their facility may hold them lawfully (Rule 11): transfer them or ask for a cell. Days are since they arrived in the facility.
+report-col-facility = Facility
+report-col-number = Number
+report-col-name = Name
+report-col-days-waiting = Days
+report-col-lawful-place = Place
+report-lawful-place-yes = waiting
+report-lawful-place-none = NONE
+report-mandela-held-intro = Held without a cell, by facility: waiting for one; with no unit there that may hold them lawfully (Rule 11); children where no young unit is; younger than the minimum age in custody; turned 18 in a young unit, for review.
+report-col-waiting = Waiting
+report-col-no-place = No place
+report-col-no-young-unit = No young
+report-col-too-young = Too young
+report-col-turned-18 = 18 review
+report-occupancy-waiting-row = Waiting, no cell
+report-occupancy-definition = Held counts everyone in custody in the facility, those waiting for a cell included, on the home screen, the occupancy board and here alike; a unit's or a cell's count is the people in its cells.
+
+## The change-cell screen when no cell fits: why, and the ways forward (src/tui/screens/allocate.rs)
+allocate-none-why = No cell fits: { $rule } refuses { $cells } of { $total }.
+allocate-none-no-cells = No cell fits: this facility has no other cell in use.
+allocate-ways-forward = Ways forward:
+allocate-way-elsewhere = F: a cell in another facility that may hold them lawfully.
+allocate-way-override = Supervisor override with a reason: { $rules }; never Rule 11.
+allocate-way-no-override = No override: the service allows none, and never Rule 11.
+allocate-way-administrator = Ask an administrator for a cell (Estate: add one, or reopen one out of use).
+hard-rule-sex = men and women apart (Rule 11a)
+hard-rule-untried-convicted = untried and convicted apart (Rule 11b)
+hard-rule-civil-criminal = civil and criminal apart (Rule 11c)
+hard-rule-young-adult = young and adult apart (Rule 11d)
+hard-rule-custody-level = custody level
+hard-rule-out-of-use = out of use
+hard-rule-absolute-maximum = full to the absolute maximum
+hard-rule-non-association = keep-apart
+
+## Age reviews: someone who turned 18 in a young unit (src/store/custody_alerts.rs, src/tui/screens/record.rs)
+age-review-field-reason = Reason
+age-review-field-decision = Decision
+age-review-reason-required = required: why staying is in their best interests, or why they move
+age-review-not-due = no age review is due: they are not an adult in a unit for young prisoners
+age-review-title = Age review: { $who }
+age-review-about = Turned 18 in a unit for young prisoners { $days } days ago. Staying may be in their best interests (UN Committee on the Rights of the Child); record the decision and why.
+age-review-saved = Age review recorded: { $decision }.

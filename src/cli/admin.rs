@@ -177,12 +177,15 @@ pub fn search(db: &Path, query: &str, limit: usize) -> Result<ExitCode> {
     let (mut store, actor) = open_read_only(db)?;
     store.authorise(&actor, Need::To(Permission::ViewRegister), "register")?;
     let hits = store.search(query, limit)?;
+    let today = chrono::Utc::now().date_naive();
     print_lines(hits.iter().map(|h| {
         let names = h.shown_name(60);
+        // Age as a column of its own (after the name), with "child" under 18.
         format!(
-            "{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{}\t{}",
             display(&h.number),
             display(&fit(&names, 60)),
+            h.age_shown(today),
             display(&h.facility),
             h.status()
         )

@@ -336,6 +336,7 @@ pub fn generate(
         reference,
         seed: spec.seed,
         rules,
+        turned_adult: people::turned_adult(&skeletons, &plan, reference),
     };
     let mut case_count = 0;
     let mut orders = 0;

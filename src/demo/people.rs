@@ -290,6 +290,30 @@ pub(crate) struct Context<'a> {
     pub reference: NaiveDate,
     pub seed: u64,
     pub rules: ReleaseRules,
+    /// The one young person who has since turned 18 and is still in a young unit (see [`turned_adult`]).
+    pub turned_adult: Option<u32>,
+}
+
+/// Someone who turned 18 forty days ago and is still in a young unit of an adult prison, serving and placed:
+/// the supervisors' age review has a true case (issue 17). The first such by index; None if there is none.
+/// Chosen after every draw, so nobody else in the demo changes.
+pub(crate) fn turned_adult(
+    skeletons: &[Skeleton],
+    plan: &EstatePlan,
+    reference: NaiveDate,
+) -> Option<u32> {
+    skeletons
+        .iter()
+        .filter(|s| s.class.age == AgeGroup::Young && s.fate == super::cases::Fate::Serving)
+        .filter(|s| !awaits_a_cell(reference, s))
+        // A juvenile facility holds nobody over 18 at all: the review is for a young unit of an adult prison.
+        .filter(|s| {
+            plan.facilities
+                .get(s.facility)
+                .is_some_and(|f| f.facility.kind != crate::domain::estate::FacilityKind::Juvenile)
+        })
+        .map(|s| s.index)
+        .min()
 }
 
 fn fill(pattern: &str, rng: &mut impl Rng) -> String {
@@ -373,7 +397,7 @@ pub(crate) fn prisoner(ctx: &Context, s: &Skeleton) -> Prisoner {
     } else {
         rng.random_range(14..=17)
     };
-    let birth = if rng.random_bool(profile.year_only_birth_percent / 100.0) {
+    let mut birth = if rng.random_bool(profile.year_only_birth_percent / 100.0) {
         BirthDate::YearOnly(ctx.reference.year() - age - 1)
     } else {
         let birthday = ctx
@@ -382,6 +406,15 @@ pub(crate) fn prisoner(ctx: &Context, s: &Skeleton) -> Prisoner {
             .unwrap_or(ctx.reference);
         BirthDate::Exact(birthday - Duration::days(rng.random_range(0..=364)))
     };
+    if ctx.turned_adult == Some(s.index) {
+        // After the draws above, so the random stream (and everyone else) is unchanged.
+        let eighteenth = ctx.reference - Duration::days(40);
+        birth = BirthDate::Exact(
+            eighteenth
+                .checked_sub_months(Months::new(12 * 18))
+                .unwrap_or(eighteenth),
+        );
+    }
 
     let foreign = s.class.status == LegalStatus::Immigration
         || rng.random_bool(profile.foreign_percent / 100.0);

@@ -10,6 +10,7 @@
 //! from criminal prisoners (Rule 11c) and, in a unit declared for one of them, from each other.
 
 pub mod config;
+pub mod lawful;
 #[cfg(test)]
 mod props;
 mod score;

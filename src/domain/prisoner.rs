@@ -32,6 +32,12 @@ impl BirthDate {
         if value.year() > today.year() || matches!(value, BirthDate::Exact(d) if d > today) {
             return Err(format!("{s} is in the future"));
         }
+        if value.year() < 1900 {
+            return Err(crate::i18n::t_args(
+                "birth-before-1900",
+                &[("date", s.into())],
+            ));
+        }
         if today.year() - value.year() > 120 {
             return Err(format!("{s} is more than 120 years ago"));
         }
@@ -69,6 +75,28 @@ impl BirthDate {
 
 /// Under this age a prisoner belongs in a unit for young prisoners (Rule 11d).
 pub const ADULT_AGE: i32 = 18;
+
+/// Age in whole years as lists and the record show it, with the word "child" under 18 so it reads without
+/// colour ("17 child", "45").
+pub fn age_shown(birth: &BirthDate, today: NaiveDate) -> String {
+    let age = birth.age_on(today);
+    if age < ADULT_AGE {
+        crate::i18n::t_args("age-child", &[("age", age.into())])
+    } else {
+        age.to_string()
+    }
+}
+
+/// A date of birth as the register stores it ("1990" or "1990-03-14"); None for anything else.
+pub fn stored_birth(text: &str) -> Option<BirthDate> {
+    if text.len() == 4 {
+        text.parse().ok().map(BirthDate::YearOnly)
+    } else {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .ok()
+            .map(BirthDate::Exact)
+    }
+}
 
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {

@@ -60,6 +60,55 @@ pub(super) fn placements(store: &Store, p: &Params, doc: &mut Document) -> Resul
             ),
         );
     }
+    held_without_a_cell(store, p, doc)
+}
+
+/// The placements report's second part: people held in a facility without a cell, so nobody drops out of it
+/// for want of one, with the days waiting and whether any unit there may hold them lawfully (Rule 11).
+fn held_without_a_cell(store: &Store, p: &Params, doc: &mut Document) -> Result<()> {
+    use crate::i18n::{t, t_args};
+    let waiting = store.held_without_a_cell(p.facility_id(), p.today())?;
+    let unlawful = waiting.iter().filter(|w| !w.lawful_place).count();
+    heading(doc, t("report-waiting-heading"));
+    paragraph(
+        doc,
+        t_args(
+            "report-waiting-intro",
+            &[
+                ("count", waiting.len().into()),
+                ("unlawful", unlawful.into()),
+            ],
+        ),
+    );
+    let mut tbl = Table::new(vec![
+        Column::left(&t("report-col-facility"), 8),
+        Column::left(&t("report-col-number"), 22),
+        Column::wrapped(&t("report-col-name"), 22),
+        Column::left(&t("column-age"), 8),
+        Column::right(&t("report-col-days-waiting"), 5),
+        Column::left(&t("report-col-lawful-place"), 7),
+    ]);
+    for w in &waiting {
+        let age = if w.age < crate::domain::prisoner::ADULT_AGE {
+            t_args("age-child", &[("age", w.age.into())])
+        } else {
+            w.age.to_string()
+        };
+        let place = t(if w.lawful_place {
+            "report-lawful-place-yes"
+        } else {
+            "report-lawful-place-none"
+        });
+        tbl.row([
+            w.facility.as_str(),
+            w.number.as_str(),
+            w.name.as_str(),
+            age.as_str(),
+            &w.days.to_string(),
+            place.as_str(),
+        ]);
+    }
+    table(doc, tbl);
     Ok(())
 }
 
@@ -131,9 +180,18 @@ pub(super) fn overcrowding(store: &Store, p: &Params, doc: &mut Document) -> Res
             total.maximum += u.occupancy.maximum;
             total.occupants += u.occupancy.occupants;
         }
+        // The facility's total is its head count as everywhere else: the people waiting for a cell count too.
+        let waiting = store.held_without_a_cell(Some(f.id), p.today())?.len() as u64;
+        if waiting > 0 {
+            // No capacity of its own, so no percentage: only the head count.
+            let label = crate::i18n::t("report-occupancy-waiting-row");
+            t.row(["", &label, "", "", "", &waiting.to_string(), ""]);
+            total.occupants += waiting;
+        }
         t.rows.push(Row::Rule);
         board_row(&mut t, &f.code, "All units", &total);
         table(doc, t);
+        paragraph(doc, crate::i18n::t("report-occupancy-definition"));
         doc.chart = Some(occupancy_chart("Occupancy % of CNA by unit", &units));
         return Ok(());
     }
@@ -164,6 +222,7 @@ pub(super) fn overcrowding(store: &Store, p: &Params, doc: &mut Document) -> Res
     t.rows.push(Row::Rule);
     board_row(&mut t, "", "Nation", &board.nation);
     table(doc, t);
+    paragraph(doc, crate::i18n::t("report-occupancy-definition"));
     doc.chart = Some(occupancy_chart(
         "Occupancy % of CNA by facility",
         &board.facilities,

@@ -109,7 +109,9 @@ pub(super) fn summary(store: &Store, p: &Params, doc: &mut Document) -> Result<(
     t.rows.push(Row::Rule);
     t.rows.push(cells("All", &total));
     table(doc, t);
-    let problems = total.separation.iter().sum::<u64>()
+    let held = held_table(store, p, doc)?;
+    let problems = held
+        + total.separation.iter().sum::<u64>()
         + total.segregated_now
         + total.segregation_ended
         + total.unclassified
@@ -126,4 +128,59 @@ pub(super) fn summary(store: &Store, p: &Params, doc: &mut Document) -> Result<(
     );
     doc.period = format!("{}, from {}", p.as_at(), p.from);
     Ok(())
+}
+
+/// The people a placement count cannot see: held without a cell (how many, and how many where no unit may hold
+/// them lawfully), children too young or where no young unit is, and those who turned 18 in a young unit, by
+/// facility. Returns the count of what must be acted on (everything but plain waiting).
+fn held_table(store: &Store, p: &Params, doc: &mut Document) -> Result<u64> {
+    use crate::domain::allocate::lawful::AlertKind;
+    use crate::i18n::t;
+    #[derive(Default)]
+    struct Held {
+        waiting: u64,
+        kinds: [u64; 4],
+    }
+    let index = |k: AlertKind| match k {
+        AlertKind::NoLawfulPlace => 0,
+        AlertKind::NoYoungUnit => 1,
+        AlertKind::BelowMinAge => 2,
+        AlertKind::TurnedAdult => 3,
+    };
+    let mut by: BTreeMap<String, Held> = BTreeMap::new();
+    for w in store.held_without_a_cell(p.facility_id(), p.today())? {
+        by.entry(w.facility).or_default().waiting += 1;
+    }
+    for a in store.custody_alerts(p.facility_id(), p.today())? {
+        by.entry(a.facility).or_default().kinds[index(a.kind)] += 1;
+    }
+    paragraph(doc, t("report-mandela-held-intro"));
+    let mut columns = vec![Column::left(&t("report-col-facility"), 8)];
+    for key in [
+        "report-col-waiting",
+        "report-col-no-place",
+        "report-col-no-young-unit",
+        "report-col-too-young",
+        "report-col-turned-18",
+    ] {
+        columns.push(Column::right(&t(key), 10));
+    }
+    let mut table_ = Table::new(columns);
+    let mut total = Held::default();
+    let cells = |code: &str, h: &Held| {
+        let mut c = vec![code.to_string(), h.waiting.to_string()];
+        c.extend(h.kinds.iter().map(u64::to_string));
+        Row::Cells(c)
+    };
+    for (code, h) in &by {
+        table_.rows.push(cells(code, h));
+        total.waiting += h.waiting;
+        for i in 0..4 {
+            total.kinds[i] += h.kinds[i];
+        }
+    }
+    table_.rows.push(Row::Rule);
+    table_.rows.push(cells("All", &total));
+    table(doc, table_);
+    Ok(total.kinds.iter().sum())
 }

@@ -654,6 +654,7 @@ impl Store {
     }
 
     pub fn set_allocation_rules(&mut self, actor: &Actor, rules: &AllocationRules) -> Result<()> {
+        rules.check().map_err(StoreError::Invalid)?;
         self.set_setting(actor, RULES_SETTING, &rules.to_toml())
     }
 

@@ -91,6 +91,11 @@ const WRITES: &[(&str, &str)] = &[
     ("add_aftercare", "Need::To(Permission::PlanRelease)"),
     ("move_to_cell", "Need::To(Permission::MoveCell)"),
     ("transfer_to_cell", "Need::To(Permission::Transfer)"),
+    // Someone who turned 18 in a young unit: a supervisor's decision (issue 17).
+    (
+        "record_age_review",
+        "Need::To(Permission::OverrideAllocation)",
+    ),
 ];
 
 /// (function, need text) of every `write(` call in the store's sources, tests left out.

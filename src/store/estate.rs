@@ -109,6 +109,15 @@ fn unit_in(conn: &Connection, id: i64) -> Result<Option<Unit>> {
         .optional()?)
 }
 
+/// Every unit of `facility_id`, or of every facility when None: what Rule 11's facility check reads.
+pub(crate) fn units_in(conn: &Connection, facility_id: Option<i64>) -> Result<Vec<Unit>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {UNIT_COLUMNS} FROM unit u WHERE ?1 IS NULL OR u.facility_id = ?1 ORDER BY u.facility_id, u.code"
+    ))?;
+    let rows = stmt.query_map([facility_id], read_unit)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 fn cell_in(conn: &Connection, id: i64) -> Result<Option<Cell>> {
     Ok(conn
         .prepare_cached(&format!(
@@ -486,6 +495,11 @@ impl Store {
 
     pub fn cell(&self, id: i64) -> Result<Option<Cell>> {
         cell_in(self.conn(), id)
+    }
+
+    /// Every unit of every facility, without counts (for Rule 11's check of where a person may be held).
+    pub fn all_units(&self) -> Result<Vec<Unit>> {
+        units_in(self.conn(), None)
     }
 
     /// Every facility with its capacity (cells in use only) and head count, in code order.

@@ -12,6 +12,7 @@ mod busy;
 mod cases;
 mod cipher;
 mod court;
+mod custody_alerts;
 pub(crate) mod demo_rosters;
 mod drafts;
 mod estate;
@@ -56,6 +57,7 @@ pub use busy::{SCREEN_WRITE_BUDGET, WRITE_BUDGET};
 pub use cases::PastRelease;
 pub use cipher::{KEY_FILE_VAR, KEY_VAR, check_key_setting, key_requested};
 pub use court::{CourtLine, RemandLimitCheck, RemandOver};
+pub use custody_alerts::{AgeReview, CustodyAlert, Waiting, eighteenth_birthday};
 pub use estate::{CellRow, EstateCounts, FacilityRow, UnitRow};
 pub use export::RegisterExport;
 pub use guards::GuardProblem;
@@ -809,6 +811,8 @@ mod case_tests;
 mod court_tests;
 #[cfg(test)]
 mod roster_tests;
+#[cfg(test)]
+mod rule11_tests;
 #[cfg(test)]
 mod search_tests;
 #[cfg(test)]

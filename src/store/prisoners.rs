@@ -77,6 +77,8 @@ pub struct SearchHit {
     pub in_custody: bool,
     /// The alias a search found this person through, when their names alone do not match what was typed.
     pub alias: Option<String>,
+    /// None only for a stored value the register could not have written.
+    pub birth: Option<BirthDate>,
 }
 
 impl SearchHit {
@@ -105,6 +107,13 @@ impl SearchHit {
         }
     }
 
+    /// Age in years with the word for a child (see [`crate::domain::prisoner::age_shown`]); "?" when unknown.
+    pub fn age_shown(&self, today: NaiveDate) -> String {
+        self.birth
+            .map(|b| crate::domain::prisoner::age_shown(&b, today))
+            .unwrap_or_else(|| "?".into())
+    }
+
     pub fn status(&self) -> String {
         if self.in_custody {
             self.legal_status.clone()
@@ -127,7 +136,7 @@ const TIME_FORMAT: &str = "%Y-%m-%d %H:%M";
 /// The columns of a `SearchHit`, for every list of people (search results, a cell's occupants).
 const HIT_SELECT: &str =
     "SELECT p.id, p.number, p.family_name, p.given_names, coalesce(f.code, ''),
-                                 p.legal_status, p.in_custody";
+                                 p.legal_status, p.in_custody, p.birth";
 /// How a refused save starts when someone else changed a field the editor changed too; the edit screen then
 /// takes the record as it is now, so the editor's typing, checked against the new values, saves on the next F2.
 pub const CHANGED_MEANWHILE: &str = "Someone else changed";
@@ -143,6 +152,7 @@ fn read_hit(r: &rusqlite::Row) -> rusqlite::Result<SearchHit> {
         legal_status: r.get(5)?,
         in_custody: r.get(6)?,
         alias: None,
+        birth: crate::domain::prisoner::stored_birth(&r.get::<_, String>(7)?),
     })
 }
 

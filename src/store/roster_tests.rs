@@ -740,6 +740,22 @@ fn release_and_transfer_end_places_referrals_and_segregation() {
             },
         )
         .unwrap();
+    // A unit that may hold him, or the transfer is refused (Rule 11).
+    f.store
+        .add_unit(
+            &staff("admin"),
+            &Unit {
+                id: 0,
+                facility_id: gul,
+                code: "A".into(),
+                name: "A wing".into(),
+                sex: UnitSex::Male,
+                age_group: AgeGroup::Adult,
+                legal_use: UnitUse::Any,
+                security: SecurityLevel::Maximum,
+            },
+        )
+        .unwrap();
     f.store
         .transfer(&staff("officer"), b, gul, "Commissioner", "nearer home", at)
         .unwrap();

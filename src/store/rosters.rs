@@ -99,11 +99,14 @@ pub struct ReferralRow {
     pub allocated_on: Option<NaiveDate>,
     pub override_reason: Option<String>,
     pub updated_by: String,
+    /// The person's date of birth, for the age the group lists show; None only for a value the register could
+    /// not have written.
+    pub birth: Option<crate::domain::prisoner::BirthDate>,
 }
 
 pub(crate) const REFERRAL_SELECT: &str = "SELECT r.id, r.programme_id, g.name, r.prisoner_id, p.number,
         p.family_name || ' ' || p.given_names, u.code, c.code, p.vep, p.expected_release, r.status, r.need,
-        r.referred_on, r.allocated_on, r.override_reason, r.updated_by
+        r.referred_on, r.allocated_on, r.override_reason, r.updated_by, p.birth
      FROM referral r JOIN programme g ON g.id = r.programme_id JOIN prisoner p ON p.id = r.prisoner_id
      LEFT JOIN cell c ON c.id = p.cell_id AND p.in_custody = 1 LEFT JOIN unit u ON u.id = c.unit_id";
 
@@ -125,6 +128,7 @@ pub(crate) fn read_referral(r: &rusqlite::Row) -> rusqlite::Result<ReferralRow> 
         allocated_on: opt_date(13, r)?,
         override_reason: r.get(14)?,
         updated_by: r.get(15)?,
+        birth: crate::domain::prisoner::stored_birth(&r.get::<_, String>(16)?),
     })
 }
 

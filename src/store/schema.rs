@@ -601,6 +601,19 @@ CREATE TABLE person_history (
 ) STRICT;
 CREATE INDEX person_history_prisoner ON person_history(prisoner_id);
 "#,
+    // 10 (issue 17, item 1): a supervisor's decision about someone who turned 18 in a unit for young prisoners: stay (in their best
+    // interests, as the UN Committee on the Rights of the Child allows) or move, with the reason (issue 17).
+    r#"
+CREATE TABLE age_review (
+    id          INTEGER PRIMARY KEY,
+    prisoner_id INTEGER NOT NULL REFERENCES prisoner(id),
+    decided_at  TEXT NOT NULL,
+    decision    TEXT NOT NULL CHECK (decision IN ('stay','move')),
+    reason      TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    decided_by  TEXT NOT NULL
+) STRICT;
+CREATE INDEX age_review_prisoner ON age_review(prisoner_id);
+"#,
 ];
 
 /// After migrating to this version, every row's sort key and search rows are rebuilt in the same transaction

@@ -204,6 +204,7 @@ fn migration_8_rebuilds_the_sort_keys_and_indexes_of_an_existing_register() {
              DROP TABLE person_history;
              DROP TABLE trusted_station;
              DROP TABLE national_person;
+             DROP TABLE age_review;
              UPDATE prisoner SET sort_key = 'đang thi ha';
              DELETE FROM prisoner_search;
              INSERT INTO prisoner_search(rowid, names) SELECT id, 'luz/2026/00001 đang thi ha' FROM prisoner;

@@ -457,6 +457,22 @@ fn transfer_and_release_are_events_and_nothing_is_deleted() {
             },
         )
         .unwrap();
+    // A unit that may hold him, or the transfer is refused (Rule 11).
+    f.store
+        .add_unit(
+            &a,
+            &Unit {
+                id: 0,
+                facility_id: other,
+                code: "B".into(),
+                name: "B wing".into(),
+                sex: UnitSex::Male,
+                age_group: AgeGroup::Adult,
+                legal_use: UnitUse::Any,
+                security: SecurityLevel::Maximum,
+            },
+        )
+        .unwrap();
     let id = f
         .store
         .admit(&at(1), &person("LUZ/2026/00006", "Okello", "John", f.men))

@@ -6,10 +6,9 @@ use super::allocation::{MoveRequest, Movement, Seen};
 use super::prisoners::{PRISONER_COLUMNS, read_prisoner};
 use super::{Actor, Result, Store, StoreError, Tx};
 use crate::domain::allocate::MoveReason;
+use crate::domain::allocate::lawful::{Who, lawful_destination};
 use crate::domain::auth::{Need, Permission};
-use crate::domain::prisoner::{
-    CustodyEvent, EventKind, Prisoner, check_movement, facility_accepts,
-};
+use crate::domain::prisoner::{CustodyEvent, EventKind, Prisoner, check_movement};
 use chrono::NaiveDateTime;
 use rusqlite::OptionalExtension;
 
@@ -52,8 +51,10 @@ impl Tx<'_> {
             )
             .optional()?
             .ok_or_else(|| invalid("To facility: no such facility"))?;
-        facility_accepts(&target, &before, today)
-            .map_err(|e| invalid(format!("To facility: {e}")))?;
+        // Rule 11: the destination must have a unit that may hold them (sex, age group, legal status).
+        let units = super::estate::units_in(self, Some(to_facility))?;
+        lawful_destination(&Who::of(&before, today), &target, &units)
+            .map_err(|e| invalid(format!("{}: {e}", crate::i18n::t("transfer-field-to"))))?;
         let event = |kind, facility_id| CustodyEvent {
             id: 0,
             prisoner_id,

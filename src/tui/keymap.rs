@@ -33,6 +33,8 @@ pub enum Action {
     KeepApart,
     /// Start or end a segregation placement.
     Segregate,
+    /// Record whether someone who turned 18 in a young unit stays there or moves (issue 17).
+    AgeReview,
     /// Fill in an assessment form about this person.
     Assess,
     /// In a form: go to the next question still unanswered or not accepted.
@@ -98,6 +100,7 @@ impl Action {
             Action::MoveCell => "cell",
             Action::KeepApart => "keep apart",
             Action::Segregate => "segregation",
+            Action::AgeReview => "age review",
             Action::Assess => "assess",
             Action::NextIssue => "to do",
             Action::Print => "print",
@@ -152,6 +155,7 @@ impl Action {
             Action::MoveCell => "key-move-cell",
             Action::KeepApart => "key-keep-apart",
             Action::Segregate => "key-segregate",
+            Action::AgeReview => "key-age-review",
             Action::Assess => "key-assess",
             Action::NextIssue => "key-next-issue",
             Action::Print => "key-print",
@@ -251,6 +255,7 @@ pub const BINDINGS: &[Binding] = &[
     key(K::Char('m'), A::MoveCell, "m", Browse),
     key(K::Char('x'), A::KeepApart, "x", Browse),
     key(K::Char('s'), A::Segregate, "s", Browse),
+    key(K::Char('v'), A::AgeReview, "v", Browse),
     key(K::Char('A'), A::Assess, "A", Browse),
     key(K::F(3), A::NextIssue, "F3", Any),
     key(K::Char('P'), A::Programmes, "P", Browse),
@@ -294,6 +299,7 @@ pub const ACTION_NEEDS: &[(Action, crate::domain::auth::Permission)] = {
         (A::Release, P::Release),
         (A::MoveCell, P::MoveCell),
         (A::Segregate, P::Segregate),
+        (A::AgeReview, P::OverrideAllocation),
         (A::Refer, P::ReferToProgramme),
         (A::Waitlist, P::AllocateProgramme),
         (A::Allocate, P::AllocateProgramme),

@@ -168,8 +168,18 @@ impl AllocationRules {
         toml::to_string(self).unwrap_or_default()
     }
 
+    /// Whether a supervisor may override `rule`. Never Rule 11(d): a child is not placed with adults on anyone's
+    /// word, whatever a policy file says (an older file listing it is read, and the entry has no effect).
     pub fn overridable(&self, rule: HardRule) -> bool {
-        self.overridable.contains(&rule)
+        rule != HardRule::YoungAdult && self.overridable.contains(&rule)
+    }
+
+    /// Refuses a policy that lists Rule 11(d) as overridable, before it is stored.
+    pub fn check(&self) -> Result<(), String> {
+        if self.overridable.contains(&HardRule::YoungAdult) {
+            return Err(crate::i18n::t("rules-young-adult-fixed"));
+        }
+        Ok(())
     }
 
     pub fn vep_policy(&self, facility_code: &str) -> &VepPolicy {

@@ -43,6 +43,25 @@ fn invalid_dates_name_the_field_and_leave_the_record_alone() {
 }
 
 #[test]
+fn impossible_dates_of_birth_are_refused_on_the_field() {
+    let mut p = sample();
+    let before = p.clone();
+    for (typed, said) in [
+        ("1899-12-31", "before 1900"),
+        ("1850", "before 1900"),
+        ("2026-11-26", "future"),
+        ("2027", "future"),
+    ] {
+        let e = p.set("birth", typed, today()).unwrap_err();
+        assert_eq!(e.key, "birth");
+        assert!(e.message.contains(said), "{typed}: {e}");
+    }
+    assert_eq!(p, before, "nothing changed");
+    // A child of 8 is a possible date: saved, and supervisors are alerted (store::custody_alerts).
+    p.set("birth", "2018-03-01", today()).unwrap();
+}
+
+#[test]
 fn over_long_text_is_refused_with_the_count() {
     let mut p = sample();
     let e = p.set("family_name", &"x".repeat(81), today()).unwrap_err();

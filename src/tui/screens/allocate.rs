@@ -5,7 +5,8 @@
 
 use super::{Ctx, FormKey, Outcome, Screen};
 use crate::domain::allocate::{
-    Breach, Candidates, Context, MoveReason, Mover, Suggestion, explain_refusal, overridable,
+    Breach, Candidates, Context, HardRule, MoveReason, Mover, Suggestion, explain_refusal,
+    overridable,
 };
 use crate::domain::auth::Permission;
 use crate::domain::estate::occupancy_percent;
@@ -44,6 +45,10 @@ pub struct AllocateScreen {
     refusal: Option<String>,
     /// Ranking the cells of every facility, not only the person's own.
     everywhere: bool,
+    /// When no cell of the facility fits: the rule that refuses the most cells and how many it refuses, and the
+    /// rules a supervisor may override (never Rule 11), for the ways forward shown under the list.
+    why_none: Option<(HardRule, usize)>,
+    overridable: Vec<HardRule>,
 }
 
 impl AllocateScreen {
@@ -80,6 +85,8 @@ impl AllocateScreen {
             confirming: None,
             refusal: None,
             everywhere,
+            why_none: None,
+            overridable: Vec::new(),
         };
         match screen.load(facility_id, ctx) {
             Ok(()) => Some(screen),
@@ -121,12 +128,89 @@ impl AllocateScreen {
             .map(|i| (i, explain_refusal(&mover, &candidates, i, &rule_ctx)))
             .filter(|(_, breaches)| !breaches.is_empty())
             .collect();
+        // Why nothing fits, by the rule that refuses the most cells (in the rules' order on a tie).
+        self.why_none = None;
+        if suggestions.is_empty() {
+            self.why_none = HardRule::ALL
+                .into_iter()
+                .map(|rule| {
+                    let cells = self
+                        .refused
+                        .iter()
+                        .filter(|(_, bs)| bs.iter().any(|b| b.rule == rule))
+                        .count();
+                    (rule, cells)
+                })
+                .filter(|(_, cells)| *cells > 0)
+                .fold(
+                    None,
+                    |best: Option<(HardRule, usize)>, (rule, cells)| match best {
+                        Some((_, most)) if most >= cells => best,
+                        _ => Some((rule, cells)),
+                    },
+                );
+        }
+        self.overridable = HardRule::ALL
+            .into_iter()
+            .filter(|r| rules.overridable(*r))
+            .collect();
         self.mover = mover;
         self.candidates = candidates;
         self.suggestions = suggestions;
         self.selection
             .clamp(self.suggestions.len() + self.refused.len());
         Ok(())
+    }
+
+    /// Under an empty list: why no cell fits and the lawful ways forward (another facility's cell, a supervisor's
+    /// override of what the service allows, never Rule 11, or a cell from an administrator).
+    fn ways_forward(&self, width: usize) -> Vec<Line<'static>> {
+        use crate::i18n::{t, t_args};
+        let mut lines = Vec::new();
+        let why = match self.why_none {
+            Some((rule, cells)) => t_args(
+                "allocate-none-why",
+                &[
+                    ("rule", t(&format!("hard-rule-{}", rule.as_str())).into()),
+                    ("cells", cells.into()),
+                    ("total", self.refused.len().into()),
+                ],
+            ),
+            None => t("allocate-none-no-cells"),
+        };
+        for part in text::wrap(&why, width) {
+            lines.push(Line::from(part));
+        }
+        lines.push(Line::from(t("allocate-ways-forward")));
+        let overridable: Vec<String> = self
+            .overridable
+            .iter()
+            .map(|r| t(&format!("hard-rule-{}", r.as_str())))
+            .collect();
+        let options = [
+            t("allocate-way-elsewhere"),
+            if overridable.is_empty() {
+                t("allocate-way-no-override")
+            } else {
+                t_args(
+                    "allocate-way-override",
+                    &[("rules", overridable.join(", ").into())],
+                )
+            },
+            t("allocate-way-administrator"),
+        ];
+        for o in options {
+            for (i, part) in text::wrap(&o, width.saturating_sub(2))
+                .into_iter()
+                .enumerate()
+            {
+                lines.push(Line::from(format!(
+                    "{}{part}",
+                    if i == 0 { "- " } else { "  " }
+                )));
+            }
+        }
+        lines
     }
 
     fn rows(&self) -> usize {
@@ -543,6 +627,9 @@ impl Screen for AllocateScreen {
             }
         }
         let Some(s) = self.selected() else {
+            if !self.everywhere && self.suggestions.is_empty() {
+                lines.extend(self.ways_forward(rest.width as usize));
+            }
             frame.render_widget(Paragraph::new(lines), rest);
             return;
         };

@@ -384,6 +384,8 @@ impl Screen for CellsScreen {
 pub struct OccupantsScreen {
     cell: Cell,
     rows: Vec<SearchHit>,
+    /// Each occupant's age as shown, worked out when the list was read.
+    ages: Vec<String>,
     /// Pairs in this cell who must be kept apart: a placement that breaks a non-association.
     apart: Vec<(i64, i64)>,
     selection: Selection,
@@ -394,6 +396,7 @@ impl OccupantsScreen {
         let mut s = OccupantsScreen {
             cell,
             rows: Vec::new(),
+            ages: Vec::new(),
             apart: Vec::new(),
             selection: Selection::default(),
         };
@@ -434,6 +437,8 @@ impl Screen for OccupantsScreen {
             Ok(rows) => self.rows = rows,
             Err(e) => ctx.error(format!("Cannot read the occupants: {e}")),
         }
+        let today = ctx.now.date_naive();
+        self.ages = self.rows.iter().map(|h| h.age_shown(today)).collect();
         let ids: Vec<i64> = self.rows.iter().map(|h| h.id).collect();
         match ctx.store.non_associations_among(&ids, ctx.now.date_naive()) {
             Ok(found) => self.apart = found.iter().map(|na| (na.first, na.second)).collect(),
@@ -451,18 +456,27 @@ impl Screen for OccupantsScreen {
             c.operational,
             c.maximum
         );
-        let header = columns(&[("Number", 22), ("Name", 36), ("Status", 10), ("", 8)]);
+        let age = crate::i18n::t("column-age");
+        let header = columns(&[
+            ("Number", 20),
+            ("Name", 30),
+            (&age, 8),
+            ("Status", 10),
+            ("", 6),
+        ]);
         let rows: Vec<String> = self
             .rows
             .iter()
-            .map(|h| {
+            .enumerate()
+            .map(|(i, h)| {
                 let name = format!("{}, {}", h.family_name, h.given_names);
                 let apart = self.apart.iter().any(|(a, b)| *a == h.id || *b == h.id);
                 columns(&[
-                    (&h.number, 22),
-                    (&name, 36),
+                    (&h.number, 20),
+                    (&name, 30),
+                    (self.ages.get(i).map_or("", String::as_str), 8),
                     (&h.legal_status, 10),
-                    (if apart { "APART!" } else { "" }, 8),
+                    (if apart { "APART!" } else { "" }, 6),
                 ])
             })
             .collect();

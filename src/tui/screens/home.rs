@@ -5,7 +5,7 @@ use super::{Ctx, Outcome, Screen, thousands};
 use crate::domain::auth::Permission;
 use crate::domain::segregation::Urgency;
 use crate::i18n::{t, t_args};
-use crate::store::{Headline, PastRelease, ReviewCount, SegregationRow};
+use crate::store::{CustodyAlert, Headline, PastRelease, ReviewCount, SegregationRow};
 use crate::tui::keymap::Action;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::list::{Selection, render_rows};
@@ -95,6 +95,9 @@ pub struct HomeScreen {
     segregation: Option<(Vec<SegregationRow>, NaiveDateTime)>,
     /// For supervisors: everyone in custody past their expected release date, longest past first (issue 17).
     past_release: Option<Vec<PastRelease>>,
+    /// For supervisors: children below the minimum age, children where no young unit is, people held without a
+    /// lawful place, and those who turned 18 in a young unit (issue 17).
+    custody_alerts: Option<Vec<CustodyAlert>>,
 }
 
 impl HomeScreen {
@@ -113,6 +116,7 @@ impl HomeScreen {
             reviews: None,
             segregation: None,
             past_release: None,
+            custody_alerts: None,
         };
         home.resume(ctx);
         home
@@ -228,6 +232,13 @@ impl Screen for HomeScreen {
                 Ok(rows) => self.past_release = Some(rows),
                 Err(e) => ctx.error(format!("Cannot read who is past release: {e}")),
             }
+            match ctx.store.custody_alerts(None, ctx.now.date_naive()) {
+                Ok(rows) => self.custody_alerts = Some(rows),
+                Err(e) => ctx.error(t_args(
+                    "home-alerts-unreadable",
+                    &[("error", e.to_string().into())],
+                )),
+            }
         }
         if ctx.session.may(Permission::Segregate) {
             match ctx.store.open_segregations() {
@@ -295,6 +306,14 @@ impl Screen for HomeScreen {
                 theme.warning(),
             )));
         }
+        // Supervisors' alerts about where people are held fill the box's last rows, naming the first people:
+        // they are few and urgent, and the panels below keep their room.
+        if let Some(rows) = &self.custody_alerts
+            && !rows.is_empty()
+        {
+            let room = (inner.height as usize).saturating_sub(lines.len()) as u16;
+            lines.extend(custody_alert_lines(inner.width, theme, rows, room));
+        }
         frame.render_widget(Paragraph::new(lines), inner);
         // Below the counts: reviews due per facility and, for supervisors, segregation; halves when both show.
         // Straight under the counts' box, down to the last row: the panels need every row they can get.
@@ -308,6 +327,7 @@ impl Screen for HomeScreen {
             render_past_release(frame, panel, theme, rows);
             top += height;
         }
+
         let room = area.bottom().saturating_sub(top);
         let mut seg_top = top;
         if let Some(reviews) = &self.reviews {
@@ -435,6 +455,46 @@ fn render_past_release(frame: &mut Frame, panel: Rect, theme: &Theme, rows: &[Pa
         Paragraph::new(fit_with_more(lines, inner.height, "", theme)),
         inner,
     );
+}
+
+/// Supervisors' alerts about where people are held, in `room` rows of `width`: each person and what is wrong in
+/// a few words with the days it has lasted (words, not a colour, carry the meaning); the last row says how many
+/// more when they do not fit.
+fn custody_alert_lines(
+    width: u16,
+    theme: &Theme,
+    rows: &[CustodyAlert],
+    room: u16,
+) -> Vec<Line<'static>> {
+    let lines: Vec<Line> = rows
+        .iter()
+        .map(|r| {
+            let what = t_args(
+                r.kind.key(),
+                &[("days", r.days.into()), ("age", r.age.into())],
+            );
+            let what_width = crate::domain::text::width(&what);
+            let room = (width as usize).saturating_sub(what_width + 1);
+            // An ASCII-only terminal cannot show every script a name is written in: the number alone there.
+            let who = if theme.ascii {
+                crate::domain::text::display(&r.number).into_owned()
+            } else {
+                format!(
+                    "{} {}",
+                    crate::domain::text::display(&r.number),
+                    crate::domain::text::display(&r.name)
+                )
+            };
+            let who = crate::domain::text::fit(&who, room);
+            let pad = room.saturating_sub(crate::domain::text::width(&who));
+            Line::from(vec![
+                Span::raw(format!("{who}{} ", " ".repeat(pad))),
+                Span::styled(what, theme.error()),
+            ])
+        })
+        .collect();
+    let more = t("home-alerts-more");
+    fit_with_more(lines, room, &more, theme)
 }
 
 /// Supervisors' alert list: people in segregation, days so far, warning at day 10, alert at day 15.

@@ -1,7 +1,9 @@
 //! Transfer and release: the authority, the reason and the time, written as custody events.
 
 use super::{Ctx, FormKey, Outcome, Screen};
-use crate::domain::prisoner::{facility_accepts, parse_date_time};
+use crate::domain::allocate::lawful::{Who, lawful_destination};
+use crate::domain::estate::Facility;
+use crate::domain::prisoner::parse_date_time;
 use crate::store::PrisonerRow;
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::theme::Theme;
@@ -22,27 +24,35 @@ pub struct MovementScreen {
     prisoner_id: i64,
     who: String,
     form: Form,
+    /// Facilities not offered for a transfer, each with why (Rule 11), in code order.
+    missing: Vec<(String, String)>,
 }
 
 impl MovementScreen {
     pub fn transfer(row: &PrisonerRow, ctx: &mut Ctx) -> MovementScreen {
         let current = row.prisoner.facility_id;
-        let options = ctx
-            .store
-            .facilities()
-            .unwrap_or_default()
-            .into_iter()
-            // Offer only facilities that may hold this person at all (Rule 11: sex and age).
-            .filter(|f| Some(f.facility.id) != current)
-            .filter(|f| facility_accepts(&f.facility, &row.prisoner, ctx.now.date_naive()).is_ok())
-            .map(|f| {
-                (
-                    f.facility.code.clone(),
-                    format!("{} - {}", f.facility.code, f.facility.name),
-                )
-            })
-            .collect();
-        let mut fields = vec![FormField::choice("to", "To facility", options, "")];
+        let who = Who::of(&row.prisoner, ctx.now.date_naive());
+        let units = ctx.store.all_units().unwrap_or_default();
+        let mut options = Vec::new();
+        let mut missing = Vec::new();
+        // Offer only facilities with a unit that may hold this person (Rule 11: sex, age group, legal status);
+        // the others are listed under the form with why. The store checks the same rule again on saving.
+        for f in ctx.store.facilities().unwrap_or_default() {
+            let f = f.facility;
+            if Some(f.id) == current {
+                continue;
+            }
+            match lawful_destination(&who, &f, &units) {
+                Ok(()) => options.push((f.code.clone(), format!("{} - {}", f.code, f.name))),
+                Err(e) => missing.push((f.code.clone(), e.short())),
+            }
+        }
+        let mut fields = vec![FormField::exact_choice(
+            "to",
+            &crate::i18n::t("transfer-field-to"),
+            options,
+            "",
+        )];
         fields.extend(common_fields(ctx));
         MovementScreen::with_draft(
             MovementScreen {
@@ -50,6 +60,7 @@ impl MovementScreen {
                 prisoner_id: row.prisoner.id,
                 who: format!("{} {}", row.prisoner.number, row.prisoner.full_name()),
                 form: Form::new(fields),
+                missing,
             },
             ctx,
         )
@@ -62,6 +73,7 @@ impl MovementScreen {
                 prisoner_id: row.prisoner.id,
                 who: format!("{} {}", row.prisoner.number, row.prisoner.full_name()),
                 form: Form::new(common_fields(ctx)),
+                missing: Vec::new(),
             },
             ctx,
         )
@@ -111,14 +123,15 @@ impl MovementScreen {
         let result = match self.kind {
             Kind::Transfer => {
                 let code = self.form.get("to");
-                match ctx.store.facility_by_code(&code) {
-                    Ok(Some(f)) => ctx
+                match self.destination(&code, ctx) {
+                    Ok(f) => ctx
                         .store
                         .transfer(&actor, self.prisoner_id, f.id, &authority, &reason, when)
                         .map(|_| format!("Transferred {} to {}.", self.who, f.name)),
-                    _ => {
-                        self.form.set_error("to", "choose a facility");
-                        ctx.error("To facility: choose a facility");
+                    Err(why) => {
+                        let label = crate::i18n::t("transfer-field-to");
+                        ctx.error(format!("{label}: {why}"));
+                        self.form.set_error("to", why);
                         return Outcome::Handled;
                     }
                 }
@@ -150,6 +163,37 @@ impl MovementScreen {
                 Outcome::Handled
             }
         }
+    }
+}
+
+impl MovementScreen {
+    /// The facility the "To facility" field names: an exact code (any case) or the option chosen. Text that
+    /// names no facility, or one not offered, is an error on the field, with why.
+    fn destination(&self, code: &str, ctx: &Ctx) -> Result<Facility, String> {
+        let code = code.trim();
+        if code.is_empty() {
+            return Err(crate::i18n::t("transfer-none-lawful"));
+        }
+        let found = ctx
+            .store
+            .facilities()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|f| f.facility)
+            .find(|f| f.code.eq_ignore_ascii_case(code));
+        let Some(f) = found else {
+            return Err(crate::i18n::t_args(
+                "transfer-no-such-code",
+                &[(
+                    "code",
+                    crate::domain::text::display(code).into_owned().into(),
+                )],
+            ));
+        };
+        if let Some((_, why)) = self.missing.iter().find(|(c, _)| *c == f.code) {
+            return Err(format!("{}: {why}", f.code));
+        }
+        Ok(f)
     }
 }
 
@@ -215,5 +259,39 @@ impl Screen for MovementScreen {
             Rect::new(area.x, area.y + 3, area.width, height),
             theme,
         );
+        if self.kind == Kind::Transfer {
+            let top = area.y + 4 + height;
+            let rows = area.bottom().saturating_sub(top) as usize;
+            let lines = not_offered_lines(&self.missing, rows);
+            frame.render_widget(
+                Paragraph::new(lines),
+                Rect::new(area.x + 1, top, area.width.saturating_sub(1), rows as u16),
+            );
+        }
     }
+}
+
+/// The lines under the transfer form naming the facilities not offered and why, within `rows` (the last saying
+/// how many more when they do not fit).
+fn not_offered_lines(missing: &[(String, String)], rows: usize) -> Vec<Line<'static>> {
+    if missing.is_empty() || rows < 2 {
+        return Vec::new();
+    }
+    let mut lines = vec![Line::from(crate::i18n::t("transfer-not-offered"))];
+    let room = rows - 1;
+    let shown = if missing.len() <= room {
+        missing.len()
+    } else {
+        room.saturating_sub(1)
+    };
+    for (code, why) in &missing[..shown] {
+        lines.push(Line::from(format!("  {code}: {why}")));
+    }
+    if shown < missing.len() {
+        lines.push(Line::from(crate::i18n::t_args(
+            "transfer-not-offered-more",
+            &[("count", (missing.len() - shown).into())],
+        )));
+    }
+    lines
 }

@@ -16,6 +16,8 @@ pub struct PrisonerForm {
     admitting: bool,
     /// The number the form proposed; replaced when the facility changes unless someone typed their own.
     proposed_number: String,
+    /// A date of birth over 100 years ago that the officer has been asked about; saving it again confirms it.
+    confirmed_birth: Option<String>,
 }
 
 fn fields_for(p: &Prisoner, ctx: &Ctx, admitting: bool) -> Vec<FormField> {
@@ -47,6 +49,7 @@ impl PrisonerForm {
             form: Form::new(fields_for(&row.prisoner, ctx, false)),
             admitting: false,
             proposed_number: String::new(),
+            confirmed_birth: None,
         };
         let key = form.draft_key();
         super::restore_draft(&mut form.form, &key, ctx);
@@ -113,6 +116,7 @@ impl PrisonerForm {
             form: Form::new(fields),
             admitting: true,
             proposed_number: number,
+            confirmed_birth: None,
         };
         let key = form.draft_key();
         super::restore_draft(&mut form.form, &key, ctx);
@@ -158,6 +162,19 @@ impl PrisonerForm {
             ctx.error(e);
             return Outcome::Handled;
         }
+        // Over 100 is possible but more often a typing slip: asked once, and the same date saved again stands.
+        let birth = p.birth.to_text();
+        if p.birth.age_on(today) > 100 && self.confirmed_birth.as_deref() != Some(birth.as_str()) {
+            let why =
+                crate::i18n::t_args("birth-over-100", &[("age", p.birth.age_on(today).into())]);
+            self.confirmed_birth = Some(birth);
+            self.form.set_error("birth", why.clone());
+            ctx.error(format!(
+                "{}: {why}",
+                crate::domain::prisoner::field("birth").label
+            ));
+            return Outcome::Handled;
+        }
         let actor = ctx.actor();
         if self.admitting {
             let code = self.form.get("facility");
@@ -172,7 +189,30 @@ impl PrisonerForm {
             match ctx.store.admit(&actor, &p) {
                 Ok(id) => {
                     super::drop_draft(&self.draft_key(), ctx);
-                    let admitted = format!("Admitted {} {}.", p.number, p.full_name());
+                    // A child too young, or where no young unit is, is recorded all the same (the register must
+                    // show who is held) and supervisors see it on Home; the officer is told so.
+                    let alerts: Vec<String> = ctx
+                        .store
+                        .custody_alerts(p.facility_id, today)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|a| a.prisoner_id == id)
+                        .map(|a| {
+                            crate::i18n::t_args(
+                                a.kind.key(),
+                                &[("days", a.days.into()), ("age", a.age.into())],
+                            )
+                        })
+                        .collect();
+                    let admitted = if alerts.is_empty() {
+                        format!("Admitted {} {}.", p.number, p.full_name())
+                    } else {
+                        let why = crate::i18n::t_args(
+                            "admit-alert-child",
+                            &[("why", alerts.join("; ").into())],
+                        );
+                        format!("Admitted {} {}. {why}", p.number, p.full_name())
+                    };
                     ctx.info(admitted.clone());
                     // A form that follows this admission (a woman's children and caring, Bangkok Rules 2-3)
                     // comes next; the record after it.

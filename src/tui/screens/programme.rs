@@ -480,10 +480,11 @@ impl Screen for ProgrammeScreen {
             Tab::Group => (
                 columns(&[
                     ("Number", 20),
-                    ("Name", 18),
-                    ("Cell", 7),
+                    ("Name", 12),
+                    (&crate::i18n::t("column-age"), 8),
+                    ("Cell", 6),
                     ("Since", 10),
-                    ("Attended", 12),
+                    ("Attended", 11),
                     ("", 6),
                 ]),
                 self.group
@@ -498,12 +499,14 @@ impl Screen for ProgrammeScreen {
                         let mark = if r.override_reason.is_some() { "*" } else { "" };
                         let id = r.prisoner_id;
                         let apart = self.apart.iter().any(|(a, b)| *a == id || *b == id);
+                        let age = age_of(r, self.today);
                         columns(&[
                             (&r.number, 20),
-                            (&name, 18),
-                            (&cell, 7),
+                            (&name, 12),
+                            (&age, 8),
+                            (&cell, 6),
                             (&since, 10),
-                            (&format!("{}{mark}", percent_text(part)), 12),
+                            (&format!("{}{mark}", percent_text(part)), 11),
                             (if apart { "APART!" } else { "" }, 6),
                         ])
                     })
@@ -515,8 +518,9 @@ impl Screen for ProgrammeScreen {
                     ("#", 2),
                     ("Number", 20),
                     ("Name", 16),
+                    (&crate::i18n::t("column-age"), 8),
                     ("Status", 10),
-                    ("Why here", 26),
+                    ("Why here", 18),
                 ]),
                 self.waitlist
                     .iter()
@@ -526,8 +530,9 @@ impl Screen for ProgrammeScreen {
                             (&(i + 1).to_string(), 2),
                             (&r.number, 20),
                             (&r.name, 16),
+                            (&age_of(r, self.today), 8),
                             (r.status.as_str(), 10),
-                            (why, 26),
+                            (why, 18),
                         ])
                     })
                     .collect(),
@@ -606,4 +611,11 @@ impl Screen for ProgrammeScreen {
             empty,
         );
     }
+}
+
+/// A person's age as the group and the waitlist show it, with "child" under 18 (issue 17); "?" when unknown.
+fn age_of(r: &crate::store::ReferralRow, today: chrono::NaiveDate) -> String {
+    r.birth
+        .map(|b| crate::domain::prisoner::age_shown(&b, today))
+        .unwrap_or_else(|| "?".into())
 }

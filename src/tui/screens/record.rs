@@ -8,6 +8,7 @@ use crate::i18n::{t, t_args};
 use crate::store::{NaRow, PrisonerRow, describe_event};
 use crate::tui::keymap::Action;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::form::FormField;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -28,6 +29,8 @@ pub struct RecordScreen {
     today: chrono::NaiveDate,
     /// The open segregation placement, if any, shown in the heading with its days so far.
     segregation: Option<crate::domain::segregation::Segregation>,
+    /// Turned 18 in a young unit with no decision yet that they stay: a supervisor's age review (issue 17).
+    age_review_due: bool,
     now: chrono::NaiveDateTime,
     /// The legal basis of detention (issue 17): the cases, and the expected release with its working.
     cases: Vec<crate::domain::sentence::Case>,
@@ -50,6 +53,7 @@ impl RecordScreen {
             keep_apart: Vec::new(),
             today: ctx.now.date_naive(),
             segregation: None,
+            age_review_due: false,
             now: ctx.now.naive_utc(),
             cases: Vec::new(),
             working: None,
@@ -109,6 +113,15 @@ impl RecordScreen {
             Ok(all) => self.segregation = all.into_iter().find(|s| s.end.is_none()),
             Err(e) => ctx.error(format!("Cannot read the segregation placements: {e}")),
         }
+        // Looked up only for those who may decide it.
+        let p = &self.row.prisoner;
+        self.age_review_due = ctx.session.may(Permission::OverrideAllocation)
+            && p.in_custody
+            && p.facility_id.is_some_and(|f| {
+                ctx.store
+                    .age_review_due(p.id, f, ctx.now.date_naive())
+                    .unwrap_or(false)
+            });
     }
 
     /// The record body, wrapped to `width` columns so long entries (children, property) are read in full.
@@ -421,7 +434,10 @@ impl Screen for RecordScreen {
         let segregate = crate::domain::auth::may(self.role, Permission::Segregate)
             && (self.row.prisoner.in_custody || self.segregation.is_some());
         // In custody the record offers more than fits: Down (it scrolls) and Esc are left to the help screen.
-        let mut keys = if segregate {
+        let mut keys = if self.age_review_due {
+            // Rarer and more pressing than segregation: someone turned 18 in a young unit awaits a decision.
+            vec![Action::AgeReview]
+        } else if segregate {
             vec![Action::Segregate]
         } else if self.row.prisoner.in_custody {
             vec![]
@@ -449,6 +465,7 @@ impl Screen for RecordScreen {
         match action {
             Action::KeepApart => "apart",
             Action::Segregate => "segregate",
+            Action::AgeReview => "age review",
             other => other.describe(),
         }
     }
@@ -506,6 +523,16 @@ impl Screen for RecordScreen {
                     Some(screen) => Outcome::Push(Box::new(screen)),
                     None => Outcome::Handled,
                 }
+            }
+            Action::AgeReview => {
+                if !ctx.allowed(Permission::OverrideAllocation) {
+                    return Outcome::Handled;
+                }
+                if !self.age_review_due {
+                    ctx.info(crate::i18n::t("age-review-not-due"));
+                    return Outcome::Handled;
+                }
+                Outcome::Push(Box::new(age_review_prompt(&self.row, ctx)))
             }
             Action::Segregate => {
                 if !ctx.allowed(Permission::Segregate) {
@@ -579,6 +606,12 @@ impl Screen for RecordScreen {
         if let Some(s) = &self.segregation {
             flags.push(format!("SEGREGATED day {}", s.days(self.now)));
         }
+        // Age on the header, with a word for a child that reads without colour (Rule 11d).
+        let today = self.now.date();
+        if p.age_group(today) == crate::domain::estate::AgeGroup::Young {
+            flags.insert(0, crate::i18n::t("record-flag-under-18"));
+        }
+        let age = crate::i18n::t_args("record-age", &[("age", p.birth.age_on(today).into())]);
         let head = vec![
             Line::from(vec![
                 Span::styled(text::display(&p.number).into_owned(), theme.heading()),
@@ -586,7 +619,7 @@ impl Screen for RecordScreen {
                 Span::styled(text::display(&p.full_name()).into_owned(), theme.heading()),
             ]),
             Line::from(vec![
-                Span::raw(format!("{status} | {} ", text::display(&place))),
+                Span::raw(format!("{status} | {age} | {} ", text::display(&place))),
                 Span::styled(flags.join(" "), theme.warning()),
             ]),
         ];
@@ -626,4 +659,42 @@ fn describe_move(row: &crate::store::MovementRow) -> String {
     }
     out.push(')');
     out
+}
+
+/// The supervisor's decision about someone who turned 18 in a young unit: stay or move, and why.
+fn age_review_prompt(row: &PrisonerRow, ctx: &Ctx) -> super::prompt::PromptScreen {
+    use crate::i18n::{t, t_args};
+    let p = &row.prisoner;
+    let who = format!("{} {}", p.number, p.full_name());
+    let days = crate::store::eighteenth_birthday(p.birth)
+        .map_or(0, |d| (ctx.now.date_naive() - d).num_days().max(0));
+    let id = p.id;
+    super::prompt::PromptScreen::new(
+        t_args("age-review-title", &[("who", who.into())]),
+        vec![t_args("age-review-about", &[("days", days.into())])],
+        vec![
+            FormField::words(
+                "decision",
+                &t("age-review-field-decision"),
+                &["stay", "move"],
+                "stay",
+            ),
+            FormField::text("reason", &t("age-review-field-reason"), ""),
+        ],
+        "record",
+        Box::new(move |values, ctx| {
+            let stay = values.get("decision").map(String::as_str) == Some("stay");
+            let reason = values.get("reason").cloned().unwrap_or_default();
+            let actor = ctx.actor();
+            ctx.store
+                .record_age_review(&actor, id, stay, &reason)
+                .map(|_| {
+                    t_args(
+                        "age-review-saved",
+                        &[("decision", if stay { "stay" } else { "move" }.into())],
+                    )
+                })
+                .map_err(|e| e.to_string())
+        }),
+    )
 }

@@ -24,11 +24,13 @@ const SLOW_LINE_ROWS: usize = 8;
 
 /// Result columns and their widths; prison numbers such as UPS/MUK01/2024/00010 need 22. The last holds the
 /// non-association mark.
-const COLUMNS: [(&str, usize); 5] = [
-    ("Number", 22),
+/// Numbers up to 20 columns (a demo's "UPS/IGA01/2026/00037") and the name as wide as before the age came.
+const COLUMNS: [(&str, usize); 6] = [
+    ("Number", 20),
     ("Name", 26),
-    ("Facility", 8),
-    ("Status", 11),
+    ("Age", 8),
+    ("Fac.", 5),
+    ("Status", 9),
     ("", 6),
 ];
 
@@ -44,6 +46,8 @@ pub struct SearchScreen {
     stale: bool,
     /// Pairs among the results under a non-association in force, read once per query.
     apart: Vec<(i64, i64)>,
+    /// Each hit's age as shown, worked out on the day of the query.
+    ages: Vec<String>,
 }
 
 impl SearchScreen {
@@ -58,6 +62,7 @@ impl SearchScreen {
             slow_link: false,
             stale: false,
             apart: Vec::new(),
+            ages: Vec::new(),
         }
     }
 
@@ -82,6 +87,8 @@ impl SearchScreen {
             Ok(hits) => self.hits = hits,
             Err(e) => ctx.error(format!("Search failed: {e}")),
         }
+        let today = ctx.now.date_naive();
+        self.ages = self.hits.iter().map(|h| h.age_shown(today)).collect();
         let ids: Vec<i64> = self.hits.iter().map(|h| h.id).collect();
         match ctx.store.non_associations_among(&ids, ctx.now.date_naive()) {
             Ok(found) => self.apart = found.iter().map(|na| (na.first, na.second)).collect(),
@@ -199,11 +206,20 @@ impl Screen for SearchScreen {
         let rows: Vec<String> = self
             .hits
             .iter()
-            .map(|h| {
+            .enumerate()
+            .map(|(i, h)| {
                 let name = h.shown_name(COLUMNS[1].1);
                 let apart = self.apart.iter().any(|(a, b)| *a == h.id || *b == h.id);
                 let mark = if apart { "APART!" } else { "" };
-                let cells = [h.number.as_str(), &name, &h.facility, &h.status(), mark];
+                let age = self.ages.get(i).map_or("", String::as_str);
+                let cells = [
+                    h.number.as_str(),
+                    &name,
+                    age,
+                    &h.facility,
+                    &h.status(),
+                    mark,
+                ];
                 let pairs: Vec<(&str, usize)> = cells
                     .iter()
                     .zip(COLUMNS)
@@ -212,7 +228,10 @@ impl Screen for SearchScreen {
                 columns(&pairs)
             })
             .collect();
-        let header = columns(&COLUMNS);
+        let age = crate::i18n::t("column-age");
+        let mut heads = COLUMNS;
+        heads[2].0 = &age;
+        let header = columns(&heads);
         let empty = if self.searched {
             "No one matches. Try fewer letters, or another spelling."
         } else {

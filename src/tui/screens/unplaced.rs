@@ -18,6 +18,8 @@ const SHOWN: usize = 500;
 
 pub struct UnplacedScreen {
     rows: Vec<SearchHit>,
+    /// Each person's age as shown, worked out when the list was read.
+    ages: Vec<String>,
     selection: Selection,
 }
 
@@ -25,6 +27,7 @@ impl UnplacedScreen {
     pub fn new(ctx: &mut Ctx) -> UnplacedScreen {
         let mut s = UnplacedScreen {
             rows: Vec::new(),
+            ages: Vec::new(),
             selection: Selection::default(),
         };
         s.resume(ctx);
@@ -98,6 +101,8 @@ impl Screen for UnplacedScreen {
             Ok(rows) => self.rows = rows,
             Err(e) => ctx.error(format!("Cannot read who is waiting: {e}")),
         }
+        let today = ctx.now.date_naive();
+        self.ages = self.rows.iter().map(|h| h.age_shown(today)).collect();
         self.selection.clamp(self.rows.len());
     }
 
@@ -113,19 +118,22 @@ impl Screen for UnplacedScreen {
         let rows: Vec<String> = self
             .rows
             .iter()
-            .map(|h| {
+            .enumerate()
+            .map(|(i, h)| {
                 let name = format!("{}, {}", h.family_name, h.given_names);
                 columns(&[
-                    (&h.number, 21),
-                    (&name, 34),
+                    (&h.number, 20),
+                    (&name, 26),
+                    (self.ages.get(i).map_or("", String::as_str), 8),
                     (&h.facility, 8),
                     (&h.legal_status, 12),
                 ])
             })
             .collect();
         let header = columns(&[
-            ("Number", 21),
-            ("Name", 34),
+            ("Number", 20),
+            ("Name", 26),
+            (&crate::i18n::t("column-age"), 8),
             ("Facility", 8),
             ("Status", 12),
         ]);

@@ -18,6 +18,8 @@ pub enum FieldValue {
         options: Vec<(String, String)>,
         index: usize,
         typed: String,
+        /// Typed text that starts no option is kept and becomes the value (see [`FormField::exact_choice`]).
+        exact: bool,
     },
 }
 
@@ -60,9 +62,26 @@ impl FormField {
                 options,
                 index,
                 typed: String::new(),
+                exact: false,
             },
             ..FormField::text(key, label, "")
         }
+    }
+
+    /// A choice that also takes a typed code: what is typed jumps to the first option that starts with it, as
+    /// in any choice, but text that starts none is kept, shown, and is the field's value, so the screen refuses
+    /// it on the field instead of silently keeping another option. With no options its value is empty.
+    pub fn exact_choice(
+        key: &str,
+        label: &str,
+        options: Vec<(String, String)>,
+        current: &str,
+    ) -> FormField {
+        let mut field = FormField::choice(key, label, options, current);
+        if let FieldValue::Choice { exact, .. } = &mut field.value {
+            *exact = true;
+        }
+        field
     }
 
     /// A choice whose options are their own labels.
@@ -82,12 +101,30 @@ impl FormField {
     pub fn value(&self) -> String {
         match &self.value {
             FieldValue::Text(i) => i.value(),
-            FieldValue::Choice { options, index, .. } => options
-                .get(*index)
-                .map(|(v, _)| v.clone())
-                .unwrap_or_default(),
+            FieldValue::Choice {
+                options,
+                index,
+                typed,
+                exact,
+            } => {
+                if *exact && !typed.is_empty() && choice_match(options, typed).is_none() {
+                    return typed.clone();
+                }
+                options
+                    .get(*index)
+                    .map(|(v, _)| v.clone())
+                    .unwrap_or_default()
+            }
         }
     }
+}
+
+/// The first option whose value or label starts with `typed`, ignoring case and accents.
+fn choice_match(options: &[(String, String)], typed: &str) -> Option<usize> {
+    let wanted = fold(typed);
+    options
+        .iter()
+        .position(|(v, l)| fold(v).starts_with(&wanted) || fold(l).starts_with(&wanted))
 }
 
 #[derive(Debug, Clone)]
@@ -157,9 +194,16 @@ impl Form {
             };
             match &mut field.value {
                 FieldValue::Text(input) => input.set(v),
-                FieldValue::Choice { options, index, .. } => {
+                FieldValue::Choice {
+                    options,
+                    index,
+                    typed,
+                    exact,
+                } => {
                     if let Some(i) = options.iter().position(|(value, _)| value == v) {
                         *index = i;
+                    } else if *exact {
+                        *typed = v.clone();
                     }
                 }
             }
@@ -270,6 +314,7 @@ impl Form {
                 options,
                 index,
                 typed,
+                exact,
             } => {
                 let n = options.len().max(1);
                 match action {
@@ -285,18 +330,18 @@ impl Form {
                     }
                     Action::Char(c) => {
                         typed.push(c);
-                        let wanted = fold(typed);
-                        if let Some(i) = options.iter().position(|(v, l)| {
-                            fold(v).starts_with(&wanted) || fold(l).starts_with(&wanted)
-                        }) {
+                        if let Some(i) = choice_match(options, typed) {
                             *index = i;
-                        } else {
+                        } else if !*exact {
                             typed.pop();
                         }
                         true
                     }
                     Action::Backspace => {
                         typed.pop();
+                        if let Some(i) = choice_match(options, typed) {
+                            *index = i;
+                        }
                         true
                     }
                     _ => false,
@@ -349,9 +394,22 @@ impl Form {
                     };
                     (text::fit(&text::display(&shown), value_w), 0)
                 }
-                FieldValue::Choice { options, index, .. } => {
-                    let l = options.get(*index).map(|(_, l)| l.as_str()).unwrap_or("");
-                    let s = format!("< {} >", text::display(l));
+                FieldValue::Choice {
+                    options,
+                    index,
+                    typed,
+                    exact,
+                } => {
+                    let s = if *exact && !typed.is_empty() && choice_match(options, typed).is_none()
+                    {
+                        crate::i18n::t_args(
+                            "form-choice-no-match",
+                            &[("typed", text::display(typed).into_owned().into())],
+                        )
+                    } else {
+                        let l = options.get(*index).map(|(_, l)| l.as_str()).unwrap_or("");
+                        format!("< {} >", text::display(l))
+                    };
                     (text::fit(&s, value_w), 0)
                 }
             };
@@ -439,6 +497,38 @@ mod tests {
         assert_eq!(f.get("sex"), "male");
         f.handle(Action::Char('z'));
         assert_eq!(f.get("sex"), "male", "no option starts with mz");
+    }
+
+    #[test]
+    fn an_exact_choice_keeps_text_that_matches_no_option_as_its_value() {
+        let options = vec![
+            ("MUK01".to_string(), "MUK01 - Mukono".to_string()),
+            ("KIR".to_string(), "KIR - Kirinya".to_string()),
+        ];
+        let mut f = Form::new(vec![FormField::exact_choice(
+            "to",
+            "To",
+            options.clone(),
+            "",
+        )]);
+        for c in "WAK01".chars() {
+            f.handle(Action::Char(c));
+        }
+        assert_eq!(f.get("to"), "WAK01", "not the first option, MUK01");
+        for _ in 0..5 {
+            f.handle(Action::Backspace);
+        }
+        f.handle(Action::Char('k'));
+        assert_eq!(f.get("to"), "KIR");
+        // A plain choice still drops letters that start nothing: it always holds one of its options.
+        let mut plain = Form::new(vec![FormField::choice("to", "To", options, "")]);
+        for c in "WAK01".chars() {
+            plain.handle(Action::Char(c));
+        }
+        assert_eq!(plain.get("to"), "KIR");
+        // With nothing to offer, nothing is chosen.
+        let empty = Form::new(vec![FormField::exact_choice("to", "To", vec![], "")]);
+        assert_eq!(empty.get("to"), "");
     }
 
     #[test]
