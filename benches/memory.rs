@@ -315,22 +315,28 @@ fn journey(bin: &Path, db: &Path, logs: &Path, query: &str) -> Journey {
         s.act("\x1b[B", "the selection moved", |_| true);
     }
     let form = s.act(ENTER, "the assessment form", |scr| answered(scr).is_some());
-    // Three yes/no answers and two typed ones; each must be counted before the next.
+    // Three yes/no answers and two typed ones; each must be counted before the next. A typed answer replaces
+    // what is there (Ctrl-U first): the form fills some items from the record (the languages), already counted.
     let mut count = answered(&form).unwrap_or(0);
     for keys in [
         "y",
-        "Beaten at the station by two men\t",
+        "\x15Beaten at the station by two men\t",
         "y",
-        "Luganda\t",
+        "\x15Luganda\t",
         "n",
     ] {
-        if keys.len() > 1 {
+        if let Some(text) = keys.strip_prefix('\x15') {
+            // Ctrl-U draws nothing on an empty field, so it is sent without waiting for output.
+            s.send("\x15");
+            std::thread::sleep(QUIET);
+            s.type_text(text);
+        } else if keys.len() > 1 {
             s.type_text(keys);
         } else {
             s.send(keys);
         }
         let screen = s.settle("the answer counted", |scr| {
-            answered(scr).is_some_and(|n| n > count)
+            answered(scr).is_some_and(|n| n >= count)
         });
         count = answered(&screen).unwrap_or(count);
     }

@@ -491,7 +491,7 @@ fn a_date_of_birth_over_100_is_asked_about_and_a_child_is_admitted_with_an_alert
     let s = d.screen();
     assert!(s.contains("Admitted KIR/2026/00004 Kato"), "{s}");
     assert!(
-        s.contains("Supervisors are alerted: age 10: too young"),
+        s.contains("Supervisors are alerted on Home (age 10: too"),
         "{s}"
     );
     let kinds: Vec<&str> = d

@@ -7,6 +7,11 @@ use std::path::{Path, PathBuf};
 /// why it is safe). A new entry needs the same scrutiny.
 const FRAGMENTS: &[(&str, &str, &str)] = &[
     (
+        "src/store/prisoners.rs",
+        "sources.join(\" UNION \")",
+        "the search's candidate sources: literal SELECTs with bound parameters, chosen by the query's shape",
+    ),
+    (
         "src/store/allocation.rs",
         "facility_filter",
         "one of three literal filters picked by `Within`",

@@ -463,7 +463,7 @@ alert-turned-adult = 18 in young unit { $days }d
 ## Dates of birth (src/domain/prisoner.rs, src/tui/screens/prisoner_form.rs)
 birth-before-1900 = { $date } is before 1900: not a possible date of birth
 birth-over-100 = that makes them { $age }: check it; F2 again saves it as it is
-admit-alert-child = Supervisors are alerted: { $why }
+admit-alert-child = Supervisors are alerted on Home ({ $why }).
 
 ## Age shown in lists, the record and `warden search` (src/domain/prisoner.rs, src/tui/screens/*.rs)
 age-child = { $age } child
