@@ -140,6 +140,109 @@ fn a_clean_file_is_admitted_placed_audited_and_not_imported_twice() {
 }
 
 #[test]
+fn an_import_is_taken_back_whole_while_nobody_has_been_worked_on_since() {
+    let (dir, db) = estate();
+    let file = clean_csv(dir.path());
+    let (code, _, err) = warden(&db, &["import", "prisoners", &file, "--apply"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = warden(&db, &["import", "list"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("1 done "), "{out}");
+    assert!(out.contains("4 rows, 4 on the register now"), "{out}");
+
+    // Only an administrator may take an import back.
+    let officer = warden::store::Actor::staff_now("okello", warden::domain::auth::Role::Officer);
+    let mut store = warden::store::Store::open(&db).unwrap();
+    let refused = store.import_undo(&officer, 1, "wrong file", &mut |_, _| {});
+    assert!(
+        matches!(refused, Err(warden::store::StoreError::Refused(_))),
+        "{refused:?}"
+    );
+
+    // The dry run says who would go and removes nobody.
+    let (code, out, err) = warden(&db, &["import", "undo", "1", "--why", "wrong file"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("Import 1 (") && out.contains("4 people"),
+        "{out}"
+    );
+    assert!(out.contains("Dry run: nothing was removed"), "{out}");
+    assert_eq!(count(&db, "SELECT count(*) FROM prisoner"), 4);
+
+    let (code, out, err) = warden(
+        &db,
+        &["import", "undo", "1", "--why", "wrong file", "--apply"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("4 people removed"), "{out}");
+    for table in [
+        "prisoner",
+        "prisoner_find",
+        "prisoner_search",
+        "movement",
+        "custody_event",
+    ] {
+        assert_eq!(
+            count(&db, &format!("SELECT count(*) FROM {table}")),
+            0,
+            "{table}"
+        );
+    }
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM audit WHERE action = 'undo-import'"
+        ),
+        4
+    );
+    let (code, _, err) = warden(&db, &["check"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, out, _) = warden(&db, &["import", "list"]);
+    assert!(out.starts_with("1 undone "), "{out}");
+    let (code, _, err) = warden(&db, &["import", "undo", "1", "--why", "again"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("taken back already"), "{err}");
+
+    // The corrected file may come in again, as a new import.
+    let (code, out, err) = warden(&db, &["import", "prisoners", &file, "--apply"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Import 2: 4 admitted"), "{out}");
+}
+
+#[test]
+fn an_import_is_not_taken_back_once_someone_has_been_worked_on() {
+    let (dir, db) = estate();
+    let file = clean_csv(dir.path());
+    let (code, _, err) = warden(&db, &["import", "prisoners", &file, "--apply"]);
+    assert_eq!(code, 0, "{err}");
+    let admin = warden::store::Actor::staff_now("root", warden::domain::auth::Role::Admin);
+    let mut store = warden::store::Store::open(&db).unwrap();
+    let okello = store
+        .search("okello", 5)
+        .unwrap()
+        .into_iter()
+        .next()
+        .expect("Okello was imported");
+    let mut record = store.prisoner(okello.id).unwrap().unwrap().prisoner;
+    record.home_district = "Gulu".into();
+    store.update_prisoner(&admin, &record).unwrap();
+    drop(store);
+
+    let (code, _, err) = warden(
+        &db,
+        &["import", "undo", "1", "--why", "wrong file", "--apply"],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!("{}: a change to the record", record.number)),
+        "{err}"
+    );
+    assert!(err.contains("1 person has been worked on"), "{err}");
+    assert_eq!(count(&db, "SELECT count(*) FROM prisoner"), 4);
+    assert_eq!(count(&db, "SELECT count(*) FROM import_undo"), 0);
+}
+
+#[test]
 fn a_spreadsheet_is_read_by_its_cells() {
     use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
     let (dir, db) = estate();
@@ -450,4 +553,41 @@ fn the_register_goes_out_with_a_disclosure_and_comes_back_in() {
     );
     assert_eq!(code, 0, "{err}");
     assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
+}
+
+#[test]
+fn an_undo_cut_short_is_finished_by_running_it_again_and_holds_the_file_back_until_then() {
+    let (_dir, db) = estate();
+    let (_, rows) = rows(3000);
+    let root = warden::store::Actor::system("root", chrono::Utc::now());
+    let admin = warden::store::Actor::staff_now("amina", warden::domain::auth::Role::Admin);
+    let mut store = warden::store::Store::open(&db).unwrap();
+    let outcome = store
+        .import_apply(&root, "r.csv", "feed", &rows, &mut |_, _| {})
+        .unwrap();
+    let cut = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        store.import_undo(&admin, outcome.import_id, "wrong", &mut |done, total| {
+            if done > 0 && done < total {
+                panic!("power cut");
+            }
+        })
+    }));
+    assert!(cut.is_err(), "one batch took them all back");
+    let left = count(&db, "SELECT count(*) FROM prisoner");
+    assert!(left > 0 && left < 3000, "{left}");
+    let mut store = warden::store::Store::open(&db).unwrap();
+    let again = store.import_apply(&root, "r.csv", "feed", &rows, &mut |_, _| {});
+    assert!(
+        matches!(&again, Err(warden::store::StoreError::Invalid(m)) if m.contains("cut short")),
+        "{again:?}"
+    );
+    let removed = store
+        .import_undo(&admin, outcome.import_id, "wrong", &mut |_, _| {})
+        .unwrap();
+    assert_eq!(removed as i64, left);
+    assert_eq!(count(&db, "SELECT count(*) FROM prisoner"), 0);
+    let fresh = store
+        .import_apply(&root, "r.csv", "feed", &rows, &mut |_, _| {})
+        .unwrap();
+    assert_eq!((fresh.admitted, fresh.resumed), (3000, 0));
 }

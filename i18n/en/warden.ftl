@@ -334,14 +334,36 @@ import-problems = { $count ->
 }
 import-dry-run = Dry run: nothing was written. Run again with --apply to admit them.
 import-progress = Admitting
+progress-rows = rows
+progress-people = people
+progress-steps = steps
+progress-left = {"{"}eta{"}"} left
 import-waiting = { $number } admitted but waits for a cell: { $why }
 import-applied = Import { $id }: { $admitted } admitted ({ $resumed } by an earlier run cut short), { $placed } placed in their cells, { $waiting } waiting for a cell; { $batches } batches, the longest held the register { $longest } ms.
+import-undo-unfinished = taking back import { $id } was cut short; run `warden import undo { $id } --why ... --apply` again to finish it before importing the file again; nothing written
+import-list-none = No imports yet.
+import-list-line = { $id } { $status } { $file }, started { $at } by { $by }: { $rows } rows, { $admitted } on the register now
+import-undo-no-run = no import { $id } (`warden import list` shows them)
+import-undo-already = import { $id } was taken back already
+import-undo-why = why: say why the import is taken back (--why); it is kept in the audit trail
+import-undo-summary = Import { $id } ({ $file }): { $people } people on the register from it.
+import-undo-kept = { $number }: { $what } recorded since the import
+import-undo-kept-more = ... and { $count } more
+import-undo-refused = { $count ->
+    [one] 1 person has been worked on since the import; nothing was removed (correct the records one by one instead)
+   *[other] { $count } people have been worked on since the import; nothing was removed (correct the records one by one instead)
+}
+import-undo-dry-run = Dry run: nothing was removed. Run again with --apply to take them back.
+import-undo-progress = Taking back
+import-undone = Import { $id } taken back: { $people } people removed from the register; the import and each removal stay in the audit trail.
 
 ## Exporting the register (warden export prisoners)
 export-why-required = why: say why the register leaves the system (--why); it is kept as a disclosure record
 export-xlsx-needs-file = --out: an XLSX workbook goes to a file; name one with --out FILE
 export-not-the-database = that is the database itself (or its -wal/-shm); name another file
 export-no-facility = --facility: no facility with code '{ $code }'
+export-progress-reading = Reading the register
+export-progress-writing = Writing the file
 export-written = { $people } people, { $columns } columns written to { $file }; the disclosure is in the audit trail
 
 ## A person's file between stations
@@ -354,6 +376,8 @@ person-file-untrusted = signed by a station this one does not trust (key { $key 
 person-file-already-here = this person is already on this register as { $number } (the same national person id); nothing written
 person-file-written = { $number }: the person's file, signed by this station, written to { $file }; the disclosure is in the audit trail
 person-file-summary = { $file }: { $name }, national id { $national }, from { $station } (signature good): { $events } custody events, { $levels } custody levels, { $assessments } assessments ({ $withheld } restricted withheld by the sender), { $programmes } programmes, { $apart } keep-apart notes
+person-file-progress-out = The person's file
+person-file-progress-in = Admitting with their history
 person-file-dry-run = Dry run: nothing was written. Run again with --apply to admit them.
 person-file-admitted = Admitted as { $number } with the history the file carried (kept whole with its SHA-256).
 station-key = { $name } { $key }

@@ -2,6 +2,7 @@
 //! the caller's role may see, recorded as a disclosure with its reason.
 
 use super::open;
+use super::progress::Progress;
 use anyhow::{Context, Result};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -73,7 +74,12 @@ pub fn prisoners(db: &std::path::Path, args: &ExportArgs) -> Result<ExitCode> {
         },
         None => None,
     };
-    let table = match store.export_register(&actor, facility.as_ref(), format, &args.why) {
+    let reading = Progress::new("export-progress-reading", "progress-people");
+    let read = store.export_register(&actor, facility.as_ref(), format, &args.why, &mut |d, t| {
+        reading.show(d, t)
+    });
+    reading.finish();
+    let table = match read {
         Ok(t) => t,
         Err(e @ (crate::store::StoreError::Refused(_) | crate::store::StoreError::Invalid(_))) => {
             if let Some(path) = &args.out {
@@ -83,10 +89,19 @@ pub fn prisoners(db: &std::path::Path, args: &ExportArgs) -> Result<ExitCode> {
         }
         Err(e) => return Err(e.into()),
     };
+    let writing = Progress::new("export-progress-writing", "progress-people");
+    let total = table.rows.len();
+    let mut wrote = |done: usize| writing.show(done, total);
     let bytes = match args.format {
-        ExportFormat::Csv => crate::print::sheet::table_csv(&table.columns, &table.rows),
-        ExportFormat::Xlsx => crate::print::sheet::table_xlsx(&table.columns, &table.rows),
-    }?;
+        ExportFormat::Csv => {
+            crate::print::sheet::table_csv(&table.columns, &table.rows, &mut wrote)
+        }
+        ExportFormat::Xlsx => {
+            crate::print::sheet::table_xlsx(&table.columns, &table.rows, &mut wrote)
+        }
+    };
+    writing.finish();
+    let bytes = bytes?;
     match (file, &args.out) {
         (Some(mut f), Some(path)) => {
             use std::io::Write;

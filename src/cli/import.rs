@@ -6,13 +6,13 @@ use super::open;
 
 /// The exit status of a refused import: nothing was written.
 const REFUSED: u8 = 2;
+use super::progress::Progress;
 use crate::domain::register_file::{
     CellValue, Header, ImportRow, Problem, Target, duplicate_numbers, read_header, read_row,
 };
 use anyhow::{Context, Result, bail};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -29,6 +29,18 @@ pub struct ImportArgs {
     /// The sheet to read in a spreadsheet (default: the first)
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct UndoArgs {
+    /// The import's number, as `warden import list` and the end of `--apply` show it
+    pub id: i64,
+    /// Why the import is taken back (kept in the audit trail)
+    #[arg(long, value_name = "REASON")]
+    pub why: String,
+    /// Remove them; without it, only say who would be removed and who may not be
+    #[arg(long)]
+    pub apply: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -378,7 +390,7 @@ pub fn prisoners(db: &Path, args: &ImportArgs) -> Result<ExitCode> {
         println!("{}", say("import-dry-run", &[]));
         return Ok(ExitCode::SUCCESS);
     }
-    let progress = Progress::new(std::io::stderr().is_terminal());
+    let progress = Progress::new("import-progress", "progress-rows");
     let outcome = store.import_apply(&actor, &name, &sha256, &rows, &mut |done, total| {
         progress.show(done, total)
     })?;
@@ -413,37 +425,117 @@ pub fn prisoners(db: &Path, args: &ImportArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The progress line on a terminal (indicatif); nothing in scripts and cron.
-struct Progress {
-    bar: Option<indicatif::ProgressBar>,
+/// `warden import list`: every run, newest first.
+pub fn list(db: &Path) -> Result<ExitCode> {
+    let (store, _actor) = open(db)?;
+    let runs = store.import_runs()?;
+    if runs.is_empty() {
+        println!("{}", crate::i18n::t("import-list-none"));
+    }
+    for r in runs {
+        println!(
+            "{}",
+            crate::i18n::t_args(
+                "import-list-line",
+                &[
+                    ("id", r.id.into()),
+                    ("status", r.status.into()),
+                    ("file", r.file.into()),
+                    ("at", r.started_at.into()),
+                    ("by", r.started_by.into()),
+                    ("rows", r.rows.into()),
+                    ("admitted", r.admitted.into()),
+                ]
+            )
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
-impl Progress {
-    fn new(terminal: bool) -> Progress {
-        let bar = terminal.then(|| {
-            let bar = indicatif::ProgressBar::new(0);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template("{msg} {pos}/{len} rows, {eta} left")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+/// `warden import undo ID --why R [--apply]`: who would be taken back and who may not; with `--apply` and nobody
+/// kept, removes them in short batches with a progress line.
+pub fn undo(db: &Path, args: &UndoArgs) -> Result<ExitCode> {
+    let (mut store, actor) = open(db)?;
+    let say = |key: &str, a: &[(&str, crate::i18n::FluentValue)]| crate::i18n::t_args(key, a);
+    let refuse = |message: String| {
+        eprintln!("warden import undo: {message}");
+        Ok(ExitCode::from(REFUSED))
+    };
+    // The permission first, so a role that may never undo is told that rather than shown the plan.
+    if let Err(e) = store.authorise(
+        &actor,
+        crate::domain::auth::Need::To(crate::domain::auth::Permission::UndoImport),
+        "import undo",
+    ) {
+        return refuse(e.to_string());
+    }
+    let plan = match store.import_undo_plan(args.id) {
+        Ok(p) => p,
+        Err(e @ crate::store::StoreError::Invalid(_)) => return refuse(e.to_string()),
+        Err(e) => return Err(e.into()),
+    };
+    println!(
+        "{}",
+        say(
+            "import-undo-summary",
+            &[
+                ("id", plan.import_id.into()),
+                ("file", plan.file.clone().into()),
+                ("people", plan.people.into()),
+            ]
+        )
+    );
+    if plan.kept_total > 0 {
+        for (number, what) in &plan.kept {
+            eprintln!(
+                "{}",
+                say(
+                    "import-undo-kept",
+                    &[
+                        ("number", number.clone().into()),
+                        ("what", what.clone().into())
+                    ]
+                )
             );
-            bar.set_message(crate::i18n::t("import-progress"));
-            bar
-        });
-        Progress { bar }
-    }
-
-    fn show(&self, done: usize, total: usize) {
-        if let Some(bar) = &self.bar {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
         }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
+        if plan.kept_total > plan.kept.len() {
+            eprintln!(
+                "{}",
+                say(
+                    "import-undo-kept-more",
+                    &[("count", (plan.kept_total - plan.kept.len()).into())]
+                )
+            );
         }
+        return refuse(say(
+            "import-undo-refused",
+            &[("count", plan.kept_total.into())],
+        ));
     }
+    if !args.apply {
+        println!("{}", crate::i18n::t("import-undo-dry-run"));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let progress = Progress::new("import-undo-progress", "progress-people");
+    let removed = match store.import_undo(&actor, args.id, &args.why, &mut |done, total| {
+        progress.show(done, total)
+    }) {
+        Ok(n) => n,
+        Err(e @ (crate::store::StoreError::Invalid(_) | crate::store::StoreError::Refused(_))) => {
+            progress.finish();
+            return refuse(e.to_string());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    progress.finish();
+    println!(
+        "{}",
+        say(
+            "import-undone",
+            &[("id", args.id.into()), ("people", removed.into())]
+        )
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod import;
 mod password;
 mod person_file;
 mod programmes;
+mod progress;
 mod replica;
 mod replica_target;
 mod report;
@@ -209,6 +210,10 @@ pub enum ImportCommand {
     Prisoners(import::ImportArgs),
     /// Admit a person from another station's signed file, with their history (a dry run unless --apply)
     Person(person_file::ImportPersonArgs),
+    /// Every import of the register: its id, file, when, by whom, and how many it admitted
+    List,
+    /// Take back the people an import admitted, if nothing was recorded about them since (a dry run unless --apply)
+    Undo(import::UndoArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -329,6 +334,8 @@ fn run(cli: Cli, db: &Path) -> Result<ExitCode> {
         Some(Command::Import(ImportCommand::Prisoners(args))) => import::prisoners(db, &args),
         Some(Command::Export(ExportCommand::Prisoners(args))) => export::prisoners(db, &args),
         Some(Command::Import(ImportCommand::Person(args))) => person_file::import(db, &args),
+        Some(Command::Import(ImportCommand::List)) => import::list(db),
+        Some(Command::Import(ImportCommand::Undo(args))) => import::undo(db, &args),
         Some(Command::Export(ExportCommand::Person(args))) => person_file::export(db, &args),
         Some(Command::Station(cmd)) => person_file::station(db, &cmd),
         Some(Command::Report { kind }) => report::run(db, report::PrintArgs::stdout(kind)),

@@ -2,6 +2,7 @@
 //! warden stations, signed with the station's key and admitted only from stations this one trusts.
 
 use super::open;
+use super::progress::Progress;
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -73,13 +74,18 @@ pub fn export(db: &Path, args: &ExportPersonArgs) -> Result<ExitCode> {
         return refuse(crate::i18n::t("export-pdf-needs-file"));
     }
     let (mut store, actor) = open(db)?;
+    // Three steps: the history gathered and signed, the file made (a PDF takes longest), the file written.
+    let steps = Progress::new("person-file-progress-out", "progress-steps");
+    steps.show(0, 3);
     let sealed = match store.export_person(&actor, &args.number, &args.why) {
         Ok(v) => v,
         Err(e @ (crate::store::StoreError::Refused(_) | crate::store::StoreError::Invalid(_))) => {
+            steps.finish();
             return refuse(e);
         }
         Err(e) => return Err(e.into()),
     };
+    steps.show(1, 3);
     let bytes = match args.format {
         PersonFormat::Json => serde_json::to_string_pretty(&sealed)?.into_bytes(),
         PersonFormat::Pdf => {
@@ -92,13 +98,24 @@ pub fn export(db: &Path, args: &ExportPersonArgs) -> Result<ExitCode> {
             crate::print::render(&doc, crate::print::Format::Pdf, crate::print::Paper::A4)?
         }
     };
+    steps.show(2, 3);
+    let written = write_out(&store, args, &bytes);
+    steps.finish();
+    written
+}
+
+fn write_out(
+    store: &crate::store::Store,
+    args: &ExportPersonArgs,
+    bytes: &[u8],
+) -> Result<ExitCode> {
     match &args.out {
         Some(path) => {
             let mode = store.file_access()?.mode();
             let mut f = crate::print::sink::create_file(path, mode)
                 .map_err(|e| anyhow::anyhow!("--out {e}"))?;
             use std::io::Write;
-            f.write_all(&bytes)
+            f.write_all(bytes)
                 .and_then(|()| f.sync_all())
                 .with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!(
@@ -114,7 +131,7 @@ pub fn export(db: &Path, args: &ExportPersonArgs) -> Result<ExitCode> {
         }
         None => {
             use std::io::Write;
-            std::io::stdout().write_all(&bytes)?;
+            std::io::stdout().write_all(bytes)?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -184,7 +201,11 @@ pub fn import(db: &Path, args: &ImportPersonArgs) -> Result<ExitCode> {
         println!("{}", crate::i18n::t("person-file-dry-run"));
         return Ok(ExitCode::SUCCESS);
     }
-    match store.import_person(&actor, &file, facility.id) {
+    let steps = Progress::new("person-file-progress-in", "progress-steps");
+    steps.show(0, 1);
+    let admitted = store.import_person(&actor, &file, facility.id);
+    steps.finish();
+    match admitted {
         Ok((_, number)) => {
             println!(
                 "{}",

@@ -108,10 +108,12 @@ pub enum Permission {
     ExportFacility,
     /// Export the whole service's register to a file (a disclosure, recorded with its reason).
     ExportRegister,
+    /// Take back the people an import admitted, while nothing has been recorded about them since.
+    UndoImport,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 25] = [
+    pub const ALL: [Permission; 26] = [
         Permission::ViewRegister,
         Permission::EditPrisoner,
         Permission::Admit,
@@ -137,6 +139,7 @@ impl Permission {
         Permission::Backup,
         Permission::ExportFacility,
         Permission::ExportRegister,
+        Permission::UndoImport,
     ];
 
     /// The permission's name in the audit trail and in `warden audit show` (stable: scripts filter on it).
@@ -166,6 +169,7 @@ impl Permission {
             Permission::ConfigureStation => "configure-station",
             Permission::ExportFacility => "export-facility",
             Permission::ExportRegister => "export-register",
+            Permission::UndoImport => "undo-import",
             Permission::Backup => "backup",
         }
     }
@@ -272,6 +276,8 @@ pub fn may(role: Role, permission: Permission) -> bool {
         // service's only by an administrator (Rule 9).
         ExportFacility => matches!(role, Supervisor | Admin),
         ExportRegister => role == Admin,
+        // Deleting people from the register, even ones only just imported, is the station administrator's.
+        UndoImport => role == Admin,
     }
 }
 
@@ -332,6 +338,7 @@ fn describe(p: Permission) -> &'static str {
         Permission::Backup => "back up the database",
         Permission::ExportFacility => "export a facility's register",
         Permission::ExportRegister => "export the whole register",
+        Permission::UndoImport => "undo an import",
     }
 }
 

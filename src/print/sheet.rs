@@ -40,23 +40,35 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, PrintError> {
 }
 
 /// A register exported as CSV: one header row, then the rows, every cell neutralised as a report's are.
-pub fn table_csv(columns: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, PrintError> {
+pub fn table_csv(
+    columns: &[&str],
+    rows: &[Vec<String>],
+    progress: &mut dyn FnMut(usize),
+) -> Result<Vec<u8>, PrintError> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
     w.write_record(columns.iter().map(|h| cell(h)))
         .map_err(csv_error)?;
-    for row in rows {
+    for (n, row) in rows.iter().enumerate() {
         w.write_record(row.iter().map(|c| cell(c)))
             .map_err(csv_error)?;
+        if n % 1000 == 999 {
+            progress(n + 1);
+        }
     }
+    progress(rows.len());
     w.into_inner()
         .map_err(|e| PrintError::Render(e.to_string()))
 }
 
 /// The same as an XLSX workbook of one sheet, every cell a string (a spreadsheet never runs a string cell as a
 /// formula; the neutralising quote is kept so a copy saved back to CSV stays safe).
-pub fn table_xlsx(columns: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, PrintError> {
+pub fn table_xlsx(
+    columns: &[&str],
+    rows: &[Vec<String>],
+    progress: &mut dyn FnMut(usize),
+) -> Result<Vec<u8>, PrintError> {
     let failed = |e: rust_xlsxwriter::XlsxError| PrintError::Render(e.to_string());
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
@@ -72,7 +84,11 @@ pub fn table_xlsx(columns: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, Pri
                     .map_err(failed)?;
             }
         }
+        if r % 1000 == 999 {
+            progress(r + 1);
+        }
     }
+    progress(rows.len());
     book.save_to_buffer().map_err(failed)
 }
 

@@ -15,6 +15,7 @@ const WRITES: &[(&str, &str)] = &[
     ("cancel_session", "Need::To(Permission::ManageProgrammes)"),
     ("update_programme", "Need::To(Permission::ManageProgrammes)"),
     ("import_apply", "Need::To(Permission::Admit)"),
+    ("import_undo", "Need::To(Permission::UndoImport)"),
     ("export_register", "need"),
     ("station_key", "Need::To(Permission::ViewRegister)"),
     ("trust_station", "Need::To(Permission::ConfigureStation)"),

@@ -17,6 +17,9 @@ pub struct RegisterExport {
     pub rows: Vec<Vec<String>>,
 }
 
+/// How often (in rows) the reading tells the progress line.
+const PROGRESS_EVERY: usize = 1000;
+
 impl Store {
     /// The people in custody in `facility` (or everywhere), by prison number, with the fields `actor`'s role may
     /// see. One facility needs `ExportFacility`, the whole service `ExportRegister`; either needs a reason, kept
@@ -27,6 +30,7 @@ impl Store {
         facility: Option<&Facility>,
         format: &str,
         why: &str,
+        progress: &mut dyn FnMut(usize, usize),
     ) -> Result<RegisterExport> {
         let need = Need::To(if facility.is_some() {
             Permission::ExportFacility
@@ -56,7 +60,14 @@ impl Store {
             "SELECT {PRISONER_COLUMNS}, c.code FROM prisoner p LEFT JOIN cell c ON c.id = p.cell_id
              WHERE p.in_custody = 1 AND (?1 IS NULL OR p.facility_id = ?1) ORDER BY p.number"
         );
-        let mut rows = Vec::new();
+        let total: i64 = self.conn().query_row(
+            "SELECT count(*) FROM prisoner WHERE in_custody = 1 AND (?1 IS NULL OR facility_id = ?1)",
+            [facility.map(|f| f.id)],
+            |r| r.get(0),
+        )?;
+        let total = total as usize;
+        progress(0, total);
+        let mut rows = Vec::with_capacity(total);
         {
             let mut stmt = self.conn().prepare(&sql)?;
             let found = stmt.query_map([facility.map(|f| f.id)], |r| {
@@ -72,6 +83,9 @@ impl Store {
                 );
                 out.push(cell.unwrap_or_default());
                 rows.push(out);
+                if rows.len() % PROGRESS_EVERY == 0 {
+                    progress(rows.len(), total.max(rows.len()));
+                }
             }
         }
         let what = serde_json::json!({

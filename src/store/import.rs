@@ -219,20 +219,29 @@ impl Store {
         let earlier: Option<(i64, String, String)> = self
             .conn()
             .query_row(
-                "SELECT id, status, started_at FROM import_run WHERE sha256 = ?1 ORDER BY id DESC LIMIT 1",
+                "SELECT r.id, CASE WHEN u.finished_at IS NOT NULL THEN 'undone'
+                                   WHEN u.import_id IS NOT NULL THEN 'undoing' ELSE r.status END, r.started_at
+                 FROM import_run r LEFT JOIN import_undo u ON u.import_id = r.id
+                 WHERE r.sha256 = ?1 ORDER BY r.id DESC LIMIT 1",
                 [sha256],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
         let import_id = match earlier {
+            Some((id, status, _)) if status == "undoing" => {
+                return Err(invalid(crate::i18n::t_args(
+                    "import-undo-unfinished",
+                    &[("id", id.into())],
+                )));
+            }
             Some((id, status, at)) if status == "done" => {
                 return Err(invalid(crate::i18n::t_args(
                     "import-done-before",
                     &[("id", id.into()), ("at", at.into())],
                 )));
             }
-            Some((id, _, _)) => id,
-            None => self.write(actor, Need::To(Permission::Admit), "import", |tx| {
+            Some((id, status, _)) if status == "running" => id,
+            _ => self.write(actor, Need::To(Permission::Admit), "import", |tx| {
                 tx.execute(
                     "INSERT INTO import_run(file, sha256, started_at, started_by, rows, status)
                      VALUES (?1, ?2, ?3, ?4, ?5, 'running')",
@@ -331,6 +340,270 @@ impl Store {
     }
 }
 
+/// An import as `warden import list` shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportRun {
+    pub id: i64,
+    pub file: String,
+    pub sha256: String,
+    pub started_at: String,
+    pub started_by: String,
+    pub rows: i64,
+    /// People it admitted who are still on the register.
+    pub admitted: i64,
+    /// running (cut short, or going on now), done, undoing (an undo cut short) or undone
+    pub status: String,
+}
+
+/// What undoing an import finds: who would be taken back, and who may not be because something has been recorded
+/// about them since (then nothing is taken back).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UndoPlan {
+    pub import_id: i64,
+    pub file: String,
+    pub people: usize,
+    /// (prison number, what was recorded since), at most `UNDO_SHOWN`.
+    pub kept: Vec<(String, String)>,
+    pub kept_total: usize,
+}
+
+/// How many people an undo refusal names; the rest are counted.
+const UNDO_SHOWN: usize = 20;
+
+/// The records that mean a person has been worked on since the import; each is (table, its prisoner columns,
+/// the words for the refusal). Movements and custody events the import itself wrote are left out by the query.
+const LATER_RECORDS: &[(&str, &str, &str)] = &[
+    ("assessment", "prisoner_id", "an assessment"),
+    ("non_association", "first_id, second_id", "a keep-apart"),
+    ("segregation", "prisoner_id", "segregation"),
+    ("referral", "prisoner_id", "a programme referral"),
+    ("release_plan", "prisoner_id", "a pre-release plan"),
+    ("aftercare_referral", "prisoner_id", "an aftercare referral"),
+    ("custody_case", "prisoner_id", "a case"),
+    ("release_override", "prisoner_id", "a release date"),
+    ("person_history", "prisoner_id", "a person's file"),
+    ("national_person", "prisoner_id", "a national person id"),
+    ("age_review", "prisoner_id", "an age review"),
+    ("movement", "prisoner_id", "a cell move"),
+    ("custody_event", "prisoner_id", "a transfer or release"),
+];
+
+impl Store {
+    /// Every import run, newest first.
+    pub fn import_runs(&self) -> Result<Vec<ImportRun>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT r.id, r.file, r.sha256, r.started_at, r.started_by, r.rows,
+                    (SELECT count(*) FROM import_row x WHERE x.import_id = r.id AND x.prisoner_id IS NOT NULL),
+                    CASE WHEN u.finished_at IS NOT NULL THEN 'undone'
+                         WHEN u.import_id IS NOT NULL THEN 'undoing' ELSE r.status END
+             FROM import_run r LEFT JOIN import_undo u ON u.import_id = r.id ORDER BY r.id DESC",
+        )?;
+        let runs = stmt
+            .query_map([], |r| {
+                Ok(ImportRun {
+                    id: r.get(0)?,
+                    file: r.get(1)?,
+                    sha256: r.get(2)?,
+                    started_at: r.get(3)?,
+                    started_by: r.get(4)?,
+                    rows: r.get(5)?,
+                    admitted: r.get(6)?,
+                    status: r.get(7)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(runs)
+    }
+
+    /// Who undoing `import_id` would take back, and who it may not: anyone about whom something has been recorded
+    /// since (an edit, a move, an assessment, a case...). Reads only.
+    pub fn import_undo_plan(&self, import_id: i64) -> Result<UndoPlan> {
+        let run = self
+            .import_runs()?
+            .into_iter()
+            .find(|r| r.id == import_id)
+            .ok_or_else(|| {
+                invalid(crate::i18n::t_args(
+                    "import-undo-no-run",
+                    &[("id", import_id.into())],
+                ))
+            })?;
+        if run.status == "undone" {
+            return Err(invalid(crate::i18n::t_args(
+                "import-undo-already",
+                &[("id", import_id.into())],
+            )));
+        }
+        let people =
+            "SELECT prisoner_id FROM import_row WHERE import_id = ?1 AND prisoner_id IS NOT NULL";
+        let mut kept: std::collections::BTreeMap<i64, &str> = Default::default();
+        for (table, columns, what) in LATER_RECORDS {
+            let own = match *table {
+                "movement" => {
+                    " AND id NOT IN (SELECT movement_id FROM import_row
+                                     WHERE import_id = ?1 AND movement_id IS NOT NULL)"
+                }
+                "custody_event" => " AND kind <> 'admission'",
+                _ => "",
+            };
+            for column in columns.split(", ") {
+                let sql = format!(
+                    "SELECT DISTINCT {column} FROM {table} WHERE {column} IN ({people}){own}"
+                );
+                let mut stmt = self.conn().prepare(&sql)?;
+                for id in stmt.query_map([import_id], |r| r.get::<_, i64>(0))? {
+                    kept.entry(id?).or_insert(what);
+                }
+            }
+        }
+        // Anything else written about them (an edit of the record) is in the audit trail after the import began.
+        let since: Option<i64> = self.conn().query_row(
+            "SELECT min(id) FROM audit WHERE entity = 'import' AND entity_id = ?1",
+            [import_id.to_string()],
+            |r| r.get(0),
+        )?;
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT DISTINCT CAST(entity_id AS INTEGER) FROM audit
+             WHERE id > ?2 AND entity = 'prisoner' AND action NOT IN ('import', 'move', 'undo-import')
+               AND CAST(entity_id AS INTEGER) IN ({people})"
+        ))?;
+        for id in stmt.query_map(rusqlite::params![import_id, since.unwrap_or(0)], |r| {
+            r.get::<_, i64>(0)
+        })? {
+            kept.entry(id?).or_insert("a change to the record");
+        }
+        let mut number = self
+            .conn()
+            .prepare("SELECT number FROM prisoner WHERE id = ?1")?;
+        let mut shown = Vec::new();
+        for (&id, &what) in kept.iter().take(UNDO_SHOWN) {
+            let n: String = number.query_row([id], |r| r.get(0))?;
+            shown.push((n, what.to_string()));
+        }
+        Ok(UndoPlan {
+            import_id,
+            file: run.file,
+            people: run.admitted as usize,
+            kept: shown,
+            kept_total: kept.len(),
+        })
+    }
+
+    /// Takes back the people `import_id` admitted, in short batches, when nobody has been worked on since
+    /// (otherwise refused with the plan's names and nothing removed). The run, its audit rows and one audit row
+    /// per person removed stay; an undo cut short is finished by running it again, and until then the file
+    /// cannot be imported again. `progress` hears (done, total) after each batch.
+    pub fn import_undo(
+        &mut self,
+        actor: &Actor,
+        import_id: i64,
+        why: &str,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<usize> {
+        self.authorise(actor, Need::To(Permission::UndoImport), "import undo")?;
+        let why = why.trim();
+        if why.is_empty() {
+            return Err(invalid(crate::i18n::t("import-undo-why")));
+        }
+        crate::domain::text::check("why", why).map_err(StoreError::Invalid)?;
+        let plan = self.import_undo_plan(import_id)?;
+        if plan.kept_total > 0 {
+            return Err(invalid(crate::i18n::t_args(
+                "import-undo-refused",
+                &[("count", plan.kept_total.into())],
+            )));
+        }
+        self.write(
+            actor,
+            Need::To(Permission::UndoImport),
+            "import undo",
+            |tx| {
+                tx.execute(
+                    "INSERT OR IGNORE INTO import_undo(import_id, at, by, why, people)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![
+                        import_id,
+                        super::time_text(actor.at),
+                        actor.name,
+                        why,
+                        plan.people as i64
+                    ],
+                )?;
+                tx.audit::<(), _>(
+                    "import",
+                    import_id,
+                    "undo",
+                    None,
+                    Some(&serde_json::json!({"why": why, "people": plan.people})),
+                )
+            },
+        )?;
+        let ids: Vec<i64> = self
+            .conn()
+            .prepare("SELECT prisoner_id FROM import_row WHERE import_id = ?1 AND prisoner_id IS NOT NULL")?
+            .query_map([import_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let total = ids.len();
+        let mut next = 0;
+        progress(0, total);
+        while next < total {
+            let started = Instant::now();
+            let taken = self.write(
+                actor,
+                Need::To(Permission::UndoImport),
+                "import undo",
+                |tx| {
+                    let mut taken = 0;
+                    while next + taken < total && (taken == 0 || started.elapsed() < BATCH_TIME) {
+                        take_back(tx, ids[next + taken], import_id)?;
+                        taken += 1;
+                    }
+                    Ok(taken)
+                },
+            )?;
+            next += taken;
+            progress(next, total);
+        }
+        self.write(
+            actor,
+            Need::To(Permission::UndoImport),
+            "import undo",
+            |tx| {
+                tx.execute(
+                    "UPDATE import_undo SET finished_at = ?2 WHERE import_id = ?1",
+                    params![import_id, super::time_text(actor.at)],
+                )?;
+                Ok(())
+            },
+        )?;
+        Ok(total)
+    }
+}
+
+/// One imported person removed with the rows the import wrote for them (search rows, the admission's movement
+/// and custody event), leaving an audit row that names the import.
+fn take_back(tx: &Tx, prisoner_id: i64, import_id: i64) -> Result<()> {
+    let number: String = tx
+        .prepare_cached("SELECT number FROM prisoner WHERE id = ?1")?
+        .query_row([prisoner_id], |r| r.get(0))?;
+    super::prisoners::forget_search_rows(tx, prisoner_id)?;
+    for sql in [
+        "UPDATE import_row SET prisoner_id = NULL, movement_id = NULL WHERE prisoner_id = ?1",
+        "DELETE FROM movement WHERE prisoner_id = ?1",
+        "DELETE FROM custody_event WHERE prisoner_id = ?1",
+        "DELETE FROM prisoner WHERE id = ?1",
+    ] {
+        tx.prepare_cached(sql)?.execute([prisoner_id])?;
+    }
+    tx.audit::<(), _>(
+        "prisoner",
+        prisoner_id,
+        "undo-import",
+        None,
+        Some(&serde_json::json!({"number": number, "import": import_id})),
+    )
+}
+
 enum Placement {
     Placed,
     Waiting(String, String),
@@ -385,7 +658,13 @@ fn admit_row(
     };
     // Every allocation rule applies; a refusal leaves them waiting, with the reason in the report.
     match tx.move_to_cell(&request) {
-        Ok(_) => Ok(Placement::Placed),
+        Ok(movement) => {
+            tx.prepare_cached(
+                "UPDATE import_row SET movement_id = ?3 WHERE import_id = ?1 AND row = ?2",
+            )?
+            .execute(params![source.import_id, source.row as i64, movement.id])?;
+            Ok(Placement::Placed)
+        }
         Err(StoreError::Invalid(why)) => Ok(Placement::Waiting(p.number, why)),
         Err(e) => Err(e),
     }

@@ -191,6 +191,20 @@ fn indexed(p: &Prisoner) -> name_search::Indexed {
     })
 }
 
+/// Removes one person's rows from both search indexes (an import taken back).
+pub(super) fn forget_search_rows(conn: &rusqlite::Connection, id: i64) -> Result<()> {
+    conn.prepare_cached("DELETE FROM prisoner_search WHERE rowid = ?1")?
+        .execute([id])?;
+    conn.prepare_cached(
+        "INSERT INTO prisoner_word(prisoner_word, rowid, names, aliases)
+         SELECT 'delete', id, names, aliases FROM prisoner_find WHERE id = ?1",
+    )?
+    .execute([id])?;
+    conn.prepare_cached("DELETE FROM prisoner_find WHERE id = ?1")?
+        .execute([id])?;
+    Ok(())
+}
+
 /// Writes one person's rows of the two search indexes: the words (prisoner_word) and the runs of letters
 /// (prisoner_search, trigrams).
 fn write_search_rows(

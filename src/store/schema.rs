@@ -614,6 +614,21 @@ CREATE TABLE age_review (
 ) STRICT;
 CREATE INDEX age_review_prisoner ON age_review(prisoner_id);
 "#,
+    // 11 (issue 21): an import taken back by an administrator (the people it admitted removed while nothing had
+    // been recorded about them since); the run and its audit rows stay, and the same file may be imported again.
+    r#"
+CREATE TABLE import_undo (
+    import_id INTEGER PRIMARY KEY REFERENCES import_run(id),
+    at        TEXT NOT NULL,
+    by        TEXT NOT NULL,
+    why       TEXT NOT NULL CHECK (length(trim(why)) > 0),
+    people    INTEGER NOT NULL,
+    -- NULL while the people are being removed (an undo cut short is finished by running it again)
+    finished_at TEXT
+) STRICT;
+-- The cell move an import made for a row (its placement), told apart from moves staff made since.
+ALTER TABLE import_row ADD COLUMN movement_id INTEGER;
+"#,
 ];
 
 /// After migrating to this version, every row's sort key and search rows are rebuilt in the same transaction

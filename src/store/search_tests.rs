@@ -199,6 +199,7 @@ fn migration_8_rebuilds_the_sort_keys_and_indexes_of_an_existing_register() {
         .execute_batch(
             "DROP TABLE prisoner_word;
              DROP TABLE prisoner_find;
+             DROP TABLE import_undo;
              DROP TABLE import_row;
              DROP TABLE import_run;
              DROP TABLE person_history;
