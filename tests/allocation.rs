@@ -118,6 +118,7 @@ fn take_the_bed(
                 reason: MoveReason::Admission,
                 comment: "",
                 override_reason: None,
+                review_by: None,
                 seen: Some(seen),
             },
         )

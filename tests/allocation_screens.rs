@@ -196,6 +196,7 @@ fn a_cell_filled_meanwhile_is_refused_with_what_changed() {
                 reason: MoveReason::Admission,
                 comment: "",
                 override_reason: None,
+                review_by: None,
                 seen: None,
             },
         )
@@ -822,6 +823,8 @@ fn a_supervisor_places_someone_in_a_refused_cell_by_override_with_a_reason() {
         s.contains("Move to cell B-02 by override") && s.contains("Override reason"),
         "{s}"
     );
+    // An override is temporary: the review date is offered a week ahead.
+    assert!(s.contains("Review by") && s.contains("2026-12-02"), "{s}");
     d.snap("allocate_override");
     d.key(KeyCode::Tab)
         .text("only free cell tonight")
@@ -843,6 +846,29 @@ fn a_supervisor_places_someone_in_a_refused_cell_by_override_with_a_reason() {
         m.override_reason.as_deref(),
         Some("max unit full; reviewed by duty governor")
     );
+    assert_eq!(m.review_by.as_deref(), Some("2026-12-02"));
+    drop(store);
+
+    // Back on the record: the heading says the cell is temporary, and v keeps them there with a reason.
+    let s = d.screen();
+    assert!(s.contains("cell B-02 TEMPORARY CELL"), "{s}");
+    assert!(s.contains("v cell review"), "{s}");
+    d.text("v");
+    let s = d.screen();
+    assert!(s.contains("Temporary cell: LUZ/2026/00002"), "{s}");
+    assert!(s.contains("against custody-level"), "{s}");
+    d.snap("placement_review");
+    d.key(KeyCode::Tab)
+        .text("max unit still full")
+        .key(KeyCode::F(2));
+    let s = d.screen();
+    assert!(
+        s.contains("Kept in the temporary cell; next review 2026-12-02"),
+        "{s}"
+    );
+    let store = Store::open(&fx.path).unwrap();
+    let t = store.temporary_placement(fx.abenov).unwrap().unwrap();
+    assert_eq!((t.reviews, t.reason.as_str()), (1, "max unit still full"));
 }
 
 #[test]

@@ -87,7 +87,8 @@ fn an_admission_is_placed_in_another_facility_as_one_transfer_from_the_waiting_l
             "{s}"
         );
         assert!(
-            s.contains("custody level, keep-apart; never Rule 11"),
+            s.contains("Supervisor: a temporary place against custody level, keep-apart, with a")
+                && s.contains("reason and a review date; never Rule 11."),
             "{s}"
         );
         assert!(s.contains("Ask an administrator for a cell"), "{s}");

@@ -150,7 +150,7 @@ programme-form-help = A programme and its weekly sessions. The provider is "staf
 programmes-no-facility = No facility to make a programme in: an administrator adds the estate first.
 programmes-help = Every programme of one facility that has not ended: category, provider (prison staff or a named organisation), places taken of the capacity, people waiting, and the weekly sessions. { $key-left } and { $key-right } change facility. { $key-select } opens a programme: its group, its waitlist in the order places are offered, and the week's sessions with their registers. { $key-unlock } shows the unlock list; { $key-print } prints the facility's roster for the week. { $key-search } narrows the list to programmes whose name or facilitator contains what you type (a facilitator's own list). The programme coordinator makes a programme with { $key-new } and changes the selected one with { $key-edit }.
 prompt-help = Fill in what is asked and press { $key-save }; { $key-back } leaves without doing anything (press it twice if you have typed).
-record-help = The whole register record. { $key-up }, { $key-down } and the page keys scroll. { $key-edit } edits the particulars, { $key-transfer } transfers to another facility, { $key-move-cell } changes the cell (ranked under the separation rules), { $key-release } records a release; each asks for the authority and the reason. { $key-keep-apart } lists, records and closes non-associations (people this person is kept apart from). { $key-new } records a case (warrant), the sentence on a case or a court order's release date, corrects a case as entered, or removes one entered in error with the reason; the expected release below the legal fields is worked out from the cases, with each step shown, beside the next court date. Supervisors press { $key-segregate } to start or end segregation, and { $key-age-review } to record whether someone who turned 18 in a unit for young prisoners stays there or moves, and why. Nothing is ever deleted: the custody history at the bottom keeps every admission, transfer and release.
+record-help = The whole register record. { $key-up }, { $key-down } and the page keys scroll. { $key-edit } edits the particulars, { $key-transfer } transfers to another facility, { $key-move-cell } changes the cell (ranked under the separation rules), { $key-release } records a release; each asks for the authority and the reason. { $key-keep-apart } lists, records and closes non-associations (people this person is kept apart from). { $key-new } records a case (warrant), the sentence on a case or a court order's release date, corrects a case as entered, or removes one entered in error with the reason; the expected release below the legal fields is worked out from the cases, with each step shown, beside the next court date. Supervisors press { $key-segregate } to start or end segregation, and { $key-age-review } to record whether someone who turned 18 in a unit for young prisoners stays there or moves, and why, or, for someone in a temporary cell (TEMPORARY CELL in the heading: placed against a rule by a supervisor), to keep them there until a new review date, with the reason; moving them to a cell that breaks no rule ends it. Nothing is ever deleted: the custody history at the bottom keeps every admission, transfer and release.
 register-help = The people holding a place on the session's day. Press { $key-all-attended } to mark everyone not yet marked as attended, then move to anyone who was not there and press { $key-select } to record why: sick, refused, court, legal visit, lockdown, transferred, released, or other (with a comment). Court, legal visits, lockdown and sickness do not count against completion. Each mark is saved at once and written to the audit trail; a session in the future cannot be marked. { $key-print } prints the day's attendance sheets: marks where recorded, boxes to tick where not.
 release-plan-help = The pre-release plan: whether identity documents are ready, where the person will live, notes, and the organisations that take over after release with a contact and the first appointment. The programmes completed and the needs still open (from the newest needs screen, less what completed programmes met) are worked out, not typed. { $key-edit } edits the plan; { $key-new } adds a post-release referral.
 releases-due-help = People in custody whose expected release falls within the next 30, 60 or 90 days ({ $key-left }/{ $key-right }), soonest first, with the state of their pre-release plans: whether a plan exists, documents are ready, how many post-release referrals are made and how many needs are still open. { $key-select } opens the plan.
@@ -483,6 +483,7 @@ alert-below-min-age = age { $age }: too young { $days }d
 alert-no-young-unit = child, no young unit { $days }d
 alert-no-lawful-place = no lawful place { $days }d
 alert-turned-adult = 18 in young unit { $days }d
+alert-temporary-due = temporary cell, review { $days }d late
 
 ## Dates of birth (src/domain/prisoner.rs, src/tui/screens/prisoner_form.rs)
 birth-before-1900 = { $date } is before 1900: not a possible date of birth
@@ -494,6 +495,13 @@ age-child = { $age } child
 column-age = Age
 record-age = age { $age }
 record-flag-under-18 = UNDER 18
+record-flag-temporary = TEMPORARY CELL
+placement-review-title = Temporary cell: { $who }
+placement-review-about = In cell { $cell } since { $since } against { $rules }: { $reason }. Review by { $date }. Keep them there until a new review date (at most { $days } days ahead), with the reason; to end it, move them to a cell that breaks no rule (m).
+placement-review-field-next = Next review
+placement-review-field-reason = Reason
+placement-review-saved = Kept in the temporary cell; next review { $date }.
+placement-review-date = Next review: a date as YYYY-MM-DD
 
 ## Held without a cell, in the placements and Mandela reports (src/report/estate.rs, src/report/mandela.rs)
 report-waiting-heading = Held without a cell
@@ -522,8 +530,15 @@ allocate-none-why = No cell fits: { $rule } refuses { $cells } of { $total }.
 allocate-none-no-cells = No cell fits: this facility has no other cell in use.
 allocate-ways-forward = Ways forward:
 allocate-way-elsewhere = F: a cell in another facility that may hold them lawfully.
-allocate-way-override = Supervisor override with a reason: { $rules }; never Rule 11.
+allocate-way-override = Supervisor: a temporary place against { $rules }, with a reason and a review date; never Rule 11.
 allocate-way-no-override = No override: the service allows none, and never Rule 11.
+temporary-review-field = Review by
+date-format-ymd = a date as YYYY-MM-DD
+temporary-review-required = a placement against a rule is temporary: give the date it is looked at again (at most { $days } days ahead, YYYY-MM-DD)
+temporary-review-reason = reason: say why they stay in this cell for now
+temporary-review-none = they are not in a temporary placement now (moved meanwhile?); look again
+temporary-review-past = must be after today
+temporary-review-too-far = at most { $days } days ahead; review it again then if they must stay
 allocate-way-administrator = Ask an administrator for a cell (Estate: add one, or reopen one out of use).
 hard-rule-sex = men and women apart (Rule 11a)
 hard-rule-untried-convicted = untried and convicted apart (Rule 11b)

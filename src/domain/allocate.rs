@@ -38,6 +38,48 @@ word_enum!(
 
 pub const MAX_MOVE_TEXT_CHARS: usize = 240;
 
+/// A supervisor's placement against a rule (an override) is temporary: it is looked at again within this many
+/// days, and again at each review, until the person is in a cell that breaks no rule.
+pub const MAX_TEMPORARY_DAYS: i64 = 28;
+
+/// The days ahead a temporary placement's review is offered at first.
+pub const DEFAULT_REVIEW_DAYS: i64 = 7;
+
+/// Checks the review date of a temporary placement: required, after `today`, and at most
+/// [`MAX_TEMPORARY_DAYS`] ahead (Rule 11 is never overridden, so this is only ever about the rules a service
+/// lets a supervisor override).
+pub fn check_review_by(
+    review_by: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<NaiveDate, String> {
+    let field = crate::i18n::t("temporary-review-field");
+    let Some(date) = review_by else {
+        return Err(format!(
+            "{field}: {}",
+            crate::i18n::t_args(
+                "temporary-review-required",
+                &[("days", MAX_TEMPORARY_DAYS.into())]
+            )
+        ));
+    };
+    if date <= today {
+        return Err(format!(
+            "{field}: {}",
+            crate::i18n::t("temporary-review-past")
+        ));
+    }
+    if (date - today).num_days() > MAX_TEMPORARY_DAYS {
+        return Err(format!(
+            "{field}: {}",
+            crate::i18n::t_args(
+                "temporary-review-too-far",
+                &[("days", MAX_TEMPORARY_DAYS.into())]
+            )
+        ));
+    }
+    Ok(date)
+}
+
 /// Checks a move's comment (optional) and, when a hard rule is overridden, the reason for it (required).
 pub fn check_move_text(comment: &str, override_reason: Option<&str>) -> Result<(), String> {
     super::text::check("comment", comment)?;

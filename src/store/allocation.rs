@@ -48,6 +48,9 @@ pub struct MoveRequest<'a> {
     pub comment: &'a str,
     /// A supervisor's written reason for placing someone despite an overridable hard rule.
     pub override_reason: Option<&'a str>,
+    /// With an override: the day the temporary placement is looked at again (required then, at most
+    /// `MAX_TEMPORARY_DAYS` ahead).
+    pub review_by: Option<NaiveDate>,
     pub seen: Option<Seen>,
 }
 
@@ -64,6 +67,8 @@ pub struct Movement {
     pub recorded_by: String,
     /// The hard rules a supervisor overrode, by their policy words.
     pub overridden: Option<String>,
+    /// With an override: the day this temporary placement is to be looked at again (YYYY-MM-DD).
+    pub review_by: Option<String>,
     pub override_reason: Option<String>,
 }
 
@@ -584,6 +589,11 @@ impl Tx<'_> {
                 )));
             }
         }
+        let review_by = if overriding {
+            Some(allocate::check_review_by(req.review_by, today).map_err(invalid)?)
+        } else {
+            None
+        };
         let movement = Movement {
             id: 0,
             prisoner_id: mover.id,
@@ -604,13 +614,14 @@ impl Tx<'_> {
                 .override_reason
                 .filter(|_| overriding)
                 .map(|w| w.trim().to_string()),
+            review_by: review_by.map(|d| d.format("%Y-%m-%d").to_string()),
         };
         self.prepare_cached("UPDATE prisoner SET cell_id = ?2 WHERE id = ?1 AND in_custody = 1")?
             .execute(params![mover.id, req.to_cell])?;
         self.prepare_cached(
             "INSERT INTO movement(prisoner_id, from_cell, to_cell, at, reason, comment, recorded_by, overridden,
-                                  override_reason)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                  override_reason, review_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?
         .execute(params![
             movement.prisoner_id,
@@ -621,7 +632,8 @@ impl Tx<'_> {
             movement.comment,
             movement.recorded_by,
             movement.overridden,
-            movement.override_reason
+            movement.override_reason,
+            movement.review_by
         ])?;
         let movement = Movement {
             id: self.last_insert_rowid(),
@@ -712,7 +724,7 @@ impl Store {
     pub fn movements(&self, prisoner_id: i64) -> Result<Vec<MovementRow>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT m.id, m.prisoner_id, m.from_cell, m.to_cell, m.at, m.reason, m.comment, m.recorded_by,
-                    m.overridden, m.override_reason, fc.code, tc.code
+                    m.overridden, m.override_reason, fc.code, tc.code, m.review_by
              FROM movement m LEFT JOIN cell fc ON fc.id = m.from_cell LEFT JOIN cell tc ON tc.id = m.to_cell
              WHERE m.prisoner_id = ?1 ORDER BY m.at, m.id",
         )?;
@@ -729,6 +741,7 @@ impl Store {
                     recorded_by: r.get(7)?,
                     overridden: r.get(8)?,
                     override_reason: r.get(9)?,
+                    review_by: r.get(12)?,
                 },
                 from: r.get(10)?,
                 to: r.get(11)?,

@@ -145,6 +145,7 @@ fn request(prisoner_id: i64, to_cell: i64) -> MoveRequest<'static> {
         reason: MoveReason::Overcrowding,
         comment: "wing A decongested",
         override_reason: None,
+        review_by: None,
         seen: None,
     }
 }
@@ -344,8 +345,20 @@ fn only_a_supervisor_overrides_and_only_rules_the_service_allows() {
         e.to_string().ends_with("only a supervisor may override"),
         "{e}"
     );
+    // An override is a temporary placement: without the day it is looked at again, nothing moves.
+    let e = f.store.move_to_cell(&as_("supervisor"), &req).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("Review by: a placement against a rule is temporary"),
+        "{e}"
+    );
+    req.review_by = Some(today() + chrono::Duration::days(40));
+    let e = f.store.move_to_cell(&as_("supervisor"), &req).unwrap_err();
+    assert!(e.to_string().contains("at most 28 days ahead"), "{e}");
+    req.review_by = Some(today() + chrono::Duration::days(7));
     let m = f.store.move_to_cell(&as_("supervisor"), &req).unwrap();
     assert_eq!(m.overridden.as_deref(), Some("custody-level"));
+    assert_eq!(m.review_by.as_deref(), Some("2026-12-02"));
     assert_eq!(
         m.override_reason.as_deref(),
         Some("only bed left tonight; review tomorrow")
@@ -354,6 +367,7 @@ fn only_a_supervisor_overrides_and_only_rules_the_service_allows() {
     let convicted = f.admit(2, LegalStatus::Convicted, None);
     let mut req = request(convicted, f.m01);
     req.override_reason = Some("no room");
+    req.review_by = Some(today() + chrono::Duration::days(7));
     let e = f.store.move_to_cell(&as_("supervisor"), &req).unwrap_err();
     assert!(
         e.to_string()
@@ -794,4 +808,85 @@ fn kept_estate_summaries_are_read_again_after_any_write_here_or_elsewhere() {
     f.store.release_kept_memory();
     let fresh = f.store.candidate_cells(Within::All, today()).unwrap();
     assert!(!std::rc::Rc::ptr_eq(&kept, &fresh));
+}
+
+#[test]
+fn a_temporary_placement_is_reviewed_kept_with_a_reason_and_ends_with_a_lawful_move() {
+    let mut f = fixture();
+    let p = f.admit(1, LegalStatus::Remand, None);
+    let mut req = request(p, f.m01);
+    req.override_reason = Some("only bed left tonight");
+    req.review_by = Some(today() + chrono::Duration::days(7));
+    f.store.move_to_cell(&as_("supervisor"), &req).unwrap();
+    let t = f.store.temporary_placement(p).unwrap().expect("temporary");
+    assert_eq!(
+        (t.cell.as_str(), t.overridden.as_str(), t.reviews),
+        ("M-01", "custody-level", 0)
+    );
+    assert_eq!(t.review_by, today() + chrono::Duration::days(7));
+    let due = |f: &Fx, day: i64| -> Vec<(i64, i64)> {
+        f.store
+            .custody_alerts(None, today() + chrono::Duration::days(day))
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.kind == crate::domain::allocate::lawful::AlertKind::TemporaryDue)
+            .map(|a| (a.prisoner_id, a.days))
+            .collect()
+    };
+    assert_eq!(due(&f, 6), []);
+    assert_eq!(due(&f, 7), [(p, 0)]);
+    assert_eq!(due(&f, 9), [(p, 2)]);
+
+    // Only a supervisor keeps them there, with a reason and a date within four weeks.
+    let next = Some(today() + chrono::Duration::days(14));
+    let e = f
+        .store
+        .review_temporary_placement(
+            &Actor::staff("officer", crate::domain::auth::Role::Officer, when(5)),
+            p,
+            next,
+            "still full",
+        )
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Refused(_)), "{e}");
+    let e = f
+        .store
+        .review_temporary_placement(&as_("supervisor"), p, next, "  ")
+        .unwrap_err();
+    assert!(e.to_string().starts_with("reason:"), "{e}");
+    let e = f
+        .store
+        .review_temporary_placement(
+            &as_("supervisor"),
+            p,
+            Some(today() + chrono::Duration::days(60)),
+            "still full",
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("at most 28 days"), "{e}");
+    let kept = f
+        .store
+        .review_temporary_placement(&as_("supervisor"), p, next, "wing A still full")
+        .unwrap();
+    assert_eq!(
+        (kept.reviews, kept.reason.as_str()),
+        (1, "wing A still full")
+    );
+    assert_eq!(due(&f, 9), []);
+    assert_eq!(due(&f, 14), [(p, 0)]);
+
+    // A move to a cell that breaks no rule ends it.
+    f.store
+        .move_to_cell(&as_("officer"), &request(p, f.a01))
+        .unwrap();
+    assert_eq!(f.store.temporary_placement(p).unwrap(), None);
+    assert_eq!(due(&f, 30), []);
+    let e = f
+        .store
+        .review_temporary_placement(&as_("supervisor"), p, next, "x")
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("not in a temporary placement"),
+        "{e}"
+    );
 }

@@ -161,6 +161,24 @@ impl Store {
                 });
             }
         }
+        for t in self.temporary_placements_due(facility_id, today)? {
+            let (Some(facility), Some(age)) = (
+                facilities.get(&t.facility_id),
+                self.prisoner(t.prisoner_id)?
+                    .map(|row| row.prisoner.birth.age_on(today)),
+            ) else {
+                continue;
+            };
+            out.push(CustodyAlert {
+                prisoner_id: t.prisoner_id,
+                number: t.number,
+                name: t.name,
+                facility: facility.code.clone(),
+                age,
+                kind: AlertKind::TemporaryDue,
+                days: (today - t.review_by).num_days().max(0),
+            });
+        }
         out.sort_by(|a, b| {
             a.kind
                 .cmp(&b.kind)

@@ -370,22 +370,66 @@ pub struct UndoPlan {
 /// How many people an undo refusal names; the rest are counted.
 const UNDO_SHOWN: usize = 20;
 
-/// The records that mean a person has been worked on since the import; each is (table, its prisoner columns,
-/// the words for the refusal). Movements and custody events the import itself wrote are left out by the query.
-const LATER_RECORDS: &[(&str, &str, &str)] = &[
-    ("assessment", "prisoner_id", "an assessment"),
-    ("non_association", "first_id, second_id", "a keep-apart"),
-    ("segregation", "prisoner_id", "segregation"),
-    ("referral", "prisoner_id", "a programme referral"),
-    ("release_plan", "prisoner_id", "a pre-release plan"),
-    ("aftercare_referral", "prisoner_id", "an aftercare referral"),
-    ("custody_case", "prisoner_id", "a case"),
-    ("release_override", "prisoner_id", "a release date"),
-    ("person_history", "prisoner_id", "a person's file"),
-    ("national_person", "prisoner_id", "a national person id"),
-    ("age_review", "prisoner_id", "an age review"),
-    ("movement", "prisoner_id", "a cell move"),
-    ("custody_event", "prisoner_id", "a transfer or release"),
+/// The records that mean a person has been worked on since the import: (who has one, in words). The cell move
+/// and the custody event the import itself wrote are left out.
+const LATER_RECORDS: &[(&str, &str)] = &[
+    (
+        "SELECT DISTINCT prisoner_id FROM assessment WHERE prisoner_id IN (SELECT prisoner_id FROM import_row WHERE import_id = ?1 AND prisoner_id IS NOT NULL)",
+        "an assessment",
+    ),
+    (
+        "SELECT DISTINCT first_id FROM non_association WHERE first_id IN (SELECT prisoner_id FROM import_row WHERE import_id = ?1 AND prisoner_id IS NOT NULL)",
+        "a keep-apart",
+    ),
+    (
+        "SELECT DISTINCT second_id FROM non_association WHERE second_id IN (SELECT prisoner_id FROM import_row WHERE import_id = ?1 AND prisoner_id IS NOT NULL)",
+        "a keep-apart",
+    ),
+    (
+        "SELECT DISTINCT prisoner_id FROM segregation WHERE prisoner_id IN (SELECT prisoner_id FROM import_row WHERE import_id = ?1 AND prisoner_id IS NOT NULL)",
+        "segregation",
+    ),
+    (
+        "SELECT DISTINCT prisoner_id FROM referral WHERE prisoner_id IN (SELECT prisoner_id FROM import_row WHERE import_id = ?1 AND prisoner_id IS NOT NULL)",
+        "a programme referral",
+    ),
+    (
+        "SELECT DISTINCT prisoner_id FROM release_plan WHERE prisoner_id IN (SELECT prisoner_id FROM import_row WHERE import_id = ?1 AND prisoner_id IS NOT NULL)",
+        "a pre-release plan",
+    ),
+    (
+        "SELECT DISTINCT prisoner_id FROM aftercare_referral WHERE prisoner_id IN (SELECT prisoner_id FROM import_row WHERE import_id = ?1 AND prisoner_id IS NOT NULL)",
+        "an aftercare referral",
+    ),
+    (
+        "SELECT DISTINCT prisoner_id FROM custody_case WHERE prisoner_id IN (SELECT prisoner_id FROM import_row WHERE import_id = ?1 AND prisoner_id IS NOT NULL)",
+        "a case",
+    ),
+    (
+        "SELECT DISTINCT prisoner_id FROM release_override WHERE prisoner_id IN (SELECT prisoner_id FROM import_row WHERE import_id = ?1 AND prisoner_id IS NOT NULL)",
+        "a release date",
+    ),
+    (
+        "SELECT DISTINCT prisoner_id FROM person_history WHERE prisoner_id IN (SELECT prisoner_id FROM import_row WHERE import_id = ?1 AND prisoner_id IS NOT NULL)",
+        "a person's file",
+    ),
+    (
+        "SELECT DISTINCT prisoner_id FROM national_person WHERE prisoner_id IN (SELECT prisoner_id FROM import_row WHERE import_id = ?1 AND prisoner_id IS NOT NULL)",
+        "a national person id",
+    ),
+    (
+        "SELECT DISTINCT prisoner_id FROM age_review WHERE prisoner_id IN (SELECT prisoner_id FROM import_row WHERE import_id = ?1 AND prisoner_id IS NOT NULL)",
+        "an age review",
+    ),
+    (
+        "SELECT DISTINCT prisoner_id FROM movement WHERE prisoner_id IN (SELECT prisoner_id FROM import_row WHERE import_id = ?1 AND prisoner_id IS NOT NULL)
+           AND id NOT IN (SELECT movement_id FROM import_row WHERE import_id = ?1 AND movement_id IS NOT NULL)",
+        "a cell move",
+    ),
+    (
+        "SELECT DISTINCT prisoner_id FROM custody_event WHERE prisoner_id IN (SELECT prisoner_id FROM import_row WHERE import_id = ?1 AND prisoner_id IS NOT NULL) AND kind <> 'admission'",
+        "a transfer or release",
+    ),
 ];
 
 impl Store {
@@ -434,26 +478,11 @@ impl Store {
                 &[("id", import_id.into())],
             )));
         }
-        let people =
-            "SELECT prisoner_id FROM import_row WHERE import_id = ?1 AND prisoner_id IS NOT NULL";
         let mut kept: std::collections::BTreeMap<i64, &str> = Default::default();
-        for (table, columns, what) in LATER_RECORDS {
-            let own = match *table {
-                "movement" => {
-                    " AND id NOT IN (SELECT movement_id FROM import_row
-                                     WHERE import_id = ?1 AND movement_id IS NOT NULL)"
-                }
-                "custody_event" => " AND kind <> 'admission'",
-                _ => "",
-            };
-            for column in columns.split(", ") {
-                let sql = format!(
-                    "SELECT DISTINCT {column} FROM {table} WHERE {column} IN ({people}){own}"
-                );
-                let mut stmt = self.conn().prepare(&sql)?;
-                for id in stmt.query_map([import_id], |r| r.get::<_, i64>(0))? {
-                    kept.entry(id?).or_insert(what);
-                }
+        for (sql, what) in LATER_RECORDS {
+            let mut stmt = self.conn().prepare_cached(sql)?;
+            for id in stmt.query_map([import_id], |r| r.get::<_, i64>(0))? {
+                kept.entry(id?).or_insert(what);
             }
         }
         // Anything else written about them (an edit of the record) is in the audit trail after the import began.
@@ -462,11 +491,11 @@ impl Store {
             [import_id.to_string()],
             |r| r.get(0),
         )?;
-        let mut stmt = self.conn().prepare(&format!(
+        let mut stmt = self.conn().prepare(
             "SELECT DISTINCT CAST(entity_id AS INTEGER) FROM audit
              WHERE id > ?2 AND entity = 'prisoner' AND action NOT IN ('import', 'move', 'undo-import')
-               AND CAST(entity_id AS INTEGER) IN ({people})"
-        ))?;
+               AND CAST(entity_id AS INTEGER) IN (SELECT prisoner_id FROM import_row WHERE import_id = ?1 AND prisoner_id IS NOT NULL)",
+        )?;
         for id in stmt.query_map(rusqlite::params![import_id, since.unwrap_or(0)], |r| {
             r.get::<_, i64>(0)
         })? {
@@ -654,6 +683,7 @@ fn admit_row(
         reason: MoveReason::Admission,
         comment: "",
         override_reason: None,
+        review_by: None,
         seen: None,
     };
     // Every allocation rule applies; a refusal leaves them waiting, with the reason in the report.

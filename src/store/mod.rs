@@ -39,6 +39,7 @@ pub mod schema;
 mod segregation;
 mod stats;
 mod summaries;
+mod temporary;
 mod transfer;
 mod users;
 mod visibility;
@@ -61,7 +62,7 @@ pub use custody_alerts::{AgeReview, CustodyAlert, Waiting, eighteenth_birthday};
 pub use estate::{CellRow, EstateCounts, FacilityRow, UnitRow};
 pub use export::RegisterExport;
 pub use guards::GuardProblem;
-pub use import::{ImportOutcome, ImportPlan};
+pub use import::{ImportOutcome, ImportPlan, ImportRun, UndoPlan};
 pub use non_associations::NaRow;
 pub use occupancy::{Board, BoardLine, Occupancy};
 pub use prisoners::{
@@ -75,6 +76,7 @@ pub use reports::PlacementBreach;
 pub use rosters::{ReferralEvent, ReferralRow, Suggestion};
 pub use segregation::SegregationRow;
 pub use stats::Headline;
+pub use temporary::TemporaryPlacement;
 pub use users::{LoginOutcome, StaffRow};
 
 use crate::domain::auth::{Authority, Need, Permission, Role};

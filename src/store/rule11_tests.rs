@@ -116,6 +116,7 @@ fn the_transfer_of_a_child_to_an_adult_only_prison_is_refused_naming_rule_11d() 
         reason: crate::domain::allocate::MoveReason::Transfer,
         comment: "nearer the court",
         override_reason: None,
+        review_by: None,
         seen: None,
     };
     let e = f
@@ -204,6 +205,7 @@ fn no_override_of_any_role_places_a_child_in_a_cell_with_adults() {
             reason: MoveReason::Admission,
             comment: "no young unit here",
             override_reason: Some("best we can do tonight"),
+            review_by: Some(at(3).at.date_naive() + chrono::Duration::days(7)),
             seen: None,
         };
         let e = f.store.move_to_cell(&actor, &req).unwrap_err();

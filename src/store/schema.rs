@@ -629,6 +629,21 @@ CREATE TABLE import_undo (
 -- The cell move an import made for a row (its placement), told apart from moves staff made since.
 ALTER TABLE import_row ADD COLUMN movement_id INTEGER;
 "#,
+    // 12 (issue 17, item 4): a supervisor's placement against a rule is temporary: the day it is looked at again,
+    // and each review that keeps it (with the next day and the reason), until the person is in a cell that breaks
+    // no rule.
+    r#"
+ALTER TABLE movement ADD COLUMN review_by TEXT;
+CREATE TABLE placement_review (
+    id          INTEGER PRIMARY KEY,
+    movement_id INTEGER NOT NULL REFERENCES movement(id),
+    reviewed_at TEXT NOT NULL,
+    reviewed_by TEXT NOT NULL,
+    next_review TEXT NOT NULL,
+    reason      TEXT NOT NULL CHECK (length(trim(reason)) > 0)
+) STRICT;
+CREATE INDEX placement_review_movement ON placement_review(movement_id);
+"#,
 ];
 
 /// After migrating to this version, every row's sort key and search rows are rebuilt in the same transaction

@@ -206,6 +206,8 @@ fn migration_8_rebuilds_the_sort_keys_and_indexes_of_an_existing_register() {
              DROP TABLE trusted_station;
              DROP TABLE national_person;
              DROP TABLE age_review;
+             DROP TABLE placement_review;
+             ALTER TABLE movement DROP COLUMN review_by;
              UPDATE prisoner SET sort_key = 'đang thi ha';
              DELETE FROM prisoner_search;
              INSERT INTO prisoner_search(rowid, names) SELECT id, 'luz/2026/00001 đang thi ha' FROM prisoner;

@@ -190,6 +190,8 @@ pub enum AlertKind {
     NoLawfulPlace,
     /// Turned 18 in a young unit: a supervisor decides whether they stay (in their best interests) or move.
     TurnedAdult,
+    /// In a cell a supervisor placed them in against a rule, past the day it was to be looked at again.
+    TemporaryDue,
 }
 
 impl AlertKind {
@@ -199,6 +201,7 @@ impl AlertKind {
             AlertKind::NoYoungUnit => "alert-no-young-unit",
             AlertKind::NoLawfulPlace => "alert-no-lawful-place",
             AlertKind::TurnedAdult => "alert-turned-adult",
+            AlertKind::TemporaryDue => "alert-temporary-due",
         }
     }
 }

@@ -604,3 +604,27 @@ fn weights_are_configuration() {
     r.weights.transfer = 0;
     assert_eq!(suggestions(&m, &c, &r)[0].cell_id, 2000);
 }
+
+#[test]
+fn a_temporary_placement_is_reviewed_within_four_weeks() {
+    let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+    let day = |d: i64| today + chrono::Duration::days(d);
+    let err = check_review_by(None, today).unwrap_err();
+    assert!(
+        err.starts_with("Review by: a placement against a rule is temporary"),
+        "{err}"
+    );
+    assert!(
+        check_review_by(Some(today), today)
+            .unwrap_err()
+            .contains("after today")
+    );
+    assert!(check_review_by(Some(day(-3)), today).is_err());
+    assert_eq!(check_review_by(Some(day(1)), today), Ok(day(1)));
+    assert_eq!(
+        check_review_by(Some(day(MAX_TEMPORARY_DAYS)), today),
+        Ok(day(MAX_TEMPORARY_DAYS))
+    );
+    let err = check_review_by(Some(day(MAX_TEMPORARY_DAYS + 1)), today).unwrap_err();
+    assert!(err.contains("at most 28 days ahead"), "{err}");
+}

@@ -49,6 +49,8 @@ pub struct AllocateScreen {
     /// rules a supervisor may override (never Rule 11), for the ways forward shown under the list.
     why_none: Option<(HardRule, usize)>,
     overridable: Vec<HardRule>,
+    /// The day the screen works from: a temporary placement's review date is offered a week after it.
+    today: chrono::NaiveDate,
 }
 
 impl AllocateScreen {
@@ -87,6 +89,7 @@ impl AllocateScreen {
             everywhere,
             why_none: None,
             overridable: Vec::new(),
+            today: ctx.now.date_naive(),
         };
         match screen.load(facility_id, ctx) {
             Ok(()) => Some(screen),
@@ -305,6 +308,14 @@ impl AllocateScreen {
         ];
         if with_override {
             fields.push(FormField::text("override", "Override reason", ""));
+            // An override is a temporary placement, looked at again by this day (a week ahead to start with).
+            let review =
+                self.today + chrono::Duration::days(crate::domain::allocate::DEFAULT_REVIEW_DAYS);
+            fields.push(FormField::text(
+                "review",
+                &crate::i18n::t("temporary-review-field"),
+                &review.format("%Y-%m-%d").to_string(),
+            ));
         }
         self.confirm = Some(Form::new(fields));
     }
@@ -319,6 +330,26 @@ impl AllocateScreen {
             return Outcome::Handled;
         };
         let override_text = form.get("override");
+        let review_text = form.get("review");
+        let review_by = if with_override && !review_text.trim().is_empty() {
+            match chrono::NaiveDate::parse_from_str(review_text.trim(), "%Y-%m-%d") {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    let message = format!(
+                        "{}: {}",
+                        crate::i18n::t("temporary-review-field"),
+                        crate::i18n::t("date-format-ymd")
+                    );
+                    if let Some(form) = self.confirm.as_mut() {
+                        form.set_error("review", message.clone());
+                    }
+                    ctx.error(message);
+                    return Outcome::Handled;
+                }
+            }
+        } else {
+            None
+        };
         let reason = MoveReason::parse(&form.get("reason")).unwrap_or(MoveReason::Overcrowding);
         let comment = form.get("comment");
         let cell = place.cell.code.clone();
@@ -335,6 +366,7 @@ impl AllocateScreen {
             reason,
             comment: &comment,
             override_reason: with_override.then_some(override_text.as_str()),
+            review_by,
             seen: Some(Seen {
                 from_cell: self.mover.cell_id,
                 occupants: place.cellmates(&self.mover).count() as u32,

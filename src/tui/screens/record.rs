@@ -31,6 +31,8 @@ pub struct RecordScreen {
     segregation: Option<crate::domain::segregation::Segregation>,
     /// Turned 18 in a young unit with no decision yet that they stay: a supervisor's age review (issue 17).
     age_review_due: bool,
+    /// A supervisor's placement against a rule, with the day it is looked at again (issue 17, item 4).
+    temporary: Option<crate::store::TemporaryPlacement>,
     now: chrono::NaiveDateTime,
     /// The legal basis of detention (issue 17): the cases, and the expected release with its working.
     cases: Vec<crate::domain::sentence::Case>,
@@ -54,6 +56,7 @@ impl RecordScreen {
             today: ctx.now.date_naive(),
             segregation: None,
             age_review_due: false,
+            temporary: None,
             now: ctx.now.naive_utc(),
             cases: Vec::new(),
             working: None,
@@ -112,6 +115,10 @@ impl RecordScreen {
         match ctx.store.segregations_of(self.id) {
             Ok(all) => self.segregation = all.into_iter().find(|s| s.end.is_none()),
             Err(e) => ctx.error(format!("Cannot read the segregation placements: {e}")),
+        }
+        match ctx.store.temporary_placement(self.id) {
+            Ok(t) => self.temporary = t,
+            Err(e) => ctx.error(format!("Cannot read the cell placement: {e}")),
         }
         // Looked up only for those who may decide it.
         let p = &self.row.prisoner;
@@ -434,7 +441,10 @@ impl Screen for RecordScreen {
         let segregate = crate::domain::auth::may(self.role, Permission::Segregate)
             && (self.row.prisoner.in_custody || self.segregation.is_some());
         // In custody the record offers more than fits: Down (it scrolls) and Esc are left to the help screen.
-        let mut keys = if self.age_review_due {
+        let review = self.age_review_due
+            || (self.temporary.is_some()
+                && crate::domain::auth::may(self.role, Permission::OverrideAllocation));
+        let mut keys = if review {
             // Rarer and more pressing than segregation: someone turned 18 in a young unit awaits a decision.
             vec![Action::AgeReview]
         } else if segregate {
@@ -465,6 +475,7 @@ impl Screen for RecordScreen {
         match action {
             Action::KeepApart => "apart",
             Action::Segregate => "segregate",
+            Action::AgeReview if !self.age_review_due => "cell review",
             Action::AgeReview => "age review",
             other => other.describe(),
         }
@@ -528,11 +539,16 @@ impl Screen for RecordScreen {
                 if !ctx.allowed(Permission::OverrideAllocation) {
                     return Outcome::Handled;
                 }
-                if !self.age_review_due {
-                    ctx.info(crate::i18n::t("age-review-not-due"));
-                    return Outcome::Handled;
+                if self.age_review_due {
+                    return Outcome::Push(Box::new(age_review_prompt(&self.row, ctx)));
                 }
-                Outcome::Push(Box::new(age_review_prompt(&self.row, ctx)))
+                match &self.temporary {
+                    Some(t) => Outcome::Push(Box::new(placement_review_prompt(&self.row, t, ctx))),
+                    None => {
+                        ctx.info(crate::i18n::t("age-review-not-due"));
+                        Outcome::Handled
+                    }
+                }
             }
             Action::Segregate => {
                 if !ctx.allowed(Permission::Segregate) {
@@ -606,6 +622,10 @@ impl Screen for RecordScreen {
         if let Some(s) = &self.segregation {
             flags.push(format!("SEGREGATED day {}", s.days(self.now)));
         }
+        // The review date is on the review (v) and on Home; the heading has room for the word only.
+        if self.temporary.is_some() {
+            flags.push(crate::i18n::t("record-flag-temporary"));
+        }
         // Age on the header, with a word for a child that reads without colour (Rule 11d).
         let today = self.now.date();
         if p.age_group(today) == crate::domain::estate::AgeGroup::Young {
@@ -659,6 +679,68 @@ fn describe_move(row: &crate::store::MovementRow) -> String {
     }
     out.push(')');
     out
+}
+
+/// A supervisor's review of a temporary cell: keep them there until a new date, with the reason.
+fn placement_review_prompt(
+    row: &PrisonerRow,
+    t: &crate::store::TemporaryPlacement,
+    ctx: &Ctx,
+) -> super::prompt::PromptScreen {
+    use crate::domain::allocate::{DEFAULT_REVIEW_DAYS, MAX_TEMPORARY_DAYS};
+    use crate::i18n::{t as say, t_args};
+    let p = &row.prisoner;
+    let who = format!("{} {}", p.number, p.full_name());
+    let next = ctx.now.date_naive() + chrono::Duration::days(DEFAULT_REVIEW_DAYS);
+    let id = p.id;
+    super::prompt::PromptScreen::new(
+        t_args("placement-review-title", &[("who", who.into())]),
+        vec![t_args(
+            "placement-review-about",
+            &[
+                ("cell", t.cell.clone().into()),
+                (
+                    "since",
+                    t.since.get(..10).unwrap_or(&t.since).to_string().into(),
+                ),
+                ("rules", t.overridden.clone().into()),
+                ("reason", t.reason.clone().into()),
+                ("date", t.review_by.format("%Y-%m-%d").to_string().into()),
+                ("days", MAX_TEMPORARY_DAYS.into()),
+            ],
+        )],
+        vec![
+            FormField::text(
+                "next",
+                &say("placement-review-field-next"),
+                &next.format("%Y-%m-%d").to_string(),
+            ),
+            FormField::text("reason", &say("placement-review-field-reason"), ""),
+        ],
+        "record",
+        Box::new(move |values, ctx| {
+            let typed = values.get("next").map(|v| v.trim()).unwrap_or("");
+            let next = if typed.is_empty() {
+                None
+            } else {
+                Some(
+                    chrono::NaiveDate::parse_from_str(typed, "%Y-%m-%d")
+                        .map_err(|_| say("placement-review-date"))?,
+                )
+            };
+            let reason = values.get("reason").cloned().unwrap_or_default();
+            let actor = ctx.actor();
+            ctx.store
+                .review_temporary_placement(&actor, id, next, &reason)
+                .map(|kept| {
+                    t_args(
+                        "placement-review-saved",
+                        &[("date", kept.review_by.format("%Y-%m-%d").to_string().into())],
+                    )
+                })
+                .map_err(|e| e.to_string())
+        }),
+    )
 }
 
 /// The supervisor's decision about someone who turned 18 in a young unit: stay or move, and why.
