@@ -16,6 +16,10 @@ const WRITES: &[(&str, &str)] = &[
     ("update_programme", "Need::To(Permission::ManageProgrammes)"),
     ("import_apply", "Need::To(Permission::Admit)"),
     ("import_undo", "Need::To(Permission::UndoImport)"),
+    (
+        "review_temporary_placement",
+        "Need::To(Permission::OverrideAllocation)",
+    ),
     ("export_register", "need"),
     ("station_key", "Need::To(Permission::ViewRegister)"),
     ("trust_station", "Need::To(Permission::ConfigureStation)"),
