@@ -537,9 +537,13 @@ impl Screen for AllocateScreen {
                 ),
             }
         } else if n == 0 {
-            format!(
-                "No cell in {} fits every rule: a transfer or a supervisor's override is needed.",
-                text::display(&self.facility)
+            // One row at 80 columns: the ways forward under the list say what can be done.
+            text::fit(
+                &format!(
+                    "No cell in {} fits every rule.",
+                    text::display(&self.facility)
+                ),
+                area.width.saturating_sub(1) as usize,
             )
         } else {
             format!(
@@ -578,11 +582,15 @@ impl Screen for AllocateScreen {
                 (&right("Score", 6), 6),
             ])
         };
+        // No taller than the cells need (with its header), so a small facility leaves room for the reasons and
+        // the ways forward.
         let list_area = Rect::new(
             area.x,
             area.y + 2,
             area.width,
-            LIST_ROWS.min(area.height.saturating_sub(2)),
+            LIST_ROWS
+                .min(rows.len().max(2) as u16 + 1)
+                .min(area.height.saturating_sub(2)),
         );
         render_rows(
             frame,
@@ -647,6 +655,11 @@ impl Screen for AllocateScreen {
                 lines.push(Line::from(Span::styled(part, theme.error())));
             }
         }
+        // When nothing fits, what can be done comes first; the selected cell's reasons follow.
+        let nothing_fits = !self.everywhere && self.suggestions.is_empty();
+        if nothing_fits {
+            lines.extend(self.ways_forward(rest.width as usize));
+        }
         if let Some((_, breaches)) = self.selected_refused() {
             lines.push(Line::from(Span::styled(
                 "Refused: this cell breaks a hard rule",
@@ -659,9 +672,6 @@ impl Screen for AllocateScreen {
             }
         }
         let Some(s) = self.selected() else {
-            if !self.everywhere && self.suggestions.is_empty() {
-                lines.extend(self.ways_forward(rest.width as usize));
-            }
             frame.render_widget(Paragraph::new(lines), rest);
             return;
         };
