@@ -44,6 +44,12 @@ fn with_cases(fx: &fixture::Fixture) {
     store
         .set_release_rules(&a, &ReleaseRules::preset("uganda"))
         .unwrap();
+    // His admission's sentence fields made a first case; the warrants below replace it, as staff would.
+    let carried = store.cases(fx.abenov).unwrap();
+    assert_eq!(carried.len(), 1, "the admission's sentence is a case");
+    store
+        .remove_case(&a, carried[0].id, "the warrants are entered below")
+        .unwrap();
     let first = store
         .add_case(
             &a,

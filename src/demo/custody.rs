@@ -134,7 +134,18 @@ pub fn add(
         let Some(row) = store.prisoner(id)? else {
             continue;
         };
-        let p = row.prisoner;
+        let mut p = row.prisoner;
+        // The demo's sentences are its cases (the admission form's fields stay empty): the months the scale
+        // reads are the first case's, a life sentence none.
+        if p.sentence_months.is_none() {
+            p.sentence_months = store.cases(id)?.first().and_then(|c| match c.sentence {
+                Some(crate::domain::sentence::Sentence {
+                    length: crate::domain::sentence::Length::Term { years, months, .. },
+                    ..
+                }) => Some(years * 12 + months),
+                _ => None,
+            });
+        }
         let (Some(f), true) = (p.facility_id, p.in_custody) else {
             continue;
         };

@@ -350,7 +350,14 @@ pub fn generate(
                     }
                     other => other,
                 };
-                let id = tx.admit(&p, &pattern, reference).map_err(named)?;
+                // The generator records the cases itself (below), with more than the admission form's sentence
+                // fields would make into a first case.
+                let admitted = crate::domain::prisoner::Prisoner {
+                    sentence_start: None,
+                    sentence_months: None,
+                    ..p.clone()
+                };
+                let id = tx.admit(&admitted, &pattern, reference).map_err(named)?;
                 // The cases name each other by placeholder; the first's stored id replaces it.
                 let mut first = None;
                 for mut case in cases::cases(&ctx, s, &p) {

@@ -269,6 +269,40 @@ pub fn check_case(case: &Case) -> Result<(), CaseError> {
     Ok(())
 }
 
+/// The first case of someone admitted with a sentence typed on the admission form (its start and length in
+/// months), made the way migration 7 carried such sentences over: class `unrecorded`, what the form did not ask
+/// for "not recorded", so the expected release is worked out from the day they arrive (issue 17). None without a
+/// length.
+pub fn case_from_admission(p: &super::prisoner::Prisoner) -> Option<Case> {
+    let months = p.sentence_months?;
+    let admitted = p.admitted_at.date();
+    let start = p.sentence_start.unwrap_or(admitted);
+    let or_not_recorded = |s: &str| {
+        if s.trim().is_empty() {
+            "not recorded".to_string()
+        } else {
+            s.trim().to_string()
+        }
+    };
+    Some(Case {
+        id: 0,
+        warrant: Warrant {
+            reference: or_not_recorded(&p.warrant_ref),
+            court: or_not_recorded(&p.committing_authority),
+            issued: start,
+            expires: None,
+        },
+        offence: or_not_recorded(&p.offences),
+        class: OffenceClass::Unrecorded,
+        committed: start.min(admitted),
+        sentence: Some(Sentence {
+            length: Length::months(months),
+            start,
+            relation: Relation::Concurrent(None),
+        }),
+    })
+}
+
 /// Checks a person's cases together: each on its own, then that every case a sentence names is one of theirs
 /// and sentenced, and that no chain of consecutive sentences comes back to where it started.
 pub fn check_cases(cases: &[Case]) -> Result<(), CaseError> {

@@ -640,3 +640,17 @@ fn reading_a_persons_cases_does_not_reprepare_and_keeps_committal_order() {
     let stmt = conn.prepare_cached(&super::cases::cases_of_sql()).unwrap();
     assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 0);
 }
+
+/// Issue 17: a convicted admission typed with a sentence start and a length gets its expected release worked out
+/// (the old form fields become the first case).
+#[test]
+fn a_convicted_admission_with_a_sentence_has_an_expected_release() {
+    let mut f = fixture();
+    let mut p = person("LUZ/2026/00001", "Okot", "Peter", f.men);
+    p.legal_status = crate::domain::estate::LegalStatus::Convicted;
+    p.sentence_start = Some(d("2024-01-01"));
+    p.sentence_months = Some(48);
+    let id = f.store.admit(&at(1), &p).unwrap();
+    let working = f.store.release_working(id).unwrap();
+    assert!(working.date.is_some(), "{working:?}");
+}

@@ -610,6 +610,11 @@ impl Tx<'_> {
             },
             recorded_by: self.actor.name.clone(),
         })?;
+        // A sentence typed on the admission form is the person's first case, so the expected release is worked
+        // out from the day they arrive, on every path that admits (screen, command line, import).
+        if let Some(case) = crate::domain::sentence::case_from_admission(p) {
+            self.add_case(id, &case)?;
+        }
         Ok(id)
     }
 }
