@@ -25,7 +25,7 @@ pub(crate) enum Fate {
     Released,
 }
 
-/// The placeholder id of a person's first case before it is stored; the second may run consecutive to it.
+/// The stand-in id of a person's first case before it is stored; the second may run consecutive to it.
 const FIRST: i64 = 1;
 
 /// The release day of one sentence of `months` from `start` under `rules`.
@@ -116,7 +116,7 @@ fn class_of(ctx: &Context, s: &Skeleton) -> OffenceClass {
     }
 }
 
-/// The person's cases, with placeholder ids (the first is `FIRST`): one per offence on the record. A remand or
+/// The person's cases, with stand-in ids (the first is `FIRST`): one per offence on the record. A remand or
 /// immigration warrant runs to the next court date; a second offence has its own warrant and a shorter sentence,
 /// mostly concurrent, sometimes consecutive to the first.
 pub(crate) fn cases(ctx: &Context, s: &Skeleton, p: &Prisoner) -> Vec<Case> {

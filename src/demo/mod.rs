@@ -358,7 +358,7 @@ pub fn generate(
                     ..p.clone()
                 };
                 let id = tx.admit(&admitted, &pattern, reference).map_err(named)?;
-                // The cases name each other by placeholder; the first's stored id replaces it.
+                // The cases name each other by a stand-in id; the first's stored id replaces it.
                 let mut first = None;
                 for mut case in cases::cases(&ctx, s, &p) {
                     if let (Some(stored), Some(sentence)) = (first, case.sentence.as_mut())
