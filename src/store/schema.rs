@@ -643,6 +643,8 @@ CREATE TABLE placement_review (
     reason      TEXT NOT NULL CHECK (length(trim(reason)) > 0)
 ) STRICT;
 CREATE INDEX placement_review_movement ON placement_review(movement_id);
+-- The few overrides, so Home's temporary-placement alert reads them and not every movement of the register.
+CREATE INDEX movement_overridden ON movement(prisoner_id) WHERE overridden IS NOT NULL;
 "#,
 ];
 
