@@ -209,6 +209,7 @@ fn migration_8_rebuilds_the_sort_keys_and_indexes_of_an_existing_register() {
              DROP TABLE national_person;
              DROP TABLE age_review;
              DROP TABLE placement_review;
+             DROP INDEX movement_overridden;
              ALTER TABLE movement DROP COLUMN review_by;
              UPDATE prisoner SET sort_key = 'đang thi ha';
              DELETE FROM prisoner_search;
