@@ -247,6 +247,58 @@ fn keys_that_arrive_together_are_drawn_as_one_frame() {
     );
 }
 
+/// The rows of the result list on a search screen (each holds a prison number such as "UG-.../20..").
+fn result_rows(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .filter(|l| l.contains("/20"))
+        .map(|l| l.get(1..).unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn up_inside_the_list_moves_the_mark_and_leaves_the_rows_where_they_are() {
+    let demo = Demo::new();
+    let mut term = Launch::new(&demo.db, demo.path()).start();
+    sign_in(&mut term, OFFICER);
+    term.send("/");
+    term.wait_for("Find:");
+    term.send("a");
+    term.wait_until("a full list", |s| result_rows(s).len() >= 10);
+    // The frame may still be arriving: the window is what the screen shows once it has settled.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let first = result_rows(&term.screen());
+    let window = first.len();
+    // Down, one key at a time, past the bottom of the window: the list scrolls and the mark stays on its last row.
+    for _ in 0..window + 3 {
+        term.send(keys::DOWN);
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let scrolled = term.wait_until("the list scrolled, the mark on its last row", |s| {
+        let rows = result_rows(s);
+        rows.first() != first.first()
+            && rows.len() == window
+            && selected_line(s).is_some_and(|l| rows.last().is_some_and(|r| l[1..] == *r))
+    });
+    let rows = result_rows(&scrolled);
+    let before = term.received();
+    term.send(keys::UP);
+    let moved = term.wait_until("the mark one row up", |s| {
+        selected_line(s).is_some_and(|l| rows.len() >= 2 && l[1..] == rows[rows.len() - 2])
+    });
+    // Before the fix the window was recomputed from the top at every frame, so this Up scrolled the whole list
+    // down a row (every row rewritten, over 1,000 bytes) instead of moving the mark inside it.
+    assert_eq!(
+        result_rows(&moved),
+        rows,
+        "the rows moved on an Up inside the window"
+    );
+    let sent = term.received() - before;
+    assert!(sent < 60, "{sent} bytes for one Up inside the window");
+    term.send(keys::CTRL_Q);
+    assert!(term.wait_exit().success());
+}
+
 /// What the program decided about its line, from the log line it writes at start.
 fn line_decided(demo: &Demo) -> String {
     let log = std::fs::read_to_string(demo.path().join("logs/warden.log")).unwrap_or_default();
@@ -456,6 +508,47 @@ fn select(term: &mut Term, label: &str) {
         term.wait_until("the selection to move", |s| selected_line(s) != before);
     }
     panic!("never selected {label:?}:\n{}", term.screen());
+}
+
+#[test]
+fn a_long_pdf_is_made_on_a_worker_with_progress_and_esc_stops_it() {
+    let demo = Demo::new();
+    let mut term = Launch::new(&demo.db, demo.path()).start();
+    sign_in(&mut term, SUPERVISOR);
+    select(&mut term, "Reports");
+    term.send(keys::ENTER);
+    term.wait_for("Placements that break a hard rule");
+    // The small demo's longest report (about 30 pages, most of a second to render in a debug build): long enough
+    // for Esc to arrive while the pages are made. The national placements report is the same path, 7 s long.
+    select(&mut term, "Remand past the statutory limit");
+    term.send(keys::ENTER);
+    term.send(keys::CTRL_P);
+    term.wait_for("Format <");
+    // Format -> pdf, To -> file (two choices on), then print.
+    term.send(keys::RIGHT);
+    term.send(&format!("{0}{0}{1}{1}", keys::TAB, keys::RIGHT));
+    term.wait_for("To <file>");
+    term.send(keys::ENTER);
+    let making = term.wait_for("Making the pdf pages");
+    assert!(making.contains("Esc stop"), "{making}");
+    // The screen answers while the pages are made: Esc is taken at once, before the worker's result is read.
+    term.send(keys::ESC);
+    let stopped = term.wait_for("Stopped: nothing was printed.");
+    assert!(stopped.contains("Format <pdf>"), "{stopped}");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let prints = demo.path().join("prints");
+    let written = std::fs::read_dir(&prints).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(written, 0, "a stopped print wrote a file");
+    assert!(
+        !audit(&demo.store()).iter().any(|r| r.entity == "print"),
+        "a stopped print was recorded"
+    );
+    // Printed again and left alone, it arrives as a message.
+    term.send(keys::ENTER);
+    term.wait_for("Printed: written to");
+    assert_eq!(std::fs::read_dir(&prints).unwrap().count(), 1);
+    term.send(keys::CTRL_Q);
+    assert!(term.wait_exit().success());
 }
 
 /// Polls the library until the assessor's one draft holds `n` answers: each answer is saved as it is entered.

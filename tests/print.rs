@@ -472,6 +472,51 @@ fn passthrough_wraps_the_text_byte_for_byte() {
 }
 
 #[test]
+fn an_lp_that_never_answers_is_stopped_after_the_timeout_and_nothing_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_copy(dir.path());
+    let fake = dir.path().join("lp");
+    // Reads nothing and never ends, like a client stuck on a print server that is down.
+    std::fs::write(&fake, "#!/bin/sh\nexec sleep 600\n").unwrap();
+    #[cfg(unix)]
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let prints_before = print_rows(&db);
+    let started = std::time::Instant::now();
+    let o = warden(
+        &db,
+        &["print", "mandela", "--lp", "landing-b", "--format", "pdf"],
+        &[
+            ("WARDEN_LP", fake.to_str().unwrap()),
+            ("WARDEN_LP_TIMEOUT", "2"),
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("lp did not answer within 2 s and was stopped"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(started.elapsed().as_secs() < 60, "waited for the stuck lp");
+    assert_eq!(
+        print_rows(&db),
+        prints_before,
+        "a print that did not go was recorded"
+    );
+}
+
+/// How many prints the audit trail records.
+fn print_rows(db: &std::path::Path) -> i64 {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM audit WHERE entity = 'print'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
 fn lp_gets_the_printer_the_copies_and_the_bytes_and_every_print_is_audited() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_copy(dir.path());

@@ -40,6 +40,17 @@ impl Driver {
         self.press(code, KeyModifiers::NONE)
     }
 
+    /// Lets a print under way on its worker finish, as the event loop's wake-ups would.
+    fn finish_work(&mut self) -> &mut Self {
+        let start = std::time::Instant::now();
+        while self.app.working() {
+            assert!(start.elapsed().as_secs() < 60, "the print never finished");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            self.app.tick(fixture::t0());
+        }
+        self
+    }
+
     fn text(&mut self, s: &str) -> &mut Self {
         for c in s.chars() {
             self.key(KeyCode::Char(c));
@@ -183,6 +194,11 @@ fn printing_to_a_file_from_the_preview_is_audited_and_remembered() {
         .key(KeyCode::Right);
     assert!(d.screen().contains("To <file>"), "{}", d.screen());
     d.key(KeyCode::Enter);
+    // The pages are made on a worker: the preview says so and offers only Esc meanwhile.
+    let s = d.screen();
+    assert!(s.contains("Making the pdf pages: 0 s. Esc stops"), "{s}");
+    assert!(s.contains("Esc stop") && !s.contains("Enter print"), "{s}");
+    d.finish_work();
     let s = d.screen();
     assert!(s.contains("Printed: written to"), "{s}");
     let prints = fx.path.parent().unwrap().join("prints");
@@ -232,6 +248,48 @@ fn printing_to_a_file_from_the_preview_is_audited_and_remembered() {
         .key(KeyCode::Left)
         .key(KeyCode::Enter);
     assert!(d.screen().contains("takes text only"), "{}", d.screen());
+}
+
+#[test]
+fn esc_while_the_pages_are_made_stops_the_print_and_nothing_is_written_or_recorded() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx, true);
+    d.login("supervisor").reports();
+    d.open("Segregation durations");
+    d.press(KeyCode::Char('p'), KeyModifiers::CONTROL);
+    // Format -> pdf, To -> file.
+    d.key(KeyCode::Right)
+        .key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .key(KeyCode::Right)
+        .key(KeyCode::Right)
+        .key(KeyCode::Enter);
+    assert!(d.app.working(), "{}", d.screen());
+    d.key(KeyCode::Down);
+    assert!(d.app.working(), "only Esc acts while the pages are made");
+    d.key(KeyCode::Esc);
+    let s = d.screen();
+    assert!(s.contains("Stopped: nothing was printed."), "{s}");
+    assert!(
+        s.contains("Format <pdf>") && s.contains("Enter print"),
+        "back to the choices: {s}"
+    );
+    assert!(!d.app.working());
+    // Whatever the abandoned worker does, its pages go nowhere.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    d.app.tick(fixture::t0());
+    let prints = fx.path.parent().unwrap().join("prints");
+    let written = std::fs::read_dir(&prints).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(written, 0, "a stopped print wrote a file");
+    let conn = rusqlite::Connection::open(&fx.path).unwrap();
+    let printed: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit WHERE entity = 'print'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(printed, 0, "a stopped print was recorded as printed");
 }
 
 #[test]

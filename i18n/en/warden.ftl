@@ -557,3 +557,19 @@ age-review-not-due = no age review is due: they are not an adult in a unit for y
 age-review-title = Age review: { $who }
 age-review-about = Turned 18 in a unit for young prisoners { $days } days ago. Staying may be in their best interests (UN Committee on the Rights of the Child); record the decision and why.
 age-review-saved = Age review recorded: { $decision }.
+
+## Printing from the preview on a worker (issue 19)
+print-not-printed = Not printed: { $why }
+print-rendering = Making the { $format } pages: { $seconds } s. Esc stops; nothing is printed.
+print-sending = Sending to { $destination }: { $seconds } s.
+print-stopped = Stopped: nothing was printed.
+print-sending-wait = The pages are already on their way and cannot be called back; lp answers, or is stopped, within { $seconds } s.
+print-lost = Not printed: the work stopped unexpectedly (see warden.log).
+print-key-stop = stop
+cases-case-unknown = not one of this person's cases; close this and try again
+programmes-filter-title = Facilitator or programme
+programmes-filter-about = Show only programmes whose name, code or facilitator contains this (empty shows all).
+programmes-filter-contains = Contains
+programmes-filter-show = show
+programmes-filter-all = Showing every programme.
+programmes-filter-some = Showing programmes with '{ $text }' in the name or a facilitator.

@@ -24,6 +24,11 @@ pub enum PrintError {
     NoLp { program: String },
     #[error("lp: {0}")]
     Lp(String),
+    #[error(
+        "lp did not answer within {seconds} s and was stopped; the printer may still print it: check its queue \
+         (lpstat -o) before printing again"
+    )]
+    LpTimeout { seconds: u64 },
     #[error("{0}")]
     Invalid(String),
     #[error("terminal: {0}")]
@@ -154,6 +159,20 @@ pub fn passthrough(text: &[u8]) -> Vec<u8> {
     }
     out.extend_from_slice(b"\x1b[4i");
     out
+}
+
+/// How long `lp` may take to accept a print before it is stopped: a print server that is down or a printer
+/// queue that is stuck must not hold the screen (or a script) for ever. WARDEN_LP_TIMEOUT (seconds) changes it
+/// for a site whose print server is slow to answer.
+pub const LP_TIMEOUT_SECONDS: u64 = 30;
+
+pub fn lp_timeout() -> std::time::Duration {
+    let seconds = std::env::var("WARDEN_LP_TIMEOUT")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|&s| s > 0)
+        .unwrap_or(LP_TIMEOUT_SECONDS);
+    std::time::Duration::from_secs(seconds)
 }
 
 /// The program run for the station's printer: `lp`, or WARDEN_LP (a wrapper script, or a test double).
@@ -287,14 +306,33 @@ fn lp(
         },
         _ => PrintError::Lp(e.to_string()),
     })?;
-    let fed = child
-        .stdin
-        .take()
-        .map(|mut stdin| stdin.write_all(bytes))
-        .transpose();
-    let out = child
-        .wait_with_output()
-        .map_err(|e| PrintError::Lp(e.to_string()))?;
+    // Fed and waited for on a thread of its own, so that an lp that stops reading or never ends is given up on
+    // after the timeout instead of blocking here for ever.
+    let pid = child.id();
+    let input = bytes.to_vec();
+    let (done, answer) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let fed = child
+            .stdin
+            .take()
+            .map(|mut stdin| stdin.write_all(&input))
+            .transpose();
+        let _ = done.send((fed, child.wait_with_output()));
+    });
+    let limit = lp_timeout();
+    let (fed, out) = match answer.recv_timeout(limit) {
+        Ok(answer) => answer,
+        Err(_) => {
+            #[cfg(unix)]
+            if let Some(pid) = rustix::process::Pid::from_raw(pid as i32) {
+                let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+            }
+            return Err(PrintError::LpTimeout {
+                seconds: limit.as_secs(),
+            });
+        }
+    };
+    let out = out.map_err(|e| PrintError::Lp(e.to_string()))?;
     let said = |b: &[u8]| text::display(String::from_utf8_lossy(b).trim()).into_owned();
     if !out.status.success() {
         let why = said(&out.stderr);

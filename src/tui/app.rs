@@ -8,7 +8,7 @@ use super::screens::lock::{LockResult, LockScreen};
 use super::screens::login::{LoginResult, LoginScreen};
 use super::screens::messages::MessagesScreen;
 use super::screens::search::SearchScreen;
-use super::screens::{Ctx, Message, Outcome, Screen, Session};
+use super::screens::{Ctx, Message, Outcome, Reply, Screen, Session};
 use super::theme::Theme;
 use super::widgets::input;
 use crate::domain::forms::Registry;
@@ -273,10 +273,27 @@ impl App {
     /// The next moment something happens without a key: the event loop sleeps until then and no longer
     /// (no periodic wake-ups, so an idle screen writes nothing).
     pub fn deadline(&self) -> Option<DateTime<Utc>> {
-        match (self.idle_deadline(), self.settle_deadline()) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        [
+            self.idle_deadline(),
+            self.settle_deadline(),
+            self.work_deadline(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    /// True while the top screen waits for a job on a worker thread (tests wait for it with [`App::tick`]).
+    pub fn working(&self) -> bool {
+        self.stack.last().is_some_and(|top| top.working())
+    }
+
+    /// While the top screen waits for a job (a PDF rendering, the printer), the loop wakes every
+    /// [`worker::POLL`](super::worker::POLL) to pick up its result and move the progress line on.
+    fn work_deadline(&self) -> Option<DateTime<Utc>> {
+        let top = self.stack.last()?;
+        (self.lock.is_none() && top.working())
+            .then(|| Utc::now() + Duration::milliseconds(super::worker::POLL.as_millis() as i64))
     }
 
     /// Does what has fallen due by `now`: the idle lock, or the work a screen held back until typing paused.
@@ -291,8 +308,10 @@ impl App {
         if self.lock_if_idle(now) {
             return true;
         }
-        match (self.settle_deadline(), &self.session) {
-            (Some(due), Some(session)) if now >= due => {
+        let working = self.lock.is_none() && self.stack.last().is_some_and(|top| top.working());
+        let settling = self.settle_deadline().is_some_and(|due| now >= due);
+        match &self.session {
+            Some(session) if working || settling => {
                 let session = session.clone();
                 let mut ctx = Ctx {
                     store: &mut self.store,
@@ -305,7 +324,13 @@ impl App {
                 let Some(top) = self.stack.last_mut() else {
                     return false;
                 };
-                let redraw = top.settle(&mut ctx);
+                let mut redraw = false;
+                if settling {
+                    redraw |= top.settle(&mut ctx);
+                }
+                if working {
+                    redraw |= top.poll_work(&mut ctx);
+                }
                 if let Some(m) = ctx.message {
                     self.message = Some(m);
                     return true;
@@ -532,32 +557,8 @@ impl App {
                 self.stack.push(screen);
                 true
             }
-            Outcome::Pop => {
-                if self.stack.len() > 1 {
-                    self.stack.pop();
-                }
-                if self.stack.len() == 1 {
-                    // Back on Home: what was kept to make the last screens quick is let go.
-                    self.store.release_kept_memory();
-                }
-                let mut ctx = Ctx {
-                    store: &mut self.store,
-                    drafts: &self.drafts,
-                    forms: &self.forms,
-                    session,
-                    now,
-                    message: None,
-                };
-                if let Some(top) = self.stack.last_mut() {
-                    top.resume(&mut ctx);
-                }
-                if let Some(m) = ctx.message
-                    && self.message.is_none()
-                {
-                    self.message = Some(m);
-                }
-                true
-            }
+            Outcome::Pop => self.pop(None, session, now),
+            Outcome::PopWith(reply) => self.pop(Some(reply), session, now),
             Outcome::Logout => {
                 self.end_session(now, "logout");
                 true
@@ -567,6 +568,37 @@ impl App {
                 false
             }
         }
+    }
+
+    /// Closes the top screen; the one beneath gets `reply`, if any, and then resumes.
+    fn pop(&mut self, reply: Option<Reply>, session: &Session, now: DateTime<Utc>) -> bool {
+        if self.stack.len() > 1 {
+            self.stack.pop();
+        }
+        if self.stack.len() == 1 {
+            // Back on Home: what was kept to make the last screens quick is let go.
+            self.store.release_kept_memory();
+        }
+        let mut ctx = Ctx {
+            store: &mut self.store,
+            drafts: &self.drafts,
+            forms: &self.forms,
+            session,
+            now,
+            message: None,
+        };
+        if let Some(top) = self.stack.last_mut() {
+            if let Some(reply) = reply {
+                top.reply(reply, &mut ctx);
+            }
+            top.resume(&mut ctx);
+        }
+        if let Some(m) = ctx.message
+            && self.message.is_none()
+        {
+            self.message = Some(m);
+        }
+        true
     }
 
     fn scope(&self) -> Scope {

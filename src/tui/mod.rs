@@ -10,6 +10,7 @@ pub mod link;
 pub mod screens;
 pub mod theme;
 pub mod widgets;
+pub mod worker;
 
 use anyhow::Result;
 use app::App;

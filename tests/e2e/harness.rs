@@ -20,6 +20,10 @@ pub mod keys {
     pub const SHIFT_TAB: &str = "\x1b[Z";
     pub const BACKSPACE: &str = "\x7f";
     pub const DOWN: &str = "\x1b[B";
+    pub const UP: &str = "\x1b[A";
+    pub const RIGHT: &str = "\x1b[C";
+    pub const ESC: &str = "\x1b";
+    pub const CTRL_P: &str = "\x10";
     pub const PAGE_DOWN: &str = "\x1b[6~";
     pub const F2: &str = "\x1bOQ";
     pub const F3: &str = "\x1bOR";

@@ -510,10 +510,7 @@ impl Screen for AllocateScreen {
                 Outcome::Handled
             }
             other => {
-                if self
-                    .selection
-                    .handle(other, self.rows(), LIST_ROWS as usize - 1)
-                {
+                if self.selection.handle(other, self.rows()) {
                     Outcome::Handled
                 } else {
                     Outcome::Ignored

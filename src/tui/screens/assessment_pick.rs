@@ -270,7 +270,7 @@ impl Screen for PickScreen {
                     None => Outcome::Handled,
                 }
             }
-            a if self.selection.handle(a, self.entries.len(), 10) => Outcome::Handled,
+            a if self.selection.handle(a, self.entries.len()) => Outcome::Handled,
             _ => Outcome::Ignored,
         }
     }
@@ -297,11 +297,9 @@ pub fn amend_prompt(
     form: Arc<Form>,
     reason: String,
     who: String,
-) -> super::prompt::PromptScreen {
+) -> super::prompt::PromptScreen<i64> {
     let (id, title) = (row.id, form.title.text.clone());
-    let opened = std::rc::Rc::new(std::cell::Cell::new(None::<i64>));
-    let opened_then = opened.clone();
-    super::prompt::PromptScreen::new(
+    super::prompt::PromptScreen::with_value(
         format!("Amend {title}"),
         vec![
             format!(
@@ -321,14 +319,14 @@ pub fn amend_prompt(
             ctx.store
                 .amend_assessment(&actor, &form, id, &reason)
                 .map(|new| {
-                    opened.set(Some(new));
-                    "Amendment opened as your draft: every answer is saved as you go.".to_string()
+                    let said = "Amendment opened as your draft: every answer is saved as you go.";
+                    (said.to_string(), new)
                 })
                 .map_err(|e| e.to_string())
         }),
     )
-    .then_open(Box::new(move |ctx| {
-        let draft = match ctx.store.assessment(opened_then.get()?) {
+    .then_open(Box::new(move |opened: i64, ctx| {
+        let draft = match ctx.store.assessment(opened) {
             Ok(d) => d?,
             Err(e) => {
                 ctx.error(format!("Cannot open the amendment: {e}"));

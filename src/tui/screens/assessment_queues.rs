@@ -342,7 +342,7 @@ impl Screen for QueueScreen {
                     },
                 }
             }
-            a if self.selection.handle(a, self.rows.len(), 10) => Outcome::Handled,
+            a if self.selection.handle(a, self.rows.len()) => Outcome::Handled,
             _ => Outcome::Ignored,
         }
     }

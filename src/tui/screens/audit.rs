@@ -2,7 +2,7 @@
 //! with the same filters (a popup on `/`), and the selected row's before and after below the list.
 
 use super::prompt::PromptScreen;
-use super::{Ctx, Outcome, Screen};
+use super::{Ctx, Outcome, Reply, Screen};
 use crate::domain::auth::Permission;
 use crate::domain::text;
 use crate::i18n::{t, t_args, t_static};
@@ -16,9 +16,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
 /// Rows read at a time: more than a busy day's changes at one station; older rows are reached by filtering.
 const SHOWN: usize = 200;
@@ -26,7 +24,7 @@ const SHOWN: usize = 200;
 const DETAIL_ROWS: u16 = 4;
 
 pub struct AuditScreen {
-    filter: Rc<RefCell<AuditFilter>>,
+    filter: AuditFilter,
     rows: Vec<AuditRecord>,
     selection: Selection,
 }
@@ -38,10 +36,10 @@ impl AuditScreen {
             return None;
         }
         let mut screen = AuditScreen {
-            filter: Rc::new(RefCell::new(AuditFilter {
+            filter: AuditFilter {
                 limit: SHOWN,
                 ..AuditFilter::default()
-            })),
+            },
             rows: Vec::new(),
             selection: Selection::default(),
         };
@@ -49,8 +47,8 @@ impl AuditScreen {
         Some(screen)
     }
 
-    fn filter_popup(&self) -> PromptScreen {
-        let current = self.filter.borrow().clone();
+    fn filter_popup(&self) -> PromptScreen<AuditFilter> {
+        let current = self.filter.clone();
         let day = |at: &Option<String>| at.clone().unwrap_or_default();
         // `until` is kept as the day after (rows before it); the field shows the day typed.
         let until_shown = current
@@ -60,8 +58,7 @@ impl AuditScreen {
             .and_then(|d| d.pred_opt())
             .map(|d| d.to_string())
             .unwrap_or_default();
-        let shared = Rc::clone(&self.filter);
-        PromptScreen::new(
+        PromptScreen::with_value(
             t("audit-filter-title"),
             vec![t("audit-filter-about")],
             vec![
@@ -75,14 +72,14 @@ impl AuditScreen {
             t_static("audit-filter-apply"),
             Box::new(move |values, _ctx| {
                 let filter = filter_from(values)?;
-                let summary = describe(&filter);
-                *shared.borrow_mut() = filter;
-                Ok(t_args(
+                let said = t_args(
                     "audit-filter-applied",
-                    &[("filter", summary.into())],
-                ))
+                    &[("filter", describe(&filter).into())],
+                );
+                Ok((said, filter))
             }),
         )
+        .reply_with(Reply::AuditFilter)
     }
 }
 
@@ -178,7 +175,7 @@ impl Screen for AuditScreen {
             Action::Back => Outcome::Pop,
             Action::Search => Outcome::Push(Box::new(self.filter_popup())),
             other => {
-                if self.selection.handle(other, self.rows.len(), 10) {
+                if self.selection.handle(other, self.rows.len()) {
                     Outcome::Handled
                 } else {
                     Outcome::Ignored
@@ -187,10 +184,15 @@ impl Screen for AuditScreen {
         }
     }
 
+    fn reply(&mut self, reply: Reply, _ctx: &mut Ctx) {
+        if let Reply::AuditFilter(filter) = reply {
+            self.filter = filter;
+        }
+    }
+
     fn resume(&mut self, ctx: &mut Ctx) {
         let actor = ctx.actor();
-        let filter = self.filter.borrow().clone();
-        match ctx.store.audit_show(&actor, &filter) {
+        match ctx.store.audit_show(&actor, &self.filter) {
             Ok(rows) => self.rows = rows,
             Err(e) => ctx.error(t_args(
                 "audit-cannot-read",
@@ -209,7 +211,7 @@ impl Screen for AuditScreen {
         };
         let filter = t_args(
             "audit-filter-line",
-            &[("filter", describe(&self.filter.borrow()).into())],
+            &[("filter", describe(&self.filter).into())],
         );
         frame.render_widget(
             Paragraph::new(Line::from(text::fit(

@@ -23,7 +23,7 @@ const CORRECT: &str = "correct";
 const REMOVE: &str = "remove";
 
 /// The first popup: what to record. F2 opens the popup for it in its place.
-pub fn choose(row: &PrisonerRow, ctx: &mut Ctx) -> PromptScreen {
+pub fn choose(row: &PrisonerRow, ctx: &mut Ctx) -> PromptScreen<String> {
     let cases = ctx.store.cases(row.prisoner.id).unwrap_or_default();
     let mut options = vec![(ADD.to_string(), t("cases-what-add"))];
     if cases.iter().any(|c| c.sentence.is_none()) {
@@ -34,21 +34,16 @@ pub fn choose(row: &PrisonerRow, ctx: &mut Ctx) -> PromptScreen {
         options.push((CORRECT.to_string(), t("cases-what-correct")));
         options.push((REMOVE.to_string(), t("cases-what-remove")));
     }
-    let chosen = std::rc::Rc::new(std::cell::RefCell::new(String::new()));
-    let chosen_then = chosen.clone();
     let row = row.clone();
-    PromptScreen::new(
+    PromptScreen::with_value(
         format!("{} {}", t("cases-title"), row.prisoner.number),
         vec![t("cases-what-about")],
         vec![FormField::choice("what", &t("cases-what"), options, ADD)],
         "next",
-        Box::new(move |values, _ctx| {
-            *chosen.borrow_mut() = values.get("what").cloned().unwrap_or_default();
-            Ok(String::new())
-        }),
+        Box::new(move |values, _ctx| Ok((String::new(), get(values, "what")))),
     )
-    .then_open(Box::new(move |ctx| {
-        let next: Box<dyn Screen> = match chosen_then.borrow().as_str() {
+    .then_open(Box::new(move |chosen: String, ctx| {
+        let next: Box<dyn Screen> = match chosen.as_str() {
             SENTENCE => Box::new(sentence(&row, ctx)),
             ORDER => Box::new(order(&row, ctx)),
             CORRECT => Box::new(pick_to_correct(&row, ctx)),
@@ -266,25 +261,25 @@ fn case_choices(cases: &[Case]) -> Vec<(String, String)> {
 }
 
 /// Which case to correct; the correction popup opens filled with it.
-fn pick_to_correct(row: &PrisonerRow, ctx: &mut Ctx) -> PromptScreen {
+fn pick_to_correct(row: &PrisonerRow, ctx: &mut Ctx) -> PromptScreen<i64> {
     let cases = ctx.store.cases(row.prisoner.id).unwrap_or_default();
     let choices = case_choices(&cases);
     let first = choices.first().map(|c| c.0.clone()).unwrap_or_default();
-    let chosen = std::rc::Rc::new(std::cell::RefCell::new(0i64));
-    let chosen_then = chosen.clone();
     let row = row.clone();
-    PromptScreen::new(
+    PromptScreen::with_value(
         t("cases-what-correct"),
         vec![t("cases-correct-about")],
         vec![FormField::choice("case", &t("cases-case"), choices, &first)],
         "next",
         Box::new(move |values, _ctx| {
-            *chosen.borrow_mut() = get(values, "case").parse().unwrap_or(0);
-            Ok(String::new())
+            // The choices are the cases' own ids, so anything else means the list changed under the popup.
+            let id = get(values, "case")
+                .parse::<i64>()
+                .map_err(|_| format!("case: {}", t("cases-case-unknown")))?;
+            Ok((String::new(), id))
         }),
     )
-    .then_open(Box::new(move |ctx| {
-        let id = *chosen_then.borrow();
+    .then_open(Box::new(move |id: i64, ctx| {
         let next: Box<dyn Screen> = Box::new(correct(&row, id, ctx));
         Some(next)
     }))

@@ -11,8 +11,6 @@ use crate::tui::widgets::list::{Selection, columns, render_rows, right};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-const PAGE: usize = 18;
-
 fn pct(occupants: u64, certified: u64) -> String {
     occupancy_percent(occupants, certified)
         .map(|p| format!("{p}%"))
@@ -20,7 +18,7 @@ fn pct(occupants: u64, certified: u64) -> String {
 }
 
 fn moved(selection: &mut Selection, action: Action, len: usize) -> Outcome {
-    if selection.handle(action, len, PAGE) {
+    if selection.handle(action, len) {
         Outcome::Handled
     } else {
         Outcome::Ignored

@@ -199,10 +199,7 @@ impl Screen for HomeScreen {
                 }
             }
             other => {
-                if self
-                    .selection
-                    .handle(other, self.entries.len(), self.entries.len())
-                {
+                if self.selection.handle(other, self.entries.len()) {
                     Outcome::Handled
                 } else {
                     Outcome::Ignored

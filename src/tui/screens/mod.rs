@@ -113,8 +113,20 @@ pub enum Outcome {
     Push(Box<dyn Screen>),
     Replace(Box<dyn Screen>),
     Pop,
+    /// Closes this screen and hands a typed value to the one beneath (its [`Screen::reply`]), before it resumes.
+    PopWith(Reply),
     Logout,
     Quit,
+}
+
+/// What a popup hands back to the screen that opened it: typed, so nothing is passed through shared cells or
+/// parsed back out of text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    /// The audit trail's filter, as the filter popup read it.
+    AuditFilter(crate::store::AuditFilter),
+    /// Text the rows must contain (the programmes list's filter).
+    Contains(String),
 }
 
 pub trait Screen {
@@ -141,6 +153,8 @@ pub trait Screen {
     fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme);
     /// Called when the screen is uncovered again, so it can reload what a child screen changed.
     fn resume(&mut self, _ctx: &mut Ctx) {}
+    /// A popup this screen opened closed with a value for it ([`Outcome::PopWith`]); called before `resume`.
+    fn reply(&mut self, _reply: Reply, _ctx: &mut Ctx) {}
     /// The help popup (F1 on it closes it rather than opening another).
     fn is_help(&self) -> bool {
         false
@@ -160,6 +174,16 @@ pub trait Screen {
     }
     /// Typing has paused: does the work held back. Returns true when the screen must be redrawn.
     fn settle(&mut self, _ctx: &mut Ctx) -> bool {
+        false
+    }
+    /// True while the screen waits for a job on a worker thread (`tui::worker`); the event loop then wakes it
+    /// every [`worker::POLL`](crate::tui::worker::POLL) through [`Screen::poll_work`].
+    fn working(&self) -> bool {
+        false
+    }
+    /// Picks up a finished job's result, or moves the progress line on. Returns true when the screen must be
+    /// redrawn.
+    fn poll_work(&mut self, _ctx: &mut Ctx) -> bool {
         false
     }
 }

@@ -426,8 +426,7 @@ impl Screen for NonAssociationsScreen {
                 Outcome::Handled
             }
             other => {
-                let page = LIST_ROWS as usize - 1;
-                if self.selection.handle(other, self.rows.len(), page) {
+                if self.selection.handle(other, self.rows.len()) {
                     Outcome::Handled
                 } else {
                     Outcome::Ignored

@@ -11,8 +11,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::widgets::Paragraph;
 
-const PAGE: usize = 16;
-
 fn percent(o: &Occupancy) -> String {
     match o.percent() {
         Some(p) => format!("{}%", thousands(p)),
@@ -56,7 +54,7 @@ fn list_area(area: Rect) -> Rect {
 }
 
 fn moved(selection: &mut Selection, action: Action, len: usize) -> Outcome {
-    if selection.handle(action, len, PAGE) {
+    if selection.handle(action, len) {
         Outcome::Handled
     } else {
         Outcome::Ignored

@@ -218,7 +218,7 @@ impl Screen for PersonProgrammesScreen {
                 } else {
                     self.rows.len()
                 };
-                if self.selection.handle(other, len, 10) {
+                if self.selection.handle(other, len) {
                     Outcome::Handled
                 } else {
                     Outcome::Ignored

@@ -3,14 +3,17 @@
 //! choice. Any screen holding a `print::Document` can push it.
 
 use super::{Ctx, Outcome, Screen};
+use crate::i18n::{t, t_args, t_static};
 use crate::print::{self, Choice, Destination, Document, Format, Paper, plain};
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::theme::Theme;
+use crate::tui::worker::{Job, Polled};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use serde::Serialize;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Field {
@@ -39,7 +42,8 @@ enum Sink {
 pub struct PrintPreview {
     /// The report's name in the audit trail ("placements", "overcrowding" ...).
     report: String,
-    doc: Document,
+    /// Shared with the worker that renders it (a national register's pages are not copied).
+    doc: Arc<Document>,
     lines: Vec<String>,
     scroll: usize,
     field: usize,
@@ -48,6 +52,30 @@ pub struct PrintPreview {
     sink: Sink,
     printer: String,
     copies: u32,
+    /// A print under way on a worker thread.
+    printing: Option<Printing>,
+    /// The seconds the progress line showed last, so the loop's wake-ups redraw only when it changes.
+    progress_shown: u64,
+}
+
+/// A print under way: the pages being rendered (a national PDF takes seconds), then sent to `lp` or a file.
+enum Printing {
+    Rendering {
+        job: Job<Result<Vec<u8>, print::PrintError>>,
+        send: Sending,
+    },
+    Sending {
+        job: Job<Result<String, print::PrintError>>,
+        bytes: usize,
+        send: Sending,
+    },
+}
+
+/// Where the rendered bytes go and what the audit row will say of them.
+struct Sending {
+    destination: Destination,
+    choice: Choice,
+    mode: u32,
 }
 
 /// Rows of the page view at 80x24: the frame takes three, the choices two and a rule one.
@@ -81,7 +109,7 @@ impl PrintPreview {
         PrintPreview {
             report: report.into(),
             lines: plain::preview(&doc),
-            doc,
+            doc: Arc::new(doc),
             scroll: 0,
             field: 0,
             format: choice.format,
@@ -89,6 +117,8 @@ impl PrintPreview {
             sink,
             printer,
             copies,
+            printing: None,
+            progress_shown: 0,
         }
     }
 
@@ -171,21 +201,26 @@ impl PrintPreview {
 
     fn print(&mut self, ctx: &mut Ctx) {
         let destination = self.destination(ctx);
-        let passthrough = destination == Destination::Passthrough;
         let choice = Choice {
             format: self.format,
             paper: self.paper,
             destination: destination.clone(),
         };
         if let Err(e) = choice.check() {
-            ctx.error(format!("Not printed: {e}"));
+            ctx.error(t_args(
+                "print-not-printed",
+                &[("why", e.to_string().into())],
+            ));
             return;
         }
         // Printed files are as private as the database they come from.
         let mode = match ctx.store.file_access() {
             Ok(access) => access.mode(),
             Err(e) => {
-                ctx.error(format!("Not printed: {e}"));
+                ctx.error(t_args(
+                    "print-not-printed",
+                    &[("why", e.to_string().into())],
+                ));
                 return;
             }
         };
@@ -193,27 +228,92 @@ impl PrintPreview {
             && let Some(dir) = path.parent()
             && let Err(e) = print::sink::create_dir(dir, mode, ctx.store.path())
         {
-            ctx.error(format!("Not printed: {e}"));
+            ctx.error(t_args(
+                "print-not-printed",
+                &[("why", e.to_string().into())],
+            ));
             return;
         }
-        let sent = print::render(&self.doc, self.format, self.paper).and_then(|bytes| {
-            print::sink::send(&bytes, &destination, &mut std::io::stdout(), mode)
-                .map(|s| (s, bytes.len()))
+        let doc = Arc::clone(&self.doc);
+        let (format, paper) = (self.format, self.paper);
+        let send = Sending {
+            destination,
+            choice,
+            mode,
+        };
+        match Job::start("print-render", move || print::render(&doc, format, paper)) {
+            Ok(job) => {
+                self.progress_shown = 0;
+                self.printing = Some(Printing::Rendering { job, send });
+            }
+            Err(e) => ctx.error(t_args(
+                "print-not-printed",
+                &[("why", e.to_string().into())],
+            )),
+        }
+    }
+
+    /// The pages are rendered: to the terminal's printer from here (it is this screen's terminal), to `lp` or a
+    /// file on a worker, since `lp` can take its time.
+    fn rendered(&mut self, bytes: Vec<u8>, send: Sending, ctx: &mut Ctx) {
+        if send.destination == Destination::Passthrough {
+            let sent =
+                print::sink::send(&bytes, &send.destination, &mut std::io::stdout(), send.mode);
+            self.sent(sent, bytes.len(), send, ctx);
+            return;
+        }
+        let size = bytes.len();
+        let (destination, mode) = (send.destination.clone(), send.mode);
+        let job = Job::start("print-send", move || {
+            print::sink::send(&bytes, &destination, &mut std::io::sink(), mode)
         });
-        let (said, bytes) = match sent {
-            Ok(x) => x,
+        match job {
+            Ok(job) => {
+                self.progress_shown = 0;
+                self.printing = Some(Printing::Sending {
+                    job,
+                    bytes: size,
+                    send,
+                })
+            }
+            Err(e) => ctx.error(t_args(
+                "print-not-printed",
+                &[("why", e.to_string().into())],
+            )),
+        }
+    }
+
+    /// The print has gone (or failed): the audit row, the choice kept for next time, and a message.
+    fn sent(
+        &mut self,
+        sent: Result<String, print::PrintError>,
+        bytes: usize,
+        send: Sending,
+        ctx: &mut Ctx,
+    ) {
+        let said = match sent {
+            Ok(said) => said,
             Err(e) => {
-                ctx.error(format!("Not printed: {e}"));
+                ctx.error(t_args(
+                    "print-not-printed",
+                    &[("why", e.to_string().into())],
+                ));
                 return;
             }
         };
+        let Sending {
+            destination,
+            choice,
+            ..
+        } = send;
+        let passthrough = destination == Destination::Passthrough;
         let record = PrintRecord {
             report: &self.report,
             title: &self.doc.title,
             facility: &self.doc.facility,
             period: &self.doc.period,
-            format: self.format.as_str(),
-            paper: self.paper.as_str(),
+            format: choice.format.as_str(),
+            paper: choice.paper.as_str(),
             destination: destination.describe(),
             bytes,
         };
@@ -239,6 +339,38 @@ impl PrintPreview {
             Ok(()) => ctx.info(format!("Printed: {said}.")),
             Err(e) => ctx.error(format!(
                 "Printed ({said}), but the audit record failed: {e}"
+            )),
+        }
+    }
+
+    /// Notes the seconds the progress line shows; true when they changed (the screen is then drawn again).
+    fn progress_moved(&mut self) -> bool {
+        let seconds = match &self.printing {
+            Some(Printing::Rendering { job, .. }) => job.seconds(),
+            Some(Printing::Sending { job, .. }) => job.seconds(),
+            None => return false,
+        };
+        let moved = seconds != self.progress_shown;
+        self.progress_shown = seconds;
+        moved
+    }
+
+    /// The line that stands in for the choices while a print is under way.
+    fn progress(&self) -> Option<String> {
+        match self.printing.as_ref()? {
+            Printing::Rendering { job, .. } => Some(t_args(
+                "print-rendering",
+                &[
+                    ("format", self.format.as_str().into()),
+                    ("seconds", job.seconds().into()),
+                ],
+            )),
+            Printing::Sending { job, send, .. } => Some(t_args(
+                "print-sending",
+                &[
+                    ("destination", send.destination.describe().into()),
+                    ("seconds", job.seconds().into()),
+                ],
             )),
         }
     }
@@ -293,6 +425,12 @@ impl Screen for PrintPreview {
     }
 
     fn footer(&self) -> Vec<Action> {
+        match self.printing {
+            // Stopping a render loses nothing; a print handed to lp or half written cannot be called back.
+            Some(Printing::Rendering { .. }) => return vec![Action::Back],
+            Some(Printing::Sending { .. }) => return Vec::new(),
+            None => {}
+        }
         vec![
             Action::Select,
             Action::NextField,
@@ -304,6 +442,7 @@ impl Screen for PrintPreview {
 
     fn footer_word(&self, action: Action) -> &'static str {
         match action {
+            Action::Back if self.printing.is_some() => t_static("print-key-stop"),
             Action::Select => "print",
             Action::NextField => "choice",
             other => other.describe(),
@@ -325,7 +464,67 @@ impl Screen for PrintPreview {
         )
     }
 
+    fn working(&self) -> bool {
+        self.printing.is_some()
+    }
+
+    fn poll_work(&mut self, ctx: &mut Ctx) -> bool {
+        match self.printing.take() {
+            None => false,
+            Some(Printing::Rendering { job, send }) => match job.poll() {
+                Polled::Running => {
+                    self.printing = Some(Printing::Rendering { job, send });
+                    self.progress_moved()
+                }
+                Polled::Done(Ok(bytes)) => {
+                    self.rendered(bytes, send, ctx);
+                    true
+                }
+                Polled::Done(Err(e)) => {
+                    ctx.error(t_args(
+                        "print-not-printed",
+                        &[("why", e.to_string().into())],
+                    ));
+                    true
+                }
+                Polled::Lost => {
+                    ctx.error(t("print-lost"));
+                    true
+                }
+            },
+            Some(Printing::Sending { job, bytes, send }) => match job.poll() {
+                Polled::Running => {
+                    self.printing = Some(Printing::Sending { job, bytes, send });
+                    self.progress_moved()
+                }
+                Polled::Done(sent) => {
+                    self.sent(sent, bytes, send, ctx);
+                    true
+                }
+                Polled::Lost => {
+                    ctx.error(t("print-lost"));
+                    true
+                }
+            },
+        }
+    }
+
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        match (&self.printing, action) {
+            (Some(Printing::Rendering { .. }), Action::Back) => {
+                // The worker finishes the page it is on at low priority; its pages are thrown away.
+                self.printing = None;
+                ctx.info(t("print-stopped"));
+                return Outcome::Handled;
+            }
+            (Some(Printing::Sending { .. }), Action::Back) => {
+                let seconds = print::sink::lp_timeout().as_secs();
+                ctx.info(t_args("print-sending-wait", &[("seconds", seconds.into())]));
+                return Outcome::Handled;
+            }
+            (Some(_), _) => return Outcome::Ignored,
+            (None, _) => {}
+        }
         let before = self.scroll;
         match action {
             Action::Back => return Outcome::Pop,
@@ -369,7 +568,14 @@ impl Screen for PrintPreview {
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let mut lines = self.choices(theme);
+        let mut lines = match self.progress() {
+            // As many rows as the choices, so the pages below do not move.
+            Some(progress) => vec![
+                Line::from(Span::styled(progress, theme.heading())),
+                Line::from(""),
+            ],
+            None => self.choices(theme),
+        };
         lines.push(Line::from("-".repeat(area.width as usize)));
         let room = (area.height as usize).saturating_sub(lines.len());
         lines.extend(

@@ -391,7 +391,7 @@ impl Screen for ProgrammeScreen {
                 })
             }
             (other, _) => {
-                if self.selection.handle(other, self.len(), 10) {
+                if self.selection.handle(other, self.len()) {
                     Outcome::Handled
                 } else {
                     Outcome::Ignored

@@ -1,9 +1,10 @@
 //! The programme catalogue of one facility at a time: places taken, people waiting and the weekly schedule;
 //! Enter opens a programme's roster, u the facility's unlock list, / narrows the list to a facilitator or name.
 
-use super::{Ctx, Outcome, Screen};
+use super::{Ctx, Outcome, Reply, Screen};
 use crate::domain::roster::Programme;
 use crate::domain::text::{self, fold};
+use crate::i18n::{t, t_args, t_static};
 use crate::tui::keymap::Action;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::form::FormField;
@@ -12,9 +13,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
 
 /// Opens the print preview of a roster report with the parameters a roster screen sets (facility, day, unit,
 /// person); the rest as the report screen would: this week, VEP figures only where allowed.
@@ -46,9 +45,9 @@ pub struct ProgrammesScreen {
     current: usize,
     programmes: Vec<Programme>,
     counts: HashMap<i64, (u32, u32)>,
-    /// Text a programme's name or a facilitator must contain ("a facilitator's list"); shared with the prompt
-    /// that sets it.
-    filter: Rc<RefCell<String>>,
+    /// Text a programme's name or a facilitator must contain ("a facilitator's list"), as the filter popup
+    /// replied.
+    filter: String,
     shown: Vec<usize>,
     selection: Selection,
 }
@@ -70,7 +69,7 @@ impl ProgrammesScreen {
             current: 0,
             programmes: Vec::new(),
             counts: HashMap::new(),
-            filter: Rc::default(),
+            filter: String::new(),
             shown: Vec::new(),
             selection: Selection::default(),
         };
@@ -93,7 +92,7 @@ impl ProgrammesScreen {
     }
 
     fn refilter(&mut self) {
-        let want = fold(&self.filter.borrow());
+        let want = fold(&self.filter);
         self.shown = (0..self.programmes.len())
             .filter(|&i| {
                 let p = &self.programmes[i];
@@ -212,33 +211,41 @@ impl Screen for ProgrammesScreen {
                 )),
                 None => Outcome::Ignored,
             },
-            Action::Search => {
-                let filter = Rc::clone(&self.filter);
-                let current = filter.borrow().clone();
-                Outcome::Push(Box::new(super::prompt::PromptScreen::new(
-                    "Facilitator or programme",
-                    vec!["Show only programmes whose name, code or facilitator contains this (empty shows all).".into()],
-                    vec![FormField::text("filter", "Contains", &current)],
-                    "show",
-                    Box::new(move |values, _ctx| {
+            Action::Search => Outcome::Push(Box::new(
+                super::prompt::PromptScreen::with_value(
+                    t("programmes-filter-title"),
+                    vec![t("programmes-filter-about")],
+                    vec![FormField::text(
+                        "filter",
+                        &t("programmes-filter-contains"),
+                        &self.filter,
+                    )],
+                    t_static("programmes-filter-show"),
+                    Box::new(|values, _ctx| {
                         let typed = values.get("filter").map_or("", |v| v.trim()).to_string();
-                        let message = if typed.is_empty() {
-                            "Showing every programme.".to_string()
+                        let said = if typed.is_empty() {
+                            t("programmes-filter-all")
                         } else {
-                            format!("Showing programmes with '{typed}' in the name or a facilitator.")
+                            t_args("programmes-filter-some", &[("text", typed.clone().into())])
                         };
-                        *filter.borrow_mut() = typed;
-                        Ok(message)
+                        Ok((said, typed))
                     }),
-                )))
-            }
+                )
+                .reply_with(Reply::Contains),
+            )),
             other => {
-                if self.selection.handle(other, self.shown.len(), 10) {
+                if self.selection.handle(other, self.shown.len()) {
                     Outcome::Handled
                 } else {
                     Outcome::Ignored
                 }
             }
+        }
+    }
+
+    fn reply(&mut self, reply: Reply, _ctx: &mut Ctx) {
+        if let Reply::Contains(text) = reply {
+            self.filter = text;
         }
     }
 
@@ -270,10 +277,10 @@ impl Screen for ProgrammesScreen {
             None => "No facilities yet.".into(),
         };
         let mut top = vec![Line::from(facility)];
-        let filter = self.filter.borrow();
+        let filter = self.filter.as_str();
         if !filter.is_empty() {
             top.push(Line::from(Span::styled(
-                format!("Only those with '{}'", text::display(&filter)),
+                format!("Only those with '{}'", text::display(filter)),
                 theme.warning(),
             )));
         }

@@ -1,7 +1,7 @@
 //! A small popup that asks for one or two things (a reason, a choice) before an action, shows why it is asked
 //! (refusals, warnings), and runs the action on F2. The screen beneath reloads when it closes.
 
-use super::{Ctx, FormKey, Outcome, Screen};
+use super::{Ctx, FormKey, Outcome, Reply, Screen};
 use crate::domain::text;
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::theme::Theme;
@@ -15,52 +15,96 @@ use std::collections::BTreeMap;
 /// What F2 does with the form's values: a message for the status line, or an error that keeps the popup open.
 pub type Submit = Box<dyn FnMut(&BTreeMap<String, String>, &mut Ctx) -> Result<String, String>>;
 
-/// After a successful F2: the screen to open in the popup's place (None: back to the screen beneath).
-pub type Then = Box<dyn FnMut(&mut Ctx) -> Option<Box<dyn Screen>>>;
+/// The same for a prompt that also hands a typed value on (what was chosen, the record it opened).
+pub type SubmitValue<T> =
+    Box<dyn FnMut(&BTreeMap<String, String>, &mut Ctx) -> Result<(String, T), String>>;
 
-pub struct PromptScreen {
+/// Makes the screen to open in a popup's place from its value (None: back to the screen beneath).
+pub type Then<T> = Box<dyn FnMut(T, &mut Ctx) -> Option<Box<dyn Screen>>>;
+
+/// After a successful F2, where the value goes.
+enum Next<T> {
+    /// Back to the screen beneath.
+    Back,
+    /// The screen to open in the popup's place, made from the value (None: back to the screen beneath).
+    Open(Then<T>),
+    /// To the screen beneath, as a typed reply ([`Screen::reply`]).
+    Reply(fn(T) -> Reply),
+}
+
+/// A small popup; `T` is what a successful F2 hands on (nothing, for most).
+pub struct PromptScreen<T = ()> {
     title: String,
     /// Lines above the fields; a line starting with "! " is drawn as a warning.
     about: Vec<String>,
     form: Form,
-    submit: Submit,
-    then: Option<Then>,
+    submit: SubmitValue<T>,
+    next: Next<T>,
     save_word: &'static str,
     /// Where what is typed is kept until F2 or a deliberate leave (a reason, a comment): a dropped line or a
     /// power cut then loses nothing. None for prompts with nothing worth keeping.
     draft_key: Option<String>,
 }
 
-impl PromptScreen {
+impl PromptScreen<()> {
     pub fn new(
         title: impl Into<String>,
         about: Vec<String>,
         fields: Vec<FormField>,
         save_word: &'static str,
-        submit: Submit,
-    ) -> PromptScreen {
+        mut submit: Submit,
+    ) -> PromptScreen<()> {
+        PromptScreen::with_value(
+            title,
+            about,
+            fields,
+            save_word,
+            Box::new(move |values, ctx| submit(values, ctx).map(|message| (message, ()))),
+        )
+    }
+}
+
+impl<T: 'static> PromptScreen<T> {
+    /// A prompt whose F2 also produces a value, for [`PromptScreen::then_open`] or [`PromptScreen::reply_with`].
+    pub fn with_value(
+        title: impl Into<String>,
+        about: Vec<String>,
+        fields: Vec<FormField>,
+        save_word: &'static str,
+        submit: SubmitValue<T>,
+    ) -> PromptScreen<T> {
         PromptScreen {
             title: title.into(),
             about,
             form: Form::new(fields),
             submit,
-            then: None,
+            next: Next::Back,
             save_word,
             draft_key: None,
         }
     }
 
     /// Keeps what is typed as a draft under `key` (restored the next time this prompt opens with that key).
-    pub fn with_draft(mut self, key: impl Into<String>, ctx: &mut Ctx) -> PromptScreen {
+    pub fn with_draft(mut self, key: impl Into<String>, ctx: &mut Ctx) -> PromptScreen<T> {
         let key = key.into();
         super::restore_draft(&mut self.form, &key, ctx);
         self.draft_key = Some(key);
         self
     }
 
-    /// Opens the screen `then` gives after a successful F2, instead of going back to the screen beneath.
-    pub fn then_open(mut self, then: Then) -> PromptScreen {
-        self.then = Some(then);
+    /// Opens the screen `then` makes from the value after a successful F2, instead of going back to the screen
+    /// beneath.
+    pub fn then_open(
+        mut self,
+        then: Then<T>,
+    ) -> PromptScreen<T> {
+        self.next = Next::Open(then);
+        self
+    }
+
+    /// Hands the value to the screen beneath as `reply(value)` after a successful F2.
+    pub fn reply_with(mut self, reply: fn(T) -> Reply) -> PromptScreen<T> {
+        self.next = Next::Reply(reply);
         self
     }
 
@@ -68,14 +112,18 @@ impl PromptScreen {
         self.form.clear_errors();
         let values = self.form.values();
         match (self.submit)(&values, ctx) {
-            Ok(message) => {
+            Ok((message, value)) => {
                 if let Some(key) = &self.draft_key {
                     super::drop_draft(key, ctx);
                 }
                 ctx.info(message);
-                match self.then.as_mut().and_then(|then| then(ctx)) {
-                    Some(next) => Outcome::Replace(next),
-                    None => Outcome::Pop,
+                match &mut self.next {
+                    Next::Back => Outcome::Pop,
+                    Next::Open(then) => match then(value, ctx) {
+                        Some(next) => Outcome::Replace(next),
+                        None => Outcome::Pop,
+                    },
+                    Next::Reply(reply) => Outcome::PopWith(reply(value)),
                 }
             }
             Err(message) => {
@@ -91,7 +139,7 @@ impl PromptScreen {
     }
 }
 
-impl Screen for PromptScreen {
+impl<T: 'static> Screen for PromptScreen<T> {
     fn title(&self) -> String {
         self.title.clone()
     }

@@ -161,7 +161,7 @@ impl Screen for RegisterScreen {
             }
             Action::Select => self.exception(ctx),
             other => {
-                if self.selection.handle(other, self.lines.len(), 10) {
+                if self.selection.handle(other, self.lines.len()) {
                     Outcome::Handled
                 } else {
                     Outcome::Ignored

@@ -319,7 +319,7 @@ impl Screen for ReleasesDueScreen {
                 None => Outcome::Ignored,
             },
             other => {
-                if self.selection.handle(other, self.rows.len(), 10) {
+                if self.selection.handle(other, self.rows.len()) {
                     Outcome::Handled
                 } else {
                     Outcome::Ignored

@@ -172,13 +172,7 @@ impl Screen for ReportsScreen {
                 self.week = (self.week + step).clamp(-520, 520);
                 Outcome::Handled
             }
-            other
-                if self
-                    .selection
-                    .handle(other, Kind::ALL.len(), Kind::ALL.len()) =>
-            {
-                Outcome::Handled
-            }
+            other if self.selection.handle(other, Kind::ALL.len()) => Outcome::Handled,
             _ => Outcome::Ignored,
         }
     }

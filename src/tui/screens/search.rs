@@ -15,8 +15,6 @@ use ratatui::widgets::Paragraph;
 
 /// Rows fetched per query: more than a screen, few enough to stay within the typing budget.
 const RESULT_LIMIT: usize = 100;
-/// Result rows a full screen shows at 80x24.
-const SCREEN_ROWS: usize = 18;
 /// Result rows shown at a time on a slow line. The results come best first (the number, then family names that
 /// start with what was typed), so the person is nearly always among the first few; 8 rows are about 500 bytes,
 /// half the wait of a full list at 9600 baud. Down and PgDn bring the rest.
@@ -63,14 +61,6 @@ impl SearchScreen {
             stale: false,
             apart: Vec::new(),
             ages: Vec::new(),
-        }
-    }
-
-    fn rows_shown(&self) -> usize {
-        if self.slow_link {
-            SLOW_LINE_ROWS
-        } else {
-            SCREEN_ROWS
         }
     }
 
@@ -141,10 +131,7 @@ impl Screen for SearchScreen {
                 None => Outcome::Ignored,
             },
             Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
-                if self
-                    .selection
-                    .handle(action, self.hits.len(), self.rows_shown())
-                {
+                if self.selection.handle(action, self.hits.len()) {
                     Outcome::Handled
                 } else {
                     Outcome::Ignored

@@ -107,7 +107,7 @@ impl Screen for UnlockScreen {
                 Outcome::Handled
             }
             other => {
-                if self.selection.handle(other, self.lines.len(), 10) {
+                if self.selection.handle(other, self.lines.len()) {
                     Outcome::Handled
                 } else {
                     Outcome::Ignored

@@ -87,7 +87,7 @@ impl Screen for UnplacedScreen {
                 }
             }
             other => {
-                if self.selection.handle(other, self.rows.len(), 10) {
+                if self.selection.handle(other, self.rows.len()) {
                     Outcome::Handled
                 } else {
                     Outcome::Ignored

@@ -92,7 +92,7 @@ impl Screen for UsersScreen {
                 Outcome::Handled
             }
             other => {
-                if self.selection.handle(other, self.rows.len(), 18) {
+                if self.selection.handle(other, self.rows.len()) {
                     Outcome::Handled
                 } else {
                     Outcome::Ignored

@@ -7,21 +7,33 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use std::cell::Cell;
 
+/// Which row is selected, and which rows the list showed when it was last drawn. Drawing keeps the window (the
+/// screens draw through `&self`, so the window is kept in cells): a move inside it changes only the two marks,
+/// and a page key turns exactly the page that was drawn, whatever the screen's height.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Selection {
     pub index: usize,
-    offset: usize,
+    offset: Cell<usize>,
+    /// Rows drawn last time; 0 before the list was first drawn.
+    drawn: Cell<usize>,
 }
 
+/// The page a page key turns before the list has been drawn (a screen's first key can come before its frame).
+const PAGE_BEFORE_DRAWING: usize = 10;
+
 impl Selection {
-    /// Moves the selection; `page` is the number of visible rows. Returns true if it moved.
-    pub fn handle(&mut self, action: Action, len: usize, page: usize) -> bool {
+    /// Moves the selection by a key; a page is the rows the list showed when last drawn. Returns true if it moved.
+    pub fn handle(&mut self, action: Action, len: usize) -> bool {
         if len == 0 {
             return false;
         }
         let before = self.index;
-        let page = page.max(1);
+        let page = match self.drawn.get() {
+            0 => PAGE_BEFORE_DRAWING,
+            rows => rows,
+        };
         self.index = match action {
             Action::Up => self.index.saturating_sub(1),
             Action::Down => (self.index + 1).min(len - 1),
@@ -33,9 +45,12 @@ impl Selection {
         };
         // A page key turns the page: the view moves with the selection, so the rows shown are all new rather
         // than the old page less one row (the last page stays full).
+        let offset = self.offset.get();
         match action {
-            Action::PageDown => self.offset = (self.offset + page).min(len.saturating_sub(page)),
-            Action::PageUp => self.offset = self.offset.saturating_sub(page),
+            Action::PageDown => self
+                .offset
+                .set((offset + page).min(len.saturating_sub(page))),
+            Action::PageUp => self.offset.set(offset.saturating_sub(page)),
             _ => {}
         }
         self.index != before
@@ -47,22 +62,28 @@ impl Selection {
         }
     }
 
+    /// The first row to show in `rows` rows: the window drawn last time, moved only as far as needed to keep the
+    /// selection inside it.
     fn offset_for(&self, rows: usize) -> usize {
+        let offset = self.offset.get();
         if rows == 0 {
             return 0;
         }
-        if self.index < self.offset {
+        if self.index < offset {
             self.index
-        } else if self.index >= self.offset + rows {
+        } else if self.index >= offset + rows {
             self.index + 1 - rows
         } else {
-            self.offset
+            offset
         }
     }
 
-    /// Keeps the scroll offset after drawing so a page does not jump back.
-    pub fn settle(&mut self, rows: usize) {
-        self.offset = self.offset_for(rows);
+    /// Called when the list is drawn in `rows` rows: the window shown is kept for the next key and frame.
+    fn drawn_in(&self, rows: usize) -> usize {
+        let offset = self.offset_for(rows);
+        self.offset.set(offset);
+        self.drawn.set(rows);
+        offset
     }
 }
 
@@ -108,7 +129,7 @@ pub fn render_rows(
             theme.dim(),
         )));
     }
-    let offset = selection.map(|s| s.offset_for(height)).unwrap_or(0);
+    let offset = selection.map(|s| s.drawn_in(height)).unwrap_or(0);
     for (i, row) in rows.iter().enumerate().skip(offset).take(height) {
         let selected = selection.is_some_and(|s| s.index == i);
         let width = area.width as usize;
@@ -135,12 +156,13 @@ mod tests {
     #[test]
     fn selection_stays_inside_the_list() {
         let mut s = Selection::default();
-        assert!(!s.handle(Action::Up, 5, 2));
-        s.handle(Action::PageDown, 5, 2);
+        assert!(!s.handle(Action::Up, 5));
+        s.drawn_in(2);
+        s.handle(Action::PageDown, 5);
         assert_eq!(s.index, 2);
-        s.handle(Action::End, 5, 2);
+        s.handle(Action::End, 5);
         assert_eq!(s.index, 4);
-        assert!(!s.handle(Action::Down, 5, 2));
+        assert!(!s.handle(Action::Down, 5));
         s.clamp(3);
         assert_eq!(s.index, 2);
     }
@@ -148,27 +170,76 @@ mod tests {
     #[test]
     fn a_page_key_shows_a_whole_new_page() {
         let mut s = Selection::default();
-        s.settle(8);
-        s.handle(Action::PageDown, 30, 8);
+        s.drawn_in(8);
+        s.handle(Action::PageDown, 30);
         assert_eq!(
             (s.index, s.offset_for(8)),
             (8, 8),
             "rows 9-16, the ninth selected"
         );
-        s.settle(8);
-        s.handle(Action::PageDown, 30, 8);
-        s.settle(8);
-        s.handle(Action::PageDown, 30, 8);
+        s.drawn_in(8);
+        s.handle(Action::PageDown, 30);
+        s.drawn_in(8);
+        s.handle(Action::PageDown, 30);
         assert_eq!(
             (s.index, s.offset_for(8)),
             (24, 22),
             "the last page is full"
         );
-        s.settle(8);
-        s.handle(Action::PageUp, 30, 8);
+        s.drawn_in(8);
+        s.handle(Action::PageUp, 30);
         assert_eq!((s.index, s.offset_for(8)), (16, 14));
-        s.handle(Action::Home, 30, 8);
+        s.handle(Action::Home, 30);
         assert_eq!(s.offset_for(8), 0);
+    }
+
+    /// The list drawn as the screens draw it, eight rows high: the rows shown, the selected one marked.
+    fn drawn(selection: &Selection, rows: &[String]) -> Vec<String> {
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(20, 8)).unwrap();
+        let theme = Theme {
+            mono: true,
+            ascii: true,
+        };
+        terminal
+            .draw(|f| render_rows(f, f.area(), &theme, None, rows, Some(selection), ""))
+            .unwrap();
+        let buffer = terminal.backend().buffer();
+        (0..8)
+            .map(|y| {
+                (0..20)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect::<String>()
+                    .trim_end()
+                    .to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn up_inside_the_window_moves_the_mark_not_the_rows() {
+        let rows: Vec<String> = (1..=30).map(|n| format!("row {n}")).collect();
+        let mut s = Selection::default();
+        drawn(&s, &rows);
+        for _ in 0..10 {
+            s.handle(Action::Down, rows.len());
+            drawn(&s, &rows);
+        }
+        let scrolled = drawn(&s, &rows);
+        assert_eq!(
+            (scrolled[0].as_str(), scrolled[7].as_str()),
+            (" row 4", ">row 11")
+        );
+        s.handle(Action::Up, rows.len());
+        let after = drawn(&s, &rows);
+        assert_eq!(after[0], " row 4", "the window stays where it was");
+        assert_eq!(
+            (after[6].as_str(), after[7].as_str()),
+            (">row 10", " row 11")
+        );
+        // A page is the eight rows drawn, whatever the caller thinks the screen holds.
+        s.handle(Action::PageDown, rows.len());
+        assert_eq!(drawn(&s, &rows)[0], " row 12");
     }
 
     #[test]
