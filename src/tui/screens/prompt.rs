@@ -94,10 +94,7 @@ impl<T: 'static> PromptScreen<T> {
 
     /// Opens the screen `then` makes from the value after a successful F2, instead of going back to the screen
     /// beneath.
-    pub fn then_open(
-        mut self,
-        then: Then<T>,
-    ) -> PromptScreen<T> {
+    pub fn then_open(mut self, then: Then<T>) -> PromptScreen<T> {
         self.next = Next::Open(then);
         self
     }
