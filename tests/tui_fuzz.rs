@@ -346,4 +346,42 @@ fn random_keys_as_every_role_never_panic_and_keep_the_audit_chain_and_the_role_l
         reach.screens.len(),
         reach.screens
     );
+    // A walk that stays on Home proves nothing about the screens: it must get deep (with these fixed seeds it
+    // reaches 15 screens and writes over 400 audit rows; a change of keys or screens that loses most of that
+    // fails here, and the seeds or the key mix are then to be looked at).
+    assert_the_walk_went_deep(&reach);
+}
+
+fn assert_the_walk_went_deep(reach: &Reach) {
+    let reached = |prefix: &str| reach.screens.iter().any(|s| s.starts_with(prefix));
+    for screen in [
+        "Find a prisoner",
+        "Edit ",
+        "Assess ",
+        "Admit a prisoner",
+        "Estate",
+    ] {
+        assert!(
+            reached(screen),
+            "the walk never reached {screen:?}: {:?}",
+            reach.screens
+        );
+    }
+    // A record screen: its title is the person's number.
+    assert!(
+        reached("LUZ/2026/"),
+        "the walk never opened a record: {:?}",
+        reach.screens
+    );
+    assert!(
+        reach.screens.len() >= 12,
+        "only {} screens reached: {:?}",
+        reach.screens.len(),
+        reach.screens
+    );
+    assert!(
+        reach.audit_rows >= 100,
+        "only {} audit rows written",
+        reach.audit_rows
+    );
 }

@@ -561,9 +561,10 @@ age-review-saved = Age review recorded: { $decision }.
 ## Printing from the preview on a worker (issue 19)
 print-not-printed = Not printed: { $why }
 print-rendering = Making the { $format } pages: { $seconds } s. Esc stops; nothing is printed.
-print-sending = Sending to { $destination }: { $seconds } s.
+print-sending-printer = Sending the pages to the printer (lp): { $seconds } s.
+print-writing-file = Writing the file in prints/: { $seconds } s.
 print-stopped = Stopped: nothing was printed.
-print-sending-wait = The pages are already on their way and cannot be called back; lp answers, or is stopped, within { $seconds } s.
+print-sending-wait = Already on its way; it cannot be called back. The answer comes within { $seconds } s.
 print-lost = Not printed: the work stopped unexpectedly (see warden.log).
 print-key-stop = stop
 cases-case-unknown = not one of this person's cases; close this and try again

@@ -365,12 +365,13 @@ impl PrintPreview {
                     ("seconds", job.seconds().into()),
                 ],
             )),
+            // Which, not where: a file's whole path would not fit the line.
             Printing::Sending { job, send, .. } => Some(t_args(
-                "print-sending",
-                &[
-                    ("destination", send.destination.describe().into()),
-                    ("seconds", job.seconds().into()),
-                ],
+                match send.destination {
+                    Destination::File(_) => "print-writing-file",
+                    _ => "print-sending-printer",
+                },
+                &[("seconds", job.seconds().into())],
             )),
         }
     }
