@@ -272,21 +272,7 @@ pub(crate) fn load_candidates(
         });
     }
 
-    // INDEXED BY: without statistics the planner prefers the narrower prisoner_cell index and then reads every
-    // row's JSON; prisoner_placement answers from the index alone (migration 2).
-    let occupant_filter = match within {
-        Within::All => "1",
-        Within::Facility(_) => {
-            "p.cell_id IN (SELECT c.id FROM cell c JOIN unit u ON u.id = c.unit_id WHERE u.facility_id = ?1)"
-        }
-        Within::Cell(_) => "p.cell_id = ?1",
-    };
-    let sql = format!(
-        "SELECT p.cell_id, p.id, p.sex, p.legal_status, p.birth, p.vep, p.vulnerable,
-                json_extract(p.details, '$.languages')
-         FROM prisoner p INDEXED BY prisoner_placement
-         WHERE p.in_custody = 1 AND p.cell_id IS NOT NULL AND {occupant_filter}"
-    );
+    let sql = occupants_query(&within);
     let mut languages = LanguageSets::new();
     // The index hands rows over in cell order, so the lookup is needed once per cell, not per person.
     let mut current: Option<(i64, Option<usize>)> = None;
@@ -749,6 +735,25 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// Who is in the cells `within` covers, with what the allocator needs about each. INDEXED BY: without statistics
+/// the planner prefers the narrower prisoner_cell index and then reads every row's JSON; prisoner_placement
+/// answers from the index alone (migration 2). `?1` is the facility or cell where there is one.
+pub(super) fn occupants_query(within: &Within) -> String {
+    let occupant_filter = match within {
+        Within::All => "1",
+        Within::Facility(_) => {
+            "p.cell_id IN (SELECT c.id FROM cell c JOIN unit u ON u.id = c.unit_id WHERE u.facility_id = ?1)"
+        }
+        Within::Cell(_) => "p.cell_id = ?1",
+    };
+    format!(
+        "SELECT p.cell_id, p.id, p.sex, p.legal_status, p.birth, p.vep, p.vulnerable,
+                json_extract(p.details, '$.languages')
+         FROM prisoner p INDEXED BY prisoner_placement
+         WHERE p.in_custody = 1 AND p.cell_id IS NOT NULL AND {occupant_filter}"
+    )
 }
 
 #[cfg(test)]

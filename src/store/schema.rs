@@ -646,6 +646,15 @@ CREATE INDEX placement_review_movement ON placement_review(movement_id);
 -- The few overrides, so Home's temporary-placement alert reads them and not every movement of the register.
 CREATE INDEX movement_overridden ON movement(prisoner_id) WHERE overridden IS NOT NULL;
 "#,
+    // 13 (issue 19): the allocator's occupant index holds `in_custody` too. The query repeats the partial index's
+    // condition, and without the column SQLite read every occupant's row (the whole record as JSON) to check it:
+    // the index was used, but not alone (found by the test that explains the allocator's own query).
+    r#"
+DROP INDEX prisoner_placement;
+CREATE INDEX prisoner_placement
+    ON prisoner(cell_id, sex, legal_status, birth, vep, vulnerable, json_extract(details, '$.languages'), in_custody)
+    WHERE in_custody = 1 AND cell_id IS NOT NULL;
+"#,
 ];
 
 /// After migrating to this version, every row's sort key and search rows are rebuilt in the same transaction
