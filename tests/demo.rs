@@ -31,9 +31,35 @@ fn share(part: u64, whole: u64) -> f64 {
 fn a_small_uganda_demo_has_uganda_proportions_and_a_sound_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.db");
-    let summary = demo::build(&path, &spec(Country::Uganda, 1), now()).unwrap();
+    // Told where it is as it goes, for the command's progress line: every stage in order, the admissions counted
+    // up to everyone.
+    let mut heard: Vec<(demo::Stage, usize, usize)> = Vec::new();
+    let summary = demo::build_reporting(&path, &spec(Country::Uganda, 1), now(), &mut |s, d, t| {
+        heard.push((s, d, t))
+    })
+    .unwrap();
     assert_eq!(summary.prisoners, 2000);
     assert_eq!(summary.facilities, 12);
+    let mut stages: Vec<demo::Stage> = heard.iter().map(|h| h.0).collect();
+    stages.dedup();
+    use demo::Stage::*;
+    assert_eq!(
+        stages,
+        [
+            Estate,
+            Admissions,
+            Releases,
+            Allocation,
+            Rosters,
+            Classifications,
+            Restricted,
+            Finishing
+        ]
+    );
+    assert!(
+        heard.contains(&(Admissions, 0, 2000)) && heard.contains(&(Admissions, 2000, 2000)),
+        "{heard:?}"
+    );
 
     let store = Store::open(&path).unwrap();
     let h = store.headline().unwrap();

@@ -574,3 +574,13 @@ programmes-filter-contains = Contains
 programmes-filter-show = show
 programmes-filter-all = Showing every programme.
 programmes-filter-some = Showing programmes with '{ $text }' in the name or a facilitator.
+
+## The demo's build, stage by stage (issue 22: the national demo took a minute without a word)
+demo-stage-estate = Building the estate
+demo-stage-admissions = Admitting people: { $done } of { $total }
+demo-stage-releases = Releasing those whose date has passed
+demo-stage-allocation = Keep-aparts and segregation
+demo-stage-rosters = Programmes and rosters
+demo-stage-classifications = Custody classifications
+demo-stage-restricted = Restricted assessments
+demo-stage-finishing = Writing the file

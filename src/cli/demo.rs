@@ -67,7 +67,18 @@ pub fn run(
         path.display()
     );
     let started = Instant::now();
-    let summary = demo::build(&path, &spec, chrono::Utc::now())?;
+    // Most of a minute for the national demo: a line that says where it is, on a terminal only.
+    let progress = super::progress::Progress::stages();
+    let summary = demo::build_reporting(
+        &path,
+        &spec,
+        chrono::Utc::now(),
+        &mut |stage, done, total| {
+            progress.say(stage_words(stage, done, total));
+        },
+    );
+    progress.finish();
+    let summary = summary?;
     print_summary(&summary, started.elapsed().as_secs_f64());
     // Whoever built the demo may try its command line as its administrator (root needs no link).
     let account = super::identity::OsAccount::invoking();
@@ -135,4 +146,15 @@ fn print_summary(s: &DemoSummary, seconds: f64) {
     for u in DEMO_USERS {
         println!("  {:<12} {:<17} {}", u.name, u.password, u.role);
     }
+}
+
+/// A stage of the demo's build in words, with the count where it has one ("Admitting people: 30000 of 100000").
+fn stage_words(stage: demo::Stage, done: usize, total: usize) -> String {
+    if total == 0 {
+        return crate::i18n::t(stage.key());
+    }
+    crate::i18n::t_args(
+        stage.key(),
+        &[("done", done.into()), ("total", total.into())],
+    )
 }

@@ -31,6 +31,28 @@ impl Progress {
         Progress { bar }
     }
 
+    /// A line of stages for work without a count of its own (the demo): each stage's words, with how long the
+    /// whole has taken so far; nothing in scripts.
+    pub(crate) fn stages() -> Progress {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{msg} ({elapsed})")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            bar.enable_steady_tick(std::time::Duration::from_secs(1));
+            bar
+        });
+        Progress { bar }
+    }
+
+    /// The words of the stage reached (already in the user's language).
+    pub(crate) fn say(&self, words: String) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(words);
+        }
+    }
+
     pub(crate) fn show(&self, done: usize, total: usize) {
         if let Some(bar) = &self.bar {
             bar.set_length(total as u64);

@@ -211,17 +211,62 @@ pub(crate) fn pick<'a, T>(rng: &mut impl Rng, items: &'a [T]) -> &'a T {
     &items[rng.random_range(0..items.len())]
 }
 
+/// Where a build is, for a progress line (the national demo takes most of a minute).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Estate,
+    /// With how many of how many people are admitted so far.
+    Admissions,
+    Releases,
+    Allocation,
+    Rosters,
+    Classifications,
+    Restricted,
+    /// Writing everything into the one file.
+    Finishing,
+}
+
+impl Stage {
+    /// The message key of the stage's words in the catalogue.
+    pub fn key(self) -> &'static str {
+        match self {
+            Stage::Estate => "demo-stage-estate",
+            Stage::Admissions => "demo-stage-admissions",
+            Stage::Releases => "demo-stage-releases",
+            Stage::Allocation => "demo-stage-allocation",
+            Stage::Rosters => "demo-stage-rosters",
+            Stage::Classifications => "demo-stage-classifications",
+            Stage::Restricted => "demo-stage-restricted",
+            Stage::Finishing => "demo-stage-finishing",
+        }
+    }
+}
+
+/// Told each stage as it starts, and the admissions as they go: (stage, done, total).
+pub type Report<'a> = &'a mut dyn FnMut(Stage, usize, usize);
+
 /// Builds the demo database at `path`. An existing file is replaced only if it is an earlier demo; the new
 /// database is built beside it and moved into place at the end, so a failure leaves the old one as it was.
 pub fn build(path: &Path, spec: &DemoSpec, now: DateTime<Utc>) -> Result<DemoSummary, DemoError> {
+    build_reporting(path, spec, now, &mut |_, _, _| {})
+}
+
+/// [`build`], telling `report` where it is.
+pub fn build_reporting(
+    path: &Path,
+    spec: &DemoSpec,
+    now: DateTime<Utc>,
+    report: Report<'_>,
+) -> Result<DemoSummary, DemoError> {
     check_replaceable(path)?;
     let building = with_suffix(path, &format!(".building-{}", std::process::id()));
     remove_database_files(&building)?;
     let built = (|| {
         let mut store = Store::create(&building)?;
         store.set_viewer(Some(crate::domain::auth::Authority::System));
-        let summary = generate(&mut store, spec, now)?;
+        let summary = generate_reporting(&mut store, spec, now, report)?;
         // Everything into the main file, so moving that one file moves the whole database.
+        report(Stage::Finishing, 0, 0);
         store.checkpoint()?;
         Ok(summary)
     })();
@@ -275,6 +320,16 @@ pub fn generate(
     spec: &DemoSpec,
     now: DateTime<Utc>,
 ) -> Result<DemoSummary, DemoError> {
+    generate_reporting(store, spec, now, &mut |_, _, _| {})
+}
+
+fn generate_reporting(
+    store: &mut Store,
+    spec: &DemoSpec,
+    now: DateTime<Utc>,
+    report: Report<'_>,
+) -> Result<DemoSummary, DemoError> {
+    report(Stage::Estate, 0, 0);
     let profiles = profile::Profiles::load()?;
     let profile = profiles.country(spec.country);
     let size = profiles.size(spec.size);
@@ -340,7 +395,8 @@ pub fn generate(
     };
     let mut case_count = 0;
     let mut orders = 0;
-    for batch in skeletons.chunks(BATCH) {
+    report(Stage::Admissions, 0, skeletons.len());
+    for (n, batch) in skeletons.chunks(BATCH).enumerate() {
         store.write(&actor, Need::To(Permission::EditEstate), "demo", |tx| {
             for s in batch {
                 let p = people::prisoner(&ctx, s);
@@ -378,7 +434,13 @@ pub fn generate(
             }
             Ok(())
         })?;
+        report(
+            Stage::Admissions,
+            ((n + 1) * BATCH).min(skeletons.len()),
+            skeletons.len(),
+        );
     }
+    report(Stage::Releases, 0, 0);
     // Those whose release day passed before the build day leave on it, as the register would show; the few
     // held past it stay for the alert. Ids follow admission order in a new database.
     // One transaction for them all: one at a time, each waited for its own sync (a national demo has hundreds).
@@ -407,6 +469,7 @@ pub fn generate(
         Ok(released)
     })?;
 
+    report(Stage::Allocation, 0, 0);
     // A stream of its own, so the allocation data never changes who the prisoners are.
     let mut allocation_rng = ChaCha8Rng::seed_from_u64(spec.seed ^ 0x00A1_10C8);
     let added = allocation::add(store, profile, skeletons.len(), now, &mut allocation_rng)?;
@@ -417,6 +480,7 @@ pub fn generate(
         "demo allocation data"
     );
 
+    report(Stage::Rosters, 0, 0);
     // Rosters from a stream of their own too, after everything else, so adding them changed nothing above.
     let mut roster_rng = ChaCha8Rng::seed_from_u64(spec.seed ^ 0x0005_7E55_1045);
     let rosters = rosters::add(
@@ -427,6 +491,7 @@ pub fn generate(
         &mut roster_rng,
     )?;
 
+    report(Stage::Classifications, 0, 0);
     // Custody classifications last, from a stream of their own: the prisoners and rosters of a seed stay as
     // they were without them.
     let mut custody_rng = ChaCha8Rng::seed_from_u64(spec.seed ^ 0x00C0_5700_D1E5);
@@ -449,6 +514,7 @@ pub fn generate(
         "demo custody classifications"
     );
 
+    report(Stage::Restricted, 0, 0);
     // Restricted judgements last, from their own stream: nothing above changes with them.
     let mut restricted_rng = ChaCha8Rng::seed_from_u64(spec.seed ^ 0x0000_0E11_5EC7);
     let restricted = restricted::add(store, now, &mut restricted_rng)?;
