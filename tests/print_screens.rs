@@ -40,6 +40,21 @@ impl Driver {
         self.press(code, KeyModifiers::NONE)
     }
 
+    /// As the supervisor, the preview of the segregation report with PDF to a file chosen (not yet printed).
+    fn preview_pdf_to_a_file(&mut self) -> &mut Self {
+        self.login("supervisor").reports();
+        self.open("Segregation durations");
+        self.press(KeyCode::Char('p'), KeyModifiers::CONTROL);
+        // Format -> pdf, then To -> terminal -> file.
+        self.key(KeyCode::Right)
+            .key(KeyCode::Tab)
+            .key(KeyCode::Tab)
+            .key(KeyCode::Right)
+            .key(KeyCode::Right);
+        assert!(self.screen().contains("To <file>"), "{}", self.screen());
+        self
+    }
+
     /// Lets a print under way on its worker finish, as the event loop's wake-ups would.
     fn finish_work(&mut self) -> &mut Self {
         let start = std::time::Instant::now();
@@ -183,16 +198,7 @@ fn the_preview_shows_the_printed_page_and_the_choices() {
 fn printing_to_a_file_from_the_preview_is_audited_and_remembered() {
     let fx = fixture::build();
     let mut d = Driver::new(&fx, true);
-    d.login("supervisor").reports();
-    d.open("Segregation durations");
-    d.press(KeyCode::Char('p'), KeyModifiers::CONTROL);
-    // Format -> pdf, then To -> terminal -> file.
-    d.key(KeyCode::Right)
-        .key(KeyCode::Tab)
-        .key(KeyCode::Tab)
-        .key(KeyCode::Right)
-        .key(KeyCode::Right);
-    assert!(d.screen().contains("To <file>"), "{}", d.screen());
+    d.preview_pdf_to_a_file();
     d.key(KeyCode::Enter);
     // The pages are made on a worker: the preview says so and offers only Esc meanwhile.
     let s = d.screen();
@@ -254,16 +260,7 @@ fn printing_to_a_file_from_the_preview_is_audited_and_remembered() {
 fn esc_while_the_pages_are_made_stops_the_print_and_nothing_is_written_or_recorded() {
     let fx = fixture::build();
     let mut d = Driver::new(&fx, true);
-    d.login("supervisor").reports();
-    d.open("Segregation durations");
-    d.press(KeyCode::Char('p'), KeyModifiers::CONTROL);
-    // Format -> pdf, To -> file.
-    d.key(KeyCode::Right)
-        .key(KeyCode::Tab)
-        .key(KeyCode::Tab)
-        .key(KeyCode::Right)
-        .key(KeyCode::Right)
-        .key(KeyCode::Enter);
+    d.preview_pdf_to_a_file().key(KeyCode::Enter);
     assert!(d.app.working(), "{}", d.screen());
     d.key(KeyCode::Down);
     assert!(d.app.working(), "only Esc acts while the pages are made");

@@ -7,6 +7,7 @@ pub mod drafts;
 pub mod keyboard;
 pub mod keymap;
 pub mod link;
+pub mod paste;
 pub mod screens;
 pub mod theme;
 pub mod widgets;
