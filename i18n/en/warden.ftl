@@ -584,3 +584,4 @@ demo-stage-rosters = Programmes and rosters
 demo-stage-classifications = Custody classifications
 demo-stage-restricted = Restricted assessments
 demo-stage-finishing = Writing the file
+print-bad-printer-name = printer: '{ $name }' is not a printer name (letters, digits, _ - . @)

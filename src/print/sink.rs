@@ -138,9 +138,10 @@ pub fn check_printer_name(name: &str) -> Result<(), PrintError> {
     if ok {
         Ok(())
     } else {
-        Err(PrintError::Invalid(format!(
-            "--lp: '{}' is not a printer name (letters, digits, _ - . @)",
-            text::display(name)
+        // Said the same from the preview's Printer field and the command line's --lp: both name the printer.
+        Err(PrintError::Invalid(crate::i18n::t_args(
+            "print-bad-printer-name",
+            &[("name", text::display(name).into_owned().into())],
         )))
     }
 }
