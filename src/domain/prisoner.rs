@@ -344,8 +344,10 @@ impl Prisoner {
                 label: "?",
                 message: format!("no field called '{key}'"),
             })?;
-        check_value(spec, value, today).map_err(|m| FieldError::new(spec, m))?;
+        // Checked as it will be stored (byte-order marks and zero-width spaces out): a field holding only those
+        // is empty, and a required one refused, not stored empty.
         let value = &*text::clean(value);
+        check_value(spec, value, today).map_err(|m| FieldError::new(spec, m))?;
         let text = value.trim().to_string();
         let list = |v: &str| -> Vec<String> {
             v.split(';')

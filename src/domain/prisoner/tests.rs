@@ -196,3 +196,15 @@ fn invisible_marks_are_dropped_and_names_stored_composed() {
     assert_eq!(cleaned.family_name, "Hà");
     assert_eq!(cleaned.property, "bag");
 }
+
+#[test]
+fn a_required_field_of_invisible_characters_only_is_refused_not_stored_empty() {
+    // Found by the random-text property: a lone byte-order mark passed the required check, then was stored as "".
+    let mut p = sample();
+    let before = p.clone();
+    let e = p.set("number", "\u{feff}\u{200b}", today()).unwrap_err();
+    assert_eq!(e.key, "number");
+    assert_eq!(p, before);
+    p.set("family_name", "\u{feff}Okello", today()).unwrap();
+    assert_eq!(p.family_name, "Okello");
+}
