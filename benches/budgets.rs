@@ -83,6 +83,11 @@ fn theme() -> Theme {
 
 fn key(app: &mut App, code: KeyCode) {
     app.handle_key(KeyEvent::new(code, KeyModifiers::NONE), t0());
+    // The password check of a sign-in runs on a worker: wait for it as the event loop would.
+    while app.session().is_none() && app.working() {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        app.tick(t0());
+    }
 }
 
 fn typed(app: &mut App, text: &str) {

@@ -86,8 +86,11 @@ impl Driver {
     }
 
     fn key(&mut self, code: KeyCode) -> &mut Self {
-        self.app
-            .handle_key(KeyEvent::new(code, KeyModifiers::NONE), fixture::t0());
+        fixture::press_key(
+            &mut self.app,
+            KeyEvent::new(code, KeyModifiers::NONE),
+            fixture::t0(),
+        );
         self
     }
 

@@ -36,8 +36,11 @@ impl Driver {
     }
 
     fn key(&mut self, code: KeyCode) -> &mut Self {
-        self.app
-            .handle_key(KeyEvent::new(code, KeyModifiers::NONE), self.now);
+        fixture::press_key(
+            &mut self.app,
+            KeyEvent::new(code, KeyModifiers::NONE),
+            self.now,
+        );
         self
     }
 

@@ -16,7 +16,7 @@ use warden::tui::app::App;
 use warden::tui::theme::Theme;
 
 fn press(app: &mut App, code: KeyCode) {
-    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE), fixture::t0());
+    fixture::press_key(app, KeyEvent::new(code, KeyModifiers::NONE), fixture::t0());
 }
 
 fn typed(app: &mut App, text: &str) {

@@ -230,6 +230,11 @@ fn the_screens_on_a_read_only_database_say_so_and_refuse_changes() {
                 KeyCode::Char(c)
             };
             app.handle_key(KeyEvent::new(code, KeyModifiers::NONE), now);
+            // The password check of a sign-in runs on a worker: wait for it as the event loop would.
+            while app.session().is_none() && app.working() {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+                app.tick(now);
+            }
         }
     };
     let screen = |app: &warden::tui::app::App| {

@@ -9,7 +9,7 @@ mod driver;
 #[allow(dead_code)]
 mod fixture;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use driver::Driver;
 use std::collections::{BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -56,8 +56,7 @@ fn key_of(label: &str) -> Option<Key> {
 fn press(d: &mut Driver, key: &Key) {
     match key {
         Key::Code(code) => {
-            d.app
-                .handle_key(KeyEvent::new(*code, KeyModifiers::NONE), fixture::t0());
+            d.key(*code);
         }
         Key::Ctrl(c) => {
             d.ctrl(*c);

@@ -31,8 +31,7 @@ impl Driver {
     }
 
     fn press(&mut self, code: KeyCode, mods: KeyModifiers) -> &mut Self {
-        self.app
-            .handle_key(KeyEvent::new(code, mods), fixture::t0());
+        fixture::press_key(&mut self.app, KeyEvent::new(code, mods), fixture::t0());
         self
     }
 

@@ -380,6 +380,11 @@ fn the_text_input_edits_by_grapheme_cluster_and_its_view_fits_its_width() {
 
 fn press(app: &mut App, code: KeyCode) {
     app.handle_key(KeyEvent::new(code, KeyModifiers::NONE), t0());
+    // Nobody signed in yet: the password check a key may have started, as the event loop would wait for it.
+    while app.session().is_none() && app.working() {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        app.tick(t0());
+    }
 }
 
 #[derive(Debug, Clone)]

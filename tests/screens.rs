@@ -34,8 +34,11 @@ impl Driver {
     }
 
     fn key(&mut self, code: KeyCode) -> &mut Self {
-        self.app
-            .handle_key(KeyEvent::new(code, KeyModifiers::NONE), fixture::t0());
+        fixture::press_key(
+            &mut self.app,
+            KeyEvent::new(code, KeyModifiers::NONE),
+            fixture::t0(),
+        );
         self
     }
 
@@ -121,6 +124,50 @@ fn both(f: impl Fn(&mut Driver, &fixture::Fixture)) {
         let mut d = Driver::new(&fx, mono);
         f(&mut d, &fx);
     }
+}
+
+/// The password check runs on a worker: the screen says so while it runs, typing goes on, and an Enter typed
+/// ahead sends the next try as soon as the first is answered.
+#[test]
+fn the_password_is_checked_off_the_screen_and_an_enter_typed_ahead_is_kept() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx, true);
+    let raw = |d: &mut Driver, code: KeyCode| {
+        d.app
+            .handle_key(KeyEvent::new(code, KeyModifiers::NONE), fixture::t0());
+    };
+    d.text("officer").key(KeyCode::Enter);
+    for c in "wrong".chars() {
+        raw(&mut d, KeyCode::Char(c));
+    }
+    raw(&mut d, KeyCode::Enter);
+    assert!(d.app.working(), "the check runs on a worker");
+    let s = d.screen();
+    assert!(s.contains("Checking the password... 0 s"), "{s}");
+    // The right password typed ahead while the wrong one is checked, and its Enter.
+    for c in fixture::PASSWORD.chars() {
+        raw(&mut d, KeyCode::Char(c));
+    }
+    raw(&mut d, KeyCode::Enter);
+    assert!(
+        d.app.session().is_none(),
+        "nothing decided before the check answers"
+    );
+    fixture::finish_work(&mut d.app, fixture::t0());
+    assert!(d.app.session().is_some(), "{}", d.screen());
+    let actions: Vec<String> = d
+        .app
+        .store()
+        .recent_audit(1_000_000)
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.entity == "staff")
+        .map(|r| r.action)
+        .collect();
+    assert!(
+        actions.contains(&"login-failed".to_string()) && actions.contains(&"login".to_string()),
+        "both tries recorded: {actions:?}"
+    );
 }
 
 #[test]

@@ -101,7 +101,7 @@ fn key() -> impl Strategy<Value = Key> {
 }
 
 fn press(app: &mut App, code: KeyCode, now: DateTime<Utc>) {
-    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE), now);
+    fixture::press_key(app, KeyEvent::new(code, KeyModifiers::NONE), now);
 }
 
 /// Signs in (or unlocks the idle lock) as `role`, whose fixture account has the role's name.
@@ -260,7 +260,7 @@ fn walk(role: Role, keys: &[Key], mono: bool, reach: &mut Reach) -> Result<(), T
         // A second a key: well inside the idle lock, and every draft and audit row gets its own time.
         let now = start + chrono::Duration::seconds(i as i64 + 1);
         for event in k.events() {
-            app.handle_key(event, now);
+            fixture::press_key(&mut app, event, now);
             reach.keys += 1;
         }
         if let Key::Paste(text) = k {

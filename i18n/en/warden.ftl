@@ -585,3 +585,7 @@ demo-stage-classifications = Custody classifications
 demo-stage-restricted = Restricted assessments
 demo-stage-finishing = Writing the file
 print-bad-printer-name = printer: '{ $name }' is not a printer name (letters, digits, _ - . @)
+
+## The sign-in screen
+login-checking = Checking the password... { $seconds } s
+login-check-lost = The password check stopped before it finished. Type the password again.

@@ -156,7 +156,6 @@ pub fn add(
             lists.1.push(p);
         }
     }
-    store.set_bulk_loading(true)?;
     let mut added = Added::default();
     for (convicted, others) in by_facility.values_mut() {
         convicted.shuffle(rng);
@@ -184,7 +183,6 @@ pub fn add(
             classify(store, profile, &forms, p, unit(p), today, rng, &mut added)?;
         }
     }
-    store.set_bulk_loading(false)?;
     Ok(added)
 }
 

@@ -115,7 +115,6 @@ pub fn add(
     let people = store.roster_people()?;
     let apart = store.open_non_association_pairs()?;
     let facilities = store.facilities()?;
-    store.set_bulk_loading(true)?;
     let mut ctx = Ctx {
         store,
         profile,
@@ -144,10 +143,7 @@ pub fn add(
         }
         Ok::<_, DemoError>(())
     })();
-    // Back to flushing every commit whatever happened, before the file is checkpointed and moved into place.
-    let restored = ctx.store.set_bulk_loading(false);
     built?;
-    restored?;
     let [catalogue, screens, allocation, attendance] = ctx.spent;
     tracing::info!(
         ?catalogue,

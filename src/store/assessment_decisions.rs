@@ -1,6 +1,7 @@
 //! What happens to an assessment after it is finalised: four-eyes approval or sending back, review triggers, and
 //! the queues and lookups built on them (awaiting approval, sent back, the classification in force, reviews due).
 
+use super::CachedSql as _;
 use super::assessments::{NOT_RETURNED, invalid};
 use super::{
     Actor, ApprovalState, AssessmentRow, AssessmentStatus as Status, Result, Store, Tx, time_text,
@@ -42,7 +43,7 @@ impl Store {
     /// the approver must not be its author (four eyes).
     pub fn approve_assessment(&mut self, actor: &Actor, id: i64) -> Result<AssessmentRow> {
         self.decide_approval(actor, id, |tx, row| {
-            tx.execute(
+            tx.execute_cached(
                 "UPDATE main.assessment SET approval = 'approved', approved_by = ?1, approved_at = ?2 WHERE id = ?3",
                 params![actor.name, time_text(actor.at), id],
             )?;
@@ -70,7 +71,7 @@ impl Store {
             return Err(invalid("say why it is sent back (10 characters or more)"));
         }
         self.decide_approval(actor, id, |tx, _| {
-            tx.execute(
+            tx.execute_cached(
                 "INSERT INTO main.assessment_return(assessment_id, returned_by, returned_at, reason)
                  VALUES (?1, ?2, ?3, ?4)",
                 params![id, actor.name, time_text(actor.at), reason],
@@ -147,7 +148,7 @@ impl Store {
                     "a review can be called only on a finalised assessment in force",
                 ));
             }
-            let newer: bool = tx.query_row(
+            let newer: bool = tx.query_row_cached(
                 "SELECT EXISTS (SELECT 1 FROM assessment WHERE series = ?1 AND revision > ?2)",
                 [row.series, row.revision],
                 |r| r.get(0),
@@ -159,7 +160,7 @@ impl Store {
             if !form.may_fill(role) {
                 return Err(invalid(format!("a {role} may not review {}", form.id)));
             }
-            tx.execute(
+            tx.execute_cached(
                 "INSERT INTO main.review_trigger(assessment_id, event, note, raised_by, raised_at)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![id, event, note, actor.name, time_text(actor.at)],

@@ -2,6 +2,7 @@
 //! amendments and discretionary overrides (approval, sending back and reviews: `assessment_decisions`). Each change
 //! of a record is one audited transaction.
 
+use super::CachedSql as _;
 use super::{Actor, Result, Store, StoreError, Tx, parse_time, time_text};
 use crate::domain::forms::answers::{answers_from_json, answers_to_json, value_to_json};
 use crate::domain::forms::evaluate::needs_approval;
@@ -242,7 +243,7 @@ impl Tx<'_> {
 
     pub(super) fn role_of(&self, name: &str) -> Result<crate::domain::auth::Role> {
         let role: Option<String> = self
-            .query_row("SELECT role FROM staff WHERE name = ?1", [name], |r| {
+            .query_row_cached("SELECT role FROM staff WHERE name = ?1", [name], |r| {
                 r.get(0)
             })
             .optional()?;
@@ -285,7 +286,7 @@ impl Store {
             }
             // One draft per form, subject and person: a second would be a copy to confuse with the first.
             let existing: Option<i64> = tx
-                .query_row(
+                .query_row_cached(
                     "SELECT id FROM main.assessment WHERE status = 'draft' AND revision = 1 AND author = ?1
                        AND form_id = ?2 AND prisoner_id IS ?3 AND facility_id IS ?4",
                     params![actor.name, form.id, prisoner, facility],
@@ -300,7 +301,7 @@ impl Store {
             }
             tx.ensure_form_version(form)?;
             let now = time_text(actor.at);
-            tx.execute(
+            tx.execute_cached(
                 "INSERT INTO main.assessment(series, revision, form_id, form_version, form_sha256, prisoner_id,
                      facility_id, status, author, created_at, updated_at, answers)
                  VALUES (0, 1, ?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?7, ?7, ?8)",
@@ -316,7 +317,7 @@ impl Store {
                 ],
             )?;
             let id = tx.last_insert_rowid();
-            tx.execute("UPDATE main.assessment SET series = id WHERE id = ?1", [id])?;
+            tx.execute_cached("UPDATE main.assessment SET series = id WHERE id = ?1", [id])?;
             tx.audit(
                 "assessment",
                 id,
@@ -459,7 +460,7 @@ impl Store {
                 Some(o) => (Some(o.result), Some(o.reason.trim())),
                 None => (None, None),
             };
-            tx.execute(
+            tx.execute_cached(
                 "UPDATE main.assessment SET status = 'final', answers = ?1, assessed_on = ?2, finalised_at = ?3,
                      updated_at = ?3, scores = ?4, scored_result = ?5, mandatory_reason = ?6,
                      override_result = ?7, override_reason = ?8, result = ?9, custody_level = ?10,
@@ -533,7 +534,7 @@ impl Store {
                 )));
             }
             let drafting: Option<String> = tx
-                .query_row(
+                .query_row_cached(
                     "SELECT author FROM assessment WHERE series = ?1 AND status = 'draft'",
                     [old.series],
                     |r| r.get(0),
@@ -544,7 +545,7 @@ impl Store {
                     "an amendment of this assessment is already being drafted by {author}"
                 )));
             }
-            let latest: i64 = tx.query_row(
+            let latest: i64 = tx.query_row_cached(
                 "SELECT max(revision) FROM assessment WHERE series = ?1",
                 [old.series],
                 |r| r.get(0),
@@ -565,7 +566,7 @@ impl Store {
                 Subject::Facility(f) => (None, Some(f)),
             };
             let now = time_text(actor.at);
-            tx.execute(
+            tx.execute_cached(
                 "INSERT INTO main.assessment(series, revision, form_id, form_version, form_sha256, prisoner_id,
                      facility_id, status, author, created_at, updated_at, answers, amend_reason)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'draft', ?8, ?9, ?9, ?10, ?11)",
@@ -611,7 +612,7 @@ impl Store {
             if row.status != Status::Draft || row.author != actor.name {
                 return Err(invalid("only its author can discard a draft"));
             }
-            tx.execute("DELETE FROM main.assessment WHERE id = ?1", [id])?;
+            tx.execute_cached("DELETE FROM main.assessment WHERE id = ?1", [id])?;
             tx.audit(
                 "assessment",
                 id,
@@ -625,7 +626,7 @@ impl Store {
     pub fn assessment(&self, id: i64) -> Result<Option<AssessmentRow>> {
         Ok(self
             .conn()
-            .query_row(
+            .query_row_cached(
                 &format!("SELECT {COLUMNS} FROM assessment WHERE id = ?1"),
                 [id],
                 read,

@@ -1,5 +1,6 @@
 //! The audit trail: one row per change, each carrying the SHA-256 of itself and its predecessor (a hash chain).
 
+use super::CachedSql as _;
 use super::{Result, Store, Tx, time_text, to_json};
 use crate::domain::auth::{Need, Permission};
 use rusqlite::OptionalExtension;
@@ -249,7 +250,7 @@ impl Store {
     pub fn audit_head(&self) -> Result<Option<(i64, String)>> {
         Ok(self
             .conn()
-            .query_row(
+            .query_row_cached(
                 "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?)),
@@ -261,7 +262,7 @@ impl Store {
     pub fn audit_row_with_hash(&self, hash: &str) -> Result<Option<i64>> {
         Ok(self
             .conn()
-            .query_row("SELECT id FROM audit WHERE hash = ?1", [hash], |r| r.get(0))
+            .query_row_cached("SELECT id FROM audit WHERE hash = ?1", [hash], |r| r.get(0))
             .optional()?)
     }
 }

@@ -11,6 +11,7 @@
 //! and the `-wal`/`-shm` files, which go by name, would then be paired with the wrong database. Only a file
 //! too damaged for SQLite to read is moved aside by rename instead (its sessions are failing anyway).
 
+use super::CachedSql as _;
 use super::{Actor, Result, Store, StoreError, cipher, io_error, schema};
 use crate::domain::auth::{Need, Permission};
 use chrono::{DateTime, Utc};
@@ -348,13 +349,13 @@ impl Store {
     fn report(&self) -> Result<BackupReport> {
         let schema_version: i64 = self
             .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .query_row_cached("PRAGMA user_version", [], |r| r.get(0))
             .map_err(|_| StoreError::NotSqlite {
                 path: self.path.clone(),
             })?;
         let app_id: i64 = self
             .conn
-            .query_row("PRAGMA application_id", [], |r| r.get(0))?;
+            .query_row_cached("PRAGMA application_id", [], |r| r.get(0))?;
         if schema_version > 0 && app_id != schema::APPLICATION_ID {
             return Err(StoreError::NotWarden {
                 path: self.path.clone(),
@@ -375,7 +376,7 @@ impl Store {
                 }
                 last_audit = self
                     .conn
-                    .query_row(
+                    .query_row_cached(
                         "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
                         [],
                         |r| Ok((r.get(0)?, r.get(1)?)),
@@ -405,9 +406,10 @@ pub fn table_counts(conn: &Connection) -> Result<BTreeMap<String, i64>> {
     let mut counts = BTreeMap::new();
     for name in names {
         let quoted = name.replace('"', "\"\"");
-        let n: i64 = conn.query_row(&format!("SELECT count(*) FROM \"{quoted}\""), [], |r| {
-            r.get(0)
-        })?;
+        let n: i64 =
+            conn.query_row_cached(&format!("SELECT count(*) FROM \"{quoted}\""), [], |r| {
+                r.get(0)
+            })?;
         counts.insert(name, n);
     }
     Ok(counts)
@@ -421,7 +423,7 @@ fn open_read_only(path: &Path) -> Result<cipher::HeldConnection> {
 }
 
 fn data_version(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    Ok(conn.query_row_cached("PRAGMA data_version", [], |r| r.get(0))?)
 }
 
 /// Errors that mean the file's content cannot be trusted, as opposed to locks, permissions or a full disk.
@@ -436,7 +438,7 @@ fn refuse_foreign_database(live: &Path) -> Result<()> {
     let Ok(conn) = open_read_only(live) else {
         return Ok(());
     };
-    let ids: rusqlite::Result<(i64, i64)> = conn.query_row(
+    let ids: rusqlite::Result<(i64, i64)> = conn.query_row_cached(
         "SELECT (SELECT user_version FROM pragma_user_version), (SELECT application_id FROM pragma_application_id)",
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),

@@ -2,6 +2,7 @@
 //! transaction with its audit row, and writes the recomputed release date to `prisoner.expected_release` in the same
 //! transaction, so the rosters, reports and the past-release alert read the date the record screen explains.
 
+use super::CachedSql as _;
 use super::{Actor, Result, Store, StoreError, Tx};
 use crate::domain::auth::{Need, Permission};
 use crate::domain::sentence::{
@@ -147,7 +148,7 @@ pub struct PastRelease {
 
 impl Tx<'_> {
     pub(super) fn has_cases(&self, prisoner_id: i64) -> Result<bool> {
-        Ok(self.query_row(
+        Ok(self.query_row_cached(
             "SELECT EXISTS(SELECT 1 FROM custody_case WHERE prisoner_id = ?1)",
             [prisoner_id],
             |r| r.get(0),
@@ -192,7 +193,7 @@ impl Tx<'_> {
     }
 
     fn prisoner_of_case(&self, case_id: i64) -> Result<i64> {
-        self.query_row(
+        self.query_row_cached(
             "SELECT prisoner_id FROM custody_case WHERE id = ?1",
             [case_id],
             |r| r.get(0),
@@ -260,7 +261,7 @@ impl Tx<'_> {
         };
         let rest: Vec<Case> = all.into_iter().filter(|c| c.id != case_id).collect();
         sentence::check_removal(&removed, &rest).map_err(refuse)?;
-        self.execute("DELETE FROM custody_case WHERE id = ?1", [case_id])?;
+        self.execute_cached("DELETE FROM custody_case WHERE id = ?1", [case_id])?;
         self.audit(
             "custody_case",
             case_id,
@@ -291,13 +292,13 @@ impl Tx<'_> {
         }
         let before = override_of(self, prisoner_id)?;
         match order {
-            Some(o) => self.execute(
+            Some(o) => self.execute_cached(
                 "INSERT INTO release_override(prisoner_id, release_on, reason) VALUES (?1, ?2, ?3)
                  ON CONFLICT(prisoner_id) DO UPDATE SET release_on = excluded.release_on,
                                                          reason = excluded.reason",
                 rusqlite::params![prisoner_id, o.date.to_string(), o.reason.trim()],
             )?,
-            None => self.execute(
+            None => self.execute_cached(
                 "DELETE FROM release_override WHERE prisoner_id = ?1",
                 [prisoner_id],
             )?,
@@ -424,7 +425,7 @@ impl Store {
             &format!("case {case_id}"),
             |tx| {
                 let prisoner_id: i64 = tx
-                    .query_row(
+                    .query_row_cached(
                         "SELECT prisoner_id FROM custody_case WHERE id = ?1",
                         [case_id],
                         |r| r.get(0),
@@ -502,7 +503,7 @@ impl Store {
                     ),
                     (REMISSION_SETTING, rules.remission_text()),
                 ] {
-                    tx.execute(
+                    tx.execute_cached(
                         "INSERT INTO setting(key, value) VALUES (?1, ?2)
                          ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                         [key, value.as_str()],
@@ -524,7 +525,7 @@ impl Store {
                     .collect::<rusqlite::Result<_>>()?;
                 let mut changed = 0;
                 for id in ids {
-                    let stored: Option<String> = tx.query_row(
+                    let stored: Option<String> = tx.query_row_cached(
                         "SELECT expected_release FROM prisoner WHERE id = ?1",
                         [id],
                         |r| r.get(0),

@@ -2,6 +2,7 @@
 //! register's court dates and the courts on their cases), each person's next court date, the remand limits
 //! setting, and the cases on remand held past their limit.
 
+use super::CachedSql as _;
 use super::cases::cases_of;
 use super::{Actor, Result, Store, StoreError};
 use crate::domain::auth::{Need, Permission};
@@ -98,7 +99,7 @@ impl Store {
             "remand limits",
             |tx| {
                 let before = limits_of(tx)?;
-                tx.execute(
+                tx.execute_cached(
                     "INSERT INTO setting(key, value) VALUES (?1, ?2)
                      ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                     [REMAND_LIMITS_SETTING, limits.text().as_str()],

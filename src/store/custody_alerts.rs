@@ -2,6 +2,7 @@
 //! where no young unit is, held without a lawful place (Rule 11), turned 18 in a young unit. Worked out from
 //! the register and the estate as they are, so nothing has to be remembered to raise or clear one.
 
+use super::CachedSql as _;
 use super::{Result, Store};
 use crate::domain::allocate::lawful::{AlertKind, Held, MIN_AGE_SETTING, Who, alerts, min_age};
 use crate::domain::estate::Facility;
@@ -326,7 +327,7 @@ impl Store {
                     decided_at: super::time_text(tx.actor.at),
                     decided_by: tx.actor.name.clone(),
                 };
-                tx.execute(
+                tx.execute_cached(
                     "INSERT INTO age_review(prisoner_id, decided_at, decision, reason, decided_by)
                      VALUES (?1, ?2, ?3, ?4, ?5)",
                     rusqlite::params![

@@ -1,5 +1,6 @@
 //! Drafts: the unsaved contents of a form, kept per person and form so a power cut or a crash loses nothing typed.
 
+use super::CachedSql as _;
 use super::{Result, Store, parse_time, time_text};
 use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension;
@@ -26,7 +27,7 @@ impl Store {
     pub fn draft(&self, owner: &str, key: &str) -> Result<Option<(String, DateTime<Utc>)>> {
         let found: Option<(String, String)> = self
             .conn()
-            .query_row(
+            .query_row_cached(
                 "SELECT payload, updated_at FROM draft WHERE owner = ?1 AND key = ?2",
                 [owner, key],
                 |r| Ok((r.get(0)?, r.get(1)?)),
@@ -36,7 +37,7 @@ impl Store {
     }
 
     pub fn delete_draft(&self, owner: &str, key: &str) -> Result<()> {
-        self.conn().execute(
+        self.conn().execute_cached(
             "DELETE FROM draft WHERE owner = ?1 AND key = ?2",
             [owner, key],
         )?;

@@ -1,5 +1,6 @@
 //! Estate queries and writes: facilities, units, cells, with their occupancy.
 
+use super::CachedSql as _;
 use super::rows::word;
 use super::{Actor, Result, Store, StoreError, Tx};
 use crate::domain::auth::{Need, Permission};
@@ -315,7 +316,7 @@ impl Tx<'_> {
         let u = &u.cleaned();
         u.validate().map_err(StoreError::Invalid)?;
         let facility = self
-            .query_row(
+            .query_row_cached(
                 &format!("SELECT {FACILITY_COLUMNS} FROM facility f WHERE f.id = ?1"),
                 [u.facility_id],
                 read_facility,
@@ -468,7 +469,7 @@ impl Store {
     pub fn facility_by_code(&self, code: &str) -> Result<Option<Facility>> {
         Ok(self
             .conn()
-            .query_row(
+            .query_row_cached(
                 &format!("SELECT {FACILITY_COLUMNS} FROM facility f WHERE f.code = ?1"),
                 [code],
                 read_facility,
@@ -483,7 +484,7 @@ impl Store {
     pub fn unit_by_code(&self, facility_id: i64, code: &str) -> Result<Option<Unit>> {
         Ok(self
             .conn()
-            .query_row(
+            .query_row_cached(
                 &format!(
                     "SELECT {UNIT_COLUMNS} FROM unit u WHERE u.facility_id = ?1 AND u.code = ?2"
                 ),

@@ -2,6 +2,7 @@
 //! columns the reader's role may see, and a disclosure record (who, what, why, when) written before the rows are
 //! handed over. The same column names as the import reads.
 
+use super::CachedSql as _;
 use super::prisoners::{PRISONER_COLUMNS, read_prisoner};
 use super::{Actor, Result, Store, StoreError};
 use crate::domain::auth::{Authority, Need, Permission, Role};
@@ -60,7 +61,7 @@ impl Store {
             "SELECT {PRISONER_COLUMNS}, c.code FROM prisoner p LEFT JOIN cell c ON c.id = p.cell_id
              WHERE p.in_custody = 1 AND (?1 IS NULL OR p.facility_id = ?1) ORDER BY p.number"
         );
-        let total: i64 = self.conn().query_row(
+        let total: i64 = self.conn().query_row_cached(
             "SELECT count(*) FROM prisoner WHERE in_custody = 1 AND (?1 IS NULL OR facility_id = ?1)",
             [facility.map(|f| f.id)],
             |r| r.get(0),

@@ -2,6 +2,7 @@
 //! record uses it), refusing a file changed without a new version number, who may see a form's records
 //! (`access`), and reading a recorded version back.
 
+use super::CachedSql as _;
 use super::assessments::invalid;
 use super::{Actor, Result, Store, Tx, time_text};
 use crate::domain::auth::{Need, Permission};
@@ -36,7 +37,7 @@ impl Tx<'_> {
     /// file decides for every version of the form: restricting a form hides its older records too.
     fn record_form_access(&self, form: &Form) -> Result<()> {
         let before: Option<String> = self
-            .query_row(
+            .query_row_cached(
                 "SELECT access FROM form_access WHERE form_id = ?1",
                 [&form.id],
                 |r| r.get(0),
@@ -46,7 +47,7 @@ impl Tx<'_> {
         if before.as_deref() == Some(access) {
             return Ok(());
         }
-        self.execute(
+        self.execute_cached(
             "INSERT INTO form_access(form_id, access) VALUES (?1, ?2)
              ON CONFLICT(form_id) DO UPDATE SET access = excluded.access",
             params![form.id, access],
@@ -68,7 +69,7 @@ impl Tx<'_> {
                 form.id, form.version
             ))),
             None => {
-                self.execute(
+                self.execute_cached(
                     "INSERT INTO form_version(form_id, version, sha256, source, first_seen)
                      VALUES (?1, ?2, ?3, ?4, ?5)",
                     params![
@@ -154,7 +155,7 @@ impl Store {
     pub fn form_source(&self, id: &str, version: u32) -> Result<Option<String>> {
         Ok(self
             .conn()
-            .query_row(
+            .query_row_cached(
                 "SELECT source FROM form_version WHERE form_id = ?1 AND version = ?2",
                 params![id, version],
                 |r| r.get(0),
@@ -188,7 +189,7 @@ impl Store {
 
 /// The refusal of a form file changed without a new version number.
 fn edited_form(path: &Path, form: &Form, tx: &Tx) -> Result<Unavailable> {
-    let highest: u32 = tx.query_row(
+    let highest: u32 = tx.query_row_cached(
         "SELECT max(version) FROM form_version WHERE form_id = ?1",
         [&form.id],
         |r| r.get(0),

@@ -7,6 +7,7 @@
 //! the file's triggers with [`LATEST_TRIGGERS_SHA256`] and builds the reference only when they differ; a test
 //! recomputes the digest from the migrations, so it cannot drift from them.
 
+use super::CachedSql as _;
 use super::{Actor, Result, Store, schema};
 use crate::domain::auth::{Need, Permission};
 use rusqlite::Connection;
@@ -100,7 +101,7 @@ impl Store {
     pub fn guard_problems(&self) -> Result<Vec<GuardProblem>> {
         let version: i64 = self
             .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            .query_row_cached("PRAGMA user_version", [], |r| r.get(0))?;
         let found = triggers_of(&self.conn)?;
         if version == schema::LATEST {
             // The usual case, every guard as the migrations made it, without building the reference.

@@ -2,6 +2,7 @@
 //! register, what only the database can refuse) and the apply, in short batches under an import id, so officers'
 //! saves go on meanwhile and an interrupted import is finished by running it again.
 
+use super::CachedSql as _;
 use super::{Actor, Result, Store, StoreError, Tx};
 use crate::domain::allocate::MoveReason;
 use crate::domain::auth::{Need, Permission};
@@ -218,7 +219,7 @@ impl Store {
         }
         let earlier: Option<(i64, String, String)> = self
             .conn()
-            .query_row(
+            .query_row_cached(
                 "SELECT r.id, CASE WHEN u.finished_at IS NOT NULL THEN 'undone'
                                    WHEN u.import_id IS NOT NULL THEN 'undoing' ELSE r.status END, r.started_at
                  FROM import_run r LEFT JOIN import_undo u ON u.import_id = r.id
@@ -242,7 +243,7 @@ impl Store {
             }
             Some((id, status, _)) if status == "running" => id,
             _ => self.write(actor, Need::To(Permission::Admit), "import", |tx| {
-                tx.execute(
+                tx.execute_cached(
                     "INSERT INTO import_run(file, sha256, started_at, started_by, rows, status)
                      VALUES (?1, ?2, ?3, ?4, ?5, 'running')",
                     params![
@@ -323,7 +324,7 @@ impl Store {
             progress(next, total);
         }
         self.write(actor, Need::To(Permission::Admit), "import", |tx| {
-            tx.execute(
+            tx.execute_cached(
                 "UPDATE import_run SET status = 'done' WHERE id = ?1",
                 [import_id],
             )?;
@@ -486,7 +487,7 @@ impl Store {
             }
         }
         // Anything else written about them (an edit of the record) is in the audit trail after the import began.
-        let since: Option<i64> = self.conn().query_row(
+        let since: Option<i64> = self.conn().query_row_cached(
             "SELECT min(id) FROM audit WHERE entity = 'import' AND entity_id = ?1",
             [import_id.to_string()],
             |r| r.get(0),
@@ -547,7 +548,7 @@ impl Store {
             Need::To(Permission::UndoImport),
             "import undo",
             |tx| {
-                tx.execute(
+                tx.execute_cached(
                     "INSERT OR IGNORE INTO import_undo(import_id, at, by, why, people)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
                     params![
@@ -598,7 +599,7 @@ impl Store {
             Need::To(Permission::UndoImport),
             "import undo",
             |tx| {
-                tx.execute(
+                tx.execute_cached(
                     "UPDATE import_undo SET finished_at = ?2 WHERE import_id = ?1",
                     params![import_id, super::time_text(actor.at)],
                 )?;

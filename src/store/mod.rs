@@ -9,6 +9,8 @@ mod attendance;
 mod audit;
 mod backup;
 mod busy;
+mod cached;
+pub(crate) use cached::CachedSql;
 mod cases;
 mod cipher;
 mod court;
@@ -77,7 +79,7 @@ pub use rosters::{ReferralEvent, ReferralRow, Suggestion};
 pub use segregation::SegregationRow;
 pub use stats::Headline;
 pub use temporary::TemporaryPlacement;
-pub use users::{LoginOutcome, StaffRow};
+pub use users::{HashedPassword, LoginCheck, LoginOutcome, StaffRow};
 
 use crate::domain::auth::{Authority, Need, Permission, Role};
 use chrono::{DateTime, Utc};
@@ -297,7 +299,7 @@ pub struct Store {
 
 /// A write in progress: the SQL transaction plus who is making it. Dropping it without `commit` rolls back.
 pub struct Tx<'a> {
-    tx: rusqlite::Transaction<'a>,
+    tx: Held<'a>,
     pub actor: &'a Actor,
     /// The newest audit row's id and hash, once this transaction has read or written it. The transaction
     /// holds SQLite's write lock, so nobody else can append meanwhile; bulk writes (the demo) then skip a
@@ -305,12 +307,38 @@ pub struct Tx<'a> {
     last_audit: std::cell::RefCell<Option<(i64, String)>>,
 }
 
+/// A write's own transaction, or a savepoint inside a bulk load's one (see `Store::set_bulk_loading`): either
+/// way dropped without `commit` it rolls back exactly that write.
+enum Held<'a> {
+    Own(rusqlite::Transaction<'a>),
+    Part(rusqlite::Savepoint<'a>),
+}
+
+impl Held<'_> {
+    fn commit(self) -> rusqlite::Result<()> {
+        match self {
+            Held::Own(tx) => tx.commit(),
+            Held::Part(savepoint) => savepoint.commit(),
+        }
+    }
+}
+
+impl std::ops::Deref for Held<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        match self {
+            Held::Own(tx) => tx,
+            Held::Part(savepoint) => savepoint,
+        }
+    }
+}
+
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 /// The table Litestream creates in each database it replicates (its sync counter).
 const LITESTREAM_TABLE: &str = "_litestream_seq";
 const BUSY_TIMEOUT: Duration = Duration::from_secs(8);
 /// SQLite's page cache per connection, in KiB (the pragma's negative form): 1 MiB, half SQLite's default.
-const CACHE_SIZE_KIB: i64 = -1024;
+pub(crate) const CACHE_SIZE_KIB: i64 = -1024;
 
 /// Query plans that do not depend on the values bound to them (SQLite's query planner stability guarantee). Without
 /// it SQLite 3.54 marks a statement whose plan could use a bound value (an FTS5 `MATCH` pattern, a `LIMIT`) to be
@@ -383,7 +411,7 @@ impl Store {
         let store = Store::wrap(conn, path);
         let version: i64 = store
             .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            .query_row_cached("PRAGMA user_version", [], |r| r.get(0))?;
         // An older file has no form_access table; nothing in it can be restricted yet.
         if version == schema::LATEST {
             visibility::install(&store.conn, &store.viewer)?;
@@ -447,6 +475,7 @@ impl Store {
     }
 
     fn wrap(conn: cipher::HeldConnection, path: &Path) -> Store {
+        conn.set_prepared_statement_cache_capacity(cached::KEPT_STATEMENTS);
         Store {
             conn,
             path: path.to_path_buf(),
@@ -466,7 +495,7 @@ impl Store {
     fn migrate(&mut self) -> Result<()> {
         let current: i64 = self
             .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            .query_row_cached("PRAGMA user_version", [], |r| r.get(0))?;
         for (index, sql) in schema::MIGRATIONS.iter().enumerate() {
             let version = index as i64 + 1;
             if version <= current {
@@ -495,7 +524,7 @@ impl Store {
     pub fn is_empty(&self) -> Result<bool> {
         let n: i64 = self
             .conn
-            .query_row("SELECT count(*) FROM staff", [], |r| r.get(0))?;
+            .query_row_cached("SELECT count(*) FROM staff", [], |r| r.get(0))?;
         Ok(n == 0)
     }
 
@@ -542,10 +571,14 @@ impl Store {
         loop {
             // Without SQLite's own handler for this one statement: the pauses are ours (see busy.rs).
             self.conn.busy_timeout(Duration::ZERO)?;
-            let e = match self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-            {
+            // Inside a bulk load's transaction (it holds the write lock) each write is a savepoint of it.
+            let e = match if self.conn.is_autocommit() {
+                self.conn
+                    .transaction_with_behavior(TransactionBehavior::Immediate)
+                    .map(Held::Own)
+            } else {
+                self.conn.savepoint().map(Held::Part)
+            } {
                 Ok(tx) => {
                     tx.busy_timeout(BUSY_TIMEOUT)?;
                     let wrapped = Tx {
@@ -590,7 +623,7 @@ impl Store {
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+            .query_row_cached("SELECT value FROM setting WHERE key = ?1", [key], |r| {
                 r.get(0)
             })
             .optional()?)
@@ -603,11 +636,11 @@ impl Store {
             &format!("setting {key}"),
             |tx| {
                 let before = tx
-                    .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+                    .query_row_cached("SELECT value FROM setting WHERE key = ?1", [key], |r| {
                         r.get::<_, String>(0)
                     })
                     .optional()?;
-                tx.execute(
+                tx.execute_cached(
                     "INSERT INTO setting(key, value) VALUES (?1, ?2)
                  ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                     [key, value],
@@ -634,7 +667,7 @@ impl Store {
         }
         let busy: i64 = self
             .conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+            .query_row_cached("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
         if busy != 0 {
             return Err(StoreError::Invalid(format!(
                 "{}: another program is using the database; try again when it has finished",
@@ -649,7 +682,7 @@ impl Store {
     pub fn is_replicated(&self) -> Result<bool> {
         Ok(self
             .conn
-            .query_row(
+            .query_row_cached(
                 "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1",
                 [LITESTREAM_TABLE],
                 |_| Ok(()),
@@ -685,7 +718,7 @@ impl Store {
 }
 
 impl<'a> std::ops::Deref for Tx<'a> {
-    type Target = rusqlite::Transaction<'a>;
+    type Target = Connection;
     fn deref(&self) -> &Self::Target {
         &self.tx
     }
@@ -715,13 +748,13 @@ fn check_identity(conn: &Connection, path: &Path, creating: bool) -> Result<()> 
         e => StoreError::Sql(e),
     };
     let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .query_row_cached("PRAGMA user_version", [], |r| r.get(0))
         .map_err(damaged)?;
     let app_id: i64 = conn
-        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .query_row_cached("PRAGMA application_id", [], |r| r.get(0))
         .map_err(damaged)?;
     let tables: i64 = conn
-        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+        .query_row_cached("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
         .map_err(damaged)?;
     if creating && tables == 0 && version == 0 {
         return Ok(());

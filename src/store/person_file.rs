@@ -2,6 +2,7 @@
 //! station's key), the stations whose files this one trusts, and admitting a person from a trusted file with that
 //! history kept whole. The national person id in the file makes a person moved between stations one person.
 
+use super::CachedSql as _;
 use super::prisoners::{PRISONER_COLUMNS, read_prisoner};
 use super::{Actor, Result, Store, StoreError, Tx, time_text};
 use crate::domain::auth::{Need, Permission};
@@ -120,7 +121,7 @@ impl Store {
             "station key",
             |tx| {
                 // Another session may have made it first: theirs stands.
-                tx.execute(
+                tx.execute_cached(
                     "INSERT OR IGNORE INTO setting(key, value) VALUES (?1, ?2)",
                     params![KEY_SETTING, hex::encode(seed)],
                 )?;
@@ -153,7 +154,7 @@ impl Store {
         }
         crate::domain::text::check("name", name).map_err(invalid)?;
         self.write(actor, Need::To(Permission::ConfigureStation), "trusted station", |tx| {
-            tx.execute(
+            tx.execute_cached(
                 "INSERT INTO trusted_station(public_key, name, added_at, added_by) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT(public_key) DO UPDATE SET name = excluded.name",
                 params![key, name.trim(), time_text(actor.at), actor.name],
@@ -182,7 +183,7 @@ impl Store {
                      FROM prisoner p WHERE p.number = ?1"
                 );
                 let (p, national): (Prisoner, Option<String>) = tx
-                    .query_row(&sql, [number.trim()], |r| {
+                    .query_row_cached(&sql, [number.trim()], |r| {
                         Ok((read_prisoner(r)?, r.get(17)?))
                     })
                     .optional()?
@@ -194,7 +195,7 @@ impl Store {
                         getrandom::fill(&mut id)
                             .map_err(|e| invalid(format!("no randomness: {e}")))?;
                         let n = hex::encode(id);
-                        tx.execute(
+                        tx.execute_cached(
                             "INSERT INTO national_person(prisoner_id, national_id) VALUES (?1, ?2)",
                             params![p.id, n],
                         )?;
@@ -202,7 +203,7 @@ impl Store {
                     }
                 };
                 let facility: Option<String> = tx
-                    .query_row(
+                    .query_row_cached(
                         "SELECT code FROM facility WHERE id = ?1",
                         [p.facility_id],
                         |r| r.get(0),
@@ -229,7 +230,7 @@ impl Store {
         let (payload, key) = open_sealed(file).map_err(invalid)?;
         let station: Option<String> = self
             .conn()
-            .query_row(
+            .query_row_cached(
                 "SELECT name FROM trusted_station WHERE public_key = ?1",
                 [&key],
                 |r| r.get(0),
@@ -244,7 +245,7 @@ impl Store {
         let national = payload["person"]["national_id"].as_str().unwrap_or("");
         let held: Option<(String, bool)> = self
             .conn()
-            .query_row(
+            .query_row_cached(
                 "SELECT p.number, p.in_custody FROM national_person n JOIN prisoner p ON p.id = n.prisoner_id
                  WHERE n.national_id = ?1",
                 [national],
@@ -283,7 +284,7 @@ impl Store {
         let pattern = self.number_pattern()?;
         let code: String = self
             .conn()
-            .query_row(
+            .query_row_cached(
                 "SELECT code FROM facility WHERE id = ?1",
                 [facility_id],
                 |r| r.get(0),
@@ -305,8 +306,8 @@ impl Store {
         self.write(actor, Need::To(Permission::Admit), "person file", |tx| {
             p.number = super::import::free_number(tx, &pattern, today.year(), &code, &mut Default::default())?;
             let id = tx.admit(&p, &pattern, today)?;
-            tx.execute("INSERT INTO national_person(prisoner_id, national_id) VALUES (?1, ?2)", params![id, national])?;
-            tx.execute(
+            tx.execute_cached("INSERT INTO national_person(prisoner_id, national_id) VALUES (?1, ?2)", params![id, national])?;
+            tx.execute_cached(
                 "INSERT INTO person_history(prisoner_id, station, public_key, sha256, received_at, file)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![id, station, key, sha, time_text(actor.at), text],
@@ -355,7 +356,7 @@ fn person_payload(
          ORDER BY a.finalised_at",
         id,
     )?;
-    let withheld: i64 = tx.query_row(
+    let withheld: i64 = tx.query_row_cached(
         "SELECT count(*) FROM assessment a JOIN form_access fa ON fa.form_id = a.form_id
          WHERE a.prisoner_id = ?1 AND a.status = 'final' AND fa.access = 'restricted'",
         [id],

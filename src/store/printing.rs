@@ -1,6 +1,7 @@
 //! A print in the audit trail (who printed which report, in what format, to where) and the user's remembered
 //! print choice, kept in the `setting` table under `print.<user>`; both in one transaction.
 
+use super::CachedSql as _;
 use super::{Actor, Result, Store};
 use crate::domain::auth::{Need, Permission};
 use serde::Serialize;
@@ -17,7 +18,7 @@ impl Store {
     ) -> Result<()> {
         self.write(actor, Need::To(Permission::ViewRegister), report, |tx| {
             if let Some((key, value)) = remember {
-                tx.execute(
+                tx.execute_cached(
                     "INSERT INTO setting(key, value) VALUES (?1, ?2)
                      ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                     [key, value],

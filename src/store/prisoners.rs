@@ -1,5 +1,6 @@
 //! The register in SQL: admission, edits, transfers, releases, custody events and name search.
 
+use super::CachedSql as _;
 use super::{Actor, Result, Store, StoreError, Tx};
 use crate::domain::auth::{Need, Permission};
 use crate::domain::estate::{LegalStatus, Sex};
@@ -269,12 +270,12 @@ pub(super) fn reindex_names(conn: &rusqlite::Connection) -> Result<()> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    conn.execute("DELETE FROM prisoner_search", [])?;
-    conn.execute(
+    conn.execute_cached("DELETE FROM prisoner_search", [])?;
+    conn.execute_cached(
         "INSERT INTO prisoner_word(prisoner_word) VALUES ('delete-all')",
         [],
     )?;
-    conn.execute("DELETE FROM prisoner_find", [])?;
+    conn.execute_cached("DELETE FROM prisoner_find", [])?;
     let mut sort = conn.prepare("UPDATE prisoner SET sort_key = ?2 WHERE id = ?1")?;
     for p in &people {
         let ix = name_search::index(&name_search::Names {
@@ -373,7 +374,7 @@ impl Tx<'_> {
 
     fn stored_prisoner(&self, id: i64) -> Result<Prisoner> {
         let sql = format!("SELECT {PRISONER_COLUMNS} FROM prisoner p WHERE p.id = ?1");
-        self.query_row(&sql, [id], read_prisoner)
+        self.query_row_cached(&sql, [id], read_prisoner)
             .optional()?
             .ok_or_else(|| invalid("this prisoner's record no longer exists"))
     }
@@ -630,7 +631,7 @@ impl Tx<'_> {
     ) -> Result<()> {
         let sql = format!("SELECT {PRISONER_COLUMNS} FROM prisoner p WHERE p.id = ?1");
         let before = self
-            .query_row(&sql, [prisoner_id], read_prisoner)
+            .query_row_cached(&sql, [prisoner_id], read_prisoner)
             .optional()?
             .ok_or_else(|| invalid("this prisoner's record no longer exists"))?;
         check_movement(&before, authority, reason).map_err(invalid)?;
@@ -687,13 +688,13 @@ impl Store {
     /// The next free number for an admission in `facility_code` in `year`.
     pub fn next_number(&self, facility_code: &str, year: i32) -> Result<String> {
         let pattern = self.number_pattern()?;
-        let count: i64 = self
-            .conn()
-            .query_row("SELECT count(*) FROM prisoner", [], |r| r.get(0))?;
+        let count: i64 =
+            self.conn()
+                .query_row_cached("SELECT count(*) FROM prisoner", [], |r| r.get(0))?;
         let mut seq = count as u64 + 1;
         loop {
             let candidate = pattern.format(year, facility_code, seq);
-            let taken: bool = self.conn().query_row(
+            let taken: bool = self.conn().query_row_cached(
                 "SELECT EXISTS(SELECT 1 FROM prisoner WHERE number = ?1)",
                 [&candidate],
                 |r| r.get(0),
@@ -721,7 +722,7 @@ impl Store {
         );
         Ok(self
             .conn()
-            .query_row(&sql, [id], |r| {
+            .query_row_cached(&sql, [id], |r| {
                 Ok(PrisonerRow {
                     prisoner: read_prisoner(r)?,
                     facility: r.get(17)?,
@@ -734,7 +735,7 @@ impl Store {
     pub fn prisoner_by_number(&self, number: &str) -> Result<Option<PrisonerRow>> {
         let id: Option<i64> = self
             .conn()
-            .query_row("SELECT id FROM prisoner WHERE number = ?1", [number], |r| {
+            .query_row_cached("SELECT id FROM prisoner WHERE number = ?1", [number], |r| {
                 r.get(0)
             })
             .optional()?;

@@ -1,5 +1,6 @@
 //! Headline counts for the home screen and reports (Mandela Rule 10: aggregate records for trends).
 
+use super::CachedSql as _;
 use super::{Result, Store};
 use crate::domain::estate::occupancy_percent;
 use serde::Serialize;
@@ -27,20 +28,20 @@ impl Headline {
 
 impl Store {
     pub fn headline(&self) -> Result<Headline> {
-        let (population, remand, female): (i64, i64, i64) = self.conn().query_row(
+        let (population, remand, female): (i64, i64, i64) = self.conn().query_row_cached(
             "SELECT count(*), coalesce(sum(legal_status = 'remand'), 0), coalesce(sum(sex = 'female'), 0)
              FROM prisoner WHERE in_custody = 1",
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
-        let certified: i64 = self.conn().query_row(
+        let certified: i64 = self.conn().query_row_cached(
             "SELECT coalesce(sum(certified), 0) FROM cell WHERE out_of_use IS NULL",
             [],
             |r| r.get(0),
         )?;
-        let facilities: i64 = self
-            .conn()
-            .query_row("SELECT count(*) FROM facility", [], |r| r.get(0))?;
+        let facilities: i64 =
+            self.conn()
+                .query_row_cached("SELECT count(*) FROM facility", [], |r| r.get(0))?;
         Ok(Headline {
             population: population as u64,
             remand: remand as u64,

@@ -2,6 +2,7 @@
 //! service lets them override (never Rule 11) is looked at again by a set day; each review that keeps it gives
 //! the next day and the reason; it ends when the person moves. Past its day it is a supervisor's alert on Home.
 
+use super::CachedSql as _;
 use super::{Actor, Result, Store, StoreError};
 use crate::domain::allocate::check_review_by;
 use crate::domain::auth::{Need, Permission};
@@ -124,7 +125,7 @@ impl Store {
                     .ok_or_else(|| {
                         StoreError::Invalid(crate::i18n::t("temporary-review-none"))
                     })?;
-                tx.execute(
+                tx.execute_cached(
                     "INSERT INTO placement_review(movement_id, reviewed_at, reviewed_by, next_review, reason)
                      VALUES (?1, ?2, ?3, ?4, ?5)",
                     params![

@@ -2,6 +2,7 @@
 //! same transfer followed by a placement in a chosen cell of the new facility, as one write that checks every
 //! hard rule against the database as it is inside that transaction.
 
+use super::CachedSql as _;
 use super::allocation::{MoveRequest, Movement, Seen};
 use super::prisoners::{PRISONER_COLUMNS, read_prisoner};
 use super::{Actor, Result, Store, StoreError, Tx};
@@ -33,7 +34,7 @@ impl Tx<'_> {
         let today = self.actor.at.date_naive();
         let sql = format!("SELECT {PRISONER_COLUMNS} FROM prisoner p WHERE p.id = ?1");
         let before = self
-            .query_row(&sql, [prisoner_id], read_prisoner)
+            .query_row_cached(&sql, [prisoner_id], read_prisoner)
             .optional()?
             .ok_or_else(|| invalid("this prisoner's record no longer exists"))?;
         check_movement(&before, authority, reason).map_err(invalid)?;
@@ -44,7 +45,7 @@ impl Tx<'_> {
             return Err(invalid("To facility: the prisoner is already there"));
         }
         let target = self
-            .query_row(
+            .query_row_cached(
                 "SELECT f.id, f.code, f.name, f.region, f.kind, f.security FROM facility f WHERE f.id = ?1",
                 [to_facility],
                 super::estate::read_facility,

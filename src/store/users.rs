@@ -1,5 +1,6 @@
 //! Staff accounts: argon2id password hashes, lockout after failed logins, administrator locks.
 
+use super::CachedSql as _;
 use super::{Actor, Result, Store, StoreError, parse_time, time_text};
 use crate::domain::auth::{self, AccountState, LoginGate, Need, Permission, Role};
 use argon2::Argon2;
@@ -46,6 +47,37 @@ fn argon2() -> Argon2<'static> {
     }
 }
 
+/// A sign-in between reading the account and recording the outcome: the stored hash to check a password against.
+pub struct LoginCheck {
+    name: String,
+    found: Option<(StaffRow, String)>,
+}
+
+impl LoginCheck {
+    /// Argon2id against the stored hash, or against a stand-in for a name that is no account so both take the
+    /// same time. Slow by design (about a tenth of a second of one core) and needs no database.
+    pub fn password_matches(&self, password: &str) -> bool {
+        match &self.found {
+            Some((_, stored)) => password_matches(password, stored),
+            None => {
+                let _ = password_matches(password, dummy_hash());
+                false
+            }
+        }
+    }
+}
+
+/// A new password that met the policy, hashed and ready to store. Hashing takes about a tenth of a second of
+/// one core by design, so a caller with other work may make these on another thread.
+pub struct HashedPassword(String);
+
+impl HashedPassword {
+    pub fn new(password: &str) -> Result<HashedPassword> {
+        auth::check_new_password(password).map_err(StoreError::Invalid)?;
+        hash_password(password).map(HashedPassword)
+    }
+}
+
 fn hash_password(password: &str) -> Result<String> {
     argon2()
         .hash_password(password.as_bytes())
@@ -83,6 +115,23 @@ impl Store {
         role: Role,
         password: &str,
     ) -> Result<StaffRow> {
+        self.authorise(
+            actor,
+            Need::To(Permission::ManageUsers),
+            &format!("user {name}"),
+        )?;
+        auth::check_user_name(name).map_err(StoreError::Invalid)?;
+        self.add_user_hashed(actor, name, role, &HashedPassword::new(password)?)
+    }
+
+    /// [`Store::add_user`] with the password hashed already, perhaps on another thread while other work ran.
+    pub fn add_user_hashed(
+        &mut self,
+        actor: &Actor,
+        name: &str,
+        role: Role,
+        password: &HashedPassword,
+    ) -> Result<StaffRow> {
         // Authority first: a refusal must not depend on (or reveal) whether the name is taken.
         self.authorise(
             actor,
@@ -90,24 +139,23 @@ impl Store {
             &format!("user {name}"),
         )?;
         auth::check_user_name(name).map_err(StoreError::Invalid)?;
-        auth::check_new_password(password).map_err(StoreError::Invalid)?;
         if self.user(name)?.is_some() {
             return Err(StoreError::Invalid(format!(
                 "user name '{name}': already taken"
             )));
         }
-        let hash = hash_password(password)?;
+        let hash = &password.0;
         self.write(
             actor,
             Need::To(Permission::ManageUsers),
             &format!("user {name}"),
             |tx| {
-                tx.execute(
+                tx.execute_cached(
                 "INSERT INTO staff(name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
                 rusqlite::params![name, role.as_str(), hash, time_text(actor.at)],
             )?;
                 let id = tx.last_insert_rowid();
-                let row = tx.query_row(
+                let row = tx.query_row_cached(
                     &format!("SELECT {STAFF_COLUMNS} FROM staff WHERE id = ?1"),
                     [id],
                     read_staff,
@@ -145,7 +193,7 @@ impl Store {
             Need::To(Permission::ManageUsers),
             &format!("user {user}"),
             |tx| {
-                tx.execute(
+                tx.execute_cached(
                     "INSERT INTO os_account(account, staff_id, linked_at) VALUES (?1, ?2, ?3)",
                     rusqlite::params![account, staff.id, time_text(actor.at)],
                 )?;
@@ -164,7 +212,7 @@ impl Store {
     pub fn user_for_os_account(&self, account: &str) -> Result<Option<StaffRow>> {
         Ok(self
             .conn()
-            .query_row(
+            .query_row_cached(
                 &format!(
                     "SELECT {STAFF_COLUMNS} FROM staff WHERE id = (SELECT staff_id FROM os_account WHERE account = ?1)"
                 ),
@@ -186,7 +234,7 @@ impl Store {
     pub fn user(&self, name: &str) -> Result<Option<StaffRow>> {
         Ok(self
             .conn()
-            .query_row(
+            .query_row_cached(
                 &format!("SELECT {STAFF_COLUMNS} FROM staff WHERE name = ?1"),
                 [name],
                 read_staff,
@@ -219,14 +267,14 @@ impl Store {
         }
         self.write(actor, Need::To(Permission::ManageUsers), &format!("user {name}"), |tx| {
             if locked {
-                tx.execute("UPDATE staff SET disabled = 1 WHERE name = ?1", [name])?;
+                tx.execute_cached("UPDATE staff SET disabled = 1 WHERE name = ?1", [name])?;
             } else {
-                tx.execute(
+                tx.execute_cached(
                     "UPDATE staff SET disabled = 0, failed_logins = 0, locked_until = NULL WHERE name = ?1",
                     [name],
                 )?;
             }
-            let after = tx.query_row(
+            let after = tx.query_row_cached(
                 &format!("SELECT {STAFF_COLUMNS} FROM staff WHERE name = ?1"),
                 [name],
                 read_staff,
@@ -262,11 +310,11 @@ impl Store {
             .ok_or_else(|| StoreError::Invalid(format!("user '{name}': no such user")))?;
         let hash = hash_password(password)?;
         self.write(actor, Need::To(Permission::ManageUsers), &format!("user {name}"), |tx| {
-            tx.execute(
+            tx.execute_cached(
                 "UPDATE staff SET password_hash = ?2, failed_logins = 0, locked_until = NULL WHERE name = ?1",
                 [name, &hash],
             )?;
-            let after = tx.query_row(
+            let after = tx.query_row_cached(
                 &format!("SELECT {STAFF_COLUMNS} FROM staff WHERE name = ?1"),
                 [name],
                 read_staff,
@@ -278,17 +326,40 @@ impl Store {
 
     /// Checks a password and records the outcome: failures count towards the lockout, and are audited.
     pub fn login(&mut self, name: &str, password: &str, at: DateTime<Utc>) -> Result<LoginOutcome> {
+        let check = self.login_check(name)?;
+        let matched = check.password_matches(password);
+        self.login_finish(check, matched, at)
+    }
+
+    /// The first part of a sign-in: what the password must be checked against. The check itself
+    /// ([`LoginCheck::password_matches`]) is slow by design and touches no database, so a screen runs it on a
+    /// worker thread and then hands the answer to [`Store::login_finish`].
+    pub fn login_check(&self, name: &str) -> Result<LoginCheck> {
         let found: Option<(StaffRow, String)> = self
             .conn()
-            .query_row(
+            .query_row_cached(
                 &format!("SELECT {STAFF_COLUMNS}, password_hash FROM staff WHERE name = ?1"),
                 [name],
                 |r| Ok((read_staff(r)?, r.get(7)?)),
             )
             .optional()?;
+        Ok(LoginCheck {
+            name: name.to_string(),
+            found,
+        })
+    }
+
+    /// The last part of a sign-in: the lockout rules given whether the password matched, and the record of it.
+    pub fn login_finish(
+        &mut self,
+        check: LoginCheck,
+        matched: bool,
+        at: DateTime<Utc>,
+    ) -> Result<LoginOutcome> {
+        let name = check.name.as_str();
         let actor = Actor::system(format!("login:{name}"), at);
-        let Some((row, stored)) = found else {
-            return self.login_unknown(&actor, name, password, at);
+        let Some((row, _)) = check.found else {
+            return self.login_unknown(&actor, name, at);
         };
         let state = AccountState {
             failed_logins: row.failed_logins,
@@ -298,7 +369,7 @@ impl Store {
         match auth::login_gate(&state, at) {
             // Said only to someone who knows the password: to anyone else a locked account answers like any
             // wrong password, so the message does not reveal that the name exists.
-            LoginGate::Disabled if password_matches(password, &stored) => {
+            LoginGate::Disabled if matched => {
                 if !self.is_read_only() {
                     self.write(
                         &actor,
@@ -323,7 +394,7 @@ impl Store {
             }
             LoginGate::Open => {}
         }
-        if password_matches(password, &stored) {
+        if matched {
             // A read-only copy (write-protected media) has nowhere to keep the sign-in; it is still allowed.
             if !self.is_read_only() {
                 self.write(
@@ -331,7 +402,7 @@ impl Store {
                     Need::To(Permission::ViewRegister),
                     &format!("user {name}"),
                     |tx| {
-                        tx.execute(
+                        tx.execute_cached(
                             "UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
                             [row.id],
                         )?;
@@ -352,7 +423,7 @@ impl Store {
                 Need::To(Permission::ViewRegister),
                 &format!("user {name}"),
                 |tx| {
-                    tx.execute(
+                    tx.execute_cached(
                         "UPDATE staff SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1",
                         rusqlite::params![row.id, failures, lock.map(time_text)],
                     )?;
@@ -374,19 +445,18 @@ impl Store {
         Ok(after_failure_outcome(failures, lock))
     }
 
-    /// A sign-in under a name that is no account: the same password check (same time), counted and locked
-    /// after the same number of tries as a real account, so the answers never tell which names exist.
+    /// A sign-in under a name that is no account (its password was checked against a stand-in, taking the same
+    /// time): counted and locked after the same number of tries as a real account, so the answers never tell
+    /// which names exist.
     fn login_unknown(
         &mut self,
         actor: &Actor,
         name: &str,
-        password: &str,
         at: DateTime<Utc>,
     ) -> Result<LoginOutcome> {
-        let _ = password_matches(password, dummy_hash());
         let (failed, locked): (u32, Option<String>) = self
             .conn()
-            .query_row(
+            .query_row_cached(
                 "SELECT failed_logins, locked_until FROM login_failure WHERE name = ?1",
                 [name],
                 |r| Ok((r.get::<_, i64>(0)? as u32, r.get(1)?)),
@@ -416,7 +486,7 @@ impl Store {
                 Need::To(Permission::ViewRegister),
                 &format!("user {name}"),
                 |tx| {
-                    tx.execute(
+                    tx.execute_cached(
                     "INSERT INTO login_failure(name, failed_logins, locked_until) VALUES (?1, ?2, ?3)
                      ON CONFLICT(name) DO UPDATE SET failed_logins = excluded.failed_logins,
                                                      locked_until = excluded.locked_until",

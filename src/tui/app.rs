@@ -219,14 +219,19 @@ impl App {
 
     /// True while the top screen waits for a job on a worker thread (tests wait for it with [`App::tick`]).
     pub fn working(&self) -> bool {
-        self.stack.last().is_some_and(|top| top.working())
+        self.signing_in() || self.stack.last().is_some_and(|top| top.working())
+    }
+
+    /// True while the sign-in screen waits for its password check.
+    fn signing_in(&self) -> bool {
+        self.session.is_none() && self.login.working()
     }
 
     /// While the top screen waits for a job (a PDF rendering, the printer), the loop wakes every
     /// [`worker::POLL`](super::worker::POLL) to pick up its result and move the progress line on.
     fn work_deadline(&self) -> Option<DateTime<Utc>> {
-        let top = self.stack.last()?;
-        (self.lock.is_none() && top.working())
+        let top_working = self.stack.last().is_some_and(|top| top.working());
+        (self.signing_in() || (self.lock.is_none() && top_working))
             .then(|| Utc::now() + Duration::milliseconds(super::worker::POLL.as_millis() as i64))
     }
 
@@ -241,6 +246,15 @@ impl App {
     fn tick_inner(&mut self, now: DateTime<Utc>) -> bool {
         if self.lock_if_idle(now) {
             return true;
+        }
+        if self.signing_in() {
+            return match self.login.poll_work(&mut self.store, now) {
+                LoginResult::Stay(changed) => changed,
+                LoginResult::SignedIn(session) => {
+                    self.start_session(session, now);
+                    true
+                }
+            };
         }
         let working = self.lock.is_none() && self.stack.last().is_some_and(|top| top.working());
         let settling = self.settle_deadline().is_some_and(|due| now >= due);
@@ -380,6 +394,9 @@ impl App {
             return false;
         };
         if action == Action::Quit {
+            if self.session.is_none() {
+                self.login.finish_before_quit(&mut self.store, now);
+            }
             self.quit = true;
             return false;
         }

@@ -31,8 +31,11 @@ impl Driver {
     }
 
     pub fn key(&mut self, code: KeyCode) -> &mut Self {
-        self.app
-            .handle_key(KeyEvent::new(code, KeyModifiers::NONE), fixture::t0());
+        fixture::press_key(
+            &mut self.app,
+            KeyEvent::new(code, KeyModifiers::NONE),
+            fixture::t0(),
+        );
         self
     }
 

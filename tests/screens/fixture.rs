@@ -148,3 +148,28 @@ pub fn build() -> Fixture {
         abenov,
     }
 }
+
+/// Lets work under way on a worker (the password check of a sign-in, a print) finish, as the event loop's
+/// wake-ups would.
+#[allow(dead_code)]
+pub fn finish_work(app: &mut warden::tui::app::App, now: DateTime<Utc>) {
+    let start = std::time::Instant::now();
+    while app.working() {
+        assert!(start.elapsed().as_secs() < 60, "the work never finished");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        app.tick(now);
+    }
+}
+
+/// A key, and when nobody is signed in yet, the password check it may have started.
+#[allow(dead_code)]
+pub fn press_key(
+    app: &mut warden::tui::app::App,
+    key: crossterm::event::KeyEvent,
+    now: DateTime<Utc>,
+) {
+    app.handle_key(key, now);
+    if app.session().is_none() {
+        finish_work(app, now);
+    }
+}

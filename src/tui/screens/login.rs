@@ -1,10 +1,13 @@
-//! The sign-in screen: name and password; failures count towards the lockout decided in the domain.
+//! The sign-in screen: name and password; failures count towards the lockout decided in the domain. The password
+//! check (Argon2id, slow by design) runs on a worker so that fifty stations signing in at once on one box each see
+//! it under way rather than a frozen screen.
 
 use super::Session;
-use crate::store::{LoginOutcome, Store};
+use crate::store::{LoginCheck, LoginOutcome, Store};
 use crate::tui::keymap::Action;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::form::{Form, FormField};
+use crate::tui::worker::{Job, Polled};
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -15,6 +18,17 @@ use std::path::Path;
 pub struct LoginScreen {
     form: Form,
     message: Option<String>,
+    /// The password being checked on a worker, with the account it is checked against.
+    checking: Option<Checking>,
+    /// Tries typed ahead while one was checked (name, password), each sent in turn as the one before is
+    /// refused: the keys mean what they meant when the check took no time.
+    typed_ahead: std::collections::VecDeque<(String, String)>,
+}
+
+struct Checking {
+    job: Job<(LoginCheck, bool)>,
+    /// The seconds shown last, so the line is redrawn once a second and not at every wake.
+    shown: u64,
 }
 
 pub enum LoginResult {
@@ -33,7 +47,82 @@ impl LoginScreen {
         LoginScreen {
             form,
             message: None,
+            checking: None,
+            typed_ahead: Default::default(),
         }
+    }
+
+    /// True while the password is being checked.
+    pub fn working(&self) -> bool {
+        self.checking.is_some()
+    }
+
+    /// Picks up the password check's answer when it has come, and records the sign-in.
+    pub fn poll_work(&mut self, store: &mut Store, now: DateTime<Utc>) -> LoginResult {
+        let Some(checking) = &mut self.checking else {
+            return LoginResult::Stay(false);
+        };
+        match checking.job.poll() {
+            Polled::Running => {
+                let seconds = checking.job.seconds();
+                let changed = seconds != checking.shown;
+                checking.shown = seconds;
+                LoginResult::Stay(changed)
+            }
+            Polled::Done((check, matched)) => {
+                self.checking = None;
+                match self.finish(store.login_finish(check, matched, now)) {
+                    LoginResult::Stay(_) => {
+                        if let Some((name, password)) = self.typed_ahead.pop_front() {
+                            self.submit(name, password, store, now);
+                        }
+                        LoginResult::Stay(true)
+                    }
+                    signed_in => {
+                        self.typed_ahead.clear();
+                        signed_in
+                    }
+                }
+            }
+            Polled::Lost => {
+                self.checking = None;
+                self.typed_ahead.clear();
+                self.message = Some(crate::i18n::t("login-check-lost"));
+                LoginResult::Stay(true)
+            }
+        }
+    }
+
+    /// On the way out: the try being checked and any typed ahead are answered and recorded, as they would have
+    /// been had the check taken no time (a try at a locked account is audited even when ^Q follows it at once).
+    pub fn finish_before_quit(&mut self, store: &mut Store, now: DateTime<Utc>) {
+        if let Some(checking) = self.checking.take()
+            && let Polled::Done((check, matched)) =
+                checking.job.wait(std::time::Duration::from_secs(30))
+            && let Ok(LoginOutcome::Success(_)) = store.login_finish(check, matched, now)
+        {
+            self.typed_ahead.clear();
+        }
+        while let Some((name, password)) = self.typed_ahead.pop_front() {
+            if let Ok(LoginOutcome::Success(_)) = store.login(&name, &password, now) {
+                break;
+            }
+        }
+        self.typed_ahead.clear();
+    }
+
+    fn finish(&mut self, outcome: crate::store::Result<LoginOutcome>) -> LoginResult {
+        self.message = Some(match outcome {
+            Ok(LoginOutcome::Success(staff)) => {
+                return LoginResult::SignedIn(Session {
+                    name: staff.name,
+                    role: staff.role,
+                });
+            }
+            Ok(other) => refusal_text(&other),
+            Err(e) => format!("Cannot sign in: {e}"),
+        });
+        LoginResult::Stay(true)
     }
 
     pub fn footer(&self) -> Vec<Action> {
@@ -55,21 +144,42 @@ impl LoginScreen {
             self.form.focus = 0;
             return LoginResult::Stay(true);
         }
-        let outcome = store.login(&name, &password, now);
         if let Some(field) = self.form.field_mut("password") {
             *field = FormField::secret("password", "Password");
         }
-        self.message = Some(match outcome {
-            Ok(LoginOutcome::Success(staff)) => {
-                return LoginResult::SignedIn(Session {
-                    name: staff.name,
-                    role: staff.role,
-                });
+        // Typing goes on while a password is checked; a try sent meanwhile waits its turn.
+        if self.checking.is_some() {
+            self.typed_ahead.push_back((name, password));
+            return LoginResult::Stay(true);
+        }
+        self.submit(name, password, store, now)
+    }
+
+    /// Starts the password check of one try on a worker.
+    fn submit(
+        &mut self,
+        name: String,
+        password: String,
+        store: &mut Store,
+        now: DateTime<Utc>,
+    ) -> LoginResult {
+        let check = match store.login_check(&name) {
+            Ok(check) => check,
+            Err(e) => return self.finish(Err(e)),
+        };
+        let typed = password.clone();
+        match Job::start("sign-in", move || {
+            let matched = check.password_matches(&typed);
+            (check, matched)
+        }) {
+            Ok(job) => {
+                self.message = None;
+                self.checking = Some(Checking { job, shown: 0 });
+                LoginResult::Stay(true)
             }
-            Ok(other) => refusal_text(&other),
-            Err(e) => format!("Cannot sign in: {e}"),
-        });
-        LoginResult::Stay(true)
+            // No thread to be had: checked here instead, the screen still for that moment.
+            Err(_) => self.finish(store.login(&name, &password, now)),
+        }
     }
 
     pub fn render(
@@ -109,7 +219,16 @@ impl LoginScreen {
             Rect::new(inner.x, inner.y + 3, inner.width, 2),
             theme,
         );
-        if let Some(m) = &self.message {
+        if let Some(checking) = &self.checking {
+            let line = crate::i18n::t_args(
+                "login-checking",
+                &[("seconds", checking.job.seconds().into())],
+            );
+            frame.render_widget(
+                Paragraph::new(line).style(theme.dim()),
+                Rect::new(inner.x, inner.y + 6, inner.width, 1),
+            );
+        } else if let Some(m) = &self.message {
             let text = crate::domain::text::display(m).into_owned();
             frame.render_widget(
                 Paragraph::new(text)
