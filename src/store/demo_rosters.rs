@@ -70,8 +70,10 @@ impl Store {
     pub(crate) fn set_bulk_loading(&self, on: bool) -> Result<()> {
         let conn = self.conn();
         if !on && !conn.is_autocommit() {
+            super::prisoners::fill_deferred_search_rows(conn)?;
             conn.execute_batch("COMMIT")?;
         }
+        self.bulk_loading.set(on);
         conn.pragma_update(None, "synchronous", if on { "OFF" } else { "FULL" })?;
         // A larger page cache keeps the indexes these writes touch in memory, and a longer write-ahead log
         // copies each hot page into the main file once per few thousand commits rather than every few hundred.
@@ -89,6 +91,7 @@ impl Store {
             super::cached::KEPT_STATEMENTS
         });
         if on && conn.is_autocommit() {
+            conn.execute_batch(super::prisoners::PENDING_SEARCH)?;
             conn.execute_batch("BEGIN IMMEDIATE")?;
         }
         Ok(())

@@ -295,11 +295,15 @@ pub struct Store {
             std::rc::Rc<crate::domain::allocate::Candidates>,
         )>,
     >,
+    /// A bulk load is under way (`set_bulk_loading`): the name indexes are filled once at its end.
+    bulk_loading: std::cell::Cell<bool>,
 }
 
 /// A write in progress: the SQL transaction plus who is making it. Dropping it without `commit` rolls back.
 pub struct Tx<'a> {
     tx: Held<'a>,
+    /// Inside a bulk load: the name indexes are left for its end (see `prisoners::defer_search_rows`).
+    bulk_loading: bool,
     pub actor: &'a Actor,
     /// The newest audit row's id and hash, once this transaction has read or written it. The transaction
     /// holds SQLite's write lock, so nobody else can append meanwhile; bulk writes (the demo) then skip a
@@ -484,6 +488,7 @@ impl Store {
             viewer: Default::default(),
             refusals: Default::default(),
             estate_summaries: Default::default(),
+            bulk_loading: Default::default(),
         }
     }
 
@@ -583,6 +588,7 @@ impl Store {
                     tx.busy_timeout(BUSY_TIMEOUT)?;
                     let wrapped = Tx {
                         tx,
+                        bulk_loading: self.bulk_loading.get(),
                         actor,
                         last_audit: std::cell::RefCell::new(None),
                     };

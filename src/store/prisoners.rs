@@ -240,6 +240,57 @@ fn write_search_rows(
     Ok(())
 }
 
+/// The table a bulk load keeps the runs of letters in until its end: full-text tables write their pending words
+/// out at every statement of a transaction (SQLite opens a savepoint per statement, and FTS5 flushes at each), so
+/// one row at a time made a segment per person and most of a national demo's build was merging them.
+pub(super) const PENDING_SEARCH: &str = "CREATE TEMP TABLE IF NOT EXISTS pending_search (
+    id INTEGER PRIMARY KEY, inside TEXT NOT NULL)";
+
+/// [`write_search_rows`] in a bulk load: the plain table now, the two full-text indexes at the end
+/// ([`fill_deferred_search_rows`]).
+fn defer_search_rows(
+    conn: &rusqlite::Connection,
+    id: i64,
+    in_custody: bool,
+    ix: &name_search::Indexed,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO prisoner_find(id, number, sort_key, in_custody, names, aliases, shown)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(rusqlite::params![
+        id,
+        ix.number,
+        ix.sort_key,
+        in_custody,
+        ix.names,
+        ix.aliases,
+        ix.shown
+    ])?;
+    conn.prepare_cached("INSERT OR REPLACE INTO temp.pending_search(id, inside) VALUES (?1, ?2)")?
+        .execute(rusqlite::params![id, ix.inside])?;
+    Ok(())
+}
+
+/// The end of a bulk load: the word index rebuilt from `prisoner_find` and the runs of letters written, each in
+/// one statement.
+pub(super) fn fill_deferred_search_rows(conn: &rusqlite::Connection) -> Result<()> {
+    let pending: bool = conn.query_row_cached(
+        "SELECT count(*) > 0 FROM temp.sqlite_schema WHERE name = 'pending_search'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !pending {
+        return Ok(());
+    }
+    conn.execute_batch(
+        "INSERT INTO prisoner_word(prisoner_word) VALUES ('rebuild');
+         INSERT OR REPLACE INTO prisoner_search(rowid, names) SELECT id, inside FROM temp.pending_search;
+         DROP TABLE temp.pending_search;",
+    )?;
+    Ok(())
+}
+
 /// Rebuilds every person's sort key and search rows with the current folding (migration 8, when the folding and
 /// the word index arrived). Reads only the names, not the whole record, so a national register fits in memory.
 pub(super) fn reindex_names(conn: &rusqlite::Connection) -> Result<()> {
@@ -459,7 +510,11 @@ impl Tx<'_> {
             ix.sort_key,
             details
         ])?;
-        write_search_rows(self, p.id, p.in_custody, &ix)
+        if self.bulk_loading {
+            defer_search_rows(self, p.id, p.in_custody, &ix)
+        } else {
+            write_search_rows(self, p.id, p.in_custody, &ix)
+        }
     }
 
     pub(super) fn append_event(&self, event: &CustodyEvent) -> Result<i64> {
