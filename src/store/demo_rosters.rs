@@ -1,5 +1,5 @@
 //! What the demo's roster builder reads in bulk (everyone in custody with the facts its sampling needs, in one
-//! query), and the switch that lets it skip the per-commit flush while it fills a scratch file.
+//! query). The bulk load it writes in is bulk_load.rs.
 
 use super::rows::{json_list, opt_date, parse_date, word};
 use super::{Result, Store};
@@ -59,41 +59,5 @@ impl Store {
         )?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Turns the flush after every commit off (`true`) or back to the durable setting (`false`). Only for a
-    /// database being built beside its final place (the demo): a crash there loses a scratch file, never data,
-    /// and tens of thousands of small audited writes would otherwise each wait for the disk.
-    ///
-    /// While on, the writes also share one transaction, each its own savepoint of it (a refused write still
-    /// leaves nothing): thousands of commits were a fifth of the demo's build.
-    pub(crate) fn set_bulk_loading(&self, on: bool) -> Result<()> {
-        let conn = self.conn();
-        if !on && !conn.is_autocommit() {
-            super::prisoners::fill_deferred_search_rows(conn)?;
-            conn.execute_batch("COMMIT")?;
-        }
-        self.bulk_loading.set(on);
-        conn.pragma_update(None, "synchronous", if on { "OFF" } else { "FULL" })?;
-        // A larger page cache keeps the indexes these writes touch in memory, and a longer write-ahead log
-        // copies each hot page into the main file once per few thousand commits rather than every few hundred.
-        conn.pragma_update(
-            None,
-            "cache_size",
-            if on { -131_072 } else { super::CACHE_SIZE_KIB },
-        )?;
-        conn.pragma_update(None, "wal_autocheckpoint", 1_000)?;
-        // Referring, allocating, marking and classifying cycle through more distinct statements than a
-        // session keeps, so each would be parsed and planned again on every call.
-        conn.set_prepared_statement_cache_capacity(if on {
-            256
-        } else {
-            super::cached::KEPT_STATEMENTS
-        });
-        if on && conn.is_autocommit() {
-            conn.execute_batch(super::prisoners::PENDING_SEARCH)?;
-            conn.execute_batch("BEGIN IMMEDIATE")?;
-        }
-        Ok(())
     }
 }

@@ -8,6 +8,7 @@ mod assessments;
 mod attendance;
 mod audit;
 mod backup;
+mod bulk_load;
 mod busy;
 mod cached;
 pub(crate) use cached::CachedSql;

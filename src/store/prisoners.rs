@@ -206,6 +206,29 @@ pub(super) fn forget_search_rows(conn: &rusqlite::Connection, id: i64) -> Result
     Ok(())
 }
 
+/// The plain table the word index reads its content from (and the search list shows).
+pub(super) fn write_find_row(
+    conn: &rusqlite::Connection,
+    id: i64,
+    in_custody: bool,
+    ix: &name_search::Indexed,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO prisoner_find(id, number, sort_key, in_custody, names, aliases, shown)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(rusqlite::params![
+        id,
+        ix.number,
+        ix.sort_key,
+        in_custody,
+        ix.names,
+        ix.aliases,
+        ix.shown
+    ])?;
+    Ok(())
+}
+
 /// Writes one person's rows of the two search indexes: the words (prisoner_word) and the runs of letters
 /// (prisoner_search, trigrams).
 fn write_search_rows(
@@ -222,72 +245,9 @@ fn write_search_rows(
          SELECT 'delete', id, names, aliases FROM prisoner_find WHERE id = ?1",
     )?
     .execute([id])?;
-    conn.prepare_cached(
-        "INSERT OR REPLACE INTO prisoner_find(id, number, sort_key, in_custody, names, aliases, shown)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(rusqlite::params![
-        id,
-        ix.number,
-        ix.sort_key,
-        in_custody,
-        ix.names,
-        ix.aliases,
-        ix.shown
-    ])?;
+    write_find_row(conn, id, in_custody, ix)?;
     conn.prepare_cached("INSERT INTO prisoner_word(rowid, names, aliases) VALUES (?1, ?2, ?3)")?
         .execute(rusqlite::params![id, ix.names, ix.aliases])?;
-    Ok(())
-}
-
-/// The table a bulk load keeps the runs of letters in until its end: full-text tables write their pending words
-/// out at every statement of a transaction (SQLite opens a savepoint per statement, and FTS5 flushes at each), so
-/// one row at a time made a segment per person and most of a national demo's build was merging them.
-pub(super) const PENDING_SEARCH: &str = "CREATE TEMP TABLE IF NOT EXISTS pending_search (
-    id INTEGER PRIMARY KEY, inside TEXT NOT NULL)";
-
-/// [`write_search_rows`] in a bulk load: the plain table now, the two full-text indexes at the end
-/// ([`fill_deferred_search_rows`]).
-fn defer_search_rows(
-    conn: &rusqlite::Connection,
-    id: i64,
-    in_custody: bool,
-    ix: &name_search::Indexed,
-) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT OR REPLACE INTO prisoner_find(id, number, sort_key, in_custody, names, aliases, shown)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(rusqlite::params![
-        id,
-        ix.number,
-        ix.sort_key,
-        in_custody,
-        ix.names,
-        ix.aliases,
-        ix.shown
-    ])?;
-    conn.prepare_cached("INSERT OR REPLACE INTO temp.pending_search(id, inside) VALUES (?1, ?2)")?
-        .execute(rusqlite::params![id, ix.inside])?;
-    Ok(())
-}
-
-/// The end of a bulk load: the word index rebuilt from `prisoner_find` and the runs of letters written, each in
-/// one statement.
-pub(super) fn fill_deferred_search_rows(conn: &rusqlite::Connection) -> Result<()> {
-    let pending: bool = conn.query_row_cached(
-        "SELECT count(*) > 0 FROM temp.sqlite_schema WHERE name = 'pending_search'",
-        [],
-        |r| r.get(0),
-    )?;
-    if !pending {
-        return Ok(());
-    }
-    conn.execute_batch(
-        "INSERT INTO prisoner_word(prisoner_word) VALUES ('rebuild');
-         INSERT OR REPLACE INTO prisoner_search(rowid, names) SELECT id, inside FROM temp.pending_search;
-         DROP TABLE temp.pending_search;",
-    )?;
     Ok(())
 }
 
@@ -511,7 +471,7 @@ impl Tx<'_> {
             details
         ])?;
         if self.bulk_loading {
-            defer_search_rows(self, p.id, p.in_custody, &ix)
+            super::bulk_load::defer_search_rows(self, p.id, p.in_custody, &ix)
         } else {
             write_search_rows(self, p.id, p.in_custody, &ix)
         }

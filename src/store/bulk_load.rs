@@ -1,0 +1,82 @@
+//! Bulk loading (the demo builds its file this way): one transaction for the whole load, no flush per commit, a
+//! large page cache, and the full-text name indexes filled once at the end.
+
+use super::{CachedSql as _, Result, Store};
+use crate::domain::name_search;
+
+impl Store {
+    /// Turns the flush after every commit off (`true`) or back to the durable setting (`false`). Only for a
+    /// database being built beside its final place (the demo): a crash there loses a scratch file, never data,
+    /// and tens of thousands of small audited writes would otherwise each wait for the disk.
+    ///
+    /// While on, the writes also share one transaction, each its own savepoint of it (a refused write still
+    /// leaves nothing): thousands of commits were a fifth of the demo's build.
+    pub(crate) fn set_bulk_loading(&self, on: bool) -> Result<()> {
+        let conn = self.conn();
+        if !on && !conn.is_autocommit() {
+            fill_deferred_search_rows(conn)?;
+            conn.execute_batch("COMMIT")?;
+        }
+        self.bulk_loading.set(on);
+        conn.pragma_update(None, "synchronous", if on { "OFF" } else { "FULL" })?;
+        // A larger page cache keeps the indexes these writes touch in memory, and a longer write-ahead log
+        // copies each hot page into the main file once per few thousand commits rather than every few hundred.
+        conn.pragma_update(
+            None,
+            "cache_size",
+            if on { -131_072 } else { super::CACHE_SIZE_KIB },
+        )?;
+        conn.pragma_update(None, "wal_autocheckpoint", 1_000)?;
+        // Referring, allocating, marking and classifying cycle through more distinct statements than a
+        // session keeps, so each would be parsed and planned again on every call.
+        conn.set_prepared_statement_cache_capacity(if on {
+            256
+        } else {
+            super::cached::KEPT_STATEMENTS
+        });
+        if on && conn.is_autocommit() {
+            conn.execute_batch(PENDING_SEARCH)?;
+            conn.execute_batch("BEGIN IMMEDIATE")?;
+        }
+        Ok(())
+    }
+}
+
+/// The table a bulk load keeps the runs of letters in until its end: full-text tables write their pending words
+/// out at every statement of a transaction (SQLite opens a savepoint per statement, and FTS5 flushes at each), so
+/// one row at a time made a segment per person and most of a national demo's build was merging them.
+const PENDING_SEARCH: &str = "CREATE TEMP TABLE IF NOT EXISTS pending_search (
+    id INTEGER PRIMARY KEY, inside TEXT NOT NULL)";
+
+/// `prisoners::write_search_rows` in a bulk load: the plain table now, the two full-text indexes at the end
+/// ([`fill_deferred_search_rows`]).
+pub(super) fn defer_search_rows(
+    conn: &rusqlite::Connection,
+    id: i64,
+    in_custody: bool,
+    ix: &name_search::Indexed,
+) -> Result<()> {
+    super::prisoners::write_find_row(conn, id, in_custody, ix)?;
+    conn.prepare_cached("INSERT OR REPLACE INTO temp.pending_search(id, inside) VALUES (?1, ?2)")?
+        .execute(rusqlite::params![id, ix.inside])?;
+    Ok(())
+}
+
+/// The end of a bulk load: the word index rebuilt from `prisoner_find` and the runs of letters written, each in
+/// one statement.
+fn fill_deferred_search_rows(conn: &rusqlite::Connection) -> Result<()> {
+    let pending: bool = conn.query_row_cached(
+        "SELECT count(*) > 0 FROM temp.sqlite_schema WHERE name = 'pending_search'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !pending {
+        return Ok(());
+    }
+    conn.execute_batch(
+        "INSERT INTO prisoner_word(prisoner_word) VALUES ('rebuild');
+         INSERT OR REPLACE INTO prisoner_search(rowid, names) SELECT id, inside FROM temp.pending_search;
+         DROP TABLE temp.pending_search;",
+    )?;
+    Ok(())
+}
