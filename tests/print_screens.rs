@@ -323,3 +323,59 @@ fn the_reports_list_chooses_the_facility_and_the_week() {
         );
     });
 }
+
+/// Headquarters (`--sites DIR`): the national roll-ups follow the site reports; one is read from the site files on
+/// a worker with a progress line, shown like any report and printable; a folder holding one facility twice is
+/// refused in the view's place with the reason, and the screen goes on.
+#[test]
+fn headquarters_reads_the_national_roll_up_from_the_sites_folder() {
+    both(|d, fx| {
+        let sites = tempfile::tempdir().unwrap();
+        std::fs::copy(&fx.path, sites.path().join("luzira.db")).unwrap();
+        d.app.set_sites(Some(sites.path().to_path_buf()));
+        d.login("supervisor").reports();
+        d.key(KeyCode::End);
+        let s = d.screen();
+        assert!(s.contains(">National roll-up: releases due"), "{s}");
+        d.key(KeyCode::Home);
+        for _ in 0..14 {
+            d.key(KeyCode::Down);
+        }
+        assert!(
+            d.screen()
+                .contains(">National roll-up: occupancy and overcrowding"),
+            "{}",
+            d.screen()
+        );
+        d.key(KeyCode::Enter);
+        let reading = d.screen();
+        assert!(reading.contains("Reading the site files"), "{reading}");
+        assert!(reading.contains("Esc stop"), "{reading}");
+        d.finish_work();
+        let s = d.screen();
+        assert!(s.contains("All sites"), "{s}");
+        assert!(
+            s.contains("No person is in custody at more than one site"),
+            "{s}"
+        );
+        d.snap("national_overcrowding_view");
+        d.press(KeyCode::Char('p'), KeyModifiers::CONTROL);
+        assert!(
+            d.screen().contains("1 site, 2 facilities"),
+            "{}",
+            d.screen()
+        );
+        d.key(KeyCode::Esc).key(KeyCode::Esc);
+
+        std::fs::copy(&fx.path, sites.path().join("luzira-again.db")).unwrap();
+        d.key(KeyCode::Enter).finish_work();
+        let s = d.screen();
+        assert!(s.contains("is in both"), "{s}");
+        assert!(
+            s.contains("luzira-again.db") && s.contains("luzira.db"),
+            "{s}"
+        );
+        d.key(KeyCode::Esc);
+        assert!(d.screen().contains(">National roll-up"), "{}", d.screen());
+    });
+}

@@ -589,3 +589,79 @@ print-bad-printer-name = printer: '{ $name }' is not a printer name (letters, di
 ## The sign-in screen
 login-checking = Checking the password... { $seconds } s
 login-check-lost = The password check stopped before it finished. Type the password again.
+
+# The national roll-up (warden national REPORT SITE.db ...)
+national-title-overcrowding = National roll-up: occupancy and overcrowding
+national-title-remand-limit = National roll-up: remand past the statutory limit
+national-title-classification = National roll-up: classification distribution
+national-title-mandela = National roll-up: Mandela Rules compliance
+national-title-participation = National roll-up: programme participation
+national-title-releases = National roll-up: releases due
+national-services-several = Several prison services
+national-scope = { $sites ->
+    [one] 1 site
+   *[other] { $sites } sites
+}, { $facilities ->
+    [one] 1 facility
+   *[other] { $facilities } facilities
+}
+national-period = As at { $today }
+national-period-releases = Releases due { $from } to { $to }
+national-about-overcrowding = One line per site. Places: certified capacity of the cells in use. Held: people in custody, each counted once. Over: facilities holding more people than their certified places.
+national-about-remand-limit = One line per site. People on remand, how many are held past their offence class's statutory limit on at least one case, and the most days past it; each site's own limits apply.
+national-about-classification = One line per site: people in custody by the custody level of their newest final assessment; None: not classified yet.
+national-about-mandela = One line per site, people in custody today. Separation: in a cell that breaks a separation of Rule 11. Segregation: past 15 days now (Rule 44). Class late: classification missing or done late (Rules 89, 93). Past release: held after their expected release date.
+national-about-participation = One line per site: programmes, places held now, completed, withdrawn, waiting, and the attendance of those who held a place. Places are counted where they were given, also for people who have moved since.
+national-about-releases = One line per site. Due: people in custody whose expected release date falls in the period. Past date: held after it already; oldest: the most days past.
+national-col-site = Site
+national-col-as-at = Data as at
+national-col-file = File
+national-col-places = Places
+national-col-held = Held
+national-col-occupancy = Occupancy
+national-col-over = Over
+national-col-on-remand = On remand
+national-col-past-limit = Past limit
+national-col-most-over = Most days
+national-col-none = None
+national-col-total = Total
+national-col-separation = Separation
+national-col-segregation = Segregation
+national-col-class-late = Class late
+national-col-past-release = Past release
+national-col-programmes = Progs
+national-col-places-held = Held
+national-col-done = Done
+national-col-left = Left
+national-col-wait = Wait
+national-col-attended = Attended
+national-col-due = Due
+national-col-past-date = Past date
+national-col-oldest = Oldest
+national-col-national-id = National id
+national-col-counted = Counted at
+national-col-also = Also in custody at (not counted)
+national-all = All sites
+national-files = Where each site's figures come from
+national-no-disagreements = No person is in custody at more than one site.
+national-disagreements = { $count ->
+    [one] 1 person is in custody at more than one site: counted once, at the newer record
+   *[other] { $count } people are in custody at more than one site: each counted once, at the newer record
+}
+national-differs = The records also differ in: { $what }.
+national-not-warden = { $file }: a SQLite database, but not a warden one; name each site's warden database (a restored copy)
+national-not-a-database = { $file }: not a warden database (not SQLite, or damaged); restore the site's copy again
+national-older-schema = { $file }: made by an older warden (schema { $found }; this one reads { $known }); install this warden at that site (it brings the file up to date when it starts) and restore its copy again
+national-shared-facility = facility { $code } is in both { $first } and { $second }: two copies of one site, or two sites holding one facility; name each site once
+national-out-is-a-site = --out names one of the site files; name another file
+national-pdf-needs-file = a PDF needs a file: add --out FILE
+national-bad-date = { $option }: '{ $value }' is not a date (YYYY-MM-DD)
+national-period-backwards = --to: the period ends before --from
+national-progress = Reading site { $done } of { $total }
+national-written = warden national: written to { $file }
+demo-no-such-site = no facility '{ $code }' in this country's demo; its codes are { $codes }
+national-sites-unreadable = Cannot read the sites folder { $dir }: { $why }
+national-sites-none = No site files (*.db) in { $dir }.
+national-reading = Reading the site files and making the roll-up: { $seconds } s. Esc stops.
+national-read-lost = The roll-up stopped without a result; see the log.
+national-sites-empty = no site files (*.db) in it; put each site's restored copy there

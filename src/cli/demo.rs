@@ -35,6 +35,9 @@ pub struct DemoArgs {
     /// Build the database and print the demo accounts, without opening the TUI
     #[arg(long)]
     pub no_tui: bool,
+    /// One prison's station only (a facility code of the demo estate): the people the whole demo holds there
+    #[arg(long, value_name = "CODE")]
+    pub site: Option<String>,
 }
 
 pub fn run(
@@ -54,9 +57,13 @@ pub fn run(
         },
         seed: args.seed,
     };
-    let path = db
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| super::data_dir().join(format!("demo-{}.db", spec.country.as_str())));
+    let path = db.map(Path::to_path_buf).unwrap_or_else(|| {
+        let name = match &args.site {
+            Some(code) => format!("demo-{}-{}.db", spec.country.as_str(), site_file_part(code)),
+            None => format!("demo-{}.db", spec.country.as_str()),
+        };
+        super::data_dir().join(name)
+    });
     // Refuse before the (possibly long) build, so a wrong --db is reported at once.
     demo::check_replaceable(&path)?;
     println!(
@@ -69,9 +76,10 @@ pub fn run(
     let started = Instant::now();
     // Most of a minute for the national demo: a line that says where it is, on a terminal only.
     let progress = super::progress::Progress::stages();
-    let summary = demo::build_reporting(
+    let summary = demo::build_station(
         &path,
         &spec,
+        args.site.as_deref(),
         chrono::Utc::now(),
         &mut |stage, done, total| {
             progress.say(stage_words(stage, done, total));
@@ -99,6 +107,20 @@ pub fn run(
     let store = Store::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
     crate::tui::run(store, display)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A facility code as part of a file name: letters and digits kept, anything else a dash.
+fn site_file_part(code: &str) -> String {
+    code.trim()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
 }
 
 fn print_summary(s: &DemoSummary, seconds: f64) {

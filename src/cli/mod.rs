@@ -10,6 +10,7 @@ mod export;
 mod forms;
 pub mod identity;
 mod import;
+mod national;
 mod password;
 mod person_file;
 mod programmes;
@@ -45,6 +46,10 @@ pub struct Cli {
     /// WARDEN_SLOW_LINK=1, the slow_link setting, or a serial line of 19200 baud or less)
     #[arg(long, global = true)]
     pub slow_link: bool,
+    /// Headquarters: a folder of the sites' databases (restored copies); Reports then offers the national
+    /// roll-ups over them, read only
+    #[arg(long, value_name = "DIR")]
+    pub sites: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -97,6 +102,8 @@ pub enum Command {
     },
     /// Print a report as text, PDF or CSV to a file, a printer (lp) or the terminal's printer
     Print(report::PrintArgs),
+    /// Headquarters: a report over several sites' databases (restored copies), one line per site, read only
+    National(national::NationalArgs),
     /// Assessment forms (instruments) in forms/
     #[command(subcommand)]
     Forms(FormsCommand),
@@ -297,6 +304,12 @@ fn run(cli: Cli, db: &Path) -> Result<ExitCode> {
                 eprintln!("{NO_TERMINAL}");
                 return Ok(ExitCode::from(2));
             }
+            if let Some(dir) = &cli.sites
+                && let Err(why) = check_sites(dir)
+            {
+                eprintln!("warden: --sites {}: {why}", dir.display());
+                return Ok(ExitCode::from(2));
+            }
             // A database this account may only read opens read-only: the screens say so and refuse changes.
             let mut store = match Store::open(db) {
                 Err(StoreError::ReadOnly { .. }) => Store::open_read_only(db)?,
@@ -304,7 +317,7 @@ fn run(cli: Cli, db: &Path) -> Result<ExitCode> {
             };
             // Someone is looking at a frozen screen while a save waits: give up sooner than a script would.
             store.set_write_budget(crate::store::SCREEN_WRITE_BUDGET);
-            crate::tui::run_on(store, display, cli.slow_link)?;
+            crate::tui::run_on(store, display, cli.slow_link, cli.sites.clone())?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Init {
@@ -340,10 +353,20 @@ fn run(cli: Cli, db: &Path) -> Result<ExitCode> {
         Some(Command::Station(cmd)) => person_file::station(db, &cmd),
         Some(Command::Report { kind }) => report::run(db, report::PrintArgs::stdout(kind)),
         Some(Command::Print(args)) => report::run(db, args),
+        Some(Command::National(args)) => national::run(&args),
         Some(Command::Backup { to, force }) => backup::backup(db, &to, force),
         Some(Command::Restore { from, force }) => backup::restore(db, &from, force),
         Some(Command::FileAccess { access }) => access::run(db, access),
         Some(Command::Replica(cmd)) => replica::run(db, cmd),
+    }
+}
+
+/// Refused before the screens start: a sites folder that cannot be read or holds no site file.
+fn check_sites(dir: &Path) -> std::result::Result<(), String> {
+    match crate::report::national::site_files(dir) {
+        Err(e) => Err(e.to_string()),
+        Ok(files) if files.is_empty() => Err(crate::i18n::t("national-sites-empty")),
+        Ok(_) => Ok(()),
     }
 }
 

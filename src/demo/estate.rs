@@ -73,14 +73,6 @@ impl EstatePlan {
         }
         Some((unit, cell))
     }
-
-    pub fn certified(&self) -> u64 {
-        self.cells
-            .iter()
-            .filter(|c| c.cell.out_of_use.is_none())
-            .map(|c| u64::from(c.cell.certified))
-            .sum()
-    }
 }
 
 fn unit_takes(unit: &Unit, class: Class) -> bool {

@@ -132,6 +132,8 @@ pub enum DemoError {
     NotDemo { path: PathBuf, reason: String },
     #[error("demo profile: {0}")]
     Profile(String),
+    #[error("--site: {0}")]
+    Site(String),
     #[error("{path}: {reason}")]
     Io { path: PathBuf, reason: String },
     #[error(transparent)]
@@ -258,13 +260,26 @@ pub fn build_reporting(
     now: DateTime<Utc>,
     report: Report<'_>,
 ) -> Result<DemoSummary, DemoError> {
+    build_station(path, spec, None, now, report)
+}
+
+/// [`build_reporting`] for one prison's station (`site`: a facility code of the country's demo estate): the same
+/// people the whole demo puts in that facility, and nothing of the others. Sites built from one seed are the
+/// stations of one service, for the national roll-up.
+pub fn build_station(
+    path: &Path,
+    spec: &DemoSpec,
+    site: Option<&str>,
+    now: DateTime<Utc>,
+    report: Report<'_>,
+) -> Result<DemoSummary, DemoError> {
     check_replaceable(path)?;
     let building = with_suffix(path, &format!(".building-{}", std::process::id()));
     remove_database_files(&building)?;
     let built = (|| {
         let mut store = Store::create(&building)?;
         store.set_viewer(Some(crate::domain::auth::Authority::System));
-        let summary = generate_reporting(&mut store, spec, now, report)?;
+        let summary = generate_reporting(&mut store, spec, site, now, report)?;
         // Everything into the main file, so moving that one file moves the whole database.
         report(Stage::Finishing, 0, 0);
         store.checkpoint()?;
@@ -320,19 +335,20 @@ pub fn generate(
     spec: &DemoSpec,
     now: DateTime<Utc>,
 ) -> Result<DemoSummary, DemoError> {
-    generate_reporting(store, spec, now, &mut |_, _, _| {})
+    generate_reporting(store, spec, None, now, &mut |_, _, _| {})
 }
 
 fn generate_reporting(
     store: &mut Store,
     spec: &DemoSpec,
+    site: Option<&str>,
     now: DateTime<Utc>,
     report: Report<'_>,
 ) -> Result<DemoSummary, DemoError> {
     // Tens of thousands of small audited writes into a file built beside its final place: a crash loses a
     // scratch file, never data, so none of them waits for the disk.
     store.set_bulk_loading(true)?;
-    let built = fill(store, spec, now, report);
+    let built = fill(store, spec, site, now, report);
     // Back to flushing every commit whatever happened, before the file is checkpointed and moved into place.
     let restored = store.set_bulk_loading(false);
     let summary = built?;
@@ -343,6 +359,7 @@ fn generate_reporting(
 fn fill(
     store: &mut Store,
     spec: &DemoSpec,
+    site: Option<&str>,
     now: DateTime<Utc>,
     report: Report<'_>,
 ) -> Result<DemoSummary, DemoError> {
@@ -378,32 +395,50 @@ fn fill(
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
     let counts = people::class_counts(profile, size);
     let plan = estate::plan(profile, &profiles.common, size, &counts, &mut rng)?;
+    // Every facility of the plan is drawn (so a site's people are the whole demo's people there); only the
+    // station's own are written.
+    let station = match site {
+        None => None,
+        Some(code) => Some(site_index(&plan, code)?),
+    };
+    if let Some(code) = site {
+        store.set_setting(&actor, "demo_site", code.trim())?;
+    }
+    let here = |facility: usize| station.is_none_or(|s| s == facility);
+    // Ids of what is not written stay 0: nobody is placed there.
     let (facility_ids, cell_ids) =
         store.write(&actor, Need::To(Permission::EditEstate), "demo", |tx| {
-            let mut facility_ids = Vec::with_capacity(plan.facilities.len());
-            for f in &plan.facilities {
-                facility_ids.push(tx.insert_facility(&f.facility)?);
+            let mut facility_ids = vec![0; plan.facilities.len()];
+            for (i, f) in plan.facilities.iter().enumerate() {
+                if here(i) {
+                    facility_ids[i] = tx.insert_facility(&f.facility)?;
+                }
             }
-            let mut unit_ids = Vec::with_capacity(plan.units.len());
-            for u in &plan.units {
-                unit_ids.push(tx.insert_unit(&crate::domain::estate::Unit {
-                    facility_id: facility_ids[u.facility],
-                    ..u.unit.clone()
-                })?);
+            let mut unit_ids = vec![0; plan.units.len()];
+            for (i, u) in plan.units.iter().enumerate() {
+                if here(u.facility) {
+                    unit_ids[i] = tx.insert_unit(&crate::domain::estate::Unit {
+                        facility_id: facility_ids[u.facility],
+                        ..u.unit.clone()
+                    })?;
+                }
             }
-            let mut cell_ids = Vec::with_capacity(plan.cells.len());
-            for c in &plan.cells {
-                cell_ids.push(tx.insert_cell(&crate::domain::estate::Cell {
-                    unit_id: unit_ids[c.unit],
-                    ..c.cell.clone()
-                })?);
+            let mut cell_ids = vec![0; plan.cells.len()];
+            for (i, c) in plan.cells.iter().enumerate() {
+                if here(plan.units[c.unit].facility) {
+                    cell_ids[i] = tx.insert_cell(&crate::domain::estate::Cell {
+                        unit_id: unit_ids[c.unit],
+                        ..c.cell.clone()
+                    })?;
+                }
             }
             Ok((facility_ids, cell_ids))
         })?;
 
-    let skeletons = people::skeletons(
+    let mut skeletons = people::skeletons(
         profile, &counts, &plan, &pattern, reference, &rules, &mut rng,
     )?;
+    skeletons.retain(|s| here(s.facility));
     let ctx = people::Context {
         profile,
         common: &profiles.common,
@@ -548,6 +583,11 @@ fn fill(
     let restricted = restricted::add(store, now, &mut restricted_rng)?;
 
     let count = |f: &dyn Fn(&people::Skeleton) -> bool| skeletons.iter().filter(|s| f(s)).count();
+    let cells_here = || {
+        plan.cells
+            .iter()
+            .filter(|c| here(plan.units[c.unit].facility))
+    };
     Ok(DemoSummary {
         path: store.path().to_path_buf(),
         spec: *spec,
@@ -559,15 +599,14 @@ fn fill(
             people::thousands(profile.female),
             people::thousands(profile.vep)
         ),
-        facilities: plan.facilities.len(),
-        units: plan.units.len(),
-        cells: plan.cells.len(),
-        cells_out_of_use: plan
-            .cells
-            .iter()
-            .filter(|c| c.cell.out_of_use.is_some())
-            .count(),
-        certified: plan.certified(),
+        facilities: (0..plan.facilities.len()).filter(|&f| here(f)).count(),
+        units: plan.units.iter().filter(|u| here(u.facility)).count(),
+        cells: cells_here().count(),
+        cells_out_of_use: cells_here().filter(|c| c.cell.out_of_use.is_some()).count(),
+        certified: cells_here()
+            .filter(|c| c.cell.out_of_use.is_none())
+            .map(|c| u64::from(c.cell.certified))
+            .sum(),
         prisoners: skeletons.len(),
         female: count(&|s| s.class.sex == crate::domain::estate::Sex::Female),
         young: count(&|s| s.class.age == crate::domain::estate::AgeGroup::Young),
@@ -581,6 +620,31 @@ fn fill(
         released,
         held_past_release: count(&|s| s.fate == cases::Fate::HeldPast),
     })
+}
+
+/// The plan's index of the facility a station is built for, or the codes there are.
+fn site_index(plan: &estate::EstatePlan, code: &str) -> Result<usize, DemoError> {
+    let wanted = code.trim();
+    plan.facilities
+        .iter()
+        .position(|f| f.facility.code.eq_ignore_ascii_case(wanted))
+        .ok_or_else(|| {
+            DemoError::Site(crate::i18n::t_args(
+                "demo-no-such-site",
+                &[
+                    ("code", crate::domain::text::display(wanted).into()),
+                    (
+                        "codes",
+                        plan.facilities
+                            .iter()
+                            .map(|f| f.facility.code.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                            .into(),
+                    ),
+                ],
+            ))
+        })
 }
 
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {

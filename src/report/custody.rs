@@ -56,7 +56,7 @@ pub(super) fn reviews(store: &Store, p: &Params, doc: &mut Document) -> Result<(
 }
 
 /// Custody levels in order, then the unclassified.
-fn level_label(level: Option<&str>) -> String {
+pub(super) fn level_label(level: Option<&str>) -> String {
     match level {
         Some(l) => {
             let mut c = l.chars();

@@ -10,7 +10,7 @@ use crate::store::{Result, Store};
 use std::collections::BTreeMap;
 
 /// The four separations of Rule 11, in the rule's order, with the column heading each gets.
-const SEPARATIONS: [(HardRule, &str); 4] = [
+pub(super) const SEPARATIONS: [(HardRule, &str); 4] = [
     (HardRule::Sex, "11a sex"),
     (HardRule::UntriedConvicted, "11b trial"),
     (HardRule::CivilCriminal, "11c civil"),

@@ -12,6 +12,7 @@ mod court;
 mod custody;
 mod estate;
 mod mandela;
+pub mod national;
 mod release;
 mod rosters;
 

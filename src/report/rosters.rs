@@ -304,6 +304,42 @@ pub(super) fn timetable(store: &Store, p: &Params, doc: &mut Document) -> Result
     Ok(())
 }
 
+/// One programme's participation: places held now, completed, withdrawn, waiting (referred or on the waiting
+/// list), the attendance of those who held a place, and how many of them carry the violent-extremist flag.
+pub(super) struct ProgrammeFigures {
+    pub held: usize,
+    pub completed: usize,
+    pub withdrawn: usize,
+    pub waiting: usize,
+    pub attendance: Participation,
+    pub vep: usize,
+}
+
+pub(super) fn programme_figures(store: &Store, programme_id: i64) -> Result<ProgrammeFigures> {
+    let lines = store.programme_participation(programme_id)?;
+    let count = |s: ReferralStatus| lines.iter().filter(|l| l.referral.status == s).count();
+    let waiting = store
+        .programme_referrals(programme_id, ReferralStatus::Waitlisted)?
+        .len()
+        + store
+            .programme_referrals(programme_id, ReferralStatus::Referred)?
+            .len();
+    let mut attendance = Participation::default();
+    for l in &lines {
+        attendance.marked += l.participation.marked;
+        attendance.attended += l.participation.attended;
+        attendance.excused += l.participation.excused;
+    }
+    Ok(ProgrammeFigures {
+        held: count(ReferralStatus::Allocated),
+        completed: count(ReferralStatus::Completed),
+        withdrawn: count(ReferralStatus::Withdrawn),
+        waiting,
+        attendance,
+        vep: lines.iter().filter(|l| l.referral.vep).count(),
+    })
+}
+
 /// By programme: places held, completed, withdrawn, waiting, and attendance of those who held a place;
 /// violent-extremist participants counted only for readers allowed to see the flag.
 pub(super) fn participation(store: &Store, p: &Params, doc: &mut Document) -> Result<()> {
@@ -323,33 +359,22 @@ pub(super) fn participation(store: &Store, p: &Params, doc: &mut Document) -> Re
     let mut t = Table::new(columns);
     let mut bars = Vec::new();
     for g in &programmes {
-        let lines = store.programme_participation(g.id)?;
-        let count = |s: ReferralStatus| lines.iter().filter(|l| l.referral.status == s).count();
-        let waiting = store
-            .programme_referrals(g.id, ReferralStatus::Waitlisted)?
-            .len()
-            + store
-                .programme_referrals(g.id, ReferralStatus::Referred)?
-                .len();
-        let mut total = Participation::default();
-        for l in &lines {
-            total.marked += l.participation.marked;
-            total.attended += l.participation.attended;
-            total.excused += l.participation.excused;
-        }
+        let f = programme_figures(store, g.id)?;
         let mut row = vec![
             format!("{} {}", g.code, g.name),
-            count(ReferralStatus::Allocated).to_string(),
-            count(ReferralStatus::Completed).to_string(),
-            count(ReferralStatus::Withdrawn).to_string(),
-            waiting.to_string(),
-            total.percent().map_or("-".into(), |x| format!("{x}%")),
+            f.held.to_string(),
+            f.completed.to_string(),
+            f.withdrawn.to_string(),
+            f.waiting.to_string(),
+            f.attendance
+                .percent()
+                .map_or("-".into(), |x| format!("{x}%")),
         ];
         if p.vep {
-            row.push(lines.iter().filter(|l| l.referral.vep).count().to_string());
+            row.push(f.vep.to_string());
         }
         t.row(row);
-        bars.push((g.code.clone(), count(ReferralStatus::Completed) as u64));
+        bars.push((g.code.clone(), f.completed as u64));
     }
     paragraph(
         doc,

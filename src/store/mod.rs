@@ -25,6 +25,7 @@ mod guards;
 mod held;
 mod import;
 pub use held::is_held_database;
+mod national;
 mod non_associations;
 mod occupancy;
 pub mod open_mode;
@@ -73,7 +74,7 @@ pub use prisoners::{
 };
 pub use release_plans::{PlanView, ReleaseDue};
 pub use report_data::{
-    EndedSegregation, LateClassification, LevelCount, RemandRow, ReviewCount, ReviewRow,
+    EndedSegregation, LateClassification, LatePerson, LevelCount, RemandRow, ReviewCount, ReviewRow,
 };
 pub use reports::PlacementBreach;
 pub use rosters::{ReferralEvent, ReferralRow, Suggestion};

@@ -80,6 +80,17 @@ pub struct LateClassification {
     pub late: u64,
 }
 
+/// One person in custody: is their classification missing, or was it late?
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LatePerson {
+    pub facility: String,
+    pub prisoner_id: i64,
+    /// Admitted long enough ago and never classified.
+    pub missing: bool,
+    /// Classified, but later than allowed.
+    pub late: bool,
+}
+
 const TIME_FORMAT: &str = "%Y-%m-%d %H:%M";
 
 fn time(idx: usize, r: &rusqlite::Row) -> rusqlite::Result<NaiveDateTime> {
@@ -236,22 +247,47 @@ impl Store {
         days: i64,
         facility: Option<i64>,
     ) -> Result<Vec<LateClassification>> {
+        let mut by: std::collections::BTreeMap<String, LateClassification> = Default::default();
+        for person in self.classification_lateness(today, days, facility)? {
+            let line = by
+                .entry(person.facility.clone())
+                .or_insert_with(|| LateClassification {
+                    facility: person.facility,
+                    missing: 0,
+                    late: 0,
+                });
+            line.missing += u64::from(person.missing);
+            line.late += u64::from(person.late);
+        }
+        Ok(by.into_values().collect())
+    }
+
+    /// Everyone in custody with whether their classification is missing or was late: what
+    /// [`Store::late_classifications`] counts, one row a person (the national roll-up counts a person held at two
+    /// sites once).
+    pub fn classification_lateness(
+        &self,
+        today: NaiveDate,
+        days: i64,
+        facility: Option<i64>,
+    ) -> Result<Vec<LatePerson>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT f.code,
-                    sum(first_done IS NULL AND date(p.admitted_at, '+' || ?2 || ' days') < ?1),
-                    sum(first_done IS NOT NULL AND first_done > date(p.admitted_at, '+' || ?2 || ' days'))
+            "SELECT f.code, p.id,
+                    first_done IS NULL AND date(p.admitted_at, '+' || ?2 || ' days') < ?1,
+                    first_done IS NOT NULL AND first_done > date(p.admitted_at, '+' || ?2 || ' days')
              FROM (SELECT p.*, (SELECT min(coalesce(a.assessed_on, substr(a.finalised_at, 1, 10)))
                                 FROM assessment a JOIN classification c ON c.id = a.id
                                 WHERE a.prisoner_id = p.id) AS first_done
                    FROM prisoner p WHERE p.in_custody = 1 AND (?3 IS NULL OR p.facility_id = ?3)) p
              JOIN facility f ON f.id = p.facility_id
-             GROUP BY f.code ORDER BY f.code",
+             ORDER BY f.code, p.id",
         )?;
         let rows = stmt.query_map(rusqlite::params![today.to_string(), days, facility], |r| {
-            Ok(LateClassification {
+            Ok(LatePerson {
                 facility: r.get(0)?,
-                missing: count(r, 1)?,
-                late: count(r, 2)?,
+                prisoner_id: r.get(1)?,
+                missing: r.get(2)?,
+                late: r.get(3)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -85,6 +85,8 @@ pub struct App {
     quit: bool,
     /// The line to the terminal is slow: screens may hold back costly redraws until typing pauses.
     slow_link: bool,
+    /// Headquarters' folder of site files (`--sites DIR`): Reports offers the national roll-ups over them.
+    sites: Option<std::path::PathBuf>,
     /// Set by Ctrl-L: the terminal should be cleared and repainted in full.
     pub full_redraw: bool,
 }
@@ -155,8 +157,14 @@ impl App {
             last_input: now,
             quit: false,
             slow_link: false,
+            sites: None,
             full_redraw: false,
         }
+    }
+
+    /// Headquarters' folder of site files, for the national roll-ups (read only) under Reports.
+    pub fn set_sites(&mut self, dir: Option<std::path::PathBuf>) {
+        self.sites = dir;
     }
 
     /// Says whether the line to the terminal is slow; every screen shown from now on is told.
@@ -587,6 +595,7 @@ impl App {
             self.message = Some(Message::Info(crate::i18n::t("tui-read-only-welcome")));
         }
         home.set_slow_link(self.slow_link);
+        home.set_sites(self.sites.clone());
         self.stack = vec![Box::new(home)];
         self.session = Some(session);
         self.login = LoginScreen::new();

@@ -192,11 +192,16 @@ pub fn has_terminal() -> bool {
 
 /// The TUI, with the line's speed found from the environment, the service setting and the terminal.
 pub fn run(store: Store, display: DisplayOptions) -> Result<()> {
-    run_on(store, display, false)
+    run_on(store, display, false, None)
 }
 
-/// The TUI; `slow_link_flag` is `--slow-link`.
-pub fn run_on(store: Store, display: DisplayOptions, slow_link_flag: bool) -> Result<()> {
+/// The TUI; `slow_link_flag` is `--slow-link`, `sites` headquarters' folder of site files (`--sites DIR`).
+pub fn run_on(
+    store: Store,
+    display: DisplayOptions,
+    slow_link_flag: bool,
+    sites: Option<std::path::PathBuf>,
+) -> Result<()> {
     let setting = store.setting(SLOW_LINK_SETTING).ok().flatten();
     let slow_link = link::is_slow(
         slow_link_flag,
@@ -208,7 +213,7 @@ pub fn run_on(store: Store, display: DisplayOptions, slow_link_flag: bool) -> Re
     install_panic_hook();
     install_signal_handlers();
     terminal::enable_raw_mode()?;
-    let result = event_loop(store, display, slow_link);
+    let result = event_loop(store, display, slow_link, sites);
     let sig = RECEIVED.load(Ordering::SeqCst);
     if sig != 0 {
         // A hang-up that broke the terminal's reads: leave as the signal thread would, with the line logged.
@@ -236,7 +241,12 @@ fn frame_writer() -> std::io::Result<std::io::Stdout> {
 const TYPEAHEAD_EVENTS: usize = 256;
 const TYPEAHEAD_TIME: Duration = Duration::from_millis(100);
 
-fn event_loop(store: Store, display: DisplayOptions, slow_link: bool) -> Result<()> {
+fn event_loop(
+    store: Store,
+    display: DisplayOptions,
+    slow_link: bool,
+    sites: Option<std::path::PathBuf>,
+) -> Result<()> {
     let mut backend = LeanBackend::new(frame_writer()?, display.mono)?;
     // The switch to the alternate screen goes out with the first frame, in the same write(), and so do tab stops
     // every 8 columns: moves use HT, and a shell may have set others (`tabs -4`).
@@ -256,6 +266,7 @@ fn event_loop(store: Store, display: DisplayOptions, slow_link: bool) -> Result<
     let mut keyboard = keyboard::Keyboard::open(esc_delay)?;
     let mut app = App::new(store, theme::Theme::new(display), Utc::now());
     app.set_slow_link(slow_link);
+    app.set_sites(sites);
     let mut dirty = true;
     loop {
         if app.full_redraw {

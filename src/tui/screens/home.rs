@@ -98,9 +98,15 @@ pub struct HomeScreen {
     /// For supervisors: children below the minimum age, children where no young unit is, people held without a
     /// lawful place, and those who turned 18 in a young unit (issue 17).
     custody_alerts: Option<Vec<CustodyAlert>>,
+    /// Headquarters' folder of site files (`--sites DIR`), for the national roll-ups under Reports.
+    sites: Option<std::path::PathBuf>,
 }
 
 impl HomeScreen {
+    pub fn set_sites(&mut self, dir: Option<std::path::PathBuf>) {
+        self.sites = dir;
+    }
+
     pub fn new(ctx: &mut Ctx) -> HomeScreen {
         let entries = MENU
             .iter()
@@ -117,6 +123,7 @@ impl HomeScreen {
             segregation: None,
             past_release: None,
             custody_alerts: None,
+            sites: None,
         };
         home.resume(ctx);
         home
@@ -187,9 +194,9 @@ impl Screen for HomeScreen {
                         Some(s) => Outcome::Push(Box::new(s)),
                         None => Outcome::Handled,
                     },
-                    Target::Reports => {
-                        Outcome::Push(Box::new(super::reports::ReportsScreen::new()))
-                    }
+                    Target::Reports => Outcome::Push(Box::new(
+                        super::reports::ReportsScreen::new().with_sites(self.sites.clone()),
+                    )),
                     Target::Help => Outcome::Push(Box::new(super::help::HelpScreen::for_screen(
                         Some(self),
                         ctx.session.role,

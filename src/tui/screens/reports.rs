@@ -7,11 +7,13 @@ use super::{Ctx, Outcome, Screen};
 use crate::domain::auth::Permission;
 use crate::domain::estate::Facility;
 use crate::domain::text;
+use crate::i18n::{t, t_args, t_static};
 use crate::print::{Chart, Document, plain};
-use crate::report::{self, Kind, Params};
+use crate::report::{self, Kind, Params, national};
 use crate::tui::keymap::Action;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::list::{Selection, render_rows};
+use crate::tui::worker::{Job, Polled};
 use chrono::Duration;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -19,9 +21,12 @@ use ratatui::style::{Modifier, Style};
 use ratatui::symbols;
 use ratatui::text::Line;
 use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph};
+use std::path::PathBuf;
 
 pub struct ReportsScreen {
     selection: Selection,
+    /// Headquarters' folder of site files (`--sites DIR`): the national roll-ups follow the site reports.
+    sites: Option<PathBuf>,
     /// The facilities to choose from, read when first asked for; the choice is an index into them.
     facilities: Vec<Facility>,
     facility: Option<usize>,
@@ -33,10 +38,47 @@ impl ReportsScreen {
     pub fn new() -> ReportsScreen {
         ReportsScreen {
             selection: Selection::default(),
+            sites: None,
             facilities: Vec::new(),
             facility: None,
             week: 0,
         }
+    }
+
+    /// With the national roll-ups over the site files in `dir`.
+    pub fn with_sites(mut self, dir: Option<PathBuf>) -> ReportsScreen {
+        self.sites = dir;
+        self
+    }
+
+    fn national_kinds(&self) -> &'static [national::Kind] {
+        if self.sites.is_some() {
+            &national::Kind::ALL
+        } else {
+            &[]
+        }
+    }
+
+    fn rows(&self) -> usize {
+        Kind::ALL.len() + self.national_kinds().len()
+    }
+
+    /// Starts reading the site files for a national roll-up; the view shows progress until it is made.
+    fn national(&self, kind: national::Kind, ctx: &mut Ctx) -> Outcome {
+        let Some(dir) = self.sites.clone() else {
+            return Outcome::Ignored;
+        };
+        let (now, by) = (ctx.now, ctx.session.name.clone());
+        let work = {
+            let (dir, by) = (dir.clone(), by.clone());
+            move || make_national(&dir, kind, now, by)
+        };
+        let reading = match Job::start("national-read", work) {
+            Ok(job) => Reading::Job(job),
+            // No thread to be had: read here, the screen waits as it did before workers.
+            Err(_) => Reading::Done(make_national(&dir, kind, now, by)),
+        };
+        Outcome::Push(Box::new(ReportView::national(kind, reading)))
     }
 
     /// Left/Right: the previous or next facility, through "All facilities".
@@ -140,6 +182,13 @@ impl Screen for ReportsScreen {
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         match action {
             Action::Back => Outcome::Pop,
+            Action::Select | Action::Print if self.selection.index >= Kind::ALL.len() => match self
+                .national_kinds()
+                .get(self.selection.index - Kind::ALL.len())
+            {
+                Some(kind) => self.national(*kind, ctx),
+                None => Outcome::Ignored,
+            },
             Action::Select | Action::Print => {
                 let Some(kind) = Kind::ALL.get(self.selection.index).copied() else {
                     return Outcome::Ignored;
@@ -154,13 +203,7 @@ impl Screen for ReportsScreen {
                 if kind != Kind::Court {
                     params.day = ctx.now.date_naive();
                 }
-                Outcome::Push(Box::new(ReportView {
-                    kind,
-                    lines: plain::body(&doc),
-                    doc,
-                    scroll: 0,
-                    params,
-                }))
+                Outcome::Push(Box::new(ReportView::site(kind, params, doc)))
             }
             Action::Left | Action::Right => {
                 self.step_facility(action == Action::Right, ctx);
@@ -172,7 +215,7 @@ impl Screen for ReportsScreen {
                 self.week = (self.week + step).clamp(-520, 520);
                 Outcome::Handled
             }
-            other if self.selection.handle(other, Kind::ALL.len()) => Outcome::Handled,
+            other if self.selection.handle(other, self.rows()) => Outcome::Handled,
             _ => Outcome::Ignored,
         }
     }
@@ -182,7 +225,11 @@ impl Screen for ReportsScreen {
             Paragraph::new(Line::styled(self.choices(), theme.label())),
             Rect::new(area.x, area.y, area.width, 1),
         );
-        let rows: Vec<String> = Kind::ALL.iter().map(|k| k.title().to_string()).collect();
+        let rows: Vec<String> = Kind::ALL
+            .iter()
+            .map(|k| k.title().to_string())
+            .chain(self.national_kinds().iter().map(|k| k.title()))
+            .collect();
         render_rows(
             frame,
             Rect::new(
@@ -200,13 +247,121 @@ impl Screen for ReportsScreen {
     }
 }
 
+/// What a report view shows: a site report of this station (the court list's day moves), or a national roll-up.
+enum Shown {
+    Site { kind: Kind, params: Box<Params> },
+    National(national::Kind),
+}
+
+/// A national roll-up being read from the site files (seconds at the national size).
+enum Reading {
+    Job(Job<Result<Document, String>>),
+    /// Read on the screen's thread when no worker could be started.
+    Done(Result<Document, String>),
+}
+
+/// Reads every site file in `dir` and makes the roll-up of `kind`; the reason in words when it cannot.
+fn make_national(
+    dir: &std::path::Path,
+    kind: national::Kind,
+    now: chrono::DateTime<chrono::Utc>,
+    by: String,
+) -> Result<Document, String> {
+    let files = national::site_files(dir).map_err(|e| {
+        t_args(
+            "national-sites-unreadable",
+            &[
+                ("dir", dir.display().to_string().into()),
+                ("why", e.to_string().into()),
+            ],
+        )
+    })?;
+    if files.is_empty() {
+        return Err(t_args(
+            "national-sites-none",
+            &[("dir", dir.display().to_string().into())],
+        ));
+    }
+    let reads = national::read_site_files(&files, now, &mut |_| {})?;
+    Ok(national::build(
+        &reads,
+        kind,
+        &national::NationalParams::new(now, by),
+    ))
+}
+
 pub struct ReportView {
-    kind: Kind,
-    doc: Document,
+    shown: Shown,
+    /// None while a national roll-up is still being read.
+    doc: Option<Document>,
     lines: Vec<String>,
     scroll: usize,
-    /// What the report covers; the court list's day moves with Left/Right.
-    params: Params,
+    reading: Option<Job<Result<Document, String>>>,
+    /// Seconds of reading last shown, so the progress line is redrawn once a second, not at every wake.
+    seconds_shown: u64,
+}
+
+impl ReportView {
+    fn site(kind: Kind, params: Params, doc: Document) -> ReportView {
+        ReportView {
+            shown: Shown::Site {
+                kind,
+                params: Box::new(params),
+            },
+            lines: plain::body(&doc),
+            doc: Some(doc),
+            scroll: 0,
+            reading: None,
+            seconds_shown: 0,
+        }
+    }
+
+    fn national(kind: national::Kind, reading: Reading) -> ReportView {
+        let mut view = ReportView {
+            shown: Shown::National(kind),
+            doc: None,
+            lines: Vec::new(),
+            scroll: 0,
+            reading: None,
+            seconds_shown: 0,
+        };
+        match reading {
+            Reading::Job(job) => view.reading = Some(job),
+            Reading::Done(made) => view.made(made),
+        }
+        view
+    }
+
+    /// The roll-up arrived: shown, or why not in its place.
+    fn made(&mut self, made: Result<Document, String>) {
+        match made {
+            Ok(doc) => {
+                self.lines = plain::body(&doc);
+                self.doc = Some(doc);
+            }
+            Err(why) => {
+                self.lines = text::wrap(&why, crate::print::WIDTH);
+            }
+        }
+    }
+
+    fn court(&self) -> bool {
+        matches!(
+            self.shown,
+            Shown::Site {
+                kind: Kind::Court,
+                ..
+            }
+        )
+    }
+
+    /// The report's name for the print preview and the audit trail.
+    fn print_name(&self) -> String {
+        match &self.shown {
+            Shown::Site { kind, .. } => kind.as_str().to_string(),
+            Shown::National(kind) => format!("national-{}", kind.as_str()),
+        }
+    }
 }
 
 /// Rows of report text at 80x24 (the frame takes three).
@@ -216,7 +371,7 @@ const CHART_ROWS: u16 = 8;
 
 impl ReportView {
     fn text_rows(&self) -> usize {
-        if self.doc.chart.is_some() {
+        if self.doc.as_ref().is_some_and(|d| d.chart.is_some()) {
             ROWS - CHART_ROWS as usize
         } else {
             ROWS
@@ -278,18 +433,25 @@ fn chart<'a>(c: &'a Chart, width: u16, theme: &Theme) -> (BarChart<'a>, usize) {
 impl ReportView {
     /// The court list of the next or previous day; never a day before today (the list escorts take out).
     fn step_day(&mut self, forward: bool, ctx: &mut Ctx) -> Outcome {
-        let mut params = self.params.clone();
+        let Shown::Site { kind, params } = &self.shown else {
+            return Outcome::Ignored;
+        };
+        let kind = *kind;
+        let mut params = Params::clone(params);
         params.now = ctx.now;
         params.day += Duration::days(if forward { 1 } else { -1 });
         if let Err(e) = report::check_court_day(&params) {
             ctx.error(e);
             return Outcome::Handled;
         }
-        match report::build(ctx.store, self.kind, &params) {
+        match report::build(ctx.store, kind, &params) {
             Ok(doc) => {
                 self.lines = plain::body(&doc);
-                self.doc = doc;
-                self.params = params;
+                self.doc = Some(doc);
+                self.shown = Shown::Site {
+                    kind,
+                    params: Box::new(params),
+                };
                 self.scroll = 0;
             }
             Err(e) => ctx.error(format!("Cannot make the report: {e}")),
@@ -300,11 +462,17 @@ impl ReportView {
 
 impl Screen for ReportView {
     fn title(&self) -> String {
-        format!("Report: {}", self.kind.title())
+        match &self.shown {
+            Shown::Site { kind, .. } => format!("Report: {}", kind.title()),
+            Shown::National(kind) => kind.title(),
+        }
     }
 
     fn footer(&self) -> Vec<Action> {
-        if self.kind == Kind::Court {
+        if self.reading.is_some() {
+            return vec![Action::Back];
+        }
+        if self.court() {
             return vec![
                 Action::Down,
                 Action::PageDown,
@@ -319,7 +487,35 @@ impl Screen for ReportView {
     fn footer_word(&self, action: Action) -> &'static str {
         match action {
             Action::Right => "day",
+            Action::Back if self.reading.is_some() => t_static("print-key-stop"),
             other => other.describe(),
+        }
+    }
+
+    fn working(&self) -> bool {
+        self.reading.is_some()
+    }
+
+    fn poll_work(&mut self, _ctx: &mut Ctx) -> bool {
+        let Some(job) = self.reading.take() else {
+            return false;
+        };
+        match job.poll() {
+            Polled::Running => {
+                let seconds = job.seconds();
+                self.reading = Some(job);
+                let moved = seconds != self.seconds_shown;
+                self.seconds_shown = seconds;
+                moved
+            }
+            Polled::Done(made) => {
+                self.made(made);
+                true
+            }
+            Polled::Lost => {
+                self.made(Err(t("national-read-lost")));
+                true
+            }
         }
     }
 
@@ -334,15 +530,19 @@ impl Screen for ReportView {
         let before = self.scroll;
         let page = self.text_rows().saturating_sub(1).max(1);
         self.scroll = match action {
+            // Leaving while a roll-up is read stops waiting for it (the reading thread's result is dropped).
             Action::Back => return Outcome::Pop,
             Action::Print => {
+                let Some(doc) = &self.doc else {
+                    return Outcome::Ignored;
+                };
                 return Outcome::Push(Box::new(PrintPreview::new(
-                    self.kind.as_str(),
-                    self.doc.clone(),
+                    &self.print_name(),
+                    doc.clone(),
                     ctx,
                 )));
             }
-            Action::Left | Action::Right if self.kind == Kind::Court => {
+            Action::Left | Action::Right if self.court() => {
                 return self.step_day(action == Action::Right, ctx);
             }
             Action::Down => self.scroll + 1,
@@ -362,8 +562,16 @@ impl Screen for ReportView {
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        if self.reading.is_some() {
+            let line = t_args(
+                "national-reading",
+                &[("seconds", self.seconds_shown.into())],
+            );
+            frame.render_widget(Paragraph::new(Line::from(line)), area);
+            return;
+        }
         let mut text = area;
-        if let Some(c) = &self.doc.chart
+        if let Some(c) = self.doc.as_ref().and_then(|d| d.chart.as_ref())
             && area.height > CHART_ROWS + 2
         {
             let (bars, shown) = chart(c, area.width, theme);
