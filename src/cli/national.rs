@@ -106,7 +106,7 @@ pub fn run(args: &NationalArgs) -> Result<ExitCode> {
     // A national site file takes seconds to read: a line that says which, on a terminal only.
     let progress = super::progress::Progress::stages();
     let total = args.sites.len();
-    let read = national::read_site_files(&args.sites, now, &mut |i| {
+    let read = national::read_site_files(&args.sites, args.report.kind(), now, &mut |i| {
         progress.say(t_args(
             "national-progress",
             &[("done", i.into()), ("total", total.into())],

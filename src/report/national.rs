@@ -120,6 +120,7 @@ pub fn site_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 /// or a facility already in another file. Nothing is written to any of them.
 pub fn read_site_files(
     files: &[PathBuf],
+    kind: Kind,
     now: DateTime<Utc>,
     reading: &mut dyn FnMut(usize),
 ) -> std::result::Result<Vec<SiteRead>, String> {
@@ -143,7 +144,7 @@ pub fn read_site_files(
             || path.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         );
-        reads.push(read_site(&store, &label, now).map_err(|e| site_problem(path, &e))?);
+        reads.push(read_site(&store, &label, kind, now).map_err(|e| site_problem(path, &e))?);
     }
     let sites: Vec<Site> = reads.iter().map(|r| r.site.clone()).collect();
     if let Some(shared) = crate::domain::national::shared_facility(&sites) {
@@ -159,8 +160,9 @@ pub fn read_site_files(
     Ok(reads)
 }
 
-/// Reads one site's figures through the same queries as its own reports. `file` is how the site is named.
-pub fn read_site(store: &Store, file: &str, now: DateTime<Utc>) -> Result<SiteRead> {
+/// Reads one site's figures for `kind` through the same queries as its own reports (only those `kind` needs:
+/// at the national size each takes seconds). `file` is how the site is named.
+pub fn read_site(store: &Store, file: &str, kind: Kind, now: DateTime<Utc>) -> Result<SiteRead> {
     let today = now.date_naive();
     let board = store.occupancy_board()?;
     let mut facilities: Vec<(i64, SiteFacility)> = board
@@ -186,12 +188,57 @@ pub fn read_site(store: &Store, file: &str, now: DateTime<Utc>) -> Result<SiteRe
         .collect();
     let mut people: Vec<SitePerson> = found.into_iter().map(|(_, p)| p).collect();
     let person = |id: i64| index.get(&id).copied();
+    if kind == Kind::RemandLimit {
+        remand_over(store, today, &mut people, &person)?;
+    }
+    if kind == Kind::Mandela {
+        mandela_flags(store, now, &mut people, &person)?;
+    }
+    let mut programmes = SiteProgrammes::default();
+    if kind == Kind::Participation {
+        for (id, _) in &facilities {
+            programmes_of(store, *id, &mut programmes)?;
+        }
+    }
+    Ok(SiteRead {
+        site: Site {
+            file: file.to_string(),
+            data_as_of: store.data_as_of()?,
+            facilities: facilities.into_iter().map(|(_, f)| f).collect(),
+            people,
+            programmes,
+        },
+        service: service_name(store)?,
+        confidentiality: store
+            .setting(CONFIDENTIALITY_SETTING)?
+            .unwrap_or_else(|| DEFAULT_CONFIDENTIALITY.into()),
+    })
+}
+
+/// Days past the remand limit, for each person past it on at least one case.
+fn remand_over(
+    store: &Store,
+    today: NaiveDate,
+    people: &mut [SitePerson],
+    person: &dyn Fn(i64) -> Option<usize>,
+) -> Result<()> {
     for over in store.remand_limit_check(None, today)?.over {
         if let Some(i) = person(over.prisoner_id) {
             let days = &mut people[i].remand_over_days;
             *days = Some(days.unwrap_or(0).max(over.over.over));
         }
     }
+    Ok(())
+}
+
+/// The Mandela Rules flags: separation broken by a placement, segregation past the limit, late classification.
+fn mandela_flags(
+    store: &Store,
+    now: DateTime<Utc>,
+    people: &mut [SitePerson],
+    person: &dyn Fn(i64) -> Option<usize>,
+) -> Result<()> {
+    let today = now.date_naive();
     for b in store.placement_breaches_within(Within::All, today)? {
         let separation = b
             .breaches
@@ -216,33 +263,23 @@ pub fn read_site(store: &Store, file: &str, now: DateTime<Utc>) -> Result<SiteRe
             people[i].classification_late = true;
         }
     }
-    let mut programmes = SiteProgrammes::default();
-    for (id, _) in &facilities {
-        for g in store.programmes(*id, None)? {
-            let f = programme_figures(store, g.id)?;
-            programmes.programmes += 1;
-            programmes.held += f.held as u64;
-            programmes.completed += f.completed as u64;
-            programmes.withdrawn += f.withdrawn as u64;
-            programmes.waiting += f.waiting as u64;
-            programmes.attendance.marked += f.attendance.marked;
-            programmes.attendance.attended += f.attendance.attended;
-            programmes.attendance.excused += f.attendance.excused;
-        }
+    Ok(())
+}
+
+/// Adds one facility's programme figures to the site's.
+fn programmes_of(store: &Store, facility: i64, programmes: &mut SiteProgrammes) -> Result<()> {
+    for g in store.programmes(facility, None)? {
+        let f = programme_figures(store, g.id)?;
+        programmes.programmes += 1;
+        programmes.held += f.held as u64;
+        programmes.completed += f.completed as u64;
+        programmes.withdrawn += f.withdrawn as u64;
+        programmes.waiting += f.waiting as u64;
+        programmes.attendance.marked += f.attendance.marked;
+        programmes.attendance.attended += f.attendance.attended;
+        programmes.attendance.excused += f.attendance.excused;
     }
-    Ok(SiteRead {
-        site: Site {
-            file: file.to_string(),
-            data_as_of: store.data_as_of()?,
-            facilities: facilities.into_iter().map(|(_, f)| f).collect(),
-            people,
-            programmes,
-        },
-        service: service_name(store)?,
-        confidentiality: store
-            .setting(CONFIDENTIALITY_SETTING)?
-            .unwrap_or_else(|| DEFAULT_CONFIDENTIALITY.into()),
-    })
+    Ok(())
 }
 
 /// The roll-up of `kind` over the sites read, as a document for the screen and every printed format.

@@ -282,7 +282,7 @@ fn make_national(
             &[("dir", dir.display().to_string().into())],
         ));
     }
-    let reads = national::read_site_files(&files, now, &mut |_| {})?;
+    let reads = national::read_site_files(&files, kind, now, &mut |_| {})?;
     Ok(national::build(
         &reads,
         kind,
