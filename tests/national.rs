@@ -249,6 +249,21 @@ fn the_command_prints_the_roll_up_and_refuses_bad_site_files_writing_nothing() {
     assert_eq!(code, 0, "{err}");
     let written = std::fs::read_to_string(&csv).unwrap();
     assert!(written.starts_with("Site,Data as at,"), "{written}");
+    let pdf = dir.path().join("releases.pdf");
+    let (code, _, err) = warden(
+        &[
+            "national",
+            "releases",
+            &site(2),
+            "--format",
+            "pdf",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"), "a PDF");
     assert_eq!(
         written.lines().filter(|l| l.starts_with("APA01,")).count(),
         1
@@ -316,4 +331,20 @@ fn a_demo_site_that_is_not_in_the_estate_is_refused_with_the_codes_there_are() {
         "{err}"
     );
     assert!(!db.exists(), "nothing built");
+}
+
+#[test]
+fn the_screens_refuse_a_sites_folder_without_site_files() {
+    let b = built();
+    let dir = tempfile::tempdir().unwrap();
+    let hq = b.files[0].to_str().unwrap();
+    let absent = dir.path().join("absent");
+    for (folder, said) in [
+        (absent.to_str().unwrap().to_string(), "No such file"),
+        (dir.path().to_str().unwrap().to_string(), "no site files"),
+    ] {
+        let (code, _, err) = warden(&["--db", hq, "--sites", &folder], dir.path());
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("--sites") && err.contains(said), "{err}");
+    }
 }

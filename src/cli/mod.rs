@@ -298,16 +298,16 @@ fn run(cli: Cli, db: &Path) -> Result<ExitCode> {
     let display = crate::tui::DisplayOptions::from_env(cli.mono, cli.ascii);
     match cli.command {
         None => {
-            // Checked before anything else: without it crossterm's raw mode fails with "No such device or
-            // address (os error 6)", which tells someone who ran `ssh host warden` nothing.
-            if !crate::tui::has_terminal() {
-                eprintln!("{NO_TERMINAL}");
-                return Ok(ExitCode::from(2));
-            }
             if let Some(dir) = &cli.sites
                 && let Err(why) = check_sites(dir)
             {
                 eprintln!("warden: --sites {}: {why}", dir.display());
+                return Ok(ExitCode::from(2));
+            }
+            // Checked before the database is opened: without it crossterm's raw mode fails with "No such device or
+            // address (os error 6)", which tells someone who ran `ssh host warden` nothing.
+            if !crate::tui::has_terminal() {
+                eprintln!("{NO_TERMINAL}");
                 return Ok(ExitCode::from(2));
             }
             // A database this account may only read opens read-only: the screens say so and refuse changes.
