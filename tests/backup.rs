@@ -111,7 +111,11 @@ fn a_backup_taken_under_write_load_is_consistent_and_restores_equal() {
             while !stop.load(Ordering::SeqCst) {
                 // Each write is one transaction: a setting and its audit row.
                 store
-                    .set_setting(&actor(), &format!("load-{i}"), &"x".repeat(200))
+                    .set_setting(
+                        &actor(),
+                        &warden::store::Setting::PrintChoice(format!("load-{i}")),
+                        &"x".repeat(200),
+                    )
                     .unwrap();
                 i += 1;
                 written.store(i, Ordering::SeqCst);

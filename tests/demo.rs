@@ -129,7 +129,10 @@ fn a_small_uganda_demo_has_uganda_proportions_and_a_sound_file() {
     assert_eq!(store.verify_audit().unwrap(), None);
     assert!(store.integrity_problems().unwrap().is_empty());
     assert_eq!(
-        store.setting("demo_country").unwrap().as_deref(),
+        store
+            .setting(&warden::store::Setting::DemoCountry)
+            .unwrap()
+            .as_deref(),
         Some("uganda")
     );
     assert_eq!(
@@ -271,7 +274,10 @@ fn an_earlier_demo_is_replaced() {
     demo::build(&path, &spec(Country::Tunisia, 2), now()).unwrap();
     let store = Store::open(&path).unwrap();
     assert_eq!(
-        store.setting("demo_country").unwrap().as_deref(),
+        store
+            .setting(&warden::store::Setting::DemoCountry)
+            .unwrap()
+            .as_deref(),
         Some("tunisia")
     );
     assert_ne!(store.prisoner(1).unwrap().unwrap(), first);

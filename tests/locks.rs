@@ -116,10 +116,18 @@ fn a_session_keeps_its_locks_through_every_path_that_touches_the_file() {
     assert_locked(&db, baseline, "printing to a file");
 
     // And the session still writes, and a fresh process's view (another connection) sees it.
-    session.set_setting(&actor(), "probe", "after").unwrap();
+    session
+        .set_setting(&actor(), &warden::store::Setting::ServiceName, "after")
+        .unwrap();
     drop(drafts);
     let fresh = Store::open(&db).unwrap();
-    assert_eq!(fresh.setting("probe").unwrap().as_deref(), Some("after"));
+    assert_eq!(
+        fresh
+            .setting(&warden::store::Setting::ServiceName)
+            .unwrap()
+            .as_deref(),
+        Some("after")
+    );
     assert_locked(&db, baseline, "the whole walk");
 }
 

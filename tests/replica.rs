@@ -279,7 +279,7 @@ fn backup_while_litestream_replicates_then_the_replica_restores_whole() {
     let actor = Actor::system_now("test");
     for i in 0..200 {
         store
-            .set_setting(&actor, "replica_test", &i.to_string())
+            .set_setting(&actor, &warden::store::Setting::ServiceName, &i.to_string())
             .unwrap();
         if i == 100 {
             let o = warden(
@@ -322,7 +322,7 @@ fn writer_process() {
     let mut out = std::io::stdout().lock();
     for i in 0i64.. {
         store
-            .set_setting(&actor, "replica_test", &i.to_string())
+            .set_setting(&actor, &warden::store::Setting::ServiceName, &i.to_string())
             .unwrap();
         writeln!(out, "ack {i}").unwrap();
         out.flush().unwrap();

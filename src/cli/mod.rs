@@ -18,6 +18,7 @@ mod progress;
 mod replica;
 mod replica_target;
 mod report;
+mod values;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};

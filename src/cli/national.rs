@@ -9,39 +9,10 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NationalReport {
-    /// Occupancy against certified places, by site
-    Overcrowding,
-    /// People on remand past the statutory limit, by site
-    RemandLimit,
-    /// People in custody by custody level, by site
-    Classification,
-    /// Mandela Rules compliance: separation, segregation, late classification, held past release
-    Mandela,
-    /// Programmes: places, completions, withdrawals, waiting, attendance
-    Participation,
-    /// Releases due in the period and people held past their date
-    Releases,
-}
-
-impl NationalReport {
-    fn kind(self) -> Kind {
-        match self {
-            NationalReport::Overcrowding => Kind::Overcrowding,
-            NationalReport::RemandLimit => Kind::RemandLimit,
-            NationalReport::Classification => Kind::Classification,
-            NationalReport::Mandela => Kind::Mandela,
-            NationalReport::Participation => Kind::Participation,
-            NationalReport::Releases => Kind::Releases,
-        }
-    }
-}
-
 #[derive(clap::Args, Debug)]
 pub struct NationalArgs {
     #[arg(value_enum)]
-    pub report: NationalReport,
+    pub report: Kind,
     /// Each site's database (a restored copy), read only
     #[arg(required = true, value_name = "SITE.db")]
     pub sites: Vec<PathBuf>,
@@ -106,7 +77,7 @@ pub fn run(args: &NationalArgs) -> Result<ExitCode> {
     // A national site file takes seconds to read: a line that says which, on a terminal only.
     let progress = super::progress::Progress::stages();
     let total = args.sites.len();
-    let read = national::read_site_files(&args.sites, args.report.kind(), now, &mut |i| {
+    let read = national::read_site_files(&args.sites, args.report, now, &mut |i| {
         progress.say(t_args(
             "national-progress",
             &[("done", i.into()), ("total", total.into())],
@@ -117,7 +88,7 @@ pub fn run(args: &NationalArgs) -> Result<ExitCode> {
         Ok(r) => r,
         Err(e) => return refuse(e),
     };
-    let doc = national::build(&reads, args.report.kind(), &params);
+    let doc = national::build(&reads, args.report, &params);
     let bytes = print::render(&doc, args.format, args.paper)?;
     match &args.out {
         Some(path) => {

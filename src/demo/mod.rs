@@ -20,14 +20,12 @@ use crate::domain::auth::Role;
 use crate::domain::auth::{Need, Permission};
 use crate::domain::prisoner::NumberPattern;
 use crate::domain::sentence::{Relation, ReleaseRules};
+use crate::domain::settings::Setting;
 use crate::store::{Actor, HashedPassword, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::path::{Path, PathBuf};
-
-/// The setting that marks a database as a demo, so `warden demo` may replace it (and never anything else).
-pub const DEMO_COUNTRY_SETTING: &str = "demo_country";
 
 /// Admissions per transaction: big enough to be fast, small enough to keep the write-ahead log modest.
 const BATCH: usize = 10_000;
@@ -323,7 +321,7 @@ pub fn check_replaceable(path: &Path) -> Result<(), DemoError> {
         StoreError::TooNew { .. } => refuse("a database made by a newer warden"),
         other => refuse(&other.to_string()),
     })?;
-    match store.setting(DEMO_COUNTRY_SETTING)? {
+    match store.setting(&Setting::DemoCountry)? {
         Some(_) => Ok(()),
         None => Err(refuse("holds a warden database that is not a demo")),
     }
@@ -371,10 +369,15 @@ fn fill(
     let actor = Actor::system("demo", now);
 
     // The marker goes first: even a half-built file is then recognisably a demo that may be replaced.
-    store.set_setting(&actor, DEMO_COUNTRY_SETTING, spec.country.as_str())?;
-    store.set_setting(&actor, "demo_size", spec.size.as_str())?;
-    store.set_setting(&actor, "demo_seed", &spec.seed.to_string())?;
-    store.set_setting(&actor, "number_pattern", &profile.number_pattern)?;
+    store.set_setting(&actor, &Setting::DemoCountry, spec.country.as_str())?;
+    store.set_setting(&actor, &Setting::DemoSize, spec.size.as_str())?;
+    store.set_setting(&actor, &Setting::DemoSeed, &spec.seed.to_string())?;
+    let accounts: Vec<String> = DEMO_USERS
+        .iter()
+        .map(|u| format!("{}/{}", u.name, u.password))
+        .collect();
+    store.set_setting(&actor, &Setting::DemoAccounts, &accounts.join(", "))?;
+    store.set_setting(&actor, &Setting::NumberPattern, &profile.number_pattern)?;
     // The country's release rules (docs/SENTENCES.md), before anyone is admitted: every date is worked out once.
     let rules = ReleaseRules::preset(spec.country.as_str());
     store.set_release_rules(&actor, &rules)?;
@@ -402,7 +405,7 @@ fn fill(
         Some(code) => Some(site_index(&plan, code)?),
     };
     if let Some(code) = site {
-        store.set_setting(&actor, "demo_site", code.trim())?;
+        store.set_setting(&actor, &Setting::DemoSite, code.trim())?;
     }
     let here = |facility: usize| station.is_none_or(|s| s == facility);
     // Ids of what is not written stay 0: nobody is placed there.

@@ -14,5 +14,6 @@ pub mod register_file;
 pub mod roster;
 pub mod segregation;
 pub mod sentence;
+pub mod settings;
 pub mod text;
 pub mod width;

@@ -12,11 +12,8 @@ use std::collections::BTreeMap;
 
 mod court;
 mod rules;
-pub use court::{
-    CourtFor, OverLimit, REMAND_LIMITS_SETTING, RemandLimits, court_for, next_court_date,
-    over_limit,
-};
-pub use rules::{REMAND_CREDIT_SETTING, REMISSION_SETTING, ReleaseRules, RemandCredit, Remission};
+pub use court::{CourtFor, OverLimit, RemandLimits, court_for, next_court_date, over_limit};
+pub use rules::{ReleaseRules, RemandCredit, Remission};
 
 word_enum!(
     /// The class of offence, in words every country's law maps onto (docs/SENTENCES.md): `minor` for

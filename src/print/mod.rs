@@ -159,7 +159,7 @@ impl Document {
 }
 
 /// How a document is rendered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     /// 80-column plain text with form feeds between pages
@@ -183,7 +183,7 @@ impl Format {
 }
 
 /// Paper for PDF. Text pages are 66 lines whatever the paper: line printers feed by form feed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Paper {
     #[default]
@@ -192,6 +192,8 @@ pub enum Paper {
 }
 
 impl Paper {
+    pub const ALL: [Paper; 2] = [Paper::A4, Paper::Letter];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Paper::A4 => "a4",

@@ -90,8 +90,8 @@ impl Default for Choice {
 
 impl Choice {
     /// The setting a user's choice is kept under.
-    pub fn setting_key(user: &str) -> String {
-        format!("print.{user}")
+    pub fn setting_key(user: &str) -> crate::domain::settings::Setting {
+        crate::domain::settings::Setting::PrintChoice(user.to_string())
     }
 
     /// A stored choice; anything unreadable (an older shape, a hand edit) gives the default, never an error.

@@ -38,7 +38,7 @@ pub fn summary(
         printed_by: printed_by.to_string(),
         printed_at: now,
         confidentiality: store
-            .setting(super::CONFIDENTIALITY_SETTING)?
+            .setting(&crate::store::Setting::PrintConfidentiality)?
             .unwrap_or_else(|| super::DEFAULT_CONFIDENTIALITY.into()),
         blocks: Vec::new(),
         chart: None,

@@ -18,57 +18,56 @@ mod rosters;
 
 use crate::domain::estate::Facility;
 use crate::print::{Block, Document, Table, plain};
-use crate::store::{Result, Store, Within};
+use crate::store::{Result, Setting, Store, Within};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
 pub use crate::print::WIDTH;
 pub use court::check_court_day;
 
-/// The setting naming the service on every page header.
-pub const SERVICE_SETTING: &str = "service_name";
-/// The setting holding the confidentiality line printed under every page header.
-pub const CONFIDENTIALITY_SETTING: &str = "print_confidentiality";
-/// The setting holding N for "classification not done within N days of admission".
-pub const CLASSIFICATION_DAYS_SETTING: &str = "classification_days";
 pub const DEFAULT_CLASSIFICATION_DAYS: i64 = 14;
 const DEFAULT_CONFIDENTIALITY: &str =
     "CONFIDENTIAL: personal data of people in custody; staff use only.";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// A report of this station.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    /// Current placements that break a hard rule
     Placements,
-    /// Occupancy and overcrowding by facility, region and nation (or by unit with --facility)
     Overcrowding,
-    /// Everyone in segregation now, with the days so far, and ended placements past 15 days
     Segregation,
-    /// Classification and assessment reviews overdue and due by the end of the period
     Reviews,
-    /// People in custody by custody level, from final assessments
     Classification,
-    /// Days on remand by facility
     Remand,
-    /// Mandela Rules compliance: separation breaches, segregation past 15 days, late classification
     Mandela,
-    /// A facility's programme sessions for the week, each with its group
     Roster,
-    /// Who leaves which unit for a programme on a day (--day, --unit), with alerts
     Unlock,
-    /// The registers of a day's sessions (--day): marks recorded, boxes to tick where not
     Attendance,
-    /// Places, completions, withdrawals, waiting and attendance by programme
     Participation,
-    /// One person's programme sessions for the week, with court dates (--prisoner)
     Timetable,
-    /// Everyone in custody whose expected release date has passed (detention past release is unlawful)
     PastRelease,
-    /// Who goes to which court on a day (--day, today or later), grouped by court: the escorts' copy
     Court,
-    /// People on remand longer than the statutory limit for their offence class, for legal-aid referral
     RemandLimit,
 }
 
 impl Kind {
+    /// Every report, in the order `warden print --help` lists them.
+    pub const EVERY: [Kind; 15] = [
+        Kind::Placements,
+        Kind::Overcrowding,
+        Kind::Segregation,
+        Kind::Reviews,
+        Kind::Classification,
+        Kind::Remand,
+        Kind::Mandela,
+        Kind::Roster,
+        Kind::Unlock,
+        Kind::Attendance,
+        Kind::Participation,
+        Kind::Timetable,
+        Kind::PastRelease,
+        Kind::Court,
+        Kind::RemandLimit,
+    ];
+
     /// Every report that needs no person named: the report screen's list. The timetable is printed from the
     /// person's own programmes screen or with `--prisoner`.
     pub const ALL: [Kind; 14] = [
@@ -223,7 +222,7 @@ pub fn build(store: &Store, kind: Kind, params: &Params) -> Result<Document> {
         printed_by: params.printed_by.clone(),
         printed_at: params.now,
         confidentiality: store
-            .setting(CONFIDENTIALITY_SETTING)?
+            .setting(&Setting::PrintConfidentiality)?
             .unwrap_or_else(|| DEFAULT_CONFIDENTIALITY.into()),
         blocks: Vec::new(),
         chart: None,
@@ -250,10 +249,10 @@ pub fn build(store: &Store, kind: Kind, params: &Params) -> Result<Document> {
 
 /// The service named in the setting; a demonstration database says which country profile it was built from.
 fn service_name(store: &Store) -> Result<String> {
-    if let Some(name) = store.setting(SERVICE_SETTING)? {
+    if let Some(name) = store.setting(&Setting::ServiceName)? {
         return Ok(name);
     }
-    Ok(match store.setting(crate::demo::DEMO_COUNTRY_SETTING)? {
+    Ok(match store.setting(&Setting::DemoCountry)? {
         Some(country) => format!("Demonstration data ({country})"),
         None => "Prison service".into(),
     })
@@ -262,7 +261,7 @@ fn service_name(store: &Store) -> Result<String> {
 /// N for the late-classification count: the setting if it is a sensible number of days, else 14.
 pub fn classification_days(store: &Store) -> Result<i64> {
     Ok(store
-        .setting(CLASSIFICATION_DAYS_SETTING)?
+        .setting(&Setting::ClassificationDays)?
         .and_then(|s| s.trim().parse::<i64>().ok())
         .filter(|d| (1..=365).contains(d))
         .unwrap_or(DEFAULT_CLASSIFICATION_DAYS))

@@ -6,13 +6,13 @@
 use super::custody::level_label;
 use super::mandela::SEPARATIONS;
 use super::rosters::programme_figures;
-use super::{CONFIDENTIALITY_SETTING, DEFAULT_CONFIDENTIALITY, classification_days, service_name};
+use super::{DEFAULT_CONFIDENTIALITY, classification_days, service_name};
 use crate::domain::estate::SecurityLevel;
 use crate::domain::national::{Counting, Site, SiteFacility, SitePerson, SiteProgrammes};
 use crate::domain::segregation::ALERT_DAYS;
 use crate::i18n::{t, t_args};
 use crate::print::{Block, Column, Document, Row, Table};
-use crate::store::{Result, Store, StoreError, Within, schema};
+use crate::store::{Result, Setting, Store, StoreError, Within, schema};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -210,7 +210,7 @@ pub fn read_site(store: &Store, file: &str, kind: Kind, now: DateTime<Utc>) -> R
         },
         service: service_name(store)?,
         confidentiality: store
-            .setting(CONFIDENTIALITY_SETTING)?
+            .setting(&Setting::PrintConfidentiality)?
             .unwrap_or_else(|| DEFAULT_CONFIDENTIALITY.into()),
     })
 }

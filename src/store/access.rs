@@ -2,11 +2,11 @@
 //! station where each member of staff has their own SSH account and all of them share one file.
 
 use super::{Actor, Result, Store};
+use crate::domain::settings::Setting;
 use std::path::{Path, PathBuf};
 
 /// The setting that holds the choice, so every account and every cron job that opens the file applies the
 /// same modes; a per-process flag forgotten once would silently lock everyone else out.
-pub const ACCESS_SETTING: &str = "file_access";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileAccess {
@@ -35,7 +35,7 @@ impl FileAccess {
 impl Store {
     /// Anything but an explicit "group" means owner-only: the register is confidential (Mandela Rule 9).
     pub fn file_access(&self) -> Result<FileAccess> {
-        Ok(match self.setting(ACCESS_SETTING)?.as_deref() {
+        Ok(match self.setting(&Setting::FileAccess)?.as_deref() {
             Some("group") => FileAccess::Group,
             _ => FileAccess::Owner,
         })
@@ -43,7 +43,7 @@ impl Store {
 
     /// Records the choice (audited) and applies it to the files at once.
     pub fn set_file_access(&mut self, actor: &Actor, access: FileAccess) -> Result<()> {
-        self.set_setting(actor, ACCESS_SETTING, access.as_str())?;
+        self.set_setting(actor, &Setting::FileAccess, access.as_str())?;
         restrict_permissions(&self.path, access.mode());
         Ok(())
     }

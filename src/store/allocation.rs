@@ -14,14 +14,12 @@ use crate::domain::estate::{
 };
 use crate::domain::non_association::{NaReason, NaScope, NonAssociation};
 use crate::domain::prisoner::{ADULT_AGE, BirthDate};
+use crate::domain::settings::Setting;
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::rc::Rc;
-
-/// The setting that holds a service's allocation policy (TOML; see `AllocationRules`).
-pub const RULES_SETTING: &str = "allocation_rules";
 
 /// Which cells to summarise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -458,7 +456,7 @@ pub(crate) fn load_keep_apart(
 pub(crate) fn load_rules(conn: &Connection) -> Result<AllocationRules> {
     let text: Option<String> = conn
         .prepare_cached("SELECT value FROM setting WHERE key = ?1")?
-        .query_row([RULES_SETTING], |r| r.get(0))
+        .query_row([Setting::AllocationRules.key()], |r| r.get(0))
         .optional()?;
     match text {
         None => Ok(AllocationRules::default()),
@@ -653,7 +651,7 @@ impl Store {
 
     pub fn set_allocation_rules(&mut self, actor: &Actor, rules: &AllocationRules) -> Result<()> {
         rules.check().map_err(StoreError::Invalid)?;
-        self.set_setting(actor, RULES_SETTING, &rules.to_toml())
+        self.set_setting(actor, &Setting::AllocationRules, &rules.to_toml())
     }
 
     /// Compact summaries of the cells in one facility (or all), for `allocate::rank`.

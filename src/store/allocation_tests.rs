@@ -403,7 +403,7 @@ fn a_broken_policy_setting_is_reported_not_ignored() {
     f.store
         .set_setting(
             &as_("admin"),
-            RULES_SETTING,
+            &crate::store::Setting::AllocationRules,
             "overridable = [\"everything\"]",
         )
         .unwrap();

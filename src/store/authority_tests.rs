@@ -4,6 +4,7 @@
 
 use super::{Actor, Store, StoreError};
 use crate::domain::auth::{Need, Permission, Role, may};
+use crate::domain::settings::Setting;
 
 /// Every function in `src/store` that calls `write`, with the need it names there. A new write without a row
 /// here fails `every_write_in_the_store_is_in_the_table`.
@@ -251,7 +252,7 @@ fn real_writes_are_refused_for_roles_without_their_permission_and_change_nothing
         Err(StoreError::Refused(_))
     ));
     assert!(matches!(
-        store.set_setting(&officer, "number_pattern", "X/{SEQ:3}"),
+        store.set_setting(&officer, &Setting::NumberPattern, "X/{SEQ:3}"),
         Err(StoreError::Refused(_))
     ));
     assert!(matches!(
@@ -294,12 +295,20 @@ fn the_same_refusal_repeated_within_a_minute_is_one_summary_row() {
         )
     };
     for s in 0..5 {
-        assert!(store.set_setting(&officer(s), "k", "v").is_err());
+        assert!(
+            store
+                .set_setting(&officer(s), &Setting::ServiceName, "v")
+                .is_err()
+        );
     }
     // The first is written at once; the four repeats wait for the window to close.
     assert_eq!(refusals(&store), 1);
     // Another refusal (another target) closes the window: the summary row comes with it.
-    assert!(store.set_setting(&officer(10), "other", "v").is_err());
+    assert!(
+        store
+            .set_setting(&officer(10), &Setting::StationName, "v")
+            .is_err()
+    );
     let rows = store.recent_audit(3).unwrap();
     let summary = rows
         .iter()
@@ -312,7 +321,11 @@ fn the_same_refusal_repeated_within_a_minute_is_one_summary_row() {
     assert_eq!(summary.action, "refused");
     assert_eq!(refusals(&store), 3);
     // A minute later the same refusal is a new row, not a repeat.
-    assert!(store.set_setting(&officer(80), "other", "v").is_err());
+    assert!(
+        store
+            .set_setting(&officer(80), &Setting::StationName, "v")
+            .is_err()
+    );
     assert_eq!(refusals(&store), 4);
     assert_eq!(store.verify_audit().unwrap(), None);
 }

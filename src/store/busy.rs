@@ -158,7 +158,15 @@ mod tests {
     }
 
     fn setting(store: &crate::store::Store, key: &str) -> Option<String> {
-        store.setting(key).unwrap()
+        // The tests write a key of their own straight into the table, so it is read back the same way.
+        use rusqlite::OptionalExtension as _;
+        store
+            .conn()
+            .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()
+            .unwrap()
     }
 
     #[test]

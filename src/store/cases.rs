@@ -6,9 +6,10 @@ use super::CachedSql as _;
 use super::{Actor, Result, Store, StoreError, Tx};
 use crate::domain::auth::{Need, Permission};
 use crate::domain::sentence::{
-    self, Case, Length, OffenceClass, REMAND_CREDIT_SETTING, REMISSION_SETTING, Relation,
-    ReleaseOverride, ReleaseRules, ReleaseWorking, Sentence, Warrant,
+    self, Case, Length, OffenceClass, Relation, ReleaseOverride, ReleaseRules, ReleaseWorking,
+    Sentence, Warrant,
 };
+use crate::domain::settings::Setting;
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
@@ -109,9 +110,11 @@ fn rules_of(conn: &Connection) -> Result<ReleaseRules> {
             .unwrap_or_default())
     };
     Ok(ReleaseRules {
-        remand_credit: ReleaseRules::parse_remand_credit(&get(REMAND_CREDIT_SETTING)?)
-            .map_err(StoreError::Invalid)?,
-        remission: ReleaseRules::parse_remission(&get(REMISSION_SETTING)?)
+        remand_credit: ReleaseRules::parse_remand_credit(
+            &get(&Setting::ReleaseRemandCredit.key())?,
+        )
+        .map_err(StoreError::Invalid)?,
+        remission: ReleaseRules::parse_remission(&get(&Setting::ReleaseRemission.key())?)
             .map_err(StoreError::Invalid)?,
     })
 }
@@ -498,15 +501,15 @@ impl Store {
                 let before = rules_of(tx)?;
                 for (key, value) in [
                     (
-                        REMAND_CREDIT_SETTING,
+                        Setting::ReleaseRemandCredit,
                         rules.remand_credit_text().to_string(),
                     ),
-                    (REMISSION_SETTING, rules.remission_text()),
+                    (Setting::ReleaseRemission, rules.remission_text()),
                 ] {
                     tx.execute_cached(
                         "INSERT INTO setting(key, value) VALUES (?1, ?2)
                          ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                        [key, value.as_str()],
+                        [key.key().as_ref(), value.as_str()],
                     )?;
                 }
                 tx.audit(

@@ -7,9 +7,8 @@ use super::cases::cases_of;
 use super::{Actor, Result, Store, StoreError};
 use crate::domain::auth::{Need, Permission};
 use crate::domain::prisoner::BirthDate;
-use crate::domain::sentence::{
-    self, CourtFor, OffenceClass, OverLimit, REMAND_LIMITS_SETTING, RemandLimits,
-};
+use crate::domain::sentence::{self, CourtFor, OffenceClass, OverLimit, RemandLimits};
+use crate::domain::settings::Setting;
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
@@ -63,7 +62,7 @@ fn date(s: &str) -> Option<NaiveDate> {
 pub(super) fn limits_of(conn: &Connection) -> Result<RemandLimits> {
     let text: Option<String> = conn
         .prepare_cached("SELECT value FROM setting WHERE key = ?1")?
-        .query_row([REMAND_LIMITS_SETTING], |r| r.get(0))
+        .query_row([Setting::RemandLimits.key()], |r| r.get(0))
         .optional()?;
     RemandLimits::parse(text.as_deref().unwrap_or("")).map_err(StoreError::Invalid)
 }
@@ -102,7 +101,7 @@ impl Store {
                 tx.execute_cached(
                     "INSERT INTO setting(key, value) VALUES (?1, ?2)
                      ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    [REMAND_LIMITS_SETTING, limits.text().as_str()],
+                    [Setting::RemandLimits.key().as_ref(), limits.text().as_str()],
                 )?;
                 tx.audit(
                     "setting",

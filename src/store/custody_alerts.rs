@@ -4,9 +4,10 @@
 
 use super::CachedSql as _;
 use super::{Result, Store};
-use crate::domain::allocate::lawful::{AlertKind, Held, MIN_AGE_SETTING, Who, alerts, min_age};
+use crate::domain::allocate::lawful::{AlertKind, Held, Who, alerts, min_age};
 use crate::domain::estate::Facility;
 use crate::domain::prisoner::{ADULT_AGE, BirthDate};
+use crate::domain::settings::Setting;
 use chrono::{Datelike, NaiveDate};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
@@ -62,7 +63,7 @@ use crate::domain::prisoner::stored_birth as birth_of;
 impl Store {
     /// The youngest age at which someone may be held without an alert (setting `min_age_in_custody`, default 12).
     pub fn min_age_in_custody(&self) -> Result<i32> {
-        Ok(min_age(self.setting(MIN_AGE_SETTING)?.as_deref()))
+        Ok(min_age(self.setting(&Setting::MinAgeInCustody)?.as_deref()))
     }
 
     /// Every alert about people in custody (in `facility_id`, or everywhere), most serious kind first, then the

@@ -48,8 +48,9 @@ mod transfer;
 mod users;
 mod visibility;
 
-pub use access::{ACCESS_SETTING, FileAccess};
-pub use allocation::{MoveRequest, Movement, MovementRow, RULES_SETTING, Seen, Within};
+pub use crate::domain::settings::Setting;
+pub use access::FileAccess;
+pub use allocation::{MoveRequest, Movement, MovementRow, Seen, Within};
 pub use assessments::{
     ApprovalState, AssessmentRow, Override, Returned, Status as AssessmentStatus, Subject, SumScore,
 };
@@ -628,16 +629,19 @@ impl Store {
         &self.conn
     }
 
-    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+    pub fn setting(&self, setting: &Setting) -> Result<Option<String>> {
+        let key = setting.key();
         Ok(self
             .conn
-            .query_row_cached("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+            .query_row_cached("SELECT value FROM setting WHERE key = ?1", [&key], |r| {
                 r.get(0)
             })
             .optional()?)
     }
 
-    pub fn set_setting(&mut self, actor: &Actor, key: &str, value: &str) -> Result<()> {
+    pub fn set_setting(&mut self, actor: &Actor, setting: &Setting, value: &str) -> Result<()> {
+        let key = setting.key();
+        let key = key.as_ref();
         self.write(
             actor,
             Need::To(Permission::ConfigureStation),

@@ -7,6 +7,7 @@ use super::prisoners::{PRISONER_COLUMNS, read_prisoner};
 use super::{Actor, Result, Store, StoreError, Tx, time_text};
 use crate::domain::auth::{Need, Permission};
 use crate::domain::prisoner::Prisoner;
+use crate::domain::settings::Setting;
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use rusqlite::{OptionalExtension, params};
 use serde_json::{Value, json};
@@ -15,11 +16,6 @@ use sha2::{Digest, Sha256};
 /// What a file says it is; a file of another kind or version is refused before anything is read from it.
 pub const FORMAT: &str = "warden-person-file";
 pub const VERSION: u32 = 1;
-
-/// The setting that holds this station's signing key. Written without an audit row (the audit trail is read by
-/// supervisors; the key would let them sign as the station), and read only to sign.
-const KEY_SETTING: &str = "station_signing_key";
-const NAME_SETTING: &str = "station_name";
 
 fn invalid(e: impl std::fmt::Display) -> StoreError {
     StoreError::Invalid(e.to_string())
@@ -98,13 +94,13 @@ impl Store {
     pub fn station_identity(&mut self, actor: &Actor) -> Result<(String, String)> {
         let key = self.station_key(actor)?;
         let name = self
-            .setting(NAME_SETTING)?
+            .setting(&Setting::StationName)?
             .unwrap_or_else(|| crate::i18n::t("person-file-unnamed-station"));
         Ok((name, hex::encode(key.verifying_key().to_bytes())))
     }
 
     fn station_key(&mut self, actor: &Actor) -> Result<SigningKey> {
-        if let Some(hex_key) = self.setting(KEY_SETTING)? {
+        if let Some(hex_key) = self.setting(&Setting::StationSigningKey)? {
             let bytes: [u8; 32] = hex::decode(hex_key)
                 .ok()
                 .and_then(|b| b.try_into().ok())
@@ -123,7 +119,7 @@ impl Store {
                 // Another session may have made it first: theirs stands.
                 tx.execute_cached(
                     "INSERT OR IGNORE INTO setting(key, value) VALUES (?1, ?2)",
-                    params![KEY_SETTING, hex::encode(seed)],
+                    params![Setting::StationSigningKey.key(), hex::encode(seed)],
                 )?;
                 tx.audit::<(), _>(
                     "station",
@@ -134,7 +130,9 @@ impl Store {
                 )
             },
         )?;
-        let stored = self.setting(KEY_SETTING)?.unwrap_or_default();
+        let stored = self
+            .setting(&Setting::StationSigningKey)?
+            .unwrap_or_default();
         let bytes: [u8; 32] = hex::decode(stored)
             .ok()
             .and_then(|b| b.try_into().ok())

@@ -2,7 +2,7 @@
 //! print choice, kept in the `setting` table under `print.<user>`; both in one transaction.
 
 use super::CachedSql as _;
-use super::{Actor, Result, Store};
+use super::{Actor, Result, Setting, Store};
 use crate::domain::auth::{Need, Permission};
 use serde::Serialize;
 
@@ -14,14 +14,14 @@ impl Store {
         actor: &Actor,
         report: &str,
         record: &R,
-        remember: Option<(&str, &str)>,
+        remember: Option<(&Setting, &str)>,
     ) -> Result<()> {
         self.write(actor, Need::To(Permission::ViewRegister), report, |tx| {
             if let Some((key, value)) = remember {
                 tx.execute_cached(
                     "INSERT INTO setting(key, value) VALUES (?1, ?2)
                      ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    [key, value],
+                    [key.key().as_ref(), value],
                 )?;
             }
             tx.audit("print", report, "print", None::<&()>, Some(record))

@@ -9,6 +9,7 @@ use crate::domain::prisoner::{
     self, BirthDate, CustodyEvent, EventKind, NumberPattern, Prisoner, check_movement,
     facility_accepts,
 };
+use crate::domain::settings::Setting;
 use crate::domain::text::fold;
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::OptionalExtension;
@@ -695,7 +696,7 @@ impl Tx<'_> {
 impl Store {
     pub fn number_pattern(&self) -> Result<NumberPattern> {
         let source = self
-            .setting("number_pattern")?
+            .setting(&Setting::NumberPattern)?
             .unwrap_or_else(|| DEFAULT_NUMBER_PATTERN.to_string());
         NumberPattern::parse(&source).map_err(StoreError::Invalid)
     }

@@ -193,7 +193,7 @@ fn no_override_of_any_role_places_a_child_in_a_cell_with_adults() {
     f.store
         .set_setting(
             &at(2),
-            super::allocation::RULES_SETTING,
+            &crate::store::Setting::AllocationRules,
             "overridable = [\"young-adult\", \"sex\", \"custody-level\"]",
         )
         .unwrap();
@@ -278,7 +278,7 @@ fn supervisors_are_alerted_to_children_too_young_or_without_a_young_unit_and_to_
     assert!(alerts.iter().all(|a| a.days == 5), "{alerts:?}");
     // The setting moves the age; a young unit there ends the children's facility alert.
     f.store
-        .set_setting(&at(2), "min_age_in_custody", "10")
+        .set_setting(&at(2), &crate::store::Setting::MinAgeInCustody, "10")
         .unwrap();
     let a = at(2);
     let young = f

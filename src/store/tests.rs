@@ -540,7 +540,11 @@ fn headline_counts_population_remand_and_capacity() {
 fn next_number_follows_the_service_pattern() {
     let mut f = fixture();
     f.store
-        .set_setting(&at(0), "number_pattern", "UG/{YYYY}/{SEQ:6}")
+        .set_setting(
+            &at(0),
+            &crate::store::Setting::NumberPattern,
+            "UG/{YYYY}/{SEQ:6}",
+        )
         .unwrap();
     assert_eq!(f.store.next_number("LUZ", 2026).unwrap(), "UG/2026/000001");
     let e = f

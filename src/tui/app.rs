@@ -124,20 +124,19 @@ impl App {
             .and_then(|s| s.parse::<i64>().ok())
             .or_else(|| {
                 store
-                    .setting("idle_lock_seconds")
+                    .setting(&crate::store::Setting::IdleLockSeconds)
                     .ok()
                     .flatten()
                     .and_then(|s| s.parse().ok())
             })
             .filter(|s| *s > 0)
             .unwrap_or(DEFAULT_IDLE_SECONDS);
-        let demo_hint = store.setting("demo_country").ok().flatten().map(|_| {
-            let users: Vec<String> = crate::demo::DEMO_USERS
-                .iter()
-                .map(|u| format!("{}/{}", u.name, u.password))
-                .collect();
-            format!("Demonstration database. Accounts: {}", users.join(", "))
-        });
+        // The demo writes its accounts into the database it builds: the screens never look into `demo`.
+        let demo_hint = store
+            .setting(&crate::store::Setting::DemoAccounts)
+            .ok()
+            .flatten()
+            .map(|accounts| format!("Demonstration database. Accounts: {accounts}"));
         let store_read_only = store.is_read_only();
         App {
             demo_hint,

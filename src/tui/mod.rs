@@ -37,8 +37,6 @@ const DISABLE_BRACKETED_PASTE: &[u8] = b"\x1b[?2004l";
 /// Set once bracketed paste was asked for, so that leaving (also from a panic or signal) turns it off again, and
 /// a VT100, which was never sent it, is not sent the other either.
 static BRACKETED_PASTE: AtomicBool = AtomicBool::new(false);
-/// The service setting that says every station's line is slow (`1`) or not (`0`); `WARDEN_SLOW_LINK` wins.
-pub const SLOW_LINK_SETTING: &str = "slow_link";
 
 /// How to draw: colour or monochrome, Unicode or ASCII borders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,7 +200,10 @@ pub fn run_on(
     slow_link_flag: bool,
     sites: Option<std::path::PathBuf>,
 ) -> Result<()> {
-    let setting = store.setting(SLOW_LINK_SETTING).ok().flatten();
+    let setting = store
+        .setting(&crate::store::Setting::SlowLink)
+        .ok()
+        .flatten();
     let slow_link = link::is_slow(
         slow_link_flag,
         std::env::var("WARDEN_SLOW_LINK").ok().as_deref(),

@@ -165,8 +165,6 @@ pub fn has_young_unit(who: &Who, facility: &Facility, units: &[Unit]) -> bool {
         })
 }
 
-/// The setting for the youngest age at which anyone may lawfully be held; below it, supervisors are alerted.
-pub const MIN_AGE_SETTING: &str = "min_age_in_custody";
 /// Twelve unless the setting says otherwise: the minimum age of criminal responsibility the UN Committee on the
 /// Rights of the Child asks states to set at least (General Comment No. 24, 2019, paragraph 22).
 pub const DEFAULT_MIN_AGE: i32 = 12;

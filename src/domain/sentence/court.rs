@@ -6,9 +6,6 @@ use super::{Case, OffenceClass};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// The setting holding the remand limits ("none", or "minor 60, serious 60, grave 180").
-pub const REMAND_LIMITS_SETTING: &str = "remand_limits";
-
 /// Days on remand after which a person is due bail (or release) for an offence of each criminal class; None
 /// where the country sets no limit or the service has not entered one. Civil and immigration detention and
 /// unrecorded classes have none.

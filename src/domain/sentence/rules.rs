@@ -30,11 +30,6 @@ pub struct ReleaseRules {
     pub remission: Option<Remission>,
 }
 
-/// The setting holding the remand credit ("none" or "day-for-day").
-pub const REMAND_CREDIT_SETTING: &str = "release_remand_credit";
-/// The setting holding the remission ("none" or "1/3 over 30": a third off terms longer than 30 days).
-pub const REMISSION_SETTING: &str = "release_remission";
-
 impl ReleaseRules {
     /// Nothing deducted: the rules of a station whose service has not set its own.
     pub const NONE: ReleaseRules = ReleaseRules {
