@@ -771,6 +771,88 @@ fn idle_lock_hides_the_screen_and_returns_to_it() {
     });
 }
 
+/// The idle lock checks the password on a worker as the sign-in does: the lock stays up with a progress line while
+/// the check runs, a try typed ahead waits its turn, and the work comes back once the right password is answered.
+#[test]
+fn the_lock_checks_the_password_off_the_screen_and_unlocks_after() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx, true);
+    d.login("officer").text("/").text("okel");
+    assert!(d.app.tick(fixture::t0() + chrono::Duration::minutes(6)));
+    let raw = |d: &mut Driver, code: KeyCode| {
+        d.app
+            .handle_key(KeyEvent::new(code, KeyModifiers::NONE), fixture::t0());
+    };
+    for c in "nope".chars() {
+        raw(&mut d, KeyCode::Char(c));
+    }
+    raw(&mut d, KeyCode::Enter);
+    assert!(d.app.working(), "the check runs on a worker");
+    let s = d.screen();
+    assert!(
+        s.contains("Screen locked") && s.contains("Checking the password... 0 s"),
+        "{s}"
+    );
+    assert!(
+        !s.contains("Okello"),
+        "the work stays hidden meanwhile: {s}"
+    );
+    // The right password typed ahead while the wrong one is checked, and its Enter.
+    for c in fixture::PASSWORD.chars() {
+        raw(&mut d, KeyCode::Char(c));
+    }
+    raw(&mut d, KeyCode::Enter);
+    assert!(
+        d.app.is_locked(),
+        "nothing decided before the check answers"
+    );
+    fixture::finish_work(&mut d.app, fixture::t0());
+    assert!(!d.app.is_locked(), "{}", d.screen());
+    let s = d.screen();
+    assert!(
+        s.contains("Welcome back.") && s.contains("Find: okel") && s.contains("Okello"),
+        "{s}"
+    );
+    let actions: Vec<String> = d
+        .app
+        .store()
+        .recent_audit(1_000_000)
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.entity == "staff")
+        .map(|r| r.action)
+        .collect();
+    assert!(
+        actions.contains(&"login-failed".to_string())
+            && actions.iter().filter(|a| *a == "login").count() == 2,
+        "the sign-in and both tries at the lock recorded: {actions:?}"
+    );
+}
+
+/// ^Q while the lock checks a wrong password: the try is answered and counted before the program ends.
+#[test]
+fn a_try_at_the_lock_is_counted_even_when_quit_follows_at_once() {
+    let fx = fixture::build();
+    let mut d = Driver::new(&fx, true);
+    d.login("officer");
+    assert!(d.app.tick(fixture::t0() + chrono::Duration::minutes(6)));
+    for c in "nope".chars() {
+        d.app.handle_key(
+            KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE),
+            fixture::t0(),
+        );
+    }
+    d.app.handle_key(
+        KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+        fixture::t0(),
+    );
+    assert!(d.app.working());
+    d.ctrl('q');
+    assert!(d.app.should_quit());
+    let last = &d.app.store().recent_audit(1).unwrap()[0];
+    assert_eq!(last.action, "login-failed", "{last:?}");
+}
+
 #[test]
 fn a_small_terminal_is_told_so() {
     let fx = fixture::build();

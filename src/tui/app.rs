@@ -226,7 +226,12 @@ impl App {
 
     /// True while the top screen waits for a job on a worker thread (tests wait for it with [`App::tick`]).
     pub fn working(&self) -> bool {
-        self.signing_in() || self.stack.last().is_some_and(|top| top.working())
+        self.signing_in() || self.unlocking() || self.stack.last().is_some_and(|top| top.working())
+    }
+
+    /// True while the idle lock waits for its password check.
+    fn unlocking(&self) -> bool {
+        self.lock.as_ref().is_some_and(|lock| lock.working())
     }
 
     /// True while the sign-in screen waits for its password check.
@@ -238,7 +243,7 @@ impl App {
     /// [`worker::POLL`](super::worker::POLL) to pick up its result and move the progress line on.
     fn work_deadline(&self) -> Option<DateTime<Utc>> {
         let top_working = self.stack.last().is_some_and(|top| top.working());
-        (self.signing_in() || (self.lock.is_none() && top_working))
+        (self.signing_in() || self.unlocking() || (self.lock.is_none() && top_working))
             .then(|| Utc::now() + Duration::milliseconds(super::worker::POLL.as_millis() as i64))
     }
 
@@ -262,6 +267,10 @@ impl App {
                     true
                 }
             };
+        }
+        if let Some(lock) = self.lock.as_mut().filter(|lock| lock.working()) {
+            let result = lock.poll_work(&mut self.store, now);
+            return self.after_lock(result, now);
         }
         let working = self.lock.is_none() && self.stack.last().is_some_and(|top| top.working());
         let settling = self.settle_deadline().is_some_and(|due| now >= due);
@@ -310,6 +319,24 @@ impl App {
             }
             _ => false,
         }
+    }
+
+    /// What the idle lock decided, from a key or from its password check's answer. Returns true if the screen
+    /// must be redrawn.
+    fn after_lock(&mut self, result: LockResult, now: DateTime<Utc>) -> bool {
+        match result {
+            LockResult::Stay(changed) => return changed,
+            LockResult::Unlocked => {
+                self.lock = None;
+                self.message = Some(Message::Info("Welcome back.".into()));
+            }
+            LockResult::SwitchUser => self.end_session(now, "logout-from-lock"),
+            LockResult::Ended(why) => {
+                self.end_session(now, "logout-from-lock");
+                self.message = Some(Message::Error(why));
+            }
+        }
+        true
     }
 
     /// Handles one terminal event; returns true when the screen must be redrawn.
@@ -401,7 +428,9 @@ impl App {
             return false;
         };
         if action == Action::Quit {
-            if self.session.is_none() {
+            if let Some(lock) = &mut self.lock {
+                lock.finish_before_quit(&mut self.store, now);
+            } else if self.session.is_none() {
                 self.login.finish_before_quit(&mut self.store, now);
             }
             self.quit = true;
@@ -413,22 +442,10 @@ impl App {
         }
         if let Some(lock) = &mut self.lock {
             let result = lock.handle(action, &mut self.store, now);
-            match result {
-                LockResult::Stay => {}
-                LockResult::Unlocked => {
-                    self.lock = None;
-                    self.message = Some(Message::Info("Welcome back.".into()));
-                }
-                LockResult::SwitchUser => self.end_session(now, "logout-from-lock"),
-                LockResult::Ended(why) => {
-                    self.end_session(now, "logout-from-lock");
-                    self.message = Some(Message::Error(why));
-                }
-            }
-            return true;
+            return self.after_lock(result, now);
         }
         let Some(session) = self.session.clone() else {
-            return match self.login.handle(action, &mut self.store, now) {
+            return match self.login.handle(action, &self.store) {
                 LoginResult::Stay(changed) => changed,
                 LoginResult::SignedIn(session) => {
                     self.start_session(session, now);

@@ -161,7 +161,7 @@ pub fn finish_work(app: &mut warden::tui::app::App, now: DateTime<Utc>) {
     }
 }
 
-/// A key, and when nobody is signed in yet, the password check it may have started.
+/// A key, and when nobody is signed in yet or the screen is locked, the password check it may have started.
 #[allow(dead_code)]
 pub fn press_key(
     app: &mut warden::tui::app::App,
@@ -169,7 +169,7 @@ pub fn press_key(
     now: DateTime<Utc>,
 ) {
     app.handle_key(key, now);
-    if app.session().is_none() {
+    if app.session().is_none() || app.is_locked() {
         finish_work(app, now);
     }
 }

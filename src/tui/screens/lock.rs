@@ -1,6 +1,7 @@
 //! The idle lock: hides the screen until the same person types their password; the work beneath is kept.
 
 use super::login::refusal_text;
+use super::password_check::{Checked, PasswordCheck};
 use crate::store::{LoginOutcome, Store};
 use crate::tui::keymap::Action;
 use crate::tui::theme::Theme;
@@ -15,10 +16,12 @@ pub struct LockScreen {
     name: String,
     form: Form,
     message: Option<String>,
+    check: PasswordCheck,
 }
 
 pub enum LockResult {
-    Stay,
+    /// Still locked; true if something changed on screen.
+    Stay(bool),
     Unlocked,
     /// Someone else wants the terminal: the locked session ends.
     SwitchUser,
@@ -28,47 +31,89 @@ pub enum LockResult {
 
 impl LockScreen {
     pub fn new(name: &str) -> LockScreen {
-        let mut form = Form::new(vec![FormField::secret("password", "Password")]);
-        form.label_width = 12;
         LockScreen {
             name: name.to_string(),
-            form,
+            form: LockScreen::password_form(),
             message: None,
+            check: PasswordCheck::default(),
         }
+    }
+
+    fn password_form() -> Form {
+        let mut form = Form::new(vec![FormField::secret("password", "Password")]);
+        form.label_width = 12;
+        form
     }
 
     pub fn footer(&self) -> Vec<Action> {
         vec![Action::Select, Action::Logout, Action::Quit]
     }
 
+    /// True while the password is being checked.
+    pub fn working(&self) -> bool {
+        self.check.working()
+    }
+
     pub fn handle(&mut self, action: Action, store: &mut Store, now: DateTime<Utc>) -> LockResult {
         match action {
-            Action::Logout => LockResult::SwitchUser,
+            Action::Logout => {
+                // A wrong try under way still counts towards the lockout, as it would had it been answered.
+                self.check.finish_before_quit(store, now);
+                LockResult::SwitchUser
+            }
             Action::Select => {
                 let password = self.form.get("password");
-                self.form = LockScreen::new(&self.name).form;
-                match store.login(&self.name, &password, now) {
-                    Ok(LoginOutcome::Success(_)) => LockResult::Unlocked,
-                    Ok(outcome @ (LoginOutcome::LockedUntil(_) | LoginOutcome::Disabled)) => {
-                        let why = refusal_text(&outcome);
-                        tracing::info!(user = %self.name, "locked session ended: {why}");
-                        LockResult::Ended(format!("Session ended. {why}"))
-                    }
-                    Ok(outcome) => {
-                        self.message = Some(refusal_text(&outcome));
-                        LockResult::Stay
-                    }
-                    Err(e) => {
-                        self.message = Some(format!("Cannot check the password: {e}"));
-                        LockResult::Stay
-                    }
+                self.form = LockScreen::password_form();
+                // Typing goes on while a password is checked; a try sent meanwhile waits its turn.
+                if let Err(e) = self.check.submit(self.name.clone(), password, store) {
+                    self.message = Some(cannot_check(&e));
                 }
+                LockResult::Stay(true)
             }
             other => {
                 self.form.handle(other);
-                LockResult::Stay
+                LockResult::Stay(true)
             }
         }
+    }
+
+    /// Picks up the password check's answer when it has come, and records it.
+    pub fn poll_work(&mut self, store: &mut Store, now: DateTime<Utc>) -> LockResult {
+        let outcome = match self.check.poll(store, now) {
+            Checked::Running(changed) => return LockResult::Stay(changed),
+            Checked::Lost => {
+                self.message = Some(crate::i18n::t("login-check-lost"));
+                return LockResult::Stay(true);
+            }
+            Checked::Answered(outcome) => outcome,
+        };
+        match outcome {
+            Ok(LoginOutcome::Success(_)) => {
+                self.check.forget_typed_ahead();
+                LockResult::Unlocked
+            }
+            Ok(outcome @ (LoginOutcome::LockedUntil(_) | LoginOutcome::Disabled)) => {
+                self.check.forget_typed_ahead();
+                let why = refusal_text(&outcome);
+                tracing::info!(user = %self.name, "locked session ended: {why}");
+                LockResult::Ended(format!("Session ended. {why}"))
+            }
+            refused => {
+                self.message = Some(match refused {
+                    Ok(outcome) => refusal_text(&outcome),
+                    Err(e) => cannot_check(&e),
+                });
+                if let Err(e) = self.check.send_next(store) {
+                    self.message = Some(cannot_check(&e));
+                }
+                LockResult::Stay(true)
+            }
+        }
+    }
+
+    /// On the way out: the tries under way or typed ahead are answered and recorded first.
+    pub fn finish_before_quit(&mut self, store: &mut Store, now: DateTime<Utc>) {
+        self.check.finish_before_quit(store, now);
     }
 
     pub fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -96,7 +141,12 @@ impl LockScreen {
             Rect::new(inner.x, inner.y + 4, inner.width, 1),
             theme,
         );
-        if let Some(m) = &self.message {
+        if let Some(line) = self.check.progress() {
+            frame.render_widget(
+                Paragraph::new(line).style(theme.dim()),
+                Rect::new(inner.x, inner.y + 6, inner.width, 1),
+            );
+        } else if let Some(m) = &self.message {
             frame.render_widget(
                 Paragraph::new(m.as_str())
                     .style(theme.error())
@@ -105,4 +155,8 @@ impl LockScreen {
             );
         }
     }
+}
+
+fn cannot_check(e: &crate::store::StoreError) -> String {
+    format!("Cannot check the password: {e}")
 }

@@ -3,11 +3,11 @@
 //! it under way rather than a frozen screen.
 
 use super::Session;
-use crate::store::{LoginCheck, LoginOutcome, Store};
+use super::password_check::{Checked, PasswordCheck};
+use crate::store::{LoginOutcome, Store};
 use crate::tui::keymap::Action;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::form::{Form, FormField};
-use crate::tui::worker::{Job, Polled};
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -18,17 +18,7 @@ use std::path::Path;
 pub struct LoginScreen {
     form: Form,
     message: Option<String>,
-    /// The password being checked on a worker, with the account it is checked against.
-    checking: Option<Checking>,
-    /// Tries typed ahead while one was checked (name, password), each sent in turn as the one before is
-    /// refused: the keys mean what they meant when the check took no time.
-    typed_ahead: std::collections::VecDeque<(String, String)>,
-}
-
-struct Checking {
-    job: Job<(LoginCheck, bool)>,
-    /// The seconds shown last, so the line is redrawn once a second and not at every wake.
-    shown: u64,
+    check: PasswordCheck,
 }
 
 pub enum LoginResult {
@@ -47,68 +37,41 @@ impl LoginScreen {
         LoginScreen {
             form,
             message: None,
-            checking: None,
-            typed_ahead: Default::default(),
+            check: PasswordCheck::default(),
         }
     }
 
     /// True while the password is being checked.
     pub fn working(&self) -> bool {
-        self.checking.is_some()
+        self.check.working()
     }
 
     /// Picks up the password check's answer when it has come, and records the sign-in.
     pub fn poll_work(&mut self, store: &mut Store, now: DateTime<Utc>) -> LoginResult {
-        let Some(checking) = &mut self.checking else {
-            return LoginResult::Stay(false);
-        };
-        match checking.job.poll() {
-            Polled::Running => {
-                let seconds = checking.job.seconds();
-                let changed = seconds != checking.shown;
-                checking.shown = seconds;
-                LoginResult::Stay(changed)
-            }
-            Polled::Done((check, matched)) => {
-                self.checking = None;
-                match self.finish(store.login_finish(check, matched, now)) {
-                    LoginResult::Stay(_) => {
-                        if let Some((name, password)) = self.typed_ahead.pop_front() {
-                            self.submit(name, password, store, now);
-                        }
-                        LoginResult::Stay(true)
+        match self.check.poll(store, now) {
+            Checked::Running(changed) => LoginResult::Stay(changed),
+            Checked::Answered(outcome) => match self.finish(outcome) {
+                LoginResult::Stay(_) => {
+                    if let Err(e) = self.check.send_next(store) {
+                        self.finish(Err(e));
                     }
-                    signed_in => {
-                        self.typed_ahead.clear();
-                        signed_in
-                    }
+                    LoginResult::Stay(true)
                 }
-            }
-            Polled::Lost => {
-                self.checking = None;
-                self.typed_ahead.clear();
+                signed_in => {
+                    self.check.forget_typed_ahead();
+                    signed_in
+                }
+            },
+            Checked::Lost => {
                 self.message = Some(crate::i18n::t("login-check-lost"));
                 LoginResult::Stay(true)
             }
         }
     }
 
-    /// On the way out: the try being checked and any typed ahead are answered and recorded, as they would have
-    /// been had the check taken no time (a try at a locked account is audited even when ^Q follows it at once).
+    /// On the way out: the tries under way or typed ahead are answered and recorded first.
     pub fn finish_before_quit(&mut self, store: &mut Store, now: DateTime<Utc>) {
-        if let Some(checking) = self.checking.take()
-            && let Polled::Done((check, matched)) =
-                checking.job.wait(std::time::Duration::from_secs(30))
-            && let Ok(LoginOutcome::Success(_)) = store.login_finish(check, matched, now)
-        {
-            self.typed_ahead.clear();
-        }
-        while let Some((name, password)) = self.typed_ahead.pop_front() {
-            if let Ok(LoginOutcome::Success(_)) = store.login(&name, &password, now) {
-                break;
-            }
-        }
-        self.typed_ahead.clear();
+        self.check.finish_before_quit(store, now);
     }
 
     fn finish(&mut self, outcome: crate::store::Result<LoginOutcome>) -> LoginResult {
@@ -129,7 +92,7 @@ impl LoginScreen {
         vec![Action::Select, Action::NextField, Action::Quit]
     }
 
-    pub fn handle(&mut self, action: Action, store: &mut Store, now: DateTime<Utc>) -> LoginResult {
+    pub fn handle(&mut self, action: Action, store: &Store) -> LoginResult {
         if action != Action::Select {
             return LoginResult::Stay(self.form.handle(action));
         }
@@ -148,37 +111,12 @@ impl LoginScreen {
             *field = FormField::secret("password", "Password");
         }
         // Typing goes on while a password is checked; a try sent meanwhile waits its turn.
-        if self.checking.is_some() {
-            self.typed_ahead.push_back((name, password));
-            return LoginResult::Stay(true);
-        }
-        self.submit(name, password, store, now)
-    }
-
-    /// Starts the password check of one try on a worker.
-    fn submit(
-        &mut self,
-        name: String,
-        password: String,
-        store: &mut Store,
-        now: DateTime<Utc>,
-    ) -> LoginResult {
-        let check = match store.login_check(&name) {
-            Ok(check) => check,
-            Err(e) => return self.finish(Err(e)),
-        };
-        let typed = password.clone();
-        match Job::start("sign-in", move || {
-            let matched = check.password_matches(&typed);
-            (check, matched)
-        }) {
-            Ok(job) => {
+        match self.check.submit(name, password, store) {
+            Ok(()) => {
                 self.message = None;
-                self.checking = Some(Checking { job, shown: 0 });
                 LoginResult::Stay(true)
             }
-            // No thread to be had: checked here instead, the screen still for that moment.
-            Err(_) => self.finish(store.login(&name, &password, now)),
+            Err(e) => self.finish(Err(e)),
         }
     }
 
@@ -219,11 +157,7 @@ impl LoginScreen {
             Rect::new(inner.x, inner.y + 3, inner.width, 2),
             theme,
         );
-        if let Some(checking) = &self.checking {
-            let line = crate::i18n::t_args(
-                "login-checking",
-                &[("seconds", checking.job.seconds().into())],
-            );
+        if let Some(line) = self.check.progress() {
             frame.render_widget(
                 Paragraph::new(line).style(theme.dim()),
                 Rect::new(inner.x, inner.y + 6, inner.width, 1),

@@ -19,6 +19,7 @@ pub mod messages;
 pub mod movement;
 pub mod non_association;
 pub mod occupancy;
+pub mod password_check;
 pub mod person_programmes;
 pub mod print_preview;
 pub mod prisoner_form;
