@@ -250,6 +250,8 @@ struct Figures {
     signed_in: Vec<Duration>,
     /// Each session's CPU time from its Enter until it was quiet on Home.
     sign_in_cpu: Vec<Duration>,
+    /// The account each session signed in as.
+    accounts: Vec<&'static str>,
     /// Per round, each session's time from its key to its first byte of answer.
     rounds: Vec<Vec<Duration>>,
     /// Each session's memory with all signed in and quiet.
@@ -365,6 +367,7 @@ fn run(bin: &Path, db: &Path, logs: &Path, count: usize, rounds: usize) -> Figur
         burst,
         signed_in,
         sign_in_cpu,
+        accounts: (0..count).map(|i| users[i % users.len()].name).collect(),
         rounds: all_rounds,
         memory,
     }
@@ -419,6 +422,25 @@ fn report(f: &Figures) {
         cpu.len(),
         cpu_total.as_secs_f64(),
         cpu_total.as_secs_f64() / cores as f64
+    );
+    // Each account's Home has its own queues to count, so the cost of a sign-in differs by account.
+    let mut by_account: Vec<(&str, Vec<Duration>)> = Vec::new();
+    for (account, cpu) in f.accounts.iter().zip(&f.sign_in_cpu) {
+        match by_account.iter_mut().find(|(a, _)| a == account) {
+            Some((_, times)) => times.push(*cpu),
+            None => by_account.push((account, vec![*cpu])),
+        }
+    }
+    let per_account: Vec<String> = by_account
+        .iter()
+        .map(|(account, times)| {
+            let mean = times.iter().sum::<Duration>() / times.len() as u32;
+            format!("{account} {:.2} s", mean.as_secs_f64())
+        })
+        .collect();
+    println!(
+        "  CPU per sign-in by account (mean): {}",
+        per_account.join(", ")
     );
     let mut all = Vec::new();
     for (i, round) in f.rounds.iter().enumerate() {
