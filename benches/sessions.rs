@@ -545,8 +545,9 @@ fn bench() {
     // A fresh copy: the sessions write their sign-ins to it.
     let copy = dir.path().join("national.db");
     std::fs::copy(&db, &copy).expect("copy the national demo");
-    // On disk before the sessions start: otherwise the first commit's fsync writes the whole fresh copy back, and
-    // that (over a second of one session's CPU, as system time) would be counted as signing in.
+    // On disk before the sessions start: otherwise a session's first commit may write the fresh copy's dirty pages
+    // back (a profile of one sign-in on an unsynced copy showed the kernel's page writeback in warden's own time),
+    // and that would be counted as signing in.
     std::fs::File::open(&copy)
         .and_then(|f| f.sync_all())
         .expect("write the copy out");
