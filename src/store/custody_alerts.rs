@@ -92,23 +92,28 @@ impl Store {
             )?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
+        // Everyone in custody is checked, but only the few with an alert need their number, name and arrival:
+        // those are read for them alone (on a national register this list is a supervisor's Home, at sign-in).
         let mut stmt = self.conn().prepare_cached(
-            "SELECT p.id, p.number, p.family_name || ', ' || p.given_names, p.birth, p.sex, p.legal_status,
-                    p.facility_id, c.unit_id,
-                    (SELECT max(e.at) FROM custody_event e
-                      WHERE e.prisoner_id = p.id AND e.kind IN ('admission', 'transfer-in'))
+            "SELECT p.id, p.birth, p.sex, p.legal_status, p.facility_id, c.unit_id
              FROM prisoner p LEFT JOIN cell c ON c.id = p.cell_id
              WHERE p.in_custody = 1 AND p.facility_id IS NOT NULL AND (?1 IS NULL OR p.facility_id = ?1)",
+        )?;
+        let mut details = self.conn().prepare_cached(
+            "SELECT p.number, p.family_name || ', ' || p.given_names,
+                    (SELECT max(e.at) FROM custody_event e
+                      WHERE e.prisoner_id = p.id AND e.kind IN ('admission', 'transfer-in'))
+             FROM prisoner p WHERE p.id = ?1",
         )?;
         let mut rows = stmt.query([facility_id])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
-            let birth: String = r.get(3)?;
-            let sex: String = r.get(4)?;
-            let status: String = r.get(5)?;
-            let fid: i64 = r.get(6)?;
-            let unit: Option<i64> = r.get(7)?;
-            let arrived: Option<String> = r.get(8)?;
+            let id: i64 = r.get(0)?;
+            let birth: String = r.get(1)?;
+            let sex: String = r.get(2)?;
+            let status: String = r.get(3)?;
+            let fid: i64 = r.get(4)?;
+            let unit: Option<i64> = r.get(5)?;
             // Rows the register could not have written (checked columns) are skipped rather than fail Home.
             let (Some(birth), Some(sex), Some(status), Some(facility)) = (
                 birth_of(&birth),
@@ -137,12 +142,14 @@ impl Store {
             let mut kinds = alerts(&held, &units, min_age);
             // A supervisor's decision that they stay (in their best interests) ends the review; "move" keeps it
             // until they are moved.
-            if kinds.contains(&AlertKind::TurnedAdult) && stays.contains(&r.get::<_, i64>(0)?) {
+            if kinds.contains(&AlertKind::TurnedAdult) && stays.contains(&id) {
                 kinds.retain(|k| *k != AlertKind::TurnedAdult);
             }
             if kinds.is_empty() {
                 continue;
             }
+            let (number, name, arrived): (String, String, Option<String>) =
+                details.query_row([id], |d| Ok((d.get(0)?, d.get(1)?, d.get(2)?)))?;
             let arrived = arrived
                 .as_deref()
                 .and_then(|a| a.get(..10))
@@ -153,9 +160,9 @@ impl Store {
                     _ => arrived,
                 };
                 out.push(CustodyAlert {
-                    prisoner_id: r.get(0)?,
-                    number: r.get(1)?,
-                    name: r.get(2)?,
+                    prisoner_id: id,
+                    number: number.clone(),
+                    name: name.clone(),
                     facility: facility.code.clone(),
                     age,
                     kind,
