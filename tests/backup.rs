@@ -61,14 +61,14 @@ fn writer_rows(path: &Path) -> (i64, i64) {
     let c = rusqlite::Connection::open(path).unwrap();
     let settings = c
         .query_row(
-            "SELECT count(*) FROM setting WHERE key LIKE 'load-%'",
+            "SELECT count(*) FROM setting WHERE key LIKE 'print.load-%'",
             [],
             |r| r.get(0),
         )
         .unwrap();
     let audited = c
         .query_row(
-            "SELECT count(*) FROM audit WHERE entity = 'setting' AND entity_id LIKE 'load-%'",
+            "SELECT count(*) FROM audit WHERE entity = 'setting' AND entity_id LIKE 'print.load-%'",
             [],
             |r| r.get(0),
         )

@@ -258,7 +258,7 @@ fn replica_restore(replica: &Path, to: &Path) -> (Output, Duration) {
 fn counter(db: &Path) -> i64 {
     let c = rusqlite::Connection::open(db).unwrap();
     c.query_row(
-        "SELECT CAST(value AS INTEGER) FROM setting WHERE key = 'replica_test'",
+        "SELECT CAST(value AS INTEGER) FROM setting WHERE key = 'service_name'",
         [],
         |r| r.get(0),
     )
