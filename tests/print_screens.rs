@@ -375,6 +375,16 @@ fn headquarters_reads_the_national_roll_up_from_the_sites_folder() {
             s.contains("luzira-again.db") && s.contains("luzira.db"),
             "{s}"
         );
+        // Nothing to scroll or print: the footer offers only the way back.
+        let footer = s
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or_default();
+        assert!(
+            footer.contains("Esc") && !footer.contains("print"),
+            "{footer}"
+        );
         d.key(KeyCode::Esc);
         assert!(d.screen().contains(">National roll-up"), "{}", d.screen());
     });

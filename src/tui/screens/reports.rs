@@ -469,7 +469,8 @@ impl Screen for ReportView {
     }
 
     fn footer(&self) -> Vec<Action> {
-        if self.reading.is_some() {
+        // While a roll-up is read, or when it could not be made (its reason shown instead), only Esc does anything.
+        if self.reading.is_some() || self.doc.is_none() {
             return vec![Action::Back];
         }
         if self.court() {
