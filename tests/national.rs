@@ -1,13 +1,15 @@
 //! The national roll-up over three site databases built by the demo (`build_station`, as `warden demo --site`),
 //! one person moved from one site to another through a signed person's file while the first site still holds
 //! them: every report's text as an insta snapshot, the person counted once at the newer record, one site's
-//! roll-up equal to that site's own reports, and `warden national` refusing bad site files with nothing written.
+//! roll-up equal to that site's own reports, `warden national` refusing bad site files with nothing written, and
+//! only headquarters' supervisors and administrators let read them, each read in headquarters' audit trail.
 
 use chrono::{DateTime, TimeZone, Utc};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 use warden::demo::{Country, DemoSpec, Size};
+use warden::domain::auth::Role;
 use warden::print::{self, Format, Paper};
 use warden::report::national::{self, Kind, NationalParams, SiteRead};
 use warden::store::{Actor, Store};
@@ -21,6 +23,8 @@ fn now() -> DateTime<Utc> {
 struct Built {
     _dir: tempfile::TempDir,
     files: Vec<PathBuf>,
+    /// Headquarters' own database: its users and its audit trail.
+    hq: PathBuf,
     /// The national id the moved person got, masked in the snapshots (it is random).
     national_id: String,
     /// Their numbers at the first site and the second.
@@ -62,9 +66,19 @@ fn built() -> &'static Built {
             .to_string();
         let wakiso = to.facility_by_code("WAK01").unwrap().unwrap();
         let (_, new_number) = to.import_person(&actor, &file, wakiso.id).unwrap();
+        let hq = dir.path().join("hq.sqlite");
+        let mut store = Store::create(&hq).unwrap();
+        store
+            .add_user(&actor, "nakato", Role::Supervisor, "supervisor pass")
+            .unwrap();
+        store
+            .add_user(&actor, "okello", Role::Officer, "officer pass")
+            .unwrap();
+        drop(store);
         Built {
             _dir: dir,
             files,
+            hq,
             national_id,
             numbers: (number, new_number),
         }
@@ -72,12 +86,17 @@ fn built() -> &'static Built {
 }
 
 fn reads(files: &[PathBuf], kind: Kind) -> Vec<SiteRead> {
+    let mut hq = Store::open(&built().hq).unwrap();
+    let supervisor = Actor::staff("nakato", Role::Supervisor, now());
+    let grant = hq
+        .grant_national(&supervisor, kind.as_str(), files)
+        .unwrap();
     files
         .iter()
         .map(|f| {
             let store = Store::open_read_only(f).unwrap();
             let name = f.file_name().unwrap().to_string_lossy().to_string();
-            national::read_site(&store, &name, kind, now()).unwrap()
+            national::read_site(&grant, &store, &name, kind, now()).unwrap()
         })
         .collect()
 }
@@ -220,10 +239,19 @@ fn the_command_prints_the_roll_up_and_refuses_bad_site_files_writing_nothing() {
     let b = built();
     let dir = tempfile::tempdir().unwrap();
     let site = |i: usize| b.files[i].to_str().unwrap().to_string();
+    let hq = b.hq.to_str().unwrap();
     let before = fingerprint(&b.files);
 
     let (code, out, err) = warden(
-        &["national", "overcrowding", &site(0), &site(1), &site(2)],
+        &[
+            "--db",
+            hq,
+            "national",
+            "overcrowding",
+            &site(0),
+            &site(1),
+            &site(2),
+        ],
         dir.path(),
     );
     assert_eq!(code, 0, "{err}");
@@ -235,6 +263,8 @@ fn the_command_prints_the_roll_up_and_refuses_bad_site_files_writing_nothing() {
     let csv = dir.path().join("mandela.csv");
     let (code, _, err) = warden(
         &[
+            "--db",
+            hq,
             "national",
             "mandela",
             &site(0),
@@ -252,6 +282,8 @@ fn the_command_prints_the_roll_up_and_refuses_bad_site_files_writing_nothing() {
     let pdf = dir.path().join("releases.pdf");
     let (code, _, err) = warden(
         &[
+            "--db",
+            hq,
             "national",
             "releases",
             &site(2),
@@ -298,7 +330,7 @@ fn the_command_prints_the_roll_up_and_refuses_bad_site_files_writing_nothing() {
     ];
     for (files, said) in cases {
         let out_file = dir.path().join("refused.txt");
-        let mut args = vec!["national", "classification", "--out"];
+        let mut args = vec!["--db", hq, "national", "classification", "--out"];
         let out_path = out_file.display().to_string();
         args.push(&out_path);
         args.extend(files.iter().map(String::as_str));
@@ -347,4 +379,165 @@ fn the_screens_refuse_a_sites_folder_without_site_files() {
         assert_eq!(code, 2, "{err}");
         assert!(err.contains("--sites") && err.contains(said), "{err}");
     }
+}
+
+/// Headquarters' database with a supervisor and an officer, in a folder of its own.
+fn fresh_hq() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let hq = dir.path().join("hq.sqlite");
+    let setup = Actor::system("test", now());
+    let mut store = Store::create(&hq).unwrap();
+    store
+        .add_user(&setup, "nakato", Role::Supervisor, "supervisor pass")
+        .unwrap();
+    store
+        .add_user(&setup, "okello", Role::Officer, "officer pass")
+        .unwrap();
+    (dir, hq)
+}
+
+fn audit_rows(db: &Path) -> Vec<(String, String, String, String)> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT actor, entity, entity_id, action FROM audit ORDER BY id")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+#[test]
+fn only_supervisors_and_administrators_read_the_roll_ups_and_each_read_is_recorded() {
+    let b = built();
+    let (_dir, hq) = fresh_hq();
+    let mut store = Store::open(&hq).unwrap();
+    let before = audit_rows(&hq).len();
+    for role in [Role::Officer, Role::Assessor, Role::Programme] {
+        let refused = store
+            .grant_national(&Actor::staff("okello", role, now()), "mandela", &b.files)
+            .unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .contains("may not read the national roll-ups"),
+            "{role}: {refused}"
+        );
+    }
+    let rows = audit_rows(&hq);
+    assert!(
+        rows[before..]
+            .iter()
+            .all(|(_, entity, id, action)| entity == "permission"
+                && id == "view-national"
+                && action == "refused"),
+        "refusals recorded, nothing else: {rows:?}"
+    );
+    for role in [Role::Supervisor, Role::Admin] {
+        let grant = store
+            .grant_national(&Actor::staff("nakato", role, now()), "mandela", &b.files)
+            .unwrap();
+        assert_eq!(grant.by(), "nakato");
+    }
+    let rows = audit_rows(&hq);
+    let reads: Vec<_> = rows
+        .iter()
+        .filter(|(_, entity, _, action)| entity == "national" && action == "read")
+        .collect();
+    assert_eq!(reads.len(), 2, "{rows:?}");
+    assert!(
+        reads
+            .iter()
+            .all(|(actor, _, id, _)| actor == "nakato" && id == "mandela")
+    );
+    let conn = rusqlite::Connection::open(&hq).unwrap();
+    let files: String = conn
+        .query_row(
+            "SELECT after FROM audit WHERE entity = 'national' ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        files.contains("APA01.db") && files.contains("MUK01.db"),
+        "{files}"
+    );
+}
+
+#[test]
+fn the_command_refuses_an_officer_and_an_out_file_that_is_headquarters_database() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let b = built();
+    let (dir, hq) = fresh_hq();
+    let site = b.files[0].to_str().unwrap();
+    let before = std::fs::read(&hq).unwrap();
+    let (code, out, err) = warden(
+        &[
+            "--db",
+            hq.to_str().unwrap(),
+            "national",
+            "overcrowding",
+            site,
+            "--out",
+            hq.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("headquarters' database itself"), "{err}");
+    assert!(
+        std::fs::read(&hq).unwrap().len() >= before.len(),
+        "not truncated"
+    );
+    Store::open(&hq).unwrap();
+
+    if !rustix::process::getuid().is_root() {
+        return;
+    }
+    // An officer signed in through their own OS account (as a person at headquarters would be).
+    const NOBODY_UID: u32 = 65534;
+    let mut store = Store::open(&hq).unwrap();
+    store
+        .link_os_account(&Actor::system("test", now()), "okello", "nobody")
+        .unwrap();
+    drop(store);
+    for p in [dir.path().to_path_buf(), dir.path().join("logs")] {
+        std::fs::create_dir_all(&p).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o777)).unwrap();
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let p = PathBuf::from(format!("{}{suffix}", hq.display()));
+        if p.exists() {
+            std::os::unix::fs::chown(&p, Some(NOBODY_UID), Some(NOBODY_UID)).unwrap();
+        }
+    }
+    let output = Command::new(env!("CARGO_BIN_EXE_warden"))
+        .args([
+            "--db",
+            hq.to_str().unwrap(),
+            "national",
+            "overcrowding",
+            site,
+        ])
+        .env("WARDEN_LOG_DIR", dir.path().join("logs"))
+        .env_remove("WARDEN_DB")
+        .uid(NOBODY_UID)
+        .gid(NOBODY_UID)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(err.contains("may not read the national roll-ups"), "{err}");
+    assert!(output.stdout.is_empty(), "no roll-up printed");
+    let rows = audit_rows(&hq);
+    assert!(
+        rows.iter()
+            .any(|(actor, entity, id, action)| actor.starts_with("okello")
+                && entity == "permission"
+                && id == "view-national"
+                && action == "refused"),
+        "{rows:?}"
+    );
+    assert!(!rows.iter().any(|(_, entity, _, _)| entity == "national"));
 }

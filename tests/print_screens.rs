@@ -389,3 +389,17 @@ fn headquarters_reads_the_national_roll_up_from_the_sites_folder() {
         assert!(d.screen().contains(">National roll-up"), "{}", d.screen());
     });
 }
+
+#[test]
+fn an_officer_at_headquarters_is_not_offered_the_national_roll_ups() {
+    both(|d, fx| {
+        let sites = tempfile::tempdir().unwrap();
+        std::fs::copy(&fx.path, sites.path().join("luzira.db")).unwrap();
+        d.app.set_sites(Some(sites.path().to_path_buf()));
+        d.login("officer").reports();
+        d.key(KeyCode::End);
+        let s = d.screen();
+        assert!(s.contains(">"), "the site reports are there: {s}");
+        assert!(!s.contains("National roll-up"), "{s}");
+    });
+}

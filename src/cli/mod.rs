@@ -354,7 +354,7 @@ fn run(cli: Cli, db: &Path) -> Result<ExitCode> {
         Some(Command::Station(cmd)) => person_file::station(db, &cmd),
         Some(Command::Report { kind }) => report::run(db, report::PrintArgs::stdout(kind)),
         Some(Command::Print(args)) => report::run(db, args),
-        Some(Command::National(args)) => national::run(&args),
+        Some(Command::National(args)) => national::run(db, &args),
         Some(Command::Backup { to, force }) => backup::backup(db, &to, force),
         Some(Command::Restore { from, force }) => backup::restore(db, &from, force),
         Some(Command::FileAccess { access }) => access::run(db, access),

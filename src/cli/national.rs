@@ -6,7 +6,7 @@ use crate::print::{self, Format, Paper, PrintError};
 use crate::report::national::{self, Kind, NationalParams};
 use anyhow::Result;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
@@ -49,10 +49,9 @@ fn date(option: &str, s: &str) -> Result<chrono::NaiveDate, String> {
     })
 }
 
-pub fn run(args: &NationalArgs) -> Result<ExitCode> {
+pub fn run(db: &Path, args: &NationalArgs) -> Result<ExitCode> {
     let now = chrono::Utc::now();
-    let who = super::identity::OsAccount::invoking().name;
-    let mut params = NationalParams::new(now, who);
+    let mut params = NationalParams::new(now, String::new());
     if let Some(from) = &args.from {
         match date("--from", from) {
             Ok(d) => (params.from, params.to) = (d, d + chrono::Duration::days(6)),
@@ -74,10 +73,26 @@ pub fn run(args: &NationalArgs) -> Result<ExitCode> {
     if args.format == Format::Pdf && args.out.is_none() {
         return refuse(t("national-pdf-needs-file"));
     }
+    // Headquarters' own database says who may read the roll-ups and keeps the record that they were read.
+    let (mut store, actor) = super::open_for_reading(db)?;
+    if let Some(out) = &args.out
+        && crate::store::is_held_database(out)
+    {
+        return refuse(t_args(
+            "national-out-is-the-database",
+            &[("file", out.display().to_string().into())],
+        ));
+    }
+    let grant = store.grant_national(&actor, args.report.as_str(), &args.sites)?;
+    if store.is_read_only() {
+        eprintln!("{}", t("print-not-recorded-read-only"));
+    }
+    drop(store);
+    params.printed_by = grant.by().to_string();
     // A national site file takes seconds to read: a line that says which, on a terminal only.
     let progress = super::progress::Progress::stages();
     let total = args.sites.len();
-    let read = national::read_site_files(&args.sites, args.report, now, &mut |i| {
+    let read = national::read_site_files(&grant, &args.sites, args.report, now, &mut |i| {
         progress.say(t_args(
             "national-progress",
             &[("done", i.into()), ("total", total.into())],

@@ -110,10 +110,12 @@ pub enum Permission {
     ExportRegister,
     /// Take back the people an import admitted, while nothing has been recorded about them since.
     UndoImport,
+    /// Read the national roll-ups over the sites' files at headquarters (people held at two sites are named).
+    ViewNational,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 26] = [
+    pub const ALL: [Permission; 27] = [
         Permission::ViewRegister,
         Permission::EditPrisoner,
         Permission::Admit,
@@ -140,6 +142,7 @@ impl Permission {
         Permission::ExportFacility,
         Permission::ExportRegister,
         Permission::UndoImport,
+        Permission::ViewNational,
     ];
 
     /// The permission's name in the audit trail and in `warden audit show` (stable: scripts filter on it).
@@ -170,6 +173,7 @@ impl Permission {
             Permission::ExportFacility => "export-facility",
             Permission::ExportRegister => "export-register",
             Permission::UndoImport => "undo-import",
+            Permission::ViewNational => "view-national",
             Permission::Backup => "backup",
         }
     }
@@ -278,6 +282,9 @@ pub fn may(role: Role, permission: Permission) -> bool {
         ExportRegister => role == Admin,
         // Deleting people from the register, even ones only just imported, is the station administrator's.
         UndoImport => role == Admin,
+        // The roll-ups gather every site's figures and name the people two sites both hold: headquarters'
+        // supervisors and administrators, as for the service-wide export and the audit trail.
+        ViewNational => matches!(role, Supervisor | Admin),
     }
 }
 
@@ -339,6 +346,7 @@ fn describe(p: Permission) -> &'static str {
         Permission::ExportFacility => "export a facility's register",
         Permission::ExportRegister => "export the whole register",
         Permission::UndoImport => "undo an import",
+        Permission::ViewNational => "read the national roll-ups",
     }
 }
 

@@ -12,7 +12,7 @@ use crate::domain::national::{Counting, Site, SiteFacility, SitePerson, SiteProg
 use crate::domain::segregation::ALERT_DAYS;
 use crate::i18n::{t, t_args};
 use crate::print::{Block, Column, Document, Row, Table};
-use crate::store::{Result, Setting, Store, StoreError, Within, schema};
+use crate::store::{NationalGrant, Result, Setting, Store, StoreError, Within, schema};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -117,8 +117,10 @@ pub fn site_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 
 /// Opens each site's file read-only and reads it (`reading` is told which, for a progress line), refusing the
 /// whole roll-up with a sentence at the first file that cannot be used: not a warden database, another schema,
-/// or a facility already in another file. Nothing is written to any of them.
+/// or a facility already in another file. Nothing is written to any of them. The grant is headquarters'
+/// leave to read them (`Store::grant_national`).
 pub fn read_site_files(
+    grant: &NationalGrant,
     files: &[PathBuf],
     kind: Kind,
     now: DateTime<Utc>,
@@ -144,7 +146,8 @@ pub fn read_site_files(
             || path.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         );
-        reads.push(read_site(&store, &label, kind, now).map_err(|e| site_problem(path, &e))?);
+        reads
+            .push(read_site(grant, &store, &label, kind, now).map_err(|e| site_problem(path, &e))?);
     }
     let sites: Vec<Site> = reads.iter().map(|r| r.site.clone()).collect();
     if let Some(shared) = crate::domain::national::shared_facility(&sites) {
@@ -162,7 +165,13 @@ pub fn read_site_files(
 
 /// Reads one site's figures for `kind` through the same queries as its own reports (only those `kind` needs:
 /// at the national size each takes seconds). `file` is how the site is named.
-pub fn read_site(store: &Store, file: &str, kind: Kind, now: DateTime<Utc>) -> Result<SiteRead> {
+pub fn read_site(
+    _grant: &NationalGrant,
+    store: &Store,
+    file: &str,
+    kind: Kind,
+    now: DateTime<Utc>,
+) -> Result<SiteRead> {
     let today = now.date_naive();
     let board = store.occupancy_board()?;
     let mut facilities: Vec<(i64, SiteFacility)> = board

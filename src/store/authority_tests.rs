@@ -17,6 +17,7 @@ const WRITES: &[(&str, &str)] = &[
     ("update_programme", "Need::To(Permission::ManageProgrammes)"),
     ("import_apply", "Need::To(Permission::Admit)"),
     ("import_undo", "Need::To(Permission::UndoImport)"),
+    ("grant_national", "Need::To(Permission::ViewNational)"),
     (
         "review_temporary_placement",
         "Need::To(Permission::OverrideAllocation)",

@@ -68,6 +68,7 @@ pub use estate::{CellRow, EstateCounts, FacilityRow, UnitRow};
 pub use export::RegisterExport;
 pub use guards::GuardProblem;
 pub use import::{ImportOutcome, ImportPlan, ImportRun, UndoPlan};
+pub use national::NationalGrant;
 pub use non_associations::NaRow;
 pub use occupancy::{Board, BoardLine, Occupancy};
 pub use prisoners::{

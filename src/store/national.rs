@@ -2,10 +2,35 @@
 //! custody with their national person id and how recent their record is, the time of the site's newest write,
 //! and the file's schema version.
 
+use super::Actor;
 use super::cached::CachedSql;
 use super::{Result, Store};
+use crate::domain::auth::{Need, Permission};
 use crate::domain::national::SitePerson;
 use chrono::{NaiveDate, NaiveDateTime};
+use std::path::PathBuf;
+
+/// Leave to read the sites' files for one national roll-up. Only `Store::grant_national` makes one, after the
+/// role table allows it and the read is in headquarters' audit trail, and the roll-up's readers take it, so the
+/// screens and the command line pass the same check.
+#[derive(Debug, Clone)]
+pub struct NationalGrant {
+    /// Private, so nothing outside this module can make one.
+    by: String,
+}
+
+impl NationalGrant {
+    /// Who asked: printed under the roll-up.
+    pub fn by(&self) -> &str {
+        &self.by
+    }
+}
+
+/// What headquarters' audit trail keeps about a national read.
+#[derive(serde::Serialize)]
+struct NationalRead<'a> {
+    sites: &'a [PathBuf],
+}
 
 /// SQLite's `datetime()` output: every stored time format (admission minutes, audit RFC 3339) comes out as this.
 const SQL_TIME: &str = "%Y-%m-%d %H:%M:%S";
@@ -18,6 +43,34 @@ fn sql_time(idx: usize, r: &rusqlite::Row) -> rusqlite::Result<NaiveDateTime> {
 }
 
 impl Store {
+    /// Checks that `actor` may read the national roll-up `report` over `sites` and records the read in this
+    /// (headquarters') database; refused, the refusal is recorded and nothing is read. A copy on read-only media
+    /// cannot keep the record: the read is still checked, and the caller says it was not recorded.
+    pub fn grant_national(
+        &mut self,
+        actor: &Actor,
+        report: &str,
+        sites: &[PathBuf],
+    ) -> Result<NationalGrant> {
+        let target = format!("national {report}");
+        if self.is_read_only() {
+            self.authorise(actor, Need::To(Permission::ViewNational), &target)?;
+        } else {
+            self.write(actor, Need::To(Permission::ViewNational), &target, |tx| {
+                tx.audit(
+                    "national",
+                    report,
+                    "read",
+                    None::<&()>,
+                    Some(&NationalRead { sites }),
+                )
+            })?;
+        }
+        Ok(NationalGrant {
+            by: actor.name.clone(),
+        })
+    }
+
     /// The schema version written in the file (`PRAGMA user_version`).
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self

@@ -195,7 +195,11 @@ impl Screen for HomeScreen {
                         None => Outcome::Handled,
                     },
                     Target::Reports => Outcome::Push(Box::new(
-                        super::reports::ReportsScreen::new().with_sites(self.sites.clone()),
+                        super::reports::ReportsScreen::new().with_sites(
+                            self.sites
+                                .clone()
+                                .filter(|_| ctx.session.may(Permission::ViewNational)),
+                        ),
                     )),
                     Target::Help => Outcome::Push(Box::new(super::help::HelpScreen::for_screen(
                         Some(self),

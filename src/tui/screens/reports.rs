@@ -63,20 +63,37 @@ impl ReportsScreen {
         Kind::ALL.len() + self.national_kinds().len()
     }
 
-    /// Starts reading the site files for a national roll-up; the view shows progress until it is made.
+    /// Starts reading the site files for a national roll-up; the view shows progress until it is made. The
+    /// folder is listed here (quick) so headquarters' audit trail names the files before they are read.
     fn national(&self, kind: national::Kind, ctx: &mut Ctx) -> Outcome {
         let Some(dir) = self.sites.clone() else {
             return Outcome::Ignored;
         };
-        let (now, by) = (ctx.now, ctx.session.name.clone());
+        let files = match site_files(&dir) {
+            Ok(files) => files,
+            Err(e) => {
+                return Outcome::Push(Box::new(ReportView::national(kind, Reading::Done(Err(e)))));
+            }
+        };
+        let grant = match ctx
+            .store
+            .grant_national(&ctx.actor(), kind.as_str(), &files)
+        {
+            Ok(grant) => grant,
+            Err(e) => {
+                ctx.error(t_args("national-refused", &[("why", e.to_string().into())]));
+                return Outcome::Handled;
+            }
+        };
+        let now = ctx.now;
         let work = {
-            let (dir, by) = (dir.clone(), by.clone());
-            move || make_national(&dir, kind, now, by)
+            let (grant, files) = (grant.clone(), files.clone());
+            move || make_national(&grant, &files, kind, now)
         };
         let reading = match Job::start("national-read", work) {
             Ok(job) => Reading::Job(job),
             // No thread to be had: read here, the screen waits as it did before workers.
-            Err(_) => Reading::Done(make_national(&dir, kind, now, by)),
+            Err(_) => Reading::Done(make_national(&grant, &files, kind, now)),
         };
         Outcome::Push(Box::new(ReportView::national(kind, reading)))
     }
@@ -261,12 +278,8 @@ enum Reading {
 }
 
 /// Reads every site file in `dir` and makes the roll-up of `kind`; the reason in words when it cannot.
-fn make_national(
-    dir: &std::path::Path,
-    kind: national::Kind,
-    now: chrono::DateTime<chrono::Utc>,
-    by: String,
-) -> Result<Document, String> {
+/// The site files in headquarters' folder, or why they cannot be read.
+fn site_files(dir: &std::path::Path) -> Result<Vec<PathBuf>, String> {
     let files = national::site_files(dir).map_err(|e| {
         t_args(
             "national-sites-unreadable",
@@ -282,11 +295,20 @@ fn make_national(
             &[("dir", dir.display().to_string().into())],
         ));
     }
-    let reads = national::read_site_files(&files, kind, now, &mut |_| {})?;
+    Ok(files)
+}
+
+fn make_national(
+    grant: &crate::store::NationalGrant,
+    files: &[PathBuf],
+    kind: national::Kind,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Document, String> {
+    let reads = national::read_site_files(grant, files, kind, now, &mut |_| {})?;
     Ok(national::build(
         &reads,
         kind,
-        &national::NationalParams::new(now, by),
+        &national::NationalParams::new(now, grant.by()),
     ))
 }
 
