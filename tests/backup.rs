@@ -95,7 +95,13 @@ fn a_backup_taken_under_write_load_is_consistent_and_restores_equal() {
                         [format!("bulk-{i}"), "y".repeat(1000)],
                     )?;
                 }
-                tx.audit::<(), ()>("setting", "bulk", "set", None, None)
+                tx.audit::<(), ()>(
+                    warden::domain::audit::Entity::Setting,
+                    "bulk",
+                    warden::domain::audit::Deed::Set,
+                    None,
+                    None,
+                )
             },
         )
         .unwrap();

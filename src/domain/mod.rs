@@ -1,6 +1,7 @@
 //! Pure rules of the prison service: no SQL, no terminal, no clock (time is always passed in).
 
 pub mod allocate;
+pub mod audit;
 pub mod auth;
 pub mod estate;
 pub mod estate_file;

@@ -7,6 +7,7 @@ use crate::domain::allocate::{
     self, AllocationRules, Breach, Candidates, CellInfo, Context, FacilityInfo, KeepApart,
     MoveReason, Mover, Occupant, Suggestion, UnitInfo,
 };
+use crate::domain::audit::{Deed, Entity};
 use crate::domain::auth::Need;
 use crate::domain::auth::{Permission, Role, may};
 use crate::domain::estate::{
@@ -628,9 +629,9 @@ impl Tx<'_> {
             cell_id: Option<i64>,
         }
         self.audit(
-            "prisoner",
+            Entity::Prisoner,
             mover.id,
-            "move",
+            Deed::Move,
             Some(&Placement {
                 cell_id: mover.cell_id,
             }),
@@ -638,7 +639,13 @@ impl Tx<'_> {
                 cell_id: Some(req.to_cell),
             }),
         )?;
-        self.audit::<(), _>("movement", movement.id, "create", None, Some(&movement))?;
+        self.audit::<(), _>(
+            Entity::Movement,
+            movement.id,
+            Deed::Create,
+            None,
+            Some(&movement),
+        )?;
         Ok(movement)
     }
 }

@@ -6,6 +6,7 @@ use super::assessments::{NOT_RETURNED, invalid};
 use super::{
     Actor, ApprovalState, AssessmentRow, AssessmentStatus as Status, Result, Store, Tx, time_text,
 };
+use crate::domain::audit::{Deed, Entity};
 use crate::domain::estate::SecurityLevel;
 use crate::domain::forms::check_approval;
 use chrono::NaiveDate;
@@ -48,9 +49,9 @@ impl Store {
                 params![actor.name, time_text(actor.at), id],
             )?;
             tx.audit(
-                "assessment",
+                Entity::Assessment,
                 id,
-                "approve",
+                Deed::Approve,
                 Some(&serde_json::json!({ "approval": "pending" })),
                 Some(&serde_json::json!({ "approval": "approved", "result": row.result })),
             )
@@ -77,9 +78,9 @@ impl Store {
                 params![id, actor.name, time_text(actor.at), reason],
             )?;
             tx.audit(
-                "assessment",
+                Entity::Assessment,
                 id,
-                "send back",
+                Deed::SendBack,
                 Some(&serde_json::json!({ "approval": "pending" })),
                 Some(&serde_json::json!({ "approval": "sent back", "reason": reason })),
             )
@@ -166,9 +167,9 @@ impl Store {
                 params![id, event, note, actor.name, time_text(actor.at)],
             )?;
             tx.audit(
-                "assessment",
+                Entity::Assessment,
                 id,
-                "review trigger",
+                Deed::ReviewTrigger,
                 None::<&()>,
                 Some(&serde_json::json!({ "event": event, "label": label, "note": note })),
             )?;

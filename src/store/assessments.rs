@@ -4,6 +4,7 @@
 
 use super::CachedSql as _;
 use super::{Actor, Result, Store, StoreError, Tx, parse_time, time_text};
+use crate::domain::audit::{Deed, Entity};
 use crate::domain::forms::answers::{answers_from_json, answers_to_json, value_to_json};
 use crate::domain::forms::evaluate::needs_approval;
 use crate::domain::forms::model::AppliesTo;
@@ -319,9 +320,9 @@ impl Store {
             let id = tx.last_insert_rowid();
             tx.execute_cached("UPDATE main.assessment SET series = id WHERE id = ?1", [id])?;
             tx.audit(
-                "assessment",
+                Entity::Assessment,
                 id,
-                "start",
+                Deed::Start,
                 None::<&()>,
                 Some(&serde_json::json!({ "form": form.id, "version": form.version, "subject": subject })),
             )?;
@@ -486,9 +487,9 @@ impl Store {
             )?;
             let result_text = result_value(result);
             tx.audit(
-                "assessment",
+                Entity::Assessment,
                 id,
-                "finalise",
+                Deed::Finalise,
                 None::<&()>,
                 Some(&Finalised {
                     form: &form.id,
@@ -594,9 +595,9 @@ impl Store {
             })?;
             let new_id = tx.last_insert_rowid();
             tx.audit(
-                "assessment",
+                Entity::Assessment,
                 new_id,
-                "amend",
+                Deed::Amend,
                 None::<&()>,
                 Some(&serde_json::json!({ "amends": id, "revision": old.revision + 1, "reason": reason })),
             )?;
@@ -614,9 +615,9 @@ impl Store {
             }
             tx.execute_cached("DELETE FROM main.assessment WHERE id = ?1", [id])?;
             tx.audit(
-                "assessment",
+                Entity::Assessment,
                 id,
-                "discard",
+                Deed::Discard,
                 Some(&serde_json::json!({ "form": row.form_id, "answers": row.answers_json })),
                 None::<&()>,
             )

@@ -4,6 +4,7 @@
 use super::rosters::{REFERRAL_SELECT, ReferralRow, read_referral};
 use super::rows::word;
 use super::{Actor, Result, Store, StoreError, time_text};
+use crate::domain::audit::{Deed, Entity};
 use crate::domain::auth::{Need, Permission};
 use crate::domain::roster::{
     CancelReason, Outcome, Participation, ReferralStatus, Session, check_outcome,
@@ -190,9 +191,9 @@ impl Store {
                     actor.name
                 ])?;
                 tx.audit(
-                    "attendance",
+                    Entity::Attendance,
                     format!("{referral_id}:{slot_id}:{on}"),
-                    "mark",
+                    Deed::Mark,
                     before.as_ref(),
                     Some(&(outcome.as_str(), comment.trim())),
                 )?;

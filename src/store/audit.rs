@@ -2,6 +2,7 @@
 
 use super::CachedSql as _;
 use super::{Result, Store, Tx, time_text, to_json};
+use crate::domain::audit::{Action, Deed, Entity};
 use crate::domain::auth::{Need, Permission};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
@@ -62,9 +63,9 @@ impl Tx<'_> {
     /// Appends one audit row inside this transaction, by this transaction's actor.
     pub fn audit<B: Serialize + ?Sized, A: Serialize + ?Sized>(
         &self,
-        entity: &str,
+        entity: Entity,
         entity_id: impl ToString,
-        action: &str,
+        action: impl Into<Action>,
         before: Option<&B>,
         after: Option<&A>,
     ) -> Result<()> {
@@ -86,9 +87,9 @@ impl Tx<'_> {
         &self,
         actor: &str,
         at: chrono::DateTime<chrono::Utc>,
-        entity: &str,
+        entity: Entity,
         entity_id: impl ToString,
-        action: &str,
+        action: impl Into<Action>,
         before: Option<&B>,
         after: Option<&A>,
     ) -> Result<()> {
@@ -105,9 +106,9 @@ impl Tx<'_> {
             id: prev_id + 1,
             at: time_text(at),
             actor: actor.to_string(),
-            entity: entity.to_string(),
+            entity: entity.as_str().to_string(),
             entity_id: entity_id.to_string(),
-            action: action.to_string(),
+            action: action.into().as_str().to_string(),
             before: before.map(to_json),
             after: after.map(to_json),
             prev_hash,
@@ -138,12 +139,17 @@ impl Tx<'_> {
 
 impl Store {
     /// Appends an audit row that records a read, not a change (opening a VEP record: Mandela Rule 9).
-    pub fn audit_read(&mut self, actor: &super::Actor, entity: &str, entity_id: i64) -> Result<()> {
+    pub fn audit_read(
+        &mut self,
+        actor: &super::Actor,
+        entity: Entity,
+        entity_id: i64,
+    ) -> Result<()> {
         self.write(
             actor,
             Need::To(Permission::ViewRegister),
             &format!("{entity} {entity_id}"),
-            |tx| tx.audit::<(), ()>(entity, entity_id, "read", None, None),
+            |tx| tx.audit::<(), ()>(entity, entity_id, Deed::Read, None, None),
         )
     }
 
@@ -240,7 +246,7 @@ impl Store {
                 actor,
                 Need::To(Permission::ViewAudit),
                 "audit trail",
-                |tx| tx.audit::<(), _>("audit", "trail", "read", None, Some(&asked)),
+                |tx| tx.audit::<(), _>(Entity::Audit, "trail", Deed::Read, None, Some(&asked)),
             )?;
         }
         Ok(rows)

@@ -13,6 +13,7 @@
 
 use super::CachedSql as _;
 use super::{Actor, Result, Store, StoreError, cipher, io_error, schema};
+use crate::domain::audit::{Deed, Entity};
 use crate::domain::auth::{Need, Permission};
 use chrono::{DateTime, Utc};
 use rusqlite::backup::{Backup, StepResult};
@@ -90,7 +91,7 @@ impl Store {
             "audit_records": report.audit_records(),
         });
         self.write(actor, Need::To(Permission::Backup), &name, |tx| {
-            tx.audit::<(), _>("database", &name, "backup", None, Some(&record))
+            tx.audit::<(), _>(Entity::Database, &name, Deed::Backup, None, Some(&record))
         })?;
         Ok(report)
     }
@@ -185,7 +186,7 @@ pub fn restore_backup(
         "audit_records": report.backup.audit_records(),
     });
     store.write(actor, Need::To(Permission::ConfigureStation), &name, |tx| {
-        tx.audit::<(), _>("database", &name, "restore", None, Some(&record))
+        tx.audit::<(), _>(Entity::Database, &name, Deed::Restore, None, Some(&record))
     })?;
     Ok(report)
 }

@@ -192,7 +192,13 @@ mod tests {
                 |tx| {
                     runs += 1;
                     tx.execute("INSERT INTO setting(key, value) VALUES ('k', 'v')", [])?;
-                    tx.audit("setting", "k", "set", None::<&()>, Some(&"v"))
+                    tx.audit(
+                        crate::domain::audit::Entity::Setting,
+                        "k",
+                        crate::domain::audit::Deed::Set,
+                        None::<&()>,
+                        Some(&"v"),
+                    )
                 },
             )
         });

@@ -4,6 +4,7 @@
 
 use super::CachedSql as _;
 use super::{Actor, Result, Store, StoreError, Tx};
+use crate::domain::audit::{Deed, Entity};
 use crate::domain::auth::{Need, Permission};
 use crate::domain::sentence::{
     self, Case, Length, OffenceClass, Relation, ReleaseOverride, ReleaseRules, ReleaseWorking,
@@ -190,7 +191,7 @@ impl Tx<'_> {
         let id = self.last_insert_rowid();
         self.write_sentence(id, case.sentence.as_ref())?;
         let stored = Case { id, ..case.clone() };
-        self.audit::<(), _>("custody_case", id, "add", None, Some(&stored))?;
+        self.audit::<(), _>(Entity::CustodyCase, id, Deed::Add, None, Some(&stored))?;
         self.recompute_release(prisoner_id)?;
         Ok(id)
     }
@@ -244,9 +245,9 @@ impl Tx<'_> {
         ])?;
         self.write_sentence(case_id, after.sentence.as_ref())?;
         self.audit(
-            "custody_case",
+            Entity::CustodyCase,
             case_id,
-            "correct",
+            Deed::Correct,
             before.as_ref(),
             Some(&after),
         )?;
@@ -266,9 +267,9 @@ impl Tx<'_> {
         sentence::check_removal(&removed, &rest).map_err(refuse)?;
         self.execute_cached("DELETE FROM custody_case WHERE id = ?1", [case_id])?;
         self.audit(
-            "custody_case",
+            Entity::CustodyCase,
             case_id,
-            "remove",
+            Deed::Remove,
             Some(&removed),
             Some(&Removal { reason }),
         )?;
@@ -307,9 +308,13 @@ impl Tx<'_> {
             )?,
         };
         self.audit(
-            "release_override",
+            Entity::ReleaseOverride,
             prisoner_id,
-            if order.is_some() { "set" } else { "clear" },
+            if order.is_some() {
+                Deed::Set
+            } else {
+                Deed::Clear
+            },
             before.as_ref(),
             order,
         )?;
@@ -367,9 +372,9 @@ impl Tx<'_> {
                     working.date.map(|d| d.to_string())
                 ])?;
             self.audit(
-                "prisoner",
+                Entity::Prisoner,
                 prisoner_id,
-                "expected-release",
+                Deed::ExpectedRelease,
                 Some(&ReleaseDate {
                     expected_release: before,
                 }),
@@ -443,7 +448,13 @@ impl Store {
                 sentence::check_cases(&all).map_err(refuse)?;
                 tx.write_sentence(case_id, sentence)?;
                 let after = all.iter().find(|c| c.id == case_id);
-                tx.audit("custody_case", case_id, "sentence", before.as_ref(), after)?;
+                tx.audit(
+                    Entity::CustodyCase,
+                    case_id,
+                    Deed::Sentence,
+                    before.as_ref(),
+                    after,
+                )?;
                 tx.recompute_release(prisoner_id).map(|_| ())
             },
         )
@@ -513,9 +524,9 @@ impl Store {
                     )?;
                 }
                 tx.audit(
-                    "setting",
+                    Entity::Setting,
                     "release rules",
-                    "set",
+                    Deed::Set,
                     Some(&before),
                     Some(rules),
                 )?;

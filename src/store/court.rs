@@ -5,6 +5,7 @@
 use super::CachedSql as _;
 use super::cases::cases_of;
 use super::{Actor, Result, Store, StoreError};
+use crate::domain::audit::{Deed, Entity};
 use crate::domain::auth::{Need, Permission};
 use crate::domain::prisoner::BirthDate;
 use crate::domain::sentence::{self, CourtFor, OffenceClass, OverLimit, RemandLimits};
@@ -104,9 +105,9 @@ impl Store {
                     [Setting::RemandLimits.key().as_ref(), limits.text().as_str()],
                 )?;
                 tx.audit(
-                    "setting",
+                    Entity::Setting,
                     "remand limits",
-                    "set",
+                    Deed::Set,
                     Some(&before),
                     Some(limits),
                 )

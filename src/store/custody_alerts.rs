@@ -5,6 +5,7 @@
 use super::CachedSql as _;
 use super::{Result, Store};
 use crate::domain::allocate::lawful::{AlertKind, Held, Who, alerts, min_age};
+use crate::domain::audit::{Deed, Entity};
 use crate::domain::estate::Facility;
 use crate::domain::prisoner::{ADULT_AGE, BirthDate};
 use crate::domain::settings::Setting;
@@ -346,7 +347,13 @@ impl Store {
                         review.decided_by
                     ],
                 )?;
-                tx.audit::<(), _>("prisoner", prisoner_id, "age-review", None, Some(&review))?;
+                tx.audit::<(), _>(
+                    Entity::Prisoner,
+                    prisoner_id,
+                    Deed::AgeReview,
+                    None,
+                    Some(&review),
+                )?;
                 Ok(())
             },
         )

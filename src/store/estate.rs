@@ -3,6 +3,7 @@
 use super::CachedSql as _;
 use super::rows::word;
 use super::{Actor, Result, Store, StoreError, Tx};
+use crate::domain::audit::{Deed, Entity};
 use crate::domain::auth::{Need, Permission};
 use crate::domain::estate::{
     AgeGroup, Cell, Facility, FacilityKind, SecurityLevel, Unit, UnitSex, UnitUse,
@@ -176,7 +177,7 @@ impl Tx<'_> {
             f.security.as_str()
         ])
         .map_err(|e| duplicate(e, &format!("facility {}", f.code)))?;
-        self.audit("facility", f.id, "update", Some(&before), Some(f))
+        self.audit(Entity::Facility, f.id, Deed::Update, Some(&before), Some(f))
     }
 
     /// Refuses a facility kind that one of its stored units would not fit (a men's prison with a female wing).
@@ -221,7 +222,7 @@ impl Tx<'_> {
             u.security.as_str()
         ])
         .map_err(|e| duplicate(e, &format!("unit {}", u.code)))?;
-        self.audit("unit", u.id, "update", Some(&before), Some(u))
+        self.audit(Entity::Unit, u.id, Deed::Update, Some(&before), Some(u))
     }
 
     pub fn update_cell(&self, c: &Cell) -> Result<()> {
@@ -242,7 +243,7 @@ impl Tx<'_> {
             c.out_of_use
         ])
         .map_err(|e| duplicate(e, &format!("cell {}", c.code)))?;
-        self.audit("cell", c.id, "update", Some(&before), Some(c))
+        self.audit(Entity::Cell, c.id, Deed::Update, Some(&before), Some(c))
     }
 
     /// Carries out an estate plan: creates and updates through the same audited paths as single edits.
@@ -303,9 +304,9 @@ impl Tx<'_> {
         .map_err(|e| duplicate(e, &format!("facility {}", f.code)))?;
         let id = self.last_insert_rowid();
         self.audit::<(), _>(
-            "facility",
+            Entity::Facility,
             id,
-            "create",
+            Deed::Create,
             None,
             Some(&Facility { id, ..f.clone() }),
         )?;
@@ -341,7 +342,13 @@ impl Tx<'_> {
         ])
         .map_err(|e| duplicate(e, &format!("unit {} in {}", u.code, facility.code)))?;
         let id = self.last_insert_rowid();
-        self.audit::<(), _>("unit", id, "create", None, Some(&Unit { id, ..u.clone() }))?;
+        self.audit::<(), _>(
+            Entity::Unit,
+            id,
+            Deed::Create,
+            None,
+            Some(&Unit { id, ..u.clone() }),
+        )?;
         Ok(id)
     }
 
@@ -362,7 +369,13 @@ impl Tx<'_> {
         ])
         .map_err(|e| duplicate(e, &format!("cell {}", c.code)))?;
         let id = self.last_insert_rowid();
-        self.audit::<(), _>("cell", id, "create", None, Some(&Cell { id, ..c.clone() }))?;
+        self.audit::<(), _>(
+            Entity::Cell,
+            id,
+            Deed::Create,
+            None,
+            Some(&Cell { id, ..c.clone() }),
+        )?;
         Ok(id)
     }
 }

@@ -5,6 +5,7 @@
 use super::CachedSql as _;
 use super::prisoners::{PRISONER_COLUMNS, read_prisoner};
 use super::{Actor, Result, Store, StoreError};
+use crate::domain::audit::{Deed, Entity};
 use crate::domain::auth::{Authority, Need, Permission, Role};
 use crate::domain::estate::Facility;
 use crate::domain::prisoner::visible_fields;
@@ -102,7 +103,7 @@ impl Store {
             None => "export".to_string(),
         };
         self.write(actor, need, &target, |tx| {
-            tx.audit::<(), _>("disclosure", 0, "export", None, Some(&what))
+            tx.audit::<(), _>(Entity::Disclosure, 0, Deed::Export, None, Some(&what))
         })?;
         Ok(RegisterExport { columns, rows })
     }

@@ -5,6 +5,7 @@
 use super::CachedSql as _;
 use super::assessments::invalid;
 use super::{Actor, Result, Store, Tx, time_text};
+use crate::domain::audit::{Deed, Entity};
 use crate::domain::auth::{Need, Permission};
 use crate::domain::estate_file::Pos;
 use crate::domain::forms::registry::Unavailable;
@@ -53,9 +54,9 @@ impl Tx<'_> {
             params![form.id, access],
         )?;
         self.audit(
-            "form_access",
+            Entity::FormAccess,
             &form.id,
-            "set",
+            Deed::Set,
             before.as_ref(),
             Some(&access),
         )
@@ -81,9 +82,9 @@ impl Tx<'_> {
                     ],
                 )?;
                 self.audit(
-                    "form_version",
+                    Entity::FormVersion,
                     format!("{} v{}", form.id, form.version),
-                    "record",
+                    Deed::Record,
                     None::<&()>,
                     Some(&serde_json::json!({ "sha256": form.sha256 })),
                 )

@@ -9,6 +9,7 @@
 
 use super::CachedSql as _;
 use super::{Actor, Result, Store, schema};
+use crate::domain::audit::{Deed, Entity};
 use crate::domain::auth::{Need, Permission};
 use rusqlite::Connection;
 use std::collections::BTreeMap;
@@ -143,7 +144,13 @@ impl Store {
                     tx.execute_batch(&format!("DROP TRIGGER IF EXISTS \"{quoted}\";"))?;
                     tx.execute_batch(sql)?;
                 }
-                tx.audit::<(), _>("database", "triggers", "restored", None, Some(&names))
+                tx.audit::<(), _>(
+                    Entity::Database,
+                    "triggers",
+                    Deed::Restored,
+                    None,
+                    Some(&names),
+                )
             },
         )?;
         tracing::warn!(

@@ -5,6 +5,7 @@
 use super::CachedSql as _;
 use super::{Actor, Result, Store, StoreError, Tx};
 use crate::domain::allocate::MoveReason;
+use crate::domain::audit::{Deed, Entity};
 use crate::domain::auth::{Need, Permission};
 use crate::domain::prisoner::{NumberPattern, facility_accepts};
 use crate::domain::register_file::{Header, ImportRow, Problem, Target, identity_key};
@@ -256,9 +257,9 @@ impl Store {
                 )?;
                 let id = tx.last_insert_rowid();
                 tx.audit::<(), _>(
-                    "import",
+                    Entity::Import,
                     id,
-                    "start",
+                    Deed::Start,
                     None,
                     Some(&serde_json::json!({"file": file, "sha256": sha256, "rows": rows.len()})),
                 )?;
@@ -329,9 +330,9 @@ impl Store {
                 [import_id],
             )?;
             tx.audit::<(), _>(
-                "import",
+                Entity::Import,
                 import_id,
-                "done",
+                Deed::Done,
                 None,
                 Some(&serde_json::json!({"admitted": outcome.admitted + outcome.resumed})),
             )?;
@@ -560,9 +561,9 @@ impl Store {
                     ],
                 )?;
                 tx.audit::<(), _>(
-                    "import",
+                    Entity::Import,
                     import_id,
-                    "undo",
+                    Deed::Undo,
                     None,
                     Some(&serde_json::json!({"why": why, "people": plan.people})),
                 )
@@ -626,9 +627,9 @@ fn take_back(tx: &Tx, prisoner_id: i64, import_id: i64) -> Result<()> {
         tx.prepare_cached(sql)?.execute([prisoner_id])?;
     }
     tx.audit::<(), _>(
-        "prisoner",
+        Entity::Prisoner,
         prisoner_id,
-        "undo-import",
+        Deed::UndoImport,
         None,
         Some(&serde_json::json!({"number": number, "import": import_id})),
     )

@@ -85,6 +85,7 @@ pub use stats::Headline;
 pub use temporary::TemporaryPlacement;
 pub use users::{HashedPassword, LoginCheck, LoginOutcome, StaffRow};
 
+use crate::domain::audit::{Deed, Entity};
 use crate::domain::auth::{Authority, Need, Permission, Role};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
@@ -658,7 +659,13 @@ impl Store {
                  ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                     [key, value],
                 )?;
-                tx.audit("setting", key, "set", before.as_ref(), Some(&value))
+                tx.audit(
+                    Entity::Setting,
+                    key,
+                    Deed::Set,
+                    before.as_ref(),
+                    Some(&value),
+                )
             },
         )
     }

@@ -5,6 +5,7 @@
 use super::Actor;
 use super::cached::CachedSql;
 use super::{Result, Store};
+use crate::domain::audit::{Deed, Entity};
 use crate::domain::auth::{Need, Permission};
 use crate::domain::national::SitePerson;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -58,9 +59,9 @@ impl Store {
         } else {
             self.write(actor, Need::To(Permission::ViewNational), &target, |tx| {
                 tx.audit(
-                    "national",
+                    Entity::National,
                     report,
-                    "read",
+                    Deed::Read,
                     None::<&()>,
                     Some(&NationalRead { sites }),
                 )

@@ -2,6 +2,7 @@
 
 use super::rows::{opt_date, word};
 use super::{Actor, Result, Store, StoreError, time_text};
+use crate::domain::audit::{Deed, Entity};
 use crate::domain::auth::{Need, Permission};
 use crate::domain::non_association::{
     Closure, NaReason, NaRole, NaScope, NonAssociation, check_close_reason,
@@ -105,7 +106,7 @@ impl Store {
                 closed: None,
                 ..na.clone()
             };
-            tx.audit::<(), _>("non_association", id, "create", None, Some(&stored))?;
+            tx.audit::<(), _>(Entity::NonAssociation, id, Deed::Create, None, Some(&stored))?;
             Ok(id)
         })
     }
@@ -150,7 +151,13 @@ impl Store {
                     closed: Some(closure),
                     ..before.clone()
                 };
-                tx.audit("non_association", id, "close", Some(&before), Some(&after))?;
+                tx.audit(
+                    Entity::NonAssociation,
+                    id,
+                    Deed::Close,
+                    Some(&before),
+                    Some(&after),
+                )?;
                 Ok(after)
             },
         )

@@ -5,6 +5,7 @@
 use super::CachedSql as _;
 use super::prisoners::{PRISONER_COLUMNS, read_prisoner};
 use super::{Actor, Result, Store, StoreError, Tx, time_text};
+use crate::domain::audit::{Deed, Entity};
 use crate::domain::auth::{Need, Permission};
 use crate::domain::prisoner::Prisoner;
 use crate::domain::settings::Setting;
@@ -122,9 +123,9 @@ impl Store {
                     params![Setting::StationSigningKey.key(), hex::encode(seed)],
                 )?;
                 tx.audit::<(), _>(
-                    "station",
+                    Entity::Station,
                     0,
-                    "key",
+                    Deed::Key,
                     None,
                     Some(&json!({"public_key": public})),
                 )
@@ -157,7 +158,7 @@ impl Store {
                  ON CONFLICT(public_key) DO UPDATE SET name = excluded.name",
                 params![key, name.trim(), time_text(actor.at), actor.name],
             )?;
-            tx.audit::<(), _>("station", 0, "trust", None, Some(&json!({"public_key": key, "name": name.trim()})))
+            tx.audit::<(), _>(Entity::Station, 0, Deed::Trust, None, Some(&json!({"public_key": key, "name": name.trim()})))
         })
     }
 
@@ -210,9 +211,9 @@ impl Store {
                 let payload =
                     person_payload(tx, &p, &national, facility, &station, actor, why.trim())?;
                 tx.audit::<(), _>(
-                    "disclosure",
+                    Entity::Disclosure,
                     p.id,
-                    "person-file",
+                    Deed::PersonFile,
                     None,
                     Some(&json!({"number": p.number, "national_id": national, "why": why.trim()})),
                 )?;
@@ -311,9 +312,9 @@ impl Store {
                 params![id, station, key, sha, time_text(actor.at), text],
             )?;
             tx.audit::<(), _>(
-                "prisoner",
+                Entity::Prisoner,
                 id,
-                "person-file",
+                Deed::PersonFile,
                 None,
                 Some(&json!({"from": station, "sha256": sha, "national_id": national})),
             )?;

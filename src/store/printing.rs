@@ -3,6 +3,7 @@
 
 use super::CachedSql as _;
 use super::{Actor, Result, Setting, Store};
+use crate::domain::audit::{Deed, Entity};
 use crate::domain::auth::{Need, Permission};
 use serde::Serialize;
 
@@ -24,7 +25,13 @@ impl Store {
                     [key.key().as_ref(), value],
                 )?;
             }
-            tx.audit("print", report, "print", None::<&()>, Some(record))
+            tx.audit(
+                Entity::Print,
+                report,
+                Deed::Print,
+                None::<&()>,
+                Some(record),
+            )
         })
     }
 }

@@ -2,6 +2,7 @@
 
 use super::CachedSql as _;
 use super::{Actor, Result, Store, StoreError, Tx};
+use crate::domain::audit::{Deed, Entity};
 use crate::domain::auth::{Need, Permission};
 use crate::domain::estate::{LegalStatus, Sex};
 use crate::domain::name_search;
@@ -437,7 +438,13 @@ impl Tx<'_> {
             return Ok(after);
         }
         self.write_prisoner(&after)?;
-        self.audit("prisoner", after.id, "update", Some(&before), Some(&after))?;
+        self.audit(
+            Entity::Prisoner,
+            after.id,
+            Deed::Update,
+            Some(&before),
+            Some(&after),
+        )?;
         Ok(after)
     }
 
@@ -494,9 +501,9 @@ impl Tx<'_> {
         ])?;
         let id = self.last_insert_rowid();
         self.audit::<(), _>(
-            "custody_event",
+            Entity::CustodyEvent,
             id,
-            event.kind.as_str(),
+            event.kind,
             None,
             Some(&CustodyEvent {
                 id,
@@ -589,11 +596,11 @@ impl Tx<'_> {
         };
         self.write_prisoner(&stored)?;
         match source {
-            None => self.audit::<(), _>("prisoner", id, "admit", None, Some(&stored))?,
+            None => self.audit::<(), _>(Entity::Prisoner, id, Deed::Admit, None, Some(&stored))?,
             Some(source) => self.audit::<(), _>(
-                "prisoner",
+                Entity::Prisoner,
                 id,
-                "import",
+                Deed::Import,
                 None,
                 Some(&serde_json::json!({
                     "record": stored,
@@ -684,9 +691,9 @@ impl Tx<'_> {
         super::rosters::end_open_referrals(self, prisoner_id, "released")?;
         super::segregation::end_on_leaving(self, prisoner_id, at)?;
         self.audit(
-            "prisoner",
+            Entity::Prisoner,
             prisoner_id,
-            "release",
+            Deed::Release,
             Some(&before),
             Some(&after),
         )

@@ -3,6 +3,7 @@
 //! append-only (a count is never kept by updating a row).
 
 use super::{Actor, Result, Store, StoreError, Tx};
+use crate::domain::audit::{Deed, Entity};
 use crate::domain::auth::{self, Need};
 use chrono::{DateTime, Duration, Utc};
 
@@ -43,9 +44,9 @@ pub(crate) fn append_summaries(tx: &Tx, pending: &[Repeats]) -> Result<()> {
         tx.audit_by::<(), _>(
             &r.actor,
             r.last,
-            "permission",
+            Entity::Permission,
             &r.need,
-            "refused",
+            Deed::Refused,
             None,
             Some(&summary),
         )?;
@@ -94,7 +95,7 @@ impl Store {
         let row = serde_json::json!({ "target": target });
         self.write_unguarded(actor, |tx| {
             append_summaries(tx, earlier.as_slice())?;
-            tx.audit::<(), _>("permission", need, "refused", None, Some(&row))
+            tx.audit::<(), _>(Entity::Permission, need, Deed::Refused, None, Some(&row))
         })
     }
 

@@ -4,6 +4,7 @@
 use super::rosters::needs_of;
 use super::rows::opt_date;
 use super::{Actor, Result, Store, StoreError, time_text};
+use crate::domain::audit::{Deed, Entity};
 use crate::domain::auth::{Need, Permission};
 use crate::domain::roster::release::{Aftercare, ReleasePlan, open_needs};
 use chrono::{Duration, NaiveDate};
@@ -153,7 +154,7 @@ impl Store {
                 time_text(actor.at),
                 actor.name
             ])?;
-            tx.audit("release_plan", prisoner_id, "save", before.as_ref(), Some(plan))
+            tx.audit(Entity::ReleasePlan, prisoner_id, Deed::Save, before.as_ref(), Some(plan))
         })
     }
 
@@ -180,7 +181,7 @@ impl Store {
                 actor.name
             ])?;
             let id = tx.last_insert_rowid();
-            tx.audit::<(), _>("aftercare", id, "create", None, Some(a))?;
+            tx.audit::<(), _>(Entity::Aftercare, id, Deed::Create, None, Some(a))?;
             Ok(id)
         })
     }

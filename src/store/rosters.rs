@@ -4,6 +4,7 @@
 
 use super::rows::{date, json_list, opt_date, time, word};
 use super::{Actor, Result, Store, StoreError, Tx, time_text};
+use crate::domain::audit::{Deed, Entity};
 use crate::domain::auth::Need;
 use crate::domain::auth::{Permission, allows};
 use crate::domain::roster::checks::{
@@ -352,7 +353,7 @@ fn insert_programme(tx: &Tx, p: &Programme) -> Result<i64> {
         ])?;
     }
     let stored = programme_in(tx, id)?;
-    tx.audit::<(), _>("programme", id, "create", None, Some(&stored))?;
+    tx.audit::<(), _>(Entity::Programme, id, Deed::Create, None, Some(&stored))?;
     Ok(id)
 }
 
@@ -373,9 +374,9 @@ pub(crate) fn end_open_referrals(tx: &Tx, prisoner_id: i64, reason: &str) -> Res
         .execute(params![id, time_text(tx.actor.at), tx.actor.name])?;
         record_event(tx, *id, ReferralStatus::Withdrawn, reason)?;
         tx.audit(
-            "referral",
+            Entity::Referral,
             *id,
-            "withdrawn",
+            ReferralStatus::Withdrawn,
             Some(from),
             Some(&("withdrawn", reason)),
         )?;
@@ -509,7 +510,7 @@ impl Store {
                     p.vep_share_percent
                 ])?;
                 let stored = programme_in(tx, p.id)?;
-                tx.audit("programme", p.id, "update", Some(&old), Some(&stored))?;
+                tx.audit(Entity::Programme, p.id, Deed::Update, Some(&old), Some(&stored))?;
                 Ok(())
             },
         )
@@ -574,9 +575,9 @@ impl Store {
             ])?;
             let key = format!("{slot_id}:{on}");
             tx.audit::<(), _>(
-                "session",
+                Entity::Session,
                 key,
-                "cancel",
+                Deed::Cancel,
                 None,
                 Some(&(reason.as_str(), comment.trim())),
             )
@@ -700,9 +701,9 @@ impl Store {
             let id = tx.last_insert_rowid();
             record_event(tx, id, status, reason)?;
             tx.audit::<(), _>(
-                "referral",
+                Entity::Referral,
                 id,
-                status.as_str(),
+                status,
                 None,
                 Some(&(programme_id, prisoner_id, status.as_str(), reason.trim())),
             )?;
@@ -746,9 +747,9 @@ impl Store {
             ])?;
                 record_event(tx, referral_id, to, reason)?;
                 tx.audit(
-                    "referral",
+                    Entity::Referral,
                     referral_id,
-                    to.as_str(),
+                    to,
                     Some(&from.as_str()),
                     Some(&(to.as_str(), reason.trim())),
                 )
@@ -832,9 +833,9 @@ impl Store {
                     recorded_override.as_deref().unwrap_or(""),
                 )?;
                 tx.audit(
-                    "referral",
+                    Entity::Referral,
                     referral_id,
-                    "allocated",
+                    ReferralStatus::Allocated,
                     Some(&from.as_str()),
                     Some(&("allocated", &recorded_override)),
                 )?;

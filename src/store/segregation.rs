@@ -1,6 +1,7 @@
 //! Segregation placements in SQL: started and ended with audit rows; open ones listed longest first.
 
 use super::{Actor, Result, Store, StoreError};
+use crate::domain::audit::{Deed, Entity};
 use crate::domain::auth::{Need, Permission};
 use crate::domain::segregation::Segregation;
 use chrono::NaiveDateTime;
@@ -90,7 +91,7 @@ impl Store {
                 s.recorded_by
             ])?;
             let id = tx.last_insert_rowid();
-            tx.audit::<(), _>("segregation", id, "start", None, Some(&Segregation { id, ..s.clone() }))?;
+            tx.audit::<(), _>(Entity::Segregation, id, Deed::Start, None, Some(&Segregation { id, ..s.clone() }))?;
             Ok(id)
         })
     }
@@ -161,7 +162,13 @@ fn end_in(tx: &super::Tx, id: i64, end: NaiveDateTime) -> Result<Segregation> {
             end.format(TIME_FORMAT).to_string(),
             tx.actor.name
         ])?;
-    tx.audit("segregation", id, "end", Some(&before), Some(&after))?;
+    tx.audit(
+        Entity::Segregation,
+        id,
+        Deed::End,
+        Some(&before),
+        Some(&after),
+    )?;
     Ok(after)
 }
 

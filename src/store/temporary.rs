@@ -5,6 +5,7 @@
 use super::CachedSql as _;
 use super::{Actor, Result, Store, StoreError};
 use crate::domain::allocate::check_review_by;
+use crate::domain::audit::{Deed, Entity};
 use crate::domain::auth::{Need, Permission};
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
@@ -137,9 +138,9 @@ impl Store {
                     ],
                 )?;
                 tx.audit::<(), _>(
-                    "prisoner",
+                    Entity::Prisoner,
                     prisoner_id,
-                    "temporary-placement-review",
+                    Deed::TemporaryPlacementReview,
                     None,
                     Some(&serde_json::json!({
                         "movement": current.movement_id,

@@ -1,6 +1,7 @@
 //! Store tests: opening and refusing files, migrations, the audit chain, logins, the register and search.
 
 use super::*;
+use crate::domain::audit::{Deed, Entity};
 use crate::domain::auth::Role;
 use crate::domain::estate::*;
 use crate::domain::prisoner::Prisoner;
@@ -646,11 +647,11 @@ fn many_audit_rows_in_one_transaction_chain_correctly() {
             "test",
             |tx| {
                 for i in 0..50 {
-                    tx.audit::<(), _>("test", i, "bulk", None, Some(&i))?;
+                    tx.audit::<(), _>(Entity::Setting, i, Deed::Set, None, Some(&i))?;
                 }
                 // A failed statement mid-transaction must not leave a stale hash behind.
                 assert!(tx.execute("INSERT INTO nowhere VALUES (1)", []).is_err());
-                tx.audit::<(), ()>("test", 50, "bulk", None, None)
+                tx.audit::<(), ()>(Entity::Setting, 50, Deed::Set, None, None)
             },
         )
         .unwrap();
@@ -659,7 +660,7 @@ fn many_audit_rows_in_one_transaction_chain_correctly() {
             &a,
             crate::domain::auth::Need::To(crate::domain::auth::Permission::ConfigureStation),
             "test",
-            |tx| tx.audit::<(), ()>("test", 51, "next", None, None),
+            |tx| tx.audit::<(), ()>(Entity::Setting, 51, Deed::Update, None, None),
         )
         .unwrap();
     assert!(f.store.verify_audit().unwrap().is_none());

@@ -8,6 +8,7 @@ use super::prisoners::{PRISONER_COLUMNS, read_prisoner};
 use super::{Actor, Result, Store, StoreError, Tx};
 use crate::domain::allocate::MoveReason;
 use crate::domain::allocate::lawful::{Who, lawful_destination};
+use crate::domain::audit::{Deed, Entity};
 use crate::domain::auth::{Need, Permission};
 use crate::domain::prisoner::{CustodyEvent, EventKind, Prisoner, check_movement};
 use chrono::NaiveDateTime;
@@ -88,9 +89,9 @@ impl Tx<'_> {
         super::rosters::end_open_referrals(self, prisoner_id, &why)?;
         super::segregation::end_on_leaving(self, prisoner_id, at)?;
         self.audit(
-            "prisoner",
+            Entity::Prisoner,
             prisoner_id,
-            "transfer",
+            Deed::Transfer,
             Some(&before),
             Some(&after),
         )?;

@@ -2,6 +2,7 @@
 
 use super::CachedSql as _;
 use super::{Actor, Result, Store, StoreError, parse_time, time_text};
+use crate::domain::audit::{Deed, Entity};
 use crate::domain::auth::{self, AccountState, LoginGate, Need, Permission, Role};
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
@@ -160,7 +161,7 @@ impl Store {
                     [id],
                     read_staff,
                 )?;
-                tx.audit::<(), _>("staff", name, "create", None, Some(&row))?;
+                tx.audit::<(), _>(Entity::Staff, name, Deed::Create, None, Some(&row))?;
                 Ok(row)
             },
         )
@@ -198,9 +199,9 @@ impl Store {
                     rusqlite::params![account, staff.id, time_text(actor.at)],
                 )?;
                 tx.audit::<(), _>(
-                    "staff",
+                    Entity::Staff,
                     user,
-                    "link",
+                    Deed::Link,
                     None,
                     Some(&serde_json::json!({ "os_account": account })),
                 )
@@ -279,7 +280,7 @@ impl Store {
                 [name],
                 read_staff,
             )?;
-            tx.audit("staff", name, if locked { "lock" } else { "unlock" }, Some(&before), Some(&after))?;
+            tx.audit(Entity::Staff, name, if locked { Deed::Lock } else { Deed::Unlock }, Some(&before), Some(&after))?;
             Ok(after)
         })
     }
@@ -319,7 +320,7 @@ impl Store {
                 [name],
                 read_staff,
             )?;
-            tx.audit("staff", name, "password-reset", Some(&before), Some(&after))?;
+            tx.audit(Entity::Staff, name, Deed::PasswordReset, Some(&before), Some(&after))?;
             Ok(after)
         })
     }
@@ -375,7 +376,15 @@ impl Store {
                         &actor,
                         Need::To(Permission::ViewRegister),
                         &format!("user {name}"),
-                        |tx| tx.audit::<(), ()>("staff", name, "login-while-disabled", None, None),
+                        |tx| {
+                            tx.audit::<(), ()>(
+                                Entity::Staff,
+                                name,
+                                Deed::LoginWhileDisabled,
+                                None,
+                                None,
+                            )
+                        },
                     )?;
                 }
                 return Ok(LoginOutcome::Disabled);
@@ -387,7 +396,15 @@ impl Store {
                         &actor,
                         Need::To(Permission::ViewRegister),
                         &format!("user {name}"),
-                        |tx| tx.audit::<(), ()>("staff", name, "login-while-locked", None, None),
+                        |tx| {
+                            tx.audit::<(), ()>(
+                                Entity::Staff,
+                                name,
+                                Deed::LoginWhileLocked,
+                                None,
+                                None,
+                            )
+                        },
                     )?;
                 }
                 return Ok(LoginOutcome::LockedUntil(until));
@@ -406,7 +423,7 @@ impl Store {
                             "UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
                             [row.id],
                         )?;
-                        tx.audit::<(), ()>("staff", name, "login", None, None)
+                        tx.audit::<(), ()>(Entity::Staff, name, Deed::Login, None, None)
                     },
                 )?;
             }
@@ -428,12 +445,12 @@ impl Store {
                         rusqlite::params![row.id, failures, lock.map(time_text)],
                     )?;
                     let action = if lock.is_some() {
-                        "login-failed-locked"
+                        Deed::LoginFailedLocked
                     } else {
-                        "login-failed"
+                        Deed::LoginFailed
                     };
                     tx.audit::<(), _>(
-                        "staff",
+                        Entity::Staff,
                         name,
                         action,
                         None,
@@ -474,7 +491,9 @@ impl Store {
                     actor,
                     Need::To(Permission::ViewRegister),
                     &format!("user {name}"),
-                    |tx| tx.audit::<(), ()>("staff", name, "login-while-locked", None, None),
+                    |tx| {
+                        tx.audit::<(), ()>(Entity::Staff, name, Deed::LoginWhileLocked, None, None)
+                    },
                 )?;
             }
             return Ok(LoginOutcome::LockedUntil(until));
@@ -493,9 +512,9 @@ impl Store {
                     rusqlite::params![name, failures, lock.map(time_text)],
                 )?;
                     tx.audit::<(), _>(
-                        "staff",
+                        Entity::Staff,
                         name,
-                        "login-unknown-user",
+                        Deed::LoginUnknownUser,
                         None,
                         Some(&serde_json::json!({ "failures": failures })),
                     )
@@ -506,13 +525,13 @@ impl Store {
     }
 
     /// Records a sign-out or an idle lock in the audit trail.
-    pub fn record_session_event(&mut self, actor: &Actor, action: &str) -> Result<()> {
+    pub fn record_session_event(&mut self, actor: &Actor, action: Deed) -> Result<()> {
         let name = actor.name.clone();
         self.write(
             actor,
             Need::To(Permission::ViewRegister),
             &format!("user {name}"),
-            |tx| tx.audit::<(), ()>("staff", &name, action, None, None),
+            |tx| tx.audit::<(), ()>(Entity::Staff, &name, action, None, None),
         )
     }
 }

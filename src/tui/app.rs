@@ -12,6 +12,7 @@ use super::screens::search::SearchScreen;
 use super::screens::{Ctx, Message, Outcome, Reply, Screen, Session};
 use super::theme::Theme;
 use super::widgets::input;
+use crate::domain::audit::Deed;
 use crate::domain::forms::Registry;
 use crate::domain::text;
 use crate::i18n::t_args;
@@ -311,7 +312,7 @@ impl App {
             (Some(due), Some(session)) if now >= due => {
                 let name = session.name.clone();
                 let actor = Actor::staff(name.clone(), session.role, now);
-                if let Err(e) = self.store.record_session_event(&actor, "idle-lock") {
+                if let Err(e) = self.store.record_session_event(&actor, Deed::IdleLock) {
                     tracing::warn!(error = %e, "could not audit the idle lock");
                 }
                 self.lock = Some(LockScreen::new(&name));
@@ -330,9 +331,9 @@ impl App {
                 self.lock = None;
                 self.message = Some(Message::Info("Welcome back.".into()));
             }
-            LockResult::SwitchUser => self.end_session(now, "logout-from-lock"),
+            LockResult::SwitchUser => self.end_session(now, Deed::LogoutFromLock),
             LockResult::Ended(why) => {
-                self.end_session(now, "logout-from-lock");
+                self.end_session(now, Deed::LogoutFromLock);
                 self.message = Some(Message::Error(why));
             }
         }
@@ -454,7 +455,7 @@ impl App {
             };
         };
         if action == Action::Logout {
-            self.end_session(now, "logout");
+            self.end_session(now, Deed::Logout);
             return true;
         }
         // Help opens over any screen, popups included, but not over itself (F1 there closes it).
@@ -535,7 +536,7 @@ impl App {
             Outcome::Pop => self.pop(None, session, now),
             Outcome::PopWith(reply) => self.pop(Some(reply), session, now),
             Outcome::Logout => {
-                self.end_session(now, "logout");
+                self.end_session(now, Deed::Logout);
                 true
             }
             Outcome::Quit => {
@@ -618,7 +619,7 @@ impl App {
         self.last_input = now;
     }
 
-    fn end_session(&mut self, now: DateTime<Utc>, action: &str) {
+    fn end_session(&mut self, now: DateTime<Utc>, action: Deed) {
         self.store.release_kept_memory();
         self.store.set_viewer(None);
         if let Some(s) = self.session.take() {

@@ -63,7 +63,9 @@ impl RecordScreen {
             next_court: None,
         };
         if screen.row.prisoner.vep
-            && let Err(e) = ctx.store.audit_read(&ctx.actor(), "prisoner", id)
+            && let Err(e) =
+                ctx.store
+                    .audit_read(&ctx.actor(), crate::domain::audit::Entity::Prisoner, id)
         {
             ctx.error(format!(
                 "Cannot record this access, so the record stays closed: {e}"
