@@ -695,3 +695,10 @@ cli-national-classification = People in custody by custody level, by site
 cli-national-mandela = Mandela Rules compliance: separation, segregation, late classification, held past release
 cli-national-participation = Programmes: places, completions, withdrawals, waiting, attendance
 cli-national-releases = Releases due in the period and people held past their date
+# A list that could not be read; { $what } is one of the list-what-* words, written as this sentence needs it.
+list-cannot-read = Cannot read { $what }: { $error }
+estate-what-facilities = the estate
+estate-what-units = the units
+estate-what-cells = the cells
+estate-what-occupants = the occupants
+occupancy-what-board = the occupancy board

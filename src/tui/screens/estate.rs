@@ -1,13 +1,16 @@
-//! The estate browser: facilities, then units, then cells, then the people in a cell; administrators edit.
+//! The estate browser: facilities, then units, then cells, then the people in a cell; administrators edit. Each
+//! level is a [`ListSource`]; the occupancy board opens the same people-in-a-cell list.
 
 use super::estate_form::{EstateForm, Target};
-use super::{Ctx, Outcome, Screen};
-use crate::domain::auth::Permission;
+use super::list::{ListScreen, ListSource};
+use super::{Ctx, Outcome};
+use crate::domain::auth::{Permission, Role};
 use crate::domain::estate::{Cell, Facility, Unit, occupancy_percent};
+use crate::i18n::{t, t_args};
 use crate::store::{CellRow, FacilityRow, SearchHit, UnitRow};
 use crate::tui::keymap::Action;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::list::{Selection, columns, render_rows, right};
+use crate::tui::widgets::list::{columns, right};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -17,66 +20,60 @@ fn pct(occupants: u64, certified: u64) -> String {
         .unwrap_or_else(|| "-".into())
 }
 
-fn moved(selection: &mut Selection, action: Action, len: usize) -> Outcome {
-    if selection.handle(action, len) {
-        Outcome::Handled
-    } else {
-        Outcome::Ignored
-    }
-}
-
-/// The keys every estate level shares: Enter opens the level below, n adds, e edits (administrators only).
+/// The keys every estate level shares besides the list's own: n adds, e edits (administrators only).
 fn level_key<T: Clone>(
     action: Action,
     ctx: &mut Ctx,
-    selection: &mut Selection,
-    rows: &[T],
-    open: impl FnOnce(T, &mut Ctx) -> Box<dyn Screen>,
+    selected: Option<&T>,
     form: impl FnOnce(Option<T>) -> Target,
 ) -> Outcome {
-    let selected = rows.get(selection.index).cloned();
     match action {
-        Action::Back => Outcome::Pop,
-        Action::Select => match selected {
-            Some(row) => Outcome::Push(open(row, ctx)),
-            None => Outcome::Ignored,
-        },
         Action::New | Action::Edit if !ctx.allowed(Permission::EditEstate) => Outcome::Handled,
         Action::New => Outcome::Push(Box::new(EstateForm::new(form(None)))),
         Action::Edit => match selected {
-            Some(row) => Outcome::Push(Box::new(EstateForm::new(form(Some(row))))),
+            Some(row) => Outcome::Push(Box::new(EstateForm::new(form(Some(row.clone()))))),
             None => Outcome::Ignored,
         },
-        other => moved(selection, other, rows.len()),
+        _ => Outcome::Ignored,
     }
 }
 
 /// n and e change the estate: only roles that may edit it are offered them.
-fn estate_offered(action: Action, role: crate::domain::auth::Role) -> bool {
+fn estate_offered(action: Action, role: Role) -> bool {
     match action {
         Action::New | Action::Edit => crate::domain::auth::may(role, Permission::EditEstate),
         other => crate::tui::keymap::usable(other, role),
     }
 }
 
-pub struct FacilitiesScreen {
-    rows: Vec<FacilityRow>,
-    selection: Selection,
+fn level_footer() -> Vec<Action> {
+    vec![
+        Action::Up,
+        Action::Select,
+        Action::New,
+        Action::Edit,
+        Action::Back,
+    ]
 }
 
-impl FacilitiesScreen {
-    pub fn new(ctx: &mut Ctx) -> FacilitiesScreen {
-        let mut s = FacilitiesScreen {
-            rows: Vec::new(),
-            selection: Selection::default(),
-        };
-        s.resume(ctx);
-        s
-    }
+fn estate_help() -> String {
+    t_args(
+        "estate-help",
+        &crate::tui::keymap::key_args(crate::tui::keymap::Scope::Browse),
+    )
 }
 
-impl Screen for FacilitiesScreen {
-    fn offered(&self, action: Action, role: crate::domain::auth::Role) -> bool {
+/// The estate's facilities, from Home.
+pub fn facilities(ctx: &mut Ctx) -> ListScreen<Facilities> {
+    ListScreen::new(Facilities, ctx)
+}
+
+pub struct Facilities;
+
+impl ListSource for Facilities {
+    type Row = FacilityRow;
+
+    fn offered(&self, action: Action, role: Role) -> bool {
         estate_offered(action, role)
     }
 
@@ -96,15 +93,64 @@ impl Screen for FacilitiesScreen {
     }
 
     fn help(&self) -> String {
-        crate::i18n::t_args(
+        t_args(
             "estate-facilities-help",
-            &crate::tui::keymap::key_args(self.scope()),
+            &crate::tui::keymap::key_args(crate::tui::keymap::Scope::Browse),
         )
     }
 
-    fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+    fn read(&mut self, ctx: &mut Ctx) -> Result<Vec<FacilityRow>, String> {
+        ctx.store.facilities().map_err(|e| e.to_string())
+    }
+
+    fn what(&self) -> String {
+        t("estate-what-facilities")
+    }
+
+    fn header(&self) -> String {
+        columns(&[
+            ("Code", 8),
+            ("Name", 22),
+            ("Region", 10),
+            ("Kind", 8),
+            (&right("Cells", 5), 5),
+            (&right("CNA", 6), 6),
+            (&right("Held", 6), 6),
+            (&right("Occ.", 6), 6),
+        ])
+    }
+
+    fn line(&self, r: &FacilityRow) -> String {
+        let c = r.counts;
+        columns(&[
+            (&r.facility.code, 8),
+            (&r.facility.name, 22),
+            (&r.facility.region, 10),
+            (r.facility.kind.as_str(), 8),
+            (&right(&c.cells.to_string(), 5), 5),
+            (&right(&c.certified.to_string(), 6), 6),
+            (&right(&c.occupants.to_string(), 6), 6),
+            (&right(&pct(c.occupants, c.certified), 6), 6),
+        ])
+    }
+
+    fn empty(&self) -> String {
+        "No facilities yet. An administrator presses n to add one, or loads a file with `warden estate load`."
+            .into()
+    }
+
+    fn open(&mut self, r: &FacilityRow, ctx: &mut Ctx) -> Outcome {
+        Outcome::Push(Box::new(ListScreen::new(
+            Units {
+                facility: r.facility.clone(),
+            },
+            ctx,
+        )))
+    }
+
+    fn key(&mut self, action: Action, selected: Option<&FacilityRow>, ctx: &mut Ctx) -> Outcome {
         if action == Action::Assess {
-            return match self.rows.get(self.selection.index) {
+            return match selected {
                 Some(r) => {
                     Outcome::Push(Box::new(super::assessment_pick::PickScreen::for_facility(
                         r.facility.id,
@@ -115,85 +161,23 @@ impl Screen for FacilitiesScreen {
                 None => Outcome::Ignored,
             };
         }
-        let facilities: Vec<Facility> = self.rows.iter().map(|r| r.facility.clone()).collect();
         level_key(
             action,
             ctx,
-            &mut self.selection,
-            &facilities,
-            |f, ctx| Box::new(UnitsScreen::new(f, ctx)),
+            selected.map(|r: &FacilityRow| &r.facility),
             Target::Facility,
         )
     }
-
-    fn resume(&mut self, ctx: &mut Ctx) {
-        match ctx.store.facilities() {
-            Ok(rows) => self.rows = rows,
-            Err(e) => ctx.error(format!("Cannot read the estate: {e}")),
-        }
-        self.selection.clamp(self.rows.len());
-    }
-
-    fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let header = columns(&[
-            ("Code", 8),
-            ("Name", 22),
-            ("Region", 10),
-            ("Kind", 8),
-            (&right("Cells", 5), 5),
-            (&right("CNA", 6), 6),
-            (&right("Held", 6), 6),
-            (&right("Occ.", 6), 6),
-        ]);
-        let rows: Vec<String> = self
-            .rows
-            .iter()
-            .map(|r| {
-                let c = r.counts;
-                columns(&[
-                    (&r.facility.code, 8),
-                    (&r.facility.name, 22),
-                    (&r.facility.region, 10),
-                    (r.facility.kind.as_str(), 8),
-                    (&right(&c.cells.to_string(), 5), 5),
-                    (&right(&c.certified.to_string(), 6), 6),
-                    (&right(&c.occupants.to_string(), 6), 6),
-                    (&right(&pct(c.occupants, c.certified), 6), 6),
-                ])
-            })
-            .collect();
-        render_rows(
-            frame,
-            area,
-            theme,
-            Some(&header),
-            &rows,
-            Some(&self.selection),
-            "No facilities yet. An administrator presses n to add one, or loads a file with `warden estate load`.",
-        );
-    }
 }
 
-pub struct UnitsScreen {
+pub struct Units {
     facility: Facility,
-    rows: Vec<UnitRow>,
-    selection: Selection,
 }
 
-impl UnitsScreen {
-    fn new(facility: Facility, ctx: &mut Ctx) -> UnitsScreen {
-        let mut s = UnitsScreen {
-            facility,
-            rows: Vec::new(),
-            selection: Selection::default(),
-        };
-        s.resume(ctx);
-        s
-    }
-}
+impl ListSource for Units {
+    type Row = UnitRow;
 
-impl Screen for UnitsScreen {
-    fn offered(&self, action: Action, role: crate::domain::auth::Role) -> bool {
+    fn offered(&self, action: Action, role: Role) -> bool {
         estate_offered(action, role)
     }
 
@@ -202,42 +186,23 @@ impl Screen for UnitsScreen {
     }
 
     fn footer(&self) -> Vec<Action> {
-        vec![
-            Action::Up,
-            Action::Select,
-            Action::New,
-            Action::Edit,
-            Action::Back,
-        ]
+        level_footer()
     }
 
     fn help(&self) -> String {
-        crate::i18n::t_args("estate-help", &crate::tui::keymap::key_args(self.scope()))
+        estate_help()
     }
 
-    fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
-        let units: Vec<Unit> = self.rows.iter().map(|r| r.unit.clone()).collect();
-        let facility_id = self.facility.id;
-        level_key(
-            action,
-            ctx,
-            &mut self.selection,
-            &units,
-            |u, ctx| Box::new(CellsScreen::new(u, ctx)),
-            |u| Target::Unit(facility_id, u),
-        )
+    fn read(&mut self, ctx: &mut Ctx) -> Result<Vec<UnitRow>, String> {
+        ctx.store.units(self.facility.id).map_err(|e| e.to_string())
     }
 
-    fn resume(&mut self, ctx: &mut Ctx) {
-        match ctx.store.units(self.facility.id) {
-            Ok(rows) => self.rows = rows,
-            Err(e) => ctx.error(format!("Cannot read the units: {e}")),
-        }
-        self.selection.clamp(self.rows.len());
+    fn what(&self) -> String {
+        t("estate-what-units")
     }
 
-    fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let header = columns(&[
+    fn header(&self) -> String {
+        columns(&[
             ("Code", 6),
             ("Name", 18),
             ("Sex", 6),
@@ -247,58 +212,54 @@ impl Screen for UnitsScreen {
             (&right("CNA", 5), 5),
             (&right("Held", 5), 5),
             (&right("Occ.", 5), 5),
-        ]);
-        let rows: Vec<String> = self
-            .rows
-            .iter()
-            .map(|r| {
-                let u = &r.unit;
-                let c = r.counts;
-                columns(&[
-                    (&u.code, 6),
-                    (&u.name, 18),
-                    (u.sex.as_str(), 6),
-                    (u.age_group.as_str(), 5),
-                    (u.legal_use.as_str(), 11),
-                    (u.security.as_str(), 8),
-                    (&right(&c.certified.to_string(), 5), 5),
-                    (&right(&c.occupants.to_string(), 5), 5),
-                    (&right(&pct(c.occupants, c.certified), 5), 5),
-                ])
-            })
-            .collect();
-        render_rows(
-            frame,
-            area,
-            theme,
-            Some(&header),
-            &rows,
-            Some(&self.selection),
-            "No units in this facility yet.",
-        );
+        ])
+    }
+
+    fn line(&self, r: &UnitRow) -> String {
+        let u = &r.unit;
+        let c = r.counts;
+        columns(&[
+            (&u.code, 6),
+            (&u.name, 18),
+            (u.sex.as_str(), 6),
+            (u.age_group.as_str(), 5),
+            (u.legal_use.as_str(), 11),
+            (u.security.as_str(), 8),
+            (&right(&c.certified.to_string(), 5), 5),
+            (&right(&c.occupants.to_string(), 5), 5),
+            (&right(&pct(c.occupants, c.certified), 5), 5),
+        ])
+    }
+
+    fn empty(&self) -> String {
+        "No units in this facility yet.".into()
+    }
+
+    fn open(&mut self, r: &UnitRow, ctx: &mut Ctx) -> Outcome {
+        Outcome::Push(Box::new(ListScreen::new(
+            Cells {
+                unit: r.unit.clone(),
+            },
+            ctx,
+        )))
+    }
+
+    fn key(&mut self, action: Action, selected: Option<&UnitRow>, ctx: &mut Ctx) -> Outcome {
+        let facility_id = self.facility.id;
+        level_key(action, ctx, selected.map(|r| &r.unit), |u| {
+            Target::Unit(facility_id, u)
+        })
     }
 }
 
-pub struct CellsScreen {
+pub struct Cells {
     unit: Unit,
-    rows: Vec<CellRow>,
-    selection: Selection,
 }
 
-impl CellsScreen {
-    fn new(unit: Unit, ctx: &mut Ctx) -> CellsScreen {
-        let mut s = CellsScreen {
-            unit,
-            rows: Vec::new(),
-            selection: Selection::default(),
-        };
-        s.resume(ctx);
-        s
-    }
-}
+impl ListSource for Cells {
+    type Row = CellRow;
 
-impl Screen for CellsScreen {
-    fn offered(&self, action: Action, role: crate::domain::auth::Role) -> bool {
+    fn offered(&self, action: Action, role: Role) -> bool {
         estate_offered(action, role)
     }
 
@@ -307,42 +268,23 @@ impl Screen for CellsScreen {
     }
 
     fn footer(&self) -> Vec<Action> {
-        vec![
-            Action::Up,
-            Action::Select,
-            Action::New,
-            Action::Edit,
-            Action::Back,
-        ]
+        level_footer()
     }
 
     fn help(&self) -> String {
-        crate::i18n::t_args("estate-help", &crate::tui::keymap::key_args(self.scope()))
+        estate_help()
     }
 
-    fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
-        let cells: Vec<Cell> = self.rows.iter().map(|r| r.cell.clone()).collect();
-        let unit_id = self.unit.id;
-        level_key(
-            action,
-            ctx,
-            &mut self.selection,
-            &cells,
-            |c, ctx| Box::new(OccupantsScreen::new(c, ctx)),
-            |c| Target::Cell(unit_id, c),
-        )
+    fn read(&mut self, ctx: &mut Ctx) -> Result<Vec<CellRow>, String> {
+        ctx.store.cells(self.unit.id).map_err(|e| e.to_string())
     }
 
-    fn resume(&mut self, ctx: &mut Ctx) {
-        match ctx.store.cells(self.unit.id) {
-            Ok(rows) => self.rows = rows,
-            Err(e) => ctx.error(format!("Cannot read the cells: {e}")),
-        }
-        self.selection.clamp(self.rows.len());
+    fn what(&self) -> String {
+        t("estate-what-cells")
     }
 
-    fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let header = columns(&[
+    fn header(&self) -> String {
+        columns(&[
             ("Cell", 10),
             (&right("CNA", 4), 4),
             (&right("Oper.", 5), 5),
@@ -350,60 +292,61 @@ impl Screen for CellsScreen {
             (&right("Held", 5), 5),
             (&right("Occ.", 6), 6),
             ("Out of use", 34),
-        ]);
-        let rows: Vec<String> = self
-            .rows
-            .iter()
-            .map(|r| {
-                let c = &r.cell;
-                columns(&[
-                    (&c.code, 10),
-                    (&right(&c.certified.to_string(), 4), 4),
-                    (&right(&c.operational.to_string(), 5), 5),
-                    (&right(&c.maximum.to_string(), 4), 4),
-                    (&right(&r.occupants.to_string(), 5), 5),
-                    (&right(&pct(r.occupants, c.certified as u64), 6), 6),
-                    (c.out_of_use.as_deref().unwrap_or(""), 34),
-                ])
-            })
-            .collect();
-        render_rows(
-            frame,
-            area,
-            theme,
-            Some(&header),
-            &rows,
-            Some(&self.selection),
-            "No cells in this unit yet.",
-        );
+        ])
+    }
+
+    fn line(&self, r: &CellRow) -> String {
+        let c = &r.cell;
+        columns(&[
+            (&c.code, 10),
+            (&right(&c.certified.to_string(), 4), 4),
+            (&right(&c.operational.to_string(), 5), 5),
+            (&right(&c.maximum.to_string(), 4), 4),
+            (&right(&r.occupants.to_string(), 5), 5),
+            (&right(&pct(r.occupants, c.certified as u64), 6), 6),
+            (c.out_of_use.as_deref().unwrap_or(""), 34),
+        ])
+    }
+
+    fn empty(&self) -> String {
+        "No cells in this unit yet.".into()
+    }
+
+    fn open(&mut self, r: &CellRow, ctx: &mut Ctx) -> Outcome {
+        Outcome::Push(Box::new(occupants(r.cell.clone(), ctx)))
+    }
+
+    fn key(&mut self, action: Action, selected: Option<&CellRow>, ctx: &mut Ctx) -> Outcome {
+        let unit_id = self.unit.id;
+        level_key(action, ctx, selected.map(|r| &r.cell), |c| {
+            Target::Cell(unit_id, c)
+        })
     }
 }
 
-pub struct OccupantsScreen {
-    cell: Cell,
-    rows: Vec<SearchHit>,
-    /// Each occupant's age as shown, worked out when the list was read.
-    ages: Vec<String>,
-    /// Pairs in this cell who must be kept apart: a placement that breaks a non-association.
-    apart: Vec<(i64, i64)>,
-    selection: Selection,
-}
-
-impl OccupantsScreen {
-    pub(crate) fn new(cell: Cell, ctx: &mut Ctx) -> OccupantsScreen {
-        let mut s = OccupantsScreen {
+/// The people in `cell`, from the estate browser or the occupancy board.
+pub(crate) fn occupants(cell: Cell, ctx: &mut Ctx) -> ListScreen<Occupants> {
+    ListScreen::new(
+        Occupants {
             cell,
-            rows: Vec::new(),
             ages: Vec::new(),
             apart: Vec::new(),
-            selection: Selection::default(),
-        };
-        s.resume(ctx);
-        s
-    }
+        },
+        ctx,
+    )
 }
 
-impl Screen for OccupantsScreen {
+pub struct Occupants {
+    cell: Cell,
+    /// Each occupant's age as shown, worked out when the list was read.
+    ages: Vec<(i64, String)>,
+    /// Pairs in this cell who must be kept apart: a placement that breaks a non-association.
+    apart: Vec<(i64, i64)>,
+}
+
+impl ListSource for Occupants {
+    type Row = SearchHit;
+
     fn title(&self) -> String {
         format!("Estate: cell {}", self.cell.code)
     }
@@ -413,71 +356,74 @@ impl Screen for OccupantsScreen {
     }
 
     fn help(&self) -> String {
-        crate::i18n::t_args("estate-help", &crate::tui::keymap::key_args(self.scope()))
+        estate_help()
     }
 
-    fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
-        match action {
-            Action::Back => Outcome::Pop,
-            Action::Select => match self.rows.get(self.selection.index) {
-                Some(hit) => match super::record::RecordScreen::open(hit.id, ctx) {
-                    Some(r) => Outcome::Push(Box::new(r)),
-                    None => Outcome::Handled,
-                },
-                None => Outcome::Ignored,
-            },
-            other => moved(&mut self.selection, other, self.rows.len()),
-        }
-    }
-
-    fn resume(&mut self, ctx: &mut Ctx) {
-        match ctx.store.occupants(self.cell.id) {
-            Ok(rows) => self.rows = rows,
-            Err(e) => ctx.error(format!("Cannot read the occupants: {e}")),
-        }
+    fn read(&mut self, ctx: &mut Ctx) -> Result<Vec<SearchHit>, String> {
+        let rows = ctx
+            .store
+            .occupants(self.cell.id)
+            .map_err(|e| e.to_string())?;
         let today = ctx.now.date_naive();
-        self.ages = self.rows.iter().map(|h| h.age_shown(today)).collect();
-        let ids: Vec<i64> = self.rows.iter().map(|h| h.id).collect();
-        match ctx.store.non_associations_among(&ids, ctx.now.date_naive()) {
+        self.ages = rows.iter().map(|h| (h.id, h.age_shown(today))).collect();
+        let ids: Vec<i64> = rows.iter().map(|h| h.id).collect();
+        match ctx.store.non_associations_among(&ids, today) {
             Ok(found) => self.apart = found.iter().map(|na| (na.first, na.second)).collect(),
             Err(e) => ctx.error(format!("Cannot read the non-associations: {e}")),
         }
-        self.selection.clamp(self.rows.len());
+        Ok(rows)
     }
 
-    fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let c = &self.cell;
-        let summary = format!(
-            "{} held; certified {}, operational {}, absolute maximum {}",
-            self.rows.len(),
-            c.certified,
-            c.operational,
-            c.maximum
-        );
-        let age = crate::i18n::t("column-age");
-        let header = columns(&[
+    fn what(&self) -> String {
+        t("estate-what-occupants")
+    }
+
+    fn header(&self) -> String {
+        let age = t("column-age");
+        columns(&[
             ("Number", 20),
             ("Name", 30),
             (&age, 8),
             ("Status", 10),
             ("", 6),
-        ]);
-        let rows: Vec<String> = self
-            .rows
+        ])
+    }
+
+    fn line(&self, h: &SearchHit) -> String {
+        let name = format!("{}, {}", h.family_name, h.given_names);
+        let apart = self.apart.iter().any(|(a, b)| *a == h.id || *b == h.id);
+        let age = self
+            .ages
             .iter()
-            .enumerate()
-            .map(|(i, h)| {
-                let name = format!("{}, {}", h.family_name, h.given_names);
-                let apart = self.apart.iter().any(|(a, b)| *a == h.id || *b == h.id);
-                columns(&[
-                    (&h.number, 20),
-                    (&name, 30),
-                    (self.ages.get(i).map_or("", String::as_str), 8),
-                    (&h.legal_status, 10),
-                    (if apart { "APART!" } else { "" }, 6),
-                ])
-            })
-            .collect();
+            .find(|(id, _)| *id == h.id)
+            .map_or("", |(_, age)| age.as_str());
+        columns(&[
+            (&h.number, 20),
+            (&name, 30),
+            (age, 8),
+            (&h.legal_status, 10),
+            (if apart { "APART!" } else { "" }, 6),
+        ])
+    }
+
+    fn empty(&self) -> String {
+        "Nobody is in this cell.".into()
+    }
+
+    /// The cell's figures, and a warning when two people in it must be kept apart.
+    fn above(&self, _rows: &[SearchHit]) -> u16 {
+        2
+    }
+
+    fn render_above(&self, rows: &[SearchHit], frame: &mut Frame, area: Rect, theme: &Theme) {
+        let c = &self.cell;
+        let summary = format!(
+            "{} held; certified {}, operational {}, absolute maximum {}",
+            rows.len(),
+            c.certified,
+            c.operational,
+            c.maximum
+        );
         frame.render_widget(
             ratatui::widgets::Paragraph::new(format!(" {summary}")),
             Rect::new(area.x, area.y, area.width, 1),
@@ -495,20 +441,12 @@ impl Screen for OccupantsScreen {
                 Rect::new(area.x, area.y + 1, area.width, 1),
             );
         }
-        let list = Rect::new(
-            area.x,
-            area.y + 2,
-            area.width,
-            area.height.saturating_sub(2),
-        );
-        render_rows(
-            frame,
-            list,
-            theme,
-            Some(&header),
-            &rows,
-            Some(&self.selection),
-            "Nobody is in this cell.",
-        );
+    }
+
+    fn open(&mut self, hit: &SearchHit, ctx: &mut Ctx) -> Outcome {
+        match super::record::RecordScreen::open(hit.id, ctx) {
+            Some(r) => Outcome::Push(Box::new(r)),
+            None => Outcome::Handled,
+        }
     }
 }

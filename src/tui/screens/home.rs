@@ -161,12 +161,8 @@ impl Screen for HomeScreen {
                         Some(form) => Outcome::Push(Box::new(form)),
                         None => Outcome::Handled,
                     },
-                    Target::Estate => {
-                        Outcome::Push(Box::new(super::estate::FacilitiesScreen::new(ctx)))
-                    }
-                    Target::Board => {
-                        Outcome::Push(Box::new(super::occupancy::BoardScreen::new(ctx)))
-                    }
+                    Target::Estate => Outcome::Push(Box::new(super::estate::facilities(ctx))),
+                    Target::Board => Outcome::Push(Box::new(super::occupancy::board(ctx))),
                     Target::Unplaced => {
                         Outcome::Push(Box::new(super::unplaced::UnplacedScreen::new(ctx)))
                     }

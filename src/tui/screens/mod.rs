@@ -13,6 +13,7 @@ pub mod estate;
 pub mod estate_form;
 pub mod help;
 pub mod home;
+pub mod list;
 pub mod lock;
 pub mod login;
 pub mod messages;

@@ -1,12 +1,14 @@
 //! The occupancy board: facilities most overcrowded first with region and nation totals, then by Enter a
-//! facility's units, a unit's cells and the people in a cell. Percentages are shown as they are, never clipped.
+//! facility's units, a unit's cells and the people in a cell (the estate browser's list). Each level is a
+//! [`ListSource`]. Percentages are shown as they are, never clipped.
 
-use super::{Ctx, Outcome, Screen, thousands};
+use super::list::{ListScreen, ListSource};
+use super::{Ctx, Outcome, thousands};
 use crate::domain::text;
-use crate::store::{Board, BoardLine, Occupancy};
+use crate::store::{BoardLine, Occupancy};
 use crate::tui::keymap::Action;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::list::{Selection, columns, render_rows, right};
+use crate::tui::widgets::list::{columns, right};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::widgets::Paragraph;
@@ -44,101 +46,109 @@ fn summary(frame: &mut Frame, area: Rect, what: &str, o: &Occupancy) {
     );
 }
 
-fn list_area(area: Rect) -> Rect {
-    Rect::new(
-        area.x,
-        area.y + 2,
-        area.width,
-        area.height.saturating_sub(2),
+fn board_help() -> String {
+    crate::i18n::t_args(
+        "occupancy-help",
+        &crate::tui::keymap::key_args(crate::tui::keymap::Scope::Browse),
     )
 }
 
-fn moved(selection: &mut Selection, action: Action, len: usize) -> Outcome {
-    if selection.handle(action, len) {
-        Outcome::Handled
-    } else {
-        Outcome::Ignored
-    }
-}
-
 /// What a row of the board stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Row {
-    Facility(usize),
-    Region(usize),
-    Nation,
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BoardRow {
+    Facility(BoardLine),
+    Region(BoardLine),
+    Nation(Occupancy),
 }
 
-pub struct BoardScreen {
-    board: Board,
+/// The occupancy board, from Home.
+pub fn board(ctx: &mut Ctx) -> ListScreen<Facilities> {
+    ListScreen::new(
+        Facilities {
+            region: None,
+            total: Occupancy::default(),
+        },
+        ctx,
+    )
+}
+
+/// The facilities most overcrowded first, then the regions and the nation; or one region's facilities.
+pub struct Facilities {
     /// Set when the board shows one region's facilities.
     region: Option<String>,
-    rows: Vec<Row>,
-    selection: Selection,
+    /// What the rows add up to, for the line above them.
+    total: Occupancy,
 }
 
-impl BoardScreen {
-    pub fn new(ctx: &mut Ctx) -> BoardScreen {
-        BoardScreen::of(None, ctx)
-    }
+impl ListSource for Facilities {
+    type Row = BoardRow;
 
-    fn of(region: Option<String>, ctx: &mut Ctx) -> BoardScreen {
-        let mut s = BoardScreen {
-            board: Board {
-                nation: Occupancy::default(),
-                regions: Vec::new(),
-                facilities: Vec::new(),
-            },
-            region,
-            rows: Vec::new(),
-            selection: Selection::default(),
-        };
-        s.resume(ctx);
-        s
-    }
-
-    fn layout(&mut self) {
-        let mut rows: Vec<Row> = (0..self.board.facilities.len())
-            .filter(|&i| {
-                self.region
-                    .as_ref()
-                    .is_none_or(|r| &self.board.facilities[i].region == r)
-            })
-            .map(Row::Facility)
-            .collect();
+    fn title(&self) -> String {
         match &self.region {
-            None => {
-                rows.extend((0..self.board.regions.len()).map(Row::Region));
-                rows.push(Row::Nation);
-            }
-            Some(r) => rows.extend(
-                self.board
-                    .regions
-                    .iter()
-                    .position(|l| &l.name == r)
-                    .map(Row::Region),
-            ),
+            Some(r) => format!("Occupancy board: {r} region"),
+            None => "Occupancy board".into(),
         }
-        self.rows = rows;
-        self.selection.clamp(self.rows.len());
     }
 
-    fn row_text(&self, row: Row) -> String {
+    fn footer(&self) -> Vec<Action> {
+        vec![Action::Up, Action::Select, Action::Back]
+    }
+
+    fn help(&self) -> String {
+        board_help()
+    }
+
+    fn read(&mut self, ctx: &mut Ctx) -> Result<Vec<BoardRow>, String> {
+        let board = ctx.store.occupancy_board().map_err(|e| e.to_string())?;
+        let region = self.region.as_ref();
+        let mut rows: Vec<BoardRow> = board
+            .facilities
+            .into_iter()
+            .filter(|l| region.is_none_or(|r| &l.region == r))
+            .map(BoardRow::Facility)
+            .collect();
+        match region {
+            None => {
+                self.total = board.nation;
+                rows.extend(board.regions.into_iter().map(BoardRow::Region));
+                rows.push(BoardRow::Nation(board.nation));
+            }
+            Some(r) => {
+                let line = board.regions.into_iter().find(|l| &l.name == r);
+                self.total = line.as_ref().map(|l| l.occupancy).unwrap_or_default();
+                rows.extend(line.map(BoardRow::Region));
+            }
+        }
+        Ok(rows)
+    }
+
+    fn what(&self) -> String {
+        crate::i18n::t("occupancy-what-board")
+    }
+
+    fn header(&self) -> String {
+        columns(&[
+            ("Code", 7),
+            ("Name", 21),
+            ("Region", 10),
+            (&right("Cells", 6), 6),
+            (&right("CNA", 7), 7),
+            (&right("Oper.", 7), 7),
+            (&right("Held", 7), 7),
+            (&right("Occ.", 7), 7),
+        ])
+    }
+
+    fn line(&self, row: &BoardRow) -> String {
         let (kind, name, region, o) = match row {
-            Row::Facility(i) => {
-                let l = &self.board.facilities[i];
-                (
-                    l.code.as_str(),
-                    l.name.as_str(),
-                    l.region.as_str(),
-                    &l.occupancy,
-                )
-            }
-            Row::Region(i) => {
-                let l = &self.board.regions[i];
-                ("Region", l.name.as_str(), "", &l.occupancy)
-            }
-            Row::Nation => ("Nation", "All facilities", "", &self.board.nation),
+            BoardRow::Facility(l) => (
+                l.code.as_str(),
+                l.name.as_str(),
+                l.region.as_str(),
+                &l.occupancy,
+            ),
+            BoardRow::Region(l) => ("Region", l.name.as_str(), "", &l.occupancy),
+            BoardRow::Nation(o) => ("Nation", "All facilities", "", o),
         };
         let [cna, oper, held, occ] = figures(o);
         columns(&[
@@ -152,109 +162,52 @@ impl BoardScreen {
             (&occ, 7),
         ])
     }
-}
 
-impl Screen for BoardScreen {
-    fn title(&self) -> String {
+    fn empty(&self) -> String {
+        "No facilities yet.".into()
+    }
+
+    fn above(&self, _rows: &[BoardRow]) -> u16 {
+        2
+    }
+
+    fn render_above(&self, _rows: &[BoardRow], frame: &mut Frame, area: Rect, _theme: &Theme) {
         match &self.region {
-            Some(r) => format!("Occupancy board: {r} region"),
-            None => "Occupancy board".into(),
+            None => summary(frame, area, "Nation", &self.total),
+            Some(r) => summary(frame, area, &format!("{r} region"), &self.total),
         }
     }
 
-    fn footer(&self) -> Vec<Action> {
-        vec![Action::Up, Action::Select, Action::Back]
-    }
-
-    fn help(&self) -> String {
-        crate::i18n::t_args(
-            "occupancy-help",
-            &crate::tui::keymap::key_args(self.scope()),
-        )
-    }
-
-    fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
-        match action {
-            Action::Back => Outcome::Pop,
-            Action::Select => match self.rows.get(self.selection.index) {
-                Some(Row::Facility(i)) => {
-                    let l = self.board.facilities[*i].clone();
-                    Outcome::Push(Box::new(UnitsBoard::new(l, ctx)))
-                }
-                Some(Row::Region(i)) if self.region.is_none() => {
-                    let name = self.board.regions[*i].name.clone();
-                    Outcome::Push(Box::new(BoardScreen::of(Some(name), ctx)))
-                }
-                _ => Outcome::Ignored,
-            },
-            other => moved(&mut self.selection, other, self.rows.len()),
-        }
-    }
-
-    fn resume(&mut self, ctx: &mut Ctx) {
-        match ctx.store.occupancy_board() {
-            Ok(board) => self.board = board,
-            Err(e) => ctx.error(format!("Cannot read the occupancy board: {e}")),
-        }
-        self.layout();
-    }
-
-    fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        match &self.region {
-            None => summary(frame, area, "Nation", &self.board.nation),
-            Some(r) => {
-                let total = self
-                    .board
-                    .regions
-                    .iter()
-                    .find(|l| &l.name == r)
-                    .map(|l| l.occupancy)
-                    .unwrap_or_default();
-                summary(frame, area, &format!("{r} region"), &total);
+    fn open(&mut self, row: &BoardRow, ctx: &mut Ctx) -> Outcome {
+        match row {
+            BoardRow::Facility(l) => Outcome::Push(Box::new(ListScreen::new(
+                Units {
+                    facility: l.clone(),
+                },
+                ctx,
+            ))),
+            BoardRow::Region(l) if self.region.is_none() => {
+                Outcome::Push(Box::new(ListScreen::new(
+                    Facilities {
+                        region: Some(l.name.clone()),
+                        total: Occupancy::default(),
+                    },
+                    ctx,
+                )))
             }
+            _ => Outcome::Ignored,
         }
-        let header = columns(&[
-            ("Code", 7),
-            ("Name", 21),
-            ("Region", 10),
-            (&right("Cells", 6), 6),
-            (&right("CNA", 7), 7),
-            (&right("Oper.", 7), 7),
-            (&right("Held", 7), 7),
-            (&right("Occ.", 7), 7),
-        ]);
-        let rows: Vec<String> = self.rows.iter().map(|r| self.row_text(*r)).collect();
-        render_rows(
-            frame,
-            list_area(area),
-            theme,
-            Some(&header),
-            &rows,
-            Some(&self.selection),
-            "No facilities yet.",
-        );
     }
 }
 
-pub struct UnitsBoard {
+/// A facility's units on the board.
+pub struct Units {
     facility: BoardLine,
-    lines: Vec<BoardLine>,
-    selection: Selection,
 }
 
-impl UnitsBoard {
-    fn new(facility: BoardLine, ctx: &mut Ctx) -> UnitsBoard {
-        let mut s = UnitsBoard {
-            facility,
-            lines: Vec::new(),
-            selection: Selection::default(),
-        };
-        s.resume(ctx);
-        s
-    }
-}
+impl ListSource for Units {
+    type Row = BoardLine;
 
-impl Screen for UnitsBoard {
     fn title(&self) -> String {
         format!("Occupancy board: {} units", self.facility.name)
     }
@@ -264,35 +217,21 @@ impl Screen for UnitsBoard {
     }
 
     fn help(&self) -> String {
-        crate::i18n::t_args(
-            "occupancy-help",
-            &crate::tui::keymap::key_args(self.scope()),
-        )
+        board_help()
     }
 
-    fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
-        match action {
-            Action::Back => Outcome::Pop,
-            Action::Select => match self.lines.get(self.selection.index) {
-                Some(l) => Outcome::Push(Box::new(CellsBoard::new(l.clone(), ctx))),
-                None => Outcome::Ignored,
-            },
-            other => moved(&mut self.selection, other, self.lines.len()),
-        }
+    fn read(&mut self, ctx: &mut Ctx) -> Result<Vec<BoardLine>, String> {
+        ctx.store
+            .unit_occupancy(self.facility.id)
+            .map_err(|e| e.to_string())
     }
 
-    fn resume(&mut self, ctx: &mut Ctx) {
-        match ctx.store.unit_occupancy(self.facility.id) {
-            Ok(lines) => self.lines = lines,
-            Err(e) => ctx.error(format!("Cannot read the units: {e}")),
-        }
-        self.selection.clamp(self.lines.len());
+    fn what(&self) -> String {
+        crate::i18n::t("estate-what-units")
     }
 
-    fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        // The facility's head count includes people not yet in a cell, so it can exceed the units' sum.
-        summary(frame, area, &self.facility.code, &self.facility.occupancy);
-        let header = columns(&[
+    fn header(&self) -> String {
+        columns(&[
             ("Unit", 7),
             ("Name", 22),
             (&right("Cells", 6), 6),
@@ -301,56 +240,50 @@ impl Screen for UnitsBoard {
             (&right("Max", 7), 7),
             (&right("Held", 7), 7),
             (&right("Occ.", 7), 7),
-        ]);
-        let rows: Vec<String> = self
-            .lines
-            .iter()
-            .map(|l| {
-                let o = &l.occupancy;
-                let [cna, oper, held, occ] = figures(o);
-                columns(&[
-                    (&l.code, 7),
-                    (&l.name, 22),
-                    (&right(&thousands(o.cells), 6), 6),
-                    (&cna, 7),
-                    (&oper, 7),
-                    (&right(&thousands(o.maximum), 7), 7),
-                    (&held, 7),
-                    (&occ, 7),
-                ])
-            })
-            .collect();
-        render_rows(
-            frame,
-            list_area(area),
-            theme,
-            Some(&header),
-            &rows,
-            Some(&self.selection),
-            "No units in this facility.",
-        );
+        ])
+    }
+
+    fn line(&self, l: &BoardLine) -> String {
+        let o = &l.occupancy;
+        let [cna, oper, held, occ] = figures(o);
+        columns(&[
+            (&l.code, 7),
+            (&l.name, 22),
+            (&right(&thousands(o.cells), 6), 6),
+            (&cna, 7),
+            (&oper, 7),
+            (&right(&thousands(o.maximum), 7), 7),
+            (&held, 7),
+            (&occ, 7),
+        ])
+    }
+
+    fn empty(&self) -> String {
+        "No units in this facility.".into()
+    }
+
+    fn above(&self, _rows: &[BoardLine]) -> u16 {
+        2
+    }
+
+    fn render_above(&self, _rows: &[BoardLine], frame: &mut Frame, area: Rect, _theme: &Theme) {
+        // The facility's head count includes people not yet in a cell, so it can exceed the units' sum.
+        summary(frame, area, &self.facility.code, &self.facility.occupancy);
+    }
+
+    fn open(&mut self, l: &BoardLine, ctx: &mut Ctx) -> Outcome {
+        Outcome::Push(Box::new(ListScreen::new(Cells { unit: l.clone() }, ctx)))
     }
 }
 
-pub struct CellsBoard {
+/// A unit's cells on the board; Enter opens the people in one, as the estate browser does.
+pub struct Cells {
     unit: BoardLine,
-    lines: Vec<BoardLine>,
-    selection: Selection,
 }
 
-impl CellsBoard {
-    fn new(unit: BoardLine, ctx: &mut Ctx) -> CellsBoard {
-        let mut s = CellsBoard {
-            unit,
-            lines: Vec::new(),
-            selection: Selection::default(),
-        };
-        s.resume(ctx);
-        s
-    }
-}
+impl ListSource for Cells {
+    type Row = BoardLine;
 
-impl Screen for CellsBoard {
     fn title(&self) -> String {
         format!("Occupancy board: unit {} cells", self.unit.code)
     }
@@ -360,54 +293,21 @@ impl Screen for CellsBoard {
     }
 
     fn help(&self) -> String {
-        crate::i18n::t_args(
-            "occupancy-help",
-            &crate::tui::keymap::key_args(self.scope()),
-        )
+        board_help()
     }
 
-    fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
-        match action {
-            Action::Back => Outcome::Pop,
-            Action::Select => {
-                let Some(line) = self.lines.get(self.selection.index) else {
-                    return Outcome::Ignored;
-                };
-                match ctx.store.cell(line.id) {
-                    Ok(Some(cell)) => {
-                        Outcome::Push(Box::new(super::estate::OccupantsScreen::new(cell, ctx)))
-                    }
-                    Ok(None) => {
-                        ctx.error("That cell no longer exists.");
-                        Outcome::Handled
-                    }
-                    Err(e) => {
-                        ctx.error(format!("Cannot read the cell: {e}"));
-                        Outcome::Handled
-                    }
-                }
-            }
-            other => moved(&mut self.selection, other, self.lines.len()),
-        }
+    fn read(&mut self, ctx: &mut Ctx) -> Result<Vec<BoardLine>, String> {
+        ctx.store
+            .cell_occupancy(self.unit.id)
+            .map_err(|e| e.to_string())
     }
 
-    fn resume(&mut self, ctx: &mut Ctx) {
-        match ctx.store.cell_occupancy(self.unit.id) {
-            Ok(lines) => self.lines = lines,
-            Err(e) => ctx.error(format!("Cannot read the cells: {e}")),
-        }
-        self.selection.clamp(self.lines.len());
+    fn what(&self) -> String {
+        crate::i18n::t("estate-what-cells")
     }
 
-    fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let total = self.lines.iter().fold(Occupancy::default(), |mut t, l| {
-            t.certified += l.occupancy.certified;
-            t.operational += l.occupancy.operational;
-            t.occupants += l.occupancy.occupants;
-            t
-        });
-        summary(frame, area, &format!("Unit {}", self.unit.code), &total);
-        let header = columns(&[
+    fn header(&self) -> String {
+        columns(&[
             ("Cell", 10),
             (&right("CNA", 5), 5),
             (&right("Oper.", 5), 5),
@@ -415,37 +315,57 @@ impl Screen for CellsBoard {
             (&right("Held", 5), 5),
             (&right("Occ.", 7), 7),
             ("Out of use", 35),
-        ]);
-        let rows: Vec<String> = self
-            .lines
-            .iter()
-            .map(|l| {
-                let o = &l.occupancy;
-                // A cell out of use has no capacity on the board, yet may still hold people.
-                let occ = if l.name.is_empty() {
-                    percent(o)
-                } else {
-                    "-".into()
-                };
-                columns(&[
-                    (&l.code, 10),
-                    (&right(&o.certified.to_string(), 5), 5),
-                    (&right(&o.operational.to_string(), 5), 5),
-                    (&right(&o.maximum.to_string(), 5), 5),
-                    (&right(&o.occupants.to_string(), 5), 5),
-                    (&right(&occ, 7), 7),
-                    (&l.name, 35),
-                ])
-            })
-            .collect();
-        render_rows(
-            frame,
-            list_area(area),
-            theme,
-            Some(&header),
-            &rows,
-            Some(&self.selection),
-            "No cells in this unit.",
-        );
+        ])
+    }
+
+    fn line(&self, l: &BoardLine) -> String {
+        let o = &l.occupancy;
+        // A cell out of use has no capacity on the board, yet may still hold people.
+        let occ = if l.name.is_empty() {
+            percent(o)
+        } else {
+            "-".into()
+        };
+        columns(&[
+            (&l.code, 10),
+            (&right(&o.certified.to_string(), 5), 5),
+            (&right(&o.operational.to_string(), 5), 5),
+            (&right(&o.maximum.to_string(), 5), 5),
+            (&right(&o.occupants.to_string(), 5), 5),
+            (&right(&occ, 7), 7),
+            (&l.name, 35),
+        ])
+    }
+
+    fn empty(&self) -> String {
+        "No cells in this unit.".into()
+    }
+
+    fn above(&self, _rows: &[BoardLine]) -> u16 {
+        2
+    }
+
+    fn render_above(&self, rows: &[BoardLine], frame: &mut Frame, area: Rect, _theme: &Theme) {
+        let total = rows.iter().fold(Occupancy::default(), |mut t, l| {
+            t.certified += l.occupancy.certified;
+            t.operational += l.occupancy.operational;
+            t.occupants += l.occupancy.occupants;
+            t
+        });
+        summary(frame, area, &format!("Unit {}", self.unit.code), &total);
+    }
+
+    fn open(&mut self, line: &BoardLine, ctx: &mut Ctx) -> Outcome {
+        match ctx.store.cell(line.id) {
+            Ok(Some(cell)) => Outcome::Push(Box::new(super::estate::occupants(cell, ctx))),
+            Ok(None) => {
+                ctx.error("That cell no longer exists.");
+                Outcome::Handled
+            }
+            Err(e) => {
+                ctx.error(format!("Cannot read the cell: {e}"));
+                Outcome::Handled
+            }
+        }
     }
 }
