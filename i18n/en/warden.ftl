@@ -702,3 +702,5 @@ estate-what-units = the units
 estate-what-cells = the cells
 estate-what-occupants = the occupants
 occupancy-what-board = the occupancy board
+users-what = the accounts
+unplaced-what = who is waiting

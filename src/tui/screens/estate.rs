@@ -2,7 +2,7 @@
 //! level is a [`ListSource`]; the occupancy board opens the same people-in-a-cell list.
 
 use super::estate_form::{EstateForm, Target};
-use super::list::{ListScreen, ListSource};
+use super::list::{Keyed, ListScreen, ListSource};
 use super::{Ctx, Outcome};
 use crate::domain::auth::{Permission, Role};
 use crate::domain::estate::{Cell, Facility, Unit, occupancy_percent};
@@ -26,8 +26,8 @@ fn level_key<T: Clone>(
     ctx: &mut Ctx,
     selected: Option<&T>,
     form: impl FnOnce(Option<T>) -> Target,
-) -> Outcome {
-    match action {
+) -> Keyed {
+    Keyed::Done(match action {
         Action::New | Action::Edit if !ctx.allowed(Permission::EditEstate) => Outcome::Handled,
         Action::New => Outcome::Push(Box::new(EstateForm::new(form(None)))),
         Action::Edit => match selected {
@@ -35,7 +35,7 @@ fn level_key<T: Clone>(
             None => Outcome::Ignored,
         },
         _ => Outcome::Ignored,
-    }
+    })
 }
 
 /// n and e change the estate: only roles that may edit it are offered them.
@@ -148,9 +148,9 @@ impl ListSource for Facilities {
         )))
     }
 
-    fn key(&mut self, action: Action, selected: Option<&FacilityRow>, ctx: &mut Ctx) -> Outcome {
+    fn key(&mut self, action: Action, selected: Option<&FacilityRow>, ctx: &mut Ctx) -> Keyed {
         if action == Action::Assess {
-            return match selected {
+            return Keyed::Done(match selected {
                 Some(r) => {
                     Outcome::Push(Box::new(super::assessment_pick::PickScreen::for_facility(
                         r.facility.id,
@@ -159,7 +159,7 @@ impl ListSource for Facilities {
                     )))
                 }
                 None => Outcome::Ignored,
-            };
+            });
         }
         level_key(
             action,
@@ -244,7 +244,7 @@ impl ListSource for Units {
         )))
     }
 
-    fn key(&mut self, action: Action, selected: Option<&UnitRow>, ctx: &mut Ctx) -> Outcome {
+    fn key(&mut self, action: Action, selected: Option<&UnitRow>, ctx: &mut Ctx) -> Keyed {
         let facility_id = self.facility.id;
         level_key(action, ctx, selected.map(|r| &r.unit), |u| {
             Target::Unit(facility_id, u)
@@ -316,7 +316,7 @@ impl ListSource for Cells {
         Outcome::Push(Box::new(occupants(r.cell.clone(), ctx)))
     }
 
-    fn key(&mut self, action: Action, selected: Option<&CellRow>, ctx: &mut Ctx) -> Outcome {
+    fn key(&mut self, action: Action, selected: Option<&CellRow>, ctx: &mut Ctx) -> Keyed {
         let unit_id = self.unit.id;
         level_key(action, ctx, selected.map(|r| &r.cell), |c| {
             Target::Cell(unit_id, c)

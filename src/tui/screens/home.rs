@@ -163,9 +163,7 @@ impl Screen for HomeScreen {
                     },
                     Target::Estate => Outcome::Push(Box::new(super::estate::facilities(ctx))),
                     Target::Board => Outcome::Push(Box::new(super::occupancy::board(ctx))),
-                    Target::Unplaced => {
-                        Outcome::Push(Box::new(super::unplaced::UnplacedScreen::new(ctx)))
-                    }
+                    Target::Unplaced => Outcome::Push(Box::new(super::unplaced::waiting(ctx))),
                     Target::Programmes => {
                         Outcome::Push(Box::new(super::programmes::ProgrammesScreen::new(ctx)))
                     }
@@ -182,7 +180,7 @@ impl Screen for HomeScreen {
                     Target::Reviews => {
                         Outcome::Push(Box::new(QueueScreen::new(Queue::Reviews, ctx)))
                     }
-                    Target::Users => match super::users::UsersScreen::new(ctx) {
+                    Target::Users => match super::users::accounts(ctx) {
                         Some(s) => Outcome::Push(Box::new(s)),
                         None => Outcome::Handled,
                     },

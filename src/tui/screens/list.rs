@@ -37,8 +37,25 @@ pub trait ListSource {
     /// Enter on a row.
     fn open(&mut self, row: &Self::Row, ctx: &mut Ctx) -> Outcome;
     /// A key other than moving, Enter and Esc, with the selected row if there is one.
-    fn key(&mut self, _action: Action, _selected: Option<&Self::Row>, _ctx: &mut Ctx) -> Outcome {
-        Outcome::Ignored
+    fn key(&mut self, _action: Action, _selected: Option<&Self::Row>, _ctx: &mut Ctx) -> Keyed {
+        Keyed::Done(Outcome::Ignored)
+    }
+    /// The footer's word for `action` where the generic one would mislead.
+    fn footer_word(&self, action: Action) -> &'static str {
+        action.describe()
+    }
+}
+
+/// What a list's own key did.
+pub enum Keyed {
+    Done(Outcome),
+    /// Changed a row in place (locked an account): the rows are read again.
+    ReadAgain,
+}
+
+impl From<Outcome> for Keyed {
+    fn from(outcome: Outcome) -> Keyed {
+        Keyed::Done(outcome)
     }
 }
 
@@ -90,6 +107,10 @@ impl<S: ListSource> Screen for ListScreen<S> {
         self.source.help()
     }
 
+    fn footer_word(&self, action: Action) -> &'static str {
+        self.source.footer_word(action)
+    }
+
     fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         let selected = self.rows.get(self.selection.index);
         match action {
@@ -99,10 +120,14 @@ impl<S: ListSource> Screen for ListScreen<S> {
                 None => Outcome::Ignored,
             },
             other => match self.source.key(other, selected, ctx) {
-                Outcome::Ignored if self.selection.handle(other, self.rows.len()) => {
+                Keyed::Done(Outcome::Ignored) if self.selection.handle(other, self.rows.len()) => {
                     Outcome::Handled
                 }
-                outcome => outcome,
+                Keyed::Done(outcome) => outcome,
+                Keyed::ReadAgain => {
+                    self.read(ctx);
+                    Outcome::Handled
+                }
             },
         }
     }

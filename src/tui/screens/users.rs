@@ -1,36 +1,30 @@
 //! Staff accounts (administrators only): list, add, lock and unlock, set a password.
 
+use super::list::{Keyed, ListScreen, ListSource};
 use super::{Ctx, FormKey, Outcome, Screen};
 use crate::domain::auth::{Permission, Role};
 use crate::store::StaffRow;
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::form::{Form, FormField};
-use crate::tui::widgets::list::{Selection, columns, render_rows};
+use crate::tui::widgets::list::columns;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-pub struct UsersScreen {
-    rows: Vec<StaffRow>,
-    selection: Selection,
+/// The staff accounts, for administrators; None (with the refusal said) for anyone else.
+pub fn accounts(ctx: &mut Ctx) -> Option<ListScreen<Accounts>> {
+    if !ctx.allowed(Permission::ManageUsers) {
+        return None;
+    }
+    Some(ListScreen::new(Accounts { now: ctx.now }, ctx))
+}
+
+pub struct Accounts {
     now: DateTime<Utc>,
 }
 
-impl UsersScreen {
-    pub fn new(ctx: &mut Ctx) -> Option<UsersScreen> {
-        if !ctx.allowed(Permission::ManageUsers) {
-            return None;
-        }
-        let mut s = UsersScreen {
-            rows: Vec::new(),
-            selection: Selection::default(),
-            now: ctx.now,
-        };
-        s.resume(ctx);
-        Some(s)
-    }
-
+impl Accounts {
     fn status(&self, u: &StaffRow) -> String {
         if u.disabled {
             "locked by administrator".into()
@@ -44,7 +38,9 @@ impl UsersScreen {
     }
 }
 
-impl Screen for UsersScreen {
+impl ListSource for Accounts {
+    type Row = StaffRow;
+
     fn title(&self) -> String {
         "Staff accounts".into()
     }
@@ -60,24 +56,47 @@ impl Screen for UsersScreen {
     }
 
     fn help(&self) -> String {
-        crate::i18n::t_args("users-help", &crate::tui::keymap::key_args(self.scope()))
+        crate::i18n::t_args("users-help", &crate::tui::keymap::key_args(Scope::Browse))
     }
 
-    fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+    fn read(&mut self, ctx: &mut Ctx) -> Result<Vec<StaffRow>, String> {
+        self.now = ctx.now;
+        ctx.store.users().map_err(|e| e.to_string())
+    }
+
+    fn what(&self) -> String {
+        crate::i18n::t("users-what")
+    }
+
+    fn header(&self) -> String {
+        columns(&[("Name", 24), ("Role", 11), ("Status", 40)])
+    }
+
+    fn line(&self, u: &StaffRow) -> String {
+        columns(&[(&u.name, 24), (u.role.as_str(), 11), (&self.status(u), 40)])
+    }
+
+    fn empty(&self) -> String {
+        "No accounts.".into()
+    }
+
+    fn open(&mut self, _row: &StaffRow, _ctx: &mut Ctx) -> Outcome {
+        Outcome::Ignored
+    }
+
+    fn key(&mut self, action: Action, selected: Option<&StaffRow>, ctx: &mut Ctx) -> Keyed {
         if !ctx.allowed(Permission::ManageUsers) {
-            return Outcome::Pop;
+            return Outcome::Pop.into();
         }
-        let selected = self.rows.get(self.selection.index).cloned();
         match action {
-            Action::Back => Outcome::Pop,
-            Action::New => Outcome::Push(Box::new(UserForm::new_account())),
+            Action::New => Outcome::Push(Box::new(UserForm::new_account())).into(),
             Action::SetPassword => match selected {
-                Some(u) => Outcome::Push(Box::new(UserForm::password(&u.name))),
-                None => Outcome::Ignored,
+                Some(u) => Outcome::Push(Box::new(UserForm::password(&u.name))).into(),
+                None => Outcome::Ignored.into(),
             },
             Action::ToggleLock => {
                 let Some(u) = selected else {
-                    return Outcome::Ignored;
+                    return Outcome::Ignored.into();
                 };
                 let lock = !u.disabled && u.locked_until.is_none_or(|t| t <= ctx.now);
                 match ctx.store.set_user_locked(&ctx.actor(), &u.name, lock) {
@@ -88,44 +107,10 @@ impl Screen for UsersScreen {
                     )),
                     Err(e) => ctx.error(e.to_string()),
                 }
-                self.resume(ctx);
-                Outcome::Handled
+                Keyed::ReadAgain
             }
-            other => {
-                if self.selection.handle(other, self.rows.len()) {
-                    Outcome::Handled
-                } else {
-                    Outcome::Ignored
-                }
-            }
+            _ => Outcome::Ignored.into(),
         }
-    }
-
-    fn resume(&mut self, ctx: &mut Ctx) {
-        self.now = ctx.now;
-        match ctx.store.users() {
-            Ok(rows) => self.rows = rows,
-            Err(e) => ctx.error(format!("Cannot read the accounts: {e}")),
-        }
-        self.selection.clamp(self.rows.len());
-    }
-
-    fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let header = columns(&[("Name", 24), ("Role", 11), ("Status", 40)]);
-        let rows: Vec<String> = self
-            .rows
-            .iter()
-            .map(|u| columns(&[(&u.name, 24), (u.role.as_str(), 11), (&self.status(u), 40)]))
-            .collect();
-        render_rows(
-            frame,
-            area,
-            theme,
-            Some(&header),
-            &rows,
-            Some(&self.selection),
-            "No accounts.",
-        );
     }
 }
 
