@@ -734,7 +734,20 @@ fn user_admin_screens() {
         assert!(s.contains("Added new.officer (officer)"), "{s}");
         // Lock the new account (list is sorted: admin, assessor, new.officer ...).
         d.key(KeyCode::Down).key(KeyCode::Down).text("l");
-        assert!(d.screen().contains("Locked new.officer"));
+        let s = d.screen();
+        assert!(s.contains("Locked new.officer"), "{s}");
+        // The list is read again: the row says so, and l again unlocks it.
+        let row = |s: &str| {
+            s.lines()
+                .find(|l| l.contains("new.officer"))
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert!(row(&s).contains("locked by administrator"), "{s}");
+        d.text("l");
+        let s = d.screen();
+        assert!(s.contains("Unlocked new.officer"), "{s}");
+        assert!(row(&s).contains("active"), "{s}");
     });
 }
 
