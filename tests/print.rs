@@ -3,8 +3,9 @@
 //! terminal passthrough byte for byte, the `lp` call, and `warden print` as cron would run it, including its
 //! refusals and the audit row every print leaves.
 //!
-//! Golden files live in tests/golden/print/. After a deliberate change to a report or to the demo generator,
-//! rewrite them with `UPDATE_GOLDEN=1 cargo test --test print` and read the diff before committing.
+//! The golden texts are insta snapshots (`tests/snapshots/print__*.snap`). After a deliberate change to a report
+//! or to the demo generator, review them with `cargo insta review` (or `INSTA_UPDATE=always cargo test --test
+//! print` and read the diff) before committing.
 
 use chrono::{DateTime, TimeZone, Utc};
 use std::path::{Path, PathBuf};
@@ -57,35 +58,9 @@ fn remove_old_demos(dir: &Path) {
     }
 }
 
-/// Compares with tests/golden/print/NAME; UPDATE_GOLDEN=1 rewrites it instead.
+/// Compares with its insta snapshot, `tests/snapshots/print__NAME.snap` (NAME without `.txt`).
 fn golden(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden/print")
-        .join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (run with UPDATE_GOLDEN=1 to create it)",
-            path.display()
-        )
-    });
-    if expected != actual {
-        let first = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or(expected.lines().count().min(actual.lines().count()));
-        panic!(
-            "{name} differs from its golden file at line {}:\n  golden: {:?}\n  now:    {:?}\n(UPDATE_GOLDEN=1 rewrites it)",
-            first + 1,
-            expected.lines().nth(first),
-            actual.lines().nth(first)
-        );
-    }
+    insta::assert_snapshot!(name.trim_end_matches(".txt"), actual);
 }
 
 fn params(store: &Store, facility: Option<&str>) -> Params {
