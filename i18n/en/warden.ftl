@@ -704,3 +704,4 @@ estate-what-occupants = the occupants
 occupancy-what-board = the occupancy board
 users-what = the accounts
 unplaced-what = who is waiting
+unlock-what = the unlock list

@@ -34,6 +34,18 @@ pub trait ListSource {
         0
     }
     fn render_above(&self, _rows: &[Self::Row], _frame: &mut Frame, _area: Rect, _theme: &Theme) {}
+    /// Lines drawn under the list (the selected row spelled out); none unless a list says.
+    fn below(&self) -> u16 {
+        0
+    }
+    fn render_below(
+        &self,
+        _selected: Option<&Self::Row>,
+        _frame: &mut Frame,
+        _area: Rect,
+        _theme: &Theme,
+    ) {
+    }
     /// Enter on a row.
     fn open(&mut self, row: &Self::Row, ctx: &mut Ctx) -> Outcome;
     /// A key other than moving, Enter and Esc, with the selected row if there is one.
@@ -137,12 +149,15 @@ impl<S: ListSource> Screen for ListScreen<S> {
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let [above, list] = Layout::vertical([
+        let [above, list, below] = Layout::vertical([
             Constraint::Length(self.source.above(&self.rows)),
             Constraint::Fill(1),
+            Constraint::Length(self.source.below()),
         ])
         .areas(area);
         self.source.render_above(&self.rows, frame, above, theme);
+        let selected = self.rows.get(self.selection.index);
+        self.source.render_below(selected, frame, below, theme);
         let lines: Vec<String> = self.rows.iter().map(|r| self.source.line(r)).collect();
         render_rows(
             frame,

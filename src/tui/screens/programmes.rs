@@ -206,9 +206,9 @@ impl Screen for ProgrammesScreen {
                 preview(crate::report::Kind::Roster, ctx, |p| p.facility = facility)
             }
             Action::Unlock => match self.facilities.get(self.current) {
-                Some(&(id, ref code, _)) => Outcome::Push(Box::new(
-                    super::unlock::UnlockScreen::new(id, code.clone(), ctx),
-                )),
+                Some(&(id, ref code, _)) => {
+                    Outcome::Push(Box::new(super::unlock::unlock_list(id, code.clone(), ctx)))
+                }
                 None => Outcome::Ignored,
             },
             Action::Search => Outcome::Push(Box::new(
