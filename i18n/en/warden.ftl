@@ -705,3 +705,4 @@ occupancy-what-board = the occupancy board
 users-what = the accounts
 unplaced-what = who is waiting
 unlock-what = the unlock list
+register-what = the register

@@ -148,7 +148,13 @@ impl ListSource for Facilities {
         )))
     }
 
-    fn key(&mut self, action: Action, selected: Option<&FacilityRow>, ctx: &mut Ctx) -> Keyed {
+    fn key(
+        &mut self,
+        action: Action,
+        _rows: &[FacilityRow],
+        selected: Option<&FacilityRow>,
+        ctx: &mut Ctx,
+    ) -> Keyed {
         if action == Action::Assess {
             return Keyed::Done(match selected {
                 Some(r) => {
@@ -244,7 +250,13 @@ impl ListSource for Units {
         )))
     }
 
-    fn key(&mut self, action: Action, selected: Option<&UnitRow>, ctx: &mut Ctx) -> Keyed {
+    fn key(
+        &mut self,
+        action: Action,
+        _rows: &[UnitRow],
+        selected: Option<&UnitRow>,
+        ctx: &mut Ctx,
+    ) -> Keyed {
         let facility_id = self.facility.id;
         level_key(action, ctx, selected.map(|r| &r.unit), |u| {
             Target::Unit(facility_id, u)
@@ -316,7 +328,13 @@ impl ListSource for Cells {
         Outcome::Push(Box::new(occupants(r.cell.clone(), ctx)))
     }
 
-    fn key(&mut self, action: Action, selected: Option<&CellRow>, ctx: &mut Ctx) -> Keyed {
+    fn key(
+        &mut self,
+        action: Action,
+        _rows: &[CellRow],
+        selected: Option<&CellRow>,
+        ctx: &mut Ctx,
+    ) -> Keyed {
         let unit_id = self.unit.id;
         level_key(action, ctx, selected.map(|r| &r.cell), |c| {
             Target::Cell(unit_id, c)

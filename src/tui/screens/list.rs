@@ -48,8 +48,14 @@ pub trait ListSource {
     }
     /// Enter on a row.
     fn open(&mut self, row: &Self::Row, ctx: &mut Ctx) -> Outcome;
-    /// A key other than moving, Enter and Esc, with the selected row if there is one.
-    fn key(&mut self, _action: Action, _selected: Option<&Self::Row>, _ctx: &mut Ctx) -> Keyed {
+    /// A key other than moving, Enter and Esc, with the rows and the selected one if there is one.
+    fn key(
+        &mut self,
+        _action: Action,
+        _rows: &[Self::Row],
+        _selected: Option<&Self::Row>,
+        _ctx: &mut Ctx,
+    ) -> Keyed {
         Keyed::Done(Outcome::Ignored)
     }
     /// The footer's word for `action` where the generic one would mislead.
@@ -131,7 +137,7 @@ impl<S: ListSource> Screen for ListScreen<S> {
                 Some(row) => self.source.open(row, ctx),
                 None => Outcome::Ignored,
             },
-            other => match self.source.key(other, selected, ctx) {
+            other => match self.source.key(other, &self.rows, selected, ctx) {
                 Keyed::Done(Outcome::Ignored) if self.selection.handle(other, self.rows.len()) => {
                     Outcome::Handled
                 }

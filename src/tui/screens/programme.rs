@@ -368,7 +368,7 @@ impl Screen for ProgrammeScreen {
                     ctx.error("That session was cancelled; there is no register.");
                     Outcome::Handled
                 }
-                Some(s) => Outcome::Push(Box::new(super::register::RegisterScreen::new(
+                Some(s) => Outcome::Push(Box::new(super::register::register(
                     &self.programme,
                     s.session,
                     ctx,

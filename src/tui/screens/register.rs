@@ -1,46 +1,43 @@
 //! A session's register: y marks everyone not yet marked as attended, then Enter on a person records an
 //! exception (sick, refused, court ...). Every mark is saved the moment it is made.
 
+use super::list::{Keyed, ListScreen, ListSource};
 use super::prompt::PromptScreen;
-use super::{Ctx, Outcome, Screen};
+use super::{Ctx, Outcome};
 use crate::domain::auth::Permission;
 use crate::domain::roster::{Outcome as Mark, Programme, Session};
 use crate::store::RegisterLine;
 use crate::tui::keymap::Action;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::form::FormField;
-use crate::tui::widgets::list::{Selection, columns, render_rows};
+use crate::tui::widgets::list::columns;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-pub struct RegisterScreen {
+/// The register of one session of `programme`.
+pub fn register(programme: &Programme, session: Session, ctx: &mut Ctx) -> ListScreen<Register> {
+    let source = Register {
+        programme: format!("{} {}", programme.code, programme.name),
+        facility_id: programme.facility_id,
+        room: programme.room.clone(),
+        session,
+        ahead: session.date > ctx.now.date_naive(),
+    };
+    ListScreen::new(source, ctx)
+}
+
+pub struct Register {
     programme: String,
     facility_id: i64,
     room: String,
     session: Session,
-    lines: Vec<RegisterLine>,
-    selection: Selection,
     /// A session still to come: its register can be read (who will attend) but not marked.
     ahead: bool,
 }
 
-impl RegisterScreen {
-    pub fn new(programme: &Programme, session: Session, ctx: &mut Ctx) -> RegisterScreen {
-        let mut s = RegisterScreen {
-            programme: format!("{} {}", programme.code, programme.name),
-            facility_id: programme.facility_id,
-            room: programme.room.clone(),
-            session,
-            lines: Vec::new(),
-            selection: Selection::default(),
-            ahead: session.date > ctx.now.date_naive(),
-        };
-        s.resume(ctx);
-        s
-    }
-
+impl Register {
     fn when(&self) -> String {
         format!(
             "{} {}-{}",
@@ -50,19 +47,18 @@ impl RegisterScreen {
         )
     }
 
-    fn all_attended(&mut self, ctx: &mut Ctx) -> Outcome {
+    fn all_attended(&mut self, lines: &[RegisterLine], ctx: &mut Ctx) -> Keyed {
         if !ctx.allowed(Permission::RecordAttendance) {
-            return Outcome::Handled;
+            return Outcome::Handled.into();
         }
-        let marks: Vec<(i64, Mark, String)> = self
-            .lines
+        let marks: Vec<(i64, Mark, String)> = lines
             .iter()
             .filter(|l| l.outcome.is_none())
             .map(|l| (l.referral.id, Mark::Attended, String::new()))
             .collect();
         if marks.is_empty() {
             ctx.info("Everyone is already marked; Enter on a person changes their mark.");
-            return Outcome::Handled;
+            return Outcome::Handled.into();
         }
         let actor = ctx.actor();
         match ctx
@@ -75,54 +71,13 @@ impl RegisterScreen {
             )),
             Err(e) => ctx.error(format!("Not marked: {e}")),
         }
-        self.resume(ctx);
-        Outcome::Handled
-    }
-
-    fn exception(&mut self, ctx: &mut Ctx) -> Outcome {
-        if !ctx.allowed(Permission::RecordAttendance) {
-            return Outcome::Handled;
-        }
-        let Some(line) = self.lines.get(self.selection.index) else {
-            return Outcome::Ignored;
-        };
-        let who = format!("{} {}", line.referral.number, line.referral.name);
-        let current = line.outcome.unwrap_or(Mark::Attended);
-        let options = Mark::ALL
-            .iter()
-            .map(|m| (m.as_str().to_string(), m.label().to_string()))
-            .collect();
-        let (referral, slot, date) = (line.referral.id, self.session.slot_id, self.session.date);
-        Outcome::Push(Box::new(PromptScreen::new(
-            format!("Mark {who}"),
-            vec![format!(
-                "{} on {}. Type the first letter of the outcome or use Left/Right; \"other\" needs a comment.",
-                self.programme,
-                self.when()
-            )],
-            vec![
-                FormField::choice("outcome", "Outcome", options, current.as_str()),
-                FormField::text("comment", "Comment", &line.comment),
-            ],
-            "save",
-            Box::new(move |values, ctx| {
-                let actor = ctx.actor();
-                let outcome = values
-                    .get("outcome")
-                    .and_then(|o| Mark::parse(o))
-                    .unwrap_or(Mark::Attended);
-                let comment = values.get("comment").cloned().unwrap_or_default();
-                ctx.store
-                    .mark_attendance(&actor, slot, date, &[(referral, outcome, comment)])
-                    .map(|_| format!("{who}: {}.", outcome.label().to_lowercase()))
-                    .map_err(|e| e.to_string())
-            }),
-        )
-        .with_draft(format!("attendance:{slot}:{date}:{referral}"), ctx)))
+        Keyed::ReadAgain
     }
 }
 
-impl Screen for RegisterScreen {
+impl ListSource for Register {
+    type Row = RegisterLine;
+
     fn title(&self) -> String {
         format!("Register: {}", self.programme)
     }
@@ -144,50 +99,57 @@ impl Screen for RegisterScreen {
     }
 
     fn help(&self) -> String {
-        crate::i18n::t_args("register-help", &crate::tui::keymap::key_args(self.scope()))
+        crate::i18n::t_args(
+            "register-help",
+            &crate::tui::keymap::key_args(crate::tui::keymap::Scope::Browse),
+        )
     }
 
-    fn handle(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
-        match action {
-            Action::Back => Outcome::Pop,
-            Action::AllAttended => self.all_attended(ctx),
-            Action::Print => {
-                let facility = ctx.store.facility(self.facility_id).ok().flatten();
-                let day = self.session.date;
-                super::programmes::preview(crate::report::Kind::Attendance, ctx, |p| {
-                    p.facility = facility;
-                    p.day = day;
-                })
-            }
-            Action::Select => self.exception(ctx),
-            other => {
-                if self.selection.handle(other, self.lines.len()) {
-                    Outcome::Handled
-                } else {
-                    Outcome::Ignored
-                }
-            }
-        }
-    }
-
-    fn resume(&mut self, ctx: &mut Ctx) {
-        match ctx
-            .store
+    fn read(&mut self, ctx: &mut Ctx) -> Result<Vec<RegisterLine>, String> {
+        ctx.store
             .session_register(self.session.slot_id, self.session.date)
-        {
-            Ok(lines) => self.lines = lines,
-            Err(e) => ctx.error(format!("Cannot read the register: {e}")),
-        }
-        self.selection.clamp(self.lines.len());
+            .map_err(|e| e.to_string())
     }
 
-    fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let attended = self
-            .lines
+    fn what(&self) -> String {
+        crate::i18n::t("register-what")
+    }
+
+    fn header(&self) -> String {
+        columns(&[
+            ("Number", 20),
+            ("Name", 19),
+            ("Cell", 8),
+            ("Mark", 12),
+            ("Comment", 16),
+        ])
+    }
+
+    fn line(&self, l: &RegisterLine) -> String {
+        let mark = l.outcome.map_or("-", |o| o.label());
+        columns(&[
+            (&l.referral.number, 20),
+            (&l.referral.name, 19),
+            (l.referral.cell.as_deref().unwrap_or(""), 8),
+            (mark, 12),
+            (&l.comment, 16),
+        ])
+    }
+
+    fn empty(&self) -> String {
+        "Nobody held a place on this day.".into()
+    }
+
+    fn above(&self, _rows: &[RegisterLine]) -> u16 {
+        3
+    }
+
+    fn render_above(&self, lines: &[RegisterLine], frame: &mut Frame, area: Rect, theme: &Theme) {
+        let attended = lines
             .iter()
             .filter(|l| l.outcome == Some(Mark::Attended))
             .count();
-        let unmarked = self.lines.iter().filter(|l| l.outcome.is_none()).count();
+        let unmarked = lines.iter().filter(|l| l.outcome.is_none()).count();
         let head = vec![
             Line::from(format!(
                 "{} in {}",
@@ -198,15 +160,15 @@ impl Screen for RegisterScreen {
                 Line::from(Span::styled(
                     format!(
                         "{} in the group. Not held yet: marks can be saved from the day itself.",
-                        self.lines.len()
+                        lines.len()
                     ),
                     theme.warning(),
                 ))
             } else {
                 Line::from(format!(
                     "{} in the group: {attended} attended, {} absent, {unmarked} not marked",
-                    self.lines.len(),
-                    self.lines.len() - attended - unmarked
+                    lines.len(),
+                    lines.len() - attended - unmarked
                 ))
             },
         ];
@@ -214,40 +176,69 @@ impl Screen for RegisterScreen {
             Paragraph::new(head),
             Rect::new(area.x + 1, area.y, area.width.saturating_sub(1), 2),
         );
-        let rows: Vec<String> = self
-            .lines
+    }
+
+    /// Enter records an exception for the person: an outcome other than attended, with a comment.
+    fn open(&mut self, line: &RegisterLine, ctx: &mut Ctx) -> Outcome {
+        if !ctx.allowed(Permission::RecordAttendance) {
+            return Outcome::Handled;
+        }
+        let who = format!("{} {}", line.referral.number, line.referral.name);
+        let current = line.outcome.unwrap_or(Mark::Attended);
+        let options = Mark::ALL
             .iter()
-            .map(|l| {
-                let mark = l.outcome.map_or("-", |o| o.label());
-                columns(&[
-                    (&l.referral.number, 20),
-                    (&l.referral.name, 19),
-                    (l.referral.cell.as_deref().unwrap_or(""), 8),
-                    (mark, 12),
-                    (&l.comment, 16),
-                ])
-            })
+            .map(|m| (m.as_str().to_string(), m.label().to_string()))
             .collect();
-        let header = columns(&[
-            ("Number", 20),
-            ("Name", 19),
-            ("Cell", 8),
-            ("Mark", 12),
-            ("Comment", 16),
-        ]);
-        render_rows(
-            frame,
-            Rect::new(
-                area.x,
-                area.y + 3,
-                area.width,
-                area.height.saturating_sub(3),
-            ),
-            theme,
-            Some(&header),
-            &rows,
-            Some(&self.selection),
-            "Nobody held a place on this day.",
-        );
+        let (referral, slot, date) = (line.referral.id, self.session.slot_id, self.session.date);
+        Outcome::Push(Box::new(
+            PromptScreen::new(
+                format!("Mark {who}"),
+                vec![format!(
+                    "{} on {}. Type the first letter of the outcome or use Left/Right; \"other\" needs a comment.",
+                    self.programme,
+                    self.when()
+                )],
+                vec![
+                    FormField::choice("outcome", "Outcome", options, current.as_str()),
+                    FormField::text("comment", "Comment", &line.comment),
+                ],
+                "save",
+                Box::new(move |values, ctx| {
+                    let actor = ctx.actor();
+                    let outcome = values
+                        .get("outcome")
+                        .and_then(|o| Mark::parse(o))
+                        .unwrap_or(Mark::Attended);
+                    let comment = values.get("comment").cloned().unwrap_or_default();
+                    ctx.store
+                        .mark_attendance(&actor, slot, date, &[(referral, outcome, comment)])
+                        .map(|_| format!("{who}: {}.", outcome.label().to_lowercase()))
+                        .map_err(|e| e.to_string())
+                }),
+            )
+            .with_draft(format!("attendance:{slot}:{date}:{referral}"), ctx),
+        ))
+    }
+
+    fn key(
+        &mut self,
+        action: Action,
+        rows: &[RegisterLine],
+        _selected: Option<&RegisterLine>,
+        ctx: &mut Ctx,
+    ) -> Keyed {
+        match action {
+            Action::AllAttended => self.all_attended(rows, ctx),
+            Action::Print => {
+                let facility = ctx.store.facility(self.facility_id).ok().flatten();
+                let day = self.session.date;
+                super::programmes::preview(crate::report::Kind::Attendance, ctx, |p| {
+                    p.facility = facility;
+                    p.day = day;
+                })
+                .into()
+            }
+            _ => Outcome::Ignored.into(),
+        }
     }
 }

@@ -177,7 +177,13 @@ impl ListSource for Unlock {
         Outcome::Ignored
     }
 
-    fn key(&mut self, action: Action, _selected: Option<&UnlockLine>, ctx: &mut Ctx) -> Keyed {
+    fn key(
+        &mut self,
+        action: Action,
+        _rows: &[UnlockLine],
+        _selected: Option<&UnlockLine>,
+        ctx: &mut Ctx,
+    ) -> Keyed {
         match action {
             Action::Print => {
                 let facility = ctx.store.facility(self.facility_id).ok().flatten();

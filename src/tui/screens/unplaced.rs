@@ -139,7 +139,13 @@ impl ListSource for Waiting {
         self.place(hit, false, ctx)
     }
 
-    fn key(&mut self, action: Action, selected: Option<&SearchHit>, ctx: &mut Ctx) -> Keyed {
+    fn key(
+        &mut self,
+        action: Action,
+        _rows: &[SearchHit],
+        selected: Option<&SearchHit>,
+        ctx: &mut Ctx,
+    ) -> Keyed {
         match (action, selected) {
             (Action::AllFacilities, Some(hit)) => self.place(hit, true, ctx).into(),
             _ => Outcome::Ignored.into(),

@@ -84,7 +84,13 @@ impl ListSource for Accounts {
         Outcome::Ignored
     }
 
-    fn key(&mut self, action: Action, selected: Option<&StaffRow>, ctx: &mut Ctx) -> Keyed {
+    fn key(
+        &mut self,
+        action: Action,
+        _rows: &[StaffRow],
+        selected: Option<&StaffRow>,
+        ctx: &mut Ctx,
+    ) -> Keyed {
         if !ctx.allowed(Permission::ManageUsers) {
             return Outcome::Pop.into();
         }
