@@ -3,19 +3,18 @@
 
 #[path = "screens/fixture.rs"]
 mod fixture;
+// Not every test file uses every step of the shared driver.
+#[allow(dead_code)]
+#[path = "screens/driver.rs"]
+mod driver;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::style::Color;
+use crossterm::event::KeyCode;
+use driver::Driver;
 use warden::domain::allocate::MoveReason;
 use warden::domain::estate::*;
 use warden::domain::non_association::{NaReason, NaRole, NaScope, NonAssociation};
 use warden::domain::prisoner::{BirthDate, Prisoner};
 use warden::store::{Actor, MoveRequest, Store};
-use warden::tui::DisplayOptions;
-use warden::tui::app::App;
-use warden::tui::theme::Theme;
 
 /// The screen fixture plus an any-status unit B with two cells, one already holding a convicted man.
 fn estate(fx: &fixture::Fixture) -> (i64, i64) {
@@ -61,76 +60,14 @@ fn estate(fx: &fixture::Fixture) -> (i64, i64) {
     (b1, b2)
 }
 
-struct Driver {
-    app: App,
-    mono: bool,
+/// A screen snapshot of this file, named with the theme.
+trait Snap {
+    fn snap(&self, name: &str);
 }
 
-impl Driver {
-    fn new(fx: &fixture::Fixture) -> Driver {
-        Driver::with_theme(fx, true)
-    }
-
-    fn with_theme(fx: &fixture::Fixture, mono: bool) -> Driver {
-        let store = Store::open(&fx.path).unwrap();
-        let theme = Theme::new(DisplayOptions::new(mono, mono));
-        Driver {
-            app: App::new(store, theme, fixture::t0()),
-            mono,
-        }
-    }
-
+impl Snap for Driver {
     fn snap(&self, name: &str) {
-        let suffix = if self.mono { "mono" } else { "colour" };
-        insta::assert_snapshot!(format!("{name}_{suffix}"), self.screen());
-    }
-
-    fn key(&mut self, code: KeyCode) -> &mut Self {
-        fixture::press_key(
-            &mut self.app,
-            KeyEvent::new(code, KeyModifiers::NONE),
-            fixture::t0(),
-        );
-        self
-    }
-
-    fn text(&mut self, s: &str) -> &mut Self {
-        for c in s.chars() {
-            self.key(KeyCode::Char(c));
-        }
-        self
-    }
-
-    fn login(&mut self, name: &str) -> &mut Self {
-        self.text(name)
-            .key(KeyCode::Enter)
-            .text(fixture::PASSWORD)
-            .key(KeyCode::Enter)
-    }
-
-    fn screen(&self) -> String {
-        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-        terminal.draw(|f| self.app.render(f)).unwrap();
-        let buffer = terminal.backend().buffer().clone();
-        if self.mono {
-            for cell in buffer.content() {
-                assert!(
-                    cell.fg == Color::Reset && cell.bg == Color::Reset,
-                    "colour in the monochrome theme at {:?}",
-                    cell.symbol()
-                );
-            }
-        }
-        let mut out = String::new();
-        for y in 0..buffer.area.height {
-            let mut line = String::new();
-            for x in 0..buffer.area.width {
-                line.push_str(buffer[(x, y)].symbol());
-            }
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        out
+        insta::assert_snapshot!(self.themed(name), self.screen());
     }
 }
 
@@ -138,7 +75,7 @@ impl Driver {
 fn an_officer_moves_someone_to_the_best_cell_with_the_reasons_shown() {
     let fx = fixture::build();
     estate(&fx);
-    let mut d = Driver::new(&fx);
+    let mut d = Driver::new(&fx.path);
     // Abenov is convicted: the remand unit A is not offered, and B-01 holds a convicted man.
     d.login("officer")
         .text("/")
@@ -171,7 +108,7 @@ fn an_officer_moves_someone_to_the_best_cell_with_the_reasons_shown() {
 fn a_cell_filled_meanwhile_is_refused_with_what_changed() {
     let fx = fixture::build();
     let (_, b2) = estate(&fx);
-    let mut d = Driver::new(&fx);
+    let mut d = Driver::new(&fx.path);
     d.login("officer")
         .text("/")
         .text("абенов")
@@ -226,7 +163,7 @@ fn a_cell_filled_meanwhile_is_refused_with_what_changed() {
 fn both(f: impl Fn(&mut Driver, &fixture::Fixture)) {
     for mono in [false, true] {
         let fx = fixture::build();
-        let mut d = Driver::with_theme(&fx, mono);
+        let mut d = Driver::with_theme(&fx.path, mono);
         f(&mut d, &fx);
     }
 }
@@ -408,7 +345,7 @@ fn the_other_person_is_found_by_name_and_named_before_saving() {
 fn up_and_down_choose_among_the_people_found_and_the_chosen_one_is_recorded() {
     let fx = fixture::build();
     estate(&fx);
-    let mut d = Driver::new(&fx);
+    let mut d = Driver::new(&fx.path);
     d.login("officer")
         .text("/")
         .text("okello")
@@ -443,7 +380,7 @@ fn up_and_down_choose_among_the_people_found_and_the_chosen_one_is_recorded() {
 #[test]
 fn an_unknown_number_is_named_at_its_field() {
     let fx = fixture::build();
-    let mut d = Driver::new(&fx);
+    let mut d = Driver::new(&fx.path);
     d.login("officer")
         .text("/")
         .text("okello")
@@ -457,7 +394,7 @@ fn an_unknown_number_is_named_at_its_field() {
         "{s}"
     );
     // Programme staff may read records but not record non-associations: the domain says so.
-    let mut p = Driver::new(&fx);
+    let mut p = Driver::new(&fx.path);
     p.login("programme")
         .text("/")
         .text("okello")
@@ -502,7 +439,7 @@ fn the_change_cell_list_shows_a_cell_refused_for_a_non_association() {
             },
         )
         .unwrap();
-    let mut d = Driver::new(&fx);
+    let mut d = Driver::new(&fx.path);
     d.login("officer")
         .text("/")
         .text("абенов")
@@ -571,7 +508,7 @@ fn supervisors_see_who_is_in_segregation_with_the_day_10_and_15_marks() {
     });
     // Officers do not see the list.
     let fx = fixture::build();
-    let mut d = Driver::new(&fx);
+    let mut d = Driver::new(&fx.path);
     d.login("officer");
     assert!(!d.screen().contains("Segregation"), "{}", d.screen());
 }
@@ -579,14 +516,14 @@ fn supervisors_see_who_is_in_segregation_with_the_day_10_and_15_marks() {
 #[test]
 fn a_supervisor_starts_and_ends_segregation_from_the_record() {
     let fx = fixture::build();
-    let mut d = Driver::new(&fx);
+    let mut d = Driver::new(&fx.path);
     d.login("officer")
         .text("/")
         .text("абенов")
         .key(KeyCode::Enter)
         .text("s");
     assert!(d.screen().contains("Not allowed"), "{}", d.screen());
-    let mut d = Driver::new(&fx);
+    let mut d = Driver::new(&fx.path);
     d.login("supervisor")
         .text("/")
         .text("абенов")
@@ -802,7 +739,7 @@ fn a_supervisor_places_someone_in_a_refused_cell_by_override_with_a_reason() {
             Ok(())
         })
         .unwrap();
-    let mut d = Driver::new(&fx);
+    let mut d = Driver::new(&fx.path);
     d.login("supervisor")
         .text("/")
         .text("абенов")
@@ -878,7 +815,7 @@ fn a_supervisor_places_someone_in_a_refused_cell_by_override_with_a_reason() {
 fn a_cell_holding_a_pair_who_must_be_kept_apart_is_flagged() {
     let fx = fixture::build();
     bad_placements(&fx);
-    let mut d = Driver::new(&fx);
+    let mut d = Driver::new(&fx.path);
     d.login("officer");
     while !d.screen().lines().any(|l| l.contains(">Estate")) {
         d.key(KeyCode::Down);
@@ -898,7 +835,7 @@ fn a_cell_holding_a_pair_who_must_be_kept_apart_is_flagged() {
 fn admissions_waiting_for_a_cell_are_listed_and_placed_from_the_list() {
     let fx = fixture::build();
     estate(&fx);
-    let mut d = Driver::new(&fx);
+    let mut d = Driver::new(&fx.path);
     d.login("officer");
     while !d
         .screen()

@@ -6,37 +6,25 @@
 #[path = "screens/fixture.rs"]
 mod fixture;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::style::Color;
-use warden::store::Store;
-use warden::tui::DisplayOptions;
-use warden::tui::app::App;
-use warden::tui::theme::Theme;
+// Not every test file uses every step of the shared driver.
+#[allow(dead_code)]
+#[path = "screens/driver.rs"]
+mod driver;
 
-struct Driver {
-    app: App,
-    mono: bool,
+use crossterm::event::{KeyCode, KeyModifiers};
+use driver::Driver;
+
+/// The ways through the reports these tests share, on the shared screen driver.
+trait Reports {
+    fn snap(&self, name: &str);
+    fn preview_pdf_to_a_file(&mut self) -> &mut Self;
+    fn reports(&mut self) -> &mut Self;
+    fn open(&mut self, title: &str) -> &mut Self;
 }
 
-impl Driver {
-    fn new(fx: &fixture::Fixture, mono: bool) -> Driver {
-        let store = Store::open(&fx.path).unwrap();
-        let theme = Theme::new(DisplayOptions::new(mono, mono));
-        Driver {
-            app: App::new(store, theme, fixture::t0()),
-            mono,
-        }
-    }
-
-    fn press(&mut self, code: KeyCode, mods: KeyModifiers) -> &mut Self {
-        fixture::press_key(&mut self.app, KeyEvent::new(code, mods), fixture::t0());
-        self
-    }
-
-    fn key(&mut self, code: KeyCode) -> &mut Self {
-        self.press(code, KeyModifiers::NONE)
+impl Reports for Driver {
+    fn snap(&self, name: &str) {
+        insta::assert_snapshot!(self.themed(name), self.screen());
     }
 
     /// As the supervisor, the preview of the segregation report with PDF to a file chosen (not yet printed).
@@ -54,35 +42,9 @@ impl Driver {
         self
     }
 
-    /// Lets a print under way on its worker finish, as the event loop's wake-ups would.
-    fn finish_work(&mut self) -> &mut Self {
-        let start = std::time::Instant::now();
-        while self.app.working() {
-            assert!(start.elapsed().as_secs() < 60, "the print never finished");
-            std::thread::sleep(std::time::Duration::from_millis(5));
-            self.app.tick(fixture::t0());
-        }
-        self
-    }
-
-    fn text(&mut self, s: &str) -> &mut Self {
-        for c in s.chars() {
-            self.key(KeyCode::Char(c));
-        }
-        self
-    }
-
-    fn login(&mut self, name: &str) -> &mut Self {
-        self.text(name)
-            .key(KeyCode::Enter)
-            .text(fixture::PASSWORD)
-            .key(KeyCode::Enter);
-        assert!(self.app.session().is_some(), "{}", self.screen());
-        self
-    }
-
     /// From the home screen to the reports list.
     fn reports(&mut self) -> &mut Self {
+        assert!(self.app.session().is_some(), "{}", self.screen());
         for _ in 0..30 {
             if self.screen().lines().any(|l| l.contains(">Reports")) {
                 return self.key(KeyCode::Enter);
@@ -107,46 +69,12 @@ impl Driver {
         }
         panic!("no report {title}:\n{}", self.screen());
     }
-
-    fn screen(&self) -> String {
-        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-        terminal.draw(|f| self.app.render(f)).unwrap();
-        let buffer = terminal.backend().buffer().clone();
-        let mut out = String::new();
-        for y in 0..buffer.area.height {
-            let mut line = String::new();
-            for x in 0..buffer.area.width {
-                let cell = &buffer[(x, y)];
-                if self.mono {
-                    assert!(
-                        matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset),
-                        "colour in the monochrome theme at {:?}",
-                        cell.symbol()
-                    );
-                    assert!(
-                        cell.symbol().is_ascii(),
-                        "non-ASCII {:?} in ASCII mode",
-                        cell.symbol()
-                    );
-                }
-                line.push_str(cell.symbol());
-            }
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        out
-    }
-
-    fn snap(&self, name: &str) {
-        let suffix = if self.mono { "mono" } else { "colour" };
-        insta::assert_snapshot!(format!("{name}_{suffix}"), self.screen());
-    }
 }
 
 fn both(f: impl Fn(&mut Driver, &fixture::Fixture)) {
     for mono in [false, true] {
         let fx = fixture::build();
-        let mut d = Driver::new(&fx, mono);
+        let mut d = Driver::with_theme(&fx.path, mono).ascii_only();
         f(&mut d, &fx);
     }
 }
@@ -196,7 +124,7 @@ fn the_preview_shows_the_printed_page_and_the_choices() {
 #[test]
 fn printing_to_a_file_from_the_preview_is_audited_and_remembered() {
     let fx = fixture::build();
-    let mut d = Driver::new(&fx, true);
+    let mut d = Driver::new(&fx.path).ascii_only();
     d.preview_pdf_to_a_file();
     d.key(KeyCode::Enter);
     // The pages are made on a worker: the preview says so and offers only Esc meanwhile.
@@ -258,7 +186,7 @@ fn printing_to_a_file_from_the_preview_is_audited_and_remembered() {
 #[test]
 fn esc_while_the_pages_are_made_stops_the_print_and_nothing_is_written_or_recorded() {
     let fx = fixture::build();
-    let mut d = Driver::new(&fx, true);
+    let mut d = Driver::new(&fx.path).ascii_only();
     d.preview_pdf_to_a_file().key(KeyCode::Enter);
     assert!(d.app.working(), "{}", d.screen());
     d.key(KeyCode::Down);

@@ -13,6 +13,7 @@ use warden::tui::theme::Theme;
 pub struct Driver {
     pub app: App,
     mono: bool,
+    ascii_only: bool,
 }
 
 impl Driver {
@@ -27,16 +28,41 @@ impl Driver {
         Driver {
             app: App::new(store, theme, fixture::t0()),
             mono,
+            ascii_only: false,
         }
     }
 
-    pub fn key(&mut self, code: KeyCode) -> &mut Self {
-        fixture::press_key(
-            &mut self.app,
-            KeyEvent::new(code, KeyModifiers::NONE),
-            fixture::t0(),
-        );
+    /// In monochrome (which is ASCII too), every character drawn must be ASCII: for screens whose data is Latin.
+    pub fn ascii_only(mut self) -> Driver {
+        self.ascii_only = self.mono;
         self
+    }
+
+    pub fn key(&mut self, code: KeyCode) -> &mut Self {
+        self.press(code, KeyModifiers::NONE)
+    }
+
+    pub fn press(&mut self, code: KeyCode, mods: KeyModifiers) -> &mut Self {
+        fixture::press_key(&mut self.app, KeyEvent::new(code, mods), fixture::t0());
+        self
+    }
+
+    /// Lets work under way on a worker finish, as the event loop's wake-ups would.
+    pub fn finish_work(&mut self) -> &mut Self {
+        let start = std::time::Instant::now();
+        while self.app.working() {
+            assert!(start.elapsed().as_secs() < 60, "the work never finished");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            self.app.tick(fixture::t0());
+        }
+        self
+    }
+
+    /// A snapshot name with the theme (`NAME_mono` or `NAME_colour`). insta names a snapshot after the file that
+    /// asserts it, so each test file asserts its own: `insta::assert_snapshot!(d.themed(name), d.screen())`.
+    pub fn themed(&self, name: &str) -> String {
+        let suffix = if self.mono { "mono" } else { "colour" };
+        format!("{name}_{suffix}")
     }
 
     pub fn ctrl(&mut self, c: char) -> &mut Self {
@@ -61,7 +87,8 @@ impl Driver {
             .key(KeyCode::Enter)
     }
 
-    /// The screen as text, one line per row, trailing blanks cut. In monochrome, asserts no colour was drawn.
+    /// The screen as text, one line per row, trailing blanks cut. In monochrome, asserts no colour was drawn, and
+    /// with [`Driver::ascii_only`] no character outside ASCII either.
     pub fn screen(&self) -> String {
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
         terminal.draw(|f| self.app.render(f)).unwrap();
@@ -71,6 +98,12 @@ impl Driver {
                 assert!(
                     cell.fg == Color::Reset && cell.bg == Color::Reset,
                     "colour in the monochrome theme at {:?}",
+                    cell.symbol()
+                );
+                // People's names keep their own letters in ASCII mode; only warden's own drawing is ASCII.
+                assert!(
+                    !self.ascii_only || cell.symbol().is_ascii(),
+                    "non-ASCII {:?} in ASCII mode",
                     cell.symbol()
                 );
             }
