@@ -2,6 +2,8 @@
 //! give a place through the checks, mark a register with one exception, and see participation; plus the
 //! refusal popup, the unlock list and the timetable.
 
+// Not every test file uses every step of the shared driver.
+#[allow(dead_code)]
 #[path = "screens/driver.rs"]
 mod driver;
 #[path = "screens/fixture.rs"]
