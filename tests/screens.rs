@@ -1,119 +1,24 @@
 //! Snapshot tests of every screen at 80x24, in colour and in monochrome, driven by key presses.
 
+// Not every test file uses every step of the shared driver.
+#[allow(dead_code)]
+#[path = "screens/driver.rs"]
+mod driver;
 #[path = "screens/fixture.rs"]
 mod fixture;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::style::Color;
+use driver::Driver;
 use warden::store::Store;
-use warden::tui::DisplayOptions;
-use warden::tui::app::App;
-use warden::tui::theme::Theme;
 
-struct Driver {
-    app: App,
-    mono: bool,
-    path_text: String,
-    width: u16,
-    height: u16,
+/// A screen snapshot of this file, named with the theme.
+trait Snap {
+    fn snap(&self, name: &str);
 }
 
-impl Driver {
-    fn new(fx: &fixture::Fixture, mono: bool) -> Driver {
-        let store = Store::open(&fx.path).unwrap();
-        let theme = Theme::new(DisplayOptions::new(mono, mono));
-        Driver {
-            app: App::new(store, theme, fixture::t0()),
-            mono,
-            path_text: fx.path.display().to_string(),
-            width: 80,
-            height: 24,
-        }
-    }
-
-    fn key(&mut self, code: KeyCode) -> &mut Self {
-        fixture::press_key(
-            &mut self.app,
-            KeyEvent::new(code, KeyModifiers::NONE),
-            fixture::t0(),
-        );
-        self
-    }
-
-    fn ctrl(&mut self, c: char) -> &mut Self {
-        self.app.handle_key(
-            KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL),
-            fixture::t0(),
-        );
-        self
-    }
-
-    fn text(&mut self, s: &str) -> &mut Self {
-        for c in s.chars() {
-            self.key(KeyCode::Char(c));
-        }
-        self
-    }
-
-    fn login(&mut self, name: &str) -> &mut Self {
-        self.text(name)
-            .key(KeyCode::Enter)
-            .text(fixture::PASSWORD)
-            .key(KeyCode::Enter);
-        assert!(
-            self.app.session().is_some(),
-            "login as {name} failed:\n{}",
-            self.screen()
-        );
-        self
-    }
-
-    fn screen(&self) -> String {
-        let mut terminal = Terminal::new(TestBackend::new(self.width, self.height)).unwrap();
-        terminal.draw(|f| self.app.render(f)).unwrap();
-        let buffer = terminal.backend().buffer().clone();
-        if self.mono {
-            for cell in buffer.content() {
-                assert!(
-                    matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset),
-                    "colour {:?}/{:?} in the monochrome theme at {:?}",
-                    cell.fg,
-                    cell.bg,
-                    cell.symbol()
-                );
-            }
-        }
-        let mut out = String::new();
-        for y in 0..buffer.area.height {
-            let mut line = String::new();
-            for x in 0..buffer.area.width {
-                line.push_str(buffer[(x, y)].symbol());
-            }
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        // The temporary directory differs on every run; keep the layout, hide the name.
-        let hidden =
-            "<database path>".to_string() + &" ".repeat(self.path_text.len().saturating_sub(15));
-        out.replace(&self.path_text, &hidden[..self.path_text.len().max(15)])
-    }
-
-    /// The frame as drawn, with styles, and where the terminal cursor is shown (None: hidden).
-    fn frame(&self) -> (ratatui::buffer::Buffer, Option<(u16, u16)>) {
-        let mut terminal = Terminal::new(TestBackend::new(self.width, self.height)).unwrap();
-        terminal.draw(|f| self.app.render(f)).unwrap();
-        let backend = terminal.backend();
-        let cursor = backend
-            .cursor_visible()
-            .then(|| (backend.cursor_position().x, backend.cursor_position().y));
-        (backend.buffer().clone(), cursor)
-    }
-
+impl Snap for Driver {
     fn snap(&self, name: &str) {
-        let suffix = if self.mono { "mono" } else { "colour" };
-        insta::assert_snapshot!(format!("{name}_{suffix}"), self.screen());
+        insta::assert_snapshot!(self.themed(name), self.screen());
     }
 }
 
@@ -121,7 +26,7 @@ impl Driver {
 fn both(f: impl Fn(&mut Driver, &fixture::Fixture)) {
     for mono in [false, true] {
         let fx = fixture::build();
-        let mut d = Driver::new(&fx, mono);
+        let mut d = Driver::with_theme(&fx.path, mono);
         f(&mut d, &fx);
     }
 }
@@ -131,7 +36,7 @@ fn both(f: impl Fn(&mut Driver, &fixture::Fixture)) {
 #[test]
 fn the_password_is_checked_off_the_screen_and_an_enter_typed_ahead_is_kept() {
     let fx = fixture::build();
-    let mut d = Driver::new(&fx, true);
+    let mut d = Driver::new(&fx.path);
     let raw = |d: &mut Driver, code: KeyCode| {
         d.app
             .handle_key(KeyEvent::new(code, KeyModifiers::NONE), fixture::t0());
@@ -252,7 +157,7 @@ fn search_screen_finds_words_in_any_order_in_latin_letters_and_says_when_through
 #[test]
 fn the_latin_spelling_is_typed_on_the_form_shown_on_the_record_and_searched() {
     let fx = fixture::build();
-    let mut d = Driver::new(&fx, true);
+    let mut d = Driver::new(&fx.path);
     d.login("officer")
         .text("/")
         .text("okello")
@@ -323,7 +228,7 @@ fn record_screen_hides_the_vep_flag_from_officers() {
 #[test]
 fn opening_a_vep_record_is_audited() {
     let fx = fixture::build();
-    let mut d = Driver::new(&fx, false);
+    let mut d = Driver::with_theme(&fx.path, false);
     d.login("officer")
         .text("/")
         .text("okello")
@@ -400,7 +305,7 @@ fn edit_form_names_the_bad_field_and_saves_good_values() {
 #[test]
 fn unsaved_edits_need_a_second_escape() {
     let fx = fixture::build();
-    let mut d = Driver::new(&fx, false);
+    let mut d = Driver::with_theme(&fx.path, false);
     d.login("officer")
         .text("/")
         .text("okello")
@@ -417,7 +322,7 @@ fn unsaved_edits_need_a_second_escape() {
 #[test]
 fn every_form_asks_before_discarding_typing() {
     let fx = fixture::build();
-    let mut d = Driver::new(&fx, false);
+    let mut d = Driver::with_theme(&fx.path, false);
     d.login("admin")
         .key(KeyCode::Down)
         .key(KeyCode::Down)
@@ -441,7 +346,7 @@ fn every_form_asks_before_discarding_typing() {
 fn what_was_typed_survives_a_crash_and_comes_back_once() {
     let fx = fixture::build();
     {
-        let mut d = Driver::new(&fx, false);
+        let mut d = Driver::with_theme(&fx.path, false);
         d.login("officer")
             .text("/")
             .text("okello")
@@ -454,7 +359,7 @@ fn what_was_typed_survives_a_crash_and_comes_back_once() {
         d.app.flush_drafts();
         // The App is dropped here without saving: as if the power went.
     }
-    let mut d = Driver::new(&fx, false);
+    let mut d = Driver::with_theme(&fx.path, false);
     d.login("officer")
         .text("/")
         .text("okello")
@@ -487,7 +392,7 @@ fn what_was_typed_survives_a_crash_and_comes_back_once() {
     // Someone else's draft is theirs alone.
     d.key(KeyCode::Tab).text("X");
     d.app.flush_drafts();
-    let mut other = Driver::new(&fx, false);
+    let mut other = Driver::with_theme(&fx.path, false);
     other
         .login("supervisor")
         .text("/")
@@ -500,7 +405,7 @@ fn what_was_typed_survives_a_crash_and_comes_back_once() {
 #[test]
 fn a_date_of_birth_over_100_is_asked_about_and_a_child_is_admitted_with_an_alert() {
     let fx = fixture::build();
-    let mut d = Driver::new(&fx, true);
+    let mut d = Driver::new(&fx.path);
     d.login("officer").key(KeyCode::Down).key(KeyCode::Enter);
     d.key(KeyCode::Tab)
         .key(KeyCode::Tab)
@@ -589,7 +494,7 @@ fn transfer_and_release_screens() {
         for mono in [false, true] {
             let fx = fixture::build();
             kirinya_convicted_unit(&fx);
-            let mut d = Driver::new(&fx, mono);
+            let mut d = Driver::with_theme(&fx.path, mono);
             f(&mut d, &fx);
         }
     };
@@ -698,7 +603,7 @@ fn estate_form_refuses_bad_capacity() {
 #[test]
 fn officers_cannot_edit_the_estate() {
     let fx = fixture::build();
-    let mut d = Driver::new(&fx, false);
+    let mut d = Driver::with_theme(&fx.path, false);
     d.login("officer")
         .key(KeyCode::Down)
         .key(KeyCode::Down)
@@ -789,7 +694,7 @@ fn idle_lock_hides_the_screen_and_returns_to_it() {
 #[test]
 fn the_lock_checks_the_password_off_the_screen_and_unlocks_after() {
     let fx = fixture::build();
-    let mut d = Driver::new(&fx, true);
+    let mut d = Driver::new(&fx.path);
     d.login("officer").text("/").text("okel");
     assert!(d.app.tick(fixture::t0() + chrono::Duration::minutes(6)));
     let raw = |d: &mut Driver, code: KeyCode| {
@@ -846,7 +751,7 @@ fn the_lock_checks_the_password_off_the_screen_and_unlocks_after() {
 #[test]
 fn a_try_at_the_lock_is_counted_even_when_quit_follows_at_once() {
     let fx = fixture::build();
-    let mut d = Driver::new(&fx, true);
+    let mut d = Driver::new(&fx.path);
     d.login("officer");
     assert!(d.app.tick(fixture::t0() + chrono::Duration::minutes(6)));
     for c in "nope".chars() {
@@ -869,7 +774,7 @@ fn a_try_at_the_lock_is_counted_even_when_quit_follows_at_once() {
 #[test]
 fn a_small_terminal_is_told_so() {
     let fx = fixture::build();
-    let mut d = Driver::new(&fx, true);
+    let mut d = Driver::new(&fx.path);
     d.width = 60;
     d.height = 20;
     let s = d.screen();
@@ -880,7 +785,7 @@ fn a_small_terminal_is_told_so() {
 #[test]
 fn logout_returns_to_sign_in_and_is_audited() {
     let fx = fixture::build();
-    let mut d = Driver::new(&fx, false);
+    let mut d = Driver::with_theme(&fx.path, false);
     d.login("officer").key(KeyCode::F(10));
     assert!(d.screen().contains("Signed out."));
     assert!(d.app.session().is_none());
@@ -899,7 +804,7 @@ fn logout_returns_to_sign_in_and_is_audited() {
 fn monochrome_shows_focus_selection_and_errors() {
     use ratatui::style::Modifier;
     let fx = fixture::build();
-    let mut d = Driver::new(&fx, true);
+    let mut d = Driver::new(&fx.path);
     let cell_at = |buf: &ratatui::buffer::Buffer, text: &str| -> Option<(u16, u16)> {
         (0..buf.area.height).find_map(|y| {
             let row: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
@@ -949,7 +854,7 @@ fn monochrome_shows_focus_selection_and_errors() {
 #[test]
 fn a_field_changed_meanwhile_is_shown_and_the_typing_kept_to_save_again() {
     let fx = fixture::build();
-    let mut d = Driver::new(&fx, true);
+    let mut d = Driver::new(&fx.path);
     d.login("officer")
         .text("/")
         .text("okello")
@@ -1026,7 +931,7 @@ fn a_child_is_marked_in_words_in_search_results_and_on_the_record() {
         p.facility_id = Some(luz);
         store.admit(&a, &p).unwrap();
     }
-    let mut d = Driver::new(&fx, true);
+    let mut d = Driver::new(&fx.path);
     d.login("officer").text("/").text("ssebunya");
     let s = d.screen();
     let row = s.lines().find(|l| l.contains("Ssebunya")).unwrap();
@@ -1088,7 +993,7 @@ fn a_supervisor_records_the_age_review_of_someone_who_turned_18_in_a_young_unit(
         p.cell_id = Some(cell);
         store.admit(&a, &p).unwrap();
     }
-    let mut d = Driver::new(&fx, true);
+    let mut d = Driver::new(&fx.path);
     d.login("supervisor");
     let s = d.screen();
     assert!(

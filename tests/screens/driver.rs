@@ -14,6 +14,11 @@ pub struct Driver {
     pub app: App,
     mono: bool,
     ascii_only: bool,
+    /// The database's path as text: hidden in the screen text (it differs on every run).
+    path_text: String,
+    /// The terminal's size; 80x24 unless a test says.
+    pub width: u16,
+    pub height: u16,
 }
 
 impl Driver {
@@ -29,6 +34,9 @@ impl Driver {
             app: App::new(store, theme, fixture::t0()),
             mono,
             ascii_only: false,
+            path_text: path.display().to_string(),
+            width: 80,
+            height: 24,
         }
     }
 
@@ -84,13 +92,19 @@ impl Driver {
         self.text(name)
             .key(KeyCode::Enter)
             .text(fixture::PASSWORD)
-            .key(KeyCode::Enter)
+            .key(KeyCode::Enter);
+        assert!(
+            self.app.session().is_some(),
+            "login as {name} failed:\n{}",
+            self.screen()
+        );
+        self
     }
 
     /// The screen as text, one line per row, trailing blanks cut. In monochrome, asserts no colour was drawn, and
     /// with [`Driver::ascii_only`] no character outside ASCII either.
     pub fn screen(&self) -> String {
-        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        let mut terminal = Terminal::new(TestBackend::new(self.width, self.height)).unwrap();
         terminal.draw(|f| self.app.render(f)).unwrap();
         let buffer = terminal.backend().buffer().clone();
         if self.mono {
@@ -117,6 +131,20 @@ impl Driver {
             out.push_str(line.trim_end());
             out.push('\n');
         }
-        out
+        // The temporary directory differs on every run; keep the layout, hide the name.
+        let hidden =
+            "<database path>".to_string() + &" ".repeat(self.path_text.len().saturating_sub(15));
+        out.replace(&self.path_text, &hidden[..self.path_text.len().max(15)])
+    }
+
+    /// The frame as drawn, with styles, and where the terminal cursor is shown (None: hidden).
+    pub fn frame(&self) -> (ratatui::buffer::Buffer, Option<(u16, u16)>) {
+        let mut terminal = Terminal::new(TestBackend::new(self.width, self.height)).unwrap();
+        terminal.draw(|f| self.app.render(f)).unwrap();
+        let backend = terminal.backend();
+        let cursor = backend
+            .cursor_visible()
+            .then(|| (backend.cursor_position().x, backend.cursor_position().y));
+        (backend.buffer().clone(), cursor)
     }
 }
