@@ -456,6 +456,9 @@ fn fill(
     let mut case_count = 0;
     let mut orders = 0;
     report(Stage::Admissions, 0, skeletons.len());
+    // The register's own indexes (by facility, cell, name, release ...) are made once after the admissions,
+    // which find people only by id and number; the later stages read through them.
+    store.defer_indexes("prisoner")?;
     for (n, batch) in skeletons.chunks(BATCH).enumerate() {
         store.write(&actor, Need::To(Permission::EditEstate), "demo", |tx| {
             for s in batch {
@@ -500,6 +503,7 @@ fn fill(
             skeletons.len(),
         );
     }
+    store.restore_deferred_indexes()?;
     report(Stage::Releases, 0, 0);
     // Those whose release day passed before the build day leave on it, as the register would show; the few
     // held past it stay for the alert. Ids follow admission order in a new database.

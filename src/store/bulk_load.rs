@@ -14,6 +14,7 @@ impl Store {
     pub(crate) fn set_bulk_loading(&self, on: bool) -> Result<()> {
         let conn = self.conn();
         if !on && !conn.is_autocommit() {
+            restore_deferred_indexes(conn)?;
             fill_deferred_search_rows(conn)?;
             conn.execute_batch("COMMIT")?;
         }
@@ -21,10 +22,16 @@ impl Store {
         conn.pragma_update(None, "synchronous", if on { "OFF" } else { "FULL" })?;
         // A larger page cache keeps the indexes these writes touch in memory, and a longer write-ahead log
         // copies each hot page into the main file once per few thousand commits rather than every few hundred.
+        // The whole national demo (about 290 MB) fits, so its pages are not spilled to the log and read back
+        // while the one transaction grows; SQLite takes the memory only as the file grows.
         conn.pragma_update(
             None,
             "cache_size",
-            if on { -131_072 } else { super::CACHE_SIZE_KIB },
+            if on {
+                BULK_CACHE_KIB
+            } else {
+                super::CACHE_SIZE_KIB
+            },
         )?;
         conn.pragma_update(None, "wal_autocheckpoint", 1_000)?;
         // Referring, allocating, marking and classifying cycle through more distinct statements than a
@@ -41,6 +48,73 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// In a bulk load, drops `table`'s own indexes (not those of its primary key and UNIQUE constraints, which
+    /// keep refusing duplicates) until [`Store::restore_deferred_indexes`] or the end of the load creates them
+    /// again, each by one sort of the finished table instead of growing it row by row. Only for a stage whose
+    /// reads do not need them (admissions look people up by id and number). Outside a bulk load it does nothing.
+    ///
+    /// The drop and the re-creation are inside the load's one transaction: a load cut short (a crash, a power
+    /// cut) rolls back to the file as it was before the load, indexes and all.
+    pub(crate) fn defer_indexes(&self, table: &str) -> Result<()> {
+        let conn = self.conn();
+        if !self.bulk_loading.get() || conn.is_autocommit() {
+            return Ok(());
+        }
+        conn.execute_batch(DEFERRED_INDEXES)?;
+        let indexes: Vec<(String, String)> = conn
+            .prepare(
+                "SELECT name, sql FROM main.sqlite_schema
+                 WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL ORDER BY rowid",
+            )?
+            .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (name, sql) in indexes {
+            conn.execute(
+                "INSERT INTO temp.deferred_index(name, sql) VALUES (?1, ?2)",
+                [&name, &sql],
+            )?;
+            conn.execute_batch(&format!(
+                "DROP INDEX main.\"{}\"",
+                name.replace('"', "\"\"")
+            ))?;
+        }
+        Ok(())
+    }
+
+    /// Creates again the indexes [`Store::defer_indexes`] dropped (the end of a bulk load does it too).
+    pub(crate) fn restore_deferred_indexes(&self) -> Result<()> {
+        restore_deferred_indexes(self.conn())
+    }
+}
+
+/// The indexes a bulk load has dropped until its end, with the statements that make them.
+const DEFERRED_INDEXES: &str = "CREATE TEMP TABLE IF NOT EXISTS deferred_index (
+    name TEXT PRIMARY KEY, sql TEXT NOT NULL)";
+
+fn restore_deferred_indexes(conn: &rusqlite::Connection) -> Result<()> {
+    let pending: bool = conn.query_row_cached(
+        "SELECT count(*) > 0 FROM temp.sqlite_schema WHERE name = 'deferred_index'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !pending {
+        return Ok(());
+    }
+    let indexes: Vec<String> = conn
+        .prepare("SELECT sql FROM temp.deferred_index ORDER BY rowid")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for sql in indexes {
+        conn.execute_batch(&sql)?;
+    }
+    conn.execute_batch("DROP TABLE temp.deferred_index")?;
+    Ok(())
+}
+
+/// The page cache of a bulk load, in KiB (the pragma's negative form): 512 MiB.
+const BULK_CACHE_KIB: i64 = -524_288;
 
 /// The table a bulk load keeps the runs of letters in until its end: full-text tables write their pending words
 /// out at every statement of a transaction (SQLite opens a savepoint per statement, and FTS5 flushes at each), so

@@ -875,6 +875,8 @@ mod assessment_tests;
 #[cfg(test)]
 mod authority_tests;
 #[cfg(test)]
+mod bulk_load_tests;
+#[cfg(test)]
 mod case_tests;
 #[cfg(test)]
 mod court_tests;

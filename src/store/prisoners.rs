@@ -449,17 +449,38 @@ impl Tx<'_> {
     }
 
     pub(super) fn write_prisoner(&self, p: &Prisoner) -> Result<()> {
-        let details = super::to_json(&Details::of(p));
-        let ix = indexed(p);
-        self.prepare_cached(
+        self.write_prisoner_row(
             "UPDATE prisoner SET number = ?2, family_name = ?3, given_names = ?4, birth = ?5, sex = ?6,
                     legal_status = ?7, admitted_at = ?8, expected_release = ?9, home_district = ?10,
                     vep = ?11, vulnerable = ?12, medical_alert = ?13, facility_id = ?14, cell_id = ?15,
                     in_custody = ?16, sort_key = ?17, details = ?18
              WHERE id = ?1",
-        )?
-        .execute(rusqlite::params![
-            p.id,
+            Some(p.id),
+            p,
+        )?;
+        Ok(())
+    }
+
+    /// A new person's row, whole in one INSERT (a blank row updated afterwards touched every index twice), and
+    /// their search rows. The id is the row's new one; `p.id` is not read.
+    fn insert_prisoner(&self, p: &Prisoner) -> Result<i64> {
+        self.write_prisoner_row(
+            "INSERT INTO prisoner(id, number, family_name, given_names, birth, sex, legal_status, admitted_at,
+                                  expected_release, home_district, vep, vulnerable, medical_alert, facility_id,
+                                  cell_id, in_custody, sort_key, details)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+            None,
+            p,
+        )
+    }
+
+    /// Runs `sql` (an UPDATE of row `?1` or an INSERT with `?1` NULL for a new id) with the record's columns as
+    /// `?2`..`?18`, then writes its search rows; the id written.
+    fn write_prisoner_row(&self, sql: &str, id: Option<i64>, p: &Prisoner) -> Result<i64> {
+        let details = super::to_json(&Details::of(p));
+        let ix = indexed(p);
+        self.prepare_cached(sql)?.execute(rusqlite::params![
+            id,
             p.number,
             p.family_name,
             p.given_names,
@@ -478,11 +499,13 @@ impl Tx<'_> {
             ix.sort_key,
             details
         ])?;
+        let id = id.unwrap_or_else(|| self.last_insert_rowid());
         if self.bulk_loading {
-            super::bulk_load::defer_search_rows(self, p.id, p.in_custody, &ix)
+            super::bulk_load::defer_search_rows(self, id, p.in_custody, &ix)?;
         } else {
-            write_search_rows(self, p.id, p.in_custody, &ix)
+            write_search_rows(self, id, p.in_custody, &ix)?;
         }
+        Ok(id)
     }
 
     pub(super) fn append_event(&self, event: &CustodyEvent) -> Result<i64> {
@@ -582,19 +605,12 @@ impl Tx<'_> {
                 p.number
             )));
         }
-        self.prepare_cached(
-            "INSERT INTO prisoner(number, family_name, given_names, birth, sex, legal_status, admitted_at,
-                                  home_district, vep, vulnerable, medical_alert, in_custody, sort_key, details)
-             VALUES (?1, '', '', '', 'male', 'remand', '', '', 0, 0, 0, 1, '', '{}')",
-        )?
-        .execute([&p.number])?;
-        let id = self.last_insert_rowid();
-        let stored = Prisoner {
-            id,
+        let mut stored = Prisoner {
             in_custody: true,
             ..p.clone()
         };
-        self.write_prisoner(&stored)?;
+        let id = self.insert_prisoner(&stored)?;
+        stored.id = id;
         match source {
             None => self.audit::<(), _>(Entity::Prisoner, id, Deed::Admit, None, Some(&stored))?,
             Some(source) => self.audit::<(), _>(
