@@ -56,13 +56,6 @@ fn level_footer() -> Vec<Action> {
     ]
 }
 
-fn estate_help() -> String {
-    t_args(
-        "estate-help",
-        &crate::tui::keymap::key_args(crate::tui::keymap::Scope::Browse),
-    )
-}
-
 /// The estate's facilities, from Home.
 pub fn facilities(ctx: &mut Ctx) -> ListScreen<Facilities> {
     ListScreen::new(Facilities, ctx)
@@ -196,7 +189,10 @@ impl ListSource for Units {
     }
 
     fn help(&self) -> String {
-        estate_help()
+        t_args(
+            "estate-help",
+            &crate::tui::keymap::key_args(crate::tui::keymap::Scope::Browse),
+        )
     }
 
     fn read(&mut self, ctx: &mut Ctx) -> Result<Vec<UnitRow>, String> {
@@ -284,7 +280,10 @@ impl ListSource for Cells {
     }
 
     fn help(&self) -> String {
-        estate_help()
+        t_args(
+            "estate-help",
+            &crate::tui::keymap::key_args(crate::tui::keymap::Scope::Browse),
+        )
     }
 
     fn read(&mut self, ctx: &mut Ctx) -> Result<Vec<CellRow>, String> {
@@ -374,7 +373,10 @@ impl ListSource for Occupants {
     }
 
     fn help(&self) -> String {
-        estate_help()
+        t_args(
+            "estate-help",
+            &crate::tui::keymap::key_args(crate::tui::keymap::Scope::Browse),
+        )
     }
 
     fn read(&mut self, ctx: &mut Ctx) -> Result<Vec<SearchHit>, String> {

@@ -324,6 +324,10 @@ mod tests {
                 let end = rest.find("\n    }\n").expect("fn help ends");
                 let body = &rest[..end];
                 rest = &rest[end..];
+                // The one list screen hands over to its source, whose own help is checked here.
+                if body.contains("self.source.help()") {
+                    continue;
+                }
                 bodies += 1;
                 let literals: Vec<&str> = body.split('"').skip(1).step_by(2).collect();
                 let ids: Vec<&(&str, &str)> = messages

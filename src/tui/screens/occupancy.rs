@@ -5,6 +5,7 @@
 use super::list::{ListScreen, ListSource};
 use super::{Ctx, Outcome, thousands};
 use crate::domain::text;
+use crate::i18n::t_args;
 use crate::store::{BoardLine, Occupancy};
 use crate::tui::keymap::Action;
 use crate::tui::theme::Theme;
@@ -44,13 +45,6 @@ fn summary(frame: &mut Frame, area: Rect, what: &str, o: &Occupancy) {
         Paragraph::new(text::fit(&text::display(&line), area.width as usize)),
         Rect::new(area.x, area.y, area.width, 1),
     );
-}
-
-fn board_help() -> String {
-    crate::i18n::t_args(
-        "occupancy-help",
-        &crate::tui::keymap::key_args(crate::tui::keymap::Scope::Browse),
-    )
 }
 
 /// What a row of the board stands for.
@@ -95,7 +89,10 @@ impl ListSource for Facilities {
     }
 
     fn help(&self) -> String {
-        board_help()
+        t_args(
+            "occupancy-help",
+            &crate::tui::keymap::key_args(crate::tui::keymap::Scope::Browse),
+        )
     }
 
     fn read(&mut self, ctx: &mut Ctx) -> Result<Vec<BoardRow>, String> {
@@ -217,7 +214,10 @@ impl ListSource for Units {
     }
 
     fn help(&self) -> String {
-        board_help()
+        t_args(
+            "occupancy-help",
+            &crate::tui::keymap::key_args(crate::tui::keymap::Scope::Browse),
+        )
     }
 
     fn read(&mut self, ctx: &mut Ctx) -> Result<Vec<BoardLine>, String> {
@@ -293,7 +293,10 @@ impl ListSource for Cells {
     }
 
     fn help(&self) -> String {
-        board_help()
+        t_args(
+            "occupancy-help",
+            &crate::tui::keymap::key_args(crate::tui::keymap::Scope::Browse),
+        )
     }
 
     fn read(&mut self, ctx: &mut Ctx) -> Result<Vec<BoardLine>, String> {
