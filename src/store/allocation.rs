@@ -98,8 +98,8 @@ fn exact_word<T: Copy>(
         })
 }
 
-fn invalid(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid(e.to_string())
+fn invalid(e: impl Into<super::Invalid>) -> StoreError {
+    StoreError::invalid(e)
 }
 
 /// Age group from the stored birth text ("YYYY" or "YYYY-MM-DD"), as `Prisoner::age_group` decides it.
@@ -460,7 +460,7 @@ pub(crate) fn load_rules(conn: &Connection) -> Result<AllocationRules> {
         .optional()?;
     match text {
         None => Ok(AllocationRules::default()),
-        Some(t) => AllocationRules::from_toml(&t).map_err(StoreError::Invalid),
+        Some(t) => AllocationRules::from_toml(&t).map_err(StoreError::invalid),
     }
 }
 
@@ -650,7 +650,7 @@ impl Store {
     }
 
     pub fn set_allocation_rules(&mut self, actor: &Actor, rules: &AllocationRules) -> Result<()> {
-        rules.check().map_err(StoreError::Invalid)?;
+        rules.check().map_err(StoreError::invalid)?;
         self.set_setting(actor, &Setting::AllocationRules, &rules.to_toml())
     }
 

@@ -68,7 +68,8 @@ impl Store {
         crate::domain::text::check("reason", reason).map_err(invalid)?;
         let reason = reason.trim();
         if reason.chars().count() < 10 {
-            return Err(invalid("say why it is sent back (10 characters or more)"));
+            let why = "say why it is sent back (10 characters or more)";
+            return Err(invalid(super::FieldError::new("reason", why)));
         }
         self.decide_approval(actor, id, |tx, _| {
             tx.execute_cached(
@@ -108,7 +109,8 @@ impl Store {
                     return Err(invalid("this assessment is not awaiting approval"));
                 }
                 let role = tx.role_of(&actor.name)?;
-                check_approval(&form, &row.author, &actor.name, role).map_err(invalid)?;
+                check_approval(&form, &row.author, &actor.name, role)
+                    .map_err(|e| invalid(e.to_string()))?;
                 decide(tx, &row)?;
                 tx.assessment(id)
             },

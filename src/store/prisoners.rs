@@ -370,8 +370,8 @@ pub(super) fn read_prisoner(r: &rusqlite::Row) -> rusqlite::Result<Prisoner> {
     })
 }
 
-fn invalid(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid(e.to_string())
+fn invalid(e: impl Into<super::Invalid>) -> StoreError {
+    StoreError::invalid(e)
 }
 
 impl Tx<'_> {
@@ -698,7 +698,7 @@ impl Store {
         let source = self
             .setting(&Setting::NumberPattern)?
             .unwrap_or_else(|| DEFAULT_NUMBER_PATTERN.to_string());
-        NumberPattern::parse(&source).map_err(StoreError::Invalid)
+        NumberPattern::parse(&source).map_err(StoreError::invalid)
     }
 
     /// The next free number for an admission in `facility_code` in `year`.

@@ -148,8 +148,8 @@ pub struct ReferralEvent {
     pub reason: String,
 }
 
-fn invalid(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid(e.to_string())
+fn invalid(e: impl Into<super::Invalid>) -> StoreError {
+    StoreError::invalid(e)
 }
 
 /// The finding names of the person's newest final needs screen.
@@ -314,10 +314,8 @@ fn insert_programme(tx: &Tx, p: &Programme) -> Result<i64> {
         )?
         .query_row(params![p.facility_id, p.code.trim()], |r| r.get(0))?;
     if taken {
-        return Err(invalid(format!(
-            "code: {} is already a programme here",
-            p.code.trim()
-        )));
+        let why = format!("{} is already a programme here", p.code.trim());
+        return Err(invalid(super::FieldError::new("code", why)));
     }
     tx.prepare_cached(
         "INSERT INTO programme(facility_id, code, name, category, provider, facilitators, room, capacity,
@@ -433,10 +431,8 @@ impl Store {
                     )?
                     .query_row(params![p.facility_id, p.code.trim(), p.id], |r| r.get(0))?;
                 if taken {
-                    return Err(invalid(format!(
-                        "code: {} is already a programme here",
-                        p.code.trim()
-                    )));
+                    let why = format!("{} is already a programme here", p.code.trim());
+                    return Err(invalid(super::FieldError::new("code", why)));
                 }
                 let today = actor.at.date_naive();
                 let holders: Vec<(i64, String)> = tx
@@ -455,7 +451,12 @@ impl Store {
                 let see_vep = allows(actor.authority, Need::To(Permission::ViewVepFlag));
                 let broken = edit_breaks(&old, p, &members, today, see_vep);
                 if !broken.is_empty() {
-                    return Err(invalid(format!("not changed: {}", broken.join("; "))));
+                    // One refusal naming everything broken, marked at the first field it names (if any).
+                    let text = broken.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join("; ");
+                    return Err(match broken.iter().find_map(|(field, _)| *field) {
+                        Some(field) => invalid(super::FieldError::new(field, text).labelled("not changed")),
+                        None => invalid(format!("not changed: {text}")),
+                    });
                 }
                 let same = |a: &Slot, b: &Slot| {
                     a.weekday == b.weekday && a.starts == b.starts && a.ends == b.ends

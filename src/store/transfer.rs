@@ -13,8 +13,8 @@ use crate::domain::prisoner::{CustodyEvent, EventKind, Prisoner, check_movement}
 use chrono::NaiveDateTime;
 use rusqlite::OptionalExtension;
 
-fn invalid(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid(e.to_string())
+fn invalid(e: impl Into<super::Invalid>) -> StoreError {
+    StoreError::invalid(e)
 }
 
 impl Tx<'_> {

@@ -223,16 +223,34 @@ impl NonAssociationsScreen {
                 }
             },
         };
-        // The form offers only these words, so parsing back cannot fail; `other` is the safe fallback.
-        let role = |key: &str| NaRole::parse(&form.get(key)).unwrap_or(NaRole::Other);
+        // The form offers only these words, but a word it does not know (a draft from an older warden) is
+        // refused at its field, never recorded as some default.
+        let words = (|| {
+            let role = |key| super::chosen(form, key, NaRole::parse);
+            Ok((
+                role("role")?,
+                role("other_role")?,
+                super::chosen(form, "reason", NaReason::parse)?,
+                super::chosen(form, "scope", NaScope::parse)?,
+            ))
+        })();
+        let (first_role, second_role, reason, scope) = match words {
+            Ok(words) => words,
+            Err(e) => {
+                let e: crate::domain::invalid::FieldError = e;
+                super::mark_field(form, &e);
+                ctx.error(format!("Not recorded: {e}"));
+                return Outcome::Handled;
+            }
+        };
         let na = NonAssociation {
             id: 0,
             first: self.prisoner_id,
-            first_role: role("role"),
+            first_role,
             second: other.id,
-            second_role: role("other_role"),
-            reason: NaReason::parse(&form.get("reason")).unwrap_or(NaReason::Other),
-            scope: NaScope::parse(&form.get("scope")).unwrap_or(NaScope::Unit),
+            second_role,
+            reason,
+            scope,
             comment: form.get("comment"),
             start: ctx.now.date_naive(),
             expiry,
@@ -252,14 +270,10 @@ impl NonAssociationsScreen {
                 Outcome::Handled
             }
             Err(e) => {
-                let message = e.to_string();
-                // The domain names the field first ("comment: required"); put the error there too.
-                if let Some((field, why)) = message.split_once(": ")
-                    && form.fields.iter().any(|f| f.key == field)
-                {
-                    form.set_error(field, why.to_string());
+                if let Some(field) = e.field_error() {
+                    super::mark_field(form, field);
                 }
-                ctx.error(format!("Not recorded: {message}"));
+                ctx.error(format!("Not recorded: {e}"));
                 Outcome::Handled
             }
         }
@@ -288,7 +302,10 @@ impl NonAssociationsScreen {
                 Outcome::Handled
             }
             Err(e) => {
-                form.set_error("reason", e.to_string());
+                // Only a refusal of the reason is marked there; a record already closed is not the reason's fault.
+                if let Some(field) = e.field_error() {
+                    super::mark_field(form, field);
+                }
                 ctx.error(format!("Not closed: {e}"));
                 Outcome::Handled
             }

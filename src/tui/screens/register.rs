@@ -4,6 +4,7 @@
 use super::prompt::PromptScreen;
 use super::{Ctx, Outcome, Screen};
 use crate::domain::auth::Permission;
+use crate::domain::invalid::Invalid;
 use crate::domain::roster::{Outcome as Mark, Programme, Session};
 use crate::store::RegisterLine;
 use crate::tui::keymap::Action;
@@ -115,7 +116,7 @@ impl RegisterScreen {
                 ctx.store
                     .mark_attendance(&actor, slot, date, &[(referral, outcome, comment)])
                     .map(|_| format!("{who}: {}.", outcome.label().to_lowercase()))
-                    .map_err(|e| e.to_string())
+                    .map_err(Invalid::from)
             }),
         )
         .with_draft(format!("attendance:{slot}:{date}:{referral}"), ctx)))

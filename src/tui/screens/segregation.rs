@@ -107,13 +107,10 @@ impl SegregationScreen {
                 Outcome::Pop
             }
             Err(e) => {
-                let message = e.to_string();
-                if let Some((field, why)) = message.split_once(": ")
-                    && self.form.fields.iter().any(|f| f.key == field)
-                {
-                    self.form.set_error(field, why.to_string());
+                if let Some(field) = e.field_error() {
+                    super::mark_field(&mut self.form, field);
                 }
-                ctx.error(format!("Not saved: {message}"));
+                ctx.error(format!("Not saved: {e}"));
                 Outcome::Handled
             }
         }
