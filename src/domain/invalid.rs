@@ -32,6 +32,13 @@ impl FieldError {
         self
     }
 
+    /// The same refusal said of a part of something named in front ("cell A-03: operational capacity: ..."):
+    /// still about the same field.
+    pub fn within(self, whole: impl fmt::Display) -> FieldError {
+        let name = format!("{whole}: {}", self.label.as_deref().unwrap_or(&self.field));
+        self.labelled(name)
+    }
+
     /// Whether this refusal is about the field with `key`.
     pub fn is(&self, key: &str) -> bool {
         self.field == key
@@ -112,6 +119,9 @@ mod tests {
         let e = FieldError::new("out_of_use", "required").labelled("out of use");
         assert_eq!(e.to_string(), "out of use: required");
         assert_eq!(e.field, "out_of_use");
+        let e = e.within("cell A-03");
+        assert_eq!(e.to_string(), "cell A-03: out of use: required");
+        assert!(e.is("out_of_use"));
     }
 
     #[test]

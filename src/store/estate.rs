@@ -226,7 +226,7 @@ impl Tx<'_> {
 
     pub fn update_cell(&self, c: &Cell) -> Result<()> {
         c.validate()
-            .map_err(|e| StoreError::invalid(format!("cell {}: {e}", c.code)))?;
+            .map_err(|e| e.within(format_args!("cell {}", c.code)))?;
         let before = cell_in(self, c.id)?
             .ok_or_else(|| StoreError::invalid(format!("cell {}: no longer exists", c.id)))?;
         self.prepare_cached(
@@ -347,7 +347,7 @@ impl Tx<'_> {
 
     pub fn insert_cell(&self, c: &Cell) -> Result<i64> {
         c.validate()
-            .map_err(|e| StoreError::invalid(format!("cell {}: {e}", c.code)))?;
+            .map_err(|e| e.within(format_args!("cell {}", c.code)))?;
         self.prepare_cached(
             "INSERT INTO cell(unit_id, code, certified, operational, maximum, out_of_use)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -397,7 +397,7 @@ impl Store {
     pub fn add_programmes(&mut self, actor: &Actor, all: &[Programme]) -> Result<Vec<i64>> {
         for p in all {
             p.validate()
-                .map_err(|e| invalid(format!("programme {}: {e}", p.code)))?;
+                .map_err(|e| e.within(format_args!("programme {}", p.code)))?;
         }
         self.write(
             actor,

@@ -17,6 +17,12 @@ fn invalid(e: impl Into<super::Invalid>) -> StoreError {
     StoreError::invalid(e)
 }
 
+/// A refusal of the destination: the transfer form's "to" field, named in the text as the form labels it.
+fn refused_to(why: impl Into<String>) -> StoreError {
+    let label = crate::i18n::t("transfer-field-to");
+    invalid(super::FieldError::new("to", why).labelled(label))
+}
+
 impl Tx<'_> {
     /// Moves a prisoner to another facility: an out event at the old one, an in event at the new one; they
     /// leave their cell. `record_move` writes the movement row out of the old cell; a transfer straight into a
@@ -42,7 +48,7 @@ impl Tx<'_> {
             .facility_id
             .ok_or_else(|| invalid("not held in any facility"))?;
         if from == to_facility {
-            return Err(invalid("To facility: the prisoner is already there"));
+            return Err(refused_to("the prisoner is already there"));
         }
         let target = self
             .query_row_cached(
@@ -51,11 +57,11 @@ impl Tx<'_> {
                 super::estate::read_facility,
             )
             .optional()?
-            .ok_or_else(|| invalid("To facility: no such facility"))?;
+            .ok_or_else(|| refused_to("no such facility"))?;
         // Rule 11: the destination must have a unit that may hold them (sex, age group, legal status).
         let units = super::estate::units_in(self, Some(to_facility))?;
         lawful_destination(&Who::of(&before, today), &target, &units)
-            .map_err(|e| invalid(format!("{}: {e}", crate::i18n::t("transfer-field-to"))))?;
+            .map_err(|e| refused_to(e.to_string()))?;
         let event = |kind, facility_id| CustodyEvent {
             id: 0,
             prisoner_id,

@@ -159,6 +159,9 @@ impl MovementScreen {
                 Outcome::Pop
             }
             Err(e) => {
+                if let Some(field) = e.field_error() {
+                    super::mark_field(&mut self.form, field);
+                }
                 ctx.error(e.to_string());
                 Outcome::Handled
             }
