@@ -40,13 +40,13 @@ impl EstateForm {
                     FormField::text("code", "Code", &get(|f| f.code.clone(), "")),
                     FormField::text("name", "Name", &get(|f| f.name.clone(), "")),
                     FormField::text("region", "Region", &get(|f| f.region.clone(), "")),
-                    FormField::words(
+                    FormField::exact_words(
                         "kind",
                         "Holds",
                         &words(FacilityKind::ALL, FacilityKind::as_str),
                         &get(|f| f.kind.as_str().into(), "men"),
                     ),
-                    FormField::words(
+                    FormField::exact_words(
                         "security",
                         "Security level",
                         &words(SecurityLevel::ALL, SecurityLevel::as_str),
@@ -62,25 +62,25 @@ impl EstateForm {
                 vec![
                     FormField::text("code", "Code", &get(|u| u.code.clone(), "")),
                     FormField::text("name", "Name", &get(|u| u.name.clone(), "")),
-                    FormField::words(
+                    FormField::exact_words(
                         "sex",
                         "Sex",
                         &words(UnitSex::ALL, UnitSex::as_str),
                         &get(|u| u.sex.as_str().into(), "male"),
                     ),
-                    FormField::words(
+                    FormField::exact_words(
                         "age_group",
                         "Age group",
                         &words(AgeGroup::ALL, AgeGroup::as_str),
                         &get(|u| u.age_group.as_str().into(), "adult"),
                     ),
-                    FormField::words(
+                    FormField::exact_words(
                         "legal_use",
                         "Legal status held",
                         &words(UnitUse::ALL, UnitUse::as_str),
                         &get(|u| u.legal_use.as_str().into(), "any"),
                     ),
-                    FormField::words(
+                    FormField::exact_words(
                         "security",
                         "Security level",
                         &words(SecurityLevel::ALL, SecurityLevel::as_str),
