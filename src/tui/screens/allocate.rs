@@ -350,7 +350,17 @@ impl AllocateScreen {
         } else {
             None
         };
-        let reason = MoveReason::parse(&form.get("reason")).unwrap_or(MoveReason::Overcrowding);
+        // A reason the list does not offer is refused at its field, never recorded as overcrowding.
+        let reason = match super::chosen(form, "reason", MoveReason::parse) {
+            Ok(reason) => reason,
+            Err(e) => {
+                ctx.error(e.to_string());
+                if let Some(form) = self.confirm.as_mut() {
+                    super::mark_field(form, &e);
+                }
+                return Outcome::Handled;
+            }
+        };
         let comment = form.get("comment");
         let cell = place.cell.code.clone();
         let transfer = Some(place.facility.id) != self.mover.facility_id;

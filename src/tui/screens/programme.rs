@@ -280,10 +280,7 @@ impl ProgrammeScreen {
             "cancel it",
             Box::new(move |values, ctx| {
                 let actor = ctx.actor();
-                let reason = values
-                    .get("reason")
-                    .and_then(|r| CancelReason::parse(r))
-                    .unwrap_or(CancelReason::Other);
+                let reason = super::prompt::word(values, "reason", CancelReason::parse)?;
                 let comment = values.get("comment").cloned().unwrap_or_default();
                 ctx.store
                     .cancel_session(&actor, s.slot_id, s.date, reason, &comment)

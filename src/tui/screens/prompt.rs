@@ -21,6 +21,21 @@ pub type Submit = Box<dyn FnMut(&BTreeMap<String, String>, &mut Ctx) -> Result<S
 pub type SubmitValue<T> =
     Box<dyn FnMut(&BTreeMap<String, String>, &mut Ctx) -> Result<(String, T), Invalid>>;
 
+/// The word a prompt's field holds as the domain value it names; a word the domain does not know is refused at
+/// that field rather than read as some default (the prompt offers only known words, so this guards drafts and
+/// changed lists).
+pub fn word<T>(
+    values: &BTreeMap<String, String>,
+    key: &'static str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<T, crate::domain::invalid::FieldError> {
+    let typed = values.get(key).map(String::as_str).unwrap_or("");
+    parse(typed).ok_or_else(|| {
+        let why = crate::i18n::t_args("field-not-a-choice", &[("value", typed.to_string().into())]);
+        crate::domain::invalid::FieldError::new(key, why)
+    })
+}
+
 /// Makes the screen to open in a popup's place from its value (None: back to the screen beneath).
 pub type Then<T> = Box<dyn FnMut(T, &mut Ctx) -> Option<Box<dyn Screen>>>;
 

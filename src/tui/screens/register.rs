@@ -108,10 +108,7 @@ impl RegisterScreen {
             "save",
             Box::new(move |values, ctx| {
                 let actor = ctx.actor();
-                let outcome = values
-                    .get("outcome")
-                    .and_then(|o| Mark::parse(o))
-                    .unwrap_or(Mark::Attended);
+                let outcome = super::prompt::word(values, "outcome", Mark::parse)?;
                 let comment = values.get("comment").cloned().unwrap_or_default();
                 ctx.store
                     .mark_attendance(&actor, slot, date, &[(referral, outcome, comment)])
