@@ -519,9 +519,9 @@ impl Tx<'_> {
             return Err(invalid(format!("{who} is already in that cell")));
         }
         let candidates = load_candidates(self, Within::Cell(req.to_cell), today)?;
-        let place = candidates
-            .place(0)
-            .ok_or_else(|| invalid("Cell: no such cell"))?;
+        let place = candidates.place(0).ok_or_else(|| {
+            invalid(super::FieldError::new("cell", "no such cell").labelled("Cell"))
+        })?;
         if mover.facility_id != Some(place.facility.id) {
             return Err(invalid(format!(
                 "cell {} is in {}, not where {who} is held: transfer first, then choose the cell",

@@ -654,7 +654,10 @@ fn admit_row(
     let facility = places
         .facilities
         .get(&r.facility.to_uppercase())
-        .ok_or_else(|| invalid(format!("facility: {} no longer exists", r.facility)))?;
+        .ok_or_else(|| {
+            let why = format!("{} no longer exists", r.facility);
+            invalid(super::FieldError::new("facility", why))
+        })?;
     let mut p = r.prisoner.clone();
     p.facility_id = Some(facility.id);
     p.cell_id = None;

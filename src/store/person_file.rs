@@ -288,7 +288,7 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?
-            .ok_or_else(|| invalid("facility: no such facility"))?;
+            .ok_or_else(|| invalid(super::FieldError::new("facility", "no such facility")))?;
         let sent_number = p.number.clone();
         p.id = 0;
         p.facility_id = Some(facility_id);

@@ -661,7 +661,7 @@ impl Tx<'_> {
             .ok_or_else(|| invalid("this prisoner's record no longer exists"))?;
         check_movement(&before, authority, reason).map_err(invalid)?;
         if at < before.admitted_at {
-            return Err(invalid("Release time: before the admission"));
+            return Err(refused("at", "Release time", "before the admission"));
         }
         let facility_id = before
             .facility_id

@@ -421,9 +421,8 @@ impl Store {
             |tx| {
                 let old = programme_in(tx, p.id)?;
                 if old.facility_id != p.facility_id {
-                    return Err(invalid(
-                        "facility: a programme stays in its facility; make a new one there",
-                    ));
+                    let why = "a programme stays in its facility; make a new one there";
+                    return Err(invalid(super::FieldError::new("facility", why)));
                 }
                 let taken: bool = tx
                     .prepare_cached(
@@ -469,10 +468,11 @@ impl Store {
                         )?
                         .query_row([gone.id], |r| r.get(0))?;
                     if used {
-                        return Err(invalid(format!(
-                            "slots: {} has registers on record and cannot be removed; end the programme and start a new one for the new times",
+                        let why = format!(
+                            "{} has registers on record and cannot be removed; end the programme and start a new one for the new times",
                             gone.describe()
-                        )));
+                        );
+                        return Err(invalid(super::FieldError::new("slots", why)));
                     }
                     tx.prepare_cached("DELETE FROM programme_slot WHERE id = ?1")?
                         .execute([gone.id])?;

@@ -122,7 +122,8 @@ impl Store {
                 )?
                 .query_row([req.to_cell], |r| r.get(0))
                 .optional()?;
-            let target = target.ok_or_else(|| invalid("Cell: no such cell"))?;
+            let no_cell = || invalid(super::FieldError::new("cell", "no such cell").labelled("Cell"));
+            let target = target.ok_or_else(no_cell)?;
             let (facility, cell): (Option<i64>, Option<i64>) = tx
                 .prepare_cached("SELECT facility_id, cell_id FROM prisoner WHERE id = ?1")?
                 .query_row([req.prisoner_id], |r| Ok((r.get(0)?, r.get(1)?)))
