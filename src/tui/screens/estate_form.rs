@@ -1,6 +1,6 @@
 //! The estate form: create or change a facility, unit or cell (administrators only).
 
-use super::{Ctx, FormKey, Outcome, Screen, chosen, mark_field};
+use super::{Ctx, FormKey, Outcome, Screen, chosen};
 use crate::domain::auth::Permission;
 use crate::domain::estate::{
     AgeGroup, Cell, Facility, FacilityKind, SecurityLevel, Unit, UnitSex, UnitUse,
@@ -216,9 +216,7 @@ impl EstateForm {
                 Outcome::Pop
             }
             Err(e) => {
-                if let Some(field) = e.field_error() {
-                    mark_field(&mut self.form, field);
-                }
+                super::mark_refused(&mut self.form, &e);
                 ctx.error(e.to_string());
                 Outcome::Handled
             }

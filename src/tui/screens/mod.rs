@@ -240,6 +240,13 @@ pub fn mark_field(form: &mut Form, e: &crate::domain::invalid::FieldError) -> bo
     true
 }
 
+/// [`mark_field`] for a store error, when it is a refusal of one of this form's fields.
+pub fn mark_refused(form: &mut Form, e: &crate::store::StoreError) {
+    if let Some(field) = e.field_error() {
+        mark_field(form, field);
+    }
+}
+
 /// The form's word for `key` as the domain value it names. A word the domain does not know (a draft kept by an
 /// older warden, a list that changed) is a refusal at that field, never quietly taken as some default.
 pub fn chosen<T>(

@@ -159,9 +159,7 @@ impl MovementScreen {
                 Outcome::Pop
             }
             Err(e) => {
-                if let Some(field) = e.field_error() {
-                    super::mark_field(&mut self.form, field);
-                }
+                super::mark_refused(&mut self.form, &e);
                 ctx.error(e.to_string());
                 Outcome::Handled
             }

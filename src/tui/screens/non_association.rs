@@ -96,6 +96,19 @@ pub fn describe(row: &NaRow, prisoner_id: i64, today: NaiveDate, width: usize) -
     out
 }
 
+/// The roles, reason and scope chosen on the add form. The form offers only these words, but one it does not
+/// know (a draft from an older warden) is refused at its field, never recorded as some default.
+fn chosen_words(
+    form: &Form,
+) -> Result<(NaRole, NaRole, NaReason, NaScope), crate::domain::invalid::FieldError> {
+    Ok((
+        super::chosen(form, "role", NaRole::parse)?,
+        super::chosen(form, "other_role", NaRole::parse)?,
+        super::chosen(form, "reason", NaReason::parse)?,
+        super::chosen(form, "scope", NaScope::parse)?,
+    ))
+}
+
 impl NonAssociationsScreen {
     pub fn open(row: &PrisonerRow, ctx: &mut Ctx) -> NonAssociationsScreen {
         let mut s = NonAssociationsScreen {
@@ -223,21 +236,9 @@ impl NonAssociationsScreen {
                 }
             },
         };
-        // The form offers only these words, but a word it does not know (a draft from an older warden) is
-        // refused at its field, never recorded as some default.
-        let words = (|| {
-            let role = |key| super::chosen(form, key, NaRole::parse);
-            Ok((
-                role("role")?,
-                role("other_role")?,
-                super::chosen(form, "reason", NaReason::parse)?,
-                super::chosen(form, "scope", NaScope::parse)?,
-            ))
-        })();
-        let (first_role, second_role, reason, scope) = match words {
+        let (first_role, second_role, reason, scope) = match chosen_words(form) {
             Ok(words) => words,
             Err(e) => {
-                let e: crate::domain::invalid::FieldError = e;
                 super::mark_field(form, &e);
                 ctx.error(format!("Not recorded: {e}"));
                 return Outcome::Handled;
@@ -270,9 +271,7 @@ impl NonAssociationsScreen {
                 Outcome::Handled
             }
             Err(e) => {
-                if let Some(field) = e.field_error() {
-                    super::mark_field(form, field);
-                }
+                super::mark_refused(form, &e);
                 ctx.error(format!("Not recorded: {e}"));
                 Outcome::Handled
             }
@@ -303,9 +302,7 @@ impl NonAssociationsScreen {
             }
             Err(e) => {
                 // Only a refusal of the reason is marked there; a record already closed is not the reason's fault.
-                if let Some(field) = e.field_error() {
-                    super::mark_field(form, field);
-                }
+                super::mark_refused(form, &e);
                 ctx.error(format!("Not closed: {e}"));
                 Outcome::Handled
             }

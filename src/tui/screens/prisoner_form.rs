@@ -259,9 +259,7 @@ impl PrisonerForm {
 
     /// Shows a store refusal at the field it is about ("Prison number: ..."), keeping everything typed.
     fn refused(&mut self, e: crate::store::StoreError, ctx: &mut Ctx) -> Outcome {
-        if let Some(field) = e.field_error() {
-            super::mark_field(&mut self.form, field);
-        }
+        super::mark_refused(&mut self.form, &e);
         let text = e.to_string();
         ctx.error(if e.is_invalid() {
             text

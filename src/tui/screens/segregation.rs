@@ -107,9 +107,7 @@ impl SegregationScreen {
                 Outcome::Pop
             }
             Err(e) => {
-                if let Some(field) = e.field_error() {
-                    super::mark_field(&mut self.form, field);
-                }
+                super::mark_refused(&mut self.form, &e);
                 ctx.error(format!("Not saved: {e}"));
                 Outcome::Handled
             }
