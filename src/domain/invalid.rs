@@ -88,8 +88,8 @@ impl From<FieldError> for Invalid {
     }
 }
 
-// A refusal built as text is about the whole record: a field refusal is always built as a FieldError, never as
-// "field: message" text to be parsed back.
+// Text alone is a refusal of the whole record; a refusal of one field is built as a FieldError, so no screen has
+// to read the field back out of "field: message" text.
 impl From<String> for Invalid {
     fn from(m: String) -> Self {
         Invalid::Record(m)
