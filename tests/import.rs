@@ -578,7 +578,7 @@ fn an_undo_cut_short_is_finished_by_running_it_again_and_holds_the_file_back_unt
     let mut store = warden::store::Store::open(&db).unwrap();
     let again = store.import_apply(&root, "r.csv", "feed", &rows, &mut |_, _| {});
     assert!(
-        matches!(&again, Err(warden::store::StoreError::Invalid(m)) if m.contains("cut short")),
+        matches!(&again, Err(warden::store::StoreError::Invalid(m)) if m.to_string().contains("cut short")),
         "{again:?}"
     );
     let removed = store

@@ -204,7 +204,7 @@ fn every_field_takes_any_text_and_a_refusal_changes_nothing() {
                             value,
                             e
                         );
-                        prop_assert_eq!(e.key, spec.key);
+                        prop_assert_eq!(e.field.as_ref(), spec.key);
                     }
                     Ok(()) => {
                         // What the form shows must save back unchanged: the edit form sets every field from it.

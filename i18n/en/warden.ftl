@@ -429,6 +429,7 @@ record-next-court-none = none recorded
 # A result found through an alias: the person's name, then the alias that matched.
 search-through-alias = { $name } (alias: { $alias })
 field-latin-letters-only = use Latin letters, as the civil-status documents spell the name (the name in its own script goes in the name field)
+field-not-a-choice = '{ $value }' is not one of the choices
 
 ## Keep-apart picks by search (issue 17, item 8)
 non-association-other = Other person

@@ -331,7 +331,9 @@ pub fn run(db: &Path, cmd: CaseCommand) -> Result<ExitCode> {
             if country.is_some() || remand_limits.is_some() {
                 match store.set_remand_limits(&actor, &limits) {
                     Ok(()) => println!("Remand limits set: {}.", limits.text()),
-                    Err(StoreError::Invalid(message)) => return refuse(display(&message)),
+                    Err(StoreError::Invalid(message)) => {
+                        return refuse(display(&message.to_string()));
+                    }
                     Err(e) => return Err(e.into()),
                 }
             }
@@ -491,7 +493,7 @@ pub fn run(db: &Path, cmd: CaseCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         // The domain's refusal names the field; nothing was written.
-        Err(StoreError::Invalid(message)) => refuse(display(&message)),
+        Err(StoreError::Invalid(message)) => refuse(display(&message.to_string())),
         Err(e) => Err(e.into()),
     }
 }

@@ -465,7 +465,7 @@ fn fill(
                 let p = people::prisoner(&ctx, s);
                 let named = |e| match e {
                     StoreError::Invalid(m) => {
-                        StoreError::Invalid(format!("demo record {}: {m}", p.number))
+                        StoreError::invalid(format!("demo record {}: {m}", p.number))
                     }
                     other => other,
                 };

@@ -23,6 +23,7 @@ pub use score::{Factor, Reason};
 use super::estate::{
     AgeGroup, FacilityKind, LegalStatus, SecurityLevel, Sex, UnitSex, UnitUse, word_enum,
 };
+use super::invalid::FieldError;
 use super::non_association::{NaReason, NaScope};
 use super::prisoner::Prisoner;
 use super::text::fold;
@@ -51,56 +52,53 @@ pub const DEFAULT_REVIEW_DAYS: i64 = 7;
 pub fn check_review_by(
     review_by: Option<NaiveDate>,
     today: NaiveDate,
-) -> Result<NaiveDate, String> {
-    let field = crate::i18n::t("temporary-review-field");
+) -> Result<NaiveDate, FieldError> {
+    // The key is the allocation form's; the text names the field as the form labels it.
+    let refuse = |why: String| {
+        FieldError::new("review", why).labelled(crate::i18n::t("temporary-review-field"))
+    };
+    let days = || [("days", MAX_TEMPORARY_DAYS.into())];
     let Some(date) = review_by else {
-        return Err(format!(
-            "{field}: {}",
-            crate::i18n::t_args(
-                "temporary-review-required",
-                &[("days", MAX_TEMPORARY_DAYS.into())]
-            )
-        ));
+        return Err(refuse(crate::i18n::t_args(
+            "temporary-review-required",
+            &days(),
+        )));
     };
     if date <= today {
-        return Err(format!(
-            "{field}: {}",
-            crate::i18n::t("temporary-review-past")
-        ));
+        return Err(refuse(crate::i18n::t("temporary-review-past")));
     }
     if (date - today).num_days() > MAX_TEMPORARY_DAYS {
-        return Err(format!(
-            "{field}: {}",
-            crate::i18n::t_args(
-                "temporary-review-too-far",
-                &[("days", MAX_TEMPORARY_DAYS.into())]
-            )
-        ));
+        return Err(refuse(crate::i18n::t_args(
+            "temporary-review-too-far",
+            &days(),
+        )));
     }
     Ok(date)
 }
 
-/// Checks a move's comment (optional) and, when a hard rule is overridden, the reason for it (required).
-pub fn check_move_text(comment: &str, override_reason: Option<&str>) -> Result<(), String> {
+/// Checks a move's comment (optional) and, when a hard rule is overridden, the reason for it (required). The
+/// override's reason is the allocation form's "override" field, called "reason for the override" in the text.
+pub fn check_move_text(comment: &str, override_reason: Option<&str>) -> Result<(), FieldError> {
+    let overriding =
+        |why: String| FieldError::new("override", why).labelled("reason for the override");
     super::text::check("comment", comment)?;
     if let Some(why) = override_reason {
-        super::text::check("reason for the override", why)?;
+        super::text::check("override", why).map_err(|e| overriding(e.message))?;
     }
     let count = comment.chars().count();
     if count > MAX_MOVE_TEXT_CHARS {
-        return Err(format!(
-            "comment: at most {MAX_MOVE_TEXT_CHARS} characters (this has {count})"
-        ));
+        let why = format!("at most {MAX_MOVE_TEXT_CHARS} characters (this has {count})");
+        return Err(FieldError::new("comment", why));
     }
     if let Some(why) = override_reason {
         if why.trim().is_empty() {
-            return Err("reason for the override: required".into());
+            return Err(overriding("required".into()));
         }
         let count = why.chars().count();
         if count > MAX_MOVE_TEXT_CHARS {
-            return Err(format!(
-                "reason for the override: at most {MAX_MOVE_TEXT_CHARS} characters (this has {count})"
-            ));
+            return Err(overriding(format!(
+                "at most {MAX_MOVE_TEXT_CHARS} characters (this has {count})"
+            )));
         }
     }
     Ok(())

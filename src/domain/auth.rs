@@ -1,5 +1,6 @@
 //! Roles, what each may do, and the login lockout policy. The TUI and CLI ask here; they never decide themselves.
 
+use super::invalid::FieldError;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -397,19 +398,23 @@ pub fn after_failure(state: &AccountState, now: DateTime<Utc>) -> (u32, Option<D
     }
 }
 
-pub fn check_new_password(password: &str) -> Result<(), String> {
+/// A refusal names the user form's "password" field.
+pub fn check_new_password(password: &str) -> Result<(), FieldError> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(format!(
-            "password: must be at least {MIN_PASSWORD_CHARS} characters"
-        ));
+        let why = format!("must be at least {MIN_PASSWORD_CHARS} characters");
+        return Err(FieldError::new("password", why));
     }
     if password.chars().any(char::is_control) {
-        return Err("password: must not contain control characters".into());
+        return Err(FieldError::new(
+            "password",
+            "must not contain control characters",
+        ));
     }
     Ok(())
 }
 
-pub fn check_user_name(name: &str) -> Result<(), String> {
+/// A refusal names the user form's "name" field, and in its text the name refused ("user name 'x y': ...").
+pub fn check_user_name(name: &str) -> Result<(), FieldError> {
     let ok = !name.is_empty()
         && name.len() <= 32
         && name
@@ -418,11 +423,17 @@ pub fn check_user_name(name: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "user name '{}': use 1-32 letters, digits, '.', '_' or '-'",
-            super::text::display(name)
+        Err(refused_name(
+            name,
+            "use 1-32 letters, digits, '.', '_' or '-'",
         ))
     }
+}
+
+/// A refusal of the user name typed, shown as "user name 'x': why".
+pub fn refused_name(name: &str, why: &str) -> FieldError {
+    let label = format!("user name '{}'", super::text::display(name));
+    FieldError::new("name", why).labelled(label)
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Facilities, units and cells: what each is used for and how much it may hold.
 
+use super::invalid::FieldError;
 use serde::{Deserialize, Serialize};
 
 /// Declares a plain enum whose variants have one lower-case word each, for storage, CSV/TOML and display.
@@ -115,7 +116,7 @@ pub struct Cell {
 pub const MAX_CODE_CHARS: usize = 16;
 pub const MAX_NAME_CHARS: usize = 80;
 
-fn check_code(field: &str, code: &str) -> Result<(), String> {
+fn check_code(field: &'static str, code: &str) -> Result<(), FieldError> {
     let ok = !code.is_empty()
         && code.chars().count() <= MAX_CODE_CHARS
         && code
@@ -124,19 +125,23 @@ fn check_code(field: &str, code: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "{field}: 1-{MAX_CODE_CHARS} letters, digits, '-', '_', '.' or '/'"
+        Err(FieldError::new(
+            field,
+            format!("1-{MAX_CODE_CHARS} letters, digits, '-', '_', '.' or '/'"),
         ))
     }
 }
 
-fn check_name(field: &str, name: &str) -> Result<(), String> {
+fn check_name(field: &'static str, name: &str) -> Result<(), FieldError> {
     super::text::check(field, name)?;
     if name.trim().is_empty() {
-        return Err(format!("{field}: required"));
+        return Err(FieldError::new(field, "required"));
     }
     if name.chars().count() > MAX_NAME_CHARS {
-        return Err(format!("{field}: at most {MAX_NAME_CHARS} characters"));
+        return Err(FieldError::new(
+            field,
+            format!("at most {MAX_NAME_CHARS} characters"),
+        ));
     }
     Ok(())
 }
@@ -151,27 +156,28 @@ impl Facility {
         }
     }
 
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), FieldError> {
         check_code("code", &self.code)?;
         check_name("name", &self.name)?;
         check_name("region", &self.region)
     }
 
-    /// Whether a unit of this sex may exist in this facility (Rule 11a: wholly separate parts).
-    pub fn admits_unit(&self, unit: &Unit) -> Result<(), String> {
+    /// Whether a unit of this sex may exist in this facility (Rule 11a: wholly separate parts). The refusal is
+    /// about the unit's sex or age group, and names the unit ("unit B: a men's facility ...").
+    pub fn admits_unit(&self, unit: &Unit) -> Result<(), FieldError> {
+        let refuse = |field: &'static str, why: &str| {
+            Err(FieldError::new(field, why).labelled(format!("unit {}", unit.code)))
+        };
         match (self.kind, unit.sex) {
-            (FacilityKind::Men, UnitSex::Female) => Err(format!(
-                "unit {}: a men's facility cannot hold a female unit",
-                unit.code
-            )),
-            (FacilityKind::Women, UnitSex::Male) => Err(format!(
-                "unit {}: a women's facility cannot hold a male unit",
-                unit.code
-            )),
-            (FacilityKind::Juvenile, _) if unit.age_group == AgeGroup::Adult => Err(format!(
-                "unit {}: a juvenile facility cannot hold an adult unit",
-                unit.code
-            )),
+            (FacilityKind::Men, UnitSex::Female) => {
+                refuse("sex", "a men's facility cannot hold a female unit")
+            }
+            (FacilityKind::Women, UnitSex::Male) => {
+                refuse("sex", "a women's facility cannot hold a male unit")
+            }
+            (FacilityKind::Juvenile, _) if unit.age_group == AgeGroup::Adult => {
+                refuse("age_group", "a juvenile facility cannot hold an adult unit")
+            }
             _ => Ok(()),
         }
     }
@@ -186,37 +192,45 @@ impl Unit {
         }
     }
 
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), FieldError> {
         check_code("code", &self.code)?;
         check_name("name", &self.name)
     }
 }
 
 impl Cell {
-    pub fn validate(&self) -> Result<(), String> {
+    /// Checks the cell; a refusal names the field by its key and, in its text, as people say it ("absolute
+    /// maximum: at most 500").
+    pub fn validate(&self) -> Result<(), FieldError> {
         check_code("code", &self.code)?;
+        let certified =
+            |why: String| FieldError::new("certified", why).labelled("certified capacity");
+        let operational =
+            |why: String| FieldError::new("operational", why).labelled("operational capacity");
+        let maximum = |why: String| FieldError::new("maximum", why).labelled("absolute maximum");
         if self.certified == 0 {
-            return Err("certified capacity: must be at least 1".into());
+            return Err(certified("must be at least 1".into()));
         }
         if self.operational < self.certified {
-            return Err(format!(
-                "operational capacity: {} is below the certified capacity {}",
+            return Err(operational(format!(
+                "{} is below the certified capacity {}",
                 self.operational, self.certified
-            ));
+            )));
         }
         if self.maximum < self.operational {
-            return Err(format!(
-                "absolute maximum: {} is below the operational capacity {}",
+            return Err(maximum(format!(
+                "{} is below the operational capacity {}",
                 self.maximum, self.operational
-            ));
+            )));
         }
         if self.maximum > 500 {
-            return Err("absolute maximum: at most 500".into());
+            return Err(maximum("at most 500".into()));
         }
         if let Some(reason) = &self.out_of_use {
-            super::text::check("out of use", reason)?;
+            let out_of_use = |e: FieldError| e.labelled("out of use");
+            super::text::check("out_of_use", reason).map_err(out_of_use)?;
             if reason.trim().is_empty() {
-                return Err("out of use: give the reason".into());
+                return Err(out_of_use(FieldError::new("out_of_use", "give the reason")));
             }
         }
         Ok(())
@@ -251,18 +265,21 @@ mod tests {
             cell(0, 4, 6)
                 .validate()
                 .unwrap_err()
+                .to_string()
                 .starts_with("certified")
         );
         assert!(
             cell(4, 2, 6)
                 .validate()
                 .unwrap_err()
+                .to_string()
                 .starts_with("operational")
         );
         assert!(
             cell(2, 4, 3)
                 .validate()
                 .unwrap_err()
+                .to_string()
                 .starts_with("absolute maximum")
         );
         let mut c = cell(2, 2, 2);
@@ -334,7 +351,8 @@ mod tests {
             kind: FacilityKind::Mixed,
             security: SecurityLevel::Medium,
         };
-        assert!(f.validate().unwrap_err().starts_with("code"));
+        assert!(f.validate().unwrap_err().is("code"));
+        assert!(f.validate().unwrap_err().to_string().starts_with("code: "));
         f.code = "A\u{1b}".into();
         assert!(f.validate().is_err());
         f.code = "UG-LUZ".into();

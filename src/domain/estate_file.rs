@@ -547,23 +547,6 @@ fn expand_range(
 // ---------------------------------------------------------------------------------------------------------------
 // Checks shared by both formats
 
-/// Which field a domain validation message is about, from the label it starts with.
-fn field_of(message: &str) -> &'static str {
-    const LABELS: [(&str, &str); 7] = [
-        ("code", "code"),
-        ("name", "name"),
-        ("region", "region"),
-        ("certified capacity", "certified"),
-        ("operational capacity", "operational"),
-        ("absolute maximum", "maximum"),
-        ("out of use", "out_of_use"),
-    ];
-    LABELS
-        .iter()
-        .find(|(label, _)| message.starts_with(&format!("{label}:")))
-        .map_or("", |(_, f)| f)
-}
-
 /// The domain's own rules for each entry, separation of sexes and ages, and codes used twice.
 fn check(file: &EstateFile, errors: &mut Errors) {
     let mut facility_codes: BTreeMap<&str, Pos> = BTreeMap::new();
@@ -571,8 +554,7 @@ fn check(file: &EstateFile, errors: &mut Errors) {
         let fac = &f.facility.value;
         let what = format!("facility {}", super::text::display(&fac.code));
         if let Err(m) = fac.validate() {
-            let field = field_of(&m);
-            errors.add(f.facility.at(field), field, format!("{what}: {m}"));
+            errors.add(f.facility.at(&m.field), &m.field, format!("{what}: {m}"));
         }
         if let Some(first) = facility_codes.insert(&fac.code, f.facility.pos) {
             errors.add(
@@ -586,21 +568,13 @@ fn check(file: &EstateFile, errors: &mut Errors) {
             let unit = &u.unit.value;
             let what = format!("unit {} in {}", super::text::display(&unit.code), fac.code);
             if let Err(m) = unit.validate() {
-                let field = field_of(&m);
-                errors.add(u.unit.at(field), field, format!("{what}: {m}"));
+                errors.add(u.unit.at(&m.field), &m.field, format!("{what}: {m}"));
             }
             let readable = f.facility.readable && u.unit.readable;
             if readable && let Err(m) = fac.admits_unit(unit) {
-                let field =
-                    if fac.kind == FacilityKind::Juvenile && unit.age_group == AgeGroup::Adult {
-                        "age_group"
-                    } else {
-                        "sex"
-                    };
-                let m = m
-                    .strip_prefix(&format!("unit {}: ", unit.code))
-                    .unwrap_or(&m);
-                errors.add(u.unit.at(field), field, format!("{what}: {field}: {m}"));
+                // Named by its key here ("sex: ..."): the entry is already named in front.
+                let (field, why) = (&m.field, &m.message);
+                errors.add(u.unit.at(field), field, format!("{what}: {field}: {why}"));
             }
             if let Some(first) = unit_codes.insert(&unit.code, u.unit.pos) {
                 errors.add(
@@ -624,8 +598,7 @@ fn check(file: &EstateFile, errors: &mut Errors) {
                 if c.readable
                     && let Err(m) = cell.validate()
                 {
-                    let field = field_of(&m);
-                    errors.add(c.at(field), field, format!("{what}: {m}"));
+                    errors.add(c.at(&m.field), &m.field, format!("{what}: {m}"));
                 }
                 if let Some(first) = cell_codes.insert(&cell.code, c.pos) {
                     errors.add(

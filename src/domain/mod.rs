@@ -7,6 +7,7 @@ pub mod estate;
 pub mod estate_file;
 pub mod estate_plan;
 pub mod forms;
+pub mod invalid;
 pub mod name_search;
 pub mod national;
 pub mod non_association;

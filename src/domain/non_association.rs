@@ -1,6 +1,7 @@
 //! Non-associations: two people who must be kept apart, why, where, and for how long. Closed, never deleted.
 
 use super::estate::word_enum;
+use super::invalid::{FieldError, Invalid};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -51,28 +52,26 @@ pub struct NonAssociation {
 
 impl NonAssociation {
     /// Checks a new or edited record, naming the field that is wrong.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Invalid> {
         if self.first == self.second {
             return Err("a person cannot be kept apart from themselves".into());
         }
         super::text::check("comment", &self.comment)?;
         let comment = self.comment.trim();
         if comment.is_empty() {
-            return Err("comment: required (what happened, who asked for it)".into());
+            let why = "required (what happened, who asked for it)";
+            return Err(FieldError::new("comment", why).into());
         }
         let count = self.comment.chars().count();
         if count > MAX_COMMENT_CHARS {
-            return Err(format!(
-                "comment: at most {MAX_COMMENT_CHARS} characters (this has {count})"
-            ));
+            let why = format!("at most {MAX_COMMENT_CHARS} characters (this has {count})");
+            return Err(FieldError::new("comment", why).into());
         }
         if let Some(expiry) = self.expiry
             && expiry < self.start
         {
-            return Err(format!(
-                "expiry: {expiry} is before the start {}",
-                self.start
-            ));
+            let why = format!("{expiry} is before the start {}", self.start);
+            return Err(FieldError::new("expiry", why).into());
         }
         Ok(())
     }
@@ -110,16 +109,17 @@ impl NonAssociation {
 }
 
 /// Checks the reason given for closing a record.
-pub fn check_close_reason(reason: &str) -> Result<(), String> {
-    super::text::check("reason for closing", reason)?;
+/// The refusal names the field "reason" (the close form's key) and says "reason for closing" in its text.
+pub fn check_close_reason(reason: &str) -> Result<(), FieldError> {
+    let refuse = |why: String| FieldError::new("reason", why).labelled("reason for closing");
+    super::text::check("reason", reason).map_err(|e| refuse(e.message))?;
     if reason.trim().is_empty() {
-        return Err("reason for closing: required".into());
+        return Err(refuse("required".into()));
     }
     let count = reason.chars().count();
     if count > MAX_CLOSE_REASON_CHARS {
-        return Err(format!(
-            "reason for closing: at most {MAX_CLOSE_REASON_CHARS} characters (this has {count})"
-        ));
+        let why = format!("at most {MAX_CLOSE_REASON_CHARS} characters (this has {count})");
+        return Err(refuse(why));
     }
     Ok(())
 }
@@ -153,15 +153,30 @@ mod tests {
         let mut na = sample();
         assert!(na.validate().is_ok());
         na.second = na.first;
-        assert!(na.validate().unwrap_err().contains("themselves"));
+        assert!(
+            na.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("themselves")
+        );
         let mut na = sample();
         na.comment = "  ".into();
-        assert!(na.validate().unwrap_err().starts_with("comment"));
+        assert!(
+            na.validate()
+                .unwrap_err()
+                .field()
+                .is_some_and(|e| e.is("comment"))
+        );
         na.comment = "x".repeat(241);
-        assert!(na.validate().unwrap_err().contains("241"));
+        assert!(na.validate().unwrap_err().to_string().contains("241"));
         let mut na = sample();
         na.expiry = Some(day(9));
-        assert!(na.validate().unwrap_err().starts_with("expiry"));
+        assert!(
+            na.validate()
+                .unwrap_err()
+                .field()
+                .is_some_and(|e| e.is("expiry"))
+        );
     }
 
     #[test]

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 mod number;
+pub use super::invalid::FieldError;
+use super::invalid::Invalid;
 pub use number::NumberPattern;
 
 /// Date of birth: exact when documents exist, year only when not (common on admission without papers).
@@ -232,15 +234,15 @@ impl Prisoner {
     pub fn validate(&self, pattern: &NumberPattern, today: NaiveDate) -> Result<(), FieldError> {
         for spec in FIELDS {
             let value = self.get(spec.key);
-            check_value(spec, &value, today).map_err(|m| FieldError::new(spec, m))?;
+            check_value(spec, &value, today).map_err(|m| spec_error(spec, m))?;
         }
         pattern
             .check(&self.number)
-            .map_err(|m| FieldError::new(field("number"), m))?;
+            .map_err(|m| spec_error(field("number"), m))?;
         if let (Some(start), Some(release)) = (self.sentence_start, self.expected_release)
             && release < start
         {
-            return Err(FieldError::new(
+            return Err(spec_error(
                 field("expected_release"),
                 "is before the sentence start".into(),
             ));
@@ -339,15 +341,11 @@ impl Prisoner {
         let spec = FIELDS
             .iter()
             .find(|f| f.key == key)
-            .ok_or_else(|| FieldError {
-                key: "?",
-                label: "?",
-                message: format!("no field called '{key}'"),
-            })?;
+            .ok_or_else(|| FieldError::new("?", format!("no field called '{key}'")))?;
         // Checked as it will be stored (byte-order marks and zero-width spaces out): a field holding only those
         // is empty, and a required one refused, not stored empty.
         let value = &*text::clean(value);
-        check_value(spec, value, today).map_err(|m| FieldError::new(spec, m))?;
+        check_value(spec, value, today).map_err(|m| spec_error(spec, m))?;
         let text = value.trim().to_string();
         let list = |v: &str| -> Vec<String> {
             v.split(';')
@@ -371,7 +369,7 @@ impl Prisoner {
             "latin_given_names" => self.latin_given_names = text::clean_name(&text),
             "aliases" => self.aliases = list(&text::clean_name(value)),
             "birth" => {
-                self.birth = BirthDate::parse(value, today).map_err(|m| FieldError::new(spec, m))?
+                self.birth = BirthDate::parse(value, today).map_err(|m| spec_error(spec, m))?
             }
             "sex" => self.sex = Sex::parse(value).unwrap_or(self.sex),
             "gender" => self.gender = text,
@@ -385,7 +383,7 @@ impl Prisoner {
             "committing_authority" => self.committing_authority = text,
             "warrant_ref" => self.warrant_ref = text,
             "admitted_at" => {
-                self.admitted_at = parse_date_time(value).map_err(|m| FieldError::new(spec, m))?
+                self.admitted_at = parse_date_time(value).map_err(|m| spec_error(spec, m))?
             }
             "sentence_start" => self.sentence_start = opt_date(value),
             "sentence_months" => self.sentence_months = value.trim().parse().ok(),
@@ -732,31 +730,11 @@ fn check_value(spec: &FieldSpec, value: &str, today: NaiveDate) -> Result<(), St
     Ok(())
 }
 
-/// A refusal that names the field, so the form can put the message beside it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    pub key: &'static str,
-    pub label: &'static str,
-    pub message: String,
+/// A refusal naming a record field by its key, shown with its label ("Prison number: required"), as the form
+/// and the command line have always shown it.
+fn spec_error(spec: &'static FieldSpec, message: String) -> FieldError {
+    FieldError::new(spec.key, message).labelled(spec.label)
 }
-
-impl FieldError {
-    fn new(spec: &'static FieldSpec, message: String) -> FieldError {
-        FieldError {
-            key: spec.key,
-            label: spec.label,
-            message,
-        }
-    }
-}
-
-impl std::fmt::Display for FieldError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.label, self.message)
-    }
-}
-
-impl std::error::Error for FieldError {}
 
 word_enum!(
     /// What happened to a person's custody. Events are appended, never changed.
@@ -793,15 +771,15 @@ pub fn facility_accepts(
 }
 
 /// Checks a transfer or release before it is written.
-pub fn check_movement(prisoner: &Prisoner, authority: &str, reason: &str) -> Result<(), String> {
+pub fn check_movement(prisoner: &Prisoner, authority: &str, reason: &str) -> Result<(), Invalid> {
     if !prisoner.in_custody {
-        return Err(format!("{} is not in custody", prisoner.number));
+        return Err(format!("{} is not in custody", prisoner.number).into());
     }
     if authority.trim().is_empty() {
-        return Err("authority: required".into());
+        return Err(FieldError::new("authority", "required").into());
     }
     if reason.trim().is_empty() {
-        return Err("reason: required".into());
+        return Err(FieldError::new("reason", "required").into());
     }
     text::check("authority", authority)?;
     text::check("reason", reason)?;

@@ -2,6 +2,7 @@
 //! attendance outcomes and completion. The allocation checks and the waitlist order live in `roster::checks`.
 
 use super::estate::{AgeGroup, LegalStatus, SecurityLevel, Sex, word_enum};
+use super::invalid::{FieldError, Invalid};
 use super::text;
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
@@ -80,7 +81,7 @@ impl ReferralStatus {
 
 /// Checks a status change and its reason. Withdrawing or declining needs a reason; so does any change a
 /// supervisor overrides.
-pub fn transition(from: ReferralStatus, to: ReferralStatus, reason: &str) -> Result<(), String> {
+pub fn transition(from: ReferralStatus, to: ReferralStatus, reason: &str) -> Result<(), Invalid> {
     if !from.next().contains(&to) {
         return Err(format!(
             "a {} referral cannot become {}{}",
@@ -96,21 +97,23 @@ pub fn transition(from: ReferralStatus, to: ReferralStatus, reason: &str) -> Res
                         .join(", ")
                 ),
             }
-        ));
+        )
+        .into());
     }
     let needs_reason = matches!(to, ReferralStatus::Withdrawn | ReferralStatus::Declined);
-    check_reason("reason", reason, needs_reason)
+    Ok(check_reason("reason", reason, needs_reason)?)
 }
 
 /// A free-text reason: trimmed, not empty when required, short enough to print on one line of a register.
-pub fn check_reason(field: &str, reason: &str, required: bool) -> Result<(), String> {
+pub fn check_reason(field: &'static str, reason: &str, required: bool) -> Result<(), FieldError> {
     super::text::check(field, reason)?;
     let reason = reason.trim();
     if required && reason.is_empty() {
-        return Err(format!("{field}: required"));
+        return Err(FieldError::new(field, "required"));
     }
     if reason.chars().count() > MAX_REASON_CHARS {
-        return Err(format!("{field}: at most {MAX_REASON_CHARS} characters"));
+        let why = format!("at most {MAX_REASON_CHARS} characters");
+        return Err(FieldError::new(field, why));
     }
     Ok(())
 }
@@ -140,7 +143,7 @@ impl Outcome {
 }
 
 /// An attendance mark; "other" must say what happened.
-pub fn check_outcome(outcome: Outcome, comment: &str) -> Result<(), String> {
+pub fn check_outcome(outcome: Outcome, comment: &str) -> Result<(), FieldError> {
     check_reason("comment", comment, outcome == Outcome::Other)
 }
 
@@ -185,16 +188,18 @@ pub struct Slot {
 }
 
 impl Slot {
-    pub fn validate(&self) -> Result<(), String> {
+    /// Checks one weekly session; the refusal's field is the slot's own part ("day", "ends").
+    pub fn validate(&self) -> Result<(), FieldError> {
         if !(1..=7).contains(&self.weekday) {
-            return Err("day: Monday to Sunday (1 to 7)".into());
+            return Err(FieldError::new("day", "Monday to Sunday (1 to 7)"));
         }
         if self.ends <= self.starts {
-            return Err(format!(
-                "ends: {} is not after the start {}",
+            let why = format!(
+                "{} is not after the start {}",
                 self.ends.format("%H:%M"),
                 self.starts.format("%H:%M")
-            ));
+            );
+            return Err(FieldError::new("ends", why));
         }
         Ok(())
     }
@@ -270,11 +275,13 @@ pub struct Session {
 
 impl Programme {
     /// Checks a new or edited programme, naming the field that is wrong.
-    pub fn validate(&self) -> Result<(), String> {
+    /// The keys are the programme form's; the text names them as it always has ("ends on: ...", "slot 2: ...").
+    pub fn validate(&self) -> Result<(), FieldError> {
+        let refuse = |field: &'static str, why: String| FieldError::new(field, why);
         super::text::check("code", &self.code)?;
         let code = self.code.trim();
         if code.is_empty() || code.chars().count() > 12 || code.chars().any(char::is_whitespace) {
-            return Err("code: 1 to 12 characters, no spaces".into());
+            return Err(refuse("code", "1 to 12 characters, no spaces".into()));
         }
         for (field, value) in [
             ("name", &self.name),
@@ -284,40 +291,40 @@ impl Programme {
             super::text::check(field, value)?;
             let value = value.trim();
             if value.is_empty() {
-                return Err(format!("{field}: required"));
+                return Err(refuse(field, "required".into()));
             }
             if value.chars().count() > MAX_NAME_CHARS {
-                return Err(format!("{field}: at most {MAX_NAME_CHARS} characters"));
+                return Err(refuse(
+                    field,
+                    format!("at most {MAX_NAME_CHARS} characters"),
+                ));
             }
         }
         if self.capacity == 0 || self.capacity > 500 {
-            return Err("capacity: 1 to 500".into());
+            return Err(refuse("capacity", "1 to 500".into()));
         }
         if self.ends_on < self.starts_on {
-            return Err(format!(
-                "ends on: {} is before the start {}",
-                self.ends_on, self.starts_on
-            ));
+            let why = format!("{} is before the start {}", self.ends_on, self.starts_on);
+            return Err(refuse("ends", why).labelled("ends on"));
         }
         if !(1..=100).contains(&self.completion_percent) {
-            return Err("completion: 1 to 100 percent".into());
+            return Err(refuse("completion", "1 to 100 percent".into()));
         }
         if self.vep_share_percent > 100 {
-            return Err("VEP share: 0 to 100 percent".into());
+            return Err(refuse("vep_share", "0 to 100 percent".into()).labelled("VEP share"));
         }
         if self.slots.is_empty() {
-            return Err("slots: at least one weekly session".into());
+            return Err(refuse("slots", "at least one weekly session".into()));
         }
         for (i, slot) in self.slots.iter().enumerate() {
-            slot.validate()
-                .map_err(|e| format!("slot {}: {e}", i + 1))?;
+            let in_slot = |why: String| refuse("slots", why).labelled(format!("slot {}", i + 1));
+            slot.validate().map_err(|e| in_slot(e.to_string()))?;
             if let Some(j) = self.slots[..i].iter().position(|s| s.overlaps(slot)) {
-                return Err(format!(
-                    "slot {}: overlaps slot {} ({})",
-                    i + 1,
+                return Err(in_slot(format!(
+                    "overlaps slot {} ({})",
                     j + 1,
                     self.slots[j].describe()
-                ));
+                )));
             }
         }
         Ok(())

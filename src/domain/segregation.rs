@@ -1,6 +1,7 @@
 //! Segregation (solitary confinement) placements and the Mandela Rules 43-45 limits: a warning at day 10 and an
 //! alert at day 15, before confinement becomes prolonged (more than 15 consecutive days, prohibited).
 
+use super::invalid::FieldError;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
@@ -28,21 +29,22 @@ pub enum Urgency {
 }
 
 impl Segregation {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), FieldError> {
         super::text::check("reason", &self.reason)?;
         if self.reason.trim().is_empty() {
-            return Err("reason: required".into());
+            return Err(FieldError::new("reason", "required"));
         }
         let count = self.reason.chars().count();
         if count > MAX_REASON_CHARS {
-            return Err(format!(
-                "reason: at most {MAX_REASON_CHARS} characters (this has {count})"
+            return Err(FieldError::new(
+                "reason",
+                format!("at most {MAX_REASON_CHARS} characters (this has {count})"),
             ));
         }
         if let Some(end) = self.end
             && end < self.start
         {
-            return Err("end: before the start".into());
+            return Err(FieldError::new("end", "before the start"));
         }
         Ok(())
     }
@@ -110,6 +112,10 @@ mod tests {
         assert!(s.validate().is_err());
         let mut s = placement();
         s.end = Some(start() - Duration::hours(1));
-        assert_eq!(s.validate().unwrap_err(), "end: before the start");
+        assert_eq!(
+            s.validate().unwrap_err().to_string(),
+            "end: before the start"
+        );
+        assert!(s.validate().unwrap_err().is("end"));
     }
 }

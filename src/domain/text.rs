@@ -44,10 +44,14 @@ pub fn code_point(c: char) -> String {
     format!("U+{:04X}", u32::from(c))
 }
 
-/// Checks typed or imported text before it is stored; the error names the field ("name: a control ...").
-pub fn check(field: &str, s: &str) -> Result<(), String> {
+/// Checks typed or imported text before it is stored; the error names the field by its key ("name: a control
+/// ...").
+pub fn check(
+    field: impl Into<std::borrow::Cow<'static, str>>,
+    s: &str,
+) -> Result<(), super::invalid::FieldError> {
     match refused_char(s) {
-        Some(c) => Err(format!("{field}: {}", refusal(c))),
+        Some(c) => Err(super::invalid::FieldError::new(field, refusal(c))),
         None => Ok(()),
     }
 }
@@ -188,7 +192,10 @@ mod tests {
             "\u{7f}",
         ] {
             let e = check("name", bad).unwrap_err();
-            assert!(e.starts_with("name: ") && e.contains("U+"), "{e}");
+            assert!(
+                e.to_string().starts_with("name: ") && e.message.contains("U+") && e.is("name"),
+                "{e}"
+            );
         }
         assert_eq!(refused_char("x\u{202E}y"), Some('\u{202E}'));
         assert_eq!(code_point('\u{9b}'), "U+009B");

@@ -23,7 +23,7 @@ pub fn check_court_day(p: &Params) -> std::result::Result<(), String> {
 }
 
 pub(super) fn production(store: &Store, p: &Params, doc: &mut Document) -> Result<()> {
-    check_court_day(p).map_err(StoreError::Invalid)?;
+    check_court_day(p).map_err(StoreError::invalid)?;
     doc.period = t_args(
         "court-period",
         &[("day", p.day.format("%A %Y-%m-%d").to_string().into())],

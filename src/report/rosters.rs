@@ -5,7 +5,7 @@
 use super::{Params, heading, paragraph, plural, table};
 use crate::domain::roster::{Outcome, Participation, ReferralStatus, week_label};
 use crate::print::{Chart, Column, Document, Table};
-use crate::store::{Result, RosterSession, Store, StoreError};
+use crate::store::{FieldError, Result, RosterSession, Store, StoreError};
 use chrono::NaiveDate;
 
 /// The facility a roster report covers: the one chosen, else the first by code that runs programmes (a
@@ -15,9 +15,10 @@ fn facility_id(store: &Store, p: &Params, doc: &mut Document) -> Result<i64> {
         return Ok(f.id);
     }
     let id = store.first_programme_facility(p.today())?.ok_or_else(|| {
-        StoreError::Invalid(
-            "facility: no facility runs a programme; name one with --facility".into(),
-        )
+        StoreError::invalid(FieldError::new(
+            "facility",
+            "no facility runs a programme; name one with --facility",
+        ))
     })?;
     if let Some(f) = store.facility(id)? {
         doc.facility = format!("{} {}", f.code, f.name);
@@ -53,7 +54,7 @@ pub(super) fn programme_roster(store: &Store, p: &Params, doc: &mut Document) ->
             .into_iter()
             .find(|g| g.code.eq_ignore_ascii_case(code.trim()))
             .ok_or_else(|| {
-                StoreError::Invalid(crate::i18n::t_args(
+                StoreError::invalid(crate::i18n::t_args(
                     "report-no-such-programme",
                     &[("code", code.trim().to_string().into())],
                 ))
@@ -132,7 +133,10 @@ pub(super) fn unlock_list(store: &Store, p: &Params, doc: &mut Document) -> Resu
                 .find(|u| u.unit.code.eq_ignore_ascii_case(code))
                 .map(|u| u.unit.id)
                 .ok_or_else(|| {
-                    StoreError::Invalid(format!("unit: no unit {code} in this facility"))
+                    StoreError::invalid(FieldError::new(
+                        "unit",
+                        format!("no unit {code} in this facility"),
+                    ))
                 })?,
         ),
     };
@@ -248,13 +252,21 @@ pub(super) fn attendance_sheets(store: &Store, p: &Params, doc: &mut Document) -
 /// One person's programme sessions for the week from `p.from`, with court dates.
 pub(super) fn timetable(store: &Store, p: &Params, doc: &mut Document) -> Result<()> {
     let number = p.prisoner.as_deref().ok_or_else(|| {
-        StoreError::Invalid("prisoner: name the person with --prisoner NUMBER".into())
+        StoreError::invalid(FieldError::new(
+            "prisoner",
+            "name the person with --prisoner NUMBER",
+        ))
     })?;
     let person = store
         .search(number, 5)?
         .into_iter()
         .find(|h| h.number.eq_ignore_ascii_case(number.trim()))
-        .ok_or_else(|| StoreError::Invalid(format!("prisoner: no prisoner numbered {number}")))?;
+        .ok_or_else(|| {
+            StoreError::invalid(FieldError::new(
+                "prisoner",
+                format!("no prisoner numbered {number}"),
+            ))
+        })?;
     let monday = crate::domain::roster::monday_of(p.from);
     doc.period = format!("Week {} from {monday}", week_label(monday));
     doc.facility = person.facility.clone();

@@ -99,8 +99,8 @@ fn exact_word<T: Copy>(
         })
 }
 
-fn invalid(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid(e.to_string())
+fn invalid(e: impl Into<super::Invalid>) -> StoreError {
+    StoreError::invalid(e)
 }
 
 /// Age group from the stored birth text ("YYYY" or "YYYY-MM-DD"), as `Prisoner::age_group` decides it.
@@ -461,7 +461,7 @@ pub(crate) fn load_rules(conn: &Connection) -> Result<AllocationRules> {
         .optional()?;
     match text {
         None => Ok(AllocationRules::default()),
-        Some(t) => AllocationRules::from_toml(&t).map_err(StoreError::Invalid),
+        Some(t) => AllocationRules::from_toml(&t).map_err(StoreError::invalid),
     }
 }
 
@@ -520,9 +520,9 @@ impl Tx<'_> {
             return Err(invalid(format!("{who} is already in that cell")));
         }
         let candidates = load_candidates(self, Within::Cell(req.to_cell), today)?;
-        let place = candidates
-            .place(0)
-            .ok_or_else(|| invalid("Cell: no such cell"))?;
+        let place = candidates.place(0).ok_or_else(|| {
+            invalid(super::FieldError::new("cell", "no such cell").labelled("Cell"))
+        })?;
         if mover.facility_id != Some(place.facility.id) {
             return Err(invalid(format!(
                 "cell {} is in {}, not where {who} is held: transfer first, then choose the cell",
@@ -657,7 +657,7 @@ impl Store {
     }
 
     pub fn set_allocation_rules(&mut self, actor: &Actor, rules: &AllocationRules) -> Result<()> {
-        rules.check().map_err(StoreError::Invalid)?;
+        rules.check().map_err(StoreError::invalid)?;
         self.set_setting(actor, &Setting::AllocationRules, &rules.to_toml())
     }
 

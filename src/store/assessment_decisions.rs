@@ -69,7 +69,8 @@ impl Store {
         crate::domain::text::check("reason", reason).map_err(invalid)?;
         let reason = reason.trim();
         if reason.chars().count() < 10 {
-            return Err(invalid("say why it is sent back (10 characters or more)"));
+            let why = "say why it is sent back (10 characters or more)";
+            return Err(invalid(super::FieldError::new("reason", why)));
         }
         self.decide_approval(actor, id, |tx, _| {
             tx.execute_cached(
@@ -109,7 +110,8 @@ impl Store {
                     return Err(invalid("this assessment is not awaiting approval"));
                 }
                 let role = tx.role_of(&actor.name)?;
-                check_approval(&form, &row.author, &actor.name, role).map_err(invalid)?;
+                check_approval(&form, &row.author, &actor.name, role)
+                    .map_err(|e| invalid(e.to_string()))?;
                 decide(tx, &row)?;
                 tx.assessment(id)
             },
@@ -129,17 +131,16 @@ impl Store {
         crate::domain::text::check("note", note).map_err(invalid)?;
         let note = note.trim();
         if note.chars().count() < 10 {
-            return Err(invalid("note: say what happened (10 characters or more)"));
+            let why = "say what happened (10 characters or more)";
+            return Err(invalid(super::FieldError::new("note", why)));
         }
         let row = self
             .assessment(id)?
             .ok_or_else(|| invalid(format!("assessment {id} does not exist")))?;
         let form = self.recorded_form(&row.form_id, row.form_version)?;
         let Some(trigger) = form.review_trigger(event) else {
-            return Err(invalid(format!(
-                "event: '{event}' is not a review trigger of {}",
-                form.id
-            )));
+            let why = format!("'{event}' is not a review trigger of {}", form.id);
+            return Err(invalid(super::FieldError::new("event", why)));
         };
         let label = trigger.label.text.clone();
         self.write(actor, form.fill_need(), &format!("assessment {id}"), |tx| {

@@ -208,8 +208,8 @@ fn read(r: &rusqlite::Row) -> rusqlite::Result<AssessmentRow> {
     })
 }
 
-pub(super) fn invalid(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid(e.to_string())
+pub(super) fn invalid(e: impl Into<super::Invalid>) -> StoreError {
+    StoreError::invalid(e)
 }
 
 /// What the audit trail keeps of a finalised revision: enough to rebuild it.

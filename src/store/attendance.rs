@@ -13,8 +13,8 @@ use chrono::{Duration, NaiveDate};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
 
-fn invalid(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid(e.to_string())
+fn invalid(e: impl Into<super::Invalid>) -> StoreError {
+    StoreError::invalid(e)
 }
 
 pub(crate) fn participation_of(conn: &Connection, referral_id: i64) -> Result<Participation> {

@@ -73,13 +73,13 @@ impl Store {
         overwrite: bool,
     ) -> Result<BackupReport> {
         if dest.exists() && !overwrite {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::invalid(format!(
                 "{}: already exists; refusing to overwrite it (use --force to replace it)",
                 dest.display()
             )));
         }
         if same_file(dest, &self.path) {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::invalid(format!(
                 "{}: that is the database itself",
                 dest.display()
             )));
@@ -101,7 +101,7 @@ impl Store {
 /// integrity_check, foreign_key_check and audit chain all pass.
 pub fn verify_backup(path: &Path) -> Result<BackupReport> {
     if !path.is_file() {
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::invalid(format!(
             "{}: no such backup file",
             path.display()
         )));
@@ -136,14 +136,14 @@ pub fn restore_backup(
 ) -> Result<RestoreReport> {
     let backup = verify_backup(from)?;
     if !backup.is_sound() {
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::invalid(format!(
             "{}: this backup is not sound; nothing was changed:\n  {}",
             from.display(),
             backup.problems.join("\n  ")
         )));
     }
     if same_file(from, live) {
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::invalid(format!(
             "{}: that is the database itself",
             from.display()
         )));
@@ -160,7 +160,7 @@ pub fn restore_backup(
         copy_checked(&source, live, false, true)?;
     } else {
         if !force {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::invalid(format!(
                 "{}: a database is already there; refusing to replace it without --force \
                  (it would be kept beside it as {})",
                 live.display(),
@@ -268,7 +268,7 @@ fn copy_checked(
     let result = copy_to_staged(source, &staged).and_then(|()| {
         let report = verify_backup(&staged)?;
         if require_sound && !report.is_sound() {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::invalid(format!(
                 "the copy failed its check; nothing was kept:\n  {}",
                 report.problems.join("\n  ")
             )));

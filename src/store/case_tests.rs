@@ -180,7 +180,7 @@ fn bad_input_is_refused_naming_the_field_and_nothing_is_saved() {
     let cases = f.store.cases(id).unwrap();
     let rows = audit_rows(&f.store);
     let message = |r: Result<()>| match r {
-        Err(StoreError::Invalid(m)) => m,
+        Err(StoreError::Invalid(m)) => m.to_string(),
         other => panic!("{other:?}"),
     };
     // A cycle: CR-1 after CR-2, which is after CR-1.
@@ -464,7 +464,7 @@ fn a_case_is_corrected_and_the_release_worked_out_again_with_the_before_in_the_a
     let before = f.store.cases(id).unwrap();
     let refused = |f: &mut super::tests::Fixture, c: &Case| match f.store.update_case(&at(4), a, c)
     {
-        Err(StoreError::Invalid(m)) => m,
+        Err(StoreError::Invalid(m)) => m.to_string(),
         other => panic!("{other:?}"),
     };
     let mut ends_early = before[0].clone();
@@ -512,7 +512,9 @@ fn correcting_one_case_to_follow_another_that_follows_it_is_a_cycle_and_refused(
     let mut first = f.store.cases(id).unwrap()[0].clone();
     first.sentence = s(Relation::ConsecutiveTo(b));
     match f.store.update_case(&at(4), a, &first) {
-        Err(StoreError::Invalid(m)) => assert!(m.contains("point at each other"), "{m}"),
+        Err(StoreError::Invalid(m)) => {
+            assert!(m.to_string().contains("point at each other"), "{m}")
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -552,7 +554,7 @@ fn a_case_entered_in_error_is_removed_with_a_reason_by_those_who_edit_the_regist
     );
     let rows = audit_rows(&f.store);
     let message = |r: Result<()>| match r {
-        Err(StoreError::Invalid(m)) => m,
+        Err(StoreError::Invalid(m)) => m.to_string(),
         other => panic!("{other:?}"),
     };
     // No reason; a case another runs after; a role that may not edit the register.

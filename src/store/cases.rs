@@ -114,14 +114,14 @@ fn rules_of(conn: &Connection) -> Result<ReleaseRules> {
         remand_credit: ReleaseRules::parse_remand_credit(
             &get(&Setting::ReleaseRemandCredit.key())?,
         )
-        .map_err(StoreError::Invalid)?,
+        .map_err(StoreError::invalid)?,
         remission: ReleaseRules::parse_remission(&get(&Setting::ReleaseRemission.key())?)
-            .map_err(StoreError::Invalid)?,
+            .map_err(StoreError::invalid)?,
     })
 }
 
 fn refuse(e: sentence::CaseError) -> StoreError {
-    StoreError::Invalid(e.to_string())
+    StoreError::invalid(e.to_string())
 }
 
 /// What the audit trail keeps of a release date's recomputation.
@@ -171,7 +171,7 @@ impl Tx<'_> {
             .prepare_cached("SELECT EXISTS(SELECT 1 FROM prisoner WHERE id = ?1)")?
             .query_row([prisoner_id], |r| r.get(0))?;
         if !exists {
-            return Err(StoreError::Invalid("no such prisoner".into()));
+            return Err(StoreError::invalid("no such prisoner"));
         }
         self.prepare_cached(
             "INSERT INTO custody_case(prisoner_id, warrant_ref, court, warrant_issued, warrant_expires, offence,
@@ -203,7 +203,7 @@ impl Tx<'_> {
             |r| r.get(0),
         )
         .optional()?
-        .ok_or_else(|| StoreError::Invalid("no such case".into()))
+        .ok_or_else(|| StoreError::invalid("no such case"))
     }
 
     /// Corrects a case: see `Store::update_case`.
@@ -261,7 +261,7 @@ impl Tx<'_> {
         let prisoner_id = self.prisoner_of_case(case_id)?;
         let all = cases_of(self, prisoner_id)?;
         let Some(removed) = all.iter().find(|c| c.id == case_id).cloned() else {
-            return Err(StoreError::Invalid("no such case".into()));
+            return Err(StoreError::invalid("no such case"));
         };
         let rest: Vec<Case> = all.into_iter().filter(|c| c.id != case_id).collect();
         sentence::check_removal(&removed, &rest).map_err(refuse)?;
@@ -439,7 +439,7 @@ impl Store {
                         |r| r.get(0),
                     )
                     .optional()?
-                    .ok_or_else(|| StoreError::Invalid("no such case".into()))?;
+                    .ok_or_else(|| StoreError::invalid("no such case"))?;
                 let mut all = cases_of(tx, prisoner_id)?;
                 let before = all.iter().find(|c| c.id == case_id).cloned();
                 for c in all.iter_mut().filter(|c| c.id == case_id) {

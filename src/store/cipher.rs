@@ -33,7 +33,7 @@ fn requested_key() -> Result<Option<Key>> {
         return Ok(None);
     }
     if !cfg!(feature = "sqlcipher") {
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::invalid(format!(
             "{KEY_FILE_VAR} or {KEY_VAR} is set, but this warden was built without encryption (feature \
              sqlcipher); refusing to open the database unencrypted. Build with `cargo build --release \
              --features sqlcipher`, or unset the variable"
@@ -58,14 +58,14 @@ fn env_key() -> Result<Option<Key>> {
     let direct = std::env::var_os(KEY_VAR);
     match (file, direct) {
         (None, None) => Ok(None),
-        (Some(_), Some(_)) => Err(StoreError::Invalid(format!(
+        (Some(_), Some(_)) => Err(StoreError::invalid(format!(
             "both {KEY_FILE_VAR} and {KEY_VAR} are set; set only one"
         ))),
         (Some(file), None) => key_from_file(Path::new(&file)).map(Some),
         (None, Some(value)) => {
             let text = value
                 .into_string()
-                .map_err(|_| StoreError::Invalid(format!("{KEY_VAR} is not valid UTF-8 text")))?;
+                .map_err(|_| StoreError::invalid(format!("{KEY_VAR} is not valid UTF-8 text")))?;
             checked_key(text, KEY_VAR).map(Some)
         }
     }
@@ -73,19 +73,19 @@ fn env_key() -> Result<Option<Key>> {
 
 fn key_from_file(path: &Path) -> Result<Key> {
     if path.as_os_str().is_empty() {
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::invalid(format!(
             "{KEY_FILE_VAR} is set but empty; it must name the key file"
         )));
     }
     let mut file = std::fs::File::open(path).map_err(|e| {
-        StoreError::Invalid(format!(
+        StoreError::invalid(format!(
             "{}: cannot read the key file ({e})",
             path.display()
         ))
     })?;
     let meta = file.metadata().map_err(|e| io_error(path, e))?;
     if !meta.is_file() {
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::invalid(format!(
             "{}: the key file is not a regular file",
             path.display()
         )));
@@ -95,7 +95,7 @@ fn key_from_file(path: &Path) -> Result<Key> {
         use std::os::unix::fs::PermissionsExt;
         let mode = meta.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::invalid(format!(
                 "{}: the key file is open to its group or to everyone (mode {mode:03o}); it must be readable \
                  only by its owner: chmod 600 {}",
                 path.display(),
@@ -110,7 +110,7 @@ fn key_from_file(path: &Path) -> Result<Key> {
         .read_to_end(&mut bytes)
         .map_err(|e| io_error(path, e))?;
     let text = String::from_utf8(bytes).map_err(|_| {
-        StoreError::Invalid(format!(
+        StoreError::invalid(format!(
             "{}: the key file is not UTF-8 text",
             path.display()
         ))
@@ -125,12 +125,12 @@ fn key_from_file(path: &Path) -> Result<Key> {
 
 fn checked_key(text: String, origin: &str) -> Result<Key> {
     if text.is_empty() {
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::invalid(format!(
             "{origin}: the database key is empty"
         )));
     }
     if text.contains('\0') {
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::invalid(format!(
             "{origin}: the database key contains a NUL character"
         )));
     }

@@ -65,7 +65,7 @@ pub(super) fn limits_of(conn: &Connection) -> Result<RemandLimits> {
         .prepare_cached("SELECT value FROM setting WHERE key = ?1")?
         .query_row([Setting::RemandLimits.key()], |r| r.get(0))
         .optional()?;
-    RemandLimits::parse(text.as_deref().unwrap_or("")).map_err(StoreError::Invalid)
+    RemandLimits::parse(text.as_deref().unwrap_or("")).map_err(StoreError::invalid)
 }
 
 /// The register's court dates of a person, from the record's details.

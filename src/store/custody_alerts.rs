@@ -303,14 +303,17 @@ impl Store {
             Need::To(Permission::OverrideAllocation),
             &format!("prisoner {prisoner_id}"),
             |tx| {
-                let field = crate::i18n::t("age-review-field-reason");
+                // The age-review prompt's "reason" field, named in the text as the prompt labels it.
+                let label = crate::i18n::t("age-review-field-reason");
+                let refuse = |why: String| {
+                    super::StoreError::invalid(
+                        super::FieldError::new("reason", why).labelled(label.clone()),
+                    )
+                };
                 if reason.is_empty() {
-                    return Err(super::StoreError::Invalid(format!(
-                        "{field}: {}",
-                        crate::i18n::t("age-review-reason-required")
-                    )));
+                    return Err(refuse(crate::i18n::t("age-review-reason-required")));
                 }
-                crate::domain::text::check(&field, &reason).map_err(super::StoreError::Invalid)?;
+                crate::domain::text::check("reason", &reason).map_err(|e| refuse(e.message))?;
                 let today = tx.actor.at.date_naive();
                 let found: Option<(String, Option<String>, bool)> = tx
                     .prepare_cached(
@@ -326,7 +329,7 @@ impl Store {
                         && birth_of(&birth).is_some_and(|b| b.age_on(today) >= ADULT_AGE)
                 });
                 if !due {
-                    return Err(super::StoreError::Invalid(crate::i18n::t(
+                    return Err(super::StoreError::invalid(crate::i18n::t(
                         "age-review-not-due",
                     )));
                 }

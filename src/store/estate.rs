@@ -87,7 +87,7 @@ fn duplicate(e: rusqlite::Error, what: &str) -> StoreError {
         rusqlite::Error::SqliteFailure(f, _)
             if f.code == rusqlite::ErrorCode::ConstraintViolation =>
         {
-            StoreError::Invalid(format!("{what}: already exists"))
+            StoreError::invalid(format!("{what}: already exists"))
         }
         _ => e.into(),
     }
@@ -162,9 +162,9 @@ fn existing_estate(conn: &Connection) -> Result<ExistingEstate> {
 impl Tx<'_> {
     pub fn update_facility(&self, f: &Facility) -> Result<()> {
         let f = &f.cleaned();
-        f.validate().map_err(StoreError::Invalid)?;
+        f.validate().map_err(StoreError::invalid)?;
         let before = facility_in(self, f.id)?
-            .ok_or_else(|| StoreError::Invalid(format!("facility {}: no longer exists", f.id)))?;
+            .ok_or_else(|| StoreError::invalid(format!("facility {}: no longer exists", f.id)))?;
         self.prepare_cached(
             "UPDATE facility SET code = ?2, name = ?3, region = ?4, kind = ?5, security = ?6 WHERE id = ?1",
         )?
@@ -190,7 +190,7 @@ impl Tx<'_> {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         for u in &units {
             f.admits_unit(u).map_err(|m| {
-                StoreError::Invalid(format!(
+                StoreError::invalid(format!(
                     "facility {}: cannot become {}: {m}",
                     f.code, f.kind
                 ))
@@ -201,13 +201,13 @@ impl Tx<'_> {
 
     pub fn update_unit(&self, u: &Unit) -> Result<()> {
         let u = &u.cleaned();
-        u.validate().map_err(StoreError::Invalid)?;
+        u.validate().map_err(StoreError::invalid)?;
         let before = unit_in(self, u.id)?
-            .ok_or_else(|| StoreError::Invalid(format!("unit {}: no longer exists", u.id)))?;
+            .ok_or_else(|| StoreError::invalid(format!("unit {}: no longer exists", u.id)))?;
         let facility = facility_in(self, u.facility_id)?.ok_or_else(|| {
-            StoreError::Invalid(format!("unit {}: no facility {}", u.code, u.facility_id))
+            StoreError::invalid(format!("unit {}: no facility {}", u.code, u.facility_id))
         })?;
-        facility.admits_unit(u).map_err(StoreError::Invalid)?;
+        facility.admits_unit(u).map_err(StoreError::invalid)?;
         self.prepare_cached(
             "UPDATE unit SET code = ?2, name = ?3, sex = ?4, age_group = ?5, legal_use = ?6, security = ?7
              WHERE id = ?1",
@@ -227,9 +227,9 @@ impl Tx<'_> {
 
     pub fn update_cell(&self, c: &Cell) -> Result<()> {
         c.validate()
-            .map_err(|e| StoreError::Invalid(format!("cell {}: {e}", c.code)))?;
+            .map_err(|e| e.within(format_args!("cell {}", c.code)))?;
         let before = cell_in(self, c.id)?
-            .ok_or_else(|| StoreError::Invalid(format!("cell {}: no longer exists", c.id)))?;
+            .ok_or_else(|| StoreError::invalid(format!("cell {}: no longer exists", c.id)))?;
         self.prepare_cached(
             "UPDATE cell SET code = ?2, certified = ?3, operational = ?4, maximum = ?5, out_of_use = ?6
              WHERE id = ?1",
@@ -290,7 +290,7 @@ impl Tx<'_> {
 
     pub fn insert_facility(&self, f: &Facility) -> Result<i64> {
         let f = &f.cleaned();
-        f.validate().map_err(StoreError::Invalid)?;
+        f.validate().map_err(StoreError::invalid)?;
         self.prepare_cached(
             "INSERT INTO facility(code, name, region, kind, security) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?
@@ -315,7 +315,7 @@ impl Tx<'_> {
 
     pub fn insert_unit(&self, u: &Unit) -> Result<i64> {
         let u = &u.cleaned();
-        u.validate().map_err(StoreError::Invalid)?;
+        u.validate().map_err(StoreError::invalid)?;
         let facility = self
             .query_row_cached(
                 &format!("SELECT {FACILITY_COLUMNS} FROM facility f WHERE f.id = ?1"),
@@ -324,9 +324,9 @@ impl Tx<'_> {
             )
             .optional()?
             .ok_or_else(|| {
-                StoreError::Invalid(format!("unit {}: no facility {}", u.code, u.facility_id))
+                StoreError::invalid(format!("unit {}: no facility {}", u.code, u.facility_id))
             })?;
-        facility.admits_unit(u).map_err(StoreError::Invalid)?;
+        facility.admits_unit(u).map_err(StoreError::invalid)?;
         self.prepare_cached(
             "INSERT INTO unit(facility_id, code, name, sex, age_group, legal_use, security)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -354,7 +354,7 @@ impl Tx<'_> {
 
     pub fn insert_cell(&self, c: &Cell) -> Result<i64> {
         c.validate()
-            .map_err(|e| StoreError::Invalid(format!("cell {}: {e}", c.code)))?;
+            .map_err(|e| e.within(format_args!("cell {}", c.code)))?;
         self.prepare_cached(
             "INSERT INTO cell(unit_id, code, certified, operational, maximum, out_of_use)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -596,7 +596,7 @@ fn unchanged<T: serde::Serialize>(
     loaded: &T,
 ) -> Result<()> {
     let Some(now) = now else {
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::invalid(format!(
             "{what} {code}: no longer exists; nothing was saved"
         )));
     };
@@ -614,7 +614,7 @@ fn unchanged<T: serde::Serialize>(
         .filter(|(k, v)| was.get(k.as_str()) != Some(v))
         .map(|(k, v)| format!("{k} (now {v})"))
         .collect();
-    Err(StoreError::Invalid(format!(
+    Err(StoreError::invalid(format!(
         "{} {what} {code}: {} while you were editing; nothing was saved. Leave with Esc twice and open it again.",
         super::prisoners::CHANGED_MEANWHILE,
         changed.join(", ")

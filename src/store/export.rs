@@ -41,9 +41,9 @@ impl Store {
         });
         let why = why.trim();
         if why.is_empty() {
-            return Err(StoreError::Invalid(crate::i18n::t("export-why-required")));
+            return Err(StoreError::invalid(crate::i18n::t("export-why-required")));
         }
-        crate::domain::text::check("why", why).map_err(StoreError::Invalid)?;
+        crate::domain::text::check("why", why).map_err(StoreError::invalid)?;
         let role = match actor.authority {
             Authority::Staff(role) => role,
             // Warden's own work sees what an administrator sees.

@@ -54,8 +54,8 @@ pub struct ImportOutcome {
     pub longest_batch: Duration,
 }
 
-fn invalid(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid(e.to_string())
+fn invalid(e: impl Into<super::Invalid>) -> StoreError {
+    StoreError::invalid(e)
 }
 
 /// A batch gives the write lock back after this long, so an officer's save waits at most about this.
@@ -148,7 +148,7 @@ impl Store {
                 p.number = pattern.format(p.admitted_at.year(), &facility.code, 1);
             }
             if let Err(e) = p.validate(&pattern, today) {
-                let target = Target::Field(e.key);
+                let target = Target::Field(crate::domain::prisoner::field(&e.field).key);
                 plan.problems.push(Problem {
                     row: r.row,
                     column: column(target),
@@ -536,7 +536,7 @@ impl Store {
         if why.is_empty() {
             return Err(invalid(crate::i18n::t("import-undo-why")));
         }
-        crate::domain::text::check("why", why).map_err(StoreError::Invalid)?;
+        crate::domain::text::check("why", why).map_err(StoreError::invalid)?;
         let plan = self.import_undo_plan(import_id)?;
         if plan.kept_total > 0 {
             return Err(invalid(crate::i18n::t_args(
@@ -655,7 +655,10 @@ fn admit_row(
     let facility = places
         .facilities
         .get(&r.facility.to_uppercase())
-        .ok_or_else(|| invalid(format!("facility: {} no longer exists", r.facility)))?;
+        .ok_or_else(|| {
+            let why = format!("{} no longer exists", r.facility);
+            invalid(super::FieldError::new("facility", why))
+        })?;
     let mut p = r.prisoner.clone();
     p.facility_id = Some(facility.id);
     p.cell_id = None;
@@ -697,7 +700,7 @@ fn admit_row(
             .execute(params![source.import_id, source.row as i64, movement.id])?;
             Ok(Placement::Placed)
         }
-        Err(StoreError::Invalid(why)) => Ok(Placement::Waiting(p.number, why)),
+        Err(StoreError::Invalid(why)) => Ok(Placement::Waiting(p.number, why.to_string())),
         Err(e) => Err(e),
     }
 }

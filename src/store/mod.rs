@@ -48,6 +48,7 @@ mod transfer;
 mod users;
 mod visibility;
 
+pub use crate::domain::invalid::{FieldError, Invalid};
 pub use crate::domain::settings::Setting;
 pub use access::FileAccess;
 pub use allocation::{MoveRequest, Movement, MovementRow, Seen, Within};
@@ -148,8 +149,9 @@ pub enum StoreError {
     },
     #[error("{path}: already holds a warden database; refusing to overwrite it")]
     NotEmpty { path: PathBuf },
+    /// Refused because of what was typed or imported; a refusal about one field names it ([`Invalid::Field`]).
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Invalid),
     /// The actor's role may not make this write (domain::auth); nothing was written but the refusal's audit row.
     #[error("Not allowed: {0}")]
     Refused(String),
@@ -195,9 +197,22 @@ fn describe_sql(e: &rusqlite::Error) -> String {
 }
 
 impl StoreError {
+    /// A refusal of what was typed or imported: a [`FieldError`], or text about the whole record.
+    pub fn invalid(e: impl Into<Invalid>) -> StoreError {
+        StoreError::Invalid(e.into())
+    }
+
     /// A refusal because of what someone typed, as opposed to a broken file or disk.
     pub fn is_invalid(&self) -> bool {
         matches!(self, StoreError::Invalid(_))
+    }
+
+    /// The field this refusal is about, so a form can mark it; None for any other error.
+    pub fn field_error(&self) -> Option<&FieldError> {
+        match self {
+            StoreError::Invalid(e) => e.field(),
+            _ => None,
+        }
     }
 
     /// Other stations kept the database busy: nothing is wrong with this write, it only has to be tried again.
@@ -206,6 +221,24 @@ impl StoreError {
             StoreError::Busy { .. } => true,
             StoreError::Sql(e) => busy::is_busy(e),
             _ => false,
+        }
+    }
+}
+
+// A domain check's field refusal passes through the store as it is, field and all.
+impl From<FieldError> for StoreError {
+    fn from(e: FieldError) -> Self {
+        StoreError::Invalid(Invalid::Field(e))
+    }
+}
+
+// A prompt's F2 hands back an `Invalid` (it may refuse before the store is asked); a store error it passes on
+// keeps its field, and any other error shows as it always did.
+impl From<StoreError> for Invalid {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Invalid(i) => i,
+            other => Invalid::Record(other.to_string()),
         }
     }
 }
@@ -679,7 +712,7 @@ impl Store {
     /// Litestream, which then has to send the whole database again.
     pub fn checkpoint(&self) -> Result<()> {
         if self.is_replicated()? {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::invalid(format!(
                 "{}: Litestream replicates this database and checkpoints it itself; warden does not empty its \
                  write-ahead log (use `warden backup` for a one-file copy)",
                 self.path.display()
@@ -689,7 +722,7 @@ impl Store {
             .conn
             .query_row_cached("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
         if busy != 0 {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::invalid(format!(
                 "{}: another program is using the database; try again when it has finished",
                 self.path.display()
             )));

@@ -52,8 +52,8 @@ pub struct NaRow {
     pub other_cell: Option<String>,
 }
 
-fn invalid(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid(e.to_string())
+fn invalid(e: impl Into<super::Invalid>) -> StoreError {
+    StoreError::invalid(e)
 }
 
 impl Store {

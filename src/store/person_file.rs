@@ -18,8 +18,8 @@ use sha2::{Digest, Sha256};
 pub const FORMAT: &str = "warden-person-file";
 pub const VERSION: u32 = 1;
 
-fn invalid(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid(e.to_string())
+fn invalid(e: impl Into<super::Invalid>) -> StoreError {
+    StoreError::invalid(e)
 }
 
 /// A signed person's file: the payload and, beside it, the signature over the payload's bytes as serialised
@@ -289,7 +289,7 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?
-            .ok_or_else(|| invalid("facility: no such facility"))?;
+            .ok_or_else(|| invalid(super::FieldError::new("facility", "no such facility")))?;
         let sent_number = p.number.clone();
         p.id = 0;
         p.facility_id = Some(facility_id);
@@ -299,7 +299,7 @@ impl Store {
         if !p.aliases.contains(&sent_number) {
             p.aliases.push(sent_number);
         }
-        let text = serde_json::to_string(file).map_err(invalid)?;
+        let text = serde_json::to_string(file).map_err(|e| invalid(e.to_string()))?;
         let sha = hex::encode(Sha256::digest(text.as_bytes()));
         let today = actor.at.date_naive();
         self.write(actor, Need::To(Permission::Admit), "person file", |tx| {

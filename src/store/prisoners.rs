@@ -371,8 +371,19 @@ pub(super) fn read_prisoner(r: &rusqlite::Row) -> rusqlite::Result<Prisoner> {
     })
 }
 
-fn invalid(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid(e.to_string())
+fn invalid(e: impl Into<super::Invalid>) -> StoreError {
+    StoreError::invalid(e)
+}
+
+/// A refusal of one of the record form's fields, by key, named in the text by its label ("Prison number: ...",
+/// "Facility: ..."), as the form and the command line show it.
+fn refused(key: &'static str, label: &str, why: impl Into<String>) -> StoreError {
+    invalid(super::FieldError::new(key, why).labelled(label.to_string()))
+}
+
+/// [`refused`] for a field of the register (`prisoner::FIELDS`), with its own label.
+fn refused_field(key: &'static str, why: impl Into<String>) -> StoreError {
+    refused(key, crate::domain::prisoner::field(key).label, why)
 }
 
 impl Tx<'_> {
@@ -396,10 +407,8 @@ impl Tx<'_> {
     /// the stored record whatever the edit holds.
     fn save_update(&self, before: Prisoner, edited: Prisoner) -> Result<Prisoner> {
         if let Some(holder) = self.number_taken(&edited.number, edited.id)? {
-            return Err(invalid(format!(
-                "Prison number: {} is already used by {holder}",
-                edited.number
-            )));
+            let why = format!("{} is already used by {holder}", edited.number);
+            return Err(refused_field("number", why));
         }
         // Once cases are kept, the date is worked out from them; a court order (with its reason) replaces it.
         if edited.expected_release != before.expected_release && self.has_cases(before.id)? {
@@ -418,14 +427,10 @@ impl Tx<'_> {
             ),
         ] {
             if changed && self.has_cases(before.id)? {
-                let label = crate::domain::prisoner::FIELDS
-                    .iter()
-                    .find(|f| f.key == key)
-                    .map_or(key, |f| f.label);
-                return Err(invalid(format!(
-                    "{label}: {}",
-                    crate::i18n::t("record-sentence-from-cases")
-                )));
+                return Err(refused_field(
+                    key,
+                    crate::i18n::t("record-sentence-from-cases"),
+                ));
             }
         }
         let after = Prisoner {
@@ -550,14 +555,16 @@ impl Tx<'_> {
             .query_row([cell_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
         match found {
-            None => Err(invalid("Cell: no such cell")),
-            Some((code, fid, _)) if fid != facility.id => Err(invalid(format!(
-                "Cell: {code} is not in {} ({})",
-                facility.name, facility.code
-            ))),
-            Some((code, _, Some(reason))) => {
-                Err(invalid(format!("Cell: {code} is out of use ({reason})")))
+            None => Err(refused("cell", "Cell", "no such cell")),
+            Some((code, fid, _)) if fid != facility.id => {
+                let why = format!("{code} is not in {} ({})", facility.name, facility.code);
+                Err(refused("cell", "Cell", why))
             }
+            Some((code, _, Some(reason))) => Err(refused(
+                "cell",
+                "Cell",
+                format!("{code} is out of use ({reason})"),
+            )),
             Some(_) => Ok(()),
         }
     }
@@ -580,30 +587,32 @@ impl Tx<'_> {
     ) -> Result<i64> {
         let p = &p.cleaned();
         p.validate(pattern, today).map_err(invalid)?;
-        let facility_id = p
-            .facility_id
-            .ok_or_else(|| invalid("Facility: choose where the prisoner is admitted"))?;
+        let facility_id = p.facility_id.ok_or_else(|| {
+            refused(
+                "facility",
+                "Facility",
+                "choose where the prisoner is admitted",
+            )
+        })?;
         let facility = self
             .prepare_cached(
                 "SELECT f.id, f.code, f.name, f.region, f.kind, f.security FROM facility f WHERE f.id = ?1",
             )?
             .query_row([facility_id], super::estate::read_facility)
             .optional()?
-            .ok_or_else(|| invalid("Facility: no such facility"))?;
+            .ok_or_else(|| refused("facility", "Facility", "no such facility"))?;
         let accepted = facility_accepts(&facility, p, today);
         if source.is_none() {
             accepted
                 .clone()
-                .map_err(|e| invalid(format!("Facility: {e}")))?;
+                .map_err(|e| refused("facility", "Facility", e))?;
         }
         if let Some(cell_id) = p.cell_id {
             self.check_cell_in(cell_id, &facility)?;
         }
         if let Some(holder) = self.number_taken(&p.number, 0)? {
-            return Err(invalid(format!(
-                "Prison number: {} is already used by {holder}",
-                p.number
-            )));
+            let why = format!("{} is already used by {holder}", p.number);
+            return Err(refused_field("number", why));
         }
         let mut stored = Prisoner {
             in_custody: true,
@@ -675,7 +684,7 @@ impl Tx<'_> {
             .ok_or_else(|| invalid("this prisoner's record no longer exists"))?;
         check_movement(&before, authority, reason).map_err(invalid)?;
         if at < before.admitted_at {
-            return Err(invalid("Release time: before the admission"));
+            return Err(refused("at", "Release time", "before the admission"));
         }
         let facility_id = before
             .facility_id
@@ -721,7 +730,7 @@ impl Store {
         let source = self
             .setting(&Setting::NumberPattern)?
             .unwrap_or_else(|| DEFAULT_NUMBER_PATTERN.to_string());
-        NumberPattern::parse(&source).map_err(StoreError::Invalid)
+        NumberPattern::parse(&source).map_err(StoreError::invalid)
     }
 
     /// The next free number for an admission in `facility_code` in `year`.

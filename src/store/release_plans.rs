@@ -10,8 +10,8 @@ use crate::domain::roster::release::{Aftercare, ReleasePlan, open_needs};
 use chrono::{Duration, NaiveDate};
 use rusqlite::{Connection, OptionalExtension, params};
 
-fn invalid(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid(e.to_string())
+fn invalid(e: impl Into<super::Invalid>) -> StoreError {
+    StoreError::invalid(e)
 }
 
 /// A plan as the screen shows it: the typed part, who last changed it, and what is worked out.

@@ -149,8 +149,8 @@ pub struct ReferralEvent {
     pub reason: String,
 }
 
-fn invalid(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid(e.to_string())
+fn invalid(e: impl Into<super::Invalid>) -> StoreError {
+    StoreError::invalid(e)
 }
 
 /// The finding names of the person's newest final needs screen.
@@ -315,10 +315,8 @@ fn insert_programme(tx: &Tx, p: &Programme) -> Result<i64> {
         )?
         .query_row(params![p.facility_id, p.code.trim()], |r| r.get(0))?;
     if taken {
-        return Err(invalid(format!(
-            "code: {} is already a programme here",
-            p.code.trim()
-        )));
+        let why = format!("{} is already a programme here", p.code.trim());
+        return Err(invalid(super::FieldError::new("code", why)));
     }
     tx.prepare_cached(
         "INSERT INTO programme(facility_id, code, name, category, provider, facilitators, room, capacity,
@@ -400,7 +398,7 @@ impl Store {
     pub fn add_programmes(&mut self, actor: &Actor, all: &[Programme]) -> Result<Vec<i64>> {
         for p in all {
             p.validate()
-                .map_err(|e| invalid(format!("programme {}: {e}", p.code)))?;
+                .map_err(|e| e.within(format_args!("programme {}", p.code)))?;
         }
         self.write(
             actor,
@@ -424,9 +422,8 @@ impl Store {
             |tx| {
                 let old = programme_in(tx, p.id)?;
                 if old.facility_id != p.facility_id {
-                    return Err(invalid(
-                        "facility: a programme stays in its facility; make a new one there",
-                    ));
+                    let why = "a programme stays in its facility; make a new one there";
+                    return Err(invalid(super::FieldError::new("facility", why)));
                 }
                 let taken: bool = tx
                     .prepare_cached(
@@ -434,10 +431,8 @@ impl Store {
                     )?
                     .query_row(params![p.facility_id, p.code.trim(), p.id], |r| r.get(0))?;
                 if taken {
-                    return Err(invalid(format!(
-                        "code: {} is already a programme here",
-                        p.code.trim()
-                    )));
+                    let why = format!("{} is already a programme here", p.code.trim());
+                    return Err(invalid(super::FieldError::new("code", why)));
                 }
                 let today = actor.at.date_naive();
                 let holders: Vec<(i64, String)> = tx
@@ -456,7 +451,12 @@ impl Store {
                 let see_vep = allows(actor.authority, Need::To(Permission::ViewVepFlag));
                 let broken = edit_breaks(&old, p, &members, today, see_vep);
                 if !broken.is_empty() {
-                    return Err(invalid(format!("not changed: {}", broken.join("; "))));
+                    // One refusal naming everything broken, marked at the first field it names (if any).
+                    let text = broken.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join("; ");
+                    return Err(match broken.iter().find_map(|(field, _)| *field) {
+                        Some(field) => invalid(super::FieldError::new(field, text).labelled("not changed")),
+                        None => invalid(format!("not changed: {text}")),
+                    });
                 }
                 let same = |a: &Slot, b: &Slot| {
                     a.weekday == b.weekday && a.starts == b.starts && a.ends == b.ends
@@ -469,10 +469,11 @@ impl Store {
                         )?
                         .query_row([gone.id], |r| r.get(0))?;
                     if used {
-                        return Err(invalid(format!(
-                            "slots: {} has registers on record and cannot be removed; end the programme and start a new one for the new times",
+                        let why = format!(
+                            "{} has registers on record and cannot be removed; end the programme and start a new one for the new times",
                             gone.describe()
-                        )));
+                        );
+                        return Err(invalid(super::FieldError::new("slots", why)));
                     }
                     tx.prepare_cached("DELETE FROM programme_slot WHERE id = ?1")?
                         .execute([gone.id])?;

@@ -40,8 +40,8 @@ pub struct SegregationRow {
     pub facility: Option<String>,
 }
 
-fn invalid(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid(e.to_string())
+fn invalid(e: impl Into<super::Invalid>) -> StoreError {
+    StoreError::invalid(e)
 }
 
 impl Store {

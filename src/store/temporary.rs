@@ -106,11 +106,11 @@ impl Store {
         reason: &str,
     ) -> Result<TemporaryPlacement> {
         let today = actor.at.date_naive();
-        let next = check_review_by(next, today).map_err(StoreError::Invalid)?;
+        let next = check_review_by(next, today).map_err(StoreError::invalid)?;
         let reason = reason.trim();
-        crate::domain::text::check("reason", reason).map_err(StoreError::Invalid)?;
+        crate::domain::text::check("reason", reason).map_err(StoreError::invalid)?;
         if reason.is_empty() {
-            return Err(StoreError::Invalid(crate::i18n::t(
+            return Err(StoreError::invalid(crate::i18n::t(
                 "temporary-review-reason",
             )));
         }
@@ -124,7 +124,7 @@ impl Store {
                     .query_row([prisoner_id], read)
                     .optional()?
                     .ok_or_else(|| {
-                        StoreError::Invalid(crate::i18n::t("temporary-review-none"))
+                        StoreError::invalid(crate::i18n::t("temporary-review-none"))
                     })?;
                 tx.execute_cached(
                     "INSERT INTO placement_review(movement_id, reviewed_at, reviewed_by, next_review, reason)
@@ -153,6 +153,6 @@ impl Store {
             },
         )?;
         self.temporary_placement(prisoner_id)?
-            .ok_or_else(|| StoreError::Invalid(crate::i18n::t("temporary-review-none")))
+            .ok_or_else(|| StoreError::invalid(crate::i18n::t("temporary-review-none")))
     }
 }

@@ -14,8 +14,14 @@ use crate::domain::prisoner::{CustodyEvent, EventKind, Prisoner, check_movement}
 use chrono::NaiveDateTime;
 use rusqlite::OptionalExtension;
 
-fn invalid(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid(e.to_string())
+fn invalid(e: impl Into<super::Invalid>) -> StoreError {
+    StoreError::invalid(e)
+}
+
+/// A refusal of the destination: the transfer form's "to" field, named in the text as the form labels it.
+fn refused_to(why: impl Into<String>) -> StoreError {
+    let label = crate::i18n::t("transfer-field-to");
+    invalid(super::FieldError::new("to", why).labelled(label))
 }
 
 impl Tx<'_> {
@@ -43,7 +49,7 @@ impl Tx<'_> {
             .facility_id
             .ok_or_else(|| invalid("not held in any facility"))?;
         if from == to_facility {
-            return Err(invalid("To facility: the prisoner is already there"));
+            return Err(refused_to("the prisoner is already there"));
         }
         let target = self
             .query_row_cached(
@@ -52,11 +58,11 @@ impl Tx<'_> {
                 super::estate::read_facility,
             )
             .optional()?
-            .ok_or_else(|| invalid("To facility: no such facility"))?;
+            .ok_or_else(|| refused_to("no such facility"))?;
         // Rule 11: the destination must have a unit that may hold them (sex, age group, legal status).
         let units = super::estate::units_in(self, Some(to_facility))?;
         lawful_destination(&Who::of(&before, today), &target, &units)
-            .map_err(|e| invalid(format!("{}: {e}", crate::i18n::t("transfer-field-to"))))?;
+            .map_err(|e| refused_to(e.to_string()))?;
         let event = |kind, facility_id| CustodyEvent {
             id: 0,
             prisoner_id,
@@ -117,7 +123,8 @@ impl Store {
                 )?
                 .query_row([req.to_cell], |r| r.get(0))
                 .optional()?;
-            let target = target.ok_or_else(|| invalid("Cell: no such cell"))?;
+            let no_cell = || invalid(super::FieldError::new("cell", "no such cell").labelled("Cell"));
+            let target = target.ok_or_else(no_cell)?;
             let (facility, cell): (Option<i64>, Option<i64>) = tx
                 .prepare_cached("SELECT facility_id, cell_id FROM prisoner WHERE id = ?1")?
                 .query_row([req.prisoner_id], |r| Ok((r.get(0)?, r.get(1)?)))

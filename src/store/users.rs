@@ -1,7 +1,7 @@
 //! Staff accounts: argon2id password hashes, lockout after failed logins, administrator locks.
 
 use super::CachedSql as _;
-use super::{Actor, Result, Store, StoreError, parse_time, time_text};
+use super::{Actor, FieldError, Result, Store, StoreError, parse_time, time_text};
 use crate::domain::audit::{Deed, Entity};
 use crate::domain::auth::{self, AccountState, LoginGate, Need, Permission, Role};
 use argon2::Argon2;
@@ -74,7 +74,7 @@ pub struct HashedPassword(String);
 
 impl HashedPassword {
     pub fn new(password: &str) -> Result<HashedPassword> {
-        auth::check_new_password(password).map_err(StoreError::Invalid)?;
+        auth::check_new_password(password).map_err(StoreError::invalid)?;
         hash_password(password).map(HashedPassword)
     }
 }
@@ -83,7 +83,12 @@ fn hash_password(password: &str) -> Result<String> {
     argon2()
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
-        .map_err(|e| StoreError::Invalid(format!("password: could not be hashed ({e})")))
+        .map_err(|e| {
+            StoreError::invalid(FieldError::new(
+                "password",
+                format!("could not be hashed ({e})"),
+            ))
+        })
 }
 
 fn password_matches(password: &str, stored: &str) -> bool {
@@ -121,7 +126,7 @@ impl Store {
             Need::To(Permission::ManageUsers),
             &format!("user {name}"),
         )?;
-        auth::check_user_name(name).map_err(StoreError::Invalid)?;
+        auth::check_user_name(name).map_err(StoreError::invalid)?;
         self.add_user_hashed(actor, name, role, &HashedPassword::new(password)?)
     }
 
@@ -139,10 +144,11 @@ impl Store {
             Need::To(Permission::ManageUsers),
             &format!("user {name}"),
         )?;
-        auth::check_user_name(name).map_err(StoreError::Invalid)?;
+        auth::check_user_name(name).map_err(StoreError::invalid)?;
         if self.user(name)?.is_some() {
-            return Err(StoreError::Invalid(format!(
-                "user name '{name}': already taken"
+            return Err(StoreError::invalid(auth::refused_name(
+                name,
+                "already taken",
             )));
         }
         let hash = &password.0;
@@ -177,15 +183,15 @@ impl Store {
         )?;
         let staff = self
             .user(user)?
-            .ok_or_else(|| StoreError::Invalid(format!("user '{user}': no such user")))?;
+            .ok_or_else(|| StoreError::invalid(format!("user '{user}': no such user")))?;
         if let Some(linked) = self.user_for_os_account(account)? {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::invalid(format!(
                 "os account '{account}': already linked to warden user '{}'",
                 linked.name
             )));
         }
         if let Some((other, _)) = self.os_links()?.into_iter().find(|(_, u)| u == user) {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::invalid(format!(
                 "user '{user}': already linked to os account '{other}'"
             )));
         }
@@ -260,11 +266,9 @@ impl Store {
         )?;
         let before = self
             .user(name)?
-            .ok_or_else(|| StoreError::Invalid(format!("user '{name}': no such user")))?;
+            .ok_or_else(|| StoreError::invalid(format!("user '{name}': no such user")))?;
         if locked && before.name == actor.name {
-            return Err(StoreError::Invalid(
-                "you cannot lock your own account".into(),
-            ));
+            return Err(StoreError::invalid("you cannot lock your own account"));
         }
         self.write(actor, Need::To(Permission::ManageUsers), &format!("user {name}"), |tx| {
             if locked {
@@ -305,10 +309,10 @@ impl Store {
             Need::To(Permission::ManageUsers),
             &format!("user {name}"),
         )?;
-        auth::check_new_password(password).map_err(StoreError::Invalid)?;
+        auth::check_new_password(password).map_err(StoreError::invalid)?;
         let before = self
             .user(name)?
-            .ok_or_else(|| StoreError::Invalid(format!("user '{name}': no such user")))?;
+            .ok_or_else(|| StoreError::invalid(format!("user '{name}': no such user")))?;
         let hash = hash_password(password)?;
         self.write(actor, Need::To(Permission::ManageUsers), &format!("user {name}"), |tx| {
             tx.execute_cached(

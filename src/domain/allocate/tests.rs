@@ -609,7 +609,7 @@ fn weights_are_configuration() {
 fn a_temporary_placement_is_reviewed_within_four_weeks() {
     let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
     let day = |d: i64| today + chrono::Duration::days(d);
-    let err = check_review_by(None, today).unwrap_err();
+    let err = check_review_by(None, today).unwrap_err().to_string();
     assert!(
         err.starts_with("Review by: a placement against a rule is temporary"),
         "{err}"
@@ -617,6 +617,7 @@ fn a_temporary_placement_is_reviewed_within_four_weeks() {
     assert!(
         check_review_by(Some(today), today)
             .unwrap_err()
+            .to_string()
             .contains("after today")
     );
     assert!(check_review_by(Some(day(-3)), today).is_err());
@@ -625,6 +626,8 @@ fn a_temporary_placement_is_reviewed_within_four_weeks() {
         check_review_by(Some(day(MAX_TEMPORARY_DAYS)), today),
         Ok(day(MAX_TEMPORARY_DAYS))
     );
-    let err = check_review_by(Some(day(MAX_TEMPORARY_DAYS + 1)), today).unwrap_err();
+    let err = check_review_by(Some(day(MAX_TEMPORARY_DAYS + 1)), today)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("at most 28 days ahead"), "{err}");
 }

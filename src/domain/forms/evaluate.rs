@@ -513,7 +513,7 @@ pub fn check_discretionary(
     outcome: &Outcome,
     chosen: &str,
     reason: &str,
-) -> Result<usize, String> {
+) -> Result<usize, crate::domain::invalid::Invalid> {
     let index = check_override_result(form, outcome, chosen)?;
     let min_reason_chars = form
         .discretionary
@@ -524,7 +524,8 @@ pub fn check_discretionary(
     if given < min_reason_chars {
         return Err(format!(
             "give the reason in at least {min_reason_chars} characters ({given} so far)"
-        ));
+        )
+        .into());
     }
     Ok(index)
 }

@@ -190,11 +190,13 @@ fn discretionary_override_needs_a_real_reason_and_a_different_result() {
     assert!(
         check_discretionary(&f, &o, "high", "ok")
             .unwrap_err()
+            .to_string()
             .contains("at least 10")
     );
     assert!(
         check_discretionary(&f, &o, "low", "same as scored")
             .unwrap_err()
+            .to_string()
             .contains("already")
     );
     assert!(check_discretionary(&f, &o, "huge", "long enough reason").is_err());
@@ -206,6 +208,7 @@ fn discretionary_override_needs_a_real_reason_and_a_different_result() {
     assert!(
         check_discretionary(&f, &forced, "low", "long enough reason")
             .unwrap_err()
+            .to_string()
             .contains("only raise")
     );
     assert!(needs_approval(&f, true));

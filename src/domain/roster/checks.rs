@@ -344,17 +344,20 @@ pub struct Member {
 /// capacity below the group, or a rule that held for a member before and would not after (a time clash with
 /// their other programmes, a unit without access, eligibility, release before the new end). A refusal that
 /// already stood before the edit (a supervisor's override) is not the edit's doing and is not repeated.
+///
+/// Each comes with the programme form's field the edit should change, where one plainly does: the capacity for
+/// the group's size, the weekly slots for a time clash.
 pub fn edit_breaks(
     old: &Programme,
     new: &Programme,
     members: &[Member],
     today: NaiveDate,
     may_see_vep: bool,
-) -> Vec<String> {
+) -> Vec<(Option<&'static str>, String)> {
     let mut out = Vec::new();
     let held = members.len() as u32;
     if new.capacity < held {
-        out.push(format!(
+        out.push((Some("capacity"), format!(
             "capacity: {held} people hold a place ({}); withdraw {} first or keep {held} or more",
             members
                 .iter()
@@ -362,7 +365,7 @@ pub fn edit_breaks(
                 .collect::<Vec<_>>()
                 .join(", "),
             held - new.capacity
-        ));
+        )));
     }
     for m in members {
         let before = check_allocation(old, &m.who, &m.group, today);
@@ -372,7 +375,8 @@ pub fn edit_breaks(
             if r.check == Check::Capacity || before.refusals.iter().any(|b| b.reason == r.reason) {
                 continue;
             }
-            out.push(format!("{}: {}", m.label, r.shown(may_see_vep)));
+            let field = (r.check == Check::Clash).then_some("slots");
+            out.push((field, format!("{}: {}", m.label, r.shown(may_see_vep))));
         }
     }
     out

@@ -84,7 +84,7 @@ pub fn parse_slot(s: &str) -> Result<Slot, String> {
         starts: time(a)?,
         ends: time(b)?,
     };
-    slot.validate()?;
+    slot.validate().map_err(|e| e.to_string())?;
     Ok(slot)
 }
 

@@ -2,6 +2,7 @@
 //! someone leaves.
 
 use super::check_reason;
+use crate::domain::invalid::FieldError;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -16,7 +17,7 @@ pub struct ReleasePlan {
 }
 
 impl ReleasePlan {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), FieldError> {
         check_reason("housing", &self.housing, false)?;
         check_reason("notes", &self.notes, false)
     }
@@ -35,7 +36,7 @@ pub struct Aftercare {
 impl Aftercare {
     /// Names the field that is wrong. An appointment before today is allowed only when recording one already
     /// made, so it is checked against the release date instead: after release or on the day.
-    pub fn validate(&self, release: Option<NaiveDate>) -> Result<(), String> {
+    pub fn validate(&self, release: Option<NaiveDate>) -> Result<(), FieldError> {
         for (field, value) in [
             ("organisation", &self.organisation),
             ("contact", &self.contact),
@@ -46,9 +47,8 @@ impl Aftercare {
         if let (Some(day), Some(release)) = (self.appointment, release)
             && day < release
         {
-            return Err(format!(
-                "appointment: {day} is before the expected release {release}"
-            ));
+            let why = format!("{day} is before the expected release {release}");
+            return Err(FieldError::new("appointment", why));
         }
         Ok(())
     }
@@ -106,14 +106,23 @@ mod tests {
         assert!(
             a.validate(Some(d("2027-01-06")))
                 .unwrap_err()
+                .to_string()
                 .starts_with("appointment:")
         );
         a.contact = " ".into();
-        assert_eq!(a.validate(None).unwrap_err(), "contact: required");
+        assert_eq!(
+            a.validate(None).unwrap_err().to_string(),
+            "contact: required"
+        );
         let long = ReleasePlan {
             notes: "x".repeat(241),
             ..ReleasePlan::default()
         };
-        assert!(long.validate().unwrap_err().starts_with("notes:"));
+        assert!(
+            long.validate()
+                .unwrap_err()
+                .to_string()
+                .starts_with("notes:")
+        );
     }
 }

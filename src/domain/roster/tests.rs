@@ -243,22 +243,49 @@ fn sessions_follow_the_slots_inside_the_programme_dates() {
 fn programme_validation_names_the_field() {
     let mut p = literacy();
     p.capacity = 0;
-    assert_eq!(p.validate().unwrap_err(), "capacity: 1 to 500");
+    assert_eq!(p.validate().unwrap_err().to_string(), "capacity: 1 to 500");
     let mut p = literacy();
     p.ends_on = d("2026-01-01");
-    assert!(p.validate().unwrap_err().starts_with("ends on:"));
+    assert!(
+        p.validate()
+            .unwrap_err()
+            .to_string()
+            .starts_with("ends on:")
+    );
     let mut p = literacy();
     p.slots.push(slot(3, 1, "10:00", "12:00"));
     assert_eq!(
-        p.validate().unwrap_err(),
+        p.validate().unwrap_err().to_string(),
         "slot 3: overlaps slot 1 (Mon 09:00-11:00)"
     );
     let mut p = literacy();
     p.slots[0].ends = t("08:00");
-    assert!(p.validate().unwrap_err().starts_with("slot 1: ends:"));
+    assert!(
+        p.validate()
+            .unwrap_err()
+            .to_string()
+            .starts_with("slot 1: ends:")
+    );
     let mut p = literacy();
     p.code = "has space".into();
-    assert!(p.validate().unwrap_err().starts_with("code:"));
+    assert!(p.validate().unwrap_err().to_string().starts_with("code:"));
+    // The keys are the programme form's, so the form marks the field without reading the text.
+    let key = |p: Programme| p.validate().unwrap_err().field;
+    let mut p = literacy();
+    p.capacity = 0;
+    assert_eq!(key(p), "capacity");
+    let mut p = literacy();
+    p.ends_on = d("2026-01-01");
+    assert_eq!(key(p), "ends");
+    let mut p = literacy();
+    p.slots.push(slot(3, 1, "10:00", "12:00"));
+    assert_eq!(key(p), "slots");
+    let mut p = literacy();
+    p.vep_share_percent = 101;
+    assert_eq!(
+        p.validate().unwrap_err().to_string(),
+        "VEP share: 0 to 100 percent"
+    );
     assert!(literacy().validate().is_ok());
 }
 
@@ -270,13 +297,19 @@ fn referral_moves_follow_the_lifecycle() {
     assert!(transition(Waitlisted, Allocated, "").is_ok());
     assert!(transition(Allocated, Completed, "").is_ok());
     assert_eq!(
-        transition(Allocated, Withdrawn, " ").unwrap_err(),
+        transition(Allocated, Withdrawn, " ")
+            .unwrap_err()
+            .to_string(),
         "reason: required"
     );
     assert!(transition(Allocated, Withdrawn, "transferred to Luzira").is_ok());
-    let e = transition(Completed, Allocated, "").unwrap_err();
+    let e = transition(Completed, Allocated, "")
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("(it is closed)"), "{e}");
-    let e = transition(Waitlisted, Completed, "").unwrap_err();
+    let e = transition(Waitlisted, Completed, "")
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("allocated, withdrawn, declined"), "{e}");
 }
 

@@ -350,16 +350,26 @@ impl AllocateScreen {
         } else {
             None
         };
-        let reason = MoveReason::parse(&form.get("reason")).unwrap_or(MoveReason::Overcrowding);
+        let transfer = Some(place.facility.id) != self.mover.facility_id;
+        // A transfer's form has no reason (it is the transfer); a reason the list does not offer is refused at
+        // its field, never recorded as overcrowding.
+        let reason = match transfer {
+            true => Ok(MoveReason::Transfer),
+            false => super::chosen(form, "reason", MoveReason::parse),
+        };
+        let reason = match reason {
+            Ok(reason) => reason,
+            Err(e) => {
+                ctx.error(e.to_string());
+                if let Some(form) = self.confirm.as_mut() {
+                    super::mark_field(form, &e);
+                }
+                return Outcome::Handled;
+            }
+        };
         let comment = form.get("comment");
         let cell = place.cell.code.clone();
-        let transfer = Some(place.facility.id) != self.mover.facility_id;
         let facility = place.facility.code.clone();
-        let reason = if transfer {
-            MoveReason::Transfer
-        } else {
-            reason
-        };
         let req = MoveRequest {
             prisoner_id: self.mover.id,
             to_cell: place.cell.id,

@@ -6,6 +6,7 @@ use super::assessment::AssessmentScreen;
 use super::{Ctx, Outcome, Screen};
 use crate::domain::forms::Form;
 use crate::domain::forms::model::AppliesTo;
+use crate::domain::invalid::Invalid;
 use crate::domain::text;
 use crate::store::{AssessmentRow, PrisonerRow, Subject};
 use crate::tui::keymap::Action;
@@ -322,7 +323,7 @@ pub fn amend_prompt(
                     let said = "Amendment opened as your draft: every answer is saved as you go.";
                     (said.to_string(), new)
                 })
-                .map_err(|e| e.to_string())
+                .map_err(Invalid::from)
         }),
     )
     .then_open(Box::new(move |opened: i64, ctx| {
@@ -386,10 +387,7 @@ pub(super) fn review_prompt(
             ctx.store
                 .raise_review(&actor, id, &event, &note)
                 .map(|_| format!("Review of {title} brought forward to today."))
-                .map_err(|e| match e {
-                    crate::store::StoreError::Invalid(m) => m,
-                    e => e.to_string(),
-                })
+                .map_err(Invalid::from)
         }),
     ))
 }

@@ -6,6 +6,7 @@ use super::assessment::AssessmentScreen;
 use super::{Ctx, Outcome, Screen};
 use crate::domain::forms::Form;
 use crate::domain::forms::evaluate::{Outcome as Evaluation, evaluate};
+use crate::domain::invalid::Invalid;
 use crate::domain::text;
 use crate::store::{AssessmentRow, Store, Subject};
 use crate::tui::keymap::Action;
@@ -296,7 +297,7 @@ impl Screen for QueueScreen {
                         ctx.store
                             .discard_assessment(&actor, id)
                             .map(|_| format!("Draft {what} discarded."))
-                            .map_err(|e| e.to_string())
+                            .map_err(Invalid::from)
                     }),
                 )))
             }
@@ -518,14 +519,7 @@ impl Screen for ApprovalScreen {
                         ctx.store
                             .return_assessment(&actor, id, &reason)
                             .map(|r| format!("Sent back to {}: {who}.", r.author))
-                            .map_err(|e| match e {
-                                crate::store::StoreError::Invalid(m)
-                                    if m.starts_with("say why") =>
-                                {
-                                    format!("reason: {m}")
-                                }
-                                e => e.to_string(),
-                            })
+                            .map_err(Invalid::from)
                     }),
                 )))
             }

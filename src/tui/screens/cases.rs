@@ -5,6 +5,7 @@
 
 use super::prompt::PromptScreen;
 use super::{Ctx, Screen};
+use crate::domain::invalid::{FieldError, Invalid};
 use crate::domain::prisoner::parse_date;
 use crate::domain::sentence::{
     Case, Length, OffenceClass, Relation, ReleaseOverride, Sentence, Warrant,
@@ -59,8 +60,13 @@ fn get(values: &BTreeMap<String, String>, key: &str) -> String {
 }
 
 /// A date typed into `key`, or the message naming its label.
-fn date(values: &BTreeMap<String, String>, key: &str, label: &str) -> Result<NaiveDate, String> {
-    parse_date(&get(values, key)).map_err(|e| format!("{label}: {e}"))
+fn date(
+    values: &BTreeMap<String, String>,
+    key: &str,
+    label: &str,
+) -> Result<NaiveDate, FieldError> {
+    parse_date(&get(values, key))
+        .map_err(|e| FieldError::new(key.to_string(), e).labelled(label.to_string()))
 }
 
 /// The relation choices: concurrent, or consecutive to / concurrent with each sentenced case; `current` chosen.
@@ -94,14 +100,15 @@ fn relation_field(cases: &[Case], current: Option<Relation>) -> FormField {
 }
 
 /// The sentence typed into the popup; None when no length was given.
-fn sentence_from(values: &BTreeMap<String, String>) -> Result<Option<Sentence>, String> {
+fn sentence_from(values: &BTreeMap<String, String>) -> Result<Option<Sentence>, FieldError> {
     let length = get(values, "length");
     if length.trim().is_empty() {
         return Ok(None);
     }
-    let label = t("case-field-sentence-length");
-    let length =
-        Length::parse(&length).ok_or_else(|| format!("{label}: {}", t("cases-length-format")))?;
+    let length = Length::parse(&length).ok_or_else(|| {
+        FieldError::new("length", t("cases-length-format"))
+            .labelled(t("case-field-sentence-length"))
+    })?;
     let start = date(values, "start", &t("case-field-sentence-start"))?;
     let relation = get(values, "relation");
     let id = |s: &str| s.parse::<i64>().unwrap_or(0);
@@ -205,8 +212,17 @@ fn case_fields(
     fields
 }
 
+/// The class chosen; one the list does not offer (a draft from an older warden) is refused, not taken as serious.
+fn offence_class(values: &BTreeMap<String, String>) -> Result<OffenceClass, FieldError> {
+    let typed = get(values, "class");
+    OffenceClass::parse(&typed).ok_or_else(|| {
+        let why = crate::i18n::t_args("field-not-a-choice", &[("value", typed.into())]);
+        FieldError::new("class", why).labelled(t("cases-class"))
+    })
+}
+
 /// The case typed into the popup; the store checks it against the person's other cases.
-fn case_from(values: &BTreeMap<String, String>, id: i64) -> Result<Case, String> {
+fn case_from(values: &BTreeMap<String, String>, id: i64) -> Result<Case, FieldError> {
     let expires = get(values, "expires");
     Ok(Case {
         id,
@@ -221,7 +237,7 @@ fn case_from(values: &BTreeMap<String, String>, id: i64) -> Result<Case, String>
             },
         },
         offence: get(values, "offence"),
-        class: OffenceClass::parse(&get(values, "class")).unwrap_or(OffenceClass::Serious),
+        class: offence_class(values)?,
         committed: date(values, "committed", &t("cases-committed"))?,
         sentence: sentence_from(values)?,
     })
@@ -242,7 +258,7 @@ fn add(row: &PrisonerRow, ctx: &mut Ctx) -> PromptScreen {
             ctx.store
                 .add_case(&actor, id, &case)
                 .map(|_| t("cases-saved"))
-                .map_err(|e| e.to_string())
+                .map_err(Invalid::from)
         }),
     )
 }
@@ -300,7 +316,7 @@ fn correct(row: &PrisonerRow, case_id: i64, ctx: &mut Ctx) -> PromptScreen {
             ctx.store
                 .update_case(&actor, case_id, &case)
                 .map(|()| t("cases-saved"))
-                .map_err(|e| e.to_string())
+                .map_err(Invalid::from)
         }),
     )
 }
@@ -324,7 +340,7 @@ fn remove(row: &PrisonerRow, ctx: &mut Ctx) -> PromptScreen {
             ctx.store
                 .remove_case(&actor, case, &get(values, "reason"))
                 .map(|()| t("cases-removed"))
-                .map_err(|e| e.to_string())
+                .map_err(Invalid::from)
         }),
     )
 }
@@ -353,17 +369,14 @@ fn sentence(row: &PrisonerRow, ctx: &mut Ctx) -> PromptScreen {
         Box::new(move |values, ctx| {
             let case: i64 = get(values, "case").parse().unwrap_or(0);
             let Some(sentence) = sentence_from(values)? else {
-                return Err(format!(
-                    "{}: {}",
-                    t("case-field-sentence-length"),
-                    t("case-required")
-                ));
+                let required = FieldError::new("length", t("case-required"));
+                return Err(required.labelled(t("case-field-sentence-length")).into());
             };
             let actor = ctx.actor();
             ctx.store
                 .set_sentence(&actor, case, Some(&sentence))
                 .map(|()| t("cases-saved"))
-                .map_err(|e| e.to_string())
+                .map_err(Invalid::from)
         }),
     )
 }
@@ -404,7 +417,7 @@ fn order(row: &PrisonerRow, ctx: &mut Ctx) -> PromptScreen {
             ctx.store
                 .set_release_override(&actor, id, order.as_ref())
                 .map(|()| t("cases-saved"))
-                .map_err(|e| e.to_string())
+                .map_err(Invalid::from)
         }),
     )
 }

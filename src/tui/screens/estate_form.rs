@@ -1,10 +1,11 @@
 //! The estate form: create or change a facility, unit or cell (administrators only).
 
-use super::{Ctx, FormKey, Outcome, Screen};
+use super::{Ctx, FormKey, Outcome, Screen, chosen};
 use crate::domain::auth::Permission;
 use crate::domain::estate::{
     AgeGroup, Cell, Facility, FacilityKind, SecurityLevel, Unit, UnitSex, UnitUse,
 };
+use crate::store::{FieldError, StoreError};
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::form::{Form, FormField};
@@ -39,13 +40,13 @@ impl EstateForm {
                     FormField::text("code", "Code", &get(|f| f.code.clone(), "")),
                     FormField::text("name", "Name", &get(|f| f.name.clone(), "")),
                     FormField::text("region", "Region", &get(|f| f.region.clone(), "")),
-                    FormField::words(
+                    FormField::exact_words(
                         "kind",
                         "Holds",
                         &words(FacilityKind::ALL, FacilityKind::as_str),
                         &get(|f| f.kind.as_str().into(), "men"),
                     ),
-                    FormField::words(
+                    FormField::exact_words(
                         "security",
                         "Security level",
                         &words(SecurityLevel::ALL, SecurityLevel::as_str),
@@ -61,25 +62,25 @@ impl EstateForm {
                 vec![
                     FormField::text("code", "Code", &get(|u| u.code.clone(), "")),
                     FormField::text("name", "Name", &get(|u| u.name.clone(), "")),
-                    FormField::words(
+                    FormField::exact_words(
                         "sex",
                         "Sex",
                         &words(UnitSex::ALL, UnitSex::as_str),
                         &get(|u| u.sex.as_str().into(), "male"),
                     ),
-                    FormField::words(
+                    FormField::exact_words(
                         "age_group",
                         "Age group",
                         &words(AgeGroup::ALL, AgeGroup::as_str),
                         &get(|u| u.age_group.as_str().into(), "adult"),
                     ),
-                    FormField::words(
+                    FormField::exact_words(
                         "legal_use",
                         "Legal status held",
                         &words(UnitUse::ALL, UnitUse::as_str),
                         &get(|u| u.legal_use.as_str().into(), "any"),
                     ),
-                    FormField::words(
+                    FormField::exact_words(
                         "security",
                         "Security level",
                         &words(SecurityLevel::ALL, SecurityLevel::as_str),
@@ -123,13 +124,83 @@ impl EstateForm {
         }
     }
 
-    fn number(&mut self, key: &str, label: &str, ctx: &mut Ctx) -> Option<u32> {
-        match self.form.get(key).trim().parse::<u32>() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                self.form.set_error(key, "a whole number");
-                ctx.error(format!("{label}: a whole number"));
+    fn facility(&self, existing: Option<&Facility>) -> Result<Facility, FieldError> {
+        let g = |k: &str| self.form.get(k).trim().to_string();
+        Ok(Facility {
+            id: existing.map(|f| f.id).unwrap_or(0),
+            code: g("code"),
+            name: g("name"),
+            region: g("region"),
+            kind: chosen(&self.form, "kind", FacilityKind::parse)?,
+            security: chosen(&self.form, "security", SecurityLevel::parse)?,
+        })
+    }
+
+    fn unit(&self, facility_id: i64, existing: Option<&Unit>) -> Result<Unit, FieldError> {
+        let g = |k: &str| self.form.get(k).trim().to_string();
+        Ok(Unit {
+            id: existing.map(|u| u.id).unwrap_or(0),
+            facility_id,
+            code: g("code"),
+            name: g("name"),
+            sex: chosen(&self.form, "sex", UnitSex::parse)?,
+            age_group: chosen(&self.form, "age_group", AgeGroup::parse)?,
+            legal_use: chosen(&self.form, "legal_use", UnitUse::parse)?,
+            security: chosen(&self.form, "security", SecurityLevel::parse)?,
+        })
+    }
+
+    fn cell(&self, unit_id: i64, existing: Option<&Cell>) -> Result<Cell, FieldError> {
+        let number = |key: &'static str| {
+            let label = self.form.fields.iter().find(|f| f.key == key);
+            let label = label.map(|f| f.label.clone()).unwrap_or_default();
+            self.form
+                .get(key)
+                .trim()
+                .parse::<u32>()
+                .map_err(|_| FieldError::new(key, "a whole number").labelled(label))
+        };
+        let reason = self.form.get("out_of_use").trim().to_string();
+        Ok(Cell {
+            id: existing.map(|c| c.id).unwrap_or(0),
+            unit_id,
+            code: self.form.get("code").trim().to_string(),
+            certified: number("certified")?,
+            operational: number("operational")?,
+            maximum: number("maximum")?,
+            out_of_use: if reason.is_empty() {
                 None
+            } else {
+                Some(reason)
+            },
+        })
+    }
+
+    /// Builds the record from the form and saves it; a word or number the form cannot read is refused at its
+    /// field like the store's own refusals, never saved as some default.
+    fn write(&self, ctx: &mut Ctx) -> Result<(), StoreError> {
+        let actor = ctx.actor();
+        match &self.target {
+            Target::Facility(existing) => {
+                let f = self.facility(existing.as_ref())?;
+                match existing {
+                    Some(loaded) => ctx.store.update_facility_from(&actor, loaded, &f),
+                    None => ctx.store.add_facility(&actor, &f).map(|_| ()),
+                }
+            }
+            Target::Unit(facility_id, existing) => {
+                let u = self.unit(*facility_id, existing.as_ref())?;
+                match existing {
+                    Some(loaded) => ctx.store.update_unit_from(&actor, loaded, &u),
+                    None => ctx.store.add_unit(&actor, &u).map(|_| ()),
+                }
+            }
+            Target::Cell(unit_id, existing) => {
+                let c = self.cell(*unit_id, existing.as_ref())?;
+                match existing {
+                    Some(loaded) => ctx.store.update_cell_from(&actor, loaded, &c),
+                    None => ctx.store.add_cell(&actor, &c).map(|_| ()),
+                }
             }
         }
     }
@@ -139,97 +210,14 @@ impl EstateForm {
             return Outcome::Handled;
         }
         self.form.clear_errors();
-        let actor = ctx.actor();
-        let g = |k: &str| self.form.get(k).trim().to_string();
-        let result = match &self.target {
-            Target::Facility(existing) => {
-                let f = Facility {
-                    id: existing.as_ref().map(|f| f.id).unwrap_or(0),
-                    code: g("code"),
-                    name: g("name"),
-                    region: g("region"),
-                    kind: FacilityKind::parse(&g("kind")).unwrap_or(FacilityKind::Men),
-                    security: SecurityLevel::parse(&g("security")).unwrap_or(SecurityLevel::Medium),
-                };
-                if let Some(loaded) = existing {
-                    ctx.store.update_facility_from(&actor, loaded, &f)
-                } else {
-                    ctx.store.add_facility(&actor, &f).map(|_| ())
-                }
-            }
-            Target::Unit(facility_id, existing) => {
-                let u = Unit {
-                    id: existing.as_ref().map(|u| u.id).unwrap_or(0),
-                    facility_id: *facility_id,
-                    code: g("code"),
-                    name: g("name"),
-                    sex: UnitSex::parse(&g("sex")).unwrap_or(UnitSex::Male),
-                    age_group: AgeGroup::parse(&g("age_group")).unwrap_or(AgeGroup::Adult),
-                    legal_use: UnitUse::parse(&g("legal_use")).unwrap_or(UnitUse::Any),
-                    security: SecurityLevel::parse(&g("security")).unwrap_or(SecurityLevel::Medium),
-                };
-                if let Some(loaded) = existing {
-                    ctx.store.update_unit_from(&actor, loaded, &u)
-                } else {
-                    ctx.store.add_unit(&actor, &u).map(|_| ())
-                }
-            }
-            Target::Cell(unit_id, existing) => {
-                let (unit_id, id) = (*unit_id, existing.as_ref().map(|c| c.id).unwrap_or(0));
-                let loaded = existing.clone();
-                let Some(certified) = self.number("certified", "Certified capacity", ctx) else {
-                    return Outcome::Handled;
-                };
-                let Some(operational) = self.number("operational", "Operational capacity", ctx)
-                else {
-                    return Outcome::Handled;
-                };
-                let Some(maximum) = self.number("maximum", "Absolute maximum", ctx) else {
-                    return Outcome::Handled;
-                };
-                let reason = self.form.get("out_of_use").trim().to_string();
-                let c = Cell {
-                    id,
-                    unit_id,
-                    code: self.form.get("code").trim().to_string(),
-                    certified,
-                    operational,
-                    maximum,
-                    out_of_use: if reason.is_empty() {
-                        None
-                    } else {
-                        Some(reason)
-                    },
-                };
-                if let Some(loaded) = &loaded {
-                    ctx.store.update_cell_from(&actor, loaded, &c)
-                } else {
-                    ctx.store.add_cell(&actor, &c).map(|_| ())
-                }
-            }
-        };
-        match result {
+        match self.write(ctx) {
             Ok(()) => {
                 ctx.info("Saved.");
                 Outcome::Pop
             }
             Err(e) => {
-                let text = e.to_string();
-                // Domain messages start with the field they concern ("code: ...", "operational capacity: ...").
-                let lower = text.to_lowercase();
-                let key = self
-                    .form
-                    .fields
-                    .iter()
-                    .find(|f| {
-                        lower.contains(&format!("{}:", f.label.to_lowercase()))
-                            || lower.starts_with(&format!("{}:", f.key))
-                    })
-                    .map(|f| f.key.clone());
-                if let Some(k) = key {
-                    self.form.set_error(&k, text.clone());
-                }
-                ctx.error(text);
+                super::mark_refused(&mut self.form, &e);
+                ctx.error(e.to_string());
                 Outcome::Handled
             }
         }

@@ -231,6 +231,41 @@ pub fn form_key(form: &mut Form, action: Action, ctx: &mut Ctx) -> FormKey {
     }
 }
 
+/// Shows a refusal beside the field it is about, when this form has that field (by key, never by reading the
+/// text); says whether it did. The status line still carries the whole refusal.
+pub fn mark_field(form: &mut Form, e: &crate::domain::invalid::FieldError) -> bool {
+    if !form.fields.iter().any(|f| e.is(&f.key)) {
+        return false;
+    }
+    form.set_error(&e.field, e.message.clone());
+    true
+}
+
+/// [`mark_field`] for a store error, when it is a refusal of one of this form's fields.
+pub fn mark_refused(form: &mut Form, e: &crate::store::StoreError) {
+    if let Some(field) = e.field_error() {
+        mark_field(form, field);
+    }
+}
+
+/// The form's word for `key` as the domain value it names. A word the domain does not know (a draft kept by an
+/// older warden, a list that changed) is a refusal at that field, never quietly taken as some default.
+pub fn chosen<T>(
+    form: &Form,
+    key: &'static str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<T, crate::domain::invalid::FieldError> {
+    let word = form.get(key);
+    parse(word.trim()).ok_or_else(|| {
+        let why = crate::i18n::t_args("field-not-a-choice", &[("value", word.clone().into())]);
+        let e = crate::domain::invalid::FieldError::new(key, why);
+        match form.fields.iter().find(|f| f.key == key) {
+            Some(f) => e.labelled(f.label.clone()),
+            None => e,
+        }
+    })
+}
+
 /// Puts back what this person was typing into this form before a crash, power cut or lock-out, if anything.
 pub fn restore_draft(form: &mut Form, key: &str, ctx: &mut Ctx) {
     let name = ctx.session.name.clone();

@@ -159,6 +159,7 @@ impl MovementScreen {
                 Outcome::Pop
             }
             Err(e) => {
+                super::mark_refused(&mut self.form, &e);
                 ctx.error(e.to_string());
                 Outcome::Handled
             }

@@ -96,6 +96,19 @@ pub fn describe(row: &NaRow, prisoner_id: i64, today: NaiveDate, width: usize) -
     out
 }
 
+/// The roles, reason and scope chosen on the add form. The form offers only these words, but one it does not
+/// know (a draft from an older warden) is refused at its field, never recorded as some default.
+fn chosen_words(
+    form: &Form,
+) -> Result<(NaRole, NaRole, NaReason, NaScope), crate::domain::invalid::FieldError> {
+    Ok((
+        super::chosen(form, "role", NaRole::parse)?,
+        super::chosen(form, "other_role", NaRole::parse)?,
+        super::chosen(form, "reason", NaReason::parse)?,
+        super::chosen(form, "scope", NaScope::parse)?,
+    ))
+}
+
 impl NonAssociationsScreen {
     pub fn open(row: &PrisonerRow, ctx: &mut Ctx) -> NonAssociationsScreen {
         let mut s = NonAssociationsScreen {
@@ -223,16 +236,22 @@ impl NonAssociationsScreen {
                 }
             },
         };
-        // The form offers only these words, so parsing back cannot fail; `other` is the safe fallback.
-        let role = |key: &str| NaRole::parse(&form.get(key)).unwrap_or(NaRole::Other);
+        let (first_role, second_role, reason, scope) = match chosen_words(form) {
+            Ok(words) => words,
+            Err(e) => {
+                super::mark_field(form, &e);
+                ctx.error(format!("Not recorded: {e}"));
+                return Outcome::Handled;
+            }
+        };
         let na = NonAssociation {
             id: 0,
             first: self.prisoner_id,
-            first_role: role("role"),
+            first_role,
             second: other.id,
-            second_role: role("other_role"),
-            reason: NaReason::parse(&form.get("reason")).unwrap_or(NaReason::Other),
-            scope: NaScope::parse(&form.get("scope")).unwrap_or(NaScope::Unit),
+            second_role,
+            reason,
+            scope,
             comment: form.get("comment"),
             start: ctx.now.date_naive(),
             expiry,
@@ -252,14 +271,8 @@ impl NonAssociationsScreen {
                 Outcome::Handled
             }
             Err(e) => {
-                let message = e.to_string();
-                // The domain names the field first ("comment: required"); put the error there too.
-                if let Some((field, why)) = message.split_once(": ")
-                    && form.fields.iter().any(|f| f.key == field)
-                {
-                    form.set_error(field, why.to_string());
-                }
-                ctx.error(format!("Not recorded: {message}"));
+                super::mark_refused(form, &e);
+                ctx.error(format!("Not recorded: {e}"));
                 Outcome::Handled
             }
         }
@@ -288,7 +301,8 @@ impl NonAssociationsScreen {
                 Outcome::Handled
             }
             Err(e) => {
-                form.set_error("reason", e.to_string());
+                // Only a refusal of the reason is marked there; a record already closed is not the reason's fault.
+                super::mark_refused(form, &e);
                 ctx.error(format!("Not closed: {e}"));
                 Outcome::Handled
             }

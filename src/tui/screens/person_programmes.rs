@@ -5,6 +5,7 @@ use super::programme::percent_text;
 use super::prompt::PromptScreen;
 use super::{Ctx, Outcome, Screen};
 use crate::domain::auth::Permission;
+use crate::domain::invalid::Invalid;
 use crate::domain::roster::release::need_label;
 use crate::domain::roster::{ReferralStatus, monday_of, week_label};
 use crate::domain::text;
@@ -103,7 +104,7 @@ impl PersonProgrammesScreen {
                         format!("Referred to {name}: now on its waitlist.")
                     }
                 })
-                .map_err(|e| e.to_string())
+                .map_err(Invalid::from)
             }),
         )))
     }

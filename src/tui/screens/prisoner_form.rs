@@ -257,23 +257,10 @@ impl PrisonerForm {
         }
     }
 
-    /// Shows a store refusal at the field it names ("Prison number: ..."), keeping everything typed.
+    /// Shows a store refusal at the field it is about ("Prison number: ..."), keeping everything typed.
     fn refused(&mut self, e: crate::store::StoreError, ctx: &mut Ctx) -> Outcome {
+        super::mark_refused(&mut self.form, &e);
         let text = e.to_string();
-        let field = self
-            .form
-            .fields
-            .iter()
-            .find(|f| text.starts_with(&format!("{}:", f.label)))
-            .map(|f| f.key.clone());
-        if let Some(key) = field {
-            let message = text
-                .split_once(": ")
-                .map(|x| x.1)
-                .unwrap_or(&text)
-                .to_string();
-            self.form.set_error(&key, message);
-        }
         ctx.error(if e.is_invalid() {
             text
         } else {

@@ -4,6 +4,7 @@
 use super::prompt::PromptScreen;
 use super::{Ctx, Outcome, Screen};
 use crate::domain::auth::Permission;
+use crate::domain::invalid::Invalid;
 use crate::domain::roster::{
     CancelReason, Participation, Programme, ReferralStatus, monday_of, week_label,
 };
@@ -204,7 +205,7 @@ impl ProgrammeScreen {
                 ctx.store
                     .allocate_place(&actor, referral, reason)
                     .map(|_| format!("{who} has a place."))
-                    .map_err(|e| e.to_string())
+                    .map_err(Invalid::from)
             }),
         )))
     }
@@ -244,7 +245,7 @@ impl ProgrammeScreen {
                 ctx.store
                     .set_referral_status(&actor, referral, to, &reason)
                     .map(|_| format!("{who}: {}.", to.label().to_lowercase()))
-                    .map_err(|e| e.to_string())
+                    .map_err(Invalid::from)
             }),
         )))
     }
@@ -279,15 +280,12 @@ impl ProgrammeScreen {
             "cancel it",
             Box::new(move |values, ctx| {
                 let actor = ctx.actor();
-                let reason = values
-                    .get("reason")
-                    .and_then(|r| CancelReason::parse(r))
-                    .unwrap_or(CancelReason::Other);
+                let reason = super::prompt::word(values, "reason", CancelReason::parse)?;
                 let comment = values.get("comment").cloned().unwrap_or_default();
                 ctx.store
                     .cancel_session(&actor, s.slot_id, s.date, reason, &comment)
                     .map(|_| format!("The session of {when} is cancelled."))
-                    .map_err(|e| e.to_string())
+                    .map_err(Invalid::from)
             }),
         )))
     }

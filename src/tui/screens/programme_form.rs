@@ -46,6 +46,22 @@ fn with_any(words: &[&'static str]) -> Vec<&'static str> {
     std::iter::once(ANY).chain(words.iter().copied()).collect()
 }
 
+/// An eligibility word: "any" (or nothing) for no limit, else the value it names. A word the list does not offer is
+/// refused at its field, not read as "any", which would open the programme to everyone.
+fn any_or<T>(
+    key: &str,
+    word: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<Option<T>, (String, String)> {
+    if word.is_empty() || word == ANY {
+        return Ok(None);
+    }
+    parse(word).map(Some).ok_or_else(|| {
+        let why = t_args("field-not-a-choice", &[("value", word.to_string().into())]);
+        (key.to_string(), why)
+    })
+}
+
 impl ProgrammeForm {
     pub fn new(facility_id: i64, existing: Option<Programme>) -> ProgrammeForm {
         let p = existing.clone();
@@ -240,36 +256,14 @@ impl ProgrammeForm {
             eligibility: Eligibility {
                 needs: list(&g("needs")),
                 custody,
-                sex: Sex::parse(&g("sex")),
-                age: AgeGroup::parse(&g("age")),
+                sex: any_or("sex", &g("sex"), Sex::parse)?,
+                age: any_or("age", &g("age"), AgeGroup::parse)?,
                 legal,
                 units: list(&g("units")),
             },
             completion_percent: whole("completion", 1, 100)? as u8,
             vep_share_percent: whole("vep_share", 0, 100)? as u8,
             slots,
-        })
-    }
-
-    /// The form field a domain or store message is about ("capacity: ...", "slot 2: ...", "ends on: ...").
-    fn field_of(message: &str) -> Option<&'static str> {
-        let head = message
-            .split(':')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_lowercase();
-        Some(match head.as_str() {
-            "code" => "code",
-            "name" => "name",
-            "provider" => "provider",
-            "room" => "room",
-            "capacity" => "capacity",
-            "ends on" => "ends",
-            "completion" => "completion",
-            "vep share" => "vep_share",
-            h if h == "slots" || h.starts_with("slot ") => "slots",
-            _ => return None,
         })
     }
 
@@ -307,15 +301,8 @@ impl ProgrammeForm {
                 Outcome::Pop
             }
             Err(e) => {
-                let text = e.to_string();
-                let message = text.strip_prefix("not changed: ").unwrap_or(&text);
-                let key = Self::field_of(message)
-                    .or_else(|| message.contains("capacity:").then_some("capacity"))
-                    .or_else(|| message.contains("clashes with").then_some("slots"));
-                if let Some(k) = key {
-                    self.form.set_error(k, message.to_string());
-                }
-                ctx.error(text);
+                super::mark_refused(&mut self.form, &e);
+                ctx.error(e.to_string());
                 Outcome::Handled
             }
         }
@@ -378,23 +365,6 @@ impl Screen for ProgrammeForm {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn messages_find_their_field() {
-        assert_eq!(
-            ProgrammeForm::field_of("capacity: 1 to 500"),
-            Some("capacity")
-        );
-        assert_eq!(
-            ProgrammeForm::field_of("slot 2: overlaps slot 1"),
-            Some("slots")
-        );
-        assert_eq!(
-            ProgrammeForm::field_of("ends on: 2026 is before"),
-            Some("ends")
-        );
-        assert_eq!(ProgrammeForm::field_of("something else"), None);
-    }
 
     #[test]
     fn lists_are_split_on_commas_and_semicolons() {

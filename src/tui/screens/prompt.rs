@@ -2,6 +2,7 @@
 //! (refusals, warnings), and runs the action on F2. The screen beneath reloads when it closes.
 
 use super::{Ctx, FormKey, Outcome, Reply, Screen};
+use crate::domain::invalid::Invalid;
 use crate::domain::text;
 use crate::tui::keymap::{Action, Scope};
 use crate::tui::theme::Theme;
@@ -12,12 +13,28 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use std::collections::BTreeMap;
 
-/// What F2 does with the form's values: a message for the status line, or an error that keeps the popup open.
-pub type Submit = Box<dyn FnMut(&BTreeMap<String, String>, &mut Ctx) -> Result<String, String>>;
+/// What F2 does with the form's values: a message for the status line, or a refusal that keeps the popup open
+/// (marked at its field when it names one of this prompt's).
+pub type Submit = Box<dyn FnMut(&BTreeMap<String, String>, &mut Ctx) -> Result<String, Invalid>>;
 
 /// The same for a prompt that also hands a typed value on (what was chosen, the record it opened).
 pub type SubmitValue<T> =
-    Box<dyn FnMut(&BTreeMap<String, String>, &mut Ctx) -> Result<(String, T), String>>;
+    Box<dyn FnMut(&BTreeMap<String, String>, &mut Ctx) -> Result<(String, T), Invalid>>;
+
+/// The word a prompt's field holds as the domain value it names; a word the domain does not know is refused at
+/// that field rather than read as some default (the prompt offers only known words, so this guards drafts and
+/// changed lists).
+pub fn word<T>(
+    values: &BTreeMap<String, String>,
+    key: &'static str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<T, crate::domain::invalid::FieldError> {
+    let typed = values.get(key).map(String::as_str).unwrap_or("");
+    parse(typed).ok_or_else(|| {
+        let why = crate::i18n::t_args("field-not-a-choice", &[("value", typed.to_string().into())]);
+        crate::domain::invalid::FieldError::new(key, why)
+    })
+}
 
 /// Makes the screen to open in a popup's place from its value (None: back to the screen beneath).
 pub type Then<T> = Box<dyn FnMut(T, &mut Ctx) -> Option<Box<dyn Screen>>>;
@@ -123,13 +140,11 @@ impl<T: 'static> PromptScreen<T> {
                     Next::Reply(reply) => Outcome::PopWith(reply(value)),
                 }
             }
-            Err(message) => {
-                if let Some((field, why)) = message.split_once(": ")
-                    && self.form.fields.iter().any(|f| f.key == field)
-                {
-                    self.form.set_error(field, why.to_string());
+            Err(refusal) => {
+                if let Some(e) = refusal.field() {
+                    super::mark_field(&mut self.form, e);
                 }
-                ctx.error(format!("Not done: {message}"));
+                ctx.error(format!("Not done: {refusal}"));
                 Outcome::Handled
             }
         }

@@ -2,6 +2,7 @@
 
 use super::{Ctx, Outcome, Screen};
 use crate::domain::auth::Permission;
+use crate::domain::invalid::Invalid;
 use crate::domain::prisoner::{Section, visible_fields};
 use crate::domain::text;
 use crate::i18n::{t, t_args};
@@ -740,7 +741,7 @@ fn placement_review_prompt(
                         &[("date", kept.review_by.format("%Y-%m-%d").to_string().into())],
                     )
                 })
-                .map_err(|e| e.to_string())
+                .map_err(Invalid::from)
         }),
     )
 }
@@ -778,7 +779,7 @@ fn age_review_prompt(row: &PrisonerRow, ctx: &Ctx) -> super::prompt::PromptScree
                         &[("decision", if stay { "stay" } else { "move" }.into())],
                     )
                 })
-                .map_err(|e| e.to_string())
+                .map_err(Invalid::from)
         }),
     )
 }

@@ -5,6 +5,7 @@ use super::list::{Keyed, ListScreen, ListSource};
 use super::prompt::PromptScreen;
 use super::{Ctx, Outcome};
 use crate::domain::auth::Permission;
+use crate::domain::invalid::Invalid;
 use crate::domain::roster::{Outcome as Mark, Programme, Session};
 use crate::store::RegisterLine;
 use crate::tui::keymap::Action;
@@ -205,15 +206,12 @@ impl ListSource for Register {
                 "save",
                 Box::new(move |values, ctx| {
                     let actor = ctx.actor();
-                    let outcome = values
-                        .get("outcome")
-                        .and_then(|o| Mark::parse(o))
-                        .unwrap_or(Mark::Attended);
+                    let outcome = super::prompt::word(values, "outcome", Mark::parse)?;
                     let comment = values.get("comment").cloned().unwrap_or_default();
                     ctx.store
                         .mark_attendance(&actor, slot, date, &[(referral, outcome, comment)])
                         .map(|_| format!("{who}: {}.", outcome.label().to_lowercase()))
-                        .map_err(|e| e.to_string())
+                        .map_err(Invalid::from)
                 }),
             )
             .with_draft(format!("attendance:{slot}:{date}:{referral}"), ctx),

@@ -5,6 +5,7 @@
 use super::prompt::PromptScreen;
 use super::{Ctx, Outcome, Screen};
 use crate::domain::auth::Permission;
+use crate::domain::invalid::Invalid;
 use crate::domain::roster::release::{Aftercare, ReleasePlan, need_label};
 use crate::domain::text;
 use crate::store::{PlanView, ReleaseDue};
@@ -73,7 +74,7 @@ impl ReleasePlanScreen {
                 ctx.store
                     .save_release_plan(&actor, prisoner, &plan)
                     .map(|_| "Plan saved.".to_string())
-                    .map_err(|e| e.to_string())
+                    .map_err(Invalid::from)
             }),
         )))
     }
@@ -119,7 +120,7 @@ impl ReleasePlanScreen {
                 ctx.store
                     .add_aftercare(&actor, prisoner, &a)
                     .map(|_| format!("Referral to {} added.", a.organisation.trim()))
-                    .map_err(|e| e.to_string())
+                    .map_err(Invalid::from)
             }),
         )))
     }

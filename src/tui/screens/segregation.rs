@@ -107,13 +107,8 @@ impl SegregationScreen {
                 Outcome::Pop
             }
             Err(e) => {
-                let message = e.to_string();
-                if let Some((field, why)) = message.split_once(": ")
-                    && self.form.fields.iter().any(|f| f.key == field)
-                {
-                    self.form.set_error(field, why.to_string());
-                }
-                ctx.error(format!("Not saved: {message}"));
+                super::mark_refused(&mut self.form, &e);
+                ctx.error(format!("Not saved: {e}"));
                 Outcome::Handled
             }
         }

@@ -167,7 +167,15 @@ impl UserForm {
                 .map(|_| format!("New password set for {name}.")),
             None => {
                 let name = self.form.get("name").trim().to_string();
-                let role: Role = self.form.get("role").parse().unwrap_or(Role::Officer);
+                // A role the list does not offer is refused at the field, never taken as officer.
+                let role = match super::chosen(&self.form, "role", |w| w.parse::<Role>().ok()) {
+                    Ok(role) => role,
+                    Err(e) => {
+                        super::mark_field(&mut self.form, &e);
+                        ctx.error(e.to_string());
+                        return Outcome::Handled;
+                    }
+                };
                 ctx.store
                     .add_user(&actor, &name, role, &password)
                     .map(|_| format!("Added {name} ({role})."))
@@ -179,14 +187,8 @@ impl UserForm {
                 Outcome::Pop
             }
             Err(e) => {
-                let text = e.to_string();
-                let key = if text.starts_with("password") {
-                    "password"
-                } else {
-                    "name"
-                };
-                self.form.set_error(key, text.clone());
-                ctx.error(text);
+                super::mark_refused(&mut self.form, &e);
+                ctx.error(e.to_string());
                 Outcome::Handled
             }
         }

@@ -93,6 +93,16 @@ impl FormField {
         FormField::choice(key, label, options, current)
     }
 
+    /// Words as an [`FormField::exact_choice`]: text that starts none of them is kept as the value, so the screen
+    /// refuses it on the field instead of saving whichever word was showing.
+    pub fn exact_words(key: &str, label: &str, words: &[&str], current: &str) -> FormField {
+        let options = words
+            .iter()
+            .map(|w| (w.to_string(), w.to_string()))
+            .collect();
+        FormField::exact_choice(key, label, options, current)
+    }
+
     pub fn read_only(mut self) -> FormField {
         self.read_only = true;
         self
