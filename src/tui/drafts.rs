@@ -5,18 +5,15 @@ use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 enum Message {
-    Save {
-        owner: String,
-        key: String,
-        payload: String,
-        at: DateTime<Utc>,
-    },
-    Delete {
-        owner: String,
-        key: String,
+    /// The newest content of one draft (`None`: delete it), numbered as it was queued.
+    Write {
+        id: DraftId,
+        content: Option<Content>,
+        number: u64,
     },
     /// Answered once everything sent before it is on disk.
     Flush(Sender<()>),
@@ -26,9 +23,15 @@ enum Message {
 type DraftId = (String, String);
 type Content = (String, DateTime<Utc>);
 
+/// What is queued and not yet on disk, newest per draft: a form opened meanwhile reads this first, so a draft
+/// deleted by a save a moment ago is not put back into the next form (nor an older one in place of the newest).
+type Queued = Arc<Mutex<BTreeMap<DraftId, (u64, Option<Content>)>>>;
+
 pub struct Drafts {
     sender: Option<Sender<Message>>,
     worker: Option<JoinHandle<()>>,
+    queued: Queued,
+    next_number: std::cell::Cell<u64>,
 }
 
 impl Drafts {
@@ -39,29 +42,53 @@ impl Drafts {
     pub fn start(path: &Path) -> Drafts {
         let path = path.to_path_buf();
         let (sender, receiver) = mpsc::channel();
-        let worker = std::thread::Builder::new()
-            .name("drafts".into())
-            .spawn(move || write_loop(&path, receiver))
-            .ok();
+        let queued = Queued::default();
+        let worker = {
+            let queued = Arc::clone(&queued);
+            std::thread::Builder::new()
+                .name("drafts".into())
+                .spawn(move || write_loop(&path, receiver, &queued))
+                .ok()
+        };
         Drafts {
             sender: worker.as_ref().map(|_| sender),
             worker,
+            queued,
+            next_number: std::cell::Cell::new(0),
         }
     }
 
     pub fn save(&self, owner: &str, key: &str, payload: String, at: DateTime<Utc>) {
-        self.send(Message::Save {
-            owner: owner.into(),
-            key: key.into(),
-            payload,
-            at,
-        });
+        self.write((owner.into(), key.into()), Some((payload, at)));
     }
 
     pub fn delete(&self, owner: &str, key: &str) {
-        self.send(Message::Delete {
-            owner: owner.into(),
-            key: key.into(),
+        self.write((owner.into(), key.into()), None);
+    }
+
+    /// The draft as last queued and not yet written: `Some(None)` when its deletion is still queued, `None`
+    /// when nothing is queued for it (the file has the newest).
+    pub fn queued(&self, owner: &str, key: &str) -> Option<Option<Content>> {
+        let queued = self.queued.lock().unwrap_or_else(|p| p.into_inner());
+        queued
+            .get(&(owner.to_string(), key.to_string()))
+            .map(|(_, content)| content.clone())
+    }
+
+    fn write(&self, id: DraftId, content: Option<Content>) {
+        if self.sender.is_none() {
+            return;
+        }
+        let number = self.next_number.get() + 1;
+        self.next_number.set(number);
+        self.queued
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id.clone(), (number, content.clone()));
+        self.send(Message::Write {
+            id,
+            content,
+            number,
         });
     }
 
@@ -115,25 +142,21 @@ impl Link {
     }
 }
 
-fn write_loop(path: &Path, receiver: Receiver<Message>) {
+fn write_loop(path: &Path, receiver: Receiver<Message>, queued: &Queued) {
     let mut link = Link::NotYet;
     while let Ok(first) = receiver.recv() {
         // Coalesce a burst of keys into one write per form: only the newest content matters.
-        let mut pending: BTreeMap<DraftId, Option<Content>> = BTreeMap::new();
+        let mut pending: BTreeMap<DraftId, (u64, Option<Content>)> = BTreeMap::new();
         let mut flushes = Vec::new();
         let mut next = Some(first);
         while let Some(message) = next {
             match message {
-                Message::Save {
-                    owner,
-                    key,
-                    payload,
-                    at,
+                Message::Write {
+                    id,
+                    content,
+                    number,
                 } => {
-                    pending.insert((owner, key), Some((payload, at)));
-                }
-                Message::Delete { owner, key } => {
-                    pending.insert((owner, key), None);
+                    pending.insert(id, (number, content));
                 }
                 Message::Flush(done) => flushes.push(done),
             }
@@ -142,18 +165,67 @@ fn write_loop(path: &Path, receiver: Receiver<Message>) {
         if !pending.is_empty()
             && let Some(store) = link.get(path)
         {
-            for ((owner, key), content) in pending {
-                let result = match content {
-                    Some((payload, at)) => store.save_draft(&owner, &key, &payload, at),
+            for ((owner, key), (number, content)) in pending {
+                let result = match &content {
+                    Some((payload, at)) => store.save_draft(&owner, &key, payload, *at),
                     None => store.delete_draft(&owner, &key),
                 };
                 if let Err(e) = result {
                     tracing::warn!(error = %e, owner, key, "draft not written");
+                }
+                // Written (or given up): no longer queued, unless a newer one came meanwhile.
+                let mut queued = queued.lock().unwrap_or_else(|p| p.into_inner());
+                let id = (owner, key);
+                if queued.get(&id).is_some_and(|(n, _)| *n == number) {
+                    queued.remove(&id);
                 }
             }
         }
         for done in flushes {
             let _ = done.send(());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A save deletes its form's draft through the writer; the next form opened at once must not get the old
+    /// draft back from the file while the deletion waits its turn (here: behind another station's write lock).
+    #[test]
+    fn a_deletion_still_queued_is_seen_before_the_file_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.db");
+        let store = Store::create(&path).unwrap();
+        let at = Utc::now();
+        store
+            .save_draft("amina", "admit", "{\"family\":\"Okot\"}", at)
+            .unwrap();
+        let drafts = Drafts::start(&path);
+        drafts.save("amina", "other", "{}".into(), at);
+        drafts.flush();
+
+        let blocker = rusqlite::Connection::open(&path).unwrap();
+        blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+        drafts.delete("amina", "admit");
+        assert_eq!(
+            drafts.queued("amina", "admit"),
+            Some(None),
+            "the deletion is queued"
+        );
+        assert!(
+            store.draft("amina", "admit").unwrap().is_some(),
+            "not yet in the file"
+        );
+        blocker.execute_batch("COMMIT").unwrap();
+        drafts.flush();
+        assert_eq!(
+            drafts.queued("amina", "admit"),
+            None,
+            "written, so no longer queued"
+        );
+        assert!(store.draft("amina", "admit").unwrap().is_none());
+        assert!(drafts.queued("amina", "other").is_none());
     }
 }

@@ -204,7 +204,12 @@ impl AssessmentScreen {
                 continue;
             }
             let key = self.typing_key(i);
-            let typed = match ctx.store.draft(&ctx.session.name, &key) {
+            // A typing draft still on its way to the file is the newest (a deletion on its way: none).
+            let draft = match ctx.drafts.queued(&ctx.session.name, &key) {
+                Some(queued) => Ok(queued),
+                None => ctx.store.draft(&ctx.session.name, &key),
+            };
+            let typed = match draft {
                 Ok(Some((typed, _))) => typed,
                 Ok(None) => continue,
                 Err(e) => {

@@ -269,7 +269,12 @@ pub fn chosen<T>(
 /// Puts back what this person was typing into this form before a crash, power cut or lock-out, if anything.
 pub fn restore_draft(form: &mut Form, key: &str, ctx: &mut Ctx) {
     let name = ctx.session.name.clone();
-    match ctx.store.draft(&name, key) {
+    // A draft still on its way to the file is newer than the file's (and a deletion on its way means none).
+    let draft = match ctx.drafts.queued(&name, key) {
+        Some(queued) => Ok(queued),
+        None => ctx.store.draft(&name, key),
+    };
+    match draft {
         Ok(Some((payload, at))) => match serde_json::from_str(&payload) {
             Ok(values) => {
                 form.restore(&values);
