@@ -2,64 +2,28 @@
 //! form from the record, filling it section by section, an answer refused at the field, the review page with
 //! its scores, a discretionary override and the record's assessment history.
 
+// Not every test file uses every step of the shared driver.
+#[allow(dead_code)]
+#[path = "screens/driver.rs"]
+mod driver;
 #[path = "screens/fixture.rs"]
 mod fixture;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
+use driver::Driver;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Modifier;
 use warden::store::{ApprovalState, Store};
-use warden::tui::DisplayOptions;
-use warden::tui::app::App;
-use warden::tui::theme::Theme;
 
-struct Driver {
-    app: App,
-    path_text: String,
-    now: chrono::DateTime<chrono::Utc>,
+/// The steps these tests share, on the shared screen driver.
+trait Steps {
+    fn menu(&mut self, label: &str) -> &mut Self;
+    fn snap(&self, name: &str);
+    fn shows(&self, what: &str) -> &Self;
 }
 
-impl Driver {
-    fn new(fx: &fixture::Fixture) -> Driver {
-        Driver::at(fx, fixture::t0())
-    }
-
-    fn at(fx: &fixture::Fixture, now: chrono::DateTime<chrono::Utc>) -> Driver {
-        let store = Store::open(&fx.path).unwrap();
-        let theme = Theme::new(DisplayOptions::new(true, true));
-        Driver {
-            app: App::new(store, theme, now),
-            path_text: fx.path.display().to_string(),
-            now,
-        }
-    }
-
-    fn key(&mut self, code: KeyCode) -> &mut Self {
-        fixture::press_key(
-            &mut self.app,
-            KeyEvent::new(code, KeyModifiers::NONE),
-            self.now,
-        );
-        self
-    }
-
-    fn text(&mut self, s: &str) -> &mut Self {
-        for c in s.chars() {
-            self.key(KeyCode::Char(c));
-        }
-        self
-    }
-
-    fn login(&mut self, name: &str) -> &mut Self {
-        self.text(name)
-            .key(KeyCode::Enter)
-            .text(fixture::PASSWORD)
-            .key(KeyCode::Enter);
-        assert!(self.app.session().is_some(), "{}", self.screen());
-        self
-    }
-
+impl Steps for Driver {
     /// Moves the home menu's selection to the entry starting with `label` and opens it.
     fn menu(&mut self, label: &str) -> &mut Self {
         self.key(KeyCode::Home);
@@ -72,22 +36,7 @@ impl Driver {
         panic!("no menu entry {label:?} in:\n{}", self.screen());
     }
 
-    fn screen(&self) -> String {
-        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-        terminal.draw(|f| self.app.render(f)).unwrap();
-        let buffer = terminal.backend().buffer().clone();
-        let mut out = String::new();
-        for y in 0..buffer.area.height {
-            let mut line = String::new();
-            for x in 0..buffer.area.width {
-                line.push_str(buffer[(x, y)].symbol());
-            }
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        out.replace(&self.path_text, "<database path>")
-    }
-
+    /// These screens are only tested in monochrome ASCII, so the snapshot name has no theme.
     fn snap(&self, name: &str) {
         insta::assert_snapshot!(name, self.screen());
     }
@@ -102,7 +51,7 @@ impl Driver {
 #[test]
 fn an_assessor_fills_custody_initial_reviews_it_and_overrides_the_result() {
     let fx = fixture::build();
-    let mut d = Driver::new(&fx);
+    let mut d = Driver::new(&fx.path);
     d.login("assessor")
         .text("/")
         .text("okello")
@@ -162,7 +111,7 @@ fn an_assessor_fills_custody_initial_reviews_it_and_overrides_the_result() {
 #[test]
 fn the_next_unanswered_question_is_one_key_away_and_leaving_keeps_the_draft() {
     let fx = fixture::build();
-    let mut d = Driver::new(&fx);
+    let mut d = Driver::new(&fx.path);
     d.login("assessor")
         .text("/")
         .text("okello")
@@ -187,7 +136,7 @@ fn finalise_with_override(fx: &fixture::Fixture) {
 }
 
 fn finalise_with_override_by(fx: &fixture::Fixture, who: &str) {
-    let mut d = Driver::new(fx);
+    let mut d = Driver::new(&fx.path);
     d.login(who)
         .text("/")
         .text("okello")
@@ -210,7 +159,7 @@ fn finalise_with_override_by(fx: &fixture::Fixture, who: &str) {
 fn a_supervisor_approves_an_override_from_the_home_queue() {
     let fx = fixture::build();
     finalise_with_override(&fx);
-    let mut d = Driver::new(&fx);
+    let mut d = Driver::new(&fx.path);
     d.login("supervisor");
     d.shows("Approvals (1)").shows("My drafts (0)");
     d.menu("Approvals");
@@ -233,7 +182,7 @@ fn a_supervisor_approves_an_override_from_the_home_queue() {
 #[test]
 fn an_assessor_sees_no_approvals_and_continues_a_draft_from_home() {
     let fx = fixture::build();
-    let mut d = Driver::new(&fx);
+    let mut d = Driver::new(&fx.path);
     d.login("assessor")
         .text("/")
         .text("okello")
@@ -259,11 +208,11 @@ fn an_assessor_sees_no_approvals_and_continues_a_draft_from_home() {
 fn reviews_due_and_overdue_are_counted_on_home_and_listed_by_facility() {
     let fx = fixture::build();
     finalise_with_override(&fx);
-    let mut d = Driver::new(&fx);
+    let mut d = Driver::new(&fx.path);
     d.login("supervisor");
     d.shows("Reviews due (0, 0 overdue)");
     // A year and five days on, the review of 2027-11-25 is overdue.
-    let mut d = Driver::at(&fx, fixture::t0() + chrono::Duration::days(370));
+    let mut d = Driver::at(&fx.path, fixture::t0() + chrono::Duration::days(370));
     d.login("supervisor");
     d.menu("Reviews due");
     d.shows("Luzira Upper 2027-11-25 OVERDUE | LUZ/2026/00001 Okello, John Bosco");
@@ -277,7 +226,7 @@ fn reviews_due_and_overdue_are_counted_on_home_and_listed_by_facility() {
 #[test]
 fn a_text_answer_typed_but_not_entered_survives_a_crash() {
     let fx = fixture::build();
-    let mut d = Driver::new(&fx);
+    let mut d = Driver::new(&fx.path);
     d.login("assessor")
         .text("/")
         .text("okello")
@@ -294,7 +243,7 @@ fn a_text_answer_typed_but_not_entered_survives_a_crash() {
     // The process dies here: nothing else is written.
     drop(d);
 
-    let mut d = Driver::new(&fx);
+    let mut d = Driver::new(&fx.path);
     d.login("assessor").menu("My drafts").key(KeyCode::Enter);
     d.shows("Restored 1 answer(s) you were typing")
         .shows("Bruised left arm");
@@ -314,7 +263,7 @@ fn a_text_answer_typed_but_not_entered_survives_a_crash() {
 fn a_supervisor_cannot_approve_their_own_override() {
     let fx = fixture::build();
     finalise_with_override_by(&fx, "supervisor");
-    let mut d = Driver::new(&fx);
+    let mut d = Driver::new(&fx.path);
     d.login("supervisor").menu("Approvals (1)");
     d.shows("| by supervisor (yours)");
     d.key(KeyCode::Enter).key(KeyCode::F(2));
@@ -328,7 +277,7 @@ fn a_supervisor_cannot_approve_their_own_override() {
 #[test]
 fn a_refused_typed_answer_is_kept_for_a_crash_and_forgotten_once_final() {
     let fx = fixture::build();
-    let mut d = Driver::new(&fx);
+    let mut d = Driver::new(&fx.path);
     d.login("assessor")
         .text("/")
         .text("okello")
@@ -368,7 +317,7 @@ fn a_refused_typed_answer_is_kept_for_a_crash_and_forgotten_once_final() {
 #[test]
 fn a_supervisor_audits_a_facility_from_the_estate_browser() {
     let fx = fixture::build();
-    let mut d = Driver::new(&fx);
+    let mut d = Driver::new(&fx.path);
     d.login("supervisor").menu("Estate");
     d.text("A");
     d.shows("Assess KIR Kirinya")
@@ -385,7 +334,7 @@ fn a_supervisor_audits_a_facility_from_the_estate_browser() {
     let kir = store.facility_by_code("KIR").unwrap().unwrap().id;
     assert_eq!(drafts[0].subject, warden::store::Subject::Facility(kir));
     assert_eq!(drafts[0].form_id, "security_audit");
-    let mut d = Driver::new(&fx);
+    let mut d = Driver::new(&fx.path);
     d.login("officer").menu("Estate");
     d.text("A");
     d.shows("No form may be filled in by your role.");
@@ -394,7 +343,7 @@ fn a_supervisor_audits_a_facility_from_the_estate_browser() {
 #[test]
 fn a_draft_is_discarded_from_my_drafts_after_asking() {
     let fx = fixture::build();
-    let mut d = Driver::new(&fx);
+    let mut d = Driver::new(&fx.path);
     d.login("assessor")
         .text("/")
         .text("okello")
@@ -441,7 +390,7 @@ fn a_draft_is_discarded_from_my_drafts_after_asking() {
 fn a_finalised_assessment_is_amended_with_a_reason_from_the_record() {
     let fx = fixture::build();
     finalise_with_override(&fx);
-    let mut d = Driver::new(&fx);
+    let mut d = Driver::new(&fx.path);
     d.login("assessor")
         .text("/")
         .text("okello")
@@ -474,7 +423,7 @@ fn a_finalised_assessment_is_amended_with_a_reason_from_the_record() {
 #[test]
 fn the_filler_shows_focus_by_the_mark_and_the_cursor_not_a_reversed_label() {
     let fx = fixture::build();
-    let mut d = Driver::new(&fx);
+    let mut d = Driver::new(&fx.path);
     d.login("assessor")
         .text("/")
         .text("okello")

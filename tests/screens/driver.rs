@@ -19,6 +19,8 @@ pub struct Driver {
     /// The terminal's size; 80x24 unless a test says.
     pub width: u16,
     pub height: u16,
+    /// The clock the app and every key are given.
+    now: chrono::DateTime<chrono::Utc>,
 }
 
 impl Driver {
@@ -28,10 +30,20 @@ impl Driver {
     }
 
     pub fn with_theme(path: &std::path::Path, mono: bool) -> Driver {
+        Driver::started(path, mono, fixture::t0())
+    }
+
+    /// Monochrome and ASCII, with the clock at `now` (a test of what is due after a year).
+    pub fn at(path: &std::path::Path, now: chrono::DateTime<chrono::Utc>) -> Driver {
+        Driver::started(path, true, now)
+    }
+
+    fn started(path: &std::path::Path, mono: bool, now: chrono::DateTime<chrono::Utc>) -> Driver {
         let store = Store::open(path).unwrap();
         let theme = Theme::new(DisplayOptions::new(mono, mono));
         Driver {
-            app: App::new(store, theme, fixture::t0()),
+            now,
+            app: App::new(store, theme, now),
             mono,
             ascii_only: false,
             path_text: path.display().to_string(),
@@ -51,7 +63,7 @@ impl Driver {
     }
 
     pub fn press(&mut self, code: KeyCode, mods: KeyModifiers) -> &mut Self {
-        fixture::press_key(&mut self.app, KeyEvent::new(code, mods), fixture::t0());
+        fixture::press_key(&mut self.app, KeyEvent::new(code, mods), self.now);
         self
     }
 
@@ -61,7 +73,7 @@ impl Driver {
         while self.app.working() {
             assert!(start.elapsed().as_secs() < 60, "the work never finished");
             std::thread::sleep(std::time::Duration::from_millis(5));
-            self.app.tick(fixture::t0());
+            self.app.tick(self.now);
         }
         self
     }
@@ -76,7 +88,7 @@ impl Driver {
     pub fn ctrl(&mut self, c: char) -> &mut Self {
         self.app.handle_key(
             KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL),
-            fixture::t0(),
+            self.now,
         );
         self
     }
