@@ -707,3 +707,4 @@ users-what = the accounts
 unplaced-what = who is waiting
 unlock-what = the unlock list
 register-what = the register
+programmes-what = the programmes
