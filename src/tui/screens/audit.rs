@@ -1,9 +1,8 @@
 //! The audit trail on screen for supervisors and administrators: the rows `warden audit show` prints, newest first,
 //! with the same filters (a popup on `/`), and the selected row's before and after below the list.
 
-use super::list::{Keyed, ListScreen, ListSource};
 use super::prompt::PromptScreen;
-use super::{Ctx, Outcome, Reply};
+use super::{Ctx, Outcome, Reply, Screen};
 use crate::domain::auth::Permission;
 use crate::domain::text;
 use crate::i18n::{t, t_args, t_static};
@@ -11,7 +10,7 @@ use crate::store::{AuditFilter, AuditRecord};
 use crate::tui::keymap::Action;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::form::FormField;
-use crate::tui::widgets::list::columns;
+use crate::tui::widgets::list::{Selection, columns, render_rows};
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -24,24 +23,30 @@ const SHOWN: usize = 200;
 /// Lines under the list for the selected row's before and after.
 const DETAIL_ROWS: u16 = 4;
 
-/// The audit trail, newest first; None (with the refusal on the message line, audited) for roles that may not read
-/// it.
-pub fn trail(ctx: &mut Ctx) -> Option<ListScreen<Trail>> {
-    if !ctx.allowed(Permission::ViewAudit) {
-        return None;
-    }
-    let filter = AuditFilter {
-        limit: SHOWN,
-        ..AuditFilter::default()
-    };
-    Some(ListScreen::new(Trail { filter }, ctx))
-}
-
-pub struct Trail {
+pub struct AuditScreen {
     filter: AuditFilter,
+    rows: Vec<AuditRecord>,
+    selection: Selection,
 }
 
-impl Trail {
+impl AuditScreen {
+    /// None (with the refusal on the message line, audited) for roles that may not read the trail.
+    pub fn new(ctx: &mut Ctx) -> Option<AuditScreen> {
+        if !ctx.allowed(Permission::ViewAudit) {
+            return None;
+        }
+        let mut screen = AuditScreen {
+            filter: AuditFilter {
+                limit: SHOWN,
+                ..AuditFilter::default()
+            },
+            rows: Vec::new(),
+            selection: Selection::default(),
+        };
+        screen.resume(ctx);
+        Some(screen)
+    }
+
     fn filter_popup(&self) -> PromptScreen<AuditFilter> {
         let current = self.filter.clone();
         let day = |at: &Option<String>| at.clone().unwrap_or_default();
@@ -143,9 +148,7 @@ fn shown_value(json: &str) -> String {
     text::display(json).into_owned()
 }
 
-impl ListSource for Trail {
-    type Row = AuditRecord;
-
+impl Screen for AuditScreen {
     fn title(&self) -> String {
         t("audit-title")
     }
@@ -162,58 +165,49 @@ impl ListSource for Trail {
     }
 
     fn help(&self) -> String {
-        let mut args = crate::tui::keymap::key_args(crate::tui::keymap::Scope::Browse);
+        let mut args = crate::tui::keymap::key_args(self.scope());
         args.push(("shown", SHOWN.into()));
         t_args("audit-help", &args)
     }
 
-    /// Reading the trail is itself recorded (`Store::audit_show`).
-    fn read(&mut self, ctx: &mut Ctx) -> Result<Vec<AuditRecord>, String> {
+    fn handle(&mut self, action: Action, _ctx: &mut Ctx) -> Outcome {
+        match action {
+            Action::Back => Outcome::Pop,
+            Action::Search => Outcome::Push(Box::new(self.filter_popup())),
+            other => {
+                if self.selection.handle(other, self.rows.len()) {
+                    Outcome::Handled
+                } else {
+                    Outcome::Ignored
+                }
+            }
+        }
+    }
+
+    fn reply(&mut self, reply: Reply, _ctx: &mut Ctx) {
+        if let Reply::AuditFilter(filter) = reply {
+            self.filter = filter;
+        }
+    }
+
+    fn resume(&mut self, ctx: &mut Ctx) {
         let actor = ctx.actor();
-        ctx.store
-            .audit_show(&actor, &self.filter)
-            .map_err(|e| e.to_string())
+        match ctx.store.audit_show(&actor, &self.filter) {
+            Ok(rows) => self.rows = rows,
+            Err(e) => ctx.error(t_args(
+                "audit-cannot-read",
+                &[("error", e.to_string().into())],
+            )),
+        }
+        self.selection.clamp(self.rows.len());
     }
 
-    fn what(&self) -> String {
-        t("audit-what")
-    }
-
-    fn header(&self) -> String {
-        columns(&[
-            (&t("audit-col-id"), 6),
-            (&t("audit-col-when"), 16),
-            (&t("audit-col-who"), 16),
-            (&t("audit-col-action"), 12),
-            (&t("audit-col-about"), 24),
-        ])
-    }
-
-    fn line(&self, r: &AuditRecord) -> String {
-        let at = r.at.get(..16).unwrap_or(&r.at).replace('T', " ");
-        let about = format!("{} {}", r.entity, r.entity_id);
-        columns(&[
-            (&r.id.to_string(), 6),
-            (&at, 16),
-            (&r.actor, 16),
-            (&r.action, 12),
-            (&about, 24),
-        ])
-    }
-
-    fn empty(&self) -> String {
-        t("audit-empty")
-    }
-
-    fn above(&self, _rows: &[AuditRecord]) -> u16 {
-        2
-    }
-
-    fn render_above(&self, rows: &[AuditRecord], frame: &mut Frame, area: Rect, _theme: &Theme) {
-        let count = if rows.len() == SHOWN {
-            t_args("audit-rows-capped", &[("count", rows.len().into())])
+    fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let width = area.width as usize;
+        let count = if self.rows.len() == SHOWN {
+            t_args("audit-rows-capped", &[("count", self.rows.len().into())])
         } else {
-            t_args("audit-rows", &[("count", rows.len().into())])
+            t_args("audit-rows", &[("count", self.rows.len().into())])
         };
         let filter = t_args(
             "audit-filter-line",
@@ -222,29 +216,47 @@ impl ListSource for Trail {
         frame.render_widget(
             Paragraph::new(Line::from(text::fit(
                 &format!("{count}. {filter}"),
-                (area.width as usize).saturating_sub(1),
+                width.saturating_sub(1),
             ))),
             Rect::new(area.x + 1, area.y, area.width.saturating_sub(1), 1),
         );
-    }
-
-    /// A blank line, then the selected row's before and after.
-    fn below(&self) -> u16 {
-        DETAIL_ROWS + 1
-    }
-
-    fn render_below(
-        &self,
-        selected: Option<&AuditRecord>,
-        frame: &mut Frame,
-        area: Rect,
-        theme: &Theme,
-    ) {
-        let Some(row) = selected else {
+        let rows: Vec<String> = self
+            .rows
+            .iter()
+            .map(|r| {
+                let at = r.at.get(..16).unwrap_or(&r.at).replace('T', " ");
+                let about = format!("{} {}", r.entity, r.entity_id);
+                columns(&[
+                    (&r.id.to_string(), 6),
+                    (&at, 16),
+                    (&r.actor, 16),
+                    (&r.action, 12),
+                    (&about, 24),
+                ])
+            })
+            .collect();
+        let header = columns(&[
+            (&t("audit-col-id"), 6),
+            (&t("audit-col-when"), 16),
+            (&t("audit-col-who"), 16),
+            (&t("audit-col-action"), 12),
+            (&t("audit-col-about"), 24),
+        ]);
+        let list_height = area.height.saturating_sub(2 + DETAIL_ROWS + 1);
+        render_rows(
+            frame,
+            Rect::new(area.x, area.y + 2, area.width, list_height),
+            theme,
+            Some(&header),
+            &rows,
+            Some(&self.selection),
+            &t("audit-empty"),
+        );
+        let Some(row) = self.rows.get(self.selection.index) else {
             return;
         };
         let mut detail = Vec::new();
-        let inner = (area.width as usize).saturating_sub(2).max(10);
+        let inner = width.saturating_sub(2).max(10);
         let mut push = |label: &str, value: &str| {
             for line in text::wrap(&format!("{label}: {value}"), inner) {
                 detail.push(Line::from(Span::raw(line)));
@@ -259,35 +271,13 @@ impl ListSource for Trail {
                 push(&label, &shown_value(v));
             }
         }
-        let height = area.height.saturating_sub(1);
+        let detail_y = area.y + 2 + list_height + 1;
+        let height = DETAIL_ROWS.min((area.y + area.height).saturating_sub(detail_y));
         detail.truncate(height as usize);
         frame.render_widget(
             Paragraph::new(detail).style(theme.dim()),
-            Rect::new(area.x + 1, area.y + 1, area.width.saturating_sub(2), height),
+            Rect::new(area.x + 1, detail_y, area.width.saturating_sub(2), height),
         );
-    }
-
-    fn reply(&mut self, reply: Reply, _ctx: &mut Ctx) {
-        if let Reply::AuditFilter(filter) = reply {
-            self.filter = filter;
-        }
-    }
-
-    fn open(&mut self, _row: &AuditRecord, _ctx: &mut Ctx) -> Outcome {
-        Outcome::Ignored
-    }
-
-    fn key(
-        &mut self,
-        action: Action,
-        _rows: &[AuditRecord],
-        _selected: Option<&AuditRecord>,
-        _ctx: &mut Ctx,
-    ) -> Keyed {
-        match action {
-            Action::Search => Outcome::Push(Box::new(self.filter_popup())).into(),
-            _ => Outcome::Ignored.into(),
-        }
     }
 }
 

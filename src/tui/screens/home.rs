@@ -184,7 +184,7 @@ impl Screen for HomeScreen {
                         Some(s) => Outcome::Push(Box::new(s)),
                         None => Outcome::Handled,
                     },
-                    Target::Audit => match super::audit::trail(ctx) {
+                    Target::Audit => match super::audit::AuditScreen::new(ctx) {
                         Some(s) => Outcome::Push(Box::new(s)),
                         None => Outcome::Handled,
                     },
