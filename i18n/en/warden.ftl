@@ -707,4 +707,3 @@ users-what = the accounts
 unplaced-what = who is waiting
 unlock-what = the unlock list
 register-what = the register
-programmes-what = the programmes

@@ -165,7 +165,7 @@ impl Screen for HomeScreen {
                     Target::Board => Outcome::Push(Box::new(super::occupancy::board(ctx))),
                     Target::Unplaced => Outcome::Push(Box::new(super::unplaced::waiting(ctx))),
                     Target::Programmes => {
-                        Outcome::Push(Box::new(super::programmes::catalogue(ctx)))
+                        Outcome::Push(Box::new(super::programmes::ProgrammesScreen::new(ctx)))
                     }
                     Target::Releases => {
                         Outcome::Push(Box::new(super::release_plan::ReleasesDueScreen::new(ctx)))

@@ -2,7 +2,7 @@
 //! Enter opens it, Esc goes back, a row that cannot be read said on the message line. Each list is a
 //! [`ListSource`]: its rows, how one is drawn, what Enter opens and any keys of its own.
 
-use super::{Ctx, Outcome, Reply, Screen};
+use super::{Ctx, Outcome, Screen};
 use crate::domain::auth::Role;
 use crate::i18n::t_args;
 use crate::tui::keymap::Action;
@@ -58,8 +58,6 @@ pub trait ListSource {
     ) -> Keyed {
         Keyed::Done(Outcome::Ignored)
     }
-    /// A popup this list opened closed with a value (a filter typed); the rows are read again after it.
-    fn reply(&mut self, _reply: Reply, _ctx: &mut Ctx) {}
     /// The footer's word for `action` where the generic one would mislead.
     fn footer_word(&self, action: Action) -> &'static str {
         action.describe()
@@ -69,10 +67,8 @@ pub trait ListSource {
 /// What a list's own key did.
 pub enum Keyed {
     Done(Outcome),
-    /// Changed a row in place (locked an account): the rows are read again, the selection kept.
+    /// Changed a row in place (locked an account): the rows are read again.
     ReadAgain,
-    /// Chose other rows altogether (another facility): read, and the first one selected.
-    ReadAnew,
 }
 
 impl From<Outcome> for Keyed {
@@ -150,21 +146,12 @@ impl<S: ListSource> Screen for ListScreen<S> {
                     self.read(ctx);
                     Outcome::Handled
                 }
-                Keyed::ReadAnew => {
-                    self.selection = Selection::default();
-                    self.read(ctx);
-                    Outcome::Handled
-                }
             },
         }
     }
 
     fn resume(&mut self, ctx: &mut Ctx) {
         self.read(ctx);
-    }
-
-    fn reply(&mut self, reply: Reply, ctx: &mut Ctx) {
-        self.source.reply(reply, ctx);
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
