@@ -519,8 +519,17 @@ fn ctrl_p_in_a_programme_prints_that_programme_only() {
     let mut d = Driver::new(&fx.path);
     d.login("supervisor");
     open_from_home(&mut d, "Programmes and rosters");
+    // A facilitator's list: / and part of their name keeps their programmes only; empty shows all again.
+    d.text("/").text("okot").key(KeyCode::Enter);
+    let s = d.screen();
+    assert!(s.contains("Only those with 'okot'"), "{s}");
+    assert!(s.contains("CARP") && !s.contains("LIT1"), "{s}");
+    d.text("/").ctrl('u').key(KeyCode::Enter);
+    let s = d.screen();
+    assert!(s.contains("CARP") && s.contains("LIT1"), "{s}");
+    assert!(!s.contains("Only those with"), "{s}");
     // The list is by name: Adult literacy, then Carpentry.
-    d.key(KeyCode::Enter);
+    d.key(KeyCode::Home).key(KeyCode::Enter);
     assert!(d.screen().contains("Adult literacy"), "{}", d.screen());
     assert!(d.screen().contains("^P print"), "{}", d.screen());
     d.ctrl('p');
